@@ -1,0 +1,270 @@
+//! The public face of the crate: [`AnalysisHost`] applies changes, [`Analysis`] is a
+//! snapshot answering queries.
+//!
+//! Every `Analysis` method returns [`Cancellable`]: when the host applies a change
+//! while a query runs, salsa unwinds that query with [`Cancelled`], which the method
+//! turns into `Err`. Callers retry or answer "content modified".
+
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
+use std::sync::Arc;
+
+use line_index::{LineIndex, TextSize};
+use salsa::{Cancelled, Setter};
+
+use crate::config::Config;
+use crate::db::{Db, RootDatabase};
+use crate::ide;
+use crate::input::SourceFile;
+use crate::parse::{TreeHandle, parse};
+use crate::resolve::SearchRoot;
+use crate::text_edit::{TextEdit, apply_edit};
+
+pub type Cancellable<T> = Result<T, Cancelled>;
+
+/// A file known to the analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileId(pub(crate) SourceFile);
+
+#[derive(Debug, Clone)]
+pub enum FileChange {
+    /// Create the file or replace its whole text.
+    Set {
+        path: Arc<Path>,
+        text: Arc<str>,
+    },
+    /// Apply edits in order (each range refers to the text left by the edits before it).
+    Edit {
+        path: Arc<Path>,
+        edits: Vec<TextEdit>,
+    },
+    Remove {
+        path: Arc<Path>,
+    },
+}
+
+/// A batch of changes applied as one new revision.
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    pub files: Vec<FileChange>,
+    pub search_roots: Option<Vec<SearchRoot>>,
+    pub config: Option<Config>,
+}
+
+impl Change {
+    pub fn set_file(&mut self, path: impl Into<Arc<Path>>, text: impl Into<Arc<str>>) {
+        self.files.push(FileChange::Set {
+            path: path.into(),
+            text: text.into(),
+        });
+    }
+
+    pub fn edit_file(&mut self, path: impl Into<Arc<Path>>, edits: Vec<TextEdit>) {
+        self.files.push(FileChange::Edit {
+            path: path.into(),
+            edits,
+        });
+    }
+
+    pub fn remove_file(&mut self, path: impl Into<Arc<Path>>) {
+        self.files.push(FileChange::Remove { path: path.into() });
+    }
+}
+
+/// Owns the database; the single writer.
+#[derive(Default)]
+pub struct AnalysisHost {
+    db: RootDatabase,
+}
+
+impl AnalysisHost {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A host whose database records executed queries (see [`AnalysisHost::take_executed_queries`]).
+    pub fn with_event_log() -> Self {
+        AnalysisHost {
+            db: RootDatabase::with_event_log(),
+        }
+    }
+
+    /// A snapshot for reading. Drop it soon: the next change waits for every snapshot.
+    pub fn analysis(&self) -> Analysis {
+        Analysis {
+            db: self.db.clone(),
+        }
+    }
+
+    /// The queries executed since the last call, as salsa prints their keys
+    /// (`parse(Id(0))`, `file_index(Id(1))`, …). Empty unless built with an event log.
+    pub fn take_executed_queries(&self) -> Vec<String> {
+        self.db.take_event_log()
+    }
+
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.db
+            .workspace()
+            .files(&self.db)
+            .get(path)
+            .copied()
+            .map(FileId)
+    }
+
+    pub fn file_text(&self, file: FileId) -> Arc<str> {
+        file.0.text(&self.db).clone()
+    }
+
+    pub fn apply_change(&mut self, change: Change) {
+        if let Some(config) = change.config {
+            let settings = self.db.settings();
+            if *settings.config(&self.db) != config {
+                settings.set_config(&mut self.db).to(config);
+            }
+        }
+        if let Some(roots) = change.search_roots {
+            let workspace = self.db.workspace();
+            if *workspace.search_roots(&self.db) != roots {
+                workspace.set_search_roots(&mut self.db).to(roots);
+            }
+        }
+        let workspace = self.db.workspace();
+        // The file map is cloned only when a file is added or removed.
+        let mut files: Option<BTreeMap<Arc<Path>, SourceFile>> = None;
+        for file_change in change.files {
+            let known = |db: &RootDatabase,
+                         files: &Option<BTreeMap<Arc<Path>, SourceFile>>,
+                         path: &Path| match files {
+                Some(files) => files.get(path).copied(),
+                None => workspace.files(db).get(path).copied(),
+            };
+            match file_change {
+                FileChange::Set { path, text } => match known(&self.db, &files, &path) {
+                    Some(file) => {
+                        file.set_text(&mut self.db).to(text);
+                        file.set_edited_tree(&mut self.db).to(None);
+                    }
+                    None => {
+                        let file = SourceFile::new(&self.db, path.clone(), text, None);
+                        files
+                            .get_or_insert_with(|| workspace.files(&self.db).as_ref().clone())
+                            .insert(path, file);
+                    }
+                },
+                FileChange::Edit { path, edits } => {
+                    if let Some(file) = known(&self.db, &files, &path) {
+                        self.edit_file(file, &edits);
+                    }
+                }
+                FileChange::Remove { path } => {
+                    files
+                        .get_or_insert_with(|| workspace.files(&self.db).as_ref().clone())
+                        .remove(&path);
+                }
+            }
+        }
+        if let Some(files) = files {
+            workspace.set_files(&mut self.db).to(Arc::new(files));
+        }
+    }
+
+    /// Applies `edits` to the text and to the previous tree, so the next parse is incremental.
+    fn edit_file(&mut self, file: SourceFile, edits: &[TextEdit]) {
+        let mut tree = (*parse(&self.db, file).tree()).clone();
+        let mut text = file.text(&self.db).to_string();
+        for edit in edits {
+            let input_edit = apply_edit(&mut text, edit);
+            tree.edit(&input_edit);
+        }
+        file.set_text(&mut self.db).to(Arc::from(text));
+        file.set_edited_tree(&mut self.db)
+            .to(Some(TreeHandle(Arc::new(tree))));
+    }
+
+    /// Direct database access for tests and benchmarks inside the crate's users.
+    pub fn raw_database(&self) -> &RootDatabase {
+        &self.db
+    }
+}
+
+/// A snapshot of the database.
+pub struct Analysis {
+    db: RootDatabase,
+}
+
+impl Analysis {
+    fn with_db<T>(&self, f: impl FnOnce(&RootDatabase) -> T) -> Cancellable<T> {
+        Cancelled::catch(AssertUnwindSafe(|| f(&self.db)))
+    }
+
+    /// Cancels the running queries of this snapshot (used for `$/cancelRequest`).
+    pub fn cancellation_token(&self) -> salsa::CancellationToken {
+        salsa::Database::cancellation_token(&self.db)
+    }
+
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.db
+            .workspace()
+            .files(&self.db)
+            .get(path)
+            .copied()
+            .map(FileId)
+    }
+
+    pub fn files(&self) -> Vec<FileId> {
+        self.db
+            .workspace()
+            .files(&self.db)
+            .values()
+            .copied()
+            .map(FileId)
+            .collect()
+    }
+
+    pub fn file_path(&self, file: FileId) -> Arc<Path> {
+        file.0.path(&self.db).clone()
+    }
+
+    pub fn file_text(&self, file: FileId) -> Arc<str> {
+        file.0.text(&self.db).clone()
+    }
+
+    pub fn config(&self) -> Config {
+        self.db.settings().config(&self.db).clone()
+    }
+
+    pub fn line_index(&self, file: FileId) -> Cancellable<Arc<LineIndex>> {
+        self.with_db(|db| ide::line_index(db, file.0).clone())
+    }
+
+    pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<ide::Diagnostic>> {
+        self.with_db(|db| ide::diagnostics(db, file.0))
+    }
+
+    pub fn hover(&self, file: FileId, offset: TextSize) -> Cancellable<Option<ide::HoverResult>> {
+        self.with_db(|db| ide::hover(db, file.0, offset))
+    }
+
+    pub fn document_symbols(&self, file: FileId) -> Cancellable<Vec<ide::DocumentSymbol>> {
+        self.with_db(|db| ide::document_symbols(db, file.0))
+    }
+
+    pub fn goto_definition(
+        &self,
+        file: FileId,
+        offset: TextSize,
+    ) -> Cancellable<Vec<ide::NavigationTarget>> {
+        self.with_db(|db| ide::goto_definition(db, file.0, offset))
+    }
+
+    /// The module name of a file (`pkg.mod`), as the resolver sees it.
+    pub fn module_name(&self, file: FileId) -> Cancellable<String> {
+        self.with_db(|db| ide::module_name(db, file.0))
+    }
+
+    /// Runs `f` against the database, catching cancellation.
+    pub fn with_database<T>(&self, f: impl FnOnce(&dyn Db) -> T) -> Cancellable<T> {
+        self.with_db(|db| f(db))
+    }
+}

@@ -1,0 +1,91 @@
+//! The salsa database: storage, the singleton inputs and an optional event log for tests.
+
+use std::sync::{Arc, Mutex};
+
+use crate::input::{Settings, Workspace};
+
+/// The database trait every query takes as `db`.
+#[salsa::db]
+pub trait Db: salsa::Database {
+    fn workspace(&self) -> Workspace;
+    fn settings(&self) -> Settings;
+}
+
+/// The concrete database. Cloning it yields a snapshot that shares memoized results;
+/// a write on the original waits until every clone has been dropped (after cancelling
+/// their queries).
+#[salsa::db]
+#[derive(Clone)]
+pub struct RootDatabase {
+    storage: salsa::Storage<Self>,
+    workspace: Option<Workspace>,
+    settings: Option<Settings>,
+    event_log: Option<Arc<Mutex<Vec<String>>>>,
+}
+
+impl RootDatabase {
+    pub fn new() -> Self {
+        Self::build(None)
+    }
+
+    /// A database that records every query execution (`WillExecute`) for incremental tests.
+    pub fn with_event_log() -> Self {
+        Self::build(Some(Arc::new(Mutex::new(Vec::new()))))
+    }
+
+    fn build(event_log: Option<Arc<Mutex<Vec<String>>>>) -> Self {
+        let callback: Option<Box<dyn Fn(salsa::Event) + Send + Sync>> =
+            event_log.clone().map(|log| {
+                Box::new(move |event: salsa::Event| {
+                    if let salsa::EventKind::WillExecute { database_key } = event.kind {
+                        if let Ok(mut log) = log.lock() {
+                            log.push(format!("{database_key:?}"));
+                        }
+                    }
+                }) as Box<dyn Fn(salsa::Event) + Send + Sync>
+            });
+        let mut db = RootDatabase {
+            storage: salsa::Storage::new(callback),
+            workspace: None,
+            settings: None,
+            event_log,
+        };
+        db.workspace = Some(Workspace::new(&db, Vec::new(), Arc::default()));
+        db.settings = Some(Settings::new(&db, Default::default()));
+        db
+    }
+
+    /// Takes the executed-query log recorded since the last call (empty without a log).
+    pub fn take_event_log(&self) -> Vec<String> {
+        match &self.event_log {
+            Some(log) => log
+                .lock()
+                .map(|mut log| std::mem::take(&mut *log))
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+}
+
+impl Default for RootDatabase {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[salsa::db]
+impl salsa::Database for RootDatabase {}
+
+#[salsa::db]
+impl Db for RootDatabase {
+    fn workspace(&self) -> Workspace {
+        // Invariant: `build` sets both singletons before the database is handed out.
+        self.workspace
+            .expect("workspace input is created in RootDatabase::build")
+    }
+
+    fn settings(&self) -> Settings {
+        self.settings
+            .expect("settings input is created in RootDatabase::build")
+    }
+}

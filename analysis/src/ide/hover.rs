@@ -1,0 +1,325 @@
+//! Hover: what a name is, where it is defined (with the branch that binds it) and its
+//! docstring, following imports across files.
+//!
+//! The value unions of the data-flow inference will join this text; the shape stays:
+//! a code block with the kind and signature, the qualified name, then the bindings.
+
+use std::fmt::Write as _;
+
+use ::line_index::{TextRange, TextSize};
+
+use crate::config::HoverVerbosity;
+use crate::db::Db;
+use crate::index::{BranchKind, DefinitionId, DefinitionKind, FileIndex, ScopeKind, file_index};
+use crate::input::SourceFile;
+use crate::resolve::ResolvedModule;
+
+use super::line_index;
+use super::module_name;
+use super::targets::{Target, follow_imports, module_source, targets_at};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoverResult {
+    /// The hovered name.
+    pub range: TextRange,
+    pub markdown: String,
+}
+
+pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
+    let (name_ref, targets) = targets_at(db, file, offset)?;
+    let verbosity = db.settings().config(db).hover_verbosity;
+    let index = file_index(db, file);
+    let mut markdown = String::new();
+    let is_local_binding = |target: &Target| match target {
+        Target::Definition {
+            file: target_file,
+            definition,
+        } => {
+            *target_file == file
+                && !matches!(
+                    index.definition(*definition).kind,
+                    DefinitionKind::Import { .. } | DefinitionKind::ImportFrom { .. }
+                )
+        }
+        _ => false,
+    };
+    if targets.len() > 1 && targets.iter().all(is_local_binding) {
+        // One name bound on several branches: one header, one line per binding.
+        let definitions: Vec<DefinitionId> = targets
+            .iter()
+            .filter_map(|target| match target {
+                Target::Definition { definition, .. } => Some(*definition),
+                _ => None,
+            })
+            .collect();
+        let last = *definitions.last()?;
+        render_definition_header(db, &mut markdown, file, last);
+        markdown.push('\n');
+        for &definition in &definitions {
+            render_binding_line(db, &mut markdown, file, index, definition);
+        }
+        if verbosity != HoverVerbosity::Compact {
+            if let Some(docstring) = definition_docstring(index, last) {
+                let _ = write!(
+                    markdown,
+                    "\n---\n{}\n",
+                    docstring_text(docstring, verbosity)
+                );
+            }
+        }
+    } else {
+        for target in targets {
+            let followed = follow_imports(db, target.clone());
+            render_target(db, &mut markdown, followed.clone(), verbosity);
+            if followed != target && verbosity != HoverVerbosity::Compact {
+                if let Target::Definition {
+                    definition: import, ..
+                } = target
+                {
+                    markdown.push_str("\nImported here:\n");
+                    render_binding_line(db, &mut markdown, file, index, import);
+                }
+            }
+        }
+    }
+    let markdown = markdown.trim_end().to_owned();
+    if markdown.is_empty() {
+        return None;
+    }
+    Some(HoverResult {
+        range: name_ref.range,
+        markdown,
+    })
+}
+
+fn render_target(db: &dyn Db, out: &mut String, target: Target, verbosity: HoverVerbosity) {
+    if !out.is_empty() {
+        out.push_str("\n---\n");
+    }
+    match target {
+        Target::Definition { file, definition } => {
+            render_definition_header(db, out, file, definition);
+            let index = file_index(db, file);
+            out.push('\n');
+            render_binding_line(db, out, file, index, definition);
+            if verbosity != HoverVerbosity::Compact {
+                if let Some(docstring) = definition_docstring(index, definition) {
+                    let _ = write!(out, "\n---\n{}\n", docstring_text(docstring, verbosity));
+                }
+            }
+        }
+        Target::Module(module) => {
+            let (name, path) = match &module {
+                ResolvedModule::File { path, .. } => (
+                    module_source(db, &module)
+                        .map(|file| module_name(db, file))
+                        .unwrap_or_default(),
+                    path.display().to_string(),
+                ),
+                ResolvedModule::Namespace { dirs } => (
+                    String::new(),
+                    dirs.iter()
+                        .map(|dir| dir.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            };
+            let kind = if matches!(module, ResolvedModule::Namespace { .. }) {
+                "namespace package"
+            } else {
+                "module"
+            };
+            let _ = writeln!(out, "```python\n({kind}) {name}\n```\n`{path}`");
+            if verbosity != HoverVerbosity::Compact {
+                let docstring = module_source(db, &module).and_then(|file| {
+                    file_index(db, file)
+                        .scope(FileIndex::MODULE_SCOPE)
+                        .docstring
+                        .clone()
+                });
+                if let Some(docstring) = docstring {
+                    let _ = write!(out, "\n---\n{}\n", docstring_text(&docstring, verbosity));
+                }
+            }
+        }
+        Target::Builtin { name, kind } => {
+            let kind = match kind {
+                crate::builtins::BuiltinKind::Class => "class",
+                crate::builtins::BuiltinKind::Exception => "exception class",
+                crate::builtins::BuiltinKind::Function => "function",
+                crate::builtins::BuiltinKind::Constant => "constant",
+            };
+            let _ = writeln!(
+                out,
+                "```python\n(builtin {kind}) {name}\n```\n`builtins.{name}`"
+            );
+        }
+        Target::UnresolvedImport { module, name } => {
+            let what = match name {
+                Some(name) => format!("`{name}` from `{module}`"),
+                None => format!("`{module}`"),
+            };
+            let _ = writeln!(
+                out,
+                "```python\n(import) unresolved\n```\n{what} was not found in the workspace or its environment"
+            );
+        }
+        Target::Undefined { name } => {
+            let _ = writeln!(
+                out,
+                "```python\n(undefined) {name}\n```\n`{name}` is not bound in any enclosing scope nor a builtin"
+            );
+        }
+    }
+}
+
+/// "```python\n(function) def f(a, b=1) -> int\n```\n`pkg.mod.f`"
+fn render_definition_header(
+    db: &dyn Db,
+    out: &mut String,
+    file: SourceFile,
+    definition: DefinitionId,
+) {
+    let index = file_index(db, file);
+    let data = index.definition(definition);
+    let text = file.text(db);
+    let signature = match &data.kind {
+        DefinitionKind::Function { .. } => {
+            let node = slice(text, data.node_range);
+            let header = node.split_once(":\n").map(|(head, _)| head).unwrap_or(node);
+            let header = signature_of(header);
+            let is_method = index.scope(data.scope).kind == ScopeKind::Class;
+            format!(
+                "({}) {}",
+                if is_method { "method" } else { "function" },
+                header
+            )
+        }
+        DefinitionKind::Class { .. } => {
+            let node = slice(text, data.node_range);
+            let header = node.split_once(':').map(|(head, _)| head).unwrap_or(node);
+            format!("(class) {}", signature_of(header))
+        }
+        DefinitionKind::Parameter {
+            annotation,
+            default,
+            ..
+        } => {
+            let mut rendered = format!("(parameter) {}", data.name);
+            if let Some(annotation) = annotation {
+                let _ = write!(rendered, ": {}", signature_of(slice(text, *annotation)));
+            }
+            if let Some(default) = default {
+                let _ = write!(rendered, " = {}", signature_of(slice(text, *default)));
+            }
+            rendered
+        }
+        kind => {
+            let mut rendered = format!("({}) {}", kind.describe(), data.name);
+            if let Some(annotation) = data.annotation {
+                let _ = write!(rendered, ": {}", signature_of(slice(text, annotation)));
+            }
+            rendered
+        }
+    };
+    let _ = writeln!(
+        out,
+        "```python\n{signature}\n```\n`{}`",
+        qualified_name(db, file, definition)
+    );
+}
+
+/// "- L3 `ratio = a / b` — `if exact:` true branch (L2)"
+fn render_binding_line(
+    db: &dyn Db,
+    out: &mut String,
+    file: SourceFile,
+    index: &FileIndex,
+    definition: DefinitionId,
+) {
+    let data = index.definition(definition);
+    let lines = line_index(db, file);
+    let text = file.text(db);
+    let line = lines.line_col(data.name_range.start()).line + 1;
+    let statement = first_line(slice(text, data.node_range));
+    let _ = write!(out, "- L{line} `{statement}`");
+    let branch = index.branch(data.branch);
+    if branch.kind != BranchKind::ScopeBody {
+        let branch_line = lines.line_col(branch.header_range.start()).line + 1;
+        let _ = write!(out, " — L{branch_line}, {}", branch.label());
+    }
+    out.push('\n');
+}
+
+fn definition_docstring(index: &FileIndex, definition: DefinitionId) -> Option<&str> {
+    match index.definition(definition).kind {
+        DefinitionKind::Function { body, .. } | DefinitionKind::Class { body, .. } => {
+            index.scope(body).docstring.as_deref()
+        }
+        _ => None,
+    }
+}
+
+fn docstring_text(docstring: &str, verbosity: HoverVerbosity) -> String {
+    match verbosity {
+        HoverVerbosity::Verbose => docstring.to_owned(),
+        // The summary paragraph is what a hover needs; the rest is one click away.
+        _ => docstring
+            .split("\n\n")
+            .next()
+            .unwrap_or(docstring)
+            .to_owned(),
+    }
+}
+
+/// `pkg.mod.Class.method.name` for a definition.
+pub(crate) fn qualified_name(db: &dyn Db, file: SourceFile, definition: DefinitionId) -> String {
+    let index = file_index(db, file);
+    let data = index.definition(definition);
+    let mut parts = vec![data.name.to_string()];
+    let mut scope = Some(data.scope);
+    while let Some(id) = scope {
+        let scope_data = index.scope(id);
+        if scope_data.kind != ScopeKind::Module {
+            parts.push(scope_data.name.to_string());
+        }
+        scope = scope_data.parent;
+    }
+    parts.push(module_name(db, file));
+    parts.reverse();
+    parts.join(".")
+}
+
+fn slice(text: &str, range: TextRange) -> &str {
+    text.get(u32::from(range.start()) as usize..u32::from(range.end()) as usize)
+        .unwrap_or("")
+}
+
+/// Collapses whitespace so a multi-line signature fits one line.
+fn signature_of(source: &str) -> String {
+    let mut out = String::new();
+    for word in source.split_whitespace() {
+        if !out.is_empty()
+            && !out.ends_with('(')
+            && !out.ends_with('[')
+            && !word.starts_with(')')
+            && !word.starts_with(']')
+        {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.replace(", )", ")").replace(",)", ")")
+}
+
+fn first_line(source: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    let line = source.lines().next().unwrap_or("").trim();
+    if line.chars().count() > MAX_CHARS {
+        let mut short: String = line.chars().take(MAX_CHARS - 1).collect();
+        short.push('…');
+        short
+    } else {
+        line.to_owned()
+    }
+}

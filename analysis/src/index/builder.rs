@@ -1,0 +1,1381 @@
+//! Builds a [`FileIndex`] in one walk over the tree with an explicit work stack, so
+//! 5,000 nested brackets or 200 nested `if`s cost heap, not native stack.
+
+use line_index::{TextRange, TextSize};
+use tree_sitter::Node;
+
+use super::{
+    Branch, BranchId, BranchKind, Definition, DefinitionId, DefinitionKind, FileIndex, Import,
+    Name, NameContext, NameRef, ParameterKind, Scope, ScopeId, ScopeKind,
+};
+
+/// Where a node is visited: its scope and innermost branch.
+#[derive(Clone, Copy)]
+struct Place {
+    scope: ScopeId,
+    branch: BranchId,
+}
+
+/// How a target binds: the definition kind and the statement around it.
+#[derive(Clone)]
+struct Binding {
+    kind: DefinitionKind,
+    node_range: TextRange,
+    value_range: Option<TextRange>,
+    annotation: Option<TextRange>,
+}
+
+enum Task<'tree> {
+    /// An expression or statement: loads, nested definitions, branches.
+    Visit(Node<'tree>, Place),
+    /// An assignment target.
+    Bind(Node<'tree>, Place, Binding),
+    /// A `case` pattern: captures bind, dotted names load.
+    Pattern(Node<'tree>, Place, TextRange),
+}
+
+pub(super) struct IndexBuilder<'text> {
+    text: &'text str,
+    index: FileIndex,
+}
+
+impl<'text> IndexBuilder<'text> {
+    pub(super) fn new(text: &'text str) -> Self {
+        IndexBuilder {
+            text,
+            index: FileIndex::default(),
+        }
+    }
+
+    pub(super) fn build(mut self, root: Node<'_>) -> FileIndex {
+        let module = self.new_scope(
+            ScopeKind::Module,
+            "<module>".into(),
+            None,
+            range_of(root),
+            None,
+        );
+        self.index.scopes[module.index()].docstring = docstring(root, self.text);
+        let place = Place {
+            scope: module,
+            branch: self.index.scope(module).body_branch,
+        };
+        let mut stack = Vec::new();
+        push_children(&mut stack, root, place);
+        while let Some(task) = stack.pop() {
+            match task {
+                Task::Visit(node, place) => self.visit(&mut stack, node, place),
+                Task::Bind(node, place, binding) => self.bind(&mut stack, node, place, binding),
+                Task::Pattern(node, place, case_range) => {
+                    self.pattern(&mut stack, node, place, case_range)
+                }
+            }
+        }
+        self.finish()
+    }
+
+    fn finish(mut self) -> FileIndex {
+        self.index
+            .name_refs
+            .sort_by_key(|name_ref| (name_ref.range.start(), name_ref.range.end()));
+        let definitions = &self.index.definitions;
+        for scope in &mut self.index.scopes {
+            scope
+                .definitions
+                .sort_by_key(|&id| definitions[id.index()].name_range.start());
+        }
+        self.index
+    }
+
+    fn visit<'tree>(&mut self, stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
+        match node.kind() {
+            "identifier" => self.name_ref(node, place, NameContext::Load, None),
+            "comment" | "string_content" | "escape_sequence" => {}
+            "decorated_definition" => {
+                let decorators: Vec<Node<'tree>> = children(node)
+                    .into_iter()
+                    .filter(|child| child.kind() == "decorator")
+                    .collect();
+                let decorator_ranges = decorators
+                    .iter()
+                    .map(|&decorator| range_of(decorator))
+                    .collect();
+                if let Some(definition) = node.child_by_field_name("definition") {
+                    match definition.kind() {
+                        "function_definition" => {
+                            self.function(stack, definition, place, decorator_ranges)
+                        }
+                        "class_definition" => {
+                            self.class(stack, definition, place, decorator_ranges)
+                        }
+                        _ => stack.push(Task::Visit(definition, place)),
+                    }
+                }
+                for decorator in decorators.into_iter().rev() {
+                    push_children(stack, decorator, place);
+                }
+            }
+            "function_definition" => self.function(stack, node, place, Vec::new()),
+            "class_definition" => self.class(stack, node, place, Vec::new()),
+            "lambda" => self.lambda(stack, node, place),
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => self.comprehension(stack, node, place),
+            "assignment" => self.assignment(stack, node, place),
+            "augmented_assignment" => {
+                let binding = Binding {
+                    kind: DefinitionKind::AugmentedAssignment,
+                    node_range: range_of(node),
+                    value_range: node.child_by_field_name("right").map(range_of),
+                    annotation: None,
+                };
+                if let Some(left) = node.child_by_field_name("left") {
+                    if left.kind() == "identifier" {
+                        // `x += 1` reads `x` before it rebinds it.
+                        self.name_ref(left, place, NameContext::Load, None);
+                    }
+                    stack.push(Task::Bind(left, place, binding));
+                }
+                push_field(stack, node, "right", place);
+            }
+            "named_expression" => {
+                let binding = Binding {
+                    kind: DefinitionKind::NamedExpression,
+                    node_range: range_of(node),
+                    value_range: node.child_by_field_name("value").map(range_of),
+                    annotation: None,
+                };
+                if let Some(name) = node.child_by_field_name("name") {
+                    // PEP 572: a walrus in a comprehension binds in the enclosing scope.
+                    let mut target = place;
+                    while self.index.scope(target.scope).kind == ScopeKind::Comprehension {
+                        let Some(parent) = self.index.scope(target.scope).parent else {
+                            break;
+                        };
+                        target = Place {
+                            scope: parent,
+                            branch: self.index.scope(parent).body_branch,
+                        };
+                    }
+                    stack.push(Task::Bind(name, target, binding));
+                }
+                push_field(stack, node, "value", place);
+            }
+            "if_statement" => self.if_statement(stack, node, place),
+            "while_statement" => {
+                let body_branch = self.loop_branch(node, place, BranchKind::WhileBody, "condition");
+                push_field(stack, node, "alternative", place);
+                push_field(
+                    stack,
+                    node,
+                    "body",
+                    Place {
+                        branch: body_branch,
+                        ..place
+                    },
+                );
+                push_field(stack, node, "condition", place);
+            }
+            "for_statement" => {
+                let body_branch = self.loop_branch(node, place, BranchKind::ForBody, "right");
+                let body_place = Place {
+                    branch: body_branch,
+                    ..place
+                };
+                push_field(stack, node, "alternative", place);
+                push_field(stack, node, "body", body_place);
+                if let Some(left) = node.child_by_field_name("left") {
+                    let binding = Binding {
+                        kind: DefinitionKind::ForTarget,
+                        node_range: range_of(node),
+                        value_range: node.child_by_field_name("right").map(range_of),
+                        annotation: None,
+                    };
+                    stack.push(Task::Bind(left, body_place, binding));
+                }
+                push_field(stack, node, "right", place);
+            }
+            "else_clause" => {
+                let kind = match node.parent().map(|parent| parent.kind()) {
+                    Some("while_statement") => BranchKind::WhileElse,
+                    Some("for_statement") => BranchKind::ForElse,
+                    Some("try_statement") => BranchKind::TryElse,
+                    _ => BranchKind::Else,
+                };
+                let body = node
+                    .child_by_field_name("body")
+                    .or_else(|| last_named_child(node));
+                let branch = self.new_branch(kind, place, node, body, None);
+                push_children(stack, node, Place { branch, ..place });
+            }
+            "try_statement" => self.try_statement(stack, node, place),
+            "with_statement" => self.with_statement(stack, node, place),
+            "match_statement" => self.match_statement(stack, node, place),
+            "conditional_expression" => {
+                let parts = named_children(node);
+                if let [when_true, condition, when_false, ..] = parts[..] {
+                    let header = self.snippet(range_of(condition));
+                    let true_branch = self.new_branch_with_header(
+                        BranchKind::ConditionalTrue,
+                        place,
+                        range_of(condition),
+                        header.clone(),
+                        Some(range_of(condition)),
+                        range_of(when_true),
+                    );
+                    let false_branch = self.new_branch_with_header(
+                        BranchKind::ConditionalFalse,
+                        place,
+                        range_of(condition),
+                        header,
+                        Some(range_of(condition)),
+                        range_of(when_false),
+                    );
+                    stack.push(Task::Visit(
+                        when_false,
+                        Place {
+                            branch: false_branch,
+                            ..place
+                        },
+                    ));
+                    stack.push(Task::Visit(
+                        when_true,
+                        Place {
+                            branch: true_branch,
+                            ..place
+                        },
+                    ));
+                    stack.push(Task::Visit(condition, place));
+                } else {
+                    push_children(stack, node, place);
+                }
+            }
+            "import_statement" => self.import_statement(node, place),
+            "import_from_statement" => self.import_from_statement(node, place),
+            "future_import_statement" => {}
+            "global_statement" | "nonlocal_statement" => {
+                let names: Vec<Name> = named_children(node)
+                    .into_iter()
+                    .filter(|child| child.kind() == "identifier")
+                    .map(|child| self.name_of(child))
+                    .collect();
+                let scope = &mut self.index.scopes[place.scope.index()];
+                if node.kind() == "global_statement" {
+                    scope.globals.extend(names);
+                } else {
+                    scope.nonlocals.extend(names);
+                }
+            }
+            "delete_statement" => {
+                for child in named_children(node).into_iter().rev() {
+                    self.delete_target(stack, child, place);
+                }
+            }
+            "return_statement" => {
+                self.index.scopes[place.scope.index()]
+                    .returns
+                    .push(range_of(node));
+                push_children(stack, node, place);
+            }
+            "raise_statement" => {
+                self.index.scopes[place.scope.index()]
+                    .raises
+                    .push(range_of(node));
+                push_children(stack, node, place);
+            }
+            "yield" => {
+                self.index.scopes[place.scope.index()].is_generator = true;
+                push_children(stack, node, place);
+            }
+            "attribute" => push_field(stack, node, "object", place),
+            "keyword_argument" => push_field(stack, node, "value", place),
+            "type_alias_statement" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    let name = first_identifier(left);
+                    if let Some(name) = name {
+                        let binding = Binding {
+                            kind: DefinitionKind::TypeAlias,
+                            node_range: range_of(node),
+                            value_range: node.child_by_field_name("right").map(range_of),
+                            annotation: None,
+                        };
+                        self.define(name, place, binding);
+                    }
+                }
+                push_field(stack, node, "right", place);
+            }
+            _ => push_children(stack, node, place),
+        }
+    }
+
+    fn assignment<'tree>(&mut self, stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
+        let left = node.child_by_field_name("left");
+        let right = node.child_by_field_name("right");
+        let annotation = node.child_by_field_name("type");
+        let kind = if right.is_none() && annotation.is_some() {
+            DefinitionKind::Annotation
+        } else {
+            DefinitionKind::Assignment
+        };
+        let binding = Binding {
+            kind,
+            node_range: range_of(node),
+            value_range: right.map(range_of),
+            annotation: annotation.map(range_of),
+        };
+        if let (Some(left), Some(right)) = (left, right) {
+            if place.scope == FileIndex::MODULE_SCOPE && self.slice(range_of(left)) == "__all__" {
+                self.index.dunder_all = string_list(right, self.text);
+            }
+        }
+        // Python evaluates the value, then binds the targets; annotations are evaluated too.
+        if let Some(left) = left {
+            stack.push(Task::Bind(left, place, binding));
+        }
+        if let Some(annotation) = annotation {
+            stack.push(Task::Visit(annotation, place));
+        }
+        if let Some(right) = right {
+            stack.push(Task::Visit(right, place));
+        }
+    }
+
+    fn function<'tree>(
+        &mut self,
+        stack: &mut Vec<Task<'tree>>,
+        node: Node<'tree>,
+        place: Place,
+        decorators: Vec<TextRange>,
+    ) {
+        let is_async = children(node).iter().any(|child| child.kind() == "async");
+        let name = node.child_by_field_name("name");
+        let scope_name = name
+            .map(|name| self.name_of(name))
+            .unwrap_or_else(|| "<function>".into());
+        let scope = self.new_scope(
+            ScopeKind::Function,
+            scope_name,
+            Some(place.scope),
+            range_of(node),
+            None,
+        );
+        let body = node.child_by_field_name("body");
+        {
+            let data = &mut self.index.scopes[scope.index()];
+            data.is_async = is_async;
+        }
+        self.index.scopes[scope.index()].docstring =
+            body.and_then(|body| docstring(body, self.text));
+        if let Some(name) = name {
+            let binding = Binding {
+                kind: DefinitionKind::Function {
+                    is_async,
+                    body: scope,
+                    decorators,
+                },
+                node_range: range_of(node),
+                value_range: None,
+                annotation: node.child_by_field_name("return_type").map(range_of),
+            };
+            let definition = self.define(name, place, binding);
+            self.index.scopes[scope.index()].definition = Some(definition);
+        }
+        let inner = Place {
+            scope,
+            branch: self.index.scope(scope).body_branch,
+        };
+        if let Some(body) = body {
+            push_children(stack, body, inner);
+        }
+        if let Some(parameters) = node.child_by_field_name("parameters") {
+            self.parameters(stack, parameters, place, inner);
+        }
+        push_field(stack, node, "return_type", place);
+        push_field(stack, node, "type_parameters", place);
+    }
+
+    fn class<'tree>(
+        &mut self,
+        stack: &mut Vec<Task<'tree>>,
+        node: Node<'tree>,
+        place: Place,
+        decorators: Vec<TextRange>,
+    ) {
+        let name = node.child_by_field_name("name");
+        let scope_name = name
+            .map(|name| self.name_of(name))
+            .unwrap_or_else(|| "<class>".into());
+        let scope = self.new_scope(
+            ScopeKind::Class,
+            scope_name,
+            Some(place.scope),
+            range_of(node),
+            None,
+        );
+        let body = node.child_by_field_name("body");
+        self.index.scopes[scope.index()].docstring =
+            body.and_then(|body| docstring(body, self.text));
+        let superclasses = node.child_by_field_name("superclasses");
+        let bases = superclasses
+            .map(|arguments| {
+                named_children(arguments)
+                    .into_iter()
+                    .filter(|argument| !matches!(argument.kind(), "keyword_argument" | "comment"))
+                    .map(range_of)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(name) = name {
+            let binding = Binding {
+                kind: DefinitionKind::Class {
+                    body: scope,
+                    bases,
+                    decorators,
+                },
+                node_range: range_of(node),
+                value_range: None,
+                annotation: None,
+            };
+            let definition = self.define(name, place, binding);
+            self.index.scopes[scope.index()].definition = Some(definition);
+        }
+        if let Some(body) = body {
+            push_children(
+                stack,
+                body,
+                Place {
+                    scope,
+                    branch: self.index.scope(scope).body_branch,
+                },
+            );
+        }
+        if let Some(superclasses) = superclasses {
+            push_children(stack, superclasses, place);
+        }
+        push_field(stack, node, "type_parameters", place);
+    }
+
+    fn lambda<'tree>(&mut self, stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
+        let scope = self.new_scope(
+            ScopeKind::Lambda,
+            "<lambda>".into(),
+            Some(place.scope),
+            range_of(node),
+            None,
+        );
+        let inner = Place {
+            scope,
+            branch: self.index.scope(scope).body_branch,
+        };
+        push_field(stack, node, "body", inner);
+        if let Some(parameters) = node.child_by_field_name("parameters") {
+            self.parameters(stack, parameters, place, inner);
+        }
+    }
+
+    /// Defines the parameters in `inner`; defaults and annotations are evaluated in `outer`.
+    fn parameters<'tree>(
+        &mut self,
+        stack: &mut Vec<Task<'tree>>,
+        parameters: Node<'tree>,
+        outer: Place,
+        inner: Place,
+    ) {
+        let mut kind = ParameterKind::PositionalOrKeyword;
+        let mut defined: Vec<DefinitionId> = Vec::new();
+        let mut evaluated: Vec<Node<'tree>> = Vec::new();
+        for parameter in named_children(parameters) {
+            let (name, default, annotation, this_kind) = match parameter.kind() {
+                "identifier" => (Some(parameter), None, None, kind),
+                "typed_parameter" => {
+                    let annotation = parameter.child_by_field_name("type");
+                    let inner_node = named_children(parameter)
+                        .into_iter()
+                        .find(|child| Some(*child) != annotation);
+                    match inner_node {
+                        Some(splat) if splat.kind() == "list_splat_pattern" => (
+                            first_identifier(splat),
+                            None,
+                            annotation,
+                            ParameterKind::VarPositional,
+                        ),
+                        Some(splat) if splat.kind() == "dictionary_splat_pattern" => (
+                            first_identifier(splat),
+                            None,
+                            annotation,
+                            ParameterKind::VarKeyword,
+                        ),
+                        other => (
+                            other.filter(|node| node.kind() == "identifier"),
+                            None,
+                            annotation,
+                            kind,
+                        ),
+                    }
+                }
+                "default_parameter" | "typed_default_parameter" => (
+                    parameter
+                        .child_by_field_name("name")
+                        .filter(|name| name.kind() == "identifier"),
+                    parameter.child_by_field_name("value"),
+                    parameter.child_by_field_name("type"),
+                    kind,
+                ),
+                "list_splat_pattern" => (
+                    first_identifier(parameter),
+                    None,
+                    None,
+                    ParameterKind::VarPositional,
+                ),
+                "dictionary_splat_pattern" => (
+                    first_identifier(parameter),
+                    None,
+                    None,
+                    ParameterKind::VarKeyword,
+                ),
+                "keyword_separator" => {
+                    kind = ParameterKind::KeywordOnly;
+                    continue;
+                }
+                "positional_separator" => {
+                    for &id in &defined {
+                        if let DefinitionKind::Parameter { kind, .. } =
+                            &mut self.index.definitions[id.index()].kind
+                        {
+                            if *kind == ParameterKind::PositionalOrKeyword {
+                                *kind = ParameterKind::PositionalOnly;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                _ => {
+                    evaluated.push(parameter);
+                    continue;
+                }
+            };
+            if this_kind == ParameterKind::VarPositional {
+                kind = ParameterKind::KeywordOnly;
+            }
+            evaluated.extend(default);
+            evaluated.extend(annotation);
+            if let Some(name) = name {
+                let binding = Binding {
+                    kind: DefinitionKind::Parameter {
+                        kind: this_kind,
+                        default: default.map(range_of),
+                        annotation: annotation.map(range_of),
+                    },
+                    node_range: range_of(parameter),
+                    value_range: default.map(range_of),
+                    annotation: annotation.map(range_of),
+                };
+                defined.push(self.define(name, inner, binding));
+            }
+        }
+        for node in evaluated.into_iter().rev() {
+            stack.push(Task::Visit(node, outer));
+        }
+    }
+
+    fn comprehension<'tree>(
+        &mut self,
+        stack: &mut Vec<Task<'tree>>,
+        node: Node<'tree>,
+        place: Place,
+    ) {
+        let name = match node.kind() {
+            "list_comprehension" => "<listcomp>",
+            "set_comprehension" => "<setcomp>",
+            "dictionary_comprehension" => "<dictcomp>",
+            _ => "<genexpr>",
+        };
+        let scope = self.new_scope(
+            ScopeKind::Comprehension,
+            name.into(),
+            Some(place.scope),
+            range_of(node),
+            None,
+        );
+        let inner = Place {
+            scope,
+            branch: self.index.scope(scope).body_branch,
+        };
+        let mut is_first_clause = true;
+        let mut tasks = Vec::new();
+        for child in named_children(node) {
+            if child.kind() == "for_in_clause" {
+                // The first iterable is evaluated in the enclosing scope.
+                if let Some(right) = child.child_by_field_name("right") {
+                    tasks.push(Task::Visit(
+                        right,
+                        if is_first_clause { place } else { inner },
+                    ));
+                }
+                if let Some(left) = child.child_by_field_name("left") {
+                    let binding = Binding {
+                        kind: DefinitionKind::ComprehensionTarget,
+                        node_range: range_of(child),
+                        value_range: child.child_by_field_name("right").map(range_of),
+                        annotation: None,
+                    };
+                    tasks.push(Task::Bind(left, inner, binding));
+                }
+                is_first_clause = false;
+            } else if child.kind() != "comment" {
+                tasks.push(Task::Visit(child, inner));
+            }
+        }
+        // The element expression comes first in the source but runs last.
+        if let Some(first) = tasks.first() {
+            if matches!(first, Task::Visit(..)) {
+                let element = tasks.remove(0);
+                tasks.push(element);
+            }
+        }
+        stack.extend(tasks.into_iter().rev());
+    }
+
+    fn if_statement<'tree>(
+        &mut self,
+        stack: &mut Vec<Task<'tree>>,
+        node: Node<'tree>,
+        place: Place,
+    ) {
+        let condition = node.child_by_field_name("condition");
+        let consequence = node.child_by_field_name("consequence");
+        let true_branch = self.new_branch(BranchKind::IfTrue, place, node, consequence, condition);
+        let mut alternatives = Vec::new();
+        let mut cursor = node.walk();
+        for alternative in node.children_by_field_name("alternative", &mut cursor) {
+            alternatives.push(alternative);
+        }
+        for alternative in alternatives.into_iter().rev() {
+            if alternative.kind() == "elif_clause" {
+                let elif_condition = alternative.child_by_field_name("condition");
+                let elif_body = alternative.child_by_field_name("consequence");
+                let branch = self.new_branch(
+                    BranchKind::Elif,
+                    place,
+                    alternative,
+                    elif_body,
+                    elif_condition,
+                );
+                let elif_place = Place { branch, ..place };
+                if let Some(elif_body) = elif_body {
+                    stack.push(Task::Visit(elif_body, elif_place));
+                }
+                if let Some(elif_condition) = elif_condition {
+                    stack.push(Task::Visit(elif_condition, elif_place));
+                }
+            } else {
+                stack.push(Task::Visit(alternative, place));
+            }
+        }
+        if let Some(consequence) = consequence {
+            stack.push(Task::Visit(
+                consequence,
+                Place {
+                    branch: true_branch,
+                    ..place
+                },
+            ));
+        }
+        if let Some(condition) = condition {
+            stack.push(Task::Visit(condition, place));
+        }
+        // Branch ids follow source order: renumbering is avoided by creating the elif
+        // branches after the `if` branch (they appear after it in the source).
+    }
+
+    fn loop_branch(
+        &mut self,
+        node: Node<'_>,
+        place: Place,
+        kind: BranchKind,
+        condition_field: &str,
+    ) -> BranchId {
+        let body = node.child_by_field_name("body");
+        let condition = if kind == BranchKind::WhileBody {
+            node.child_by_field_name(condition_field)
+        } else {
+            None
+        };
+        self.new_branch(kind, place, node, body, condition)
+    }
+
+    fn try_statement<'tree>(
+        &mut self,
+        stack: &mut Vec<Task<'tree>>,
+        node: Node<'tree>,
+        place: Place,
+    ) {
+        let body = node.child_by_field_name("body");
+        let try_branch = self.new_branch(BranchKind::TryBody, place, node, body, None);
+        let mut tasks = Vec::new();
+        if let Some(body) = body {
+            tasks.push(Task::Visit(
+                body,
+                Place {
+                    branch: try_branch,
+                    ..place
+                },
+            ));
+        }
+        for clause in named_children(node) {
+            match clause.kind() {
+                "except_clause" | "except_group_clause" => {
+                    let handler_body =
+                        last_named_child(clause).filter(|child| child.kind() == "block");
+                    let branch = self.new_branch(
+                        BranchKind::ExceptHandler,
+                        place,
+                        clause,
+                        handler_body,
+                        None,
+                    );
+                    let handler_place = Place { branch, ..place };
+                    let value = clause.child_by_field_name("value");
+                    let alias = clause.child_by_field_name("alias");
+                    if let Some(value) = value {
+                        tasks.push(Task::Visit(value, handler_place));
+                    }
+                    if let Some(alias) = alias {
+                        let binding = Binding {
+                            kind: DefinitionKind::ExceptHandler,
+                            node_range: range_of(clause),
+                            value_range: value.map(range_of),
+                            annotation: None,
+                        };
+                        tasks.push(Task::Bind(alias, handler_place, binding));
+                    }
+                    for child in named_children(clause) {
+                        if Some(child) != value && Some(child) != alias {
+                            tasks.push(Task::Visit(child, handler_place));
+                        }
+                    }
+                }
+                "finally_clause" => {
+                    let finally_body = last_named_child(clause);
+                    let branch =
+                        self.new_branch(BranchKind::Finally, place, clause, finally_body, None);
+                    tasks.push(Task::Visit(clause, Place { branch, ..place }));
+                }
+                "else_clause" => tasks.push(Task::Visit(clause, place)),
+                _ => {}
+            }
+        }
+        stack.extend(tasks.into_iter().rev());
+    }
+
+    fn with_statement<'tree>(
+        &mut self,
+        stack: &mut Vec<Task<'tree>>,
+        node: Node<'tree>,
+        place: Place,
+    ) {
+        let mut tasks = Vec::new();
+        for clause in named_children(node) {
+            if clause.kind() != "with_clause" {
+                continue;
+            }
+            for item in named_children(clause) {
+                let Some(value) = item.child_by_field_name("value") else {
+                    continue;
+                };
+                if value.kind() == "as_pattern" {
+                    let target = value.child_by_field_name("alias");
+                    for part in named_children(value) {
+                        if Some(part) != target {
+                            tasks.push(Task::Visit(part, place));
+                        }
+                    }
+                    if let Some(target) = target {
+                        let binding = Binding {
+                            kind: DefinitionKind::WithTarget,
+                            node_range: range_of(item),
+                            value_range: named_children(value).first().map(|&node| range_of(node)),
+                            annotation: None,
+                        };
+                        let target = named_children(target).into_iter().next().unwrap_or(target);
+                        tasks.push(Task::Bind(target, place, binding));
+                    }
+                } else {
+                    tasks.push(Task::Visit(value, place));
+                }
+            }
+        }
+        if let Some(body) = node.child_by_field_name("body") {
+            tasks.push(Task::Visit(body, place));
+        }
+        stack.extend(tasks.into_iter().rev());
+    }
+
+    fn match_statement<'tree>(
+        &mut self,
+        stack: &mut Vec<Task<'tree>>,
+        node: Node<'tree>,
+        place: Place,
+    ) {
+        let mut tasks = Vec::new();
+        if let Some(subject) = node.child_by_field_name("subject") {
+            tasks.push(Task::Visit(subject, place));
+        }
+        let cases = node
+            .child_by_field_name("body")
+            .map(named_children)
+            .unwrap_or_default();
+        for case in cases {
+            if case.kind() != "case_clause" {
+                continue;
+            }
+            let consequence = case.child_by_field_name("consequence");
+            let branch = self.new_branch(BranchKind::MatchCase, place, case, consequence, None);
+            let case_place = Place { branch, ..place };
+            for child in named_children(case) {
+                match child.kind() {
+                    "case_pattern" => tasks.push(Task::Pattern(child, case_place, range_of(case))),
+                    _ => tasks.push(Task::Visit(child, case_place)),
+                }
+            }
+        }
+        stack.extend(tasks.into_iter().rev());
+    }
+
+    fn pattern<'tree>(
+        &mut self,
+        stack: &mut Vec<Task<'tree>>,
+        node: Node<'tree>,
+        place: Place,
+        case_range: TextRange,
+    ) {
+        let capture = |builder: &mut Self, name: Node<'_>| {
+            if builder.slice(range_of(name)) != "_" {
+                let binding = Binding {
+                    kind: DefinitionKind::MatchCapture,
+                    node_range: case_range,
+                    value_range: None,
+                    annotation: None,
+                };
+                builder.define(name, place, binding);
+            }
+        };
+        match node.kind() {
+            "identifier" => capture(self, node),
+            "dotted_name" => {
+                let parts = named_children(node);
+                match parts[..] {
+                    [single] => capture(self, single),
+                    // `case Color.RED:` compares against a value.
+                    [first, ..] => self.name_ref(first, place, NameContext::Load, None),
+                    [] => {}
+                }
+            }
+            "class_pattern" => {
+                for (position, child) in named_children(node).into_iter().enumerate() {
+                    if position == 0 && child.kind() == "dotted_name" {
+                        if let Some(first) = named_children(child).first() {
+                            self.name_ref(*first, place, NameContext::Load, None);
+                        }
+                    } else {
+                        stack.push(Task::Pattern(child, place, case_range));
+                    }
+                }
+            }
+            "keyword_pattern" => {
+                // `x=pattern`: the keyword names an attribute, not a variable.
+                for child in named_children(node).into_iter().skip(1) {
+                    stack.push(Task::Pattern(child, place, case_range));
+                }
+            }
+            "as_pattern" => {
+                let alias = node.child_by_field_name("alias");
+                for child in named_children(node) {
+                    if Some(child) == alias {
+                        if let Some(name) = first_identifier(child) {
+                            capture(self, name);
+                        }
+                    } else {
+                        stack.push(Task::Pattern(child, place, case_range));
+                    }
+                }
+            }
+            "splat_pattern" => {
+                if let Some(name) = first_identifier(node) {
+                    capture(self, name);
+                }
+            }
+            "string"
+            | "concatenated_string"
+            | "integer"
+            | "float"
+            | "true"
+            | "false"
+            | "none"
+            | "complex_pattern" => {}
+            _ => {
+                for child in named_children(node).into_iter().rev() {
+                    stack.push(Task::Pattern(child, place, case_range));
+                }
+            }
+        }
+    }
+
+    fn bind<'tree>(
+        &mut self,
+        stack: &mut Vec<Task<'tree>>,
+        node: Node<'tree>,
+        place: Place,
+        binding: Binding,
+    ) {
+        match node.kind() {
+            "identifier" => {
+                self.define(node, place, binding);
+            }
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "expression_list"
+            | "tuple"
+            | "list"
+            | "parenthesized_expression"
+            | "list_splat_pattern"
+            | "list_splat"
+            | "as_pattern_target" => {
+                for child in named_children(node).into_iter().rev() {
+                    stack.push(Task::Bind(child, place, binding.clone()));
+                }
+            }
+            // `obj.attr = …` and `obj[key] = …` read `obj` (and `key`).
+            _ => stack.push(Task::Visit(node, place)),
+        }
+    }
+
+    fn delete_target<'tree>(
+        &mut self,
+        stack: &mut Vec<Task<'tree>>,
+        node: Node<'tree>,
+        place: Place,
+    ) {
+        match node.kind() {
+            "identifier" => self.name_ref(node, place, NameContext::Del, None),
+            "expression_list" | "tuple" | "list" | "parenthesized_expression" => {
+                for child in named_children(node).into_iter().rev() {
+                    self.delete_target(stack, child, place);
+                }
+            }
+            _ => stack.push(Task::Visit(node, place)),
+        }
+    }
+
+    fn import_statement(&mut self, node: Node<'_>, place: Place) {
+        let mut cursor = node.walk();
+        let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
+        for name in names {
+            let (module_node, alias) = match name.kind() {
+                "aliased_import" => (
+                    name.child_by_field_name("name"),
+                    name.child_by_field_name("alias"),
+                ),
+                _ => (Some(name), None),
+            };
+            let Some(module_node) = module_node else {
+                continue;
+            };
+            let module = self.dotted(module_node);
+            let bound = alias.or_else(|| named_children(module_node).into_iter().next());
+            let definition = bound.map(|bound| {
+                let binding = Binding {
+                    kind: DefinitionKind::Import {
+                        module: module.clone(),
+                        alias: alias.is_some(),
+                    },
+                    node_range: range_of(node),
+                    value_range: None,
+                    annotation: None,
+                };
+                self.define(bound, place, binding)
+            });
+            self.index.imports.push(Import {
+                level: 0,
+                module,
+                name: None,
+                range: range_of(name),
+                module_range: range_of(module_node),
+                definition,
+            });
+        }
+    }
+
+    fn import_from_statement(&mut self, node: Node<'_>, place: Place) {
+        let Some(module_node) = node.child_by_field_name("module_name") else {
+            return;
+        };
+        let (level, module) = if module_node.kind() == "relative_import" {
+            let mut level = 0;
+            let mut module = String::new();
+            for child in named_children(module_node) {
+                match child.kind() {
+                    "import_prefix" => {
+                        level = self
+                            .slice(range_of(child))
+                            .chars()
+                            .filter(|&c| c == '.')
+                            .count() as u32
+                    }
+                    "dotted_name" => module = self.dotted(child),
+                    _ => {}
+                }
+            }
+            (level, module)
+        } else {
+            (0, self.dotted(module_node))
+        };
+        if named_children(node)
+            .iter()
+            .any(|child| child.kind() == "wildcard_import")
+        {
+            self.index.imports.push(Import {
+                level,
+                module: module.clone(),
+                name: Some("*".into()),
+                range: range_of(node),
+                module_range: range_of(module_node),
+                definition: None,
+            });
+        }
+        let mut cursor = node.walk();
+        let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
+        for name in names {
+            let (imported, alias) = match name.kind() {
+                "aliased_import" => (
+                    name.child_by_field_name("name"),
+                    name.child_by_field_name("alias"),
+                ),
+                _ => (Some(name), None),
+            };
+            let Some(imported) = imported else { continue };
+            let imported_name: Name = self.dotted(imported).into();
+            let bound = alias.or_else(|| named_children(imported).into_iter().next());
+            let definition = bound.map(|bound| {
+                let binding = Binding {
+                    kind: DefinitionKind::ImportFrom {
+                        level,
+                        module: module.clone(),
+                        name: imported_name.clone(),
+                    },
+                    node_range: range_of(node),
+                    value_range: None,
+                    annotation: None,
+                };
+                self.define(bound, place, binding)
+            });
+            self.index.imports.push(Import {
+                level,
+                module: module.clone(),
+                name: Some(imported_name),
+                range: range_of(name),
+                module_range: range_of(module_node),
+                definition,
+            });
+        }
+    }
+
+    fn new_scope(
+        &mut self,
+        kind: ScopeKind,
+        name: Name,
+        parent: Option<ScopeId>,
+        range: TextRange,
+        definition: Option<DefinitionId>,
+    ) -> ScopeId {
+        let id = ScopeId(self.index.scopes.len() as u32);
+        let parent_branch = parent.map(|_| self.index.branches.len());
+        let _ = parent_branch;
+        let body_branch = BranchId(self.index.branches.len() as u32);
+        self.index.branches.push(Branch {
+            kind: BranchKind::ScopeBody,
+            parent: None,
+            scope: id,
+            header_range: range,
+            header: name.to_string(),
+            condition: None,
+            range,
+        });
+        self.index.scopes.push(Scope {
+            kind,
+            name,
+            parent,
+            range,
+            body_branch,
+            definition,
+            docstring: None,
+            globals: Vec::new(),
+            nonlocals: Vec::new(),
+            definitions: Vec::new(),
+            is_async: false,
+            is_generator: false,
+            returns: Vec::new(),
+            raises: Vec::new(),
+        });
+        id
+    }
+
+    /// A branch whose header runs from `node`'s start to its `body`.
+    fn new_branch(
+        &mut self,
+        kind: BranchKind,
+        place: Place,
+        node: Node<'_>,
+        body: Option<Node<'_>>,
+        condition: Option<Node<'_>>,
+    ) -> BranchId {
+        let node_range = range_of(node);
+        let header_end = body
+            .map(|body| range_of(body).start())
+            .unwrap_or(node_range.end())
+            .max(node_range.start());
+        let header_range = TextRange::new(node_range.start(), header_end);
+        let header = self.snippet(header_range);
+        self.new_branch_with_header(
+            kind,
+            place,
+            header_range,
+            header,
+            condition.map(range_of),
+            node_range,
+        )
+    }
+
+    fn new_branch_with_header(
+        &mut self,
+        kind: BranchKind,
+        place: Place,
+        header_range: TextRange,
+        header: String,
+        condition: Option<TextRange>,
+        range: TextRange,
+    ) -> BranchId {
+        let id = BranchId(self.index.branches.len() as u32);
+        self.index.branches.push(Branch {
+            kind,
+            parent: Some(place.branch),
+            scope: place.scope,
+            header_range,
+            header,
+            condition,
+            range,
+        });
+        id
+    }
+
+    fn define(&mut self, name: Node<'_>, place: Place, binding: Binding) -> DefinitionId {
+        let id = DefinitionId(self.index.definitions.len() as u32);
+        let name_text = self.name_of(name);
+        self.index.definitions.push(Definition {
+            name: name_text,
+            scope: place.scope,
+            kind: binding.kind,
+            name_range: range_of(name),
+            node_range: binding.node_range,
+            value_range: binding.value_range,
+            annotation: binding.annotation,
+            branch: place.branch,
+        });
+        self.index.scopes[place.scope.index()].definitions.push(id);
+        self.name_ref(name, place, NameContext::Store, Some(id));
+        id
+    }
+
+    fn name_ref(
+        &mut self,
+        node: Node<'_>,
+        place: Place,
+        context: NameContext,
+        definition: Option<DefinitionId>,
+    ) {
+        self.index.name_refs.push(NameRef {
+            name: self.name_of(node),
+            range: range_of(node),
+            scope: place.scope,
+            branch: place.branch,
+            context,
+            definition,
+        });
+    }
+
+    fn slice(&self, range: TextRange) -> &'text str {
+        self.text.get(range_usize(range)).unwrap_or("")
+    }
+
+    fn name_of(&self, node: Node<'_>) -> Name {
+        Name::new(self.slice(range_of(node)))
+    }
+
+    fn dotted(&self, node: Node<'_>) -> String {
+        self.slice(range_of(node))
+            .split('.')
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    /// The source of `range` on one line, shortened for labels.
+    fn snippet(&self, range: TextRange) -> String {
+        let mut snippet = String::new();
+        for word in self.slice(range).split_whitespace() {
+            if !snippet.is_empty() {
+                snippet.push(' ');
+            }
+            snippet.push_str(word);
+        }
+        const MAX_CHARS: usize = 48;
+        if snippet.chars().count() > MAX_CHARS {
+            let mut shortened: String = snippet.chars().take(MAX_CHARS - 1).collect();
+            shortened.push('…');
+            return shortened;
+        }
+        snippet
+    }
+}
+
+pub(crate) fn range_of(node: Node<'_>) -> TextRange {
+    TextRange::new(
+        TextSize::from(node.start_byte() as u32),
+        TextSize::from(node.end_byte() as u32),
+    )
+}
+
+pub(crate) fn range_usize(range: TextRange) -> std::ops::Range<usize> {
+    u32::from(range.start()) as usize..u32::from(range.end()) as usize
+}
+
+fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).collect()
+}
+
+fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect()
+}
+
+fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {
+    named_children(node).into_iter().last()
+}
+
+fn first_identifier(node: Node<'_>) -> Option<Node<'_>> {
+    if node.kind() == "identifier" {
+        return Some(node);
+    }
+    named_children(node)
+        .into_iter()
+        .find_map(first_identifier_shallow)
+}
+
+fn first_identifier_shallow(node: Node<'_>) -> Option<Node<'_>> {
+    if node.kind() == "identifier" {
+        Some(node)
+    } else {
+        named_children(node)
+            .into_iter()
+            .find(|child| child.kind() == "identifier")
+    }
+}
+
+fn push_children<'tree>(stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
+    let mut cursor = node.walk();
+    let start = stack.len();
+    stack.extend(
+        node.named_children(&mut cursor)
+            .map(|child| Task::Visit(child, place)),
+    );
+    stack[start..].reverse();
+}
+
+fn push_field<'tree>(stack: &mut Vec<Task<'tree>>, node: Node<'tree>, field: &str, place: Place) {
+    if let Some(child) = node.child_by_field_name(field) {
+        stack.push(Task::Visit(child, place));
+    }
+}
+
+/// The docstring of a module, class or function body: its first statement, when that
+/// is a string literal, cleaned like `inspect.cleandoc`.
+fn docstring(body: Node<'_>, text: &str) -> Option<String> {
+    let mut cursor = body.walk();
+    let first = body
+        .named_children(&mut cursor)
+        .find(|child| child.kind() != "comment")?;
+    if first.kind() != "expression_statement" {
+        return None;
+    }
+    let string = first.named_child(0)?;
+    if string.kind() != "string" || first.named_child_count() != 1 {
+        return None;
+    }
+    let raw = text.get(range_usize(range_of(string)))?;
+    string_value(raw).map(|value| clean_docstring(&value))
+}
+
+/// The value of a plain string literal (no f-string interpolation), escapes kept as written.
+pub(crate) fn string_value(raw: &str) -> Option<String> {
+    let prefix_len = raw.find(['\'', '"'])?;
+    let prefix = raw[..prefix_len].to_ascii_lowercase();
+    if prefix.contains('f') || prefix.contains('b') || prefix.contains('t') {
+        return None;
+    }
+    let body = &raw[prefix_len..];
+    for quote in ["\"\"\"", "'''", "\"", "'"] {
+        if body.len() >= 2 * quote.len() && body.starts_with(quote) && body.ends_with(quote) {
+            return Some(body[quote.len()..body.len() - quote.len()].to_owned());
+        }
+    }
+    None
+}
+
+fn clean_docstring(raw: &str) -> String {
+    let expanded = raw.replace('\t', "        ");
+    let lines: Vec<&str> = expanded.lines().collect();
+    let indent = lines
+        .iter()
+        .skip(1)
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut cleaned: Vec<String> = Vec::with_capacity(lines.len());
+    for (position, line) in lines.iter().enumerate() {
+        if position == 0 {
+            cleaned.push(line.trim_start().to_owned());
+        } else {
+            cleaned.push(line.get(indent..).unwrap_or("").trim_end().to_owned());
+        }
+    }
+    while cleaned.first().is_some_and(|line| line.trim().is_empty()) {
+        cleaned.remove(0);
+    }
+    while cleaned.last().is_some_and(|line| line.trim().is_empty()) {
+        cleaned.pop();
+    }
+    cleaned.join("\n")
+}
+
+/// The strings of a literal list or tuple (`__all__ = ["a", "b"]`).
+fn string_list(node: Node<'_>, text: &str) -> Option<Vec<Name>> {
+    if !matches!(node.kind(), "list" | "tuple") {
+        return None;
+    }
+    named_children(node)
+        .into_iter()
+        .filter(|child| child.kind() != "comment")
+        .map(|child| {
+            if child.kind() != "string" {
+                return None;
+            }
+            text.get(range_usize(range_of(child)))
+                .and_then(string_value)
+                .map(Name::from)
+        })
+        .collect()
+}

@@ -1,0 +1,78 @@
+//! The range-free summary of what a module exports: the firewall between files.
+//!
+//! Other files depend on this summary, never on the index itself. It holds names and
+//! kinds only, so edits inside a function body (which shift ranges) leave it equal and
+//! salsa stops invalidation here.
+
+use crate::db::Db;
+use crate::input::SourceFile;
+
+use super::{DefinitionKind, FileIndex, Name, file_index};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportKind {
+    Function,
+    Class,
+    Variable,
+    /// A name bound by `import` / `from … import`.
+    Import,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ExportedName {
+    pub name: Name,
+    pub kind: ExportKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ModuleExports {
+    /// Every module-level binding, sorted by name, one entry per name (the last binding wins).
+    pub names: Vec<ExportedName>,
+    pub dunder_all: Option<Vec<Name>>,
+    /// `from m import *` sources: (level, module).
+    pub star_imports: Vec<(u32, String)>,
+}
+
+impl ModuleExports {
+    pub fn get(&self, name: &str) -> Option<&ExportedName> {
+        self.names
+            .binary_search_by(|exported| exported.name.as_str().cmp(name))
+            .ok()
+            .map(|at| &self.names[at])
+    }
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn module_exports(db: &dyn Db, file: SourceFile) -> ModuleExports {
+    let index = file_index(db, file);
+    let module = index.scope(FileIndex::MODULE_SCOPE);
+    let mut names: Vec<ExportedName> = Vec::new();
+    for &id in &module.definitions {
+        let definition = index.definition(id);
+        let kind = match definition.kind {
+            DefinitionKind::Function { .. } => ExportKind::Function,
+            DefinitionKind::Class { .. } => ExportKind::Class,
+            DefinitionKind::Import { .. } | DefinitionKind::ImportFrom { .. } => ExportKind::Import,
+            _ => ExportKind::Variable,
+        };
+        names.push(ExportedName {
+            name: definition.name.clone(),
+            kind,
+        });
+    }
+    // Keep the last binding of each name: stable sort by name, then dedup from the back.
+    names.reverse();
+    names.sort_by(|left, right| left.name.cmp(&right.name));
+    names.dedup_by(|later, earlier| later.name == earlier.name);
+    let star_imports = index
+        .imports
+        .iter()
+        .filter(|import| import.name.as_deref() == Some("*"))
+        .map(|import| (import.level, import.module.clone()))
+        .collect();
+    ModuleExports {
+        names,
+        dunder_all: index.dunder_all.clone(),
+        star_imports,
+    }
+}

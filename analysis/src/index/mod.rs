@@ -1,0 +1,423 @@
+//! The per-file index: scopes, definitions, name references, imports and the
+//! control-flow skeleton (branches with stable ids), built in one iterative walk.
+//!
+//! Terminology, with a small example:
+//!
+//! ```python
+//! import os                 # definition `os` (import) in the module scope
+//! def f(flag):              # definition `f` (function); opens scope `f`
+//!     if flag:              # branch 1: `if flag:` true branch (parent: the body of `f`)
+//!         x = 4             # definition `x` in scope `f`, branch 1
+//!     else:                 # branch 2: the `else` of that `if`
+//!         x = 4.1           # definition `x` in scope `f`, branch 2
+//!     return x              # a load of `x` in scope `f`
+//! ```
+//!
+//! - A *scope* is a module, class, function, lambda or comprehension body.
+//! - A *definition* binds a name in a scope (assignment, parameter, import, `def`, …);
+//!   it remembers the innermost *branch* it sits in.
+//! - A *branch* is a region entered under a condition (an `if`/`elif`/`else` arm, a loop
+//!   body, an `except` handler, a `case`, either side of `a if c else b`, …). Every scope
+//!   body is a root branch. Ids are assigned in source order, so an edit inside one
+//!   function keeps the ids of branches before it.
+//!
+//! The index holds byte ranges, never tree-sitter nodes. It changes with every edit of
+//! its file; cross-file consumers read the range-free [`ModuleExports`] instead.
+
+mod builder;
+mod exports;
+
+use std::fmt;
+
+use line_index::{TextRange, TextSize};
+use smol_str::SmolStr;
+
+use crate::db::Db;
+use crate::input::SourceFile;
+use crate::parse::parse;
+
+pub use exports::{ExportKind, ExportedName, ModuleExports, module_exports};
+
+pub type Name = SmolStr;
+
+macro_rules! id_type {
+    ($name:ident) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+id_type!(ScopeId);
+id_type!(DefinitionId);
+id_type!(BranchId);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScopeKind {
+    Module,
+    Class,
+    Function,
+    Lambda,
+    Comprehension,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub kind: ScopeKind,
+    /// The function or class name; `<module>`, `<lambda>`, `<listcomp>`, … otherwise.
+    pub name: Name,
+    pub parent: Option<ScopeId>,
+    /// The whole defining node (the module, the `def`, the `class`, the lambda, …).
+    pub range: TextRange,
+    /// The root branch of the scope's body.
+    pub body_branch: BranchId,
+    /// The definition that created this scope (`def`/`class`), if any.
+    pub definition: Option<DefinitionId>,
+    pub docstring: Option<String>,
+    /// Names declared `global` / `nonlocal` in this scope.
+    pub globals: Vec<Name>,
+    pub nonlocals: Vec<Name>,
+    /// Definitions of this scope, in source order.
+    pub definitions: Vec<DefinitionId>,
+    pub is_async: bool,
+    /// The body contains `yield` (directly, not in a nested scope).
+    pub is_generator: bool,
+    /// Ranges of `return` and `raise` statements directly in this scope.
+    pub returns: Vec<TextRange>,
+    pub raises: Vec<TextRange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParameterKind {
+    PositionalOnly,
+    PositionalOrKeyword,
+    VarPositional,
+    KeywordOnly,
+    VarKeyword,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DefinitionKind {
+    Assignment,
+    AugmentedAssignment,
+    /// `x: int` without a value: makes `x` local but binds nothing.
+    Annotation,
+    Parameter {
+        kind: ParameterKind,
+        default: Option<TextRange>,
+        annotation: Option<TextRange>,
+    },
+    Function {
+        is_async: bool,
+        body: ScopeId,
+        decorators: Vec<TextRange>,
+    },
+    Class {
+        body: ScopeId,
+        bases: Vec<TextRange>,
+        decorators: Vec<TextRange>,
+    },
+    /// `import a.b.c` binds `a` (`module` is "a.b.c", `alias` false);
+    /// `import a.b as c` binds `c` to `a.b` (`alias` true).
+    Import {
+        module: String,
+        alias: bool,
+    },
+    /// `from ..m import n as k`: `level` dots, `module` "m", `name` "n".
+    ImportFrom {
+        level: u32,
+        module: String,
+        name: Name,
+    },
+    ForTarget,
+    WithTarget,
+    ExceptHandler,
+    NamedExpression,
+    MatchCapture,
+    ComprehensionTarget,
+    TypeAlias,
+    TypeParameter,
+}
+
+impl DefinitionKind {
+    /// Whether the definition actually binds a value (an annotation alone does not).
+    pub fn binds(&self) -> bool {
+        !matches!(self, DefinitionKind::Annotation)
+    }
+
+    pub fn describe(&self) -> &'static str {
+        match self {
+            DefinitionKind::Assignment
+            | DefinitionKind::AugmentedAssignment
+            | DefinitionKind::Annotation => "variable",
+            DefinitionKind::Parameter { .. } => "parameter",
+            DefinitionKind::Function { .. } => "function",
+            DefinitionKind::Class { .. } => "class",
+            DefinitionKind::Import { .. } | DefinitionKind::ImportFrom { .. } => "import",
+            DefinitionKind::ForTarget => "loop variable",
+            DefinitionKind::WithTarget => "context variable",
+            DefinitionKind::ExceptHandler => "exception variable",
+            DefinitionKind::NamedExpression => "variable (walrus)",
+            DefinitionKind::MatchCapture => "match capture",
+            DefinitionKind::ComprehensionTarget => "comprehension variable",
+            DefinitionKind::TypeAlias => "type alias",
+            DefinitionKind::TypeParameter => "type parameter",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    pub name: Name,
+    pub scope: ScopeId,
+    pub kind: DefinitionKind,
+    /// The bound name itself.
+    pub name_range: TextRange,
+    /// The statement (or expression) that binds it.
+    pub node_range: TextRange,
+    /// The value assigned, when there is one (`right` of an assignment, a default, …).
+    pub value_range: Option<TextRange>,
+    pub annotation: Option<TextRange>,
+    pub branch: BranchId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BranchKind {
+    /// The body of a module, class, function, lambda or comprehension.
+    ScopeBody,
+    IfTrue,
+    Elif,
+    Else,
+    WhileBody,
+    WhileElse,
+    ForBody,
+    ForElse,
+    TryBody,
+    ExceptHandler,
+    TryElse,
+    Finally,
+    MatchCase,
+    ConditionalTrue,
+    ConditionalFalse,
+    ComprehensionBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Branch {
+    pub kind: BranchKind,
+    pub parent: Option<BranchId>,
+    pub scope: ScopeId,
+    /// The header that guards the branch (`if flag:`, `except KeyError as e:`, …),
+    /// or the whole node for scope bodies.
+    pub header_range: TextRange,
+    /// The source of the header, shortened for display.
+    pub header: String,
+    /// The guarding condition (`flag` in `if flag:`), when there is one.
+    pub condition: Option<TextRange>,
+    /// The region the branch covers.
+    pub range: TextRange,
+}
+
+impl Branch {
+    /// A short human label: "`if flag:` true branch", "`else` branch", …
+    pub fn label(&self) -> String {
+        match self.kind {
+            BranchKind::ScopeBody => "body".to_owned(),
+            BranchKind::IfTrue => format!("`{}` true branch", self.header),
+            BranchKind::Elif => format!("`{}` branch", self.header),
+            BranchKind::Else
+            | BranchKind::WhileElse
+            | BranchKind::ForElse
+            | BranchKind::TryElse => "`else` branch".to_owned(),
+            BranchKind::WhileBody | BranchKind::ForBody => format!("`{}` loop body", self.header),
+            BranchKind::TryBody => "`try` body".to_owned(),
+            BranchKind::ExceptHandler => format!("`{}` handler", self.header),
+            BranchKind::Finally => "`finally`".to_owned(),
+            BranchKind::MatchCase => format!("`{}`", self.header),
+            BranchKind::ConditionalTrue => format!("`if {}` true side", self.header),
+            BranchKind::ConditionalFalse => format!("`if {}` false side", self.header),
+            BranchKind::ComprehensionBody => "comprehension".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameContext {
+    Load,
+    Store,
+    Del,
+}
+
+/// One occurrence of a name in an expression or target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameRef {
+    pub name: Name,
+    pub range: TextRange,
+    pub scope: ScopeId,
+    pub branch: BranchId,
+    pub context: NameContext,
+    /// The definition this occurrence creates (for `Store`).
+    pub definition: Option<DefinitionId>,
+}
+
+/// An import statement item, kept for module resolution.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Import {
+    pub level: u32,
+    /// The dotted module name (`a.b` in `import a.b` and `from a.b import c`).
+    pub module: String,
+    /// The imported name for `from` imports (`None` for `import a.b`), `*` for star imports.
+    pub name: Option<Name>,
+    pub range: TextRange,
+    /// The range of the module name (for diagnostics on unresolved modules).
+    pub module_range: TextRange,
+    pub definition: Option<DefinitionId>,
+}
+
+/// Where a name resolves, following Python's LEGB rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameResolution {
+    /// Bound in `scope`; the listed definitions (source order) may reach the use.
+    Scope {
+        scope: ScopeId,
+        definitions: Vec<DefinitionId>,
+    },
+    /// Not bound in the file: a builtin or an undefined name.
+    Unbound,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FileIndex {
+    pub scopes: Vec<Scope>,
+    pub definitions: Vec<Definition>,
+    pub branches: Vec<Branch>,
+    /// Sorted by start offset.
+    pub name_refs: Vec<NameRef>,
+    pub imports: Vec<Import>,
+    /// `__all__` when it is a literal list or tuple of strings.
+    pub dunder_all: Option<Vec<Name>>,
+}
+
+impl FileIndex {
+    pub const MODULE_SCOPE: ScopeId = ScopeId(0);
+
+    pub fn scope(&self, id: ScopeId) -> &Scope {
+        &self.scopes[id.index()]
+    }
+
+    pub fn definition(&self, id: DefinitionId) -> &Definition {
+        &self.definitions[id.index()]
+    }
+
+    pub fn branch(&self, id: BranchId) -> &Branch {
+        &self.branches[id.index()]
+    }
+
+    /// The name occurrence covering `offset` (inclusive at both ends, so a cursor right
+    /// after the name still finds it).
+    pub fn name_ref_at(&self, offset: TextSize) -> Option<&NameRef> {
+        let after = self
+            .name_refs
+            .partition_point(|name_ref| name_ref.range.start() <= offset);
+        self.name_refs[..after]
+            .iter()
+            .rev()
+            .take(2)
+            .find(|name_ref| name_ref.range.contains_inclusive(offset))
+    }
+
+    /// The innermost scope whose node contains `offset`.
+    pub fn scope_at(&self, offset: TextSize) -> ScopeId {
+        let mut best = Self::MODULE_SCOPE;
+        for (index, scope) in self.scopes.iter().enumerate().skip(1) {
+            if scope.range.contains(offset) && scope.range.len() <= self.scope(best).range.len() {
+                best = ScopeId(index as u32);
+            }
+        }
+        best
+    }
+
+    /// The chain of branches from `branch` up to its scope's body.
+    pub fn branch_path(&self, branch: BranchId) -> impl Iterator<Item = (BranchId, &Branch)> {
+        std::iter::successors(Some(branch), |&id| self.branch(id).parent)
+            .map(|id| (id, self.branch(id)))
+    }
+
+    /// Definitions of `name` directly in `scope`.
+    pub fn definitions_in_scope<'a>(
+        &'a self,
+        scope: ScopeId,
+        name: &'a str,
+    ) -> impl Iterator<Item = DefinitionId> + 'a {
+        self.scope(scope)
+            .definitions
+            .iter()
+            .copied()
+            .filter(move |&id| self.definition(id).name == name)
+    }
+
+    /// Resolves `name` used in `scope` at `offset` by Python's scoping rules: local,
+    /// enclosing functions (class bodies are skipped), module. `global` and `nonlocal`
+    /// declarations redirect the lookup.
+    pub fn resolve_name(&self, scope: ScopeId, name: &str, offset: TextSize) -> NameResolution {
+        let mut current = scope;
+        let mut is_first = true;
+        loop {
+            let data = self.scope(current);
+            if data.globals.iter().any(|global| global == name) {
+                return self.resolve_in(Self::MODULE_SCOPE, name, offset);
+            }
+            let skip_class = data.kind == ScopeKind::Class && !is_first;
+            let nonlocal = data.nonlocals.iter().any(|nonlocal| nonlocal == name);
+            if !skip_class && !nonlocal && self.definitions_in_scope(current, name).next().is_some()
+            {
+                return self.resolve_in(current, name, offset);
+            }
+            is_first = false;
+            match data.parent {
+                Some(parent) => current = parent,
+                None => return NameResolution::Unbound,
+            }
+        }
+    }
+
+    fn resolve_in(&self, scope: ScopeId, name: &str, offset: TextSize) -> NameResolution {
+        let all: Vec<DefinitionId> = self.definitions_in_scope(scope, name).collect();
+        if all.is_empty() {
+            return NameResolution::Unbound;
+        }
+        // Without flow analysis, prefer the bindings that precede the use; a use before
+        // every binding (a function body reading a later global) sees all of them.
+        let before: Vec<DefinitionId> = all
+            .iter()
+            .copied()
+            .filter(|&id| self.definition(id).name_range.end() <= offset)
+            .collect();
+        let definitions = if before.is_empty() { all } else { before };
+        NameResolution::Scope { scope, definitions }
+    }
+}
+
+/// The index of `file`.
+#[salsa::tracked(returns(ref), lru = 256)]
+pub fn file_index(db: &dyn Db, file: SourceFile) -> FileIndex {
+    let parsed = parse(db, file);
+    builder::IndexBuilder::new(file.text(db)).build(parsed.root())
+}
+
+impl fmt::Display for ScopeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ScopeKind::Module => "module",
+            ScopeKind::Class => "class",
+            ScopeKind::Function => "function",
+            ScopeKind::Lambda => "lambda",
+            ScopeKind::Comprehension => "comprehension",
+        })
+    }
+}

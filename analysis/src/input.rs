@@ -1,0 +1,42 @@
+//! The only things the outside world sets: file texts, the workspace layout and settings.
+//!
+//! A [`SourceFile`] keeps, beside its text, the previous tree already adjusted with
+//! `Tree::edit` for the latest edits. The `parse` query hands it to tree-sitter so a
+//! one-character edit reparses in well under a millisecond instead of a full parse.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::parse::TreeHandle;
+use crate::resolve::SearchRoot;
+
+/// One Python source file known to the analysis (open in the editor or found on disk).
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: Arc<Path>,
+    #[returns(ref)]
+    pub text: Arc<str>,
+    /// The previous tree, edited to match `text`; `None` means "parse from scratch".
+    #[returns(ref)]
+    pub edited_tree: Option<TreeHandle>,
+}
+
+/// The set of known files and where modules are searched for.
+#[salsa::input(debug)]
+pub struct Workspace {
+    #[returns(ref)]
+    pub search_roots: Vec<SearchRoot>,
+    #[returns(ref)]
+    pub files: Arc<BTreeMap<Arc<Path>, SourceFile>>,
+}
+
+/// User settings; kept apart from [`Workspace`] so a settings change does not
+/// invalidate module resolution.
+#[salsa::input(debug)]
+pub struct Settings {
+    #[returns(ref)]
+    pub config: Config,
+}

@@ -1,0 +1,204 @@
+//! `impl LanguageServer`: each method is one line into a handler.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use crate::convert::position::PositionEncoding;
+use crate::convert::uri_to_path;
+use crate::handlers;
+use crate::state::{ServerState, lock};
+
+pub struct Backend {
+    client: Client,
+    state: Arc<ServerState>,
+    shutdown_requested: Arc<AtomicBool>,
+}
+
+impl Backend {
+    pub fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
+        Backend {
+            client,
+            state: Arc::new(ServerState::new()),
+            shutdown_requested,
+        }
+    }
+
+    /// The answer to a frame the framing guard found malformed (see `framing.rs`).
+    pub async fn malformed_message(&self, params: serde_json::Value) -> Result<()> {
+        let reason = params
+            .get("reason")
+            .and_then(|reason| reason.as_str())
+            .unwrap_or("malformed message");
+        Err(Error {
+            code: ErrorCode::ParseError,
+            message: reason.to_owned().into(),
+            data: None,
+        })
+    }
+}
+
+fn negotiate_encoding(params: &InitializeParams) -> PositionEncoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|general| general.position_encodings.as_ref());
+    match offered {
+        Some(encodings) if encodings.contains(&PositionEncodingKind::UTF8) => {
+            PositionEncoding::Utf8
+        }
+        _ => PositionEncoding::Utf16,
+    }
+}
+
+fn workspace_roots(params: &InitializeParams) -> Vec<std::path::PathBuf> {
+    let mut roots: Vec<std::path::PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|folder| folder.uri.to_file_path().map(|path| path.into_owned()))
+        .collect();
+    #[allow(deprecated)] // Older clients send only `rootUri`.
+    if roots.is_empty() {
+        if let Some(path) = params.root_uri.as_ref().and_then(|uri| uri.to_file_path()) {
+            roots.push(path.into_owned());
+        }
+    }
+    roots
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = negotiate_encoding(&params);
+        *lock(&self.state.encoding) = encoding;
+        *lock(&self.state.roots) = workspace_roots(&params);
+        *lock(&self.state.client_settings) = params.initialization_options.clone();
+        let pull = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|text| text.diagnostic.as_ref())
+            .is_some();
+        self.state.pull_diagnostics.store(pull, Ordering::Relaxed);
+        let position_encoding = match encoding {
+            PositionEncoding::Utf8 => PositionEncodingKind::UTF8,
+            PositionEncoding::Utf16 => PositionEncodingKind::UTF16,
+        };
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(position_encoding),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("remedy".to_owned()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: Default::default(),
+                    })
+                }),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "remedy".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let watchers = ["**/*.py", "**/*.pyi", "**/pyproject.toml", "**/remedy.toml"]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.to_owned()),
+                kind: None,
+            })
+            .collect();
+        let registration = Registration {
+            id: "remedy-watched-files".to_owned(),
+            method: "workspace/didChangeWatchedFiles".to_owned(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if let Err(error) = client.register_capability(vec![registration]).await {
+                tracing::debug!(%error, "client declined file watching");
+            }
+        });
+        tokio::spawn(handlers::load_workspace(
+            self.state.clone(),
+            self.client.clone(),
+        ));
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shutdown_requested.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        handlers::did_open(&self.state, &self.client, params)
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        handlers::did_change(&self.state, &self.client, params)
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        handlers::did_close(&self.state, &self.client, params)
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        tracing::debug!(uri = params.text_document.uri.as_str(), path = %uri_to_path(&params.text_document.uri).display(), "saved");
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        handlers::did_change_watched_files(&self.state, &self.client, params)
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        handlers::did_change_configuration(&self.state, &self.client, params)
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        handlers::hover(&self.state, params).await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        handlers::goto_definition(&self.state, params).await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        handlers::document_symbol(&self.state, params).await
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        handlers::pull_diagnostics(&self.state, params).await
+    }
+}

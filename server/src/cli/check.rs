@@ -1,0 +1,250 @@
+//! `remedy check PATH...`: analyse a project on all cores and report its findings.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use analysis::config::Confidence;
+use analysis::ide::Diagnostic;
+use analysis::{AnalysisHost, FileId};
+use clap::{Args, ValueEnum};
+
+use super::project_root_for;
+use super::render::{self, Report};
+use crate::workspace::load_project;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: OutputFormat,
+    /// Report only findings at or above this confidence (default: the project's setting).
+    #[arg(long, value_parser = ["definite", "likely", "possible"])]
+    pub min_confidence: Option<String>,
+    /// Never draw a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    for path in &paths {
+        if !path.exists() {
+            eprintln!("remedy: {}: no such file or folder", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    let show_progress =
+        !args.no_progress && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let mut by_root: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for path in &paths {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        by_root
+            .entry(project_root_for(&absolute))
+            .or_default()
+            .push(absolute);
+    }
+    let mut output = String::new();
+    let mut found_any = false;
+    let mut json_reports = Vec::new();
+    let mut checked_files = 0usize;
+    for (root, selected) in by_root {
+        let mut progress = Progress::new(show_progress, "loading");
+        let loaded = load_project(&root, None, |done, total| progress.update(done, total));
+        progress.finish();
+        let mut config = loaded.layout.config.clone();
+        if let Some(level) = &args.min_confidence {
+            config.min_confidence = match level.as_str() {
+                "definite" => Confidence::Definite,
+                "likely" => Confidence::Likely,
+                _ => Confidence::Possible,
+            };
+        }
+        for (path, error) in &loaded.layout.config_errors {
+            eprintln!(
+                "remedy: {}: {} (defaults are used)",
+                path.display(),
+                error.message
+            );
+        }
+        let mut change = loaded.change;
+        change.config = Some(config.clone());
+        let mut host = AnalysisHost::new();
+        host.apply_change(change);
+        let files: Vec<(PathBuf, FileId)> = loaded
+            .workspace_files
+            .iter()
+            .filter(|file| selected.iter().any(|selected| file.starts_with(selected)))
+            .filter_map(|file| host.file_id(file).map(|id| (file.clone(), id)))
+            .collect();
+        checked_files += files.len();
+        let results = check_files(&host, &files, show_progress);
+        let analysis = host.analysis();
+        for (path, file, findings) in &results {
+            if findings.is_empty() {
+                continue;
+            }
+            found_any |= findings
+                .iter()
+                .any(|finding| finding.confidence >= config.min_confidence);
+            let text = analysis.file_text(*file);
+            let lines = analysis::LineIndex::new(&text);
+            let display_path = path
+                .strip_prefix(std::env::current_dir().unwrap_or_default())
+                .unwrap_or(path);
+            for finding in findings {
+                let report = Report {
+                    path: display_path,
+                    text: &text,
+                    lines: &lines,
+                    finding,
+                };
+                match args.format {
+                    OutputFormat::Human => render::human(&mut output, &report),
+                    OutputFormat::Github => render::github(&mut output, &report),
+                    OutputFormat::Json | OutputFormat::Sarif => {
+                        json_reports.push(match args.format {
+                            OutputFormat::Json => render::json(std::slice::from_ref(&report)),
+                            _ => render::sarif(std::slice::from_ref(&report)),
+                        })
+                    }
+                }
+            }
+        }
+    }
+    match args.format {
+        OutputFormat::Json => {
+            let merged: Vec<serde_json::Value> = json_reports
+                .into_iter()
+                .flat_map(|value| value.as_array().cloned().unwrap_or_default())
+                .collect();
+            output = serde_json::to_string_pretty(&merged).unwrap_or_default();
+            output.push('\n');
+        }
+        OutputFormat::Sarif => {
+            let mut results = Vec::new();
+            for value in json_reports {
+                if let Some(found) = value["runs"][0]["results"].as_array() {
+                    results.extend(found.iter().cloned());
+                }
+            }
+            let mut sarif = render::sarif(&[]);
+            sarif["runs"][0]["results"] = serde_json::Value::Array(results);
+            output = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+            output.push('\n');
+        }
+        OutputFormat::Human => {
+            let summary = if found_any {
+                "findings reported above"
+            } else {
+                "no findings"
+            };
+            eprintln!("remedy: checked {checked_files} files: {summary}");
+        }
+        OutputFormat::Github => {}
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(output.as_bytes());
+    let _ = stdout.flush();
+    if found_any {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+type FileFindings = (PathBuf, FileId, Vec<Diagnostic>);
+
+/// Diagnostics of every file, computed on all cores (one snapshot per thread).
+fn check_files(
+    host: &AnalysisHost,
+    files: &[(PathBuf, FileId)],
+    show_progress: bool,
+) -> Vec<FileFindings> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<FileFindings>> = Mutex::new(Vec::with_capacity(files.len()));
+    let progress = Mutex::new(Progress::new(show_progress, "checking"));
+    let threads = std::thread::available_parallelism()
+        .map(|count| count.get())
+        .unwrap_or(1)
+        .min(files.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let analysis = host.analysis();
+            let (next, results, progress) = (&next, &results, &progress);
+            scope.spawn(move || {
+                loop {
+                    let at = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((path, file)) = files.get(at) else {
+                        break;
+                    };
+                    // No writer runs during `check`, so nothing can cancel these queries.
+                    let findings = analysis.diagnostics(*file).unwrap_or_default();
+                    crate::state::lock(results).push((path.clone(), *file, findings));
+                    crate::state::lock(progress).update(at + 1, files.len());
+                }
+            });
+        }
+    });
+    crate::state::lock(&progress).finish();
+    let mut results = results
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    results.sort_by(|left, right| left.0.cmp(&right.0));
+    results
+}
+
+/// A one-line progress bar on stderr, drawn only on a terminal.
+struct Progress {
+    enabled: bool,
+    label: &'static str,
+    drawn: bool,
+}
+
+impl Progress {
+    fn new(enabled: bool, label: &'static str) -> Self {
+        Progress {
+            enabled,
+            label,
+            drawn: false,
+        }
+    }
+
+    fn update(&mut self, done: usize, total: usize) {
+        if !self.enabled || total == 0 {
+            return;
+        }
+        const WIDTH: usize = 30;
+        let filled = done.min(total) * WIDTH / total;
+        eprint!(
+            "\r{:>8} [{}{}] {done}/{total} files",
+            self.label,
+            "#".repeat(filled),
+            " ".repeat(WIDTH - filled)
+        );
+        self.drawn = true;
+    }
+
+    fn finish(&mut self) {
+        if self.drawn {
+            eprint!("\r{}\r", " ".repeat(70));
+            self.drawn = false;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! `remedy hover FILE:LINE:COL`: print the hover an editor would show.
+
+use std::process::ExitCode;
+
+use analysis::{AnalysisHost, TextSize};
+
+use super::project_root_for;
+use crate::workspace::load_project;
+
+pub fn run(location: &str) -> ExitCode {
+    let Some((path, line, column)) = crate::parse_location(location) else {
+        eprintln!("remedy: expected FILE:LINE:COL (1-based), got `{location}`");
+        return ExitCode::from(2);
+    };
+    let Ok(path) = std::path::absolute(&path) else {
+        eprintln!("remedy: {}: invalid path", path.display());
+        return ExitCode::from(2);
+    };
+    if !path.is_file() {
+        eprintln!("remedy: {}: no such file", path.display());
+        return ExitCode::from(2);
+    }
+    let loaded = load_project(&project_root_for(&path), None, |_, _| {});
+    let mut change = loaded.change;
+    if let Some(text) = crate::workspace::read_text(&path) {
+        change.set_file(path.as_path(), text);
+    }
+    let mut host = AnalysisHost::new();
+    host.apply_change(change);
+    let Some(file) = host.file_id(&path) else {
+        eprintln!("remedy: {}: not a Python file", path.display());
+        return ExitCode::from(2);
+    };
+    let text = host.file_text(file);
+    let offset = offset_of(&text, line, column);
+    match host.analysis().hover(file, offset) {
+        Ok(Some(hover)) => {
+            println!("{}", hover.markdown);
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            eprintln!("remedy: nothing to show at {location}");
+            ExitCode::from(1)
+        }
+        Err(_) => ExitCode::from(2),
+    }
+}
+
+/// The byte offset of a 1-based line and character column, clamped to the text.
+fn offset_of(text: &str, line: u32, column: u32) -> TextSize {
+    let mut offset = 0usize;
+    for (index, content) in text.split_inclusive('\n').enumerate() {
+        if index + 1 == line as usize {
+            let column_bytes: usize = content
+                .trim_end_matches(['\n', '\r'])
+                .chars()
+                .take(column.saturating_sub(1) as usize)
+                .map(char::len_utf8)
+                .sum();
+            return TextSize::from((offset + column_bytes) as u32);
+        }
+        offset += content.len();
+    }
+    TextSize::from(text.len() as u32)
+}

@@ -1,0 +1,267 @@
+//! Document and workspace notifications, the initial workspace scan and pushed
+//! diagnostics.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use analysis::Change;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileChangeType, NumberOrString,
+    ProgressToken, Uri,
+};
+
+use crate::convert::position::LineTable;
+use crate::convert::{self, uri_to_path};
+use crate::dispatch::read;
+use crate::state::{ServerState, lock};
+use crate::workspace::{load_project, read_text};
+
+pub fn did_open(state: &Arc<ServerState>, client: &Client, params: DidOpenTextDocumentParams) {
+    let document = params.text_document;
+    let path = uri_to_path(&document.uri);
+    state.open(document.uri.clone(), path, document.version, document.text);
+    schedule_diagnostics(state, client, document.uri, Some(document.version));
+}
+
+pub fn did_change(state: &Arc<ServerState>, client: &Client, params: DidChangeTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let version = params.text_document.version;
+    if state
+        .change(&uri, version, params.content_changes)
+        .is_none()
+    {
+        tracing::warn!(
+            uri = uri.as_str(),
+            "didChange for a document that is not open; ignored"
+        );
+        return;
+    }
+    schedule_diagnostics(state, client, uri, Some(version));
+}
+
+pub fn did_close(state: &Arc<ServerState>, client: &Client, params: DidCloseTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let path = uri_to_path(&uri);
+    let disk_text = read_text(&path);
+    if state.close(&uri, disk_text).is_some() && !state.pull_diagnostics.load(Ordering::Relaxed) {
+        let client = client.clone();
+        tokio::spawn(async move { client.publish_diagnostics(uri, Vec::new(), None).await });
+    }
+}
+
+pub fn did_change_watched_files(
+    state: &Arc<ServerState>,
+    client: &Client,
+    params: DidChangeWatchedFilesParams,
+) {
+    let mut change = Change::default();
+    let mut config_changed = false;
+    for event in params.changes {
+        let path = uri_to_path(&event.uri);
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or("");
+        if name == "pyproject.toml" || name == "remedy.toml" {
+            config_changed = true;
+            continue;
+        }
+        if !is_python_file(&path) || state.is_open(&path) {
+            continue;
+        }
+        if event.typ == FileChangeType::DELETED {
+            change.remove_file(path);
+        } else if let Some(text) = read_text(&path) {
+            change.set_file(path, text);
+        }
+    }
+    state.apply(change);
+    if config_changed {
+        reload_configuration(state, client);
+    }
+    refresh_open_documents(state, client);
+}
+
+pub fn did_change_configuration(
+    state: &Arc<ServerState>,
+    client: &Client,
+    params: DidChangeConfigurationParams,
+) {
+    if !params.settings.is_null() {
+        *lock(&state.client_settings) = Some(params.settings);
+    }
+    reload_configuration(state, client);
+    refresh_open_documents(state, client);
+}
+
+fn is_python_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension == "py" || extension == "pyi")
+}
+
+/// Re-reads the configuration files and client settings of the first workspace root.
+fn reload_configuration(state: &Arc<ServerState>, client: &Client) {
+    let Some(root) = lock(&state.roots).first().cloned() else {
+        return;
+    };
+    let settings = lock(&state.client_settings).clone();
+    let layout = crate::project::discover(
+        &root,
+        settings.as_ref(),
+        std::env::var_os("VIRTUAL_ENV").as_deref(),
+    );
+    publish_config_errors(client, &layout);
+    state.apply(Change {
+        config: Some(layout.config),
+        ..Change::default()
+    });
+}
+
+fn publish_config_errors(client: &Client, layout: &crate::project::ProjectLayout) {
+    let mut by_file: std::collections::BTreeMap<PathBuf, Vec<analysis::config::ConfigError>> =
+        Default::default();
+    if let Some(source) = &layout.config_source {
+        by_file.entry(source.clone()).or_default();
+    }
+    for (path, error) in &layout.config_errors {
+        by_file.entry(path.clone()).or_default().push(error.clone());
+    }
+    for (path, errors) in by_file {
+        let Some(uri) = convert::path_to_uri(&path) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let lines = LineTable::new(&text);
+        let encoding = crate::convert::position::PositionEncoding::Utf16;
+        let diagnostics = errors
+            .iter()
+            .map(|error| {
+                let range = error.range.unwrap_or_default();
+                tower_lsp_server::ls_types::Diagnostic {
+                    range: crate::convert::position::range(&text, &lines, range, encoding),
+                    severity: Some(tower_lsp_server::ls_types::DiagnosticSeverity::ERROR),
+                    code: Some(NumberOrString::String("invalid-config".to_owned())),
+                    source: Some("remedy".to_owned()),
+                    message: format!("{} (defaults are used)", error.message),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let client = client.clone();
+        tokio::spawn(async move { client.publish_diagnostics(uri, diagnostics, None).await });
+    }
+}
+
+/// Scans every workspace root, loads its files with `$/progress` reports, then
+/// refreshes the diagnostics of open documents.
+pub async fn load_workspace(state: Arc<ServerState>, client: Client) {
+    let roots = lock(&state.roots).clone();
+    if roots.is_empty() {
+        return;
+    }
+    let token = ProgressToken::String("remedy/indexing".to_owned());
+    let progress_supported = client
+        .create_work_done_progress(token.clone())
+        .await
+        .is_ok();
+    let progress = if progress_supported {
+        Some(
+            client
+                .progress(token, "Remedy: indexing")
+                .with_percentage(0)
+                .begin()
+                .await,
+        )
+    } else {
+        None
+    };
+    let settings = lock(&state.client_settings).clone();
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+    let loader_state = state.clone();
+    let loader = tokio::task::spawn_blocking(move || {
+        let mut layouts = Vec::new();
+        for root in roots {
+            let loaded = load_project(&root, settings.as_ref(), |done, total| {
+                let _ = sender.send((done, total));
+            });
+            let mut change = loaded.change;
+            // Open documents keep the editor's text, not the disk's.
+            change.files.retain(|file_change| match file_change {
+                analysis::FileChange::Set { path, .. } => !loader_state.is_open(path),
+                _ => true,
+            });
+            loader_state.apply(change);
+            layouts.push(loaded.layout);
+        }
+        layouts
+    });
+    while let Some((done, total)) = receiver.recv().await {
+        if let Some(progress) = &progress {
+            let percent = if total == 0 {
+                100
+            } else {
+                (done * 100 / total) as u32
+            };
+            progress
+                .report_with_message(format!("{done}/{total} files"), percent)
+                .await;
+        }
+    }
+    let layouts = loader.await.unwrap_or_default();
+    if let Some(progress) = progress {
+        progress.finish_with_message("done").await;
+    }
+    for layout in &layouts {
+        publish_config_errors(&client, layout);
+    }
+    refresh_open_documents(&state, &client);
+}
+
+fn refresh_open_documents(state: &Arc<ServerState>, client: &Client) {
+    for (uri, _, version) in state.open_documents() {
+        schedule_diagnostics(state, client, uri, Some(version));
+    }
+}
+
+/// Computes and pushes the diagnostics of one document in the background (unless the
+/// client pulls them). A computation cancelled by a newer edit publishes nothing: that
+/// edit scheduled its own.
+pub fn schedule_diagnostics(
+    state: &Arc<ServerState>,
+    client: &Client,
+    uri: Uri,
+    version: Option<i32>,
+) {
+    if state.pull_diagnostics.load(Ordering::Relaxed) {
+        return;
+    }
+    let state = state.clone();
+    let client = client.clone();
+    let encoding = state.encoding();
+    tokio::spawn(async move {
+        let request_uri = uri.clone();
+        let diagnostics = read(&state, move |analysis| {
+            let Some(file) = analysis.file_id(&uri_to_path(&request_uri)) else {
+                return Ok(None);
+            };
+            let text = analysis.file_text(file);
+            let lines = LineTable::new(&text);
+            let findings = analysis.diagnostics(file)?;
+            Ok(Some(
+                findings
+                    .iter()
+                    .map(|finding| convert::diagnostic(&text, &lines, encoding, finding))
+                    .collect(),
+            ))
+        })
+        .await;
+        // A slower computation for an older version must not overwrite a newer one.
+        let is_current = version.is_none() || state.document_version(&uri) == version;
+        if let (Ok(Some(diagnostics)), true) = (diagnostics, is_current) {
+            client.publish_diagnostics(uri, diagnostics, version).await;
+        }
+    });
+}

@@ -1,0 +1,118 @@
+//! `remedy`: the Python language server (`remedy lsp`) and its command line
+//! (`remedy check`, `remedy hover`).
+//!
+//! stdout carries only protocol (or the command's report); logs go to stderr.
+
+mod backend;
+mod cli;
+mod convert;
+mod dispatch;
+mod framing;
+mod handlers;
+mod project;
+mod state;
+mod workspace;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "remedy",
+    version,
+    about = "Python language server: values flowing through your code, crashes healed before they run"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Speak the Language Server Protocol over stdio.
+    Lsp {
+        /// Accepted for clients that pass it (VS Code); stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Analyse files or folders and report findings (exit code 1 when a finding at or above the threshold exists).
+    Check(cli::check::CheckArgs),
+    /// Print what the editor would show when hovering FILE:LINE:COL (1-based line and column).
+    Hover {
+        /// `path/to/file.py:LINE:COL`
+        location: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match cli.command {
+        Command::Lsp { stdio: _ } => run_lsp(),
+        Command::Check(args) => cli::check::run(args),
+        Command::Hover { location } => cli::hover::run(&location),
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REMEDY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+}
+
+fn run_lsp() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("remedy: cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let shutdown_requested = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = shutdown_requested.clone();
+    runtime.block_on(async move {
+        let (service, socket) =
+            tower_lsp_server::LspService::build(move |client| backend::Backend::new(client, flag))
+                .custom_method(
+                    "remedy/malformedMessage",
+                    backend::Backend::malformed_message,
+                )
+                .finish();
+        // The framing guard sits between stdin and the framework, so an undecodable
+        // frame is answered or skipped instead of ending the session.
+        let (guarded_writer, guarded_reader) = tokio::io::duplex(1 << 20);
+        let guard = tokio::spawn(framing::guard_incoming(tokio::io::stdin(), guarded_writer));
+        tower_lsp_server::Server::new(guarded_reader, tokio::io::stdout(), socket)
+            .concurrency_level(32)
+            .serve(service)
+            .await;
+        guard.abort();
+    });
+    // Blocking reads may still run; do not wait for them after `exit`.
+    runtime.shutdown_background();
+    if shutdown_requested.load(std::sync::atomic::Ordering::SeqCst) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// Splits `path:line:col` from the right, so paths with colons still work.
+pub(crate) fn parse_location(location: &str) -> Option<(PathBuf, u32, u32)> {
+    let (rest, column) = location.rsplit_once(':')?;
+    let (path, line) = rest.rsplit_once(':')?;
+    Some((
+        PathBuf::from(path),
+        line.parse().ok()?,
+        column.parse().ok()?,
+    ))
+}

@@ -1,0 +1,157 @@
+//! Server state: the single writer (the analysis host), open documents with their
+//! versions, and the negotiated protocol options.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use analysis::text_edit::TextEdit;
+use analysis::{Analysis, AnalysisHost, Change};
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+use crate::convert::position::{LineTable, PositionEncoding, text_range};
+
+/// One open document: what the client believes the text is.
+pub struct Document {
+    pub path: Arc<Path>,
+    pub version: i32,
+}
+
+pub struct ServerState {
+    host: Mutex<AnalysisHost>,
+    documents: Mutex<HashMap<Uri, Document>>,
+    pub encoding: Mutex<PositionEncoding>,
+    pub pull_diagnostics: std::sync::atomic::AtomicBool,
+    pub roots: Mutex<Vec<PathBuf>>,
+    pub client_settings: Mutex<Option<serde_json::Value>>,
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it: every writer
+/// leaves the guarded data consistent between statements.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl ServerState {
+    pub fn new() -> Self {
+        ServerState {
+            host: Mutex::new(AnalysisHost::new()),
+            documents: Mutex::new(HashMap::new()),
+            encoding: Mutex::new(PositionEncoding::Utf16),
+            pull_diagnostics: Default::default(),
+            roots: Mutex::new(Vec::new()),
+            client_settings: Mutex::new(None),
+        }
+    }
+
+    pub fn encoding(&self) -> PositionEncoding {
+        *lock(&self.encoding)
+    }
+
+    pub fn snapshot(&self) -> Analysis {
+        lock(&self.host).analysis()
+    }
+
+    pub fn apply(&self, change: Change) {
+        lock(&self.host).apply_change(change);
+    }
+
+    pub fn document_version(&self, uri: &Uri) -> Option<i32> {
+        lock(&self.documents)
+            .get(uri)
+            .map(|document| document.version)
+    }
+
+    pub fn open_documents(&self) -> Vec<(Uri, Arc<Path>, i32)> {
+        lock(&self.documents)
+            .iter()
+            .map(|(uri, document)| (uri.clone(), document.path.clone(), document.version))
+            .collect()
+    }
+
+    pub fn open(&self, uri: Uri, path: Arc<Path>, version: i32, text: String) {
+        let mut documents = lock(&self.documents);
+        let mut change = Change::default();
+        change.set_file(path.clone(), text);
+        self.apply(change);
+        documents.insert(uri, Document { path, version });
+    }
+
+    /// Applies content changes in order. Called synchronously from the notification
+    /// handler, before any `.await`, so changes are applied in arrival order.
+    /// Returns the document path, or `None` for a document that is not open.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> Option<Arc<Path>> {
+        let mut documents = lock(&self.documents);
+        let document = documents.get_mut(uri)?;
+        if version <= document.version {
+            tracing::warn!(
+                uri = uri.as_str(),
+                version,
+                known = document.version,
+                "didChange with a stale version"
+            );
+        }
+        document.version = version;
+        let encoding = self.encoding();
+        let mut host = lock(&self.host);
+        let Some(file) = host.file_id(&document.path) else {
+            return Some(document.path.clone());
+        };
+        let mut text = host.file_text(file).to_string();
+        let mut edits = Vec::with_capacity(changes.len());
+        let mut full_text = None;
+        for content_change in changes {
+            match content_change.range {
+                Some(range) => {
+                    let lines = LineTable::new(&text);
+                    let range = text_range(&text, &lines, range, encoding);
+                    let byte_range =
+                        u32::from(range.start()) as usize..u32::from(range.end()) as usize;
+                    text.replace_range(byte_range, &content_change.text);
+                    edits.push(TextEdit::replace(range, content_change.text));
+                }
+                None => {
+                    // A full replacement discards earlier edits of this batch.
+                    edits.clear();
+                    text = content_change.text;
+                    full_text = Some(text.clone());
+                }
+            }
+        }
+        let mut change = Change::default();
+        if let Some(full_text) = full_text {
+            change.set_file(document.path.clone(), full_text);
+        }
+        if !edits.is_empty() {
+            change.edit_file(document.path.clone(), edits);
+        }
+        host.apply_change(change);
+        Some(document.path.clone())
+    }
+
+    /// Forgets an open document; its analysis text goes back to `disk_text` (or the file
+    /// is dropped when it does not exist on disk).
+    pub fn close(&self, uri: &Uri, disk_text: Option<String>) -> Option<Arc<Path>> {
+        let document = lock(&self.documents).remove(uri)?;
+        let mut change = Change::default();
+        match disk_text {
+            Some(text) => change.set_file(document.path.clone(), text),
+            None => change.remove_file(document.path.clone()),
+        }
+        self.apply(change);
+        Some(document.path)
+    }
+
+    pub fn is_open(&self, path: &Path) -> bool {
+        lock(&self.documents)
+            .values()
+            .any(|document| &*document.path == path)
+    }
+}

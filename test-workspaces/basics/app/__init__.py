@@ -1,0 +1,1 @@
+"""A small application used by Remedy's tests."""

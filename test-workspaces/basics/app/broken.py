@@ -1,0 +1,5 @@
+def broken(x)
+    return x +
+
+
+print "hello"
