@@ -23,6 +23,7 @@ pub mod modules;
 mod parse;
 pub mod resolve;
 pub mod syntax;
+pub mod testing;
 pub mod text_edit;
 
 pub use api::{Analysis, AnalysisHost, Cancellable, Change, FileChange, FileId};

@@ -1,0 +1,126 @@
+//! Parse + index throughput over the CPython standard library found on the machine.
+//!
+//! `cargo bench -p remedy-analysis --bench parse_index [-- PATH] [--runs N]`
+//!
+//! Reports, for the same corpus: tree-sitter alone (the floor), and parse + index
+//! through the salsa database (what Remedy does), as files, MB, seconds (median of
+//! the runs), MB/s, the index/parse cost ratio, and the process's peak RSS.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use analysis::index::file_index;
+use analysis::{AnalysisHost, Change};
+
+fn main() {
+    let mut args = std::env::args().skip(1).filter(|arg| arg != "--bench");
+    let mut corpus: Option<PathBuf> = None;
+    let mut runs = 3usize;
+    while let Some(arg) = args.next() {
+        if arg == "--runs" {
+            runs = args.next().and_then(|value| value.parse().ok()).unwrap_or(runs);
+        } else {
+            corpus = Some(PathBuf::from(arg));
+        }
+    }
+    let corpus = corpus.or_else(stdlib_path).expect("no corpus: pass a folder or install python3");
+    let files = python_files(&corpus);
+    let texts: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(&path).ok()?;
+            Some((path, String::from_utf8_lossy(&bytes).into_owned()))
+        })
+        .collect();
+    let megabytes = texts.iter().map(|(_, text)| text.len()).sum::<usize>() as f64 / 1e6;
+    println!("corpus: {} ({} files, {megabytes:.1} MB), {runs} runs, one thread", corpus.display(), texts.len());
+
+    let parse_only = median(runs, || {
+        let start = Instant::now();
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&tree_sitter_python::LANGUAGE.into()).expect("grammar loads");
+        for (_, text) in &texts {
+            let tree = parser.parse(text, None).expect("parse succeeds");
+            std::hint::black_box(tree.root_node().child_count());
+        }
+        start.elapsed()
+    });
+
+    let parse_and_index = median(runs, || {
+        let mut host = AnalysisHost::new();
+        let mut change = Change::default();
+        for (path, text) in &texts {
+            change.set_file(path.as_path(), text.as_str());
+        }
+        host.apply_change(change);
+        let start = Instant::now();
+        host.analysis()
+            .with_database(|db| {
+                for (path, _) in &texts {
+                    let file = analysis::modules::file_at(db, path).expect("file was added");
+                    std::hint::black_box(file_index(db, file).definitions.len());
+                }
+            })
+            .expect("no writer runs during the benchmark");
+        start.elapsed()
+    });
+
+    let row = |label: &str, elapsed: Duration| {
+        let seconds = elapsed.as_secs_f64();
+        println!("{label:<28} {seconds:>8.3} s {:>8.2} MB/s", megabytes / seconds);
+    };
+    row("tree-sitter parse", parse_only);
+    row("parse + index (salsa)", parse_and_index);
+    let index_cost = parse_and_index.as_secs_f64() - parse_only.as_secs_f64();
+    println!(
+        "index cost / parse cost      {:>8.2}  (target ≤ 1.00: the index must not cost more than the parse)",
+        index_cost / parse_only.as_secs_f64()
+    );
+    println!("peak RSS                     {:>8.1} MB", peak_rss_mb());
+}
+
+fn median(runs: usize, mut run: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..runs.max(1)).map(|_| run()).collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn stdlib_path() -> Option<PathBuf> {
+    let output = Command::new("python3")
+        .args(["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
+        .output()
+        .ok()?;
+    let path = String::from_utf8(output.stdout).ok()?;
+    Some(PathBuf::from(path.trim()))
+}
+
+fn python_files(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() && !path.ends_with("site-packages") {
+                stack.push(path);
+            } else if kind.is_file() && path.extension().is_some_and(|extension| extension == "py") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The high-water mark of resident memory (Linux `VmHWM`), in MB; 0 elsewhere.
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map(|kilobytes| kilobytes / 1024.0)
+        .unwrap_or(0.0)
+}

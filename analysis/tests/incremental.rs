@@ -1,0 +1,126 @@
+//! Incremental behaviour, asserted over salsa's log of executed queries: editing a
+//! function body re-runs the edited file's queries only; other files stop at the
+//! unchanged export summary.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use analysis::index::{file_index, module_exports};
+use analysis::modules::import_targets;
+use analysis::resolve::{SearchRoot, SearchRootKind};
+use analysis::text_edit::TextEdit;
+use analysis::{AnalysisHost, Change, TextRange};
+use expect_test::expect;
+
+const CONSUMER: &str = "from lib import compute\n\nvalue = compute(2)\n";
+const LIBRARY: &str = "def compute(x):\n    return x * 2\n\n\ndef other():\n    pass\n";
+
+fn host_with_two_files() -> AnalysisHost {
+    let mut host = AnalysisHost::with_event_log();
+    let mut change = Change {
+        search_roots: Some(vec![SearchRoot { path: "/ws".into(), kind: SearchRootKind::Workspace }]),
+        ..Change::default()
+    };
+    change.set_file(Path::new("/ws/app.py"), CONSUMER);
+    change.set_file(Path::new("/ws/lib.py"), LIBRARY);
+    host.apply_change(change);
+    host
+}
+
+/// Computes everything the consumer depends on, returning the executed queries.
+fn analyse_consumer(host: &AnalysisHost) -> Vec<String> {
+    let app = host.file_id(Path::new("/ws/app.py")).expect("app.py was added");
+    host.analysis()
+        .with_database(|db| {
+            let file = analysis::modules::file_at(db, Path::new("/ws/app.py")).expect("app.py is known");
+            let _ = import_targets(db, file).len();
+            let _ = file_index(db, file).definitions.len();
+        })
+        .expect("no concurrent writer");
+    let _ = app;
+    host.take_executed_queries()
+}
+
+/// Rewrites `parse(Id(c01))` to `parse(lib.py)` and sorts, so the log reads as a set.
+fn query_names(host: &AnalysisHost, log: &[String]) -> Vec<String> {
+    let ids: Vec<(String, &str)> = host
+        .analysis()
+        .with_database(|db| {
+            ["app.py", "lib.py"]
+                .into_iter()
+                .filter_map(|name| {
+                    let file = analysis::modules::file_at(db, &Path::new("/ws").join(name))?;
+                    Some((format!("{:?}", salsa::plumbing::AsId::as_id(&file)), name))
+                })
+                .collect()
+        })
+        .expect("no writer");
+    let mut names: Vec<String> = log
+        .iter()
+        .map(|query| ids.iter().fold(query.clone(), |query, (id, name)| query.replace(id.as_str(), name)))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn editing_a_function_body_does_not_reanalyse_importers() {
+    let mut host = host_with_two_files();
+    let first = analyse_consumer(&host);
+    assert!(first.iter().any(|query| query.starts_with("import_targets")), "first run computes everything: {first:?}");
+
+    // Insert a line inside `compute`'s body: every range after it shifts.
+    let offset = LIBRARY.find("return").expect("fixture has a return") as u32;
+    let mut change = Change::default();
+    change.edit_file(
+        Path::new("/ws/lib.py"),
+        vec![TextEdit::replace(TextRange::empty(offset.into()), "y = x + 1\n    ")],
+    );
+    host.apply_change(change);
+    let second = analyse_consumer(&host);
+    expect![[r#"
+        [
+            "file_index(lib.py)",
+            "module_exports(lib.py)",
+            "parse(lib.py)",
+        ]"#]]
+    .assert_debug_eq(&query_names(&host, &second));
+}
+
+#[test]
+fn changing_an_exported_name_reanalyses_importers() {
+    let mut host = host_with_two_files();
+    analyse_consumer(&host);
+    let mut change = Change::default();
+    change.set_file(Path::new("/ws/lib.py"), LIBRARY.replace("def compute", "def calculate"));
+    host.apply_change(change);
+    let log = analyse_consumer(&host);
+    assert!(log.iter().any(|query| query.starts_with("import_targets")), "importers must see the rename: {log:?}");
+    assert!(!log.iter().any(|query| query.starts_with("module_resolver")), "the file set did not change: {log:?}");
+}
+
+#[test]
+fn module_exports_ignore_positions() {
+    let mut host = host_with_two_files();
+    let exports_before = host
+        .analysis()
+        .with_database(|db| {
+            let lib = analysis::modules::file_at(db, Path::new("/ws/lib.py")).expect("lib.py is known");
+            module_exports(db, lib).clone()
+        })
+        .expect("no writer");
+    let mut change = Change::default();
+    change.set_file(Path::new("/ws/lib.py"), format!("\n\n# a comment\n{LIBRARY}"));
+    host.apply_change(change);
+    let exports_after = host
+        .analysis()
+        .with_database(|db| {
+            let lib = analysis::modules::file_at(db, Path::new("/ws/lib.py")).expect("lib.py is known");
+            module_exports(db, lib).clone()
+        })
+        .expect("no writer");
+    assert_eq!(exports_before, exports_after);
+    let names: Vec<&str> = exports_after.names.iter().map(|exported| exported.name.as_str()).collect();
+    assert_eq!(names, ["compute", "other"]);
+    let _ = Arc::new(());
+}
