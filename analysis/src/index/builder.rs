@@ -736,8 +736,15 @@ impl<'text> IndexBuilder<'text> {
                         None,
                     );
                     let handler_place = Place { branch, ..place };
-                    let value = clause.child_by_field_name("value");
-                    let alias = clause.child_by_field_name("alias");
+                    let mut value = clause.child_by_field_name("value");
+                    let mut alias = clause.child_by_field_name("alias");
+                    // `except (A, B) as e:` may parse as one `as_pattern` expression.
+                    if let Some(pattern) = value.filter(|value| value.kind() == "as_pattern") {
+                        value = named_children(pattern).into_iter().next();
+                        alias = pattern
+                            .child_by_field_name("alias")
+                            .map(|target| first_identifier(target).unwrap_or(target));
+                    }
                     if let Some(value) = value {
                         tasks.push(Task::Visit(value, handler_place));
                     }
@@ -751,7 +758,12 @@ impl<'text> IndexBuilder<'text> {
                         tasks.push(Task::Bind(alias, handler_place, binding));
                     }
                     for child in named_children(clause) {
-                        if Some(child) != value && Some(child) != alias {
+                        let is_header = Some(child) == value
+                            || Some(child) == alias
+                            || (child.kind() == "as_pattern"
+                                && child.start_byte()
+                                    < handler_body.map_or(0, |body| body.start_byte()));
+                        if !is_header {
                             tasks.push(Task::Visit(child, handler_place));
                         }
                     }

@@ -421,3 +421,6 @@ impl fmt::Display for ScopeKind {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

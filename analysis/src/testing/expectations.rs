@@ -212,7 +212,11 @@ pub fn check_text(
             wanted.push_str(&format!(" ({})", confidence.as_str()));
         }
         if let Some(columns) = &expectation.columns {
-            wanted.push_str(&format!(" at columns {}-{}", columns.start + 1, columns.end));
+            wanted.push_str(&format!(
+                " at columns {}-{}",
+                columns.start + 1,
+                columns.end
+            ));
         }
         // A finding of the right rule with the wrong confidence or columns explains the
         // failure; it is named here once rather than again as unexpected.
@@ -261,7 +265,9 @@ pub fn check_text(
                 }
             }
             ExpectationKind::Hover { name, expected } => {
-                if let Some(failed) = check_hover(&source, expectation, name.as_deref(), expected, &mut hover)? {
+                if let Some(failed) =
+                    check_hover(&source, expectation, name.as_deref(), expected, &mut hover)?
+                {
                     check
                         .failures
                         .push(failure(expectation.target_line, None, failed));
@@ -304,7 +310,9 @@ fn check_hover(
     let line = expectation.target_line;
     let columns = expectation.columns.as_ref();
     let target = match (name, columns) {
-        (Some(name), _) => source.find_word(line, name, columns).map(|offset| (offset, name.to_owned())),
+        (Some(name), _) => source
+            .find_word(line, name, columns)
+            .map(|offset| (offset, name.to_owned())),
         (None, Some(columns)) => {
             let offset = source.lines.offset_of_column(line, columns.start);
             Some((offset, source.word_at(offset)))
@@ -431,7 +439,9 @@ impl<'text> ExpectationSource<'text> {
             let kind = match kind {
                 Ok(kind) => kind,
                 Err(message) => {
-                    parsed.malformed.push(MalformedExpectation { line, message });
+                    parsed
+                        .malformed
+                        .push(MalformedExpectation { line, message });
                     continue;
                 }
             };
@@ -451,7 +461,8 @@ impl<'text> ExpectationSource<'text> {
                 });
                 continue;
             } else {
-                let caret_start = u32::from(range.start()) as usize + 1 + (body.len() - after_hash.len());
+                let caret_start =
+                    u32::from(range.start()) as usize + 1 + (body.len() - after_hash.len());
                 let (_, start_column) = self.lines.line_column(offset(caret_start));
                 let end_column = start_column + carets as u32;
                 (CommentPlacement::Caret, Some(start_column..end_column))
@@ -474,8 +485,9 @@ impl<'text> ExpectationSource<'text> {
         for stated in stated {
             let target_line = match stated.placement {
                 CommentPlacement::Trailing => Some(stated.line),
-                CommentPlacement::OwnLine => (stated.line + 1..self.lines.count())
-                    .find(|&line| is_code_line(line)),
+                CommentPlacement::OwnLine => {
+                    (stated.line + 1..self.lines.count()).find(|&line| is_code_line(line))
+                }
                 CommentPlacement::Caret => {
                     let mut line = stated.line;
                     while line > 0 && caret_lines.contains(&(line - 1)) {
@@ -547,7 +559,11 @@ impl<'text> ExpectationSource<'text> {
                 let after = self.text[start + word.len()..].chars().next();
                 !before.is_some_and(is_identifier_char) && !after.is_some_and(is_identifier_char)
             })
-            .find(|start| allowed.as_ref().is_none_or(|allowed| allowed.contains(start)))
+            .find(|start| {
+                allowed
+                    .as_ref()
+                    .is_none_or(|allowed| allowed.contains(start))
+            })
             .map(offset)
     }
 
@@ -616,7 +632,9 @@ fn parse_hover(rest: &str) -> Result<ExpectationKind, String> {
             };
             let name = name.trim();
             if name.is_empty() || name.contains(char::is_whitespace) {
-                return Err(format!("`hover[{name}]` needs one name between the brackets"));
+                return Err(format!(
+                    "`hover[{name}]` needs one name between the brackets"
+                ));
             }
             (Some(name.to_owned()), rest)
         }
@@ -749,7 +767,10 @@ impl<'text> SourceLines<'text> {
         let line = self.line_of(at);
         let start = self.starts[line as usize];
         let end = (u32::from(at) as usize).min(self.text.len());
-        let column = self.text.get(start..end).map_or(0, |prefix| prefix.chars().count());
+        let column = self
+            .text
+            .get(start..end)
+            .map_or(0, |prefix| prefix.chars().count());
         (line, column as u32)
     }
 
@@ -787,14 +808,19 @@ mod tests {
             ));
         }
         for malformed in &parsed.malformed {
-            out.push_str(&format!("L{} malformed: {}\n", malformed.line + 1, malformed.message));
+            out.push_str(&format!(
+                "L{} malformed: {}\n",
+                malformed.line + 1,
+                malformed.message
+            ));
         }
         out
     }
 
     #[test]
     fn trailing_expectations_target_their_own_line() {
-        let text = "x = 1  # hover[x]: (variable) x\ny = 2  # expect: key-error confidence=likely\n";
+        let text =
+            "x = 1  # hover[x]: (variable) x\ny = 2  # expect: key-error confidence=likely\n";
         expect_test::expect![[r#"
             L1 <- L1: Hover { name: Some("x"), expected: Contains("(variable) x") }
             L2 <- L2: Finding { rule: "key-error", confidence: Some(Likely) }
@@ -878,6 +904,7 @@ x = 6  # hover:
 x = 7  # heal: key-error Use get
 x = 8  # expect:
 x = 9  #  ^ hover: x
+
 #^ hover: x
 ";
         expect_test::expect![[r#"
@@ -890,7 +917,7 @@ x = 9  #  ^ hover: x
             L9 malformed: a heal expectation reads `heal: RULE-ID "TITLE"`
             L10 malformed: a rule id is missing
             L11 malformed: carets need a comment line of their own, below the code they mark
-            L12 malformed: a caret line must sit right below a code line (or below other caret lines)
+            L13 malformed: a caret line must sit right below a code line (or below other caret lines)
         "#]]
         .assert_eq(&render(text));
     }
@@ -970,7 +997,12 @@ x = y.z  # expect-not: none-attribute
 # expect: syntax-error
 print 'hello'
 ";
-        let findings = [diagnostic(text, "syntax-error", "print", Confidence::Definite)];
+        let findings = [diagnostic(
+            text,
+            "syntax-error",
+            "print",
+            Confidence::Definite,
+        )];
         expect_test::expect![[r#"
             [
                 "app/main.py:3: expected syntax-error, found nothing",
@@ -1036,7 +1068,7 @@ def label(ratio):  # hover: label
         // `def` is a keyword, not an identifier; `x_ratio` is not the whole word `ratio`.
         assert_eq!(words, ["label", "ratio", "ratio", "ratio"]);
         assert_eq!(hovered[1], hovered[2]);
-        assert_eq!(&text[hovered[3] as usize - 3..][..8], "= ratio ");
+        assert_eq!(&text[hovered[3] as usize - 2..][..7], "= ratio");
     }
 
     #[test]
@@ -1046,8 +1078,14 @@ def label(ratio):  # hover: label
             .expect("no cancellation without a database");
         assert!(check.failures.is_empty());
         assert_eq!(
-            check.notes.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            ["main.py:1: heal expectations are not checked yet (heal: key-error \"Use `cfg.get('port')`\")"]
+            check
+                .notes
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            [
+                "main.py:1: heal expectations are not checked yet (heal: key-error \"Use `cfg.get('port')`\")"
+            ]
         );
     }
 }

@@ -84,12 +84,14 @@ impl Fixture {
             let Some(offset) = file.text.find(CURSOR_MARKER) else {
                 continue;
             };
-            if cursor.is_some() || file.text[offset + CURSOR_MARKER.len()..].contains(CURSOR_MARKER) {
+            if cursor.is_some() || file.text[offset + CURSOR_MARKER.len()..].contains(CURSOR_MARKER)
+            {
                 return Err(FixtureError(format!(
                     "a fixture holds exactly one `{CURSOR_MARKER}` cursor; found more"
                 )));
             }
-            file.text.replace_range(offset..offset + CURSOR_MARKER.len(), "");
+            file.text
+                .replace_range(offset..offset + CURSOR_MARKER.len(), "");
             cursor = Some((file.path.clone(), text_size(offset)));
         }
         let Some((cursor_path, cursor_offset)) = cursor else {
@@ -261,7 +263,10 @@ gr$0eet("world")
                 Path::new("/pkg/util.py")
             ]
         );
-        assert_eq!(&*fixture.host.file_text(fixture.file("/pkg/__init__.py")), "");
+        assert_eq!(
+            &*fixture.host.file_text(fixture.file("/pkg/__init__.py")),
+            ""
+        );
         assert_eq!(
             &*fixture.host.file_text(fixture.file("/pkg/util.py")),
             "def greet(name):\n    return name\n"
@@ -270,7 +275,10 @@ gr$0eet("world")
         assert_eq!(fixture.position.file, main);
         let text = fixture.host.file_text(main);
         assert_eq!(&*text, "from pkg.util import greet\ngreet(\"world\")\n");
-        assert_eq!(&text[u32::from(fixture.position.offset) as usize..][..5], "eet(\"");
+        assert_eq!(
+            &text[u32::from(fixture.position.offset) as usize..][..5],
+            "eet(\""
+        );
     }
 
     #[test]

@@ -103,7 +103,10 @@ pub fn check_workspace(
 /// cursor needed), under the virtual root `/`.
 pub fn check_fixture_expectations(fixture: &str) -> WorkspaceCheck {
     let files = fixture_files(fixture).unwrap_or_else(|error| panic!("{error}"));
-    let files: Vec<(PathBuf, String)> = files.into_iter().map(|file| (file.path, file.text)).collect();
+    let files: Vec<(PathBuf, String)> = files
+        .into_iter()
+        .map(|file| (file.path, file.text))
+        .collect();
     let root = Path::new(fixture::FIXTURE_ROOT);
     check_workspace(
         root,
@@ -171,6 +174,9 @@ x = 1
             display_path(Path::new("/ws"), Path::new("/ws/app/main.py")),
             "app/main.py"
         );
-        assert_eq!(display_path(Path::new("/"), Path::new("/main.py")), "main.py");
+        assert_eq!(
+            display_path(Path::new("/"), Path::new("/main.py")),
+            "main.py"
+        );
     }
 }
