@@ -18,7 +18,10 @@ const LIBRARY: &str = "def compute(x):\n    return x * 2\n\n\ndef other():\n    
 fn host_with_two_files() -> AnalysisHost {
     let mut host = AnalysisHost::with_event_log();
     let mut change = Change {
-        search_roots: Some(vec![SearchRoot { path: "/ws".into(), kind: SearchRootKind::Workspace }]),
+        search_roots: Some(vec![SearchRoot {
+            path: "/ws".into(),
+            kind: SearchRootKind::Workspace,
+        }]),
         ..Change::default()
     };
     change.set_file(Path::new("/ws/app.py"), CONSUMER);
@@ -29,10 +32,13 @@ fn host_with_two_files() -> AnalysisHost {
 
 /// Computes everything the consumer depends on, returning the executed queries.
 fn analyse_consumer(host: &AnalysisHost) -> Vec<String> {
-    let app = host.file_id(Path::new("/ws/app.py")).expect("app.py was added");
+    let app = host
+        .file_id(Path::new("/ws/app.py"))
+        .expect("app.py was added");
     host.analysis()
         .with_database(|db| {
-            let file = analysis::modules::file_at(db, Path::new("/ws/app.py")).expect("app.py is known");
+            let file =
+                analysis::modules::file_at(db, Path::new("/ws/app.py")).expect("app.py is known");
             let _ = import_targets(db, file).len();
             let _ = file_index(db, file).definitions.len();
         })
@@ -57,7 +63,11 @@ fn query_names(host: &AnalysisHost, log: &[String]) -> Vec<String> {
         .expect("no writer");
     let mut names: Vec<String> = log
         .iter()
-        .map(|query| ids.iter().fold(query.clone(), |query, (id, name)| query.replace(id.as_str(), name)))
+        .map(|query| {
+            ids.iter().fold(query.clone(), |query, (id, name)| {
+                query.replace(id.as_str(), name)
+            })
+        })
         .collect();
     names.sort();
     names
@@ -67,14 +77,22 @@ fn query_names(host: &AnalysisHost, log: &[String]) -> Vec<String> {
 fn editing_a_function_body_does_not_reanalyse_importers() {
     let mut host = host_with_two_files();
     let first = analyse_consumer(&host);
-    assert!(first.iter().any(|query| query.starts_with("import_targets")), "first run computes everything: {first:?}");
+    assert!(
+        first
+            .iter()
+            .any(|query| query.starts_with("import_targets")),
+        "first run computes everything: {first:?}"
+    );
 
     // Insert a line inside `compute`'s body: every range after it shifts.
     let offset = LIBRARY.find("return").expect("fixture has a return") as u32;
     let mut change = Change::default();
     change.edit_file(
         Path::new("/ws/lib.py"),
-        vec![TextEdit::replace(TextRange::empty(offset.into()), "y = x + 1\n    ")],
+        vec![TextEdit::replace(
+            TextRange::empty(offset.into()),
+            "y = x + 1\n    ",
+        )],
     );
     host.apply_change(change);
     let second = analyse_consumer(&host);
@@ -83,7 +101,8 @@ fn editing_a_function_body_does_not_reanalyse_importers() {
             "file_index(lib.py)",
             "module_exports(lib.py)",
             "parse(lib.py)",
-        ]"#]]
+        ]
+    "#]]
     .assert_debug_eq(&query_names(&host, &second));
 }
 
@@ -92,11 +111,20 @@ fn changing_an_exported_name_reanalyses_importers() {
     let mut host = host_with_two_files();
     analyse_consumer(&host);
     let mut change = Change::default();
-    change.set_file(Path::new("/ws/lib.py"), LIBRARY.replace("def compute", "def calculate"));
+    change.set_file(
+        Path::new("/ws/lib.py"),
+        LIBRARY.replace("def compute", "def calculate"),
+    );
     host.apply_change(change);
     let log = analyse_consumer(&host);
-    assert!(log.iter().any(|query| query.starts_with("import_targets")), "importers must see the rename: {log:?}");
-    assert!(!log.iter().any(|query| query.starts_with("module_resolver")), "the file set did not change: {log:?}");
+    assert!(
+        log.iter().any(|query| query.starts_with("import_targets")),
+        "importers must see the rename: {log:?}"
+    );
+    assert!(
+        !log.iter().any(|query| query.starts_with("module_resolver")),
+        "the file set did not change: {log:?}"
+    );
 }
 
 #[test]
@@ -105,22 +133,31 @@ fn module_exports_ignore_positions() {
     let exports_before = host
         .analysis()
         .with_database(|db| {
-            let lib = analysis::modules::file_at(db, Path::new("/ws/lib.py")).expect("lib.py is known");
+            let lib =
+                analysis::modules::file_at(db, Path::new("/ws/lib.py")).expect("lib.py is known");
             module_exports(db, lib).clone()
         })
         .expect("no writer");
     let mut change = Change::default();
-    change.set_file(Path::new("/ws/lib.py"), format!("\n\n# a comment\n{LIBRARY}"));
+    change.set_file(
+        Path::new("/ws/lib.py"),
+        format!("\n\n# a comment\n{LIBRARY}"),
+    );
     host.apply_change(change);
     let exports_after = host
         .analysis()
         .with_database(|db| {
-            let lib = analysis::modules::file_at(db, Path::new("/ws/lib.py")).expect("lib.py is known");
+            let lib =
+                analysis::modules::file_at(db, Path::new("/ws/lib.py")).expect("lib.py is known");
             module_exports(db, lib).clone()
         })
         .expect("no writer");
     assert_eq!(exports_before, exports_after);
-    let names: Vec<&str> = exports_after.names.iter().map(|exported| exported.name.as_str()).collect();
+    let names: Vec<&str> = exports_after
+        .names
+        .iter()
+        .map(|exported| exported.name.as_str())
+        .collect();
     assert_eq!(names, ["compute", "other"]);
     let _ = Arc::new(());
 }

@@ -48,17 +48,19 @@ pub fn load_project(
 ) -> LoadedProject {
     let virtual_env = std::env::var_os("VIRTUAL_ENV");
     let layout = project::discover(root, client_settings, virtual_env.as_deref());
+    for warning in &layout.warnings {
+        tracing::warn!(root = %root.display(), "{warning}");
+    }
     let excluded: Vec<PathBuf> = layout.venv.iter().cloned().collect();
     let workspace_files =
         project::collect_python_files(&layout.root, &excluded, MAX_WORKSPACE_FILES);
-    let mut environment_files = Vec::new();
-    for site_packages in &layout.site_packages {
-        environment_files.extend(project::collect_python_files(
-            site_packages,
-            &[],
-            MAX_ENVIRONMENT_FILES,
-        ));
-    }
+    // Extra paths, site-packages and the folders `.pth` files name; the workspace's own
+    // files are already in `workspace_files`.
+    let environment_files: Vec<PathBuf> = layout
+        .collect_all_python_files(MAX_ENVIRONMENT_FILES)
+        .into_iter()
+        .filter(|path| workspace_files.binary_search(path).is_err())
+        .collect();
     let total = workspace_files.len() + environment_files.len();
     let mut change = Change {
         search_roots: Some(layout.search_roots.clone()),
