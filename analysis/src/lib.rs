@@ -25,6 +25,7 @@ pub mod resolve;
 pub mod syntax;
 pub mod testing;
 pub mod text_edit;
+pub mod values;
 
 pub use api::{Analysis, AnalysisHost, Cancellable, Change, FileChange, FileId};
 pub use db::{Db, RootDatabase};

@@ -1,0 +1,429 @@
+//! Abstract values with provenance: what a name can hold, and where each possibility
+//! comes from.
+//!
+//! A [`Union`] is the set of [`Member`]s a name may hold at a program point. Invariants:
+//! - never empty: knowing nothing is the single member [`Value::Unknown`];
+//! - flat: members are values, never unions (a union of unions is flattened on join);
+//! - deduplicated: two members never hold equal values; joining merges their origins;
+//! - deterministic order: members sort by their first origin (source order), members
+//!   without origins last;
+//! - bounded: at most [`Union::MAX_MEMBERS`] members; past that, literals widen to their
+//!   types and, if still too wide, the tail folds into `Unknown` with `pruned` set.
+//!
+//! ```python
+//! if flag:
+//!     a = 4        # member 4 (int), origin L2 in the `if flag:` true branch
+//! else:
+//!     a = 4.1      # member 4.1 (float), origin L4 in the `else` branch
+//! print(a)         # Union [4, 4.1]
+//! ```
+
+mod display;
+
+use line_index::TextRange;
+use smol_str::SmolStr;
+
+use crate::index::{BranchId, DefinitionId, ScopeId};
+use crate::input::SourceFile;
+
+pub use display::{render_union, render_value};
+
+/// Where a member was produced: the binding (or expression) and the branch it ran in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub file: SourceFile,
+    /// The expression or statement that produced the value.
+    pub range: TextRange,
+    pub branch: BranchId,
+}
+
+impl PartialOrd for Origin {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Source order: by position, then branch, then file.
+impl Ord for Origin {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.range.start(), self.range.end(), self.branch, self.file).cmp(&(
+            other.range.start(),
+            other.range.end(),
+            other.branch,
+            other.file,
+        ))
+    }
+}
+
+impl PartialOrd for SourceFile {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SourceFile {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        salsa::plumbing::AsId::as_id(self).cmp(&salsa::plumbing::AsId::as_id(other))
+    }
+}
+
+/// A class: one of the builtin types, or a `class` statement.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ClassRef {
+    Builtin(SmolStr),
+    Defined { file: SourceFile, definition: DefinitionId, name: SmolStr },
+}
+
+impl ClassRef {
+    pub fn builtin(name: &str) -> Self {
+        ClassRef::Builtin(SmolStr::new(name))
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            ClassRef::Builtin(name) => name,
+            ClassRef::Defined { name, .. } => name,
+        }
+    }
+}
+
+/// A callable defined in source: a `def` (by its definition) or a lambda (by its scope).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FunctionRef {
+    Defined { file: SourceFile, definition: DefinitionId, scope: ScopeId, name: SmolStr },
+    Lambda { file: SourceFile, scope: ScopeId },
+}
+
+impl FunctionRef {
+    pub fn file(&self) -> SourceFile {
+        match self {
+            FunctionRef::Defined { file, .. } | FunctionRef::Lambda { file, .. } => *file,
+        }
+    }
+
+    pub fn scope(&self) -> ScopeId {
+        match self {
+            FunctionRef::Defined { scope, .. } | FunctionRef::Lambda { scope, .. } => *scope,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            FunctionRef::Defined { name, .. } => name,
+            FunctionRef::Lambda { .. } => "<lambda>",
+        }
+    }
+}
+
+/// A hashable literal usable as a dict key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    Str(SmolStr),
+    Int(i64),
+    Bool(bool),
+    None,
+}
+
+/// Items of a list, set or tuple. `exact`: the container holds exactly `items` (known
+/// length); otherwise `items` are a sample of the element values and the length is unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Items {
+    pub items: Vec<Union>,
+    pub exact: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DictValue {
+    pub entries: Vec<(Key, Union)>,
+    /// Other keys may exist (a non-literal key was stored, or the dict came from elsewhere).
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Value {
+    None,
+    /// `None` inside a literal variant means "some value of this type".
+    Bool(Option<bool>),
+    Int(Option<i64>),
+    /// The bits of an `f64` (so values stay `Eq` and hashable).
+    Float(Option<u64>),
+    Complex,
+    Str(Option<SmolStr>),
+    Bytes,
+    Tuple(Items),
+    List(Items),
+    Set(Items),
+    Dict(Box<DictValue>),
+    Instance(ClassRef),
+    Class(ClassRef),
+    Function(FunctionRef),
+    BoundMethod { function: FunctionRef, class: ClassRef },
+    /// A builtin function such as `len`.
+    BuiltinFunction(SmolStr),
+    Module(SmolStr),
+    Generator(FunctionRef),
+    Coroutine(FunctionRef),
+    Unknown,
+}
+
+impl Value {
+    pub fn float(value: f64) -> Value {
+        Value::Float(Some(value.to_bits()))
+    }
+
+    /// The literal-free form: `4` → `int`, `[1, 2]` → `list`. Used to widen in loops and
+    /// when a union grows too wide.
+    pub fn widened(&self) -> Value {
+        match self {
+            Value::Bool(_) => Value::Bool(None),
+            Value::Int(_) => Value::Int(None),
+            Value::Float(_) => Value::Float(None),
+            Value::Str(_) => Value::Str(None),
+            Value::Tuple(items) => Value::Tuple(items.widened()),
+            Value::List(items) => Value::List(items.widened()),
+            Value::Set(items) => Value::Set(items.widened()),
+            Value::Dict(dict) => Value::Dict(Box::new(DictValue {
+                entries: dict.entries.iter().map(|(key, value)| (key.clone(), value.widened())).collect(),
+                open: dict.open,
+            })),
+            other => other.clone(),
+        }
+    }
+
+    /// The name of the value's type, as `type(x).__name__` would say.
+    pub fn type_name(&self) -> &str {
+        match self {
+            Value::None => "None",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Complex => "complex",
+            Value::Str(_) => "str",
+            Value::Bytes => "bytes",
+            Value::Tuple(_) => "tuple",
+            Value::List(_) => "list",
+            Value::Set(_) => "set",
+            Value::Dict(_) => "dict",
+            Value::Instance(class) => class.name(),
+            Value::Class(_) => "type",
+            Value::Function(_) => "function",
+            Value::BoundMethod { .. } => "method",
+            Value::BuiltinFunction(_) => "builtin_function_or_method",
+            Value::Module(_) => "module",
+            Value::Generator(_) => "generator",
+            Value::Coroutine(_) => "coroutine",
+            Value::Unknown => "unknown",
+        }
+    }
+
+    /// Python truthiness when it is known.
+    pub fn truthiness(&self) -> Option<bool> {
+        match self {
+            Value::None => Some(false),
+            Value::Bool(value) => *value,
+            Value::Int(value) => value.map(|value| value != 0),
+            Value::Float(value) => value.map(|bits| f64::from_bits(bits) != 0.0),
+            Value::Str(value) => value.as_ref().map(|value| !value.is_empty()),
+            Value::Tuple(items) | Value::List(items) | Value::Set(items) if items.exact => Some(!items.items.is_empty()),
+            Value::Dict(dict) if !dict.open => Some(!dict.entries.is_empty()),
+            Value::Class(_) | Value::Function(_) | Value::BoundMethod { .. } | Value::BuiltinFunction(_) | Value::Module(_) => {
+                Some(true)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Items {
+    pub fn exact(items: Vec<Union>) -> Items {
+        Items { items, exact: true }
+    }
+
+    /// Items of unknown count whose values are `element` (or nothing known when `None`).
+    pub fn of(element: Option<Union>) -> Items {
+        Items { items: element.into_iter().collect(), exact: false }
+    }
+
+    /// The union of every item, if any.
+    pub fn element(&self) -> Option<Union> {
+        let mut items = self.items.iter();
+        let first = items.next()?.clone();
+        Some(items.fold(first, |joined, item| joined.join(item)))
+    }
+
+    fn widened(&self) -> Items {
+        Items::of(self.element().map(|element| element.widened()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Member {
+    pub value: Value,
+    /// Sorted, deduplicated.
+    pub origins: Vec<Origin>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Union {
+    members: Vec<Member>,
+    pruned: bool,
+}
+
+impl Union {
+    pub const MAX_MEMBERS: usize = 12;
+    const MAX_ORIGINS: usize = 8;
+
+    pub fn new(value: Value, origin: Option<Origin>) -> Union {
+        Union { members: vec![Member { value, origins: origin.into_iter().collect() }], pruned: false }
+    }
+
+    pub fn unknown() -> Union {
+        Union::new(Value::Unknown, None)
+    }
+
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+
+    pub fn pruned(&self) -> bool {
+        self.pruned
+    }
+
+    /// The member when there is exactly one.
+    pub fn single(&self) -> Option<&Value> {
+        match self.members.as_slice() {
+            [member] => Some(&member.value),
+            _ => None,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        self.members.iter().all(|member| member.value == Value::Unknown)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.members.iter().map(|member| &member.value)
+    }
+
+    /// Every member of `self` and `other`, equal values merged.
+    pub fn join(&self, other: &Union) -> Union {
+        let mut joined = self.clone();
+        joined.pruned |= other.pruned;
+        for member in &other.members {
+            joined.insert(member.clone());
+        }
+        joined.normalize();
+        joined
+    }
+
+    pub fn join_all(unions: impl IntoIterator<Item = Union>) -> Option<Union> {
+        let mut unions = unions.into_iter();
+        let first = unions.next()?;
+        Some(unions.fold(first, |joined, union| joined.join(&union)))
+    }
+
+    fn insert(&mut self, member: Member) {
+        match self.members.iter_mut().find(|existing| existing.value == member.value) {
+            Some(existing) => {
+                existing.origins.extend(member.origins);
+                existing.origins.sort();
+                existing.origins.dedup();
+                existing.origins.truncate(Self::MAX_ORIGINS);
+            }
+            None => self.members.push(member),
+        }
+    }
+
+    /// Drops `Unknown` when something is known: an `Unknown` member only stays when it is
+    /// all we know, or when it carries origins (a path that yields an unknown value).
+    fn normalize(&mut self) {
+        // `int` subsumes `4`: literals of a type whose widened form is present fold into it.
+        let widened_scalars: Vec<Value> = self
+            .members
+            .iter()
+            .map(|member| &member.value)
+            .filter(|value| matches!(value, Value::Bool(None) | Value::Int(None) | Value::Float(None) | Value::Str(None)))
+            .cloned()
+            .collect();
+        if !widened_scalars.is_empty() {
+            let members = std::mem::take(&mut self.members);
+            for member in members {
+                let widened = member.value.widened();
+                if widened != member.value && widened_scalars.contains(&widened) {
+                    self.insert(Member { value: widened, origins: member.origins });
+                } else {
+                    self.insert(member);
+                }
+            }
+        }
+        if self.members.len() > 1 {
+            self.members.retain(|member| member.value != Value::Unknown || !member.origins.is_empty());
+            if self.members.is_empty() {
+                self.members.push(Member { value: Value::Unknown, origins: Vec::new() });
+            }
+        }
+        if self.members.len() > Self::MAX_MEMBERS {
+            let members = std::mem::take(&mut self.members);
+            for member in members {
+                self.insert(Member { value: member.value.widened(), origins: member.origins });
+            }
+            self.pruned = true;
+            if self.members.len() > Self::MAX_MEMBERS {
+                let tail: Vec<Member> = self.members.drain(Self::MAX_MEMBERS - 1..).collect();
+                let origins = tail.into_iter().flat_map(|member| member.origins).collect();
+                self.insert(Member { value: Value::Unknown, origins });
+            }
+        }
+        self.members.sort_by(|left, right| match (left.origins.first(), right.origins.first()) {
+            (Some(left), Some(right)) => left.range.start().cmp(&right.range.start()).then(left.cmp(right)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+    }
+
+    /// Every literal replaced by its type.
+    pub fn widened(&self) -> Union {
+        let mut widened = Union { members: Vec::new(), pruned: self.pruned };
+        for member in &self.members {
+            widened.insert(Member { value: member.value.widened(), origins: member.origins.clone() });
+        }
+        widened.normalize();
+        widened
+    }
+
+    /// Keeps the members matching `keep`; `None` when none does (the path is impossible).
+    pub fn filter(&self, mut keep: impl FnMut(&Value) -> bool) -> Option<Union> {
+        let members: Vec<Member> = self.members.iter().filter(|member| keep(&member.value)).cloned().collect();
+        if members.is_empty() {
+            return None;
+        }
+        Some(Union { members, pruned: self.pruned })
+    }
+
+    /// Maps every member's value, keeping its origins.
+    pub fn map(&self, mut map: impl FnMut(&Value) -> Value) -> Union {
+        let mut mapped = Union { members: Vec::new(), pruned: self.pruned };
+        for member in &self.members {
+            mapped.insert(Member { value: map(&member.value), origins: member.origins.clone() });
+        }
+        mapped.normalize();
+        mapped
+    }
+
+    /// The same members with their origins replaced by `origin` (a value passing through
+    /// a new binding keeps its value but now comes from here).
+    pub fn with_origin(&self, origin: Origin) -> Union {
+        Union {
+            members: self.members.iter().map(|member| Member { value: member.value.clone(), origins: vec![origin] }).collect(),
+            pruned: self.pruned,
+        }
+    }
+
+    pub fn mark_pruned(&mut self) {
+        self.pruned = true;
+    }
+}
+
+#[cfg(test)]
+mod tests;
