@@ -18,6 +18,7 @@ pub mod config;
 mod db;
 pub mod ide;
 pub mod index;
+pub mod infer;
 mod input;
 pub mod modules;
 mod parse;

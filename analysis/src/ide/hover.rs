@@ -82,6 +82,33 @@ pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverRes
             }
         }
     }
+    // What the name holds here, then what the function or class it names does.
+    if let Some(values) = super::values::value_section(db, file, &name_ref) {
+        let _ = write!(markdown, "\n---\n{values}");
+    }
+    if verbosity != HoverVerbosity::Compact {
+        let mut described: Vec<(SourceFile, DefinitionId)> = Vec::new();
+        for target in targets_at(db, file, offset)
+            .map(|(_, targets)| targets)
+            .unwrap_or_default()
+        {
+            if let Target::Definition {
+                file: target_file,
+                definition,
+            } = follow_imports(db, target)
+            {
+                if described.contains(&(target_file, definition)) {
+                    continue;
+                }
+                described.push((target_file, definition));
+                let section = super::values::function_section(db, target_file, definition)
+                    .or_else(|| super::values::class_section(db, target_file, definition));
+                if let Some(section) = section {
+                    let _ = write!(markdown, "\n---\n{section}");
+                }
+            }
+        }
+    }
     let markdown = markdown.trim_end().to_owned();
     if markdown.is_empty() {
         return None;

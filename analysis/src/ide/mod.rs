@@ -5,6 +5,7 @@ mod diagnostics;
 mod hover;
 mod symbols;
 mod targets;
+mod values;
 
 use std::sync::Arc;
 

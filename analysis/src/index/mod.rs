@@ -348,6 +348,47 @@ impl FileIndex {
             .map(|id| (id, self.branch(id)))
     }
 
+    /// The dotted path of a definition inside its module (`Counter.bump`), through the
+    /// enclosing classes and functions. Stable under edits that do not rename them.
+    pub fn path_of(&self, definition: DefinitionId) -> Name {
+        let data = self.definition(definition);
+        let mut parts = vec![data.name.as_str()];
+        let mut scope = data.scope;
+        while let Some(parent) = self.scope(scope).parent {
+            parts.push(self.scope(scope).name.as_str());
+            scope = parent;
+        }
+        parts.reverse();
+        Name::new(parts.join("."))
+    }
+
+    /// The `def` or `class` at a dotted path (the last binding of each segment).
+    pub fn definition_at_path(&self, path: &str) -> Option<DefinitionId> {
+        let mut scope = Self::MODULE_SCOPE;
+        let mut found = None;
+        for segment in path.split('.') {
+            if let Some(definition) = found {
+                scope = match &self.definition(definition).kind {
+                    DefinitionKind::Function { body, .. } | DefinitionKind::Class { body, .. } => {
+                        *body
+                    }
+                    _ => return None,
+                };
+            }
+            found = Some(
+                self.definitions_in_scope(scope, segment)
+                    .filter(|&id| {
+                        matches!(
+                            self.definition(id).kind,
+                            DefinitionKind::Function { .. } | DefinitionKind::Class { .. }
+                        )
+                    })
+                    .last()?,
+            );
+        }
+        found
+    }
+
     /// Definitions of `name` directly in `scope`.
     pub fn definitions_in_scope<'a>(
         &'a self,

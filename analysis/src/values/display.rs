@@ -15,7 +15,10 @@ pub fn render_value(value: &Value) -> String {
     let literal = literal(value, 0);
     let rendered = match value {
         Value::None => "None".to_owned(),
-        Value::Bool(Some(_)) | Value::Int(Some(_)) | Value::Float(Some(_)) | Value::Str(Some(_)) => {
+        Value::Bool(Some(_))
+        | Value::Int(Some(_))
+        | Value::Float(Some(_))
+        | Value::Str(Some(_)) => {
             format!("{literal} ({})", value.type_name())
         }
         Value::Tuple(items) | Value::List(items) | Value::Set(items) => {
@@ -40,9 +43,12 @@ fn literal(value: &Value, depth: usize) -> String {
         Value::Int(Some(value)) => value.to_string(),
         Value::Float(Some(bits)) => float_literal(f64::from_bits(*bits)),
         Value::Str(Some(value)) => string_literal(value),
-        Value::Bool(None) | Value::Int(None) | Value::Float(None) | Value::Str(None) | Value::Complex | Value::Bytes => {
-            value.type_name().to_owned()
-        }
+        Value::Bool(None)
+        | Value::Int(None)
+        | Value::Float(None)
+        | Value::Str(None)
+        | Value::Complex
+        | Value::Bytes => value.type_name().to_owned(),
         Value::Tuple(items) => sequence(items, "(", ")", depth, "tuple"),
         Value::List(items) => sequence(items, "[", "]", depth, "list"),
         Value::Set(items) => sequence(items, "{", "}", depth, "set"),
@@ -59,10 +65,19 @@ fn literal(value: &Value, depth: usize) -> String {
                 if position > 0 {
                     out.push_str(", ");
                 }
-                let _ = write!(out, "{}: {}", key_literal(key), union_literal(value, depth + 1));
+                let _ = write!(
+                    out,
+                    "{}: {}",
+                    key_literal(key),
+                    union_literal(value, depth + 1)
+                );
             }
             if dict.open {
-                out.push_str(if dict.entries.is_empty() { "…" } else { ", …" });
+                out.push_str(if dict.entries.is_empty() {
+                    "…"
+                } else {
+                    ", …"
+                });
             }
             out.push('}');
             out
@@ -70,7 +85,9 @@ fn literal(value: &Value, depth: usize) -> String {
         Value::Instance(class) => format!("{} instance", class_name(class)),
         Value::Class(class) => format!("class {}", class_name(class)),
         Value::Function(function) => format!("function {}", function.name()),
-        Value::BoundMethod { function, class } => format!("method {}.{}", class_name(class), function.name()),
+        Value::BoundMethod { function, class } => {
+            format!("method {}.{}", class_name(class), function.name())
+        }
         Value::BuiltinFunction(name) => format!("builtin function {name}"),
         Value::Module(name) => format!("module {name}"),
         Value::Generator(function) => format!("generator of {}", function.name()),
@@ -118,7 +135,11 @@ fn type_literal(union: &Union) -> String {
 }
 
 fn union_literal(union: &Union, depth: usize) -> String {
-    union.values().map(|value| literal(value, depth)).collect::<Vec<_>>().join(" | ")
+    union
+        .values()
+        .map(|value| literal(value, depth))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 fn class_name(class: &ClassRef) -> &str {
@@ -173,7 +194,11 @@ fn shorten(text: String) -> String {
 
 /// A union on one line: `4 (int) | 4.1 (float)`.
 pub fn render_union(union: &Union) -> String {
-    let mut rendered = union.values().map(render_value).collect::<Vec<_>>().join(" | ");
+    let mut rendered = union
+        .values()
+        .map(render_value)
+        .collect::<Vec<_>>()
+        .join(" | ");
     if union.pruned() {
         rendered.push_str(" (pruned)");
     }

@@ -23,7 +23,7 @@ mod display;
 use line_index::TextRange;
 use smol_str::SmolStr;
 
-use crate::index::{BranchId, DefinitionId, ScopeId};
+use crate::index::{BranchId, ScopeId};
 use crate::input::SourceFile;
 
 pub use display::{render_union, render_value};
@@ -71,7 +71,12 @@ impl Ord for SourceFile {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClassRef {
     Builtin(SmolStr),
-    Defined { file: SourceFile, definition: DefinitionId, name: SmolStr },
+    /// `path` is the dotted path of the class inside its module (`Outer.Inner`): stable
+    /// under edits elsewhere in the file, unlike definition ids.
+    Defined {
+        file: SourceFile,
+        path: SmolStr,
+    },
 }
 
 impl ClassRef {
@@ -82,7 +87,7 @@ impl ClassRef {
     pub fn name(&self) -> &str {
         match self {
             ClassRef::Builtin(name) => name,
-            ClassRef::Defined { name, .. } => name,
+            ClassRef::Defined { path, .. } => path.rsplit('.').next().unwrap_or(path),
         }
     }
 }
@@ -90,8 +95,15 @@ impl ClassRef {
 /// A callable defined in source: a `def` (by its definition) or a lambda (by its scope).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FunctionRef {
-    Defined { file: SourceFile, definition: DefinitionId, scope: ScopeId, name: SmolStr },
-    Lambda { file: SourceFile, scope: ScopeId },
+    /// `path` is the dotted path inside the module (`Counter.bump`).
+    Defined {
+        file: SourceFile,
+        path: SmolStr,
+    },
+    Lambda {
+        file: SourceFile,
+        scope: ScopeId,
+    },
 }
 
 impl FunctionRef {
@@ -101,15 +113,9 @@ impl FunctionRef {
         }
     }
 
-    pub fn scope(&self) -> ScopeId {
-        match self {
-            FunctionRef::Defined { scope, .. } | FunctionRef::Lambda { scope, .. } => *scope,
-        }
-    }
-
     pub fn name(&self) -> &str {
         match self {
-            FunctionRef::Defined { name, .. } => name,
+            FunctionRef::Defined { path, .. } => path.rsplit('.').next().unwrap_or(path),
             FunctionRef::Lambda { .. } => "<lambda>",
         }
     }
@@ -157,7 +163,10 @@ pub enum Value {
     Instance(ClassRef),
     Class(ClassRef),
     Function(FunctionRef),
-    BoundMethod { function: FunctionRef, class: ClassRef },
+    BoundMethod {
+        function: FunctionRef,
+        class: ClassRef,
+    },
     /// A builtin function such as `len`.
     BuiltinFunction(SmolStr),
     Module(SmolStr),
@@ -183,7 +192,11 @@ impl Value {
             Value::List(items) => Value::List(items.widened()),
             Value::Set(items) => Value::Set(items.widened()),
             Value::Dict(dict) => Value::Dict(Box::new(DictValue {
-                entries: dict.entries.iter().map(|(key, value)| (key.clone(), value.widened())).collect(),
+                entries: dict
+                    .entries
+                    .iter()
+                    .map(|(key, value)| (key.clone(), value.widened()))
+                    .collect(),
                 open: dict.open,
             })),
             other => other.clone(),
@@ -224,11 +237,15 @@ impl Value {
             Value::Int(value) => value.map(|value| value != 0),
             Value::Float(value) => value.map(|bits| f64::from_bits(bits) != 0.0),
             Value::Str(value) => value.as_ref().map(|value| !value.is_empty()),
-            Value::Tuple(items) | Value::List(items) | Value::Set(items) if items.exact => Some(!items.items.is_empty()),
-            Value::Dict(dict) if !dict.open => Some(!dict.entries.is_empty()),
-            Value::Class(_) | Value::Function(_) | Value::BoundMethod { .. } | Value::BuiltinFunction(_) | Value::Module(_) => {
-                Some(true)
+            Value::Tuple(items) | Value::List(items) | Value::Set(items) if items.exact => {
+                Some(!items.items.is_empty())
             }
+            Value::Dict(dict) if !dict.open => Some(!dict.entries.is_empty()),
+            Value::Class(_)
+            | Value::Function(_)
+            | Value::BoundMethod { .. }
+            | Value::BuiltinFunction(_)
+            | Value::Module(_) => Some(true),
             _ => None,
         }
     }
@@ -241,7 +258,10 @@ impl Items {
 
     /// Items of unknown count whose values are `element` (or nothing known when `None`).
     pub fn of(element: Option<Union>) -> Items {
-        Items { items: element.into_iter().collect(), exact: false }
+        Items {
+            items: element.into_iter().collect(),
+            exact: false,
+        }
     }
 
     /// The union of every item, if any.
@@ -274,7 +294,13 @@ impl Union {
     const MAX_ORIGINS: usize = 8;
 
     pub fn new(value: Value, origin: Option<Origin>) -> Union {
-        Union { members: vec![Member { value, origins: origin.into_iter().collect() }], pruned: false }
+        Union {
+            members: vec![Member {
+                value,
+                origins: origin.into_iter().collect(),
+            }],
+            pruned: false,
+        }
     }
 
     pub fn unknown() -> Union {
@@ -298,7 +324,9 @@ impl Union {
     }
 
     pub fn is_unknown(&self) -> bool {
-        self.members.iter().all(|member| member.value == Value::Unknown)
+        self.members
+            .iter()
+            .all(|member| member.value == Value::Unknown)
     }
 
     pub fn values(&self) -> impl Iterator<Item = &Value> {
@@ -323,7 +351,11 @@ impl Union {
     }
 
     fn insert(&mut self, member: Member) {
-        match self.members.iter_mut().find(|existing| existing.value == member.value) {
+        match self
+            .members
+            .iter_mut()
+            .find(|existing| existing.value == member.value)
+        {
             Some(existing) => {
                 existing.origins.extend(member.origins);
                 existing.origins.sort();
@@ -342,7 +374,12 @@ impl Union {
             .members
             .iter()
             .map(|member| &member.value)
-            .filter(|value| matches!(value, Value::Bool(None) | Value::Int(None) | Value::Float(None) | Value::Str(None)))
+            .filter(|value| {
+                matches!(
+                    value,
+                    Value::Bool(None) | Value::Int(None) | Value::Float(None) | Value::Str(None)
+                )
+            })
             .cloned()
             .collect();
         if !widened_scalars.is_empty() {
@@ -350,43 +387,68 @@ impl Union {
             for member in members {
                 let widened = member.value.widened();
                 if widened != member.value && widened_scalars.contains(&widened) {
-                    self.insert(Member { value: widened, origins: member.origins });
+                    self.insert(Member {
+                        value: widened,
+                        origins: member.origins,
+                    });
                 } else {
                     self.insert(member);
                 }
             }
         }
         if self.members.len() > 1 {
-            self.members.retain(|member| member.value != Value::Unknown || !member.origins.is_empty());
+            self.members
+                .retain(|member| member.value != Value::Unknown || !member.origins.is_empty());
             if self.members.is_empty() {
-                self.members.push(Member { value: Value::Unknown, origins: Vec::new() });
+                self.members.push(Member {
+                    value: Value::Unknown,
+                    origins: Vec::new(),
+                });
             }
         }
         if self.members.len() > Self::MAX_MEMBERS {
             let members = std::mem::take(&mut self.members);
             for member in members {
-                self.insert(Member { value: member.value.widened(), origins: member.origins });
+                self.insert(Member {
+                    value: member.value.widened(),
+                    origins: member.origins,
+                });
             }
             self.pruned = true;
             if self.members.len() > Self::MAX_MEMBERS {
                 let tail: Vec<Member> = self.members.drain(Self::MAX_MEMBERS - 1..).collect();
                 let origins = tail.into_iter().flat_map(|member| member.origins).collect();
-                self.insert(Member { value: Value::Unknown, origins });
+                self.insert(Member {
+                    value: Value::Unknown,
+                    origins,
+                });
             }
         }
-        self.members.sort_by(|left, right| match (left.origins.first(), right.origins.first()) {
-            (Some(left), Some(right)) => left.range.start().cmp(&right.range.start()).then(left.cmp(right)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        });
+        self.members.sort_by(
+            |left, right| match (left.origins.first(), right.origins.first()) {
+                (Some(left), Some(right)) => left
+                    .range
+                    .start()
+                    .cmp(&right.range.start())
+                    .then(left.cmp(right)),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            },
+        );
     }
 
     /// Every literal replaced by its type.
     pub fn widened(&self) -> Union {
-        let mut widened = Union { members: Vec::new(), pruned: self.pruned };
+        let mut widened = Union {
+            members: Vec::new(),
+            pruned: self.pruned,
+        };
         for member in &self.members {
-            widened.insert(Member { value: member.value.widened(), origins: member.origins.clone() });
+            widened.insert(Member {
+                value: member.value.widened(),
+                origins: member.origins.clone(),
+            });
         }
         widened.normalize();
         widened
@@ -394,18 +456,32 @@ impl Union {
 
     /// Keeps the members matching `keep`; `None` when none does (the path is impossible).
     pub fn filter(&self, mut keep: impl FnMut(&Value) -> bool) -> Option<Union> {
-        let members: Vec<Member> = self.members.iter().filter(|member| keep(&member.value)).cloned().collect();
+        let members: Vec<Member> = self
+            .members
+            .iter()
+            .filter(|member| keep(&member.value))
+            .cloned()
+            .collect();
         if members.is_empty() {
             return None;
         }
-        Some(Union { members, pruned: self.pruned })
+        Some(Union {
+            members,
+            pruned: self.pruned,
+        })
     }
 
     /// Maps every member's value, keeping its origins.
     pub fn map(&self, mut map: impl FnMut(&Value) -> Value) -> Union {
-        let mut mapped = Union { members: Vec::new(), pruned: self.pruned };
+        let mut mapped = Union {
+            members: Vec::new(),
+            pruned: self.pruned,
+        };
         for member in &self.members {
-            mapped.insert(Member { value: map(&member.value), origins: member.origins.clone() });
+            mapped.insert(Member {
+                value: map(&member.value),
+                origins: member.origins.clone(),
+            });
         }
         mapped.normalize();
         mapped
@@ -415,9 +491,44 @@ impl Union {
     /// a new binding keeps its value but now comes from here).
     pub fn with_origin(&self, origin: Origin) -> Union {
         Union {
-            members: self.members.iter().map(|member| Member { value: member.value.clone(), origins: vec![origin] }).collect(),
+            members: self
+                .members
+                .iter()
+                .map(|member| Member {
+                    value: member.value.clone(),
+                    origins: vec![origin],
+                })
+                .collect(),
             pruned: self.pruned,
         }
+    }
+
+    /// Gives members without origins the origin `origin` (values from builtins or other
+    /// files acquire the place they entered this code).
+    pub fn with_default_origin(&self, origin: Origin) -> Union {
+        let mut with = self.clone();
+        for member in &mut with.members {
+            if member.origins.is_empty() {
+                member.origins.push(origin);
+            }
+        }
+        with.normalize();
+        with
+    }
+
+    /// The same values with no origins (for summaries other files depend on).
+    pub fn without_origins(&self) -> Union {
+        let mut stripped = Union {
+            members: Vec::new(),
+            pruned: self.pruned,
+        };
+        for member in &self.members {
+            stripped.insert(Member {
+                value: member.value.clone(),
+                origins: Vec::new(),
+            });
+        }
+        stripped
     }
 
     pub fn mark_pruned(&mut self) {

@@ -13,7 +13,10 @@ fn join_deduplicates_and_keeps_unknown_only_when_alone() {
     let joined = int(1).join(&int(1)).join(&Union::unknown());
     assert_eq!(joined.members().len(), 1);
     assert_eq!(render_union(&joined), "1 (int)");
-    assert_eq!(render_union(&Union::unknown().join(&Union::unknown())), "unknown");
+    assert_eq!(
+        render_union(&Union::unknown().join(&Union::unknown())),
+        "unknown"
+    );
 }
 
 #[test]
@@ -26,13 +29,22 @@ fn wide_unions_widen_and_say_so() {
 
 #[test]
 fn containers_render_like_python() {
-    let list = Value::List(Items::exact(vec![int(1), Union::new(Value::Str(Some("a".into())), None)]));
+    let list = Value::List(Items::exact(vec![
+        int(1),
+        Union::new(Value::Str(Some("a".into())), None),
+    ]));
     assert_eq!(render_value(&list), "[1, 'a'] (list, len 2)");
-    let dict = Value::Dict(Box::new(DictValue { entries: vec![(Key::Str("host".into()), int(80))], open: false }));
+    let dict = Value::Dict(Box::new(DictValue {
+        entries: vec![(Key::Str("host".into()), int(80))],
+        open: false,
+    }));
     assert_eq!(render_value(&dict), "{'host': 80} (dict)");
     let open_list = Value::List(Items::of(Some(int(3))));
     assert_eq!(render_value(&open_list), "list[int] (list)");
-    assert_eq!(render_value(&Value::Tuple(Items::exact(vec![int(1)]))), "(1,) (tuple, len 1)");
+    assert_eq!(
+        render_value(&Value::Tuple(Items::exact(vec![int(1)]))),
+        "(1,) (tuple, len 1)"
+    );
     assert_eq!(render_value(&Value::float(4.0)), "4.0 (float)");
     let _ = TextRange::default();
 }

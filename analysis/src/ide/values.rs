@@ -1,0 +1,316 @@
+//! The value part of hovers: the union a name holds at a point, each member with the
+//! line and branch that produced it; function summaries (signature, returns, raises,
+//! recursion) and class shapes (attributes along the MRO, `self` after `__init__`).
+
+use std::fmt::Write as _;
+
+use crate::db::Db;
+use crate::index::{
+    BranchKind, DefinitionId, DefinitionKind, FileIndex, NameContext, NameRef, ParameterKind,
+    ScopeId, ScopeKind, file_index,
+};
+use crate::infer::infer_scope;
+use crate::input::SourceFile;
+use crate::values::{ClassRef, Origin, Union, render_union, render_value};
+
+use super::line_index;
+
+/// The scope whose inference records values for names used in `scope` (comprehensions
+/// are evaluated inline by the scope around them).
+fn evaluating_scope(index: &FileIndex, scope: ScopeId) -> ScopeId {
+    let mut current = scope;
+    while index.scope(current).kind == ScopeKind::Comprehension {
+        match index.scope(current).parent {
+            Some(parent) => current = parent,
+            None => break,
+        }
+    }
+    current
+}
+
+/// The union at a name occurrence: the load's value, or the value a store binds.
+pub(crate) fn value_at(db: &dyn Db, file: SourceFile, name_ref: &NameRef) -> Option<Union> {
+    let index = file_index(db, file);
+    match name_ref.context {
+        NameContext::Load => {
+            let scope = evaluating_scope(index, name_ref.scope);
+            infer_scope(db, file, scope)
+                .load_at(name_ref.range.start())
+                .cloned()
+        }
+        NameContext::Store => {
+            let definition = name_ref.definition?;
+            let scope = evaluating_scope(index, index.definition(definition).scope);
+            infer_scope(db, file, scope).binding(definition).cloned()
+        }
+        NameContext::Del => None,
+    }
+}
+
+/// "L12, `if exact:` true branch" (with the file name when it is another file).
+pub(crate) fn render_origin(db: &dyn Db, from: SourceFile, origin: &Origin) -> String {
+    let index = file_index(db, origin.file);
+    let lines = line_index(db, origin.file);
+    let line = lines.line_col(origin.range.start()).line + 1;
+    let mut out = String::new();
+    if origin.file != from {
+        let path = origin.file.path(db);
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = write!(out, "{name} ");
+    }
+    let _ = write!(out, "L{line}");
+    if let Some(branch) = index.branches.get(origin.branch.index()) {
+        if branch.kind != BranchKind::ScopeBody {
+            let _ = write!(out, ", {}", branch.label());
+        }
+    }
+    out
+}
+
+/// `- 4 (int) — L2, \`if flag:\` true branch` lines, one per member.
+pub(crate) fn render_members(db: &dyn Db, file: SourceFile, union: &Union, out: &mut String) {
+    for member in union.members() {
+        let _ = write!(out, "- `{}`", render_value(&member.value));
+        let origins: Vec<String> = member
+            .origins
+            .iter()
+            .take(3)
+            .map(|origin| render_origin(db, file, origin))
+            .collect();
+        if !origins.is_empty() {
+            let _ = write!(out, " — {}", origins.join("; "));
+        }
+        out.push('\n');
+    }
+    if union.pruned() {
+        out.push_str("- (pruned: too many combinations; literals were widened)\n");
+    }
+}
+
+/// The value section of a hover on a name occurrence.
+pub(crate) fn value_section(db: &dyn Db, file: SourceFile, name_ref: &NameRef) -> Option<String> {
+    let union = value_at(db, file, name_ref)?;
+    if union.is_unknown()
+        && union
+            .members()
+            .iter()
+            .all(|member| member.origins.is_empty())
+    {
+        return None;
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "**Value**: `{}`\n", render_union(&union));
+    render_members(db, file, &union, &mut out);
+    Some(out)
+}
+
+/// Signature facts, inferred returns, generator/async, raises and recursion of a `def`.
+pub(crate) fn function_section(
+    db: &dyn Db,
+    file: SourceFile,
+    definition: DefinitionId,
+) -> Option<String> {
+    let index = file_index(db, file);
+    let DefinitionKind::Function { body, is_async, .. } = index.definition(definition).kind else {
+        return None;
+    };
+    let text = file.text(db);
+    let mut out = String::new();
+    let mut min_positional = 0;
+    let mut max_positional: Option<usize> = Some(0);
+    let mut required_keywords = Vec::new();
+    let mut keywords = Vec::new();
+    let mut defaults = Vec::new();
+    let mut first = index.scope(index.definition(definition).scope).kind == ScopeKind::Class;
+    for &id in &index.scope(body).definitions {
+        let data = index.definition(id);
+        let DefinitionKind::Parameter { kind, default, .. } = &data.kind else {
+            continue;
+        };
+        if first {
+            // `self` / `cls` is bound by the call.
+            first = false;
+            continue;
+        }
+        if let Some(default) = default {
+            let source = text
+                .get(u32::from(default.start()) as usize..u32::from(default.end()) as usize)
+                .unwrap_or("");
+            defaults.push(format!("{}={}", data.name, source));
+        }
+        match kind {
+            ParameterKind::PositionalOnly | ParameterKind::PositionalOrKeyword => {
+                if default.is_none() {
+                    min_positional += 1;
+                }
+                max_positional = max_positional.map(|count| count + 1);
+                if *kind == ParameterKind::PositionalOrKeyword {
+                    keywords.push(data.name.to_string());
+                }
+            }
+            ParameterKind::VarPositional => max_positional = None,
+            ParameterKind::KeywordOnly => {
+                if default.is_none() {
+                    required_keywords.push(data.name.to_string());
+                }
+                keywords.push(data.name.to_string());
+            }
+            ParameterKind::VarKeyword => keywords.push(format!("**{}", data.name)),
+        }
+    }
+    let max = max_positional
+        .map(|count| count.to_string())
+        .unwrap_or_else(|| "∞".to_owned());
+    let _ = writeln!(
+        out,
+        "**Signature**: {min_positional}–{max} positional arguments; keywords: {}",
+        if keywords.is_empty() {
+            "none".to_owned()
+        } else {
+            keywords.join(", ")
+        }
+    );
+    if !required_keywords.is_empty() {
+        let _ = writeln!(
+            out,
+            "; required keyword-only: {}",
+            required_keywords.join(", ")
+        );
+    }
+    if !defaults.is_empty() {
+        let _ = writeln!(out, "\n**Defaults**: `{}`", defaults.join("`, `"));
+    }
+    let inference = infer_scope(db, file, body);
+    let scope = index.scope(body);
+    let kind = match (scope.is_async, scope.is_generator) {
+        (true, true) => "async generator",
+        (false, true) => "generator",
+        (true, false) => "coroutine function",
+        (false, false) => "",
+    };
+    let _ = is_async;
+    if !kind.is_empty() {
+        let _ = writeln!(out, "\n**Kind**: {kind}");
+    }
+    if scope.is_generator {
+        if let Some(yields) = &inference.yields {
+            let _ = writeln!(out, "\n**Yields**: `{}`", render_union(yields));
+        }
+    }
+    match &inference.returns {
+        Some(returns) => {
+            let _ = writeln!(out, "\n**Returns**: `{}`\n", render_union(returns));
+            render_members(db, file, returns, &mut out);
+        }
+        None => {
+            let _ = writeln!(out, "\n**Returns**: never returns normally");
+        }
+    }
+    if !inference.raises.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**May raise**: {}",
+            inference
+                .raises
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if inference.is_recursive {
+        let _ = writeln!(
+            out,
+            "\n**Recursive**: yes (directly or through other functions)"
+        );
+    }
+    Some(out)
+}
+
+/// Attributes of a class along its MRO, and the shape of `self` after `__init__`.
+pub(crate) fn class_section(
+    db: &dyn Db,
+    file: SourceFile,
+    definition: DefinitionId,
+) -> Option<String> {
+    let index = file_index(db, file);
+    let DefinitionKind::Class { .. } = index.definition(definition).kind else {
+        return None;
+    };
+    let class = ClassRef::Defined {
+        file,
+        path: index.path_of(definition),
+    };
+    let mro = crate::infer::class_mro(db, &class);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "**MRO**: {}",
+        mro.iter()
+            .map(|class| format!("`{}`", class.name()))
+            .chain(std::iter::once("`object`".to_owned()))
+            .collect::<Vec<_>>()
+            .join(" → ")
+    );
+    let mut seen: Vec<String> = Vec::new();
+    let mut attributes = String::new();
+    let mut instance = String::new();
+    for ancestor in &mro {
+        let ClassRef::Defined {
+            file: ancestor_file,
+            path,
+        } = ancestor
+        else {
+            continue;
+        };
+        let ancestor_index = file_index(db, *ancestor_file);
+        let Some(ancestor_definition) = ancestor_index.definition_at_path(path) else {
+            continue;
+        };
+        let DefinitionKind::Class { body, .. } =
+            ancestor_index.definition(ancestor_definition).kind
+        else {
+            continue;
+        };
+        let body_inference = infer_scope(db, *ancestor_file, body);
+        for (name, union) in &body_inference.exit {
+            if seen.contains(&name.to_string()) {
+                continue;
+            }
+            seen.push(name.to_string());
+            let inherited = if ancestor == &class {
+                String::new()
+            } else {
+                format!(" (from `{}`)", ancestor.name())
+            };
+            let _ = writeln!(
+                attributes,
+                "- `{name}`: `{}`{inherited}",
+                render_union(union)
+            );
+        }
+        for &member in &ancestor_index.scope(body).definitions {
+            let DefinitionKind::Function { body: method, .. } =
+                ancestor_index.definition(member).kind
+            else {
+                continue;
+            };
+            if ancestor_index.definition(member).name != "__init__" || !instance.is_empty() {
+                continue;
+            }
+            for (name, union) in &infer_scope(db, *ancestor_file, method).self_attributes {
+                let _ = writeln!(instance, "- `self.{name}`: `{}`", render_union(union));
+            }
+        }
+    }
+    if !attributes.is_empty() {
+        let _ = write!(out, "\n**Attributes**\n{attributes}");
+    }
+    if !instance.is_empty() {
+        let _ = write!(out, "\n**`self` after `__init__`**\n{instance}");
+    }
+    Some(out)
+}

@@ -1,0 +1,397 @@
+//! The builtins model: what builtin names are, what calling them returns, what their
+//! methods return, and which calls may raise.
+
+use smol_str::SmolStr;
+
+use crate::builtins::{BuiltinKind, builtin};
+use crate::values::{ClassRef, DictValue, Items, Union, Value};
+
+/// The value a builtin name stands for.
+pub fn builtin_value(name: &str) -> Option<Value> {
+    Some(match builtin(name)? {
+        BuiltinKind::Class | BuiltinKind::Exception => Value::Class(ClassRef::builtin(name)),
+        BuiltinKind::Function => Value::BuiltinFunction(SmolStr::new(name)),
+        BuiltinKind::Constant => match name {
+            "True" => Value::Bool(Some(true)),
+            "False" => Value::Bool(Some(false)),
+            "None" => Value::None,
+            "__name__" | "__file__" | "__doc__" | "__package__" => Value::Str(None),
+            "__debug__" => Value::Bool(Some(true)),
+            _ => Value::Unknown,
+        },
+    })
+}
+
+/// The arguments of a call, evaluated.
+pub struct Arguments {
+    pub positional: Vec<Union>,
+    pub keywords: Vec<(SmolStr, Union)>,
+    /// `*args` or `**kwargs` was passed: counts are unknown.
+    pub has_unpacking: bool,
+}
+
+impl Arguments {
+    fn first(&self) -> Option<&Union> {
+        self.positional.first()
+    }
+
+    fn first_single(&self) -> Option<&Value> {
+        self.first().and_then(Union::single)
+    }
+}
+
+/// The result of calling builtin class `name` (a constructor), and the exceptions the
+/// call may raise given the argument values.
+pub fn construct(name: &str, arguments: &Arguments) -> (Value, Vec<&'static str>) {
+    let first = arguments.first_single();
+    match name {
+        "int" => match first {
+            None if arguments.positional.is_empty() => (Value::Int(Some(0)), Vec::new()),
+            Some(Value::Int(value)) => (Value::Int(*value), Vec::new()),
+            Some(Value::Bool(value)) => (Value::Int(value.map(i64::from)), Vec::new()),
+            Some(Value::Float(Some(bits))) => {
+                let value = f64::from_bits(*bits);
+                if value.is_finite() {
+                    (Value::Int(Some(value.trunc() as i64)), Vec::new())
+                } else {
+                    (Value::Int(None), vec!["OverflowError", "ValueError"])
+                }
+            }
+            Some(Value::Str(Some(text))) => match text.trim().replace('_', "").parse::<i64>() {
+                Ok(value) if arguments.positional.len() == 1 => {
+                    (Value::Int(Some(value)), Vec::new())
+                }
+                _ if arguments.positional.len() == 1 => (Value::Int(None), vec!["ValueError"]),
+                _ => (Value::Int(None), vec!["ValueError"]),
+            },
+            Some(Value::Str(None)) => (Value::Int(None), vec!["ValueError"]),
+            Some(Value::None) => (Value::Int(None), vec!["TypeError"]),
+            _ => (Value::Int(None), Vec::new()),
+        },
+        "float" => match first {
+            None if arguments.positional.is_empty() => (Value::float(0.0), Vec::new()),
+            Some(Value::Int(Some(value))) => (Value::float(*value as f64), Vec::new()),
+            Some(Value::Float(value)) => (Value::Float(*value), Vec::new()),
+            Some(Value::Str(Some(text))) => match text.trim().parse::<f64>() {
+                Ok(value) => (Value::float(value), Vec::new()),
+                Err(_) => (Value::Float(None), vec!["ValueError"]),
+            },
+            Some(Value::Str(None)) => (Value::Float(None), vec!["ValueError"]),
+            Some(Value::None) => (Value::Float(None), vec!["TypeError"]),
+            _ => (Value::Float(None), Vec::new()),
+        },
+        "str" => match first {
+            None if arguments.positional.is_empty() => {
+                (Value::Str(Some(SmolStr::default())), Vec::new())
+            }
+            Some(Value::Str(value)) => (Value::Str(value.clone()), Vec::new()),
+            Some(Value::Int(Some(value))) => (
+                Value::Str(Some(SmolStr::new(value.to_string()))),
+                Vec::new(),
+            ),
+            Some(Value::Bool(Some(value))) => (
+                Value::Str(Some(SmolStr::new(if *value { "True" } else { "False" }))),
+                Vec::new(),
+            ),
+            Some(Value::None) => (Value::Str(Some(SmolStr::new("None"))), Vec::new()),
+            _ => (Value::Str(None), Vec::new()),
+        },
+        "bool" => match first {
+            None if arguments.positional.is_empty() => (Value::Bool(Some(false)), Vec::new()),
+            Some(value) => (Value::Bool(value.truthiness()), Vec::new()),
+            None => (Value::Bool(None), Vec::new()),
+        },
+        "list" | "tuple" | "set" | "frozenset" => {
+            let element = arguments.first().map(element_of);
+            let items = match (first, name) {
+                (None, _) if arguments.positional.is_empty() => Items::exact(Vec::new()),
+                (Some(Value::List(items) | Value::Tuple(items)), "list" | "tuple") => items.clone(),
+                _ => Items::of(element.flatten()),
+            };
+            let value = match name {
+                "list" => Value::List(items),
+                "tuple" => Value::Tuple(items),
+                _ => Value::Set(items),
+            };
+            (value, Vec::new())
+        }
+        "dict" => {
+            let entries = arguments
+                .keywords
+                .iter()
+                .map(|(key, value)| (crate::values::Key::Str(key.clone()), value.clone()))
+                .collect();
+            let open = !arguments.positional.is_empty() || arguments.has_unpacking;
+            match first {
+                Some(Value::Dict(dict))
+                    if arguments.positional.len() == 1 && arguments.keywords.is_empty() =>
+                {
+                    (Value::Dict(dict.clone()), Vec::new())
+                }
+                _ => (
+                    Value::Dict(Box::new(DictValue { entries, open })),
+                    Vec::new(),
+                ),
+            }
+        }
+        "bytes" | "bytearray" => (Value::Bytes, Vec::new()),
+        "complex" => (Value::Complex, Vec::new()),
+        "type" if arguments.positional.len() == 1 => match first {
+            Some(Value::Instance(class)) => (Value::Class(class.clone()), Vec::new()),
+            Some(value) if !matches!(value, Value::Unknown) => (
+                Value::Class(ClassRef::builtin(value.type_name())),
+                Vec::new(),
+            ),
+            _ => (Value::Unknown, Vec::new()),
+        },
+        _ => (Value::Instance(ClassRef::builtin(name)), Vec::new()),
+    }
+}
+
+/// The result of calling builtin function `name`, and exceptions it may raise.
+pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
+    let first = arguments.first_single();
+    let value = match name {
+        "len" => {
+            let length = match first {
+                Some(Value::Str(Some(text))) => Some(text.chars().count() as i64),
+                Some(Value::List(items) | Value::Tuple(items) | Value::Set(items))
+                    if items.exact =>
+                {
+                    Some(items.items.len() as i64)
+                }
+                Some(Value::Dict(dict)) if !dict.open => Some(dict.entries.len() as i64),
+                _ => None,
+            };
+            let raises = if matches!(
+                first,
+                Some(Value::Int(_) | Value::Float(_) | Value::None | Value::Bool(_))
+            ) {
+                vec!["TypeError"]
+            } else {
+                Vec::new()
+            };
+            return (Union::new(Value::Int(length), None), raises);
+        }
+        "abs" => match first {
+            Some(Value::Int(value)) => Value::Int(value.map(i64::wrapping_abs)),
+            Some(Value::Float(value)) => {
+                Value::Float(value.map(|bits| f64::from_bits(bits).abs().to_bits()))
+            }
+            _ => Value::Unknown,
+        },
+        "round" => match (first, arguments.positional.len()) {
+            (Some(Value::Float(Some(bits))), 1) => {
+                Value::Int(Some(f64::from_bits(*bits).round_ties_even() as i64))
+            }
+            (Some(Value::Int(value)), 1) => Value::Int(*value),
+            (_, 1) => Value::Int(None),
+            _ => Value::Float(None),
+        },
+        "sum" => Value::Int(None),
+        "min" | "max" => {
+            return match arguments.positional.as_slice() {
+                [only] => (
+                    element_of(only).unwrap_or_else(Union::unknown),
+                    vec!["ValueError"],
+                ),
+                many if !many.is_empty() => (
+                    Union::join_all(many.iter().cloned()).unwrap_or_else(Union::unknown),
+                    Vec::new(),
+                ),
+                _ => (Union::unknown(), vec!["TypeError"]),
+            };
+        }
+        "sorted" => Value::List(Items::of(arguments.first().and_then(element_of))),
+        "reversed" | "iter" | "enumerate" | "zip" | "map" | "filter" => {
+            Value::Instance(ClassRef::builtin(match name {
+                "reversed" => "reversed",
+                "enumerate" => "enumerate",
+                "zip" => "zip",
+                "map" => "map",
+                "filter" => "filter",
+                _ => "iterator",
+            }))
+        }
+        "isinstance" | "issubclass" | "callable" | "hasattr" | "all" | "any" => Value::Bool(None),
+        "print" | "setattr" | "delattr" | "exec" => Value::None,
+        "input" | "repr" | "ascii" | "format" | "chr" | "hex" | "oct" | "bin" => Value::Str(None),
+        "ord" | "id" | "hash" => Value::Int(None),
+        "divmod" => Value::Tuple(Items::exact(vec![
+            Union::new(Value::Int(None), None),
+            Union::new(Value::Int(None), None),
+        ])),
+        "open" => Value::Instance(ClassRef::builtin("TextIOWrapper")),
+        "next" => {
+            let raises = if arguments.positional.len() < 2 {
+                vec!["StopIteration"]
+            } else {
+                Vec::new()
+            };
+            return (Union::unknown(), raises);
+        }
+        "eval" => Value::Unknown,
+        _ => Value::Unknown,
+    };
+    (Union::new(value, None), Vec::new())
+}
+
+/// The union of the elements of an iterable value (`for x in value`).
+pub fn element_of(union: &Union) -> Option<Union> {
+    let mut elements: Vec<Union> = Vec::new();
+    for value in union.values() {
+        let element = match value {
+            Value::List(items) | Value::Tuple(items) | Value::Set(items) => match items.element() {
+                Some(element) => element,
+                None => continue,
+            },
+            Value::Dict(dict) => {
+                let keys: Vec<Union> = dict
+                    .entries
+                    .iter()
+                    .map(|(key, _)| Union::new(key_value(key), None))
+                    .collect();
+                match Union::join_all(keys) {
+                    Some(keys) if !dict.open => keys,
+                    Some(keys) => keys.join(&Union::unknown()),
+                    None => continue,
+                }
+            }
+            Value::Str(_) => Union::new(Value::Str(None), None),
+            Value::Bytes => Union::new(Value::Int(None), None),
+            Value::Instance(ClassRef::Builtin(name)) if name == "range" => {
+                Union::new(Value::Int(None), None)
+            }
+            _ => Union::unknown(),
+        };
+        elements.push(element);
+    }
+    Union::join_all(elements)
+}
+
+pub fn key_value(key: &crate::values::Key) -> Value {
+    match key {
+        crate::values::Key::Str(value) => Value::Str(Some(value.clone())),
+        crate::values::Key::Int(value) => Value::Int(Some(*value)),
+        crate::values::Key::Bool(value) => Value::Bool(Some(*value)),
+        crate::values::Key::None => Value::None,
+    }
+}
+
+/// The result of `receiver.method(...)` for builtin receivers.
+pub fn method_result(receiver: &Value, method: &str, arguments: &Arguments) -> Option<Union> {
+    let value = match (receiver, method) {
+        (Value::Str(_), "split" | "rsplit" | "splitlines") => {
+            Value::List(Items::of(Some(Union::new(Value::Str(None), None))))
+        }
+        (
+            Value::Str(_),
+            "upper" | "lower" | "strip" | "lstrip" | "rstrip" | "replace" | "format" | "join"
+            | "title" | "capitalize" | "casefold" | "center" | "ljust" | "rjust" | "zfill"
+            | "removeprefix" | "removesuffix" | "expandtabs",
+        ) => Value::Str(None),
+        (
+            Value::Str(_),
+            "startswith" | "endswith" | "isdigit" | "isalpha" | "isalnum" | "isspace" | "islower"
+            | "isupper" | "isnumeric" | "isdecimal" | "isidentifier",
+        ) => Value::Bool(None),
+        (Value::Str(_), "find" | "rfind" | "count" | "index" | "rindex") => Value::Int(None),
+        (Value::Str(_), "encode") => Value::Bytes,
+        (Value::Str(_), "partition" | "rpartition") => {
+            let part = Union::new(Value::Str(None), None);
+            Value::Tuple(Items::exact(vec![part.clone(), part.clone(), part]))
+        }
+        (
+            Value::List(_),
+            "append" | "extend" | "insert" | "sort" | "reverse" | "clear" | "remove",
+        ) => Value::None,
+        (Value::List(items), "pop") => return Some(items.element().unwrap_or_else(Union::unknown)),
+        (Value::List(_), "index" | "count") => Value::Int(None),
+        (Value::List(items), "copy") => Value::List(items.clone()),
+        (Value::Dict(dict), "get") => {
+            let key = arguments
+                .positional
+                .first()
+                .and_then(Union::single)
+                .and_then(super::interpreter::literal_key);
+            let default = arguments
+                .positional
+                .get(1)
+                .cloned()
+                .unwrap_or_else(|| Union::new(Value::None, None));
+            let found = key.as_ref().and_then(|key| {
+                dict.entries
+                    .iter()
+                    .find(|(entry, _)| entry == key)
+                    .map(|(_, value)| value.clone())
+            });
+            return Some(match found {
+                Some(value) => value,
+                None if key.is_some() && !dict.open => default,
+                None => {
+                    let values =
+                        Union::join_all(dict.entries.iter().map(|(_, value)| value.clone()));
+                    values
+                        .map(|values| values.join(&default))
+                        .unwrap_or(default)
+                        .join(&Union::unknown())
+                }
+            });
+        }
+        (Value::Dict(dict), "pop" | "setdefault") => {
+            return Some(
+                Union::join_all(dict.entries.iter().map(|(_, value)| value.clone()))
+                    .unwrap_or_else(Union::unknown),
+            );
+        }
+        (Value::Dict(dict), "keys") => Value::List(Items::of(Union::join_all(
+            dict.entries
+                .iter()
+                .map(|(key, _)| Union::new(key_value(key), None)),
+        ))),
+        (Value::Dict(dict), "values") => Value::List(Items::of(Union::join_all(
+            dict.entries.iter().map(|(_, value)| value.clone()),
+        ))),
+        (Value::Dict(_), "items") => Value::List(Items::of(None)),
+        (Value::Dict(_), "update" | "clear") => Value::None,
+        (Value::Dict(dict), "copy") => Value::Dict(dict.clone()),
+        (Value::Set(_), "add" | "discard" | "update" | "clear" | "remove") => Value::None,
+        _ => return None,
+    };
+    Some(Union::new(value, None))
+}
+
+/// The value an annotation describes (`int` → some int, `Optional[str]` → str | None),
+/// given the annotation's evaluated union (classes) — see the interpreter.
+pub fn annotation_value(annotation: &Union) -> Union {
+    annotation.map(|value| match value {
+        Value::Class(ClassRef::Builtin(name)) => match name.as_str() {
+            "int" => Value::Int(None),
+            "float" => Value::Float(None),
+            "str" => Value::Str(None),
+            "bool" => Value::Bool(None),
+            "bytes" => Value::Bytes,
+            "complex" => Value::Complex,
+            "list" => Value::List(Items::of(None)),
+            "tuple" => Value::Tuple(Items::of(None)),
+            "set" | "frozenset" => Value::Set(Items::of(None)),
+            "dict" => Value::Dict(Box::new(DictValue {
+                entries: Vec::new(),
+                open: true,
+            })),
+            "object" => Value::Unknown,
+            _ => Value::Instance(ClassRef::Builtin(name.clone())),
+        },
+        Value::Class(class) => Value::Instance(class.clone()),
+        Value::None => Value::None,
+        Value::List(_)
+        | Value::Tuple(_)
+        | Value::Set(_)
+        | Value::Dict(_)
+        | Value::Int(_)
+        | Value::Float(_)
+        | Value::Str(_)
+        | Value::Bool(_) => value.widened(),
+        _ => Value::Unknown,
+    })
+}

@@ -1,0 +1,3009 @@
+//! The abstract interpreter of one scope: statements transform an environment of
+//! unions (one per local name), branches fork it and join it back, loops iterate to a
+//! bounded fixpoint, `return`/`raise`/`break`/`continue` end a path.
+//!
+//! Expressions are evaluated with a depth guard: 5,000 nested parentheses give an
+//! unknown value, not a stack overflow.
+
+use std::collections::BTreeSet;
+
+use line_index::{TextRange, TextSize};
+use rustc_hash::FxHashMap;
+use smol_str::SmolStr;
+use tree_sitter::Node;
+
+use super::builtins::{self, Arguments, element_of};
+use super::{ScopeInference, infer_scope, module_values};
+use crate::db::Db;
+use crate::index::{
+    BranchId, BranchKind, DefinitionId, DefinitionKind, FileIndex, Name, NameResolution, ScopeId,
+    ScopeKind, file_index,
+};
+use crate::input::SourceFile;
+use crate::modules::{module_file, module_resolver};
+use crate::parse::parse;
+use crate::values::{ClassRef, DictValue, FunctionRef, Items, Key, Origin, Union, Value};
+
+/// Expression nesting beyond which values are unknown.
+const MAX_EXPRESSION_DEPTH: u32 = 150;
+/// Statement nesting beyond which blocks are skipped (CPython's own limit is lower).
+const MAX_BLOCK_DEPTH: u32 = 120;
+/// Rounds of a loop body before its bindings widen to their types.
+const LOOP_ROUNDS: usize = 3;
+
+type Env = FxHashMap<Name, Union>;
+
+/// The flow state: `None` when the point is unreachable.
+type State = Option<Env>;
+
+struct LoopFrame {
+    breaks: State,
+    continues: State,
+}
+
+pub(super) struct Interpreter<'db> {
+    db: &'db dyn Db,
+    file: SourceFile,
+    text: &'db str,
+    index: &'db FileIndex,
+    scope: ScopeId,
+    branches: FxHashMap<(u32, BranchKind), BranchId>,
+    branch: BranchId,
+    state: State,
+    loads: FxHashMap<u32, Union>,
+    bindings: FxHashMap<DefinitionId, Union>,
+    returns: Option<Union>,
+    yields: Option<Union>,
+    raises: BTreeSet<SmolStr>,
+    self_attributes: FxHashMap<Name, Union>,
+    calls: FxHashMap<u32, (Union, Union)>,
+    /// Exception names caught by the `try` statements around the current point.
+    handlers: Vec<Vec<SmolStr>>,
+    loops: Vec<LoopFrame>,
+    self_name: Option<Name>,
+    depth: u32,
+    block_depth: u32,
+    record: bool,
+}
+
+impl<'db> Interpreter<'db> {
+    pub(super) fn run(db: &'db dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
+        let index = file_index(db, file);
+        let parsed = parse(db, file);
+        let scope_data = index.scope(scope);
+        let branches = index
+            .branches
+            .iter()
+            .enumerate()
+            .filter(|(_, branch)| branch.scope == scope)
+            .map(|(id, branch)| {
+                (
+                    (u32::from(branch.header_range.start()), branch.kind),
+                    BranchId(id as u32),
+                )
+            })
+            .collect();
+        let mut interpreter = Interpreter {
+            db,
+            file,
+            text: file.text(db),
+            index,
+            scope,
+            branches,
+            branch: scope_data.body_branch,
+            state: Some(Env::default()),
+            loads: FxHashMap::default(),
+            bindings: FxHashMap::default(),
+            returns: None,
+            yields: None,
+            raises: BTreeSet::new(),
+            self_attributes: FxHashMap::default(),
+            calls: FxHashMap::default(),
+            handlers: Vec::new(),
+            loops: Vec::new(),
+            self_name: None,
+            depth: 0,
+            block_depth: 0,
+            record: true,
+        };
+        let root = parsed.root();
+        let Some(node) = scope_node(root, scope_data.range) else {
+            return ScopeInference::default();
+        };
+        match scope_data.kind {
+            ScopeKind::Module => interpreter.block(node),
+            ScopeKind::Class => {
+                if let Some(body) = node.child_by_field_name("body") {
+                    interpreter.block(body);
+                }
+            }
+            ScopeKind::Function => {
+                interpreter.parameters(scope);
+                if let Some(body) = node.child_by_field_name("body") {
+                    interpreter.block(body);
+                }
+                if interpreter.state.is_some() {
+                    // Falling off the end returns `None`.
+                    let end = TextRange::empty(scope_data.range.end());
+                    let none = Union::new(Value::None, Some(interpreter.origin(end)));
+                    interpreter.add_return(none);
+                }
+            }
+            ScopeKind::Lambda => {
+                interpreter.parameters(scope);
+                if let Some(body) = node.child_by_field_name("body") {
+                    let value = interpreter.expression(body);
+                    interpreter.add_return(value);
+                }
+            }
+            // Comprehensions are evaluated inline by the scope that contains them.
+            ScopeKind::Comprehension => {}
+        }
+        interpreter.finish()
+    }
+
+    fn finish(self) -> ScopeInference {
+        let mut loads: Vec<(u32, Union)> = self.loads.into_iter().collect();
+        loads.sort_by_key(|(offset, _)| *offset);
+        let mut bindings: Vec<(DefinitionId, Union)> = self.bindings.into_iter().collect();
+        bindings.sort_by_key(|(id, _)| *id);
+        let mut exit: Vec<(Name, Union)> = self.state.unwrap_or_default().into_iter().collect();
+        exit.sort_by(|left, right| left.0.cmp(&right.0));
+        let mut self_attributes: Vec<(Name, Union)> = self.self_attributes.into_iter().collect();
+        self_attributes.sort_by(|left, right| left.0.cmp(&right.0));
+        let mut calls: Vec<(u32, Union, Union)> = self
+            .calls
+            .into_iter()
+            .map(|(offset, (callee, result))| (offset, callee, result))
+            .collect();
+        calls.sort_by_key(|(offset, _, _)| *offset);
+        ScopeInference {
+            loads,
+            bindings,
+            returns: self.returns,
+            yields: self.yields,
+            exit,
+            raises: self.raises.into_iter().collect(),
+            self_attributes,
+            calls,
+            is_recursive: false,
+        }
+    }
+
+    fn origin(&self, range: TextRange) -> Origin {
+        Origin {
+            file: self.file,
+            range,
+            branch: self.branch,
+        }
+    }
+
+    fn literal(&self, value: Value, node: Node<'_>) -> Union {
+        Union::new(value, Some(self.origin(range_of(node))))
+    }
+
+    fn slice(&self, node: Node<'_>) -> &'db str {
+        self.text
+            .get(node.start_byte()..node.end_byte())
+            .unwrap_or("")
+    }
+
+    fn add_return(&mut self, value: Union) {
+        self.returns = Some(match self.returns.take() {
+            Some(returns) => returns.join(&value),
+            None => value,
+        });
+    }
+
+    // ---- statements -------------------------------------------------------------
+
+    fn block(&mut self, block: Node<'_>) {
+        if self.block_depth > MAX_BLOCK_DEPTH {
+            return;
+        }
+        self.block_depth += 1;
+        let mut cursor = block.walk();
+        let statements: Vec<Node<'_>> = block.named_children(&mut cursor).collect();
+        for statement in statements {
+            if self.state.is_none() {
+                break;
+            }
+            self.statement(statement);
+        }
+        self.block_depth -= 1;
+    }
+
+    /// Runs `block` in `branch` from `state`, returning the state at its end.
+    fn branch_block(
+        &mut self,
+        block: Option<Node<'_>>,
+        branch: Option<BranchId>,
+        state: State,
+    ) -> State {
+        let saved_branch = self.branch;
+        if let Some(branch) = branch {
+            self.branch = branch;
+        }
+        self.state = state;
+        if let Some(block) = block {
+            if self.state.is_some() {
+                self.block(block);
+            }
+        }
+        self.branch = saved_branch;
+        self.state.take()
+    }
+
+    fn branch_id(&self, node: Node<'_>, kind: BranchKind) -> Option<BranchId> {
+        self.branches
+            .get(&(node.start_byte() as u32, kind))
+            .copied()
+    }
+
+    fn statement(&mut self, node: Node<'_>) {
+        match node.kind() {
+            "expression_statement" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                for child in children {
+                    self.expression(child);
+                }
+            }
+            "if_statement" => self.if_statement(node),
+            "for_statement" => self.for_statement(node),
+            "while_statement" => self.while_statement(node),
+            "try_statement" => self.try_statement(node),
+            "with_statement" => self.with_statement(node),
+            "match_statement" => self.match_statement(node),
+            "return_statement" => {
+                let value = match node.named_child(0) {
+                    Some(value) => self.expression(value),
+                    None => self.literal(Value::None, node),
+                };
+                self.add_return(value);
+                self.state = None;
+            }
+            "raise_statement" => {
+                if let Some(exception) = node.named_child(0) {
+                    let value = self.expression(exception);
+                    for value in value.values() {
+                        if let Value::Class(class) | Value::Instance(class) = value {
+                            self.raise(class.name());
+                        }
+                    }
+                }
+                self.state = None;
+            }
+            "break_statement" => {
+                let state = self.state.take();
+                if let Some(frame) = self.loops.last_mut() {
+                    frame.breaks = join_states(frame.breaks.take(), state);
+                }
+            }
+            "continue_statement" => {
+                let state = self.state.take();
+                if let Some(frame) = self.loops.last_mut() {
+                    frame.continues = join_states(frame.continues.take(), state);
+                }
+            }
+            "assert_statement" => {
+                if let Some(condition) = node.named_child(0) {
+                    self.expression(condition);
+                    let (when_true, _) = self.narrow(condition, self.state.clone());
+                    self.state = when_true;
+                }
+            }
+            "delete_statement" => {
+                let mut cursor = node.walk();
+                let targets: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                for target in targets {
+                    if target.kind() == "identifier" {
+                        let name = Name::new(self.slice(target));
+                        if let Some(env) = &mut self.state {
+                            env.remove(&name);
+                        }
+                    } else {
+                        self.expression(target);
+                    }
+                }
+            }
+            "function_definition" => self.function_definition(node, node),
+            "class_definition" => self.class_definition(node),
+            "decorated_definition" => {
+                let mut cursor = node.walk();
+                let decorators: Vec<Node<'_>> = node
+                    .named_children(&mut cursor)
+                    .filter(|child| child.kind() == "decorator")
+                    .collect();
+                for decorator in decorators {
+                    if let Some(expression) = decorator.named_child(0) {
+                        self.expression(expression);
+                    }
+                }
+                if let Some(definition) = node.child_by_field_name("definition") {
+                    match definition.kind() {
+                        "function_definition" => self.function_definition(definition, node),
+                        "class_definition" => self.class_definition(definition),
+                        _ => {}
+                    }
+                }
+            }
+            "import_statement" | "import_from_statement" => self.import(node),
+            "type_alias_statement"
+            | "global_statement"
+            | "nonlocal_statement"
+            | "pass_statement"
+            | "future_import_statement"
+            | "comment" => {}
+            _ => {
+                // Unknown statements (including ERROR nodes): evaluate what is inside.
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                for child in children {
+                    if child.kind() == "block" {
+                        self.block(child);
+                    } else {
+                        self.expression(child);
+                    }
+                }
+            }
+        }
+    }
+
+    fn raise(&mut self, name: &str) {
+        let caught = self.handlers.iter().any(|handled| {
+            handled.iter().any(|handler| {
+                handler == name
+                    || handler == "Exception"
+                    || handler == "BaseException"
+                    || handler == "*"
+            })
+        });
+        if !caught {
+            self.raises.insert(SmolStr::new(name));
+        }
+    }
+
+    fn if_statement(&mut self, node: Node<'_>) {
+        let Some(condition) = node.child_by_field_name("condition") else {
+            return;
+        };
+        self.expression(condition);
+        let taken_state = self.state.take();
+        let (when_true, mut otherwise) = self.narrow(condition, taken_state);
+        let consequence = node.child_by_field_name("consequence");
+        let mut joined = self.branch_block(
+            consequence,
+            self.branch_id(node, BranchKind::IfTrue),
+            when_true,
+        );
+        let mut cursor = node.walk();
+        let alternatives: Vec<Node<'_>> = node
+            .children_by_field_name("alternative", &mut cursor)
+            .collect();
+        let mut has_else = false;
+        for alternative in alternatives {
+            if alternative.kind() == "elif_clause" {
+                let branch = self.branch_id(alternative, BranchKind::Elif);
+                let saved = self.branch;
+                if let Some(branch) = branch {
+                    self.branch = branch;
+                }
+                self.state = otherwise.take();
+                let Some(elif_condition) = alternative.child_by_field_name("condition") else {
+                    continue;
+                };
+                if self.state.is_some() {
+                    self.expression(elif_condition);
+                }
+                let taken_state = self.state.take();
+                let (when_true, when_false) = self.narrow(elif_condition, taken_state);
+                self.branch = saved;
+                let body = alternative.child_by_field_name("consequence");
+                let after = self.branch_block(body, branch, when_true);
+                joined = join_states(joined, after);
+                otherwise = when_false;
+            } else {
+                has_else = true;
+                let body = alternative.child_by_field_name("body");
+                let after = self.branch_block(
+                    body,
+                    self.branch_id(alternative, BranchKind::Else),
+                    otherwise.take(),
+                );
+                joined = join_states(joined, after);
+            }
+        }
+        if !has_else {
+            joined = join_states(joined, otherwise);
+        }
+        self.state = joined;
+    }
+
+    fn for_statement(&mut self, node: Node<'_>) {
+        let iterable = node
+            .child_by_field_name("right")
+            .map(|right| self.expression(right));
+        let element = iterable
+            .as_ref()
+            .and_then(element_of)
+            .unwrap_or_else(Union::unknown);
+        let target = node.child_by_field_name("left");
+        let body = node.child_by_field_name("body");
+        let branch = self.branch_id(node, BranchKind::ForBody);
+        let exhausted = self.run_loop(
+            body,
+            branch,
+            |interpreter| {
+                if let Some(target) = target {
+                    let origin = interpreter.origin(range_of(target));
+                    interpreter.bind(target, element.with_default_origin(origin), node);
+                }
+            },
+            None,
+        );
+        self.loop_exit(node, exhausted);
+    }
+
+    fn while_statement(&mut self, node: Node<'_>) {
+        let condition = node.child_by_field_name("condition");
+        let body = node.child_by_field_name("body");
+        let branch = self.branch_id(node, BranchKind::WhileBody);
+        let exhausted = self.run_loop(body, branch, |_| {}, condition);
+        self.loop_exit(node, exhausted);
+    }
+
+    /// Runs the `else` clause on the normal exit of a loop, joined with its `break`s.
+    fn loop_exit(&mut self, node: Node<'_>, (exhausted, breaks): (State, State)) {
+        let after_else = match node.child_by_field_name("alternative") {
+            Some(alternative) => {
+                let kind = if node.kind() == "for_statement" {
+                    BranchKind::ForElse
+                } else {
+                    BranchKind::WhileElse
+                };
+                let body = alternative.child_by_field_name("body");
+                self.branch_block(body, self.branch_id(alternative, kind), exhausted)
+            }
+            None => exhausted,
+        };
+        self.state = join_states(after_else, breaks);
+    }
+
+    /// Iterates a loop body to a bounded fixpoint. Returns the state when the loop ends
+    /// normally (condition false / iterator exhausted) and the join of its `break`s.
+    fn run_loop(
+        &mut self,
+        body: Option<Node<'_>>,
+        branch: Option<BranchId>,
+        mut bind_target: impl FnMut(&mut Self),
+        condition: Option<Node<'_>>,
+    ) -> (State, State) {
+        let before = self.state.take();
+        let mut head = before.clone();
+        let mut breaks: State = None;
+        for round in 0..=LOOP_ROUNDS {
+            self.state = head.clone();
+            if let Some(condition) = condition {
+                if self.state.is_some() {
+                    self.expression(condition);
+                }
+            }
+            let taken_state = self.state.take();
+            let entry = match condition {
+                Some(condition) => self.narrow(condition, taken_state).0,
+                None => taken_state,
+            };
+            self.loops.push(LoopFrame {
+                breaks: None,
+                continues: None,
+            });
+            let saved_branch = self.branch;
+            if let Some(branch) = branch {
+                self.branch = branch;
+            }
+            self.state = entry;
+            if self.state.is_some() {
+                bind_target(self);
+            }
+            let taken_state = self.state.take();
+            let after = self.branch_block(body, branch, taken_state);
+            self.branch = saved_branch;
+            let frame = self.loops.pop().unwrap_or(LoopFrame {
+                breaks: None,
+                continues: None,
+            });
+            breaks = join_states(breaks, frame.breaks);
+            let back_edge = join_states(after, frame.continues);
+            let mut next_head = join_states(before.clone(), back_edge);
+            if round + 1 >= LOOP_ROUNDS {
+                // Values still changing after a few rounds widen to their types.
+                if let Some(env) = &mut next_head {
+                    for union in env.values_mut() {
+                        *union = union.widened();
+                    }
+                }
+            }
+            if next_head == head {
+                break;
+            }
+            head = next_head;
+        }
+        let exhausted = match condition {
+            Some(condition) if is_always_true(condition, self.text) => None,
+            Some(condition) => self.narrow(condition, head).1,
+            None => head,
+        };
+        (exhausted, breaks)
+    }
+
+    fn try_statement(&mut self, node: Node<'_>) {
+        let before = self.state.clone();
+        let mut cursor = node.walk();
+        let clauses: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let handled: Vec<SmolStr> = clauses
+            .iter()
+            .filter(|clause| {
+                clause.kind() == "except_clause" || clause.kind() == "except_group_clause"
+            })
+            .flat_map(|clause| self.handled_names(*clause))
+            .collect();
+        self.handlers.push(handled);
+        let body = node.child_by_field_name("body");
+        let after_body = self.branch_block(
+            body,
+            self.branch_id(node, BranchKind::TryBody),
+            before.clone(),
+        );
+        self.handlers.pop();
+        // An exception may leave the body at any point: handlers start from either end.
+        let handler_entry = join_states(before, after_body.clone());
+        let mut joined: State = None;
+        let mut after_else = after_body;
+        let mut finally = None;
+        for clause in clauses {
+            match clause.kind() {
+                "except_clause" | "except_group_clause" => {
+                    let branch = self.branch_id(clause, BranchKind::ExceptHandler);
+                    let saved = self.branch;
+                    if let Some(branch) = branch {
+                        self.branch = branch;
+                    }
+                    self.state = handler_entry.clone();
+                    let (value, alias) = except_parts(clause);
+                    if let Some(value) = value {
+                        let classes = self.expression(value);
+                        if let Some(alias) = alias {
+                            let instances = classes.map(|value| match value {
+                                Value::Class(class) => Value::Instance(class.clone()),
+                                Value::Tuple(items) => match items
+                                    .element()
+                                    .and_then(|element| element.single().cloned())
+                                {
+                                    Some(Value::Class(class)) => Value::Instance(class),
+                                    _ => Value::Unknown,
+                                },
+                                _ => Value::Unknown,
+                            });
+                            let origin = self.origin(range_of(alias));
+                            self.bind(alias, instances.with_default_origin(origin), clause);
+                        }
+                    }
+                    self.branch = saved;
+                    let body = clause
+                        .named_children(&mut clause.walk())
+                        .filter(|child| child.kind() == "block")
+                        .last();
+                    let taken_state = self.state.take();
+                    let after = self.branch_block(body, branch, taken_state);
+                    joined = join_states(joined, after);
+                }
+                "else_clause" => {
+                    let body = clause.child_by_field_name("body");
+                    after_else = self.branch_block(
+                        body,
+                        self.branch_id(clause, BranchKind::TryElse),
+                        after_else.take(),
+                    );
+                }
+                "finally_clause" => finally = Some(clause),
+                _ => {}
+            }
+        }
+        let mut state = join_states(joined, after_else);
+        if let Some(clause) = finally {
+            let body = clause
+                .named_children(&mut clause.walk())
+                .filter(|child| child.kind() == "block")
+                .last();
+            state = self.branch_block(body, self.branch_id(clause, BranchKind::Finally), state);
+        }
+        self.state = state;
+    }
+
+    fn handled_names(&self, clause: Node<'_>) -> Vec<SmolStr> {
+        let (value, _) = except_parts(clause);
+        let Some(value) = value else {
+            return vec![SmolStr::new("*")];
+        };
+        let mut names = Vec::new();
+        let mut stack = vec![value];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "identifier" => names.push(SmolStr::new(self.slice(node))),
+                "attribute" => {
+                    if let Some(attribute) = node.child_by_field_name("attribute") {
+                        names.push(SmolStr::new(self.slice(attribute)));
+                    }
+                }
+                "tuple" | "parenthesized_expression" => {
+                    let mut cursor = node.walk();
+                    stack.extend(node.named_children(&mut cursor));
+                }
+                _ => {}
+            }
+        }
+        names
+    }
+
+    fn with_statement(&mut self, node: Node<'_>) {
+        let mut cursor = node.walk();
+        let clauses: Vec<Node<'_>> = node
+            .named_children(&mut cursor)
+            .filter(|child| child.kind() == "with_clause")
+            .collect();
+        for clause in clauses {
+            let mut cursor = clause.walk();
+            let items: Vec<Node<'_>> = clause.named_children(&mut cursor).collect();
+            for item in items {
+                let Some(value) = item.child_by_field_name("value") else {
+                    continue;
+                };
+                if value.kind() == "as_pattern" {
+                    let manager = value.named_child(0).map(|manager| self.expression(manager));
+                    if let Some(target) = value.child_by_field_name("alias") {
+                        let target = target.named_child(0).unwrap_or(target);
+                        // `with open(...) as f` gives the file; other managers' `__enter__` is unknown.
+                        let entered = manager
+                            .filter(|manager| manager.values().all(|value| matches!(value, Value::Instance(ClassRef::Builtin(name)) if name == "TextIOWrapper")))
+                            .unwrap_or_else(|| self.literal(Value::Unknown, target));
+                        self.bind(target, entered, item);
+                    }
+                } else {
+                    self.expression(value);
+                }
+            }
+        }
+        if let Some(body) = node.child_by_field_name("body") {
+            self.block(body);
+        }
+    }
+
+    fn match_statement(&mut self, node: Node<'_>) {
+        let subject = node
+            .child_by_field_name("subject")
+            .map(|subject| self.expression(subject));
+        let before = self.state.take();
+        let mut joined: State = None;
+        let mut exhaustive = false;
+        let cases: Vec<Node<'_>> = node
+            .child_by_field_name("body")
+            .map(|body| {
+                body.named_children(&mut body.walk())
+                    .filter(|case| case.kind() == "case_clause")
+                    .collect()
+            })
+            .unwrap_or_default();
+        for case in cases {
+            let branch = self.branch_id(case, BranchKind::MatchCase);
+            let saved = self.branch;
+            if let Some(branch) = branch {
+                self.branch = branch;
+            }
+            self.state = before.clone();
+            let patterns: Vec<Node<'_>> = case
+                .named_children(&mut case.walk())
+                .filter(|child| child.kind() == "case_pattern")
+                .collect();
+            for pattern in &patterns {
+                self.bind_pattern(*pattern, subject.as_ref(), case);
+            }
+            let guard = case.child_by_field_name("guard");
+            if let Some(guard) = guard.and_then(|guard| guard.named_child(0)) {
+                self.expression(guard);
+                let taken_state = self.state.take();
+                let (when_true, _) = self.narrow(guard, taken_state);
+                self.state = when_true;
+            }
+            if guard.is_none() && patterns.len() == 1 && is_irrefutable(patterns[0], self.text) {
+                exhaustive = true;
+            }
+            self.branch = saved;
+            let body = case.child_by_field_name("consequence");
+            let taken_state = self.state.take();
+            let after = self.branch_block(body, branch, taken_state);
+            joined = join_states(joined, after);
+        }
+        if !exhaustive {
+            joined = join_states(joined, before);
+        }
+        self.state = joined;
+    }
+
+    fn bind_pattern(&mut self, pattern: Node<'_>, subject: Option<&Union>, statement: Node<'_>) {
+        let mut stack = vec![(pattern, true)];
+        while let Some((node, whole_subject)) = stack.pop() {
+            match node.kind() {
+                "dotted_name" => {
+                    let mut cursor = node.walk();
+                    let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                    if let [name] = parts[..] {
+                        if self.slice(name) != "_" {
+                            let value = match subject.filter(|_| whole_subject) {
+                                Some(subject) => subject.clone(),
+                                None => self.literal(Value::Unknown, name),
+                            };
+                            self.bind(name, value, statement);
+                        }
+                    }
+                }
+                "as_pattern" => {
+                    if let Some(alias) = node.child_by_field_name("alias") {
+                        let name = first_identifier(alias);
+                        if let Some(name) = name {
+                            let value = match subject.filter(|_| whole_subject) {
+                                Some(subject) => subject.clone(),
+                                None => self.literal(Value::Unknown, name),
+                            };
+                            self.bind(name, value, statement);
+                        }
+                    }
+                    let mut cursor = node.walk();
+                    for child in node.named_children(&mut cursor) {
+                        if Some(child) != node.child_by_field_name("alias") {
+                            stack.push((child, false));
+                        }
+                    }
+                }
+                "splat_pattern" => {
+                    if let Some(name) = first_identifier(node) {
+                        if self.slice(name) != "_" {
+                            let value = self.literal(Value::Unknown, name);
+                            self.bind(name, value, statement);
+                        }
+                    }
+                }
+                "keyword_pattern" => {
+                    let mut cursor = node.walk();
+                    stack.extend(
+                        node.named_children(&mut cursor)
+                            .skip(1)
+                            .map(|child| (child, false)),
+                    );
+                }
+                "class_pattern" => {
+                    let mut cursor = node.walk();
+                    stack.extend(
+                        node.named_children(&mut cursor)
+                            .skip(1)
+                            .map(|child| (child, false)),
+                    );
+                }
+                "case_pattern" => {
+                    let mut cursor = node.walk();
+                    stack.extend(
+                        node.named_children(&mut cursor)
+                            .map(|child| (child, whole_subject)),
+                    );
+                }
+                _ => {
+                    let mut cursor = node.walk();
+                    stack.extend(node.named_children(&mut cursor).map(|child| (child, false)));
+                }
+            }
+        }
+    }
+
+    fn function_definition(&mut self, node: Node<'_>, statement: Node<'_>) {
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        let Some(definition) = self.definition_at(name) else {
+            return;
+        };
+        let path = self.index.path_of(definition);
+        let value = Value::Function(FunctionRef::Defined {
+            file: self.file,
+            path,
+        });
+        let union = Union::new(value, Some(self.origin(range_of(statement))));
+        self.bind(name, union, statement);
+    }
+
+    fn class_definition(&mut self, node: Node<'_>) {
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        if let Some(superclasses) = node.child_by_field_name("superclasses") {
+            self.expression(superclasses);
+        }
+        let Some(definition) = self.definition_at(name) else {
+            return;
+        };
+        let path = self.index.path_of(definition);
+        let value = Value::Class(ClassRef::Defined {
+            file: self.file,
+            path,
+        });
+        let union = Union::new(value, Some(self.origin(range_of(node))));
+        self.bind(name, union, node);
+    }
+
+    fn import(&mut self, node: Node<'_>) {
+        let statement_range = range_of(node);
+        let imports: Vec<(usize, crate::index::Import)> = self
+            .index
+            .imports
+            .iter()
+            .enumerate()
+            .filter(|(_, import)| statement_range.contains_range(import.range))
+            .map(|(position, import)| (position, import.clone()))
+            .collect();
+        for (_, import) in imports {
+            let Some(definition) = import.definition else {
+                continue;
+            };
+            let data = self.index.definition(definition);
+            let origin = self.origin(statement_range);
+            let value = match &data.kind {
+                DefinitionKind::Import { module, alias } => {
+                    let bound = if *alias {
+                        module.clone()
+                    } else {
+                        module.split('.').next().unwrap_or(module).to_owned()
+                    };
+                    Union::new(Value::Module(SmolStr::new(bound)), Some(origin))
+                }
+                DefinitionKind::ImportFrom {
+                    level,
+                    module,
+                    name,
+                } => self.imported_value(*level, module, name, origin),
+                _ => continue,
+            };
+            let name = data.name.clone();
+            if let Some(env) = &mut self.state {
+                env.insert(name, value.clone());
+            }
+            self.bindings.insert(definition, value);
+        }
+    }
+
+    fn imported_value(&self, level: u32, module: &str, name: &str, origin: Origin) -> Union {
+        let resolver = module_resolver(self.db);
+        let Some(resolved) = resolver.resolve(self.file.path(self.db), level, module) else {
+            return Union::new(Value::Unknown, Some(origin));
+        };
+        if let Some(target) = module_file(self.db, &resolved) {
+            if target != self.file {
+                if let Some((_, value)) = module_values(self.db, target)
+                    .iter()
+                    .find(|(exported, _)| exported == name)
+                {
+                    return value.with_default_origin(origin);
+                }
+            }
+        }
+        if resolver.resolve_submodule(&resolved, name).is_some() {
+            let full = if module.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{module}.{name}")
+            };
+            return Union::new(Value::Module(SmolStr::new(full)), Some(origin));
+        }
+        Union::new(Value::Unknown, Some(origin))
+    }
+
+    fn parameters(&mut self, scope: ScopeId) {
+        let scope_data = self.index.scope(scope);
+        let parent_kind = scope_data
+            .parent
+            .map(|parent| self.index.scope(parent).kind);
+        let definitions: Vec<DefinitionId> = scope_data.definitions.clone();
+        let mut first = true;
+        let parsed = parse(self.db, self.file);
+        for definition in definitions {
+            let data = self.index.definition(definition);
+            let DefinitionKind::Parameter {
+                kind,
+                default,
+                annotation,
+            } = &data.kind
+            else {
+                continue;
+            };
+            let (kind, default, annotation) = (*kind, *default, *annotation);
+            let name = data.name.clone();
+            let name_range = data.name_range;
+            if first
+                && parent_kind == Some(ScopeKind::Class)
+                && self.index.scope(scope).kind == ScopeKind::Function
+            {
+                self.self_name = Some(name.clone());
+            }
+            let is_self = first && self.self_name.as_ref() == Some(&name);
+            first = false;
+            let origin = self.origin(name_range);
+            let mut value = match kind {
+                crate::index::ParameterKind::VarPositional => {
+                    Union::new(Value::Tuple(Items::of(None)), Some(origin))
+                }
+                crate::index::ParameterKind::VarKeyword => Union::new(
+                    Value::Dict(Box::new(DictValue {
+                        entries: Vec::new(),
+                        open: true,
+                    })),
+                    Some(origin),
+                ),
+                _ => Union::new(Value::Unknown, Some(origin)),
+            };
+            if is_self {
+                if let Some(class_definition) = scope_data
+                    .parent
+                    .and_then(|parent| self.index.scope(parent).definition)
+                {
+                    let path = self.index.path_of(class_definition);
+                    value = Union::new(
+                        Value::Instance(ClassRef::Defined {
+                            file: self.file,
+                            path,
+                        }),
+                        Some(origin),
+                    );
+                }
+            }
+            self.record = false;
+            if let Some(annotation) = annotation.and_then(|range| node_at(parsed.root(), range)) {
+                let declared = builtins::annotation_value(&self.annotation(annotation));
+                if !declared.is_unknown() {
+                    value = declared.with_default_origin(origin);
+                }
+            }
+            if let Some(default) = default.and_then(|range| node_at(parsed.root(), range)) {
+                let default_value = self.expression(default);
+                value = value.join(&default_value);
+            }
+            self.record = true;
+            if let Some(env) = &mut self.state {
+                env.insert(name, value.clone());
+            }
+            self.bindings.insert(definition, value);
+        }
+    }
+
+    /// Evaluates an annotation: `Optional[X]` and `X | None` become `X` or `None`, a string
+    /// annotation is read as the name it holds when that is a plain name.
+    fn annotation(&mut self, node: Node<'_>) -> Union {
+        let node = if node.kind() == "type" {
+            node.named_child(0).unwrap_or(node)
+        } else {
+            node
+        };
+        match node.kind() {
+            "binary_operator" => {
+                let left = node
+                    .child_by_field_name("left")
+                    .map(|left| self.annotation(left));
+                let right = node
+                    .child_by_field_name("right")
+                    .map(|right| self.annotation(right));
+                match (left, right) {
+                    (Some(left), Some(right)) => left.join(&right),
+                    (Some(one), None) | (None, Some(one)) => one,
+                    (None, None) => Union::unknown(),
+                }
+            }
+            "subscript" | "generic_type" => {
+                let base = node
+                    .child_by_field_name("value")
+                    .or_else(|| node.named_child(0));
+                let base_name = base.map(|base| self.slice(base)).unwrap_or("");
+                let base_name = base_name.rsplit('.').next().unwrap_or(base_name);
+                let mut cursor = node.walk();
+                let arguments: Vec<Node<'_>> = node.named_children(&mut cursor).skip(1).collect();
+                let arguments: Vec<Node<'_>> = arguments
+                    .into_iter()
+                    .flat_map(|argument| {
+                        if argument.kind() == "type_parameter" {
+                            argument
+                                .named_children(&mut argument.walk())
+                                .collect::<Vec<_>>()
+                        } else {
+                            vec![argument]
+                        }
+                    })
+                    .collect();
+                match base_name {
+                    "Optional" => {
+                        let inner = arguments
+                            .first()
+                            .map(|argument| self.annotation(*argument))
+                            .unwrap_or_else(Union::unknown);
+                        inner.join(&Union::new(Value::None, None))
+                    }
+                    "Union" => {
+                        Union::join_all(arguments.iter().map(|argument| self.annotation(*argument)))
+                            .unwrap_or_else(Union::unknown)
+                    }
+                    "Literal" => Union::join_all(arguments.iter().map(|argument| {
+                        let value = self.expression(*argument);
+                        value.map(|value| match value {
+                            Value::Int(_)
+                            | Value::Str(_)
+                            | Value::Bool(_)
+                            | Value::None
+                            | Value::Float(_) => value.clone(),
+                            _ => Value::Unknown,
+                        })
+                    }))
+                    .map(|union| {
+                        union.map(|value| match value {
+                            Value::Int(_) => Value::Class(ClassRef::builtin("int")),
+                            other => other.clone(),
+                        })
+                    })
+                    .unwrap_or_else(Union::unknown),
+                    _ => base
+                        .map(|base| self.expression(base))
+                        .unwrap_or_else(Union::unknown),
+                }
+            }
+            "none" => Union::new(Value::None, None),
+            "string" => {
+                let raw = self.slice(node);
+                let inner = raw.trim_matches(|c| c == '"' || c == '\'');
+                match builtins::builtin_value(inner) {
+                    Some(value) => Union::new(value, None),
+                    None => Union::unknown(),
+                }
+            }
+            _ => self.expression(node),
+        }
+    }
+
+    // ---- binding -----------------------------------------------------------------
+
+    fn definition_at(&self, name: Node<'_>) -> Option<DefinitionId> {
+        let name_ref = self
+            .index
+            .name_ref_at(TextSize::from(name.start_byte() as u32))?;
+        (name_ref.range == range_of(name))
+            .then_some(name_ref.definition)
+            .flatten()
+    }
+
+    /// Binds `target` (a name, a tuple/list of targets, an attribute or a subscript).
+    fn bind(&mut self, target: Node<'_>, value: Union, statement: Node<'_>) {
+        match target.kind() {
+            "identifier" => {
+                let name = Name::new(self.slice(target));
+                if let Some(definition) = self.definition_at(target) {
+                    let entry = self
+                        .bindings
+                        .entry(definition)
+                        .or_insert_with(|| value.clone());
+                    if *entry != value {
+                        *entry = entry.join(&value);
+                    }
+                }
+                if let Some(env) = &mut self.state {
+                    env.insert(name, value);
+                }
+            }
+            "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list" | "tuple"
+            | "list" => {
+                let mut cursor = target.walk();
+                let targets: Vec<Node<'_>> = target.named_children(&mut cursor).collect();
+                let exact_items = value.single().and_then(|single| match single {
+                    Value::Tuple(items) | Value::List(items) if items.exact => {
+                        Some(items.items.clone())
+                    }
+                    _ => None,
+                });
+                let star = targets.iter().position(|target| {
+                    matches!(target.kind(), "list_splat_pattern" | "list_splat")
+                });
+                let element = element_of(&value).unwrap_or_else(Union::unknown);
+                for (position, sub_target) in targets.iter().enumerate() {
+                    let item = match (&exact_items, star) {
+                        (Some(items), None) if items.len() == targets.len() => {
+                            items[position].clone()
+                        }
+                        (Some(items), Some(star_at)) if position < star_at => {
+                            items.get(position).cloned().unwrap_or_else(Union::unknown)
+                        }
+                        (Some(items), Some(star_at)) if position > star_at => {
+                            let from_end = targets.len() - position;
+                            items
+                                .len()
+                                .checked_sub(from_end)
+                                .and_then(|at| items.get(at).cloned())
+                                .unwrap_or_else(Union::unknown)
+                        }
+                        _ => element.clone(),
+                    };
+                    if Some(position) == star {
+                        let rest = match (&exact_items, star) {
+                            (Some(items), Some(star_at)) if items.len() + 1 >= targets.len() => {
+                                let after = targets.len() - star_at - 1;
+                                Items::exact(items[star_at..items.len() - after].to_vec())
+                            }
+                            _ => Items::of(Some(element.clone())),
+                        };
+                        let list =
+                            Union::new(Value::List(rest), Some(self.origin(range_of(*sub_target))));
+                        if let Some(inner) = sub_target.named_child(0) {
+                            self.bind(inner, list, statement);
+                        }
+                    } else {
+                        self.bind(*sub_target, item, statement);
+                    }
+                }
+            }
+            "parenthesized_expression" => {
+                if let Some(inner) = target.named_child(0) {
+                    self.bind(inner, value, statement);
+                }
+            }
+            "attribute" => {
+                let object = target.child_by_field_name("object");
+                let attribute = target.child_by_field_name("attribute");
+                if let Some(object) = object {
+                    self.expression(object);
+                }
+                if let (Some(object), Some(attribute)) = (object, attribute) {
+                    if object.kind() == "identifier"
+                        && self.self_name.as_deref() == Some(self.slice(object))
+                    {
+                        let name = Name::new(self.slice(attribute));
+                        let entry = self
+                            .self_attributes
+                            .entry(name)
+                            .or_insert_with(|| value.clone());
+                        if *entry != value {
+                            *entry = entry.join(&value);
+                        }
+                    }
+                }
+            }
+            "subscript" => {
+                let object = target.child_by_field_name("value");
+                let key = target
+                    .child_by_field_name("subscript")
+                    .map(|key| self.expression(key));
+                if let Some(object) = object {
+                    self.expression(object);
+                    if object.kind() == "identifier" {
+                        self.store_item(object, key.as_ref(), &value);
+                    }
+                }
+            }
+            _ => {
+                self.expression(target);
+            }
+        }
+    }
+
+    /// `d[k] = v` on a local dict (or list) updates its known entries.
+    fn store_item(&mut self, object: Node<'_>, key: Option<&Union>, value: &Union) {
+        let name = Name::new(self.slice(object));
+        let literal = key.and_then(Union::single).and_then(literal_key);
+        let Some(env) = &mut self.state else { return };
+        let Some(current) = env.get(&name) else {
+            return;
+        };
+        let updated = current.map(|container| match container {
+            Value::Dict(dict) => {
+                let mut dict = dict.as_ref().clone();
+                match &literal {
+                    Some(key) => match dict
+                        .entries
+                        .iter_mut()
+                        .find(|(existing, _)| existing == key)
+                    {
+                        Some((_, existing)) => *existing = value.clone(),
+                        None => dict.entries.push((key.clone(), value.clone())),
+                    },
+                    None => dict.open = true,
+                }
+                Value::Dict(Box::new(dict))
+            }
+            Value::List(items) => {
+                let mut items = items.clone();
+                match literal {
+                    Some(Key::Int(at)) if items.exact => {
+                        let length = items.items.len() as i64;
+                        let index = if at < 0 { at + length } else { at };
+                        if (0..length).contains(&index) {
+                            items.items[index as usize] = value.clone();
+                        }
+                    }
+                    _ => {
+                        items = Items::of(
+                            items
+                                .element()
+                                .map(|element| element.join(value))
+                                .or(Some(value.clone())),
+                        )
+                    }
+                }
+                Value::List(items)
+            }
+            other => other.clone(),
+        });
+        env.insert(name, updated);
+    }
+
+    /// `xs.append(v)`, `d.update(...)`, `s.add(v)` on a local container change its value.
+    fn mutate(&mut self, object: Node<'_>, method: &str, arguments: &Arguments) {
+        if object.kind() != "identifier" {
+            return;
+        }
+        let name = Name::new(self.slice(object));
+        let Some(env) = &mut self.state else { return };
+        let Some(current) = env.get(&name) else {
+            return;
+        };
+        let first = arguments.positional.first();
+        let updated = current.map(|container| match (container, method) {
+            (Value::List(items), "append" | "insert") => {
+                let added = if method == "insert" {
+                    arguments.positional.get(1)
+                } else {
+                    first
+                };
+                let mut items = items.clone();
+                match added {
+                    Some(added) if items.exact && method == "append" => {
+                        items.items.push(added.clone())
+                    }
+                    Some(added) => {
+                        items = Items::of(Some(
+                            items
+                                .element()
+                                .map(|element| element.join(added))
+                                .unwrap_or_else(|| added.clone()),
+                        ))
+                    }
+                    None => {}
+                }
+                Value::List(items)
+            }
+            (Value::List(items), "extend") => {
+                let added = first.and_then(element_of);
+                let joined = match (items.element(), added) {
+                    (Some(element), Some(added)) => Some(element.join(&added)),
+                    (element, added) => element.or(added),
+                };
+                Value::List(Items::of(joined))
+            }
+            (Value::List(items), "pop" | "remove") => Value::List(Items::of(items.element())),
+            (Value::List(_), "clear") => Value::List(Items::exact(Vec::new())),
+            (Value::Set(items), "add") => {
+                let joined = match (items.element(), first) {
+                    (Some(element), Some(added)) => Some(element.join(added)),
+                    (element, added) => element.or(added.cloned()),
+                };
+                Value::Set(Items::of(joined))
+            }
+            (Value::Dict(dict), "update" | "setdefault") => {
+                let mut dict = dict.as_ref().clone();
+                if method == "setdefault" {
+                    if let (Some(key), value) = (
+                        first.and_then(Union::single).and_then(literal_key),
+                        arguments.positional.get(1),
+                    ) {
+                        if !dict.entries.iter().any(|(existing, _)| *existing == key) {
+                            dict.entries.push((
+                                key,
+                                value
+                                    .cloned()
+                                    .unwrap_or_else(|| Union::new(Value::None, None)),
+                            ));
+                        }
+                        return Value::Dict(Box::new(dict));
+                    }
+                }
+                for (key, value) in &arguments.keywords {
+                    let key = Key::Str(key.clone());
+                    match dict
+                        .entries
+                        .iter_mut()
+                        .find(|(existing, _)| *existing == key)
+                    {
+                        Some((_, existing)) => *existing = value.clone(),
+                        None => dict.entries.push((key, value.clone())),
+                    }
+                }
+                match first.and_then(Union::single) {
+                    Some(Value::Dict(other)) => {
+                        for (key, value) in &other.entries {
+                            match dict
+                                .entries
+                                .iter_mut()
+                                .find(|(existing, _)| existing == key)
+                            {
+                                Some((_, existing)) => *existing = value.clone(),
+                                None => dict.entries.push((key.clone(), value.clone())),
+                            }
+                        }
+                        dict.open |= other.open;
+                    }
+                    Some(_) | None if first.is_some() => dict.open = true,
+                    _ => {}
+                }
+                Value::Dict(Box::new(dict))
+            }
+            (Value::Dict(dict), "pop") => {
+                let mut dict = dict.as_ref().clone();
+                if let Some(key) = first.and_then(Union::single).and_then(literal_key) {
+                    dict.entries.retain(|(existing, _)| *existing != key);
+                } else {
+                    dict.open = true;
+                }
+                Value::Dict(Box::new(dict))
+            }
+            (Value::Dict(_), "clear") => Value::Dict(Box::new(DictValue {
+                entries: Vec::new(),
+                open: false,
+            })),
+            (other, _) => other.clone(),
+        });
+        env.insert(name, updated);
+    }
+
+    // ---- narrowing ---------------------------------------------------------------
+
+    /// Splits `state` into the states where `condition` is true and false.
+    fn narrow(&mut self, condition: Node<'_>, state: State) -> (State, State) {
+        let Some(env) = state else {
+            return (None, None);
+        };
+        if self.depth > MAX_EXPRESSION_DEPTH {
+            return (Some(env.clone()), Some(env));
+        }
+        self.depth += 1;
+        let result = self.narrow_env(condition, env);
+        self.depth -= 1;
+        result
+    }
+
+    fn narrow_env(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
+        match condition.kind() {
+            "parenthesized_expression" => match condition.named_child(0) {
+                Some(inner) => self.narrow(inner, Some(env)),
+                None => (Some(env.clone()), Some(env)),
+            },
+            "not_operator" => match condition.child_by_field_name("argument") {
+                Some(argument) => {
+                    let (when_true, when_false) = self.narrow(argument, Some(env));
+                    (when_false, when_true)
+                }
+                None => (Some(env.clone()), Some(env)),
+            },
+            "boolean_operator" => {
+                let operator = condition
+                    .child_by_field_name("operator")
+                    .map(|operator| self.slice(operator))
+                    .unwrap_or("");
+                let (Some(left), Some(right)) = (
+                    condition.child_by_field_name("left"),
+                    condition.child_by_field_name("right"),
+                ) else {
+                    return (Some(env.clone()), Some(env));
+                };
+                let (left_true, left_false) = self.narrow(left, Some(env));
+                if operator == "and" {
+                    let (right_true, right_false) = self.narrow(right, left_true);
+                    (right_true, join_states(left_false, right_false))
+                } else {
+                    let (right_true, right_false) = self.narrow(right, left_false);
+                    (join_states(left_true, right_true), right_false)
+                }
+            }
+            "identifier" => {
+                let name = Name::new(self.slice(condition));
+                self.split_name(env, &name, |value| value.truthiness())
+            }
+            "comparison_operator" => self.narrow_comparison(condition, env),
+            "call" => self.narrow_call(condition, env),
+            "true" => (Some(env), None),
+            "false" | "none" => (None, Some(env)),
+            "integer" => {
+                if self.slice(condition).trim_start_matches('0').is_empty() {
+                    (None, Some(env))
+                } else {
+                    (Some(env), None)
+                }
+            }
+            _ => (Some(env.clone()), Some(env)),
+        }
+    }
+
+    /// Splits on a name: members for which `test` is `Some(true)` go to the true side,
+    /// `Some(false)` to the false side, `None` (unknown) to both.
+    fn split_name(
+        &self,
+        env: Env,
+        name: &Name,
+        test: impl Fn(&Value) -> Option<bool>,
+    ) -> (State, State) {
+        let Some(current) = env.get(name).cloned().or_else(|| self.outer_value(name)) else {
+            return (Some(env.clone()), Some(env));
+        };
+        let when_true = current.filter(|value| test(value) != Some(false));
+        let when_false = current.filter(|value| test(value) != Some(true));
+        let side = |union: Option<Union>| {
+            union.map(|union| {
+                let mut env = env.clone();
+                env.insert(name.clone(), union);
+                env
+            })
+        };
+        (side(when_true), side(when_false))
+    }
+
+    /// The value of a name bound in an enclosing scope (read when narrowing a global).
+    fn outer_value(&self, _name: &Name) -> Option<Union> {
+        None
+    }
+
+    fn narrow_comparison(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
+        let mut cursor = condition.walk();
+        let operands: Vec<Node<'_>> = condition.named_children(&mut cursor).collect();
+        let operators: Vec<String> = {
+            let mut cursor = condition.walk();
+            condition
+                .children(&mut cursor)
+                .filter(|child| !child.is_named())
+                .map(|child| self.slice(child).to_owned())
+                .collect()
+        };
+        let [left, right] = operands[..] else {
+            return (Some(env.clone()), Some(env));
+        };
+        let operator = operators.join(" ");
+        let (subject, other) = if left.kind() == "identifier" {
+            (left, right)
+        } else if right.kind() == "identifier" {
+            (right, left)
+        } else {
+            return (Some(env.clone()), Some(env));
+        };
+        let name = Name::new(self.slice(subject));
+        let other_is_none = other.kind() == "none";
+        match operator.as_str() {
+            "is" | "==" if other_is_none => self.split_name(env, &name, |value| match value {
+                Value::None => Some(true),
+                Value::Unknown => None,
+                _ => Some(false),
+            }),
+            "is not" | "!=" if other_is_none => self.split_name(env, &name, |value| match value {
+                Value::None => Some(false),
+                Value::Unknown => None,
+                _ => Some(true),
+            }),
+            "==" | "!=" => {
+                let expected = self.expression_quiet(other);
+                let Some(expected) = expected.single().cloned().filter(is_literal) else {
+                    return (Some(env.clone()), Some(env));
+                };
+                let equal = move |value: &Value| {
+                    if is_literal(value) {
+                        Some(literal_equal(value, &expected))
+                    } else {
+                        None
+                    }
+                };
+                let (when_equal, when_different) = self.split_name(env, &name, equal);
+                if operator == "==" {
+                    (when_equal, when_different)
+                } else {
+                    (when_different, when_equal)
+                }
+            }
+            "in" | "not in" if subject == left => {
+                // `k in d`: nothing to narrow on `k` itself; `d` narrowing is the rules' job.
+                (Some(env.clone()), Some(env))
+            }
+            _ => (Some(env.clone()), Some(env)),
+        }
+    }
+
+    fn narrow_call(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
+        let function = condition
+            .child_by_field_name("function")
+            .map(|function| self.slice(function))
+            .unwrap_or("");
+        let Some(arguments) = condition.child_by_field_name("arguments") else {
+            return (Some(env.clone()), Some(env));
+        };
+        let mut cursor = arguments.walk();
+        let arguments: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+        match (function, arguments.as_slice()) {
+            ("isinstance", [subject, classes]) if subject.kind() == "identifier" => {
+                let name = Name::new(self.slice(*subject));
+                let classes = self.expression_quiet(*classes);
+                let mut names: Vec<String> = Vec::new();
+                for value in classes.values() {
+                    match value {
+                        Value::Class(class) => names.push(class.name().to_owned()),
+                        Value::Tuple(items) => {
+                            for item in &items.items {
+                                for value in item.values() {
+                                    if let Value::Class(class) = value {
+                                        names.push(class.name().to_owned());
+                                    }
+                                }
+                            }
+                        }
+                        _ => return (Some(env.clone()), Some(env)),
+                    }
+                }
+                self.split_name(env, &name, |value| match value {
+                    Value::Unknown => None,
+                    Value::Instance(ClassRef::Defined { .. }) => {
+                        if names.iter().any(|name| name == value.type_name()) {
+                            Some(true)
+                        } else {
+                            None
+                        }
+                    }
+                    // `bool` is an `int`.
+                    Value::Bool(_) if names.iter().any(|name| name == "int") => Some(true),
+                    _ => Some(
+                        names
+                            .iter()
+                            .any(|name| name == value.type_name() || name == "object"),
+                    ),
+                })
+            }
+            ("callable", [subject]) if subject.kind() == "identifier" => {
+                let name = Name::new(self.slice(*subject));
+                self.split_name(env, &name, |value| match value {
+                    Value::Function(_)
+                    | Value::BoundMethod { .. }
+                    | Value::BuiltinFunction(_)
+                    | Value::Class(_) => Some(true),
+                    Value::Unknown | Value::Instance(_) => None,
+                    _ => Some(false),
+                })
+            }
+            _ => (Some(env.clone()), Some(env)),
+        }
+    }
+
+    // ---- expressions -------------------------------------------------------------
+
+    /// Evaluates without recording loads or calls (annotations, narrowing operands).
+    fn expression_quiet(&mut self, node: Node<'_>) -> Union {
+        let saved = self.record;
+        self.record = false;
+        let value = self.expression(node);
+        self.record = saved;
+        value
+    }
+
+    pub(super) fn expression(&mut self, node: Node<'_>) -> Union {
+        if self.depth > MAX_EXPRESSION_DEPTH {
+            return self.literal(Value::Unknown, node);
+        }
+        self.depth += 1;
+        let value = self.expression_inner(node);
+        self.depth -= 1;
+        value
+    }
+
+    fn expression_inner(&mut self, node: Node<'_>) -> Union {
+        match node.kind() {
+            "integer" => self.literal(Value::Int(parse_int(self.slice(node))), node),
+            "float" => {
+                let text = self.slice(node).replace('_', "");
+                if text.ends_with(['j', 'J']) {
+                    return self.literal(Value::Complex, node);
+                }
+                self.literal(
+                    text.parse::<f64>()
+                        .map(Value::float)
+                        .unwrap_or(Value::Float(None)),
+                    node,
+                )
+            }
+            "true" => self.literal(Value::Bool(Some(true)), node),
+            "false" => self.literal(Value::Bool(Some(false)), node),
+            "none" => self.literal(Value::None, node),
+            "ellipsis" => self.literal(Value::Instance(ClassRef::builtin("ellipsis")), node),
+            "string" => {
+                self.visit_children(node);
+                self.literal(string_value(self.slice(node)), node)
+            }
+            "concatenated_string" => {
+                self.visit_children(node);
+                let mut cursor = node.walk();
+                let parts: Vec<Value> = node
+                    .named_children(&mut cursor)
+                    .map(|part| string_value(self.slice(part)))
+                    .collect();
+                let joined = parts
+                    .iter()
+                    .try_fold(String::new(), |mut joined, part| match part {
+                        Value::Str(Some(text)) => {
+                            joined.push_str(text);
+                            Some(joined)
+                        }
+                        _ => None,
+                    });
+                let value = match (joined, parts.first()) {
+                    (Some(text), _) => Value::Str(Some(SmolStr::new(text))),
+                    (None, Some(Value::Bytes)) => Value::Bytes,
+                    _ => Value::Str(None),
+                };
+                self.literal(value, node)
+            }
+            "identifier" => self.load(node),
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => self.expression(inner),
+                None => self.literal(Value::Tuple(Items::exact(Vec::new())), node),
+            },
+            "tuple" | "expression_list" => {
+                let items = self.items(node);
+                self.literal(Value::Tuple(items), node)
+            }
+            "list" => {
+                let items = self.items(node);
+                self.literal(Value::List(items), node)
+            }
+            "set" => {
+                let items = self.items(node);
+                self.literal(Value::Set(items), node)
+            }
+            "dictionary" => self.dictionary(node),
+            "list_comprehension"
+            | "set_comprehension"
+            | "generator_expression"
+            | "dictionary_comprehension" => self.comprehension(node),
+            "binary_operator" => self.binary(node),
+            "unary_operator" => {
+                let operand = node
+                    .child_by_field_name("argument")
+                    .map(|argument| self.expression(argument));
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map(|operator| self.slice(operator))
+                    .unwrap_or("");
+                let origin = self.origin(range_of(node));
+                match operand {
+                    Some(operand) => operand
+                        .map(|value| unary(operator, value))
+                        .with_origin(origin),
+                    None => Union::new(Value::Unknown, Some(origin)),
+                }
+            }
+            "not_operator" => {
+                let operand = node
+                    .child_by_field_name("argument")
+                    .map(|argument| self.expression(argument));
+                let value = operand
+                    .and_then(|operand| {
+                        let truths: BTreeSet<Option<bool>> =
+                            operand.values().map(Value::truthiness).collect();
+                        match truths.into_iter().collect::<Vec<_>>().as_slice() {
+                            [Some(truth)] => Some(Value::Bool(Some(!truth))),
+                            _ => None,
+                        }
+                    })
+                    .unwrap_or(Value::Bool(None));
+                self.literal(value, node)
+            }
+            "boolean_operator" => {
+                let left = node
+                    .child_by_field_name("left")
+                    .map(|left| self.expression(left));
+                let right = node
+                    .child_by_field_name("right")
+                    .map(|right| self.expression(right));
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map(|operator| self.slice(operator))
+                    .unwrap_or("");
+                match (left, right) {
+                    (Some(left), Some(right)) => {
+                        // `a or b` is `a` where `a` is truthy, else `b`; `and` the reverse.
+                        let keep_left = |value: &Value| match (operator, value.truthiness()) {
+                            ("or", Some(false)) | ("and", Some(true)) => false,
+                            _ => true,
+                        };
+                        let needs_right =
+                            left.values()
+                                .any(|value| match (operator, value.truthiness()) {
+                                    ("or", Some(true)) | ("and", Some(false)) => false,
+                                    _ => true,
+                                });
+                        let kept = left.filter(keep_left);
+                        match (kept, needs_right) {
+                            (Some(kept), true) => kept.join(&right),
+                            (Some(kept), false) => kept,
+                            (None, _) => right,
+                        }
+                    }
+                    _ => self.literal(Value::Unknown, node),
+                }
+            }
+            "comparison_operator" => {
+                self.visit_children(node);
+                self.literal(Value::Bool(None), node)
+            }
+            "conditional_expression" => {
+                let mut cursor = node.walk();
+                let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let [when_true, condition, when_false, ..] = parts[..] else {
+                    return self.literal(Value::Unknown, node);
+                };
+                self.expression(condition);
+                let saved = self.branch;
+                let (state_true, state_false) = self.narrow(condition, self.state.clone());
+                let original = self.state.clone();
+                if let Some(branch) = self.branch_id(condition, BranchKind::ConditionalTrue) {
+                    self.branch = branch;
+                }
+                self.state = state_true.or(original.clone());
+                let true_value = self.expression(when_true);
+                if let Some(branch) = self.branch_id(condition, BranchKind::ConditionalFalse) {
+                    self.branch = branch;
+                }
+                self.state = state_false.or(original.clone());
+                let false_value = self.expression(when_false);
+                self.branch = saved;
+                self.state = original;
+                true_value.join(&false_value)
+            }
+            "call" => self.call(node),
+            "attribute" => {
+                let object = node
+                    .child_by_field_name("object")
+                    .map(|object| self.expression(object));
+                let attribute = node
+                    .child_by_field_name("attribute")
+                    .map(|attribute| self.slice(attribute))
+                    .unwrap_or("");
+                match object {
+                    Some(object) => self.attribute(&object, attribute, node),
+                    None => self.literal(Value::Unknown, node),
+                }
+            }
+            "subscript" => self.subscript(node),
+            "named_expression" => {
+                let value = node
+                    .child_by_field_name("value")
+                    .map(|value| self.expression(value))
+                    .unwrap_or_else(Union::unknown);
+                if let Some(name) = node.child_by_field_name("name") {
+                    self.bind(name, value.clone(), node);
+                }
+                value
+            }
+            "assignment" => {
+                let right = node.child_by_field_name("right");
+                let value = match right {
+                    Some(right) => self.expression(right),
+                    None => {
+                        // `x: int` declares without binding.
+                        if let Some(annotation) = node.child_by_field_name("type") {
+                            self.expression_quiet(annotation);
+                        }
+                        return Union::unknown();
+                    }
+                };
+                if let Some(annotation) = node.child_by_field_name("type") {
+                    self.expression_quiet(annotation);
+                }
+                if let Some(left) = node.child_by_field_name("left") {
+                    self.bind(left, value.clone(), node);
+                }
+                value
+            }
+            "augmented_assignment" => {
+                let left = node.child_by_field_name("left");
+                let right = node
+                    .child_by_field_name("right")
+                    .map(|right| self.expression(right));
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map(|operator| self.slice(operator))
+                    .unwrap_or("");
+                let current = left.map(|left| self.expression(left));
+                let operator = operator.trim_end_matches('=');
+                let origin = self.origin(range_of(node));
+                let value = match (current, right) {
+                    (Some(current), Some(right)) => {
+                        binary_union(operator, &current, &right, origin)
+                    }
+                    _ => Union::new(Value::Unknown, Some(origin)),
+                };
+                if let Some(left) = left {
+                    self.bind(left, value.clone(), node);
+                }
+                value
+            }
+            "lambda" => {
+                let scope = self
+                    .index
+                    .scope_at(TextSize::from(node.start_byte() as u32 + 1));
+                let value = if self.index.scope(scope).kind == ScopeKind::Lambda {
+                    Value::Function(FunctionRef::Lambda {
+                        file: self.file,
+                        scope,
+                    })
+                } else {
+                    Value::Unknown
+                };
+                self.literal(value, node)
+            }
+            "yield" => {
+                let value = match node.named_child(0) {
+                    Some(value) => self.expression(value),
+                    None => self.literal(Value::None, node),
+                };
+                let is_from = self
+                    .slice(node)
+                    .trim_start_matches("yield")
+                    .trim_start()
+                    .starts_with("from");
+                let yielded = if is_from {
+                    element_of(&value).unwrap_or_else(Union::unknown)
+                } else {
+                    value
+                };
+                self.yields = Some(match self.yields.take() {
+                    Some(yields) => yields.join(&yielded),
+                    None => yielded,
+                });
+                self.literal(Value::Unknown, node)
+            }
+            "await" => {
+                let awaited = node.named_child(0).map(|awaited| self.expression(awaited));
+                // Awaiting a coroutine of a known function gives its return value.
+                let mut results = Vec::new();
+                for value in awaited.iter().flat_map(|awaited| awaited.values()) {
+                    if let Value::Coroutine(function) = value {
+                        if let Some(returns) = self.function_returns(function) {
+                            results.push(returns);
+                        }
+                    }
+                }
+                Union::join_all(results).unwrap_or_else(|| self.literal(Value::Unknown, node))
+            }
+            "list_splat" | "dictionary_splat" | "keyword_argument" | "pair" | "slice" => {
+                self.visit_children(node);
+                self.literal(Value::Unknown, node)
+            }
+            _ => {
+                self.visit_children(node);
+                self.literal(Value::Unknown, node)
+            }
+        }
+    }
+
+    fn visit_children(&mut self, node: Node<'_>) {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            match child.kind() {
+                "interpolation" => {
+                    if let Some(expression) = child.named_child(0) {
+                        self.expression(expression);
+                    }
+                }
+                "string_start" | "string_content" | "string_end" | "escape_sequence"
+                | "comment" => {}
+                _ => {
+                    self.expression(child);
+                }
+            }
+        }
+    }
+
+    fn items(&mut self, node: Node<'_>) -> Items {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node
+            .named_children(&mut cursor)
+            .filter(|child| child.kind() != "comment")
+            .collect();
+        let mut items = Vec::with_capacity(children.len());
+        let mut exact = true;
+        for child in children {
+            if child.kind() == "list_splat" {
+                let spread = child.named_child(0).map(|inner| self.expression(inner));
+                match spread.as_ref().and_then(Union::single) {
+                    Some(Value::List(inner) | Value::Tuple(inner)) if inner.exact => {
+                        items.extend(inner.items.clone())
+                    }
+                    _ => {
+                        exact = false;
+                        if let Some(element) = spread.as_ref().and_then(element_of) {
+                            items.push(element);
+                        }
+                    }
+                }
+            } else {
+                items.push(self.expression(child));
+            }
+        }
+        if exact {
+            Items::exact(items)
+        } else {
+            Items::of(Union::join_all(items))
+        }
+    }
+
+    fn dictionary(&mut self, node: Node<'_>) -> Union {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let mut dict = DictValue {
+            entries: Vec::new(),
+            open: false,
+        };
+        for child in children {
+            match child.kind() {
+                "pair" => {
+                    let key = child
+                        .child_by_field_name("key")
+                        .map(|key| self.expression(key));
+                    let value = child
+                        .child_by_field_name("value")
+                        .map(|value| self.expression(value))
+                        .unwrap_or_else(Union::unknown);
+                    match key.as_ref().and_then(Union::single).and_then(literal_key) {
+                        Some(key) => match dict
+                            .entries
+                            .iter_mut()
+                            .find(|(existing, _)| *existing == key)
+                        {
+                            Some((_, existing)) => *existing = value,
+                            None => dict.entries.push((key, value)),
+                        },
+                        None => dict.open = true,
+                    }
+                }
+                "dictionary_splat" => {
+                    let spread = child.named_child(0).map(|inner| self.expression(inner));
+                    match spread.as_ref().and_then(Union::single) {
+                        Some(Value::Dict(other)) => {
+                            for (key, value) in &other.entries {
+                                match dict
+                                    .entries
+                                    .iter_mut()
+                                    .find(|(existing, _)| existing == key)
+                                {
+                                    Some((_, existing)) => *existing = value.clone(),
+                                    None => dict.entries.push((key.clone(), value.clone())),
+                                }
+                            }
+                            dict.open |= other.open;
+                        }
+                        _ => dict.open = true,
+                    }
+                }
+                "comment" => {}
+                _ => {
+                    self.expression(child);
+                    dict.open = true;
+                }
+            }
+        }
+        self.literal(Value::Dict(Box::new(dict)), node)
+    }
+
+    /// Comprehensions run inline: their targets bind in a scratch copy of the state.
+    fn comprehension(&mut self, node: Node<'_>) -> Union {
+        let saved_state = self.state.clone();
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let body = node.child_by_field_name("body");
+        for child in &children {
+            match child.kind() {
+                "for_in_clause" => {
+                    let iterable = child
+                        .child_by_field_name("right")
+                        .map(|right| self.expression(right));
+                    let element = iterable
+                        .as_ref()
+                        .and_then(element_of)
+                        .unwrap_or_else(Union::unknown);
+                    if let Some(left) = child.child_by_field_name("left") {
+                        let origin = self.origin(range_of(left));
+                        self.bind(left, element.with_default_origin(origin), *child);
+                    }
+                }
+                "if_clause" => {
+                    if let Some(condition) = child.named_child(0) {
+                        self.expression(condition);
+                        let (when_true, _) = self.narrow(condition, self.state.clone());
+                        if when_true.is_some() {
+                            self.state = when_true;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let value = match (node.kind(), body) {
+            ("dictionary_comprehension", Some(pair)) => {
+                if let Some(key) = pair.child_by_field_name("key") {
+                    self.expression(key);
+                }
+                if let Some(value) = pair.child_by_field_name("value") {
+                    self.expression(value);
+                }
+                Value::Dict(Box::new(DictValue {
+                    entries: Vec::new(),
+                    open: true,
+                }))
+            }
+            (kind, Some(body)) => {
+                let element = self.expression(body);
+                match kind {
+                    "list_comprehension" => Value::List(Items::of(Some(element))),
+                    "set_comprehension" => Value::Set(Items::of(Some(element))),
+                    _ => Value::Instance(ClassRef::builtin("generator")),
+                }
+            }
+            _ => Value::Unknown,
+        };
+        self.state = saved_state;
+        self.literal(value, node)
+    }
+
+    fn binary(&mut self, node: Node<'_>) -> Union {
+        // Long chains (`x + x + … + x`) nest to the left: walk them iteratively.
+        let mut chain = vec![node];
+        let mut leftmost = node;
+        while leftmost.kind() == "binary_operator" {
+            match leftmost.child_by_field_name("left") {
+                Some(left) if left.kind() == "binary_operator" => {
+                    chain.push(left);
+                    leftmost = left;
+                }
+                _ => break,
+            }
+        }
+        let mut value = match leftmost.child_by_field_name("left") {
+            Some(left) => self.expression(left),
+            None => Union::unknown(),
+        };
+        for operation in chain.into_iter().rev() {
+            let right = operation
+                .child_by_field_name("right")
+                .map(|right| self.expression(right))
+                .unwrap_or_else(Union::unknown);
+            let operator = operation
+                .child_by_field_name("operator")
+                .map(|operator| self.slice(operator))
+                .unwrap_or("");
+            let origin = self.origin(range_of(operation));
+            if matches!(operator, "/" | "//" | "%")
+                && right
+                    .values()
+                    .any(|value| matches!(value, Value::Int(Some(0))))
+            {
+                self.raise("ZeroDivisionError");
+            }
+            value = binary_union(operator, &value, &right, origin);
+        }
+        value
+    }
+
+    fn load(&mut self, node: Node<'_>) -> Union {
+        let name = Name::new(self.slice(node));
+        let offset = node.start_byte() as u32;
+        let value = self.lookup(&name, offset);
+        if self.record {
+            let entry = self.loads.entry(offset).or_insert_with(|| value.clone());
+            if *entry != value {
+                *entry = entry.join(&value);
+            }
+        }
+        value
+    }
+
+    fn lookup(&mut self, name: &Name, offset: u32) -> Union {
+        if let Some(value) = self.state.as_ref().and_then(|env| env.get(name)) {
+            return value.clone();
+        }
+        let scope_of_use = self
+            .index
+            .name_ref_at(TextSize::from(offset))
+            .filter(|name_ref| u32::from(name_ref.range.start()) == offset)
+            .map(|name_ref| name_ref.scope)
+            .unwrap_or(self.scope);
+        match self
+            .index
+            .resolve_name(scope_of_use, name, TextSize::from(offset))
+        {
+            NameResolution::Scope { scope, .. }
+                if scope != self.scope
+                    && self.index.scope(scope).kind != ScopeKind::Comprehension =>
+            {
+                // An enclosing scope's binding: its value when that scope finishes.
+                if is_ancestor(self.index, scope, self.scope) {
+                    let outer = infer_scope(self.db, self.file, scope);
+                    if let Some(value) = outer.exit_value(name) {
+                        return value.clone();
+                    }
+                }
+                Union::unknown()
+            }
+            NameResolution::Scope { .. } => {
+                // Local but unbound on every path reaching here (or a class attribute read
+                // from a method body).
+                Union::unknown()
+            }
+            NameResolution::Unbound => match builtins::builtin_value(name) {
+                Some(value) => Union::new(value, None),
+                None => Union::unknown(),
+            },
+        }
+    }
+
+    fn call(&mut self, node: Node<'_>) -> Union {
+        let function = node.child_by_field_name("function");
+        let callee = function
+            .map(|function| self.expression(function))
+            .unwrap_or_else(Union::unknown);
+        let arguments = node
+            .child_by_field_name("arguments")
+            .map(|arguments| self.arguments(arguments))
+            .unwrap_or(Arguments {
+                positional: Vec::new(),
+                keywords: Vec::new(),
+                has_unpacking: false,
+            });
+        let origin = self.origin(range_of(node));
+        let mut results: Vec<Union> = Vec::new();
+        for value in callee.values() {
+            let result = match value {
+                Value::Function(function) => self.call_function(function, None),
+                Value::BoundMethod { function, class } => self.call_function(function, Some(class)),
+                Value::Class(ClassRef::Builtin(name)) => {
+                    let (value, raises) = builtins::construct(name, &arguments);
+                    for exception in raises {
+                        self.raise(exception);
+                    }
+                    Union::new(value, Some(origin))
+                }
+                Value::Class(class) => {
+                    if let Some(init) = self.lookup_class_attribute(class, "__init__") {
+                        if let Some(Value::Function(function)) = init.single() {
+                            let raises = self.function_raises(function);
+                            for exception in raises {
+                                self.raise(&exception);
+                            }
+                        }
+                    }
+                    Union::new(Value::Instance(class.clone()), Some(origin))
+                }
+                Value::BuiltinFunction(name) => {
+                    if let Some((receiver, method)) = name.split_once('.') {
+                        let _ = receiver;
+                        let receiver_value = function
+                            .and_then(|function| function.child_by_field_name("object"))
+                            .map(|object| self.expression_quiet(object));
+                        let result = receiver_value
+                            .as_ref()
+                            .and_then(|receiver| {
+                                Union::join_all(receiver.values().filter_map(|value| {
+                                    builtins::method_result(value, method, &arguments)
+                                }))
+                            })
+                            .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)));
+                        if let Some(object) =
+                            function.and_then(|function| function.child_by_field_name("object"))
+                        {
+                            self.mutate(object, method, &arguments);
+                        }
+                        result.with_default_origin(origin)
+                    } else {
+                        let (result, raises) = builtins::call(name, &arguments);
+                        for exception in raises {
+                            self.raise(exception);
+                        }
+                        result.with_default_origin(origin)
+                    }
+                }
+                _ => Union::new(Value::Unknown, Some(origin)),
+            };
+            results.push(result);
+        }
+        let result =
+            Union::join_all(results).unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)));
+        if self.record {
+            self.calls
+                .insert(node.start_byte() as u32, (callee, result.clone()));
+        }
+        result
+    }
+
+    fn arguments(&mut self, node: Node<'_>) -> Arguments {
+        let mut arguments = Arguments {
+            positional: Vec::new(),
+            keywords: Vec::new(),
+            has_unpacking: false,
+        };
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        for child in children {
+            match child.kind() {
+                "keyword_argument" => {
+                    let name = child
+                        .child_by_field_name("name")
+                        .map(|name| SmolStr::new(self.slice(name)));
+                    let value = child
+                        .child_by_field_name("value")
+                        .map(|value| self.expression(value))
+                        .unwrap_or_else(Union::unknown);
+                    if let Some(name) = name {
+                        arguments.keywords.push((name, value));
+                    }
+                }
+                "list_splat" | "dictionary_splat" => {
+                    arguments.has_unpacking = true;
+                    self.expression(child);
+                }
+                "comment" => {}
+                _ => {
+                    let value = self.expression(child);
+                    arguments.positional.push(value);
+                }
+            }
+        }
+        arguments
+    }
+
+    fn function_scope(&self, function: &FunctionRef) -> Option<(SourceFile, ScopeId)> {
+        match function {
+            FunctionRef::Defined { file, path } => {
+                let index = file_index(self.db, *file);
+                let definition = index.definition_at_path(path)?;
+                match index.definition(definition).kind {
+                    DefinitionKind::Function { body, .. } => Some((*file, body)),
+                    _ => None,
+                }
+            }
+            FunctionRef::Lambda { file, scope } => Some((*file, *scope)),
+        }
+    }
+
+    fn function_returns(&self, function: &FunctionRef) -> Option<Union> {
+        let (file, scope) = self.function_scope(function)?;
+        infer_scope(self.db, file, scope).returns.clone()
+    }
+
+    fn function_raises(&self, function: &FunctionRef) -> Vec<SmolStr> {
+        match self.function_scope(function) {
+            Some((file, scope)) => infer_scope(self.db, file, scope).raises.clone(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The result of calling a function defined in source.
+    fn call_function(&mut self, function: &FunctionRef, _bound_to: Option<&ClassRef>) -> Union {
+        let Some((file, scope)) = self.function_scope(function) else {
+            return Union::unknown();
+        };
+        let index = file_index(self.db, file);
+        let scope_data = index.scope(scope);
+        if scope_data.is_generator {
+            return Union::new(Value::Generator(function.clone()), None);
+        }
+        if scope_data.is_async {
+            return Union::new(Value::Coroutine(function.clone()), None);
+        }
+        let inference = infer_scope(self.db, file, scope);
+        for exception in inference.raises.clone() {
+            self.raise(&exception);
+        }
+        // A function that never returns normally (always raises) gives nothing.
+        inference.returns.clone().unwrap_or_else(Union::unknown)
+    }
+
+    fn attribute(&mut self, object: &Union, attribute: &str, node: Node<'_>) -> Union {
+        let origin = self.origin(range_of(node));
+        let mut results = Vec::new();
+        for value in object.values() {
+            let result = match value {
+                Value::Instance(class @ ClassRef::Defined { .. }) => {
+                    match self.lookup_instance_attribute(class, attribute) {
+                        Some(found) => found,
+                        None => Union::new(Value::Unknown, Some(origin)),
+                    }
+                }
+                Value::Class(class @ ClassRef::Defined { .. }) => self
+                    .lookup_class_attribute(class, attribute)
+                    .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin))),
+                Value::Module(module) => self
+                    .module_attribute(module, attribute)
+                    .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin))),
+                Value::Unknown => Union::new(Value::Unknown, Some(origin)),
+                other => {
+                    // Methods of builtin values: resolved when called.
+                    let receiver = match other {
+                        Value::Instance(class) | Value::Class(class) => class.name().to_owned(),
+                        other => other.type_name().to_owned(),
+                    };
+                    Union::new(
+                        Value::BuiltinFunction(SmolStr::new(format!("{receiver}.{attribute}"))),
+                        Some(origin),
+                    )
+                }
+            };
+            results.push(result);
+        }
+        Union::join_all(results).unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)))
+    }
+
+    fn module_attribute(&self, module: &str, attribute: &str) -> Option<Union> {
+        let resolver = module_resolver(self.db);
+        let resolved = resolver.resolve(self.file.path(self.db), 0, module)?;
+        if let Some(target) = module_file(self.db, &resolved) {
+            if target != self.file {
+                if let Some((_, value)) = module_values(self.db, target)
+                    .iter()
+                    .find(|(name, _)| name == attribute)
+                {
+                    return Some(value.clone());
+                }
+            }
+        }
+        resolver.resolve_submodule(&resolved, attribute).map(|_| {
+            Union::new(
+                Value::Module(SmolStr::new(format!("{module}.{attribute}"))),
+                None,
+            )
+        })
+    }
+
+    /// An attribute of an instance: instance attributes assigned in methods, then the
+    /// class's attributes (methods become bound methods), along the MRO.
+    fn lookup_instance_attribute(&self, class: &ClassRef, attribute: &str) -> Option<Union> {
+        for class in class_mro(self.db, class) {
+            let ClassRef::Defined { file, path } = &class else {
+                continue;
+            };
+            let index = file_index(self.db, *file);
+            let Some(definition) = index.definition_at_path(path) else {
+                continue;
+            };
+            let DefinitionKind::Class { body, .. } = index.definition(definition).kind else {
+                continue;
+            };
+            let mut assigned = Vec::new();
+            for &method in &index.scope(body).definitions {
+                if let DefinitionKind::Function {
+                    body: method_scope, ..
+                } = index.definition(method).kind
+                {
+                    // Do not read the method being inferred (a self-cycle adds nothing).
+                    if *file == self.file && method_scope == self.scope {
+                        continue;
+                    }
+                    let inference = infer_scope(self.db, *file, method_scope);
+                    if let Some((_, value)) = inference
+                        .self_attributes
+                        .iter()
+                        .find(|(name, _)| name == attribute)
+                    {
+                        assigned.push(value.clone());
+                    }
+                }
+            }
+            if *file == self.file && self.index.scope(self.scope).parent == Some(body) {
+                if let Some(value) = self.self_attributes.get(attribute) {
+                    assigned.push(value.clone());
+                }
+            }
+            if let Some(value) = Union::join_all(assigned) {
+                // Other methods may mutate the containers held in attributes: their
+                // contents stay known, their exact length does not.
+                return Some(value.map(opened_container));
+            }
+            if let Some(value) = class_body_value(self.db, *file, body, attribute) {
+                return Some(value.map(|value| match value {
+                    Value::Function(function) => Value::BoundMethod {
+                        function: function.clone(),
+                        class: class.clone(),
+                    },
+                    other => other.clone(),
+                }));
+            }
+        }
+        None
+    }
+
+    fn lookup_class_attribute(&self, class: &ClassRef, attribute: &str) -> Option<Union> {
+        for class in class_mro(self.db, class) {
+            let ClassRef::Defined { file, path } = &class else {
+                continue;
+            };
+            let index = file_index(self.db, *file);
+            let Some(definition) = index.definition_at_path(path) else {
+                continue;
+            };
+            let DefinitionKind::Class { body, .. } = index.definition(definition).kind else {
+                continue;
+            };
+            if let Some(value) = class_body_value(self.db, *file, body, attribute) {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn subscript(&mut self, node: Node<'_>) -> Union {
+        let object = node
+            .child_by_field_name("value")
+            .map(|object| self.expression(object))
+            .unwrap_or_else(Union::unknown);
+        let key = node
+            .child_by_field_name("subscript")
+            .map(|key| self.expression(key));
+        let origin = self.origin(range_of(node));
+        let literal = key.as_ref().and_then(Union::single).and_then(literal_key);
+        let mut results = Vec::new();
+        for value in object.values() {
+            let result = match (value, &literal) {
+                (Value::Dict(dict), Some(key)) => {
+                    match dict.entries.iter().find(|(entry, _)| entry == key) {
+                        Some((_, found)) => found.clone(),
+                        None => {
+                            if !dict.open {
+                                self.raise("KeyError");
+                            }
+                            Union::new(Value::Unknown, Some(origin))
+                        }
+                    }
+                }
+                (Value::Dict(dict), None) => {
+                    Union::join_all(dict.entries.iter().map(|(_, value)| value.clone()))
+                        .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)))
+                }
+                (Value::List(items) | Value::Tuple(items), Some(Key::Int(at))) => {
+                    let length = items.items.len() as i64;
+                    let index = if *at < 0 { at + length } else { *at };
+                    if items.exact {
+                        match usize::try_from(index)
+                            .ok()
+                            .and_then(|index| items.items.get(index))
+                        {
+                            Some(found) => found.clone(),
+                            None => {
+                                self.raise("IndexError");
+                                Union::new(Value::Unknown, Some(origin))
+                            }
+                        }
+                    } else {
+                        items
+                            .element()
+                            .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)))
+                    }
+                }
+                (Value::List(items) | Value::Tuple(items), None) => {
+                    let is_slice = node
+                        .child_by_field_name("subscript")
+                        .is_some_and(|key| key.kind() == "slice");
+                    if is_slice {
+                        Union::new(Value::List(Items::of(items.element())), Some(origin))
+                    } else {
+                        items
+                            .element()
+                            .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)))
+                    }
+                }
+                (Value::Str(_), _) => Union::new(Value::Str(None), Some(origin)),
+                _ => Union::new(Value::Unknown, Some(origin)),
+            };
+            results.push(result);
+        }
+        Union::join_all(results).unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)))
+    }
+}
+
+/// A container whose length may change behind our back (it is shared through an
+/// attribute): exact items become element samples, a closed dict becomes open.
+fn opened_container(value: &Value) -> Value {
+    match value {
+        Value::List(items) if items.exact => Value::List(Items::of(items.element())),
+        Value::Set(items) if items.exact => Value::Set(Items::of(items.element())),
+        Value::Dict(dict) if !dict.open => Value::Dict(Box::new(DictValue {
+            entries: dict.entries.clone(),
+            open: true,
+        })),
+        other => other.clone(),
+    }
+}
+
+/// The value of `attribute` at the end of a class body.
+fn class_body_value(
+    db: &dyn Db,
+    file: SourceFile,
+    body: ScopeId,
+    attribute: &str,
+) -> Option<Union> {
+    infer_scope(db, file, body).exit_value(attribute).cloned()
+}
+
+/// The method resolution order of a class (C3 linearisation over the classes whose
+/// bases are known; builtin bases end the chain). Inconsistent hierarchies fall back to
+/// depth-first order, cycles are cut.
+pub fn class_mro(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
+    fn linearize(db: &dyn Db, class: &ClassRef, visiting: &mut Vec<ClassRef>) -> Vec<ClassRef> {
+        if visiting.contains(class) || visiting.len() > 32 {
+            return vec![class.clone()];
+        }
+        visiting.push(class.clone());
+        let bases = class_bases(db, class);
+        let mut sequences: Vec<Vec<ClassRef>> = bases
+            .iter()
+            .map(|base| linearize(db, base, visiting))
+            .collect();
+        sequences.push(bases.clone());
+        visiting.pop();
+        let mut result = vec![class.clone()];
+        loop {
+            sequences.retain(|sequence| !sequence.is_empty());
+            if sequences.is_empty() {
+                return result;
+            }
+            let candidate = sequences
+                .iter()
+                .map(|sequence| &sequence[0])
+                .find(|head| {
+                    !sequences
+                        .iter()
+                        .any(|sequence| sequence[1..].contains(head))
+                })
+                .cloned();
+            let Some(candidate) = candidate else {
+                // Not linearisable: append what is left, depth first, without duplicates.
+                for sequence in sequences {
+                    for class in sequence {
+                        if !result.contains(&class) {
+                            result.push(class);
+                        }
+                    }
+                }
+                return result;
+            };
+            result.push(candidate.clone());
+            for sequence in &mut sequences {
+                if sequence.first() == Some(&candidate) {
+                    sequence.remove(0);
+                }
+            }
+        }
+    }
+    linearize(db, class, &mut Vec::new())
+}
+
+/// The base classes of a class, as evaluated in the scope that defines it.
+pub fn class_bases(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
+    let ClassRef::Defined { file, path } = class else {
+        return Vec::new();
+    };
+    let index = file_index(db, *file);
+    let Some(definition) = index.definition_at_path(path) else {
+        return Vec::new();
+    };
+    let data = index.definition(definition);
+    let DefinitionKind::Class { bases, .. } = &data.kind else {
+        return Vec::new();
+    };
+    let defining = infer_scope(db, *file, data.scope);
+    let mut found = Vec::new();
+    for base in bases {
+        // A base is a name (`Base`) or an attribute (`models.Model`): its value is the
+        // load recorded at its start, or at the attribute's object.
+        let Some(value) = defining.load_at(base.start()) else {
+            continue;
+        };
+        for value in value.values() {
+            if let Value::Class(base_class) = value {
+                if base_class != class && !found.contains(base_class) {
+                    found.push(base_class.clone());
+                }
+            }
+        }
+    }
+    found
+}
+
+fn is_ancestor(index: &FileIndex, ancestor: ScopeId, scope: ScopeId) -> bool {
+    std::iter::successors(Some(scope), |&scope| index.scope(scope).parent)
+        .any(|scope| scope == ancestor)
+}
+
+fn join_states(left: State, right: State) -> State {
+    match (left, right) {
+        (None, None) => None,
+        (Some(env), None) | (None, Some(env)) => Some(env),
+        (Some(mut left), Some(right)) => {
+            for (name, value) in right {
+                match left.get_mut(&name) {
+                    Some(existing) => {
+                        if *existing != value {
+                            *existing = existing.join(&value);
+                        }
+                    }
+                    // Bound on one path only: keep what that path knows (possibly unbound
+                    // is the rules' concern).
+                    None => {
+                        left.insert(name, value);
+                    }
+                }
+            }
+            Some(left)
+        }
+    }
+}
+
+fn range_of(node: Node<'_>) -> TextRange {
+    TextRange::new(
+        TextSize::from(node.start_byte() as u32),
+        TextSize::from(node.end_byte() as u32),
+    )
+}
+
+/// The smallest node with exactly `range` whose kind opens a scope (or the module).
+fn scope_node(root: Node<'_>, range: TextRange) -> Option<Node<'_>> {
+    if range_of(root) == range {
+        return Some(root);
+    }
+    let mut node = root.descendant_for_byte_range(
+        u32::from(range.start()) as usize,
+        u32::from(range.end()) as usize,
+    )?;
+    loop {
+        if range_of(node) == range
+            && matches!(
+                node.kind(),
+                "function_definition"
+                    | "class_definition"
+                    | "lambda"
+                    | "list_comprehension"
+                    | "set_comprehension"
+                    | "dictionary_comprehension"
+                    | "generator_expression"
+                    | "module"
+            )
+        {
+            return Some(node);
+        }
+        node = node.parent()?;
+    }
+}
+
+fn node_at(root: Node<'_>, range: TextRange) -> Option<Node<'_>> {
+    let mut node = root.descendant_for_byte_range(
+        u32::from(range.start()) as usize,
+        u32::from(range.end()) as usize,
+    )?;
+    while range_of(node) != range {
+        node = node.parent()?;
+        if range_of(node).len() > range.len() {
+            return None;
+        }
+    }
+    // Prefer the outermost node with exactly this range (`type` wrapping an identifier).
+    while let Some(parent) = node.parent() {
+        if range_of(parent) != range {
+            break;
+        }
+        node = parent;
+    }
+    Some(node)
+}
+
+fn first_identifier(node: Node<'_>) -> Option<Node<'_>> {
+    if node.kind() == "identifier" {
+        return Some(node);
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+    children.into_iter().find_map(first_identifier)
+}
+
+fn except_parts(clause: Node<'_>) -> (Option<Node<'_>>, Option<Node<'_>>) {
+    let value = clause.child_by_field_name("value");
+    let alias = clause.child_by_field_name("alias");
+    match value {
+        Some(pattern) if pattern.kind() == "as_pattern" => {
+            let inner = pattern.named_child(0);
+            let alias = pattern
+                .child_by_field_name("alias")
+                .and_then(first_identifier);
+            (inner, alias)
+        }
+        _ => (value, alias),
+    }
+}
+
+fn is_irrefutable(pattern: Node<'_>, text: &str) -> bool {
+    let source = text
+        .get(pattern.start_byte()..pattern.end_byte())
+        .unwrap_or("")
+        .trim();
+    source == "_"
+        || (!source.is_empty()
+            && source.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && !source.contains('.'))
+}
+
+fn is_always_true(condition: Node<'_>, text: &str) -> bool {
+    let source = text
+        .get(condition.start_byte()..condition.end_byte())
+        .unwrap_or("")
+        .trim();
+    source == "True" || source == "1"
+}
+
+fn parse_int(text: &str) -> Option<i64> {
+    let cleaned = text.replace('_', "").to_ascii_lowercase();
+    let cleaned = cleaned.trim_end_matches('l');
+    if let Some(hex) = cleaned.strip_prefix("0x") {
+        i64::from_str_radix(hex, 16).ok()
+    } else if let Some(octal) = cleaned.strip_prefix("0o") {
+        i64::from_str_radix(octal, 8).ok()
+    } else if let Some(binary) = cleaned.strip_prefix("0b") {
+        i64::from_str_radix(binary, 2).ok()
+    } else {
+        cleaned.parse().ok()
+    }
+}
+
+/// The value of a string literal: its text when it has no interpolation and no escapes
+/// we would have to interpret, else "some str" (or bytes).
+fn string_value(raw: &str) -> Value {
+    let prefix_len = raw.find(['\'', '"']).unwrap_or(0);
+    let prefix = raw[..prefix_len].to_ascii_lowercase();
+    if prefix.contains('b') {
+        return Value::Bytes;
+    }
+    if prefix.contains('f') || prefix.contains('t') {
+        return Value::Str(None);
+    }
+    let body = &raw[prefix_len..];
+    for quote in ["\"\"\"", "'''", "\"", "'"] {
+        if body.len() >= 2 * quote.len() && body.starts_with(quote) && body.ends_with(quote) {
+            let inner = &body[quote.len()..body.len() - quote.len()];
+            if inner.contains('\\') && !prefix.contains('r') {
+                return Value::Str(unescape(inner).map(SmolStr::new));
+            }
+            return Value::Str(Some(SmolStr::new(inner)));
+        }
+    }
+    Value::Str(None)
+}
+
+fn unescape(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(character) = chars.next() {
+        if character != '\\' {
+            out.push(character);
+            continue;
+        }
+        match chars.next()? {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            '\\' => out.push('\\'),
+            '\'' => out.push('\''),
+            '"' => out.push('"'),
+            '0' => out.push('\0'),
+            '\n' => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The key of a literal value, when it is hashable and known.
+pub(super) fn literal_key(value: &Value) -> Option<Key> {
+    match value {
+        Value::Str(Some(text)) => Some(Key::Str(text.clone())),
+        Value::Int(Some(number)) => Some(Key::Int(*number)),
+        Value::Bool(Some(flag)) => Some(Key::Bool(*flag)),
+        Value::None => Some(Key::None),
+        _ => None,
+    }
+}
+
+fn is_literal(value: &Value) -> bool {
+    matches!(
+        value,
+        Value::Str(Some(_))
+            | Value::Int(Some(_))
+            | Value::Bool(Some(_))
+            | Value::None
+            | Value::Float(Some(_))
+    )
+}
+
+fn literal_equal(left: &Value, right: &Value) -> bool {
+    match (left, right) {
+        (Value::Int(Some(left)), Value::Float(Some(bits)))
+        | (Value::Float(Some(bits)), Value::Int(Some(left))) => {
+            *left as f64 == f64::from_bits(*bits)
+        }
+        (Value::Bool(Some(flag)), Value::Int(Some(number)))
+        | (Value::Int(Some(number)), Value::Bool(Some(flag))) => i64::from(*flag) == *number,
+        _ => left == right,
+    }
+}
+
+fn unary(operator: &str, value: &Value) -> Value {
+    match (operator, value) {
+        ("-", Value::Int(Some(number))) => number
+            .checked_neg()
+            .map_or(Value::Int(None), |number| Value::Int(Some(number))),
+        ("-", Value::Float(Some(bits))) => Value::float(-f64::from_bits(*bits)),
+        ("+", Value::Int(_) | Value::Float(_)) => value.clone(),
+        ("~", Value::Int(Some(number))) => Value::Int(Some(!number)),
+        ("-" | "+" | "~", Value::Bool(flag)) => Value::Int(flag.map(|flag| {
+            let number = i64::from(flag);
+            match operator {
+                "-" => -number,
+                "~" => !number,
+                _ => number,
+            }
+        })),
+        ("-" | "+", Value::Int(None) | Value::Float(None) | Value::Complex) => value.clone(),
+        ("~", Value::Int(None)) => Value::Int(None),
+        _ => Value::Unknown,
+    }
+}
+
+/// Applies a binary operator member by member; the result comes from `origin`.
+fn binary_union(operator: &str, left: &Union, right: &Union, origin: Origin) -> Union {
+    let mut results = Vec::new();
+    for left_value in left.values() {
+        for right_value in right.values() {
+            results.push(Union::new(
+                binary(operator, left_value, right_value),
+                Some(origin),
+            ));
+        }
+    }
+    Union::join_all(results).unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)))
+}
+
+fn binary(operator: &str, left: &Value, right: &Value) -> Value {
+    use Value::{Bool, Float, Int, Str};
+    let as_int = |value: &Value| match value {
+        Int(number) => Some(*number),
+        Bool(flag) => Some(flag.map(i64::from)),
+        _ => None,
+    };
+    let as_float = |value: &Value| match value {
+        Float(bits) => Some(bits.map(f64::from_bits)),
+        _ => as_int(value).map(|number| number.map(|number| number as f64)),
+    };
+    if let (Some(left_int), Some(right_int)) = (as_int(left), as_int(right)) {
+        return match operator {
+            "+" => Int(left_int.zip(right_int).and_then(|(a, b)| a.checked_add(b))),
+            "-" => Int(left_int.zip(right_int).and_then(|(a, b)| a.checked_sub(b))),
+            "*" => Int(left_int.zip(right_int).and_then(|(a, b)| a.checked_mul(b))),
+            "//" => Int(left_int.zip(right_int).and_then(|(a, b)| {
+                if b == 0 {
+                    None
+                } else {
+                    Some(
+                        a.div_euclid(b)
+                            - if (a.rem_euclid(b) != 0) && (b < 0) {
+                                1
+                            } else {
+                                0
+                            },
+                    )
+                }
+            })),
+            "%" => Int(left_int.zip(right_int).and_then(|(a, b)| {
+                if b == 0 {
+                    None
+                } else {
+                    Some(((a % b) + b) % b)
+                }
+            })),
+            "/" => Float(left_int.zip(right_int).and_then(|(a, b)| {
+                if b == 0 {
+                    None
+                } else {
+                    Some((a as f64 / b as f64).to_bits())
+                }
+            })),
+            "**" => match left_int.zip(right_int) {
+                Some((base, exponent)) if (0..64).contains(&exponent) => {
+                    Int(base.checked_pow(exponent as u32))
+                }
+                Some((_, exponent)) if exponent < 0 => Float(None),
+                _ => Int(None),
+            },
+            "&" => Int(left_int.zip(right_int).map(|(a, b)| a & b)),
+            "|" => Int(left_int.zip(right_int).map(|(a, b)| a | b)),
+            "^" => Int(left_int.zip(right_int).map(|(a, b)| a ^ b)),
+            "<<" => Int(left_int
+                .zip(right_int)
+                .and_then(|(a, b)| u32::try_from(b).ok().and_then(|b| a.checked_shl(b)))),
+            ">>" => Int(left_int
+                .zip(right_int)
+                .and_then(|(a, b)| u32::try_from(b).ok().map(|b| a >> b.min(63)))),
+            _ => Value::Unknown,
+        };
+    }
+    if let (Some(left_float), Some(right_float)) = (as_float(left), as_float(right)) {
+        let both = left_float.zip(right_float);
+        return match operator {
+            "+" => Float(both.map(|(a, b)| (a + b).to_bits())),
+            "-" => Float(both.map(|(a, b)| (a - b).to_bits())),
+            "*" => Float(both.map(|(a, b)| (a * b).to_bits())),
+            "/" => Float(both.and_then(|(a, b)| {
+                if b == 0.0 {
+                    None
+                } else {
+                    Some((a / b).to_bits())
+                }
+            })),
+            "//" | "%" | "**" => Float(None),
+            _ => Value::Unknown,
+        };
+    }
+    match (operator, left, right) {
+        ("+", Str(Some(a)), Str(Some(b))) => Str(Some(SmolStr::new(format!("{a}{b}")))),
+        ("+", Str(_), Str(_)) => Str(None),
+        ("*", Str(_), Int(_)) | ("*", Int(_), Str(_)) | ("%", Str(_), _) => Str(None),
+        ("+", Value::List(a), Value::List(b)) => {
+            if a.exact && b.exact {
+                Value::List(Items::exact(
+                    a.items.iter().chain(&b.items).cloned().collect(),
+                ))
+            } else {
+                Value::List(Items::of(match (a.element(), b.element()) {
+                    (Some(a), Some(b)) => Some(a.join(&b)),
+                    (a, b) => a.or(b),
+                }))
+            }
+        }
+        ("+", Value::Tuple(a), Value::Tuple(b)) if a.exact && b.exact => Value::Tuple(
+            Items::exact(a.items.iter().chain(&b.items).cloned().collect()),
+        ),
+        ("*", Value::List(items), Int(_)) => Value::List(Items::of(items.element())),
+        ("|", Value::Dict(a), Value::Dict(b)) => {
+            let mut merged = a.as_ref().clone();
+            for (key, value) in &b.entries {
+                match merged
+                    .entries
+                    .iter_mut()
+                    .find(|(existing, _)| existing == key)
+                {
+                    Some((_, existing)) => *existing = value.clone(),
+                    None => merged.entries.push((key.clone(), value.clone())),
+                }
+            }
+            merged.open |= b.open;
+            Value::Dict(Box::new(merged))
+        }
+        ("|" | "&" | "-" | "^", Value::Set(a), Value::Set(_)) => Value::Set(Items::of(a.element())),
+        (_, Value::Complex, _) | (_, _, Value::Complex) => Value::Complex,
+        _ => Value::Unknown,
+    }
+}

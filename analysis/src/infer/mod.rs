@@ -1,0 +1,165 @@
+//! Value inference: an abstract interpreter over each scope's statements, computing at
+//! every name load the [`Union`] of values the name can hold, with provenance.
+//!
+//! One salsa query per scope ([`infer_scope`]). Calls read the callee's inferred return
+//! ([`infer_scope`] of the callee), so recursion, direct or through other functions,
+//! is a salsa cycle resolved by fixpoint iteration: every scope starts from "nothing
+//! known" and re-runs until its result stops changing, widening literals after a few
+//! rounds so the iteration is bounded.
+//!
+//! Across files, importers read [`module_values`]: the module's final bindings with
+//! origins stripped, so edits that only move code do not change what importers see.
+
+mod builtins;
+mod interpreter;
+
+use line_index::TextSize;
+use smol_str::SmolStr;
+
+use crate::db::Db;
+use crate::index::{DefinitionId, FileIndex, Name, ScopeId, file_index};
+use crate::input::SourceFile;
+use crate::values::Union;
+
+pub use builtins::annotation_value;
+pub use interpreter::{class_bases, class_mro};
+
+/// What the interpreter learnt about one scope.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScopeInference {
+    /// The value at each name load, by the load's start offset (sorted).
+    pub loads: Vec<(u32, Union)>,
+    /// The value bound by each definition of the scope.
+    pub bindings: Vec<(DefinitionId, Union)>,
+    /// Values returned (implicit `None` included); `None` when the scope never returns
+    /// normally (or is not a function).
+    pub returns: Option<Union>,
+    /// Values yielded, for generators.
+    pub yields: Option<Union>,
+    /// Names bound when the scope finishes, with their values.
+    pub exit: Vec<(Name, Union)>,
+    /// Exception classes raised (explicitly, or by called functions), sorted.
+    pub raises: Vec<SmolStr>,
+    /// For methods: attributes assigned on the first parameter (`self.x = …`).
+    pub self_attributes: Vec<(Name, Union)>,
+    /// Calls in the scope: the call's start offset, its callee and its result.
+    pub calls: Vec<(u32, Union, Union)>,
+    /// The scope calls itself, directly or through other functions.
+    pub is_recursive: bool,
+}
+
+impl ScopeInference {
+    pub fn load_at(&self, offset: TextSize) -> Option<&Union> {
+        let offset = u32::from(offset);
+        self.loads
+            .binary_search_by_key(&offset, |(at, _)| *at)
+            .ok()
+            .map(|at| &self.loads[at].1)
+    }
+
+    pub fn binding(&self, definition: DefinitionId) -> Option<&Union> {
+        self.bindings
+            .iter()
+            .find(|(id, _)| *id == definition)
+            .map(|(_, union)| union)
+    }
+
+    pub fn exit_value(&self, name: &str) -> Option<&Union> {
+        self.exit
+            .iter()
+            .find(|(exit_name, _)| exit_name == name)
+            .map(|(_, union)| union)
+    }
+
+    pub fn call_at(&self, offset: TextSize) -> Option<(&Union, &Union)> {
+        let offset = u32::from(offset);
+        self.calls
+            .iter()
+            .find(|(at, _, _)| *at == offset)
+            .map(|(_, callee, result)| (callee, result))
+    }
+}
+
+/// How many fixpoint rounds run before literals widen to their types.
+const WIDEN_AFTER_ITERATIONS: u32 = 3;
+
+/// The inference of one scope of `file`.
+#[salsa::tracked(returns(ref), cycle_fn = infer_scope_cycle, cycle_initial = infer_scope_initial)]
+pub fn infer_scope(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
+    interpreter::Interpreter::run(db, file, scope)
+}
+
+fn infer_scope_initial(
+    _db: &dyn Db,
+    _id: salsa::Id,
+    _file: SourceFile,
+    _scope: ScopeId,
+) -> ScopeInference {
+    ScopeInference::default()
+}
+
+fn infer_scope_cycle(
+    _db: &dyn Db,
+    cycle: &salsa::Cycle,
+    last: &ScopeInference,
+    value: ScopeInference,
+    _file: SourceFile,
+    _scope: ScopeId,
+) -> ScopeInference {
+    let mut value = value;
+    value.is_recursive = true;
+    if cycle.iteration() > GIVE_UP_AFTER_ITERATIONS {
+        // Settle on the last round: a fixpoint that has not converged by now is pruned.
+        let mut settled = last.clone();
+        settled.is_recursive = true;
+        return settled;
+    }
+    if cycle.iteration() > WIDEN_AFTER_ITERATIONS && &value != last {
+        // Literals produced by recursion (`n + 1` each round) would never settle.
+        value.widen();
+    }
+    value
+}
+
+/// The round after which a recursive fixpoint keeps its previous result.
+const GIVE_UP_AFTER_ITERATIONS: u32 = 12;
+
+impl ScopeInference {
+    fn widen(&mut self) {
+        let unions = self
+            .loads
+            .iter_mut()
+            .map(|(_, union)| union)
+            .chain(self.bindings.iter_mut().map(|(_, union)| union))
+            .chain(self.exit.iter_mut().map(|(_, union)| union))
+            .chain(self.self_attributes.iter_mut().map(|(_, union)| union))
+            .chain(self.calls.iter_mut().map(|(_, _, result)| result))
+            .chain(self.returns.iter_mut())
+            .chain(self.yields.iter_mut());
+        for union in unions {
+            *union = union.widened();
+        }
+    }
+}
+
+/// A module's final bindings as importers see them: values without origins.
+#[salsa::tracked(returns(ref))]
+pub fn module_values(db: &dyn Db, file: SourceFile) -> Vec<(Name, Union)> {
+    let inference = infer_scope(db, file, FileIndex::MODULE_SCOPE);
+    inference
+        .exit
+        .iter()
+        .map(|(name, union)| (name.clone(), union.without_origins()))
+        .collect()
+}
+
+/// The inference of the scope whose body contains `offset`.
+pub fn inference_at(
+    db: &dyn Db,
+    file: SourceFile,
+    offset: TextSize,
+) -> (&FileIndex, ScopeId, &ScopeInference) {
+    let index = file_index(db, file);
+    let scope = index.scope_at(offset);
+    (index, scope, infer_scope(db, file, scope))
+}
