@@ -163,3 +163,6 @@ pub fn inference_at(
     let scope = index.scope_at(offset);
     (index, scope, infer_scope(db, file, scope))
 }
+
+#[cfg(test)]
+mod tests;

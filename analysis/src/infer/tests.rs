@@ -1,0 +1,237 @@
+//! Inference tests, written as Python with inline hover expectations: each `hover[name]`
+//! text must appear in the hover of that name on the target line.
+
+use crate::testing::check_fixture_expectations;
+
+#[track_caller]
+fn check(fixture: &str) {
+    let result = check_fixture_expectations(fixture);
+    assert!(result.passed(), "{}", result.report());
+}
+
+#[test]
+fn branches_give_unions_with_provenance() {
+    check(
+        r#"
+flag = input() == "y"
+if flag:
+    a = 4
+else:
+    a = 4.1
+print(a)  # hover[a]: `4 (int) | 4.1 (float)`
+# hover[a]: `4 (int)` — L3, `if flag:` true branch
+# hover[a]: `4.1 (float)` — L5, `else` branch
+b = a
+"#,
+    );
+}
+
+#[test]
+fn elif_chains_and_conditional_expressions() {
+    check(
+        r#"
+def pick(n):
+    if n > 10:
+        size = "big"
+    elif n > 5:
+        size = "medium"
+    else:
+        size = None
+    return size  # hover[size]: `'big' (str) | 'medium' (str) | None`
+
+label = "yes" if input() else "no"  # hover[label]: `'yes' (str) | 'no' (str)`
+"#,
+    );
+}
+
+#[test]
+fn narrowing_removes_members() {
+    check(
+        r#"
+import os
+value = os.environ.get("X") if input() else None
+if input():
+    value = "set"
+if value is not None:
+    print(value)  # hover[value]: `'set' (str)`
+else:
+    print(value)  # hover[value]: `None`
+item = 3 if input() else "three"
+if isinstance(item, int):
+    print(item)  # hover[item]: `3 (int)`
+"#,
+    );
+}
+
+#[test]
+fn containers_track_keys_lengths_and_mutation() {
+    check(
+        r#"
+cfg = {"host": "localhost"}
+cfg["port"] = 8080
+print(cfg)  # hover[cfg]: `{'host': 'localhost', 'port': 8080} (dict)`
+items = [1, 2]
+items.append("three")
+print(items)  # hover[items]: `[1, 2, 'three'] (list, len 3)`
+first, *rest = items
+print(rest)  # hover[rest]: `[2, 'three'] (list, len 2)`
+port = cfg.get("port")  # hover[port]: `8080 (int)`
+missing = cfg.get("user")  # hover[missing]: `None`
+"#,
+    );
+}
+
+#[test]
+fn loops_widen_and_join_with_the_path_that_skips_them() {
+    check(
+        r#"
+total = 0
+for number in [1, 2, 3]:
+    total = total + number
+print(total)  # hover[total]: `int`
+count = 0
+while count < 10:
+    count += 1
+print(count)  # hover[count]: `int`
+"#,
+    );
+}
+
+#[test]
+fn functions_return_unions_including_implicit_none() {
+    check(
+        r#"
+def find(items, wanted):
+    for item in items:
+        if item == wanted:
+            return item
+# hover[find]: **Returns**: `unknown | None`
+result = find([1], 1)
+
+def always():
+    raise ValueError("no")
+# hover[always]: never returns normally
+# hover[always]: **May raise**: `ValueError`
+x = always
+"#,
+    );
+}
+
+#[test]
+fn recursion_reaches_a_fixpoint() {
+    check(
+        r#"
+def countdown(n):
+    if n <= 0:
+        return "done"
+    return countdown(n - 1)
+# hover[countdown]: **Recursive**: yes
+# hover[countdown]: **Returns**: `'done' (str)`
+result = countdown(3)  # hover[result]: `'done' (str)`
+
+def ping(n):
+    return pong(n) if n else 0
+def pong(n):
+    return ping(n - 1)
+value = ping(2)  # hover[value]: `0 (int)`
+"#,
+    );
+}
+
+#[test]
+fn classes_have_attributes_along_the_mro_and_self_shape() {
+    check(
+        r#"
+class Base:
+    kind = "base"
+    def __init__(self, name):
+        self.name = name
+        self.count = 0
+
+class Mixin:
+    def describe(self):
+        return "mixin"
+
+class Child(Base, Mixin):
+    def bump(self):
+        self.count += 1
+        return self.count
+
+# hover[Child]: **MRO**: `Child` → `Base` → `Mixin` → `object`
+# hover[Child]: `kind`: `'base' (str)` (from `Base`)
+# hover[Child]: `self.count`: `0 (int)`
+c = Child("n")
+text = c.describe()  # hover[text]: `'mixin' (str)`
+kind = c.kind  # hover[kind]: `'base' (str)`
+"#,
+    );
+}
+
+#[test]
+fn imports_carry_values_across_files() {
+    check(
+        r#"
+#- /pkg/__init__.py
+#- /pkg/settings.py
+DEFAULTS = {"debug": False}
+def load():
+    return DEFAULTS
+#- /main.py
+from pkg.settings import DEFAULTS, load
+from pkg import settings
+print(DEFAULTS)  # hover[DEFAULTS]: `{'debug': False} (dict)`
+loaded = load()  # hover[loaded]: `{'debug': False} (dict)`
+again = settings.load()  # hover[again]: `{'debug': False} (dict)`
+"#,
+    );
+}
+
+#[test]
+fn try_except_and_match() {
+    check(
+        r#"
+try:
+    number = int(input())
+except ValueError as error:
+    number = None
+print(number)  # hover[number]: `int | None`
+
+command = input()
+match command:
+    case "go":
+        speed = 1
+    case "run":
+        speed = 2
+    case _:
+        speed = 0
+print(speed)  # hover[speed]: `1 (int) | 2 (int) | 0 (int)`
+"#,
+    );
+}
+
+#[test]
+fn comprehensions_and_walrus() {
+    check(
+        r#"
+squares = [n * n for n in range(4)]  # hover[squares]: `list[int] (list)`
+if (size := len(squares)) > 2:
+    print(size)  # hover[size]: `int`
+"#,
+    );
+}
+
+#[test]
+fn deep_expressions_degrade_instead_of_overflowing() {
+    let depth = 3_000;
+    let fixture = format!(
+        "x = {}1{}\ny = x  # hover[y]: (variable) y\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    check(&fixture);
+    let chain = format!(
+        "s = {}\ntotal = s  # hover[total]: (variable) total\n",
+        vec!["1"; 20_000].join(" + ")
+    );
+    check(&chain);
+}
