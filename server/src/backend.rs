@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -29,15 +29,7 @@ impl Backend {
 
     /// The answer to a frame the framing guard found malformed (see `framing.rs`).
     pub async fn malformed_message(&self, params: serde_json::Value) -> Result<()> {
-        let reason = params
-            .get("reason")
-            .and_then(|reason| reason.as_str())
-            .unwrap_or("malformed message");
-        Err(Error {
-            code: ErrorCode::ParseError,
-            message: reason.to_owned().into(),
-            data: None,
-        })
+        Err(crate::framing::malformed_message_error(&params))
     }
 }
 

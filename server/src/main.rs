@@ -91,11 +91,18 @@ fn run_lsp() -> ExitCode {
         // frame is answered or skipped instead of ending the session.
         let (guarded_writer, guarded_reader) = tokio::io::duplex(1 << 20);
         let guard = tokio::spawn(framing::guard_incoming(tokio::io::stdin(), guarded_writer));
-        tower_lsp_server::Server::new(guarded_reader, tokio::io::stdout(), socket)
+        let serve = tower_lsp_server::Server::new(guarded_reader, tokio::io::stdout(), socket)
             .concurrency_level(32)
-            .serve(service)
-            .await;
-        guard.abort();
+            .serve(service);
+        tokio::pin!(serve);
+        tokio::select! {
+            () = &mut serve => {}
+            // The guard ends after forwarding `exit` or at EOF: give the framework a moment
+            // to answer what is pending, then stop even if a handler is still waiting.
+            _ = guard => {
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(1), serve).await;
+            }
+        }
     });
     // Blocking reads may still run; do not wait for them after `exit`.
     runtime.shutdown_background();

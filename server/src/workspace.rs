@@ -62,9 +62,12 @@ pub fn load_project(
         .filter(|path| workspace_files.binary_search(path).is_err())
         .collect();
     let total = workspace_files.len() + environment_files.len();
+    let mut config = layout.config.clone();
+    // Without a configured version, the environment's interpreter version applies.
+    config.python_version = layout.python_version();
     let mut change = Change {
         search_roots: Some(layout.search_roots.clone()),
-        config: Some(layout.config.clone()),
+        config: Some(config),
         ..Change::default()
     };
     for (done, path) in workspace_files.iter().chain(&environment_files).enumerate() {

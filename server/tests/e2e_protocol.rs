@@ -73,7 +73,8 @@ fn malformed_frames_are_survived() {
     let code = response.pointer("/error/code").and_then(Value::as_i64);
     assert_eq!(code, Some(-32700), "{response}");
 
-    // Without an id, and other garbage: skipped silently.
+    // None of these can be answered: bad JSON without an id, a batch, a notification with a
+    // lone surrogate (repaired and forwarded), a header block without a length, an object id.
     client.send_raw(&frame(
         br#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"#,
     ));
@@ -82,9 +83,10 @@ fn malformed_frames_are_survived() {
     client.send_raw(b"this is not a header\r\n\r\ncontent-length: 2\r\n\r\n{}");
     client.send_raw(&frame(br#"{"jsonrpc":"2.0","id":{},"method":"shutdown"}"#));
 
-    // A non-string method with an id is answered as an invalid request.
+    // A non-string method with an id is answered once, with an error for that id.
     client.send_raw(&frame(br#"{"jsonrpc":"2.0","id":9002,"method":42}"#));
     let response = client.wait_response(9002);
+    // A well-formed body with a bad shape is an invalid request (-32600), not a parse error.
     assert_eq!(
         response.pointer("/error/code").and_then(Value::as_i64),
         Some(-32600),
