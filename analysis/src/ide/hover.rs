@@ -212,9 +212,7 @@ fn render_definition_header(
     let text = file.text(db);
     let signature = match &data.kind {
         DefinitionKind::Function { .. } => {
-            let node = slice(text, data.node_range);
-            let header = node.split_once(":\n").map(|(head, _)| head).unwrap_or(node);
-            let header = signature_of(header);
+            let header = signature_of(&header_source(db, file, data.node_range));
             let is_method = index.scope(data.scope).kind == ScopeKind::Class;
             format!(
                 "({}) {}",
@@ -223,9 +221,10 @@ fn render_definition_header(
             )
         }
         DefinitionKind::Class { .. } => {
-            let node = slice(text, data.node_range);
-            let header = node.split_once(':').map(|(head, _)| head).unwrap_or(node);
-            format!("(class) {}", signature_of(header))
+            format!(
+                "(class) {}",
+                signature_of(&header_source(db, file, data.node_range))
+            )
         }
         DefinitionKind::Parameter {
             annotation,
@@ -266,9 +265,8 @@ fn render_binding_line(
 ) {
     let data = index.definition(definition);
     let lines = line_index(db, file);
-    let text = file.text(db);
     let line = lines.line_col(data.name_range.start()).line + 1;
-    let statement = first_line(slice(text, data.node_range));
+    let statement = first_line(&without_comments(db, file, data.node_range));
     let _ = write!(out, "- L{line} `{statement}`");
     let branch = index.branch(data.branch);
     if branch.kind != BranchKind::ScopeBody {
@@ -320,6 +318,79 @@ pub(crate) fn qualified_name(db: &dyn Db, file: SourceFile, definition: Definiti
 fn slice(text: &str, range: TextRange) -> &str {
     text.get(u32::from(range.start()) as usize..u32::from(range.end()) as usize)
         .unwrap_or("")
+}
+
+/// The source of a `def`/`class` header (up to its body, without the colon), comments removed.
+fn header_source(db: &dyn Db, file: SourceFile, node_range: TextRange) -> String {
+    let parsed = crate::parse::parse(db, file);
+    let start = u32::from(node_range.start()) as usize;
+    let end = u32::from(node_range.end()) as usize;
+    let node = parsed
+        .root()
+        .descendant_for_byte_range(start, end)
+        .and_then(|mut node| {
+            loop {
+                if matches!(node.kind(), "function_definition" | "class_definition")
+                    && node.start_byte() == start
+                {
+                    return Some(node);
+                }
+                node = node.parent()?;
+            }
+        });
+    let header_end = node
+        .and_then(|node| node.child_by_field_name("body"))
+        .map(|body| body.start_byte())
+        .unwrap_or(end);
+    let range = TextRange::new(
+        node_range.start(),
+        TextSize::from(header_end.max(start) as u32),
+    );
+    let source = without_comments(db, file, range);
+    source
+        .trim_end()
+        .trim_end_matches(':')
+        .trim_end()
+        .to_owned()
+}
+
+/// The source of `range` with its comments cut out (using the tree, so `#` in strings stays).
+fn without_comments(db: &dyn Db, file: SourceFile, range: TextRange) -> String {
+    let text = file.text(db);
+    let parsed = crate::parse::parse(db, file);
+    let start = u32::from(range.start()) as usize;
+    let end = (u32::from(range.end()) as usize).min(text.len());
+    let mut comments = Vec::new();
+    if let Some(node) = parsed.root().descendant_for_byte_range(start, end) {
+        // Comments inside the range are descendants of the smallest node covering it (or
+        // of its ancestors, when they trail the header).
+        let container = node.parent().unwrap_or(node);
+        let mut cursor = container.walk();
+        let mut stack = vec![container];
+        while let Some(current) = stack.pop() {
+            if current.end_byte() <= start || current.start_byte() >= end {
+                continue;
+            }
+            if current.kind() == "comment" {
+                comments.push(current.start_byte()..current.end_byte());
+                continue;
+            }
+            stack.extend(current.children(&mut cursor));
+        }
+    }
+    comments.sort_by_key(|comment| comment.start);
+    let mut out = String::new();
+    let mut at = start;
+    for comment in comments {
+        if comment.start > at {
+            out.push_str(text.get(at..comment.start).unwrap_or(""));
+        }
+        at = at.max(comment.end);
+    }
+    if at < end {
+        out.push_str(text.get(at..end).unwrap_or(""));
+    }
+    out
 }
 
 /// Collapses whitespace so a multi-line signature fits one line.

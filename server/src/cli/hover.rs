@@ -1,5 +1,6 @@
 //! `remedy hover FILE:LINE:COL`: print the hover an editor would show.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use analysis::{AnalysisHost, TextSize};
@@ -35,7 +36,8 @@ pub fn run(location: &str) -> ExitCode {
     let offset = offset_of(&text, line, column);
     match host.analysis().hover(file, offset) {
         Ok(Some(hover)) => {
-            println!("{}", hover.markdown);
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{}", hover.markdown);
             ExitCode::SUCCESS
         }
         Ok(None) => {
