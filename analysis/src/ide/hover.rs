@@ -102,7 +102,8 @@ pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverRes
                 }
                 described.push((target_file, definition));
                 let section = super::values::function_section(db, target_file, definition)
-                    .or_else(|| super::values::class_section(db, target_file, definition));
+                    .or_else(|| super::values::class_section(db, target_file, definition))
+                    .or_else(|| super::values::parameter_section(db, target_file, definition));
                 if let Some(section) = section {
                     let _ = write!(markdown, "\n---\n{section}");
                 }

@@ -314,3 +314,81 @@ pub(crate) fn class_section(
     }
     Some(out)
 }
+
+/// "Callers pass": the argument values each call of the parameter's function passes
+/// for it, with the calls as provenance (calls in the same file).
+pub(crate) fn parameter_section(db: &dyn Db, file: SourceFile, definition: DefinitionId) -> Option<String> {
+    use crate::values::{FunctionRef, Value};
+
+    let index = file_index(db, file);
+    let parameter = index.definition(definition);
+    let DefinitionKind::Parameter { kind, .. } = parameter.kind else { return None };
+    let function_scope = parameter.scope;
+    let function_definition = index.scope(function_scope).definition?;
+    let path = index.path_of(function_definition);
+    let is_method = index.scope(index.definition(function_definition).scope).kind == ScopeKind::Class;
+    let parameters: Vec<DefinitionId> = index
+        .scope(function_scope)
+        .definitions
+        .iter()
+        .copied()
+        .filter(|&id| matches!(index.definition(id).kind, DefinitionKind::Parameter { .. }))
+        .collect();
+    let position = parameters.iter().position(|&id| id == definition)?;
+    let mut passed: Vec<(u32, Union)> = Vec::new();
+    for (scope_index, scope) in index.scopes.iter().enumerate() {
+        if scope.kind == ScopeKind::Comprehension {
+            continue;
+        }
+        let inference = infer_scope(db, file, ScopeId(scope_index as u32));
+        for call in &inference.calls {
+            // How many leading parameters the call binds implicitly (`self`).
+            let implicit = call.callee.values().find_map(|value| match value {
+                Value::Function(FunctionRef::Defined { file: target, path: target_path }) if *target == file && *target_path == path => {
+                    Some(0)
+                }
+                Value::BoundMethod { function: FunctionRef::Defined { file: target, path: target_path }, .. }
+                    if *target == file && *target_path == path =>
+                {
+                    Some(1)
+                }
+                Value::Class(ClassRef::Defined { file: target, path: class_path })
+                    if *target == file && is_method && format!("{class_path}.__init__") == path.as_str() =>
+                {
+                    Some(1)
+                }
+                _ => None,
+            });
+            let Some(implicit) = implicit else { continue };
+            let value = match kind {
+                ParameterKind::PositionalOnly | ParameterKind::PositionalOrKeyword => {
+                    let by_position = position.checked_sub(implicit).and_then(|at| call.positional.get(at)).cloned();
+                    by_position.or_else(|| {
+                        call.keywords.iter().find(|(name, _)| *name == parameter.name).map(|(_, value)| value.clone())
+                    })
+                }
+                ParameterKind::KeywordOnly => {
+                    call.keywords.iter().find(|(name, _)| *name == parameter.name).map(|(_, value)| value.clone())
+                }
+                ParameterKind::VarPositional | ParameterKind::VarKeyword => None,
+            };
+            if let Some(value) = value {
+                passed.push((call.offset, value));
+            }
+        }
+    }
+    if passed.is_empty() {
+        return None;
+    }
+    passed.sort_by_key(|(offset, _)| *offset);
+    let lines = line_index(db, file);
+    let mut out = String::from("**Callers pass**\n");
+    for (offset, value) in passed.iter().take(10) {
+        let line = lines.line_col((*offset).into()).line + 1;
+        let _ = writeln!(out, "- `{}` — call at L{line}", render_union(value));
+    }
+    if passed.len() > 10 {
+        let _ = writeln!(out, "- … {} more calls", passed.len() - 10);
+    }
+    Some(out)
+}

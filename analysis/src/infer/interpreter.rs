@@ -13,7 +13,7 @@ use smol_str::SmolStr;
 use tree_sitter::Node;
 
 use super::builtins::{self, Arguments, element_of};
-use super::{ScopeInference, infer_scope, module_values};
+use super::{CallSite, ScopeInference, infer_scope, module_values};
 use crate::db::Db;
 use crate::index::{
     BranchId, BranchKind, DefinitionId, DefinitionKind, FileIndex, Name, NameResolution, ScopeId,
@@ -56,7 +56,7 @@ pub(super) struct Interpreter<'db> {
     yields: Option<Union>,
     raises: BTreeSet<SmolStr>,
     self_attributes: FxHashMap<Name, Union>,
-    calls: FxHashMap<u32, (Union, Union)>,
+    calls: FxHashMap<u32, CallSite>,
     /// Exception names caught by the `try` statements around the current point.
     handlers: Vec<Vec<SmolStr>>,
     loops: Vec<LoopFrame>,
@@ -151,12 +151,8 @@ impl<'db> Interpreter<'db> {
         exit.sort_by(|left, right| left.0.cmp(&right.0));
         let mut self_attributes: Vec<(Name, Union)> = self.self_attributes.into_iter().collect();
         self_attributes.sort_by(|left, right| left.0.cmp(&right.0));
-        let mut calls: Vec<(u32, Union, Union)> = self
-            .calls
-            .into_iter()
-            .map(|(offset, (callee, result))| (offset, callee, result))
-            .collect();
-        calls.sort_by_key(|(offset, _, _)| *offset);
+        let mut calls: Vec<CallSite> = self.calls.into_values().collect();
+        calls.sort_by_key(|call| call.offset);
         ScopeInference {
             loads,
             bindings,
@@ -2228,8 +2224,16 @@ impl<'db> Interpreter<'db> {
         let result =
             Union::join_all(results).unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)));
         if self.record {
-            self.calls
-                .insert(node.start_byte() as u32, (callee, result.clone()));
+            let offset = node.start_byte() as u32;
+            let call = CallSite {
+                offset,
+                callee,
+                result: result.clone(),
+                positional: arguments.positional,
+                keywords: arguments.keywords,
+                has_unpacking: arguments.has_unpacking,
+            };
+            self.calls.insert(offset, call);
         }
         result
     }

@@ -43,7 +43,7 @@ pub struct ScopeInference {
     /// For methods: attributes assigned on the first parameter (`self.x = …`).
     pub self_attributes: Vec<(Name, Union)>,
     /// Calls in the scope: the call's start offset, its callee and its result.
-    pub calls: Vec<(u32, Union, Union)>,
+    pub calls: Vec<CallSite>,
     /// The scope calls itself, directly or through other functions.
     pub is_recursive: bool,
 }
@@ -71,13 +71,23 @@ impl ScopeInference {
             .map(|(_, union)| union)
     }
 
-    pub fn call_at(&self, offset: TextSize) -> Option<(&Union, &Union)> {
+    pub fn call_at(&self, offset: TextSize) -> Option<&CallSite> {
         let offset = u32::from(offset);
-        self.calls
-            .iter()
-            .find(|(at, _, _)| *at == offset)
-            .map(|(_, callee, result)| (callee, result))
+        self.calls.binary_search_by_key(&offset, |call| call.offset).ok().map(|at| &self.calls[at])
     }
+}
+
+/// One call expression: what was called, with which argument values, and the result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSite {
+    /// The start offset of the call expression.
+    pub offset: u32,
+    pub callee: Union,
+    pub result: Union,
+    pub positional: Vec<Union>,
+    pub keywords: Vec<(SmolStr, Union)>,
+    /// `*args` / `**kwargs` were passed: argument counts are unknown.
+    pub has_unpacking: bool,
 }
 
 /// How many fixpoint rounds run before literals widen to their types.
@@ -133,7 +143,7 @@ impl ScopeInference {
             .chain(self.bindings.iter_mut().map(|(_, union)| union))
             .chain(self.exit.iter_mut().map(|(_, union)| union))
             .chain(self.self_attributes.iter_mut().map(|(_, union)| union))
-            .chain(self.calls.iter_mut().map(|(_, _, result)| result))
+            .chain(self.calls.iter_mut().map(|call| &mut call.result))
             .chain(self.returns.iter_mut())
             .chain(self.yields.iter_mut());
         for union in unions {

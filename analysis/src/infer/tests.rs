@@ -235,3 +235,22 @@ fn deep_expressions_degrade_instead_of_overflowing() {
     );
     check(&chain);
 }
+
+#[test]
+fn parameters_show_what_callers_pass() {
+    check(
+        r#"
+def scale(value, factor=2):
+    return value * factor  # hover[value]: `3 (int)` — call at L4
+
+result = scale(3)
+other = scale(value="x", factor=3)  # hover[other]: (variable) other
+
+class Box:
+    def __init__(self, size):
+        self.size = size  # hover[size]: `10 (int)` — call at L12
+
+box = Box(10)
+"#,
+    );
+}
