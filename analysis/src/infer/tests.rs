@@ -248,7 +248,7 @@ other = scale(value="x", factor=3)  # hover[other]: (variable) other
 
 class Box:
     def __init__(self, size):
-        self.width = size  # hover[size]: `10 (int)` — call at L12
+        self.width = size  # hover[size]: `10 (int)` — call at L11
 
 box = Box(10)
 "#,
