@@ -19,12 +19,17 @@ fn main() {
     let mut runs = 3usize;
     while let Some(arg) = args.next() {
         if arg == "--runs" {
-            runs = args.next().and_then(|value| value.parse().ok()).unwrap_or(runs);
+            runs = args
+                .next()
+                .and_then(|value| value.parse().ok())
+                .unwrap_or(runs);
         } else {
             corpus = Some(PathBuf::from(arg));
         }
     }
-    let corpus = corpus.or_else(stdlib_path).expect("no corpus: pass a folder or install python3");
+    let corpus = corpus
+        .or_else(stdlib_path)
+        .expect("no corpus: pass a folder or install python3");
     let files = python_files(&corpus);
     let texts: Vec<(PathBuf, String)> = files
         .into_iter()
@@ -34,12 +39,18 @@ fn main() {
         })
         .collect();
     let megabytes = texts.iter().map(|(_, text)| text.len()).sum::<usize>() as f64 / 1e6;
-    println!("corpus: {} ({} files, {megabytes:.1} MB), {runs} runs, one thread", corpus.display(), texts.len());
+    println!(
+        "corpus: {} ({} files, {megabytes:.1} MB), {runs} runs, one thread",
+        corpus.display(),
+        texts.len()
+    );
 
     let parse_only = median(runs, || {
         let start = Instant::now();
         let mut parser = tree_sitter::Parser::new();
-        parser.set_language(&tree_sitter_python::LANGUAGE.into()).expect("grammar loads");
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .expect("grammar loads");
         for (_, text) in &texts {
             let tree = parser.parse(text, None).expect("parse succeeds");
             std::hint::black_box(tree.root_node().child_count());
@@ -68,7 +79,10 @@ fn main() {
 
     let row = |label: &str, elapsed: Duration| {
         let seconds = elapsed.as_secs_f64();
-        println!("{label:<28} {seconds:>8.3} s {:>8.2} MB/s", megabytes / seconds);
+        println!(
+            "{label:<28} {seconds:>8.3} s {:>8.2} MB/s",
+            megabytes / seconds
+        );
     };
     row("tree-sitter parse", parse_only);
     row("parse + index (salsa)", parse_and_index);
@@ -88,7 +102,10 @@ fn median(runs: usize, mut run: impl FnMut() -> Duration) -> Duration {
 
 fn stdlib_path() -> Option<PathBuf> {
     let output = Command::new("python3")
-        .args(["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"])
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+        ])
         .output()
         .ok()?;
     let path = String::from_utf8(output.stdout).ok()?;
@@ -99,13 +116,18 @@ fn python_files(root: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             if kind.is_dir() && !path.ends_with("site-packages") {
                 stack.push(path);
-            } else if kind.is_file() && path.extension().is_some_and(|extension| extension == "py") {
+            } else if kind.is_file() && path.extension().is_some_and(|extension| extension == "py")
+            {
                 found.push(path);
             }
         }
@@ -120,7 +142,14 @@ fn peak_rss_mb() -> f64 {
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .and_then(|value| {
+            value
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
         .map(|kilobytes| kilobytes / 1024.0)
         .unwrap_or(0.0)
 }

@@ -34,7 +34,9 @@ fn main() {
             }
         }
         Err(error) => {
-            trials.push(Trial::test("workspace::discovery", move || Err(error.into())));
+            trials.push(Trial::test("workspace::discovery", move || {
+                Err(error.into())
+            }));
         }
     }
     libtest_mimic::run(&arguments, trials).exit();
@@ -67,8 +69,8 @@ fn is_skipped_dir(path: &Path) -> bool {
 
 /// Every `.py`/`.pyi` file under `dir` (hidden folders and `__pycache__` skipped).
 fn python_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
     for entry in entries {
         let path = entry
             .map_err(|error| format!("cannot read {}: {error}", dir.display()))?
@@ -134,10 +136,14 @@ fn harness_self_check() -> Result<(), Failed> {
 
     // Against the real analysis: a hover that does not hold and a finding that never comes.
     let root = Path::new("/self-check");
-    let files = vec![(
-        root.join("main.py"),
-        "def label(exact: bool) -> str:  # hover[label]: (class) Label\n    return str(exact)\n\n# expect: key-error confidence=definite\nx = 1\n".to_owned(),
-    )];
+    let files = vec![
+        (
+            root.join("main.py"),
+        "# hover[label]: (class) Label\ndef label(exact: bool) -> str:\n    return str(exact)\n\n# expect: key-error confidence=definite\nx = 1\n".to_owned(),
+        ),
+        // A hover quoting its own line must not satisfy the trailing expectation on it.
+        (root.join("quoted.py"), "y = 2  # hover[y]: (class) Y\n".to_owned()),
+    ];
     let check = testing::check_workspace(
         root,
         &files,
@@ -147,13 +153,14 @@ fn harness_self_check() -> Result<(), Failed> {
         }],
     );
     let wanted = [
-        "main.py:1: hover on `label` lacks \"(class) Label\"; got:\n",
-        "main.py:5: expected key-error (definite), found nothing",
+        "main.py:2: hover on `label` lacks \"(class) Label\"; got:\n",
+        "main.py:6: expected key-error (definite), found nothing",
+        "quoted.py:1: hover on `y` lacks \"(class) Y\"; got:\n",
     ];
     require_failures(&check, &wanted, &mut problems);
-    if check.expectation_count != 2 {
+    if check.expectation_count != 3 {
         problems.push(format!(
-            "expected 2 expectations to be parsed, got {}",
+            "expected 3 expectations to be parsed, got {}",
             check.expectation_count
         ));
     }
@@ -192,7 +199,12 @@ fn harness_self_check() -> Result<(), Failed> {
 fn require_failures(check: &WorkspaceCheck, wanted: &[&str], problems: &mut Vec<String>) {
     let reported: Vec<String> = check.failures.iter().map(ToString::to_string).collect();
     for wanted in wanted {
-        if reported.iter().filter(|failure| failure.starts_with(wanted)).count() != 1 {
+        if reported
+            .iter()
+            .filter(|failure| failure.starts_with(wanted))
+            .count()
+            != 1
+        {
             problems.push(format!(
                 "the checker did not report `{wanted}`; it reported:\n{}",
                 check.report()

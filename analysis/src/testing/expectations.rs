@@ -309,19 +309,26 @@ fn check_hover(
 ) -> Cancellable<Option<String>> {
     let line = expectation.target_line;
     let columns = expectation.columns.as_ref();
+    // The hovered offset and how messages name it: "hover on `ratio`" or "hover at column 9".
     let target = match (name, columns) {
         (Some(name), _) => source
             .find_word(line, name, columns)
-            .map(|offset| (offset, name.to_owned())),
+            .map(|offset| (offset, format!("hover on `{name}`"))),
         (None, Some(columns)) => {
             let offset = source.lines.offset_of_column(line, columns.start);
-            Some((offset, source.word_at(offset)))
+            let word = source.word_at(offset);
+            let subject = if word.is_empty() {
+                format!("hover at column {}", columns.start + 1)
+            } else {
+                format!("hover on `{word}`")
+            };
+            Some((offset, subject))
         }
         (None, None) => source
             .first_identifier(line)
-            .map(|range| (range.start(), source.text[range].to_owned())),
+            .map(|range| (range.start(), format!("hover on `{}`", &source.text[range]))),
     };
-    let Some((offset, shown_name)) = target else {
+    let Some((offset, subject)) = target else {
         return Ok(Some(match (name, columns) {
             (Some(name), Some(_)) => format!("hover target `{name}` is not under the carets"),
             (Some(name), None) => format!("hover target `{name}` does not occur on this line"),
@@ -331,22 +338,52 @@ fn check_hover(
     let markdown = hover(offset)?;
     Ok(match (expected, markdown) {
         (HoverExpectation::Nothing, None) => None,
-        (HoverExpectation::Nothing, Some(markdown)) => Some(format!(
-            "hover on `{shown_name}` should show nothing; got:\n{markdown}"
-        )),
-        (HoverExpectation::Contains(text), None) => Some(format!(
-            "hover on `{shown_name}` lacks \"{text}\"; got no hover"
-        )),
+        (HoverExpectation::Nothing, Some(markdown)) => {
+            Some(format!("{subject} should show nothing; got:\n{markdown}"))
+        }
+        (HoverExpectation::Contains(text), None) => {
+            Some(format!("{subject} lacks \"{text}\"; got no hover"))
+        }
         (HoverExpectation::Contains(text), Some(markdown)) => {
-            if collapse_whitespace(&markdown).contains(&collapse_whitespace(text)) {
+            let shown = collapse_whitespace(&without_echoed_expectations(&markdown));
+            if shown.contains(&collapse_whitespace(text)) {
                 None
             } else {
-                Some(format!(
-                    "hover on `{shown_name}` lacks \"{text}\"; got:\n{markdown}"
-                ))
+                Some(format!("{subject} lacks \"{text}\"; got:\n{markdown}"))
             }
         }
     })
+}
+
+/// `markdown` without the expectation comments it echoes from the source.
+///
+/// A hover quotes source lines (signatures, binding statements), and a quoted line can
+/// carry the trailing expectation that is being checked: `x = 1  # hover[x]: int` would
+/// then hold because the hover shows the comment. Each `# hover…`, `# expect…` or
+/// `# heal…` is cut up to the end of its inline code span or line.
+pub fn without_echoed_expectations(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for line in markdown.split_inclusive('\n') {
+        let mut rest = line;
+        while let Some(hash) = rest.find('#') {
+            let after = rest[hash + 1..].trim_start_matches([' ', '\t', '^']);
+            let echoed = ["hover", "expect", "heal"]
+                .iter()
+                .any(|keyword| after.starts_with(keyword));
+            if !echoed {
+                out.push_str(&rest[..=hash]);
+                rest = &rest[hash + 1..];
+                continue;
+            }
+            out.push_str(&rest[..hash]);
+            let cut = rest[hash..]
+                .find(['`', '\n'])
+                .map_or(rest.len(), |end| hash + end);
+            rest = &rest[cut..];
+        }
+        out.push_str(rest);
+    }
+    out
 }
 
 /// `text` with every run of whitespace replaced by one space, trimmed.
@@ -616,10 +653,10 @@ fn parse_directive(directive: &str) -> Option<Result<ExpectationKind, String>> {
     if let Some(rest) = directive.strip_prefix("heal:") {
         return Some(parse_heal(rest));
     }
-    if let Some(rest) = directive.strip_prefix("hover") {
-        if rest.starts_with(':') || rest.starts_with('[') {
-            return Some(parse_hover(rest));
-        }
+    if let Some(rest) = directive.strip_prefix("hover")
+        && (rest.starts_with(':') || rest.starts_with('['))
+    {
+        return Some(parse_hover(rest));
     }
     None
 }
@@ -1030,18 +1067,39 @@ print 'hello'
     }
 
     #[test]
+    fn hovers_quoting_the_expectation_comment_do_not_count() {
+        let text = "x = 1  # hover[x]: (class) X\n";
+        let quoted = "```python\n(variable) x\n```\n- L1 `x = 1  # hover[x]: (class) X`\n";
+        expect_test::expect![[r#"
+            [
+                "app/main.py:1: hover on `x` lacks \"(class) X\"; got:\n```python\n(variable) x\n```\n- L1 `x = 1  # hover[x]: (class) X`\n",
+            ]
+        "#]]
+        .assert_debug_eq(&failures(text, &[], quoted));
+        assert_eq!(
+            without_echoed_expectations(
+                "(function) def f(): # hover[f]: X return 1\n- L1 `f() #^ expect: e` # 2 #"
+            ),
+            "(function) def f(): \n- L1 `f() ` # 2 #"
+        );
+    }
+
+    #[test]
     fn hover_none_and_missing_targets() {
         let text = "\
 x = 1  # hover[x]: none
 y = 2  # hover[z]: (variable) z
 ab = abc
 #^ hover[abc]: abc
+ab = (1)
+#    ^ hover: int
 ";
         expect_test::expect![[r#"
             [
                 "app/main.py:1: hover on `x` should show nothing; got:\n(variable) x",
                 "app/main.py:2: hover target `z` does not occur on this line",
                 "app/main.py:3: hover target `abc` is not under the carets",
+                "app/main.py:5: hover at column 6 lacks \"int\"; got:\n(variable) x",
             ]
         "#]]
         .assert_debug_eq(&failures(text, &[], "(variable) x"));

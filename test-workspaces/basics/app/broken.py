@@ -1,5 +1,5 @@
-def broken(x)
-    return x +
+def broken(x)  # expect: syntax-error
+    return x +  # expect: syntax-error
 
 
-print "hello"
+print "hello"  # expect: syntax-error
