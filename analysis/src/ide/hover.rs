@@ -86,6 +86,9 @@ pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverRes
     if let Some(values) = super::values::value_section(db, file, &name_ref) {
         let _ = write!(markdown, "\n---\n{values}");
     }
+    if let Some(call) = super::values::call_section(db, file, &name_ref) {
+        let _ = write!(markdown, "\n---\n{call}");
+    }
     if verbosity != HoverVerbosity::Compact {
         let mut described: Vec<(SourceFile, DefinitionId)> = Vec::new();
         for target in targets_at(db, file, offset)

@@ -90,6 +90,24 @@ pub(crate) fn render_members(db: &dyn Db, file: SourceFile, union: &Union, out: 
     }
 }
 
+/// The call whose callee starts at this name (`f` in `f(x)` or `obj` in `obj.m(x)`),
+/// rendered with its result.
+pub(crate) fn call_section(db: &dyn Db, file: SourceFile, name_ref: &NameRef) -> Option<String> {
+    let index = file_index(db, file);
+    let scope = evaluating_scope(index, name_ref.scope);
+    let inference = infer_scope(db, file, scope);
+    let call = inference.call_at(name_ref.range.start())?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "**Call** `{}` → `{}`\n",
+        render_union(&call.callee),
+        render_union(&call.result)
+    );
+    render_members(db, file, &call.result, &mut out);
+    Some(out)
+}
+
 /// The value section of a hover on a name occurrence.
 pub(crate) fn value_section(db: &dyn Db, file: SourceFile, name_ref: &NameRef) -> Option<String> {
     let union = value_at(db, file, name_ref)?;
@@ -317,16 +335,25 @@ pub(crate) fn class_section(
 
 /// "Callers pass": the argument values each call of the parameter's function passes
 /// for it, with the calls as provenance (calls in the same file).
-pub(crate) fn parameter_section(db: &dyn Db, file: SourceFile, definition: DefinitionId) -> Option<String> {
+pub(crate) fn parameter_section(
+    db: &dyn Db,
+    file: SourceFile,
+    definition: DefinitionId,
+) -> Option<String> {
     use crate::values::{FunctionRef, Value};
 
     let index = file_index(db, file);
     let parameter = index.definition(definition);
-    let DefinitionKind::Parameter { kind, .. } = parameter.kind else { return None };
+    let DefinitionKind::Parameter { kind, .. } = parameter.kind else {
+        return None;
+    };
     let function_scope = parameter.scope;
     let function_definition = index.scope(function_scope).definition?;
     let path = index.path_of(function_definition);
-    let is_method = index.scope(index.definition(function_definition).scope).kind == ScopeKind::Class;
+    let is_method = index
+        .scope(index.definition(function_definition).scope)
+        .kind
+        == ScopeKind::Class;
     let parameters: Vec<DefinitionId> = index
         .scope(function_scope)
         .definitions
@@ -344,16 +371,24 @@ pub(crate) fn parameter_section(db: &dyn Db, file: SourceFile, definition: Defin
         for call in &inference.calls {
             // How many leading parameters the call binds implicitly (`self`).
             let implicit = call.callee.values().find_map(|value| match value {
-                Value::Function(FunctionRef::Defined { file: target, path: target_path }) if *target == file && *target_path == path => {
-                    Some(0)
-                }
-                Value::BoundMethod { function: FunctionRef::Defined { file: target, path: target_path }, .. }
-                    if *target == file && *target_path == path =>
-                {
-                    Some(1)
-                }
-                Value::Class(ClassRef::Defined { file: target, path: class_path })
-                    if *target == file && is_method && format!("{class_path}.__init__") == path.as_str() =>
+                Value::Function(FunctionRef::Defined {
+                    file: target,
+                    path: target_path,
+                }) if *target == file && *target_path == path => Some(0),
+                Value::BoundMethod {
+                    function:
+                        FunctionRef::Defined {
+                            file: target,
+                            path: target_path,
+                        },
+                    ..
+                } if *target == file && *target_path == path => Some(1),
+                Value::Class(ClassRef::Defined {
+                    file: target,
+                    path: class_path,
+                }) if *target == file
+                    && is_method
+                    && format!("{class_path}.__init__") == path.as_str() =>
                 {
                     Some(1)
                 }
@@ -362,14 +397,22 @@ pub(crate) fn parameter_section(db: &dyn Db, file: SourceFile, definition: Defin
             let Some(implicit) = implicit else { continue };
             let value = match kind {
                 ParameterKind::PositionalOnly | ParameterKind::PositionalOrKeyword => {
-                    let by_position = position.checked_sub(implicit).and_then(|at| call.positional.get(at)).cloned();
+                    let by_position = position
+                        .checked_sub(implicit)
+                        .and_then(|at| call.positional.get(at))
+                        .cloned();
                     by_position.or_else(|| {
-                        call.keywords.iter().find(|(name, _)| *name == parameter.name).map(|(_, value)| value.clone())
+                        call.keywords
+                            .iter()
+                            .find(|(name, _)| *name == parameter.name)
+                            .map(|(_, value)| value.clone())
                     })
                 }
-                ParameterKind::KeywordOnly => {
-                    call.keywords.iter().find(|(name, _)| *name == parameter.name).map(|(_, value)| value.clone())
-                }
+                ParameterKind::KeywordOnly => call
+                    .keywords
+                    .iter()
+                    .find(|(name, _)| *name == parameter.name)
+                    .map(|(_, value)| value.clone()),
                 ParameterKind::VarPositional | ParameterKind::VarKeyword => None,
             };
             if let Some(value) = value {

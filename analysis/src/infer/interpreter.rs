@@ -13,7 +13,7 @@ use smol_str::SmolStr;
 use tree_sitter::Node;
 
 use super::builtins::{self, Arguments, element_of};
-use super::{CallSite, ScopeInference, infer_scope, module_values};
+use super::{CallArguments, CallSite, ScopeInference, infer_call, infer_scope, module_values};
 use crate::db::Db;
 use crate::index::{
     BranchId, BranchKind, DefinitionId, DefinitionKind, FileIndex, Name, NameResolution, ScopeId,
@@ -64,10 +64,22 @@ pub(super) struct Interpreter<'db> {
     depth: u32,
     block_depth: u32,
     record: bool,
+    /// Argument values of the call being specialised (see `infer_call`).
+    bound_arguments: Option<CallArguments>,
 }
 
 impl<'db> Interpreter<'db> {
     pub(super) fn run(db: &'db dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
+        Self::run_with(db, file, scope, None)
+    }
+
+    /// Runs the scope; with `bound_arguments`, parameters take the call's argument values.
+    pub(super) fn run_with(
+        db: &'db dyn Db,
+        file: SourceFile,
+        scope: ScopeId,
+        bound_arguments: Option<CallArguments>,
+    ) -> ScopeInference {
         let index = file_index(db, file);
         let parsed = parse(db, file);
         let scope_data = index.scope(scope);
@@ -105,6 +117,7 @@ impl<'db> Interpreter<'db> {
             depth: 0,
             block_depth: 0,
             record: true,
+            bound_arguments,
         };
         let root = parsed.root();
         let Some(node) = scope_node(root, scope_data.range) else {
@@ -908,6 +921,7 @@ impl<'db> Interpreter<'db> {
             .map(|parent| self.index.scope(parent).kind);
         let definitions: Vec<DefinitionId> = scope_data.definitions.clone();
         let mut first = true;
+        let mut position = 0usize;
         let parsed = parse(self.db, self.file);
         for definition in definitions {
             let data = self.index.definition(definition);
@@ -930,6 +944,7 @@ impl<'db> Interpreter<'db> {
             }
             let is_self = first && self.self_name.as_ref() == Some(&name);
             first = false;
+
             let origin = self.origin(name_range);
             let mut value = match kind {
                 crate::index::ParameterKind::VarPositional => {
@@ -971,6 +986,15 @@ impl<'db> Interpreter<'db> {
                 value = value.join(&default_value);
             }
             self.record = true;
+            // `self` is bound by the call, not by the arguments.
+            if !is_self {
+                if let Some(arguments) = &self.bound_arguments {
+                    if let Some(passed) = arguments.value_for(position, &name, kind) {
+                        value = passed.with_default_origin(origin);
+                    }
+                }
+                position += 1;
+            }
             if let Some(env) = &mut self.state {
                 env.insert(name, value.clone());
             }
@@ -1376,6 +1400,20 @@ impl<'db> Interpreter<'db> {
     }
 
     fn narrow_env(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
+        // A condition whose value is known decides the branch outright (`if 5 <= 1:`,
+        // `if DEBUG:` with a constant, a comparison of literals).
+        if condition.kind() != "identifier" {
+            let saved = std::mem::replace(&mut self.state, Some(env.clone()));
+            let value = self.expression_quiet(condition);
+            self.state = saved;
+            let truths: Vec<Option<bool>> = value.values().map(Value::truthiness).collect();
+            if truths.iter().all(|truth| *truth == Some(true)) {
+                return (Some(env), None);
+            }
+            if truths.iter().all(|truth| *truth == Some(false)) {
+                return (None, Some(env));
+            }
+        }
         match condition.kind() {
             "parenthesized_expression" => match condition.named_child(0) {
                 Some(inner) => self.narrow(inner, Some(env)),
@@ -1737,8 +1775,8 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "comparison_operator" => {
-                self.visit_children(node);
-                self.literal(Value::Bool(None), node)
+                let value = self.comparison(node);
+                self.literal(value, node)
             }
             "conditional_expression" => {
                 let mut cursor = node.walk();
@@ -1889,6 +1927,49 @@ impl<'db> Interpreter<'db> {
                 self.literal(Value::Unknown, node)
             }
         }
+    }
+
+    /// Evaluates a comparison chain, folding it when every operand is a known literal.
+    fn comparison(&mut self, node: Node<'_>) -> Value {
+        let mut cursor = node.walk();
+        let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let operators: Vec<String> = {
+            let mut cursor = node.walk();
+            node.children(&mut cursor)
+                .filter(|child| !child.is_named())
+                .map(|child| self.slice(child).to_owned())
+                .collect()
+        };
+        let values: Vec<Union> = operands
+            .iter()
+            .map(|operand| self.expression(*operand))
+            .collect();
+        // `not in` and `is not` are two tokens each.
+        let mut joined_operators: Vec<String> = Vec::new();
+        for operator in operators {
+            match (joined_operators.last_mut(), operator.as_str()) {
+                (Some(last), "in") if last == "not" => *last = "not in".to_owned(),
+                (Some(last), "not") if last == "is" => *last = "is not".to_owned(),
+                _ => joined_operators.push(operator),
+            }
+        }
+        if joined_operators.len() + 1 != values.len() {
+            return Value::Bool(None);
+        }
+        let mut result = Some(true);
+        for (position, operator) in joined_operators.iter().enumerate() {
+            let (Some(left), Some(right)) =
+                (values[position].single(), values[position + 1].single())
+            else {
+                return Value::Bool(None);
+            };
+            match compare_literals(operator, left, right) {
+                Some(true) => {}
+                Some(false) => result = Some(false),
+                None => return Value::Bool(None),
+            }
+        }
+        Value::Bool(result)
     }
 
     fn visit_children(&mut self, node: Node<'_>) {
@@ -2169,8 +2250,8 @@ impl<'db> Interpreter<'db> {
         let mut results: Vec<Union> = Vec::new();
         for value in callee.values() {
             let result = match value {
-                Value::Function(function) => self.call_function(function, None),
-                Value::BoundMethod { function, class } => self.call_function(function, Some(class)),
+                Value::Function(function) => self.call_function(function, &arguments),
+                Value::BoundMethod { function, .. } => self.call_function(function, &arguments),
                 Value::Class(ClassRef::Builtin(name)) => {
                     let (value, raises) = builtins::construct(name, &arguments);
                     for exception in raises {
@@ -2301,7 +2382,7 @@ impl<'db> Interpreter<'db> {
     }
 
     /// The result of calling a function defined in source.
-    fn call_function(&mut self, function: &FunctionRef, _bound_to: Option<&ClassRef>) -> Union {
+    fn call_function(&mut self, function: &FunctionRef, arguments: &Arguments) -> Union {
         let Some((file, scope)) = self.function_scope(function) else {
             return Union::unknown();
         };
@@ -2316,6 +2397,30 @@ impl<'db> Interpreter<'db> {
         let inference = infer_scope(self.db, file, scope);
         for exception in inference.raises.clone() {
             self.raise(&exception);
+        }
+        // Small functions called with known arguments from a non-specialised context are
+        // re-interpreted with those arguments (one level deep, so recursion stays finite).
+        // Recursive functions are not specialised: mixing one specialised level with the
+        // context-free fixpoint below it gives values no real run produces.
+        if self.bound_arguments.is_none()
+            && !inference.is_recursive
+            && is_worth_specialising(scope_data, arguments)
+        {
+            let key = CallArguments {
+                positional: arguments
+                    .positional
+                    .iter()
+                    .map(Union::without_origins)
+                    .collect(),
+                keywords: arguments
+                    .keywords
+                    .iter()
+                    .map(|(name, value)| (name.clone(), value.without_origins()))
+                    .collect(),
+            };
+            if let Some(returns) = infer_call(self.db, file, scope, key) {
+                return returns.clone();
+            }
         }
         // A function that never returns normally (always raises) gives nothing.
         inference.returns.clone().unwrap_or_else(Union::unknown)
@@ -2520,6 +2625,19 @@ impl<'db> Interpreter<'db> {
         }
         Union::join_all(results).unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)))
     }
+}
+
+/// Bodies up to this size are re-interpreted per call site with known arguments.
+const MAX_SPECIALISED_BODY_BYTES: u32 = 4_000;
+
+fn is_worth_specialising(scope: &crate::index::Scope, arguments: &Arguments) -> bool {
+    !arguments.has_unpacking
+        && u32::from(scope.range.len()) <= MAX_SPECIALISED_BODY_BYTES
+        && arguments
+            .positional
+            .iter()
+            .chain(arguments.keywords.iter().map(|(_, value)| value))
+            .any(|value| !value.is_unknown())
 }
 
 /// A container whose length may change behind our back (it is shared through an
@@ -2852,6 +2970,50 @@ fn literal_equal(left: &Value, right: &Value) -> bool {
         (Value::Bool(Some(flag)), Value::Int(Some(number)))
         | (Value::Int(Some(number)), Value::Bool(Some(flag))) => i64::from(*flag) == *number,
         _ => left == right,
+    }
+}
+
+/// `left operator right` for literal operands; `None` when it cannot be decided.
+fn compare_literals(operator: &str, left: &Value, right: &Value) -> Option<bool> {
+    let number = |value: &Value| match value {
+        Value::Int(Some(number)) => Some(*number as f64),
+        Value::Bool(Some(flag)) => Some(f64::from(u8::from(*flag))),
+        Value::Float(Some(bits)) => Some(f64::from_bits(*bits)),
+        _ => None,
+    };
+    if let (Some(left), Some(right)) = (number(left), number(right)) {
+        return Some(match operator {
+            "<" => left < right,
+            "<=" => left <= right,
+            ">" => left > right,
+            ">=" => left >= right,
+            "==" => left == right,
+            "!=" => left != right,
+            _ => return None,
+        });
+    }
+    match (operator, left, right) {
+        ("==", Value::Str(Some(a)), Value::Str(Some(b))) => Some(a == b),
+        ("!=", Value::Str(Some(a)), Value::Str(Some(b))) => Some(a != b),
+        ("is" | "==", Value::None, Value::None) => Some(true),
+        ("is not" | "!=", Value::None, Value::None) => Some(false),
+        ("is" | "==", Value::None, other) | ("is" | "==", other, Value::None)
+            if is_literal(other) =>
+        {
+            Some(false)
+        }
+        ("is not" | "!=", Value::None, other) | ("is not" | "!=", other, Value::None)
+            if is_literal(other) =>
+        {
+            Some(true)
+        }
+        ("in", item, Value::Dict(dict)) if !dict.open => {
+            literal_key(item).map(|key| dict.entries.iter().any(|(entry, _)| *entry == key))
+        }
+        ("not in", item, Value::Dict(dict)) if !dict.open => {
+            literal_key(item).map(|key| !dict.entries.iter().any(|(entry, _)| *entry == key))
+        }
+        _ => None,
     }
 }
 

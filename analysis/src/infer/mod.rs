@@ -73,7 +73,10 @@ impl ScopeInference {
 
     pub fn call_at(&self, offset: TextSize) -> Option<&CallSite> {
         let offset = u32::from(offset);
-        self.calls.binary_search_by_key(&offset, |call| call.offset).ok().map(|at| &self.calls[at])
+        self.calls
+            .binary_search_by_key(&offset, |call| call.offset)
+            .ok()
+            .map(|at| &self.calls[at])
     }
 }
 
@@ -150,6 +153,71 @@ impl ScopeInference {
             *union = union.widened();
         }
     }
+}
+
+/// The argument values of one call, without origins (a cache key for [`infer_call`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CallArguments {
+    pub positional: Vec<Union>,
+    pub keywords: Vec<(SmolStr, Union)>,
+}
+
+impl CallArguments {
+    /// The value passed for the parameter at `position` (counting after `self`) named `name`.
+    pub(crate) fn value_for(
+        &self,
+        position: usize,
+        name: &str,
+        kind: crate::index::ParameterKind,
+    ) -> Option<Union> {
+        use crate::index::ParameterKind;
+        match kind {
+            ParameterKind::PositionalOnly => self.positional.get(position).cloned(),
+            ParameterKind::PositionalOrKeyword => {
+                self.positional.get(position).cloned().or_else(|| {
+                    self.keywords
+                        .iter()
+                        .find(|(keyword, _)| keyword == name)
+                        .map(|(_, value)| value.clone())
+                })
+            }
+            ParameterKind::KeywordOnly => self
+                .keywords
+                .iter()
+                .find(|(keyword, _)| keyword == name)
+                .map(|(_, value)| value.clone()),
+            ParameterKind::VarPositional => {
+                let rest: Vec<Union> = self.positional.iter().skip(position).cloned().collect();
+                Some(Union::new(
+                    crate::values::Value::Tuple(crate::values::Items::exact(rest)),
+                    None,
+                ))
+            }
+            ParameterKind::VarKeyword => None,
+        }
+    }
+}
+
+/// The return value of a function called with known argument values: the body is
+/// interpreted again with its parameters bound to them. `None` when it never returns.
+#[salsa::tracked(returns(ref), cycle_initial = infer_call_initial)]
+pub fn infer_call(
+    db: &dyn Db,
+    file: SourceFile,
+    scope: ScopeId,
+    arguments: CallArguments,
+) -> Option<Union> {
+    interpreter::Interpreter::run_with(db, file, scope, Some(arguments)).returns
+}
+
+fn infer_call_initial(
+    _db: &dyn Db,
+    _id: salsa::Id,
+    _file: SourceFile,
+    _scope: ScopeId,
+    _arguments: CallArguments,
+) -> Option<Union> {
+    None
 }
 
 /// A module's final bindings as importers see them: values without origins.

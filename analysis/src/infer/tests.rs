@@ -254,3 +254,17 @@ box = Box(10)
 "#,
     );
 }
+
+#[test]
+fn calls_show_the_callee_and_the_result() {
+    check(
+        r#"
+def double(x):
+    return x * 2
+
+value = double(21)
+# hover[double]: **Call** `function double` → `42 (int)`
+print(double(21))
+"#,
+    );
+}
