@@ -149,9 +149,17 @@ impl ServerState {
         Some(document.path)
     }
 
-    pub fn is_open(&self, path: &Path) -> bool {
-        lock(&self.documents)
-            .values()
-            .any(|document| &*document.path == path)
+    /// Applies a change read from disk, skipping files the editor has open: their text
+    /// is the editor's. Checked and applied under the documents lock, so a `didOpen`
+    /// cannot slip in between.
+    pub fn apply_from_disk(&self, mut change: Change) {
+        let documents = lock(&self.documents);
+        change.files.retain(|file_change| match file_change {
+            analysis::FileChange::Set { path, .. } | analysis::FileChange::Remove { path } => {
+                !documents.values().any(|document| &document.path == path)
+            }
+            analysis::FileChange::Edit { .. } => true,
+        });
+        lock(&self.host).apply_change(change);
     }
 }

@@ -69,7 +69,7 @@ pub fn did_change_watched_files(
             config_changed = true;
             continue;
         }
-        if !is_python_file(&path) || state.is_open(&path) {
+        if !is_python_file(&path) {
             continue;
         }
         if event.typ == FileChangeType::DELETED {
@@ -78,7 +78,7 @@ pub fn did_change_watched_files(
             change.set_file(path, text);
         }
     }
-    state.apply(change);
+    state.apply_from_disk(change);
     if config_changed {
         reload_configuration(state, client);
     }
@@ -187,13 +187,7 @@ pub async fn load_workspace(state: Arc<ServerState>, client: Client) {
             let loaded = load_project(&root, settings.as_ref(), |done, total| {
                 let _ = sender.send((done, total));
             });
-            let mut change = loaded.change;
-            // Open documents keep the editor's text, not the disk's.
-            change.files.retain(|file_change| match file_change {
-                analysis::FileChange::Set { path, .. } => !loader_state.is_open(path),
-                _ => true,
-            });
-            loader_state.apply(change);
+            loader_state.apply_from_disk(loaded.change);
             layouts.push(loaded.layout);
         }
         layouts

@@ -173,6 +173,17 @@ impl LspClient {
         })
     }
 
+    /// Waits up to `timeout` for a response to request `id`; `None` when none arrives.
+    ///
+    /// Used to check that a request got no second answer.
+    pub fn try_wait_response(&mut self, id: i64, timeout: Duration) -> Option<Value> {
+        let id = json!(id);
+        self.try_wait_for(
+            |message| message.get("method").is_none() && message.get("id") == Some(&id),
+            timeout,
+        )
+    }
+
     /// Sends a notification.
     pub fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
