@@ -960,7 +960,43 @@ impl<'text> IndexBuilder<'text> {
                 }
             }
             // `obj.attr = …` and `obj[key] = …` read `obj` (and `key`).
+            "attribute" => {
+                self.record_self_attribute_store(node, place);
+                stack.push(Task::Visit(node, place));
+            }
             _ => stack.push(Task::Visit(node, place)),
+        }
+    }
+
+    /// Records `self.x = …` in a method (the first parameter of a function in a class).
+    fn record_self_attribute_store(&mut self, target: Node<'_>, place: Place) {
+        let scope = self.index.scope(place.scope);
+        let in_method = scope.kind == ScopeKind::Function
+            && scope
+                .parent
+                .is_some_and(|parent| self.index.scope(parent).kind == ScopeKind::Class);
+        if !in_method {
+            return;
+        }
+        let (Some(object), Some(attribute)) = (
+            target.child_by_field_name("object"),
+            target.child_by_field_name("attribute"),
+        ) else {
+            return;
+        };
+        let first_parameter = scope
+            .definitions
+            .iter()
+            .map(|&id| &self.index.definitions[id.index()])
+            .find(|definition| matches!(definition.kind, DefinitionKind::Parameter { .. }))
+            .map(|definition| definition.name.clone());
+        if object.kind() == "identifier"
+            && first_parameter.as_deref() == Some(self.slice(range_of(object)))
+        {
+            let name = self.name_of(attribute);
+            self.index.scopes[place.scope.index()]
+                .attribute_stores
+                .push(name);
         }
     }
 
@@ -1130,6 +1166,7 @@ impl<'text> IndexBuilder<'text> {
             is_generator: false,
             returns: Vec::new(),
             raises: Vec::new(),
+            attribute_stores: Vec::new(),
         });
         id
     }

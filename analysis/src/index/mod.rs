@@ -90,6 +90,9 @@ pub struct Scope {
     /// Ranges of `return` and `raise` statements directly in this scope.
     pub returns: Vec<TextRange>,
     pub raises: Vec<TextRange>,
+    /// For methods: attribute names assigned on the first parameter (`self.x = …`),
+    /// sorted and deduplicated.
+    pub attribute_stores: Vec<Name>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -2496,16 +2496,28 @@ impl<'db> Interpreter<'db> {
             let DefinitionKind::Class { body, .. } = index.definition(definition).kind else {
                 continue;
             };
+            // Values come from the initialiser only; an attribute other methods also
+            // assign may hold anything else later (unknown joins in). Reading every method
+            // would tie all methods of a class into one recursive fixpoint.
             let mut assigned = Vec::new();
+            let mut stored_elsewhere = false;
             for &method in &index.scope(body).definitions {
-                if let DefinitionKind::Function {
+                let DefinitionKind::Function {
                     body: method_scope, ..
                 } = index.definition(method).kind
-                {
-                    // Do not read the method being inferred (a self-cycle adds nothing).
-                    if *file == self.file && method_scope == self.scope {
-                        continue;
+                else {
+                    continue;
+                };
+                let is_initializer = matches!(
+                    index.definition(method).name.as_str(),
+                    "__init__" | "__post_init__"
+                );
+                let is_current = *file == self.file && method_scope == self.scope;
+                if is_current {
+                    if let Some(value) = self.self_attributes.get(attribute) {
+                        assigned.push(value.clone());
                     }
+                } else if is_initializer {
                     let inference = infer_scope(self.db, *file, method_scope);
                     if let Some((_, value)) = inference
                         .self_attributes
@@ -2514,12 +2526,23 @@ impl<'db> Interpreter<'db> {
                     {
                         assigned.push(value.clone());
                     }
+                } else if index
+                    .scope(method_scope)
+                    .attribute_stores
+                    .iter()
+                    .any(|stored| stored == attribute)
+                {
+                    stored_elsewhere = true;
                 }
             }
-            if *file == self.file && self.index.scope(self.scope).parent == Some(body) {
-                if let Some(value) = self.self_attributes.get(attribute) {
-                    assigned.push(value.clone());
-                }
+            if stored_elsewhere {
+                // Kept (with an origin at the class) so the join does not drop it.
+                let origin = Origin {
+                    file: *file,
+                    range: index.scope(body).range,
+                    branch: index.scope(body).body_branch,
+                };
+                assigned.push(Union::new(Value::Unknown, Some(origin)));
             }
             if let Some(value) = Union::join_all(assigned) {
                 // Other methods may mutate the containers held in attributes: their

@@ -251,6 +251,59 @@ impl Value {
     }
 }
 
+/// Containers nest at most this deep in a value; deeper contents are forgotten
+/// (`[[[[1]]]]` keeps three levels of lists). Self-referencing updates in loops
+/// (`node = (value, node)`) would otherwise grow without end.
+pub const MAX_VALUE_DEPTH: usize = 3;
+/// Containers keep at most this many known items or entries.
+pub const MAX_CONTAINER_ITEMS: usize = 64;
+
+impl Value {
+    /// The value with containers nested at most `depth` levels and at most
+    /// [`MAX_CONTAINER_ITEMS`] items each; what is cut becomes "unknown contents".
+    pub fn bounded(self, depth: usize) -> Value {
+        let bound_items = |items: Items| -> Items {
+            if depth == 0 {
+                return Items::of(None);
+            }
+            if items.items.len() > MAX_CONTAINER_ITEMS {
+                let element = items
+                    .element()
+                    .map(|element| element.bounded_union(depth - 1));
+                return Items::of(element);
+            }
+            Items {
+                items: items
+                    .items
+                    .into_iter()
+                    .map(|item| item.bounded_union(depth - 1))
+                    .collect(),
+                exact: items.exact,
+            }
+        };
+        match self {
+            Value::Tuple(items) => Value::Tuple(bound_items(items)),
+            Value::List(items) => Value::List(bound_items(items)),
+            Value::Set(items) => Value::Set(bound_items(items)),
+            Value::Dict(dict) => {
+                if depth == 0 || dict.entries.len() > MAX_CONTAINER_ITEMS {
+                    return Value::Dict(Box::new(DictValue {
+                        entries: Vec::new(),
+                        open: true,
+                    }));
+                }
+                let DictValue { entries, open } = *dict;
+                let entries = entries
+                    .into_iter()
+                    .map(|(key, value)| (key, value.bounded_union(depth - 1)))
+                    .collect();
+                Value::Dict(Box::new(DictValue { entries, open }))
+            }
+            other => other,
+        }
+    }
+}
+
 impl Items {
     pub fn exact(items: Vec<Union>) -> Items {
         Items { items, exact: true }
@@ -296,7 +349,7 @@ impl Union {
     pub fn new(value: Value, origin: Option<Origin>) -> Union {
         Union {
             members: vec![Member {
-                value,
+                value: value.bounded(MAX_VALUE_DEPTH),
                 origins: origin.into_iter().collect(),
             }],
             pruned: false,
@@ -350,7 +403,8 @@ impl Union {
         Some(unions.fold(first, |joined, union| joined.join(&union)))
     }
 
-    fn insert(&mut self, member: Member) {
+    fn insert(&mut self, mut member: Member) {
+        member.value = member.value.bounded(MAX_VALUE_DEPTH);
         match self
             .members
             .iter_mut()
@@ -436,6 +490,29 @@ impl Union {
                 (None, None) => std::cmp::Ordering::Equal,
             },
         );
+    }
+
+    fn bounded_union(&self, depth: usize) -> Union {
+        let mut bounded = Union {
+            members: Vec::new(),
+            pruned: self.pruned,
+        };
+        for member in &self.members {
+            let value = member.value.clone().bounded(depth);
+            // `insert` bounds again at the top level; the value is already within it.
+            match bounded
+                .members
+                .iter_mut()
+                .find(|existing| existing.value == value)
+            {
+                Some(existing) => existing.origins.extend(member.origins.iter().copied()),
+                None => bounded.members.push(Member {
+                    value,
+                    origins: member.origins.clone(),
+                }),
+            }
+        }
+        bounded
     }
 
     /// Every literal replaced by its type.

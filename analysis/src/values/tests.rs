@@ -48,3 +48,15 @@ fn containers_render_like_python() {
     assert_eq!(render_value(&Value::float(4.0)), "4.0 (float)");
     let _ = TextRange::default();
 }
+
+#[test]
+fn values_nest_only_so_deep() {
+    let mut value = Union::new(Value::Int(Some(1)), None);
+    for _ in 0..50 {
+        value = Union::new(Value::Tuple(Items::exact(vec![value.clone(), value])), None);
+    }
+    assert_eq!(
+        render_union(&value),
+        "(((…), (…)), ((…), (…))) (tuple, len 2)"
+    );
+}
