@@ -221,7 +221,7 @@ fn infer_call_initial(
 }
 
 /// A module's final bindings as importers see them: values without origins.
-#[salsa::tracked(returns(ref))]
+#[salsa::tracked(returns(ref), cycle_initial = module_values_initial)]
 pub fn module_values(db: &dyn Db, file: SourceFile) -> Vec<(Name, Union)> {
     let inference = infer_scope(db, file, FileIndex::MODULE_SCOPE);
     inference
@@ -229,6 +229,11 @@ pub fn module_values(db: &dyn Db, file: SourceFile) -> Vec<(Name, Union)> {
         .iter()
         .map(|(name, union)| (name.clone(), union.without_origins()))
         .collect()
+}
+
+/// Circular imports start from "the module exports nothing yet" and iterate.
+fn module_values_initial(_db: &dyn Db, _id: salsa::Id, _file: SourceFile) -> Vec<(Name, Union)> {
+    Vec::new()
 }
 
 /// The inference of the scope whose body contains `offset`.

@@ -268,3 +268,19 @@ print(double(21))
 "#,
     );
 }
+
+#[test]
+fn circular_imports_reach_a_fixpoint() {
+    check(
+        r#"
+#- /pkg/__init__.py
+#- /pkg/a.py
+from pkg.b import B_VALUE
+A_VALUE = 1
+#- /pkg/b.py
+from pkg.a import A_VALUE
+B_VALUE = 2
+copy = A_VALUE  # hover[copy]: (variable) copy
+"#,
+    );
+}
