@@ -2486,16 +2486,11 @@ impl<'db> Interpreter<'db> {
     /// class's attributes (methods become bound methods), along the MRO.
     fn lookup_instance_attribute(&self, class: &ClassRef, attribute: &str) -> Option<Union> {
         for class in class_mro(self.db, class) {
-            let ClassRef::Defined { file, path } = &class else {
+            let Some((file, body)) = class_body(self.db, &class) else {
                 continue;
             };
+            let file = &file;
             let index = file_index(self.db, *file);
-            let Some(definition) = index.definition_at_path(path) else {
-                continue;
-            };
-            let DefinitionKind::Class { body, .. } = index.definition(definition).kind else {
-                continue;
-            };
             // Values come from the initialiser only; an attribute other methods also
             // assign may hold anything else later (unknown joins in). Reading every method
             // would tie all methods of a class into one recursive fixpoint.
@@ -2564,17 +2559,10 @@ impl<'db> Interpreter<'db> {
 
     fn lookup_class_attribute(&self, class: &ClassRef, attribute: &str) -> Option<Union> {
         for class in class_mro(self.db, class) {
-            let ClassRef::Defined { file, path } = &class else {
+            let Some((file, body)) = class_body(self.db, &class) else {
                 continue;
             };
-            let index = file_index(self.db, *file);
-            let Some(definition) = index.definition_at_path(path) else {
-                continue;
-            };
-            let DefinitionKind::Class { body, .. } = index.definition(definition).kind else {
-                continue;
-            };
-            if let Some(value) = class_body_value(self.db, *file, body, attribute) {
+            if let Some(value) = class_body_value(self.db, file, body, attribute) {
                 return Some(value);
             }
         }
@@ -2674,6 +2662,19 @@ fn opened_container(value: &Value) -> Value {
             open: true,
         })),
         other => other.clone(),
+    }
+}
+
+/// The file and body scope of a class defined in source.
+pub fn class_body(db: &dyn Db, class: &ClassRef) -> Option<(SourceFile, ScopeId)> {
+    let ClassRef::Defined { file, path } = class else {
+        return None;
+    };
+    let index = file_index(db, *file);
+    let definition = index.definition_at_path(path)?;
+    match index.definition(definition).kind {
+        DefinitionKind::Class { body, .. } => Some((*file, body)),
+        _ => None,
     }
 }
 
