@@ -690,7 +690,7 @@ fn split_python_file_name(file_name: &str) -> Option<(&str, PythonFileKind)> {
 }
 
 /// An approximation of Python's identifier rule (XID_Start followed by XID_Continue).
-fn is_python_identifier(text: &str) -> bool {
+pub fn is_python_identifier(text: &str) -> bool {
     let mut characters = text.chars();
     characters
         .next()

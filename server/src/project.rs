@@ -18,7 +18,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use analysis::config::{Config, ConfigError, apply_json, parse_pyproject, parse_remedy_toml};
-use analysis::resolve::{SearchRoot, SearchRootKind};
+use analysis::resolve::{SearchRoot, SearchRootKind, is_python_identifier};
 
 /// Everything known about one workspace folder before any file is analysed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -505,15 +505,6 @@ fn walk_python_files(
     }
     files.sort();
     files
-}
-
-/// An approximation of Python's identifier rule, for folder names.
-fn is_python_identifier(text: &str) -> bool {
-    let mut characters = text.chars();
-    characters
-        .next()
-        .is_some_and(|first| first == '_' || first.is_alphabetic())
-        && characters.all(|character| character == '_' || character.is_alphanumeric())
 }
 
 #[cfg(test)]

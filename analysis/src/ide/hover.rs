@@ -27,6 +27,7 @@ pub struct HoverResult {
 
 pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
     let (name_ref, targets) = targets_at(db, file, offset)?;
+    let described_targets = targets.clone();
     let verbosity = db.settings().config(db).hover_verbosity;
     let index = file_index(db, file);
     let mut markdown = String::new();
@@ -91,10 +92,7 @@ pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverRes
     }
     if verbosity != HoverVerbosity::Compact {
         let mut described: Vec<(SourceFile, DefinitionId)> = Vec::new();
-        for target in targets_at(db, file, offset)
-            .map(|(_, targets)| targets)
-            .unwrap_or_default()
-        {
+        for target in described_targets {
             if let Target::Definition {
                 file: target_file,
                 definition,

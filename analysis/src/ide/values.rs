@@ -132,7 +132,7 @@ pub(crate) fn function_section(
     definition: DefinitionId,
 ) -> Option<String> {
     let index = file_index(db, file);
-    let DefinitionKind::Function { body, is_async, .. } = index.definition(definition).kind else {
+    let DefinitionKind::Function { body, .. } = index.definition(definition).kind else {
         return None;
     };
     let text = file.text(db);
@@ -209,7 +209,6 @@ pub(crate) fn function_section(
         (true, false) => "coroutine function",
         (false, false) => "",
     };
-    let _ = is_async;
     if !kind.is_empty() {
         let _ = writeln!(out, "\n**Kind**: {kind}");
     }

@@ -1139,8 +1139,6 @@ impl<'text> IndexBuilder<'text> {
         definition: Option<DefinitionId>,
     ) -> ScopeId {
         let id = ScopeId(self.index.scopes.len() as u32);
-        let parent_branch = parent.map(|_| self.index.branches.len());
-        let _ = parent_branch;
         let body_branch = BranchId(self.index.branches.len() as u32);
         self.index.branches.push(Branch {
             kind: BranchKind::ScopeBody,

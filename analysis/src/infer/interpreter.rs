@@ -1473,7 +1473,7 @@ impl<'db> Interpreter<'db> {
         name: &Name,
         test: impl Fn(&Value) -> Option<bool>,
     ) -> (State, State) {
-        let Some(current) = env.get(name).cloned().or_else(|| self.outer_value(name)) else {
+        let Some(current) = env.get(name).cloned() else {
             return (Some(env.clone()), Some(env));
         };
         let when_true = current.filter(|value| test(value) != Some(false));
@@ -1486,11 +1486,6 @@ impl<'db> Interpreter<'db> {
             })
         };
         (side(when_true), side(when_false))
-    }
-
-    /// The value of a name bound in an enclosing scope (read when narrowing a global).
-    fn outer_value(&self, _name: &Name) -> Option<Union> {
-        None
     }
 
     fn narrow_comparison(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
@@ -2271,8 +2266,7 @@ impl<'db> Interpreter<'db> {
                     Union::new(Value::Instance(class.clone()), Some(origin))
                 }
                 Value::BuiltinFunction(name) => {
-                    if let Some((receiver, method)) = name.split_once('.') {
-                        let _ = receiver;
+                    if let Some((_, method)) = name.split_once('.') {
                         let receiver_value = function
                             .and_then(|function| function.child_by_field_name("object"))
                             .map(|object| self.expression_quiet(object));
