@@ -75,9 +75,10 @@ fn parse_version_number(text: &str) -> Option<u8> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Confidence {
     /// The finding depends on something unknown.
-    #[default]
     Possible,
-    /// Some branch leads to the problem.
+    /// Some branch leads to the problem. The default threshold: `possible` findings are
+    /// opt-in, they guess about values the analysis cannot see.
+    #[default]
     Likely,
     /// Every path leads to the problem.
     Definite,
@@ -245,8 +246,8 @@ pub const CONFIG_SCHEMA: &[ConfigKey] = &[
     ConfigKey {
         key: "min_confidence",
         value_type: ConfigValueType::String,
-        default: "\"possible\"",
-        description: "Hide findings less sure than this.",
+        default: "\"likely\"",
+        description: "Hide findings less sure than this (`possible` findings depend on values Remedy cannot see).",
         allowed_values: &["possible", "likely", "definite"],
     },
     ConfigKey {
@@ -741,7 +742,7 @@ mod tests {
     #[test]
     fn defaults_match_the_schema() {
         let config = Config::default();
-        assert_eq!(config.min_confidence, Confidence::Possible);
+        assert_eq!(config.min_confidence, Confidence::Likely);
         assert_eq!(config.hover_verbosity, HoverVerbosity::Normal);
         assert_eq!(config.python_version, None);
         let schema_default = |key: &str| {
@@ -997,7 +998,7 @@ frameworks = [\"django\", \"rails\", 4, \"django\"]
 disable = [\"key-error\", \"\"]
 ";
         let (config, errors) = parse_remedy_toml(text);
-        assert_eq!(config.min_confidence, Confidence::Possible);
+        assert_eq!(config.min_confidence, Confidence::default());
         assert_eq!(config.python_version, None);
         assert_eq!(config.frameworks, vec!["django".to_owned()]);
         assert_eq!(config.disable, vec!["key-error".to_owned()]);

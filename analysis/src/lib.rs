@@ -23,6 +23,7 @@ mod input;
 pub mod modules;
 mod parse;
 pub mod resolve;
+pub mod rules;
 pub mod syntax;
 pub mod testing;
 pub mod text_edit;

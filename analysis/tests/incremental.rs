@@ -3,7 +3,6 @@
 //! unchanged export summary.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use analysis::index::{file_index, module_exports};
 use analysis::modules::import_targets;

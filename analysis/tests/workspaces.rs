@@ -174,7 +174,10 @@ fn harness_self_check() -> Result<(), Failed> {
         range: TextRange::at(TextSize::from(0), TextSize::from(5)),
         severity: Severity::Error,
         confidence: Confidence::Definite,
+        score: 100,
         exception: Some("SyntaxError".to_owned()),
+        docs_url: None,
+        related: Vec::new(),
     };
     let file_check = testing::check_text("app/broken.py", text, &[finding], |_| Ok(None))
         .map_err(|_| "the self check has no database to cancel")?;

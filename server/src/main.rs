@@ -44,6 +44,8 @@ enum Command {
         /// `path/to/file.py:LINE:COL`
         location: String,
     },
+    /// List every rule with its documentation.
+    Rules(cli::rules::RulesArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Lsp { stdio: _ } => run_lsp(),
         Command::Check(args) => cli::check::run(args),
         Command::Hover { location } => cli::hover::run(&location),
+        Command::Rules(args) => cli::rules::run(args),
     }
 }
 

@@ -1,12 +1,43 @@
 //! Findings of a file as plain data: syntax errors today, rule findings as they come.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use ::line_index::TextRange;
 
 use crate::config::Confidence;
 use crate::db::Db;
 use crate::input::SourceFile;
 use crate::parse::parse;
+use crate::rules::{Finding, file_findings, rule_docs_url, rule_metadata};
 use crate::syntax::syntax_errors;
+
+fn finding_diagnostic(db: &dyn Db, finding: &Finding) -> Diagnostic {
+    let metadata = rule_metadata(&finding.rule);
+    let severity = metadata
+        .and_then(|metadata| metadata.severity)
+        .map(|severity| severity.severity())
+        .unwrap_or_else(|| Severity::for_confidence(finding.confidence));
+    Diagnostic {
+        rule: finding.rule.to_string(),
+        message: finding.message.clone(),
+        range: finding.range,
+        severity,
+        confidence: finding.confidence,
+        score: finding.score,
+        exception: metadata.and_then(|metadata| metadata.exception.clone()),
+        docs_url: metadata.map(|metadata| rule_docs_url(&metadata.id)),
+        related: finding
+            .related
+            .iter()
+            .map(|related| RelatedLocation {
+                path: related.file.path(db).clone(),
+                range: related.range,
+                message: related.message.clone(),
+            })
+            .collect(),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
@@ -35,8 +66,32 @@ pub struct Diagnostic {
     pub range: TextRange,
     pub severity: Severity,
     pub confidence: Confidence,
+    /// 0–100, finer than `confidence`.
+    pub score: u8,
     /// The exception class the finding predicts, if any (`SyntaxError`, `KeyError`, …).
     pub exception: Option<String>,
+    /// Where the rule is documented.
+    pub docs_url: Option<String>,
+    /// Where the bad value comes from.
+    pub related: Vec<RelatedLocation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RelatedLocation {
+    pub path: Arc<Path>,
+    pub range: TextRange,
+    pub message: String,
+}
+
+impl Severity {
+    /// The default severity of a finding: it follows the confidence.
+    pub fn for_confidence(confidence: Confidence) -> Severity {
+        match confidence {
+            Confidence::Definite => Severity::Error,
+            Confidence::Likely => Severity::Warning,
+            Confidence::Possible => Severity::Hint,
+        }
+    }
 }
 
 /// Syntax errors of a file, cached per revision of its text.
@@ -51,7 +106,10 @@ fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             range: error.range,
             severity: Severity::Error,
             confidence: Confidence::Definite,
+            score: 100,
             exception: Some("SyntaxError".to_owned()),
+            docs_url: Some(rule_docs_url("syntax-error")),
+            related: Vec::new(),
         })
         .collect()
 }
@@ -64,6 +122,12 @@ pub fn diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         .filter(|diagnostic| diagnostic.confidence >= min_confidence)
         .cloned()
         .collect();
+    found.extend(
+        file_findings(db, file)
+            .iter()
+            .filter(|finding| finding.confidence >= min_confidence)
+            .map(|finding| finding_diagnostic(db, finding)),
+    );
     found.sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.range.end()));
     found
 }

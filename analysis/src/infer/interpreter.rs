@@ -13,7 +13,11 @@ use smol_str::SmolStr;
 use tree_sitter::Node;
 
 use super::builtins::{self, Arguments, element_of};
-use super::{CallArguments, CallSite, ScopeInference, infer_call, infer_scope, module_values};
+use super::stdlib;
+use super::{
+    CallArguments, CallSite, Operation, OperationKind, ScopeInference, infer_call, infer_scope,
+    module_values,
+};
 use crate::db::Db;
 use crate::index::{
     BranchId, BranchKind, DefinitionId, DefinitionKind, FileIndex, Name, NameResolution, ScopeId,
@@ -57,6 +61,7 @@ pub(super) struct Interpreter<'db> {
     raises: BTreeSet<SmolStr>,
     self_attributes: FxHashMap<Name, Union>,
     calls: FxHashMap<u32, CallSite>,
+    operations: FxHashMap<(u32, u8), Operation>,
     /// Exception names caught by the `try` statements around the current point.
     handlers: Vec<Vec<SmolStr>>,
     loops: Vec<LoopFrame>,
@@ -111,6 +116,7 @@ impl<'db> Interpreter<'db> {
             raises: BTreeSet::new(),
             self_attributes: FxHashMap::default(),
             calls: FxHashMap::default(),
+            operations: FxHashMap::default(),
             handlers: Vec::new(),
             loops: Vec::new(),
             self_name: None,
@@ -166,6 +172,8 @@ impl<'db> Interpreter<'db> {
         self_attributes.sort_by(|left, right| left.0.cmp(&right.0));
         let mut calls: Vec<CallSite> = self.calls.into_values().collect();
         calls.sort_by_key(|call| call.offset);
+        let mut operations: Vec<Operation> = self.operations.into_values().collect();
+        operations.sort_by_key(|operation| (operation.range.start(), operation.kind.tag()));
         ScopeInference {
             loads,
             bindings,
@@ -176,6 +184,24 @@ impl<'db> Interpreter<'db> {
             self_attributes,
             calls,
             is_recursive: false,
+            operations,
+        }
+    }
+
+    /// Records an operation for the rules (joined with earlier rounds of a loop).
+    fn record_operation(&mut self, node: Node<'_>, kind: OperationKind) {
+        if !self.record || self.state.is_none() {
+            return;
+        }
+        let range = range_of(node);
+        let key = (u32::from(range.start()), kind.tag());
+        match self.operations.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut entry) => {
+                entry.get_mut().kind.join(&kind);
+            }
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(Operation { range, kind });
+            }
         }
     }
 
@@ -433,6 +459,14 @@ impl<'db> Interpreter<'db> {
         let iterable = node
             .child_by_field_name("right")
             .map(|right| self.expression(right));
+        if let Some(iterable) = &iterable {
+            self.record_operation(
+                node,
+                OperationKind::Iterate {
+                    iterable: iterable.clone(),
+                },
+            );
+        }
         let element = iterable
             .as_ref()
             .and_then(element_of)
@@ -889,6 +923,11 @@ impl<'db> Interpreter<'db> {
     }
 
     fn imported_value(&self, level: u32, module: &str, name: &str, origin: Origin) -> Union {
+        if level == 0 {
+            if let Some(modelled) = stdlib::module_attribute(module, name) {
+                return Union::new(modelled, Some(origin));
+            }
+        }
         let resolver = module_resolver(self.db);
         let Some(resolved) = resolver.resolve(self.file.path(self.db), level, module) else {
             return Union::new(Value::Unknown, Some(origin));
@@ -1134,6 +1173,14 @@ impl<'db> Interpreter<'db> {
                 let star = targets.iter().position(|target| {
                     matches!(target.kind(), "list_splat_pattern" | "list_splat")
                 });
+                self.record_operation(
+                    target,
+                    OperationKind::Unpack {
+                        value: value.clone(),
+                        targets: targets.len() as u32,
+                        starred: star.is_some(),
+                    },
+                );
                 let element = element_of(&value).unwrap_or_else(Union::unknown);
                 for (position, sub_target) in targets.iter().enumerate() {
                     let item = match (&exact_items, star) {
@@ -1806,6 +1853,15 @@ impl<'db> Interpreter<'db> {
                     .child_by_field_name("attribute")
                     .map(|attribute| self.slice(attribute))
                     .unwrap_or("");
+                if let Some(object) = &object {
+                    self.record_operation(
+                        node,
+                        OperationKind::Attribute {
+                            object: object.clone(),
+                            attribute: Name::new(attribute),
+                        },
+                    );
+                }
                 match object {
                     Some(object) => self.attribute(&object, attribute, node),
                     None => self.literal(Value::Unknown, node),
@@ -1856,6 +1912,14 @@ impl<'db> Interpreter<'db> {
                 let origin = self.origin(range_of(node));
                 let value = match (current, right) {
                     (Some(current), Some(right)) => {
+                        self.record_operation(
+                            node,
+                            OperationKind::Binary {
+                                operator: SmolStr::new(operator),
+                                left: current.clone(),
+                                right: right.clone(),
+                            },
+                        );
                         binary_union(operator, &current, &right, origin)
                     }
                     _ => Union::new(Value::Unknown, Some(origin)),
@@ -2089,6 +2153,14 @@ impl<'db> Interpreter<'db> {
                     let iterable = child
                         .child_by_field_name("right")
                         .map(|right| self.expression(right));
+                    if let Some(iterable) = &iterable {
+                        self.record_operation(
+                            *child,
+                            OperationKind::Iterate {
+                                iterable: iterable.clone(),
+                            },
+                        );
+                    }
                     let element = iterable
                         .as_ref()
                         .and_then(element_of)
@@ -2163,6 +2235,14 @@ impl<'db> Interpreter<'db> {
                 .child_by_field_name("operator")
                 .map(|operator| self.slice(operator))
                 .unwrap_or("");
+            self.record_operation(
+                operation,
+                OperationKind::Binary {
+                    operator: SmolStr::new(operator),
+                    left: value.clone(),
+                    right: right.clone(),
+                },
+            );
             let origin = self.origin(range_of(operation));
             if matches!(operator, "/" | "//" | "%")
                 && right
@@ -2211,6 +2291,11 @@ impl<'db> Interpreter<'db> {
                 if is_ancestor(self.index, scope, self.scope) {
                     let outer = infer_scope(self.db, self.file, scope);
                     if let Some(value) = outer.exit_value(name) {
+                        // Functions that rebind it through `global`/`nonlocal` may have
+                        // run before this read: their values are not followed.
+                        if self.is_rebound_elsewhere(scope, name) {
+                            return value.join(&Union::unknown());
+                        }
                         return value.clone();
                     }
                 }
@@ -2228,6 +2313,24 @@ impl<'db> Interpreter<'db> {
         }
     }
 
+    /// Whether a scope other than `owner` assigns `name` of `owner` through a
+    /// `global` or `nonlocal` declaration.
+    fn is_rebound_elsewhere(&self, owner: ScopeId, name: &Name) -> bool {
+        let owner_is_module = owner == FileIndex::MODULE_SCOPE;
+        self.index.scopes.iter().enumerate().any(|(id, scope)| {
+            let declared = if owner_is_module {
+                scope.globals.contains(name)
+            } else {
+                scope.nonlocals.contains(name) && is_ancestor(self.index, owner, ScopeId(id as u32))
+            };
+            declared
+                && scope
+                    .definitions
+                    .iter()
+                    .any(|&definition| self.index.definition(definition).name == *name)
+        })
+    }
+
     fn call(&mut self, node: Node<'_>) -> Union {
         let function = node.child_by_field_name("function");
         let callee = function
@@ -2243,6 +2346,7 @@ impl<'db> Interpreter<'db> {
             });
         let origin = self.origin(range_of(node));
         let mut results: Vec<Union> = Vec::new();
+        let mut receiver = None;
         for value in callee.values() {
             let result = match value {
                 Value::Function(function) => self.call_function(function, &arguments),
@@ -2266,10 +2370,16 @@ impl<'db> Interpreter<'db> {
                     Union::new(Value::Instance(class.clone()), Some(origin))
                 }
                 Value::BuiltinFunction(name) => {
-                    if let Some((_, method)) = name.split_once('.') {
+                    if let Some((result, raises)) = stdlib::call(name, &arguments) {
+                        for exception in raises {
+                            self.raise(exception);
+                        }
+                        result.with_default_origin(origin)
+                    } else if let Some((_, method)) = name.split_once('.') {
                         let receiver_value = function
                             .and_then(|function| function.child_by_field_name("object"))
                             .map(|object| self.expression_quiet(object));
+                        receiver.clone_from(&receiver_value);
                         let result = receiver_value
                             .as_ref()
                             .and_then(|receiver| {
@@ -2302,6 +2412,8 @@ impl<'db> Interpreter<'db> {
             let offset = node.start_byte() as u32;
             let call = CallSite {
                 offset,
+                end: node.end_byte() as u32,
+                receiver,
                 callee,
                 result: result.clone(),
                 positional: arguments.positional,
@@ -2350,17 +2462,7 @@ impl<'db> Interpreter<'db> {
     }
 
     fn function_scope(&self, function: &FunctionRef) -> Option<(SourceFile, ScopeId)> {
-        match function {
-            FunctionRef::Defined { file, path } => {
-                let index = file_index(self.db, *file);
-                let definition = index.definition_at_path(path)?;
-                match index.definition(definition).kind {
-                    DefinitionKind::Function { body, .. } => Some((*file, body)),
-                    _ => None,
-                }
-            }
-            FunctionRef::Lambda { file, scope } => Some((*file, *scope)),
-        }
+        function_scope(self.db, function)
     }
 
     fn function_returns(&self, function: &FunctionRef) -> Option<Union> {
@@ -2392,11 +2494,15 @@ impl<'db> Interpreter<'db> {
         for exception in inference.raises.clone() {
             self.raise(&exception);
         }
-        // Small functions called with known arguments from a non-specialised context are
-        // re-interpreted with those arguments (one level deep, so recursion stays finite).
+        // Small functions called with known arguments are re-interpreted with those
+        // arguments, nesting a few levels deep at most (so the cost stays bounded).
         // Recursive functions are not specialised: mixing one specialised level with the
         // context-free fixpoint below it gives values no real run produces.
-        if self.bound_arguments.is_none()
+        let depth = self
+            .bound_arguments
+            .as_ref()
+            .map_or(0, |arguments| arguments.depth + 1);
+        if depth < MAX_SPECIALISATION_DEPTH
             && !inference.is_recursive
             && is_worth_specialising(scope_data, arguments)
         {
@@ -2411,8 +2517,9 @@ impl<'db> Interpreter<'db> {
                     .iter()
                     .map(|(name, value)| (name.clone(), value.without_origins()))
                     .collect(),
+                depth,
             };
-            if let Some(returns) = infer_call(self.db, file, scope, key) {
+            if let Some(returns) = &infer_call(self.db, file, scope, key).returns {
                 return returns.clone();
             }
         }
@@ -2434,9 +2541,12 @@ impl<'db> Interpreter<'db> {
                 Value::Class(class @ ClassRef::Defined { .. }) => self
                     .lookup_class_attribute(class, attribute)
                     .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin))),
-                Value::Module(module) => self
-                    .module_attribute(module, attribute)
-                    .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin))),
+                Value::Module(module) => match stdlib::module_attribute(module, attribute) {
+                    Some(modelled) => Union::new(modelled, Some(origin)),
+                    None => self
+                        .module_attribute(module, attribute)
+                        .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin))),
+                },
                 Value::Unknown => Union::new(Value::Unknown, Some(origin)),
                 other => {
                     // Methods of builtin values: resolved when called.
@@ -2568,9 +2678,16 @@ impl<'db> Interpreter<'db> {
             .child_by_field_name("value")
             .map(|object| self.expression(object))
             .unwrap_or_else(Union::unknown);
-        let key = node
-            .child_by_field_name("subscript")
-            .map(|key| self.expression(key));
+        let key_node = node.child_by_field_name("subscript");
+        let key = key_node.map(|key| self.expression(key));
+        let is_slice = key_node.is_some_and(|key| key.kind() == "slice");
+        self.record_operation(
+            node,
+            OperationKind::Subscript {
+                object: object.clone(),
+                key: if is_slice { None } else { key.clone() },
+            },
+        );
         let origin = self.origin(range_of(node));
         let literal = key.as_ref().and_then(Union::single).and_then(literal_key);
         let mut results = Vec::new();
@@ -2632,16 +2749,49 @@ impl<'db> Interpreter<'db> {
     }
 }
 
+/// The body scope of a function defined in source.
+pub(crate) fn function_scope(db: &dyn Db, function: &FunctionRef) -> Option<(SourceFile, ScopeId)> {
+    match function {
+        FunctionRef::Defined { file, path } => {
+            let index = file_index(db, *file);
+            let definition = index.definition_at_path(path)?;
+            match index.definition(definition).kind {
+                DefinitionKind::Function { body, .. } => Some((*file, body)),
+                _ => None,
+            }
+        }
+        FunctionRef::Lambda { file, scope } => Some((*file, *scope)),
+    }
+}
+
+/// Specialised calls nest at most this deep (`main` → `process(data)` → `mean(xs)`).
+pub(super) const MAX_SPECIALISATION_DEPTH: u8 = 3;
+
 /// Bodies up to this size are re-interpreted per call site with known arguments.
 const MAX_SPECIALISED_BODY_BYTES: u32 = 4_000;
 
 fn is_worth_specialising(scope: &crate::index::Scope, arguments: &Arguments) -> bool {
-    !arguments.has_unpacking
+    is_call_worth_specialising(
+        scope,
+        &arguments.positional,
+        &arguments.keywords,
+        arguments.has_unpacking,
+    )
+}
+
+pub(super) fn is_call_worth_specialising(
+    scope: &crate::index::Scope,
+    positional: &[Union],
+    keywords: &[(SmolStr, Union)],
+    has_unpacking: bool,
+) -> bool {
+    !has_unpacking
+        && !scope.is_generator
+        && !scope.is_async
         && u32::from(scope.range.len()) <= MAX_SPECIALISED_BODY_BYTES
-        && arguments
-            .positional
+        && positional
             .iter()
-            .chain(arguments.keywords.iter().map(|(_, value)| value))
+            .chain(keywords.iter().map(|(_, value)| value))
             .any(|value| !value.is_unknown())
 }
 
@@ -2959,13 +3109,7 @@ fn unescape(text: &str) -> Option<String> {
 
 /// The key of a literal value, when it is hashable and known.
 pub(super) fn literal_key(value: &Value) -> Option<Key> {
-    match value {
-        Value::Str(Some(text)) => Some(Key::Str(text.clone())),
-        Value::Int(Some(number)) => Some(Key::Int(*number)),
-        Value::Bool(Some(flag)) => Some(Key::Bool(*flag)),
-        Value::None => Some(Key::None),
-        _ => None,
-    }
+    Key::from_value(value)
 }
 
 fn is_literal(value: &Value) -> bool {

@@ -12,8 +12,9 @@
 
 mod builtins;
 mod interpreter;
+mod stdlib;
 
-use line_index::TextSize;
+use line_index::{TextRange, TextSize};
 use smol_str::SmolStr;
 
 use crate::db::Db;
@@ -46,6 +47,8 @@ pub struct ScopeInference {
     pub calls: Vec<CallSite>,
     /// The scope calls itself, directly or through other functions.
     pub is_recursive: bool,
+    /// Operations that may fail at run time, with the values they ran on (for rules).
+    pub operations: Vec<Operation>,
 }
 
 impl ScopeInference {
@@ -80,11 +83,126 @@ impl ScopeInference {
     }
 }
 
+/// An expression the rules look at, with the (narrowed) values it ran on. Inside loops
+/// the values of every round are joined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The whole expression (`d["k"]`, `x.attr`, `a / b`) or statement (`for`, unpacking).
+    pub range: TextRange,
+    pub kind: OperationKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OperationKind {
+    /// `object[key]` (read); `key` is `None` for slices.
+    Subscript { object: Union, key: Option<Union> },
+    /// `object.attribute` (read).
+    Attribute { object: Union, attribute: Name },
+    /// `left <operator> right`, augmented assignments included (operator without `=`).
+    Binary {
+        operator: SmolStr,
+        left: Union,
+        right: Union,
+    },
+    /// `for _ in iterable`, in statements and comprehensions.
+    Iterate { iterable: Union },
+    /// `a, b = value` with `targets` names (one of them starred when `starred`).
+    Unpack {
+        value: Union,
+        targets: u32,
+        starred: bool,
+    },
+}
+
+impl OperationKind {
+    fn tag(&self) -> u8 {
+        match self {
+            OperationKind::Subscript { .. } => 0,
+            OperationKind::Attribute { .. } => 1,
+            OperationKind::Binary { .. } => 2,
+            OperationKind::Iterate { .. } => 3,
+            OperationKind::Unpack { .. } => 4,
+        }
+    }
+
+    /// The same operation seen again (another loop round): values joined.
+    fn join(&mut self, other: &OperationKind) {
+        fn join_into(union: &mut Union, other: &Union) {
+            if union != other {
+                *union = union.join(other);
+            }
+        }
+        match (self, other) {
+            (
+                OperationKind::Subscript { object, key },
+                OperationKind::Subscript {
+                    object: other_object,
+                    key: other_key,
+                },
+            ) => {
+                join_into(object, other_object);
+                if let (Some(key), Some(other_key)) = (key, other_key) {
+                    join_into(key, other_key);
+                }
+            }
+            (
+                OperationKind::Attribute { object, .. },
+                OperationKind::Attribute {
+                    object: other_object,
+                    ..
+                },
+            ) => join_into(object, other_object),
+            (
+                OperationKind::Binary { left, right, .. },
+                OperationKind::Binary {
+                    left: other_left,
+                    right: other_right,
+                    ..
+                },
+            ) => {
+                join_into(left, other_left);
+                join_into(right, other_right);
+            }
+            (
+                OperationKind::Iterate { iterable },
+                OperationKind::Iterate {
+                    iterable: other_iterable,
+                },
+            ) => join_into(iterable, other_iterable),
+            (
+                OperationKind::Unpack { value, .. },
+                OperationKind::Unpack {
+                    value: other_value, ..
+                },
+            ) => join_into(value, other_value),
+            _ => {}
+        }
+    }
+
+    fn unions_mut(&mut self) -> Vec<&mut Union> {
+        match self {
+            OperationKind::Subscript { object, key } => {
+                let mut unions = vec![object];
+                unions.extend(key.as_mut());
+                unions
+            }
+            OperationKind::Attribute { object, .. } => vec![object],
+            OperationKind::Binary { left, right, .. } => vec![left, right],
+            OperationKind::Iterate { iterable } => vec![iterable],
+            OperationKind::Unpack { value, .. } => vec![value],
+        }
+    }
+}
+
 /// One call expression: what was called, with which argument values, and the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallSite {
     /// The start offset of the call expression.
     pub offset: u32,
+    /// The end offset of the call expression.
+    pub end: u32,
+    /// For methods of builtin values (`xs.remove(v)`): the receiver's value.
+    pub receiver: Option<Union>,
     pub callee: Union,
     pub result: Union,
     pub positional: Vec<Union>,
@@ -148,7 +266,12 @@ impl ScopeInference {
             .chain(self.self_attributes.iter_mut().map(|(_, union)| union))
             .chain(self.calls.iter_mut().map(|call| &mut call.result))
             .chain(self.returns.iter_mut())
-            .chain(self.yields.iter_mut());
+            .chain(self.yields.iter_mut())
+            .chain(
+                self.operations
+                    .iter_mut()
+                    .flat_map(|operation| operation.kind.unions_mut()),
+            );
         for union in unions {
             *union = union.widened();
         }
@@ -160,6 +283,8 @@ impl ScopeInference {
 pub struct CallArguments {
     pub positional: Vec<Union>,
     pub keywords: Vec<(SmolStr, Union)>,
+    /// How many specialised calls enclose this one (bounds the nesting).
+    pub depth: u8,
 }
 
 impl CallArguments {
@@ -198,16 +323,50 @@ impl CallArguments {
     }
 }
 
-/// The return value of a function called with known argument values: the body is
-/// interpreted again with its parameters bound to them. `None` when it never returns.
+/// A function's body interpreted again with its parameters bound to known argument
+/// values (call-site sensitivity): its returns, operations and nested calls.
 #[salsa::tracked(returns(ref), cycle_initial = infer_call_initial)]
 pub fn infer_call(
     db: &dyn Db,
     file: SourceFile,
     scope: ScopeId,
     arguments: CallArguments,
-) -> Option<Union> {
-    interpreter::Interpreter::run_with(db, file, scope, Some(arguments)).returns
+) -> ScopeInference {
+    interpreter::Interpreter::run_with(db, file, scope, Some(arguments))
+}
+
+/// The specialised run of `function` for `call` (made from a run `depth` calls deep), when
+/// the interpreter specialised that call: the function's file, body scope and inference.
+pub fn specialised_call<'db>(
+    db: &'db dyn Db,
+    function: &crate::values::FunctionRef,
+    call: &CallSite,
+    depth: u8,
+) -> Option<(SourceFile, ScopeId, &'db ScopeInference)> {
+    if depth >= interpreter::MAX_SPECIALISATION_DEPTH {
+        return None;
+    }
+    let (file, scope) = interpreter::function_scope(db, function)?;
+    let scope_data = file_index(db, file).scope(scope);
+    if !interpreter::is_call_worth_specialising(
+        scope_data,
+        &call.positional,
+        &call.keywords,
+        call.has_unpacking,
+    ) || infer_scope(db, file, scope).is_recursive
+    {
+        return None;
+    }
+    let arguments = CallArguments {
+        positional: call.positional.iter().map(Union::without_origins).collect(),
+        keywords: call
+            .keywords
+            .iter()
+            .map(|(name, value)| (name.clone(), value.without_origins()))
+            .collect(),
+        depth,
+    };
+    Some((file, scope, infer_call(db, file, scope, arguments)))
 }
 
 fn infer_call_initial(
@@ -216,8 +375,8 @@ fn infer_call_initial(
     _file: SourceFile,
     _scope: ScopeId,
     _arguments: CallArguments,
-) -> Option<Union> {
-    None
+) -> ScopeInference {
+    ScopeInference::default()
 }
 
 /// A module's final bindings as importers see them: values without origins.

@@ -53,7 +53,7 @@ value = os.environ.get("X") if input() else None
 if input():
     value = "set"
 if value is not None:
-    print(value)  # hover[value]: `'set' (str)`
+    print(value)  # hover[value]: **Value**: `str`
 else:
     print(value)  # hover[value]: `None`
 item = 3 if input() else "three"

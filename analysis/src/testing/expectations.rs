@@ -967,7 +967,10 @@ x = 9  #  ^ hover: x
             range: TextRange::at(offset(start), offset(at.len())),
             severity: Severity::Error,
             confidence,
+            score: 50,
             exception: None,
+            docs_url: None,
+            related: Vec::new(),
         }
     }
 

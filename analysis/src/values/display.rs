@@ -146,7 +146,8 @@ fn class_name(class: &ClassRef) -> &str {
     class.name()
 }
 
-fn key_literal(key: &Key) -> String {
+/// A dict key as Python source (`'port'`, `3`, `None`).
+pub fn key_literal(key: &Key) -> String {
     match key {
         Key::Str(value) => string_literal(value),
         Key::Int(value) => value.to_string(),

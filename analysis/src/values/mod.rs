@@ -26,7 +26,7 @@ use smol_str::SmolStr;
 use crate::index::{BranchId, ScopeId};
 use crate::input::SourceFile;
 
-pub use display::{render_union, render_value};
+pub use display::{key_literal, render_union, render_value};
 
 /// Where a member was produced: the binding (or expression) and the branch it ran in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -300,6 +300,19 @@ impl Value {
                 Value::Dict(Box::new(DictValue { entries, open }))
             }
             other => other,
+        }
+    }
+}
+
+impl Key {
+    /// The key a literal value makes (`'a'`, `1`, `True`, `None`).
+    pub fn from_value(value: &Value) -> Option<Key> {
+        match value {
+            Value::Str(Some(text)) => Some(Key::Str(text.clone())),
+            Value::Int(Some(number)) => Some(Key::Int(*number)),
+            Value::Bool(Some(flag)) => Some(Key::Bool(*flag)),
+            Value::None => Some(Key::None),
+            _ => None,
         }
     }
 }

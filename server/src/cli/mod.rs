@@ -3,6 +3,7 @@
 pub mod check;
 pub mod hover;
 mod render;
+pub mod rules;
 
 use std::path::{Path, PathBuf};
 

@@ -6,9 +6,11 @@ pub mod position;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use analysis::Analysis;
 use analysis::ide::{Diagnostic as Finding, Severity};
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, Uri,
+    self as lsp, CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
+    Location, NumberOrString, Uri,
 };
 
 use position::{LineTable, PositionEncoding};
@@ -54,10 +56,11 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// Where a rule's documentation lives.
-pub const RULE_DOCS_BASE: &str = "https://github.com/remedy-lsp/remedy/blob/main/docs/rules.md#";
-
+/// A finding as an LSP diagnostic: `code` is the rule id, `data` carries the exception,
+/// the confidence and its score; related locations in other files are converted with
+/// those files' texts.
 pub fn diagnostic(
+    analysis: &Analysis,
     text: &str,
     lines: &LineTable,
     encoding: PositionEncoding,
@@ -66,18 +69,39 @@ pub fn diagnostic(
     let data = serde_json::json!({
         "exception": finding.exception,
         "confidence": finding.confidence.as_str(),
+        "score": f64::from(finding.score) / 100.0,
     });
+    let related: Vec<DiagnosticRelatedInformation> = finding
+        .related
+        .iter()
+        .filter_map(|related| {
+            let uri = path_to_uri(&related.path)?;
+            let file = analysis.file_id(&related.path)?;
+            let other_text = analysis.file_text(file);
+            let range = if *other_text == *text {
+                position::range(text, lines, related.range, encoding)
+            } else {
+                let other_lines = LineTable::new(&other_text);
+                position::range(&other_text, &other_lines, related.range, encoding)
+            };
+            Some(DiagnosticRelatedInformation {
+                location: Location { uri, range },
+                message: related.message.clone(),
+            })
+        })
+        .collect();
     Diagnostic {
         range: position::range(text, lines, finding.range, encoding),
         severity: Some(severity(finding.severity)),
         code: Some(NumberOrString::String(finding.rule.clone())),
-        code_description: format!("{RULE_DOCS_BASE}{}", finding.rule)
-            .parse::<Uri>()
-            .ok()
+        code_description: finding
+            .docs_url
+            .as_deref()
+            .and_then(|url| url.parse::<Uri>().ok())
             .map(|href| CodeDescription { href }),
         source: Some("remedy".to_owned()),
         message: finding.message.clone(),
-        related_information: None,
+        related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: Some(data),
     }

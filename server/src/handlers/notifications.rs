@@ -247,7 +247,7 @@ pub fn schedule_diagnostics(
             Ok(Some(
                 findings
                     .iter()
-                    .map(|finding| convert::diagnostic(&text, &lines, encoding, finding))
+                    .map(|finding| convert::diagnostic(analysis, &text, &lines, encoding, finding))
                     .collect(),
             ))
         })

@@ -146,7 +146,7 @@ pub async fn pull_diagnostics(
         let findings = analysis.diagnostics(file)?;
         Ok(findings
             .iter()
-            .map(|finding| convert::diagnostic(&text, &lines, encoding, finding))
+            .map(|finding| convert::diagnostic(analysis, &text, &lines, encoding, finding))
             .collect())
     })
     .await?;

@@ -1,0 +1,140 @@
+//! Hand models of the standard-library calls whose values decide crashes: the ones that
+//! return `None` on failure (`re.match`, `os.environ.get`, `shutil.which`), and a few
+//! whose arguments are checked (`math.sqrt(-1)`, `json.loads`). A model wins over the
+//! module's source, which says too little about these values.
+//!
+//! ```python
+//! m = re.match(r"\d+", text)     # Match | None
+//! home = os.environ.get("HOME")  # str | None
+//! ```
+
+use smol_str::SmolStr;
+
+use super::builtins::Arguments;
+use crate::values::{ClassRef, Union, Value};
+
+/// Module attributes with a model: functions (by qualified name) and a few objects.
+pub fn module_attribute(module: &str, attribute: &str) -> Option<Value> {
+    let qualified = format!("{module}.{attribute}");
+    if MODELLED_FUNCTIONS.contains(&qualified.as_str()) {
+        return Some(Value::BuiltinFunction(SmolStr::new(qualified)));
+    }
+    match qualified.as_str() {
+        "os.environ" => Some(Value::Instance(ClassRef::builtin("os._Environ"))),
+        "os.path" => Some(Value::Module(SmolStr::new("os.path"))),
+        "sys.argv" => Some(Value::List(crate::values::Items::of(Some(Union::new(
+            Value::Str(None),
+            None,
+        ))))),
+        _ => None,
+    }
+}
+
+const MODELLED_FUNCTIONS: &[&str] = &[
+    "re.match",
+    "re.search",
+    "re.fullmatch",
+    "re.compile",
+    "os.getenv",
+    "shutil.which",
+    "math.sqrt",
+    "math.log",
+    "json.loads",
+    "json.load",
+    "json.dumps",
+    "os.path.join",
+    "os.path.basename",
+    "os.path.dirname",
+    "os.path.exists",
+    "os.path.isfile",
+    "os.path.isdir",
+];
+
+fn optional(value: Value) -> Union {
+    Union::new(value, None).join(&Union::new(Value::None, None))
+}
+
+fn instance(name: &str) -> Value {
+    Value::Instance(ClassRef::builtin(name))
+}
+
+/// The result of calling a modelled function (`re.match`) or a method of a modelled
+/// object (`os._Environ.get`, `re.Pattern.match`), and the exceptions it may raise.
+pub fn call(qualified: &str, arguments: &Arguments) -> Option<(Union, Vec<&'static str>)> {
+    let first = arguments.positional.first();
+    Some(match qualified {
+        "re.match"
+        | "re.search"
+        | "re.fullmatch"
+        | "re.Pattern.match"
+        | "re.Pattern.search"
+        | "re.Pattern.fullmatch" => (optional(instance("re.Match")), Vec::new()),
+        "re.compile" => (Union::new(instance("re.Pattern"), None), Vec::new()),
+        "os.getenv" | "os._Environ.get" => {
+            let found = Union::new(Value::Str(None), None);
+            let missing = arguments
+                .positional
+                .get(1)
+                .cloned()
+                .or_else(|| {
+                    arguments
+                        .keywords
+                        .iter()
+                        .find(|(name, _)| name == "default")
+                        .map(|(_, value)| value.clone())
+                })
+                .unwrap_or_else(|| Union::new(Value::None, None));
+            (found.join(&missing), Vec::new())
+        }
+        "shutil.which" => (optional(Value::Str(None)), Vec::new()),
+        "math.sqrt" | "math.log" => {
+            let negative = first.is_some_and(|value| {
+                value.values().any(|value| match value {
+                    Value::Int(Some(number)) => *number < 0,
+                    Value::Float(Some(bits)) => f64::from_bits(*bits) < 0.0,
+                    _ => false,
+                })
+            });
+            let raises = if negative {
+                vec!["ValueError"]
+            } else {
+                Vec::new()
+            };
+            (Union::new(Value::Float(None), None), raises)
+        }
+        "json.loads" | "json.load" => (Union::unknown(), vec!["json.JSONDecodeError"]),
+        "json.dumps" | "os.path.join" | "os.path.basename" | "os.path.dirname" => {
+            (Union::new(Value::Str(None), None), Vec::new())
+        }
+        "os.path.exists" | "os.path.isfile" | "os.path.isdir" => {
+            (Union::new(Value::Bool(None), None), Vec::new())
+        }
+        "re.Match.group" => {
+            // `group()` / `group(0)` is the whole match; numbered groups may be None.
+            let whole = arguments.positional.is_empty()
+                || first.and_then(Union::single) == Some(&Value::Int(Some(0)));
+            let value = if whole {
+                Union::new(Value::Str(None), None)
+            } else {
+                optional(Value::Str(None))
+            };
+            (value, vec!["IndexError"])
+        }
+        "re.Match.groups" => (
+            Union::new(Value::Tuple(crate::values::Items::of(None)), None),
+            Vec::new(),
+        ),
+        "re.Match.groupdict" => (
+            Union::new(
+                Value::Dict(Box::new(crate::values::DictValue {
+                    entries: Vec::new(),
+                    open: true,
+                })),
+                None,
+            ),
+            Vec::new(),
+        ),
+        "re.Match.start" | "re.Match.end" => (Union::new(Value::Int(None), None), Vec::new()),
+        _ => return None,
+    })
+}

@@ -1,0 +1,551 @@
+//! Values that cannot do what the code asks: the None family (`none-attribute`,
+//! `none-subscript`, `none-call`, `none-iteration`, `none-operand`) and
+//! `unknown-attribute` (the class, module or builtin type has no such attribute).
+//!
+//! ```python
+//! m = re.match(r"(\d+)", text)
+//! m.group(1)          # none-attribute, likely: re.match returns None when it fails
+//! class Point:
+//!     def __init__(self):
+//!         self.x = 0
+//! Point().y           # unknown-attribute, definite
+//! ```
+
+use line_index::TextRange;
+
+use super::context::RuleContext;
+use super::{Check, Related, Tally};
+use crate::builtins::builtin_type_has_attribute;
+use crate::config::Confidence;
+use crate::db::Db;
+use crate::index::{DefinitionKind, file_index};
+use crate::infer::{OperationKind, class_bases, class_mro, module_values};
+use crate::modules::{module_file, module_resolver};
+use crate::values::{ClassRef, Union, Value};
+
+pub(crate) const NONE_CHECK: Check = Check {
+    rules: &[
+        "none-attribute",
+        "none-subscript",
+        "none-call",
+        "none-iteration",
+        "none-operand",
+    ],
+    run: run_none,
+};
+
+pub(crate) const UNKNOWN_ATTRIBUTE_CHECK: Check = Check {
+    rules: &["unknown-attribute"],
+    run: run_unknown_attribute,
+};
+
+fn none_tally(union: &Union) -> Tally {
+    let mut tally = Tally {
+        pruned: union.pruned(),
+        ..Tally::default()
+    };
+    for value in union.values() {
+        match value {
+            Value::None => tally.bad += 1,
+            Value::Unknown => tally.unknown += 1,
+            _ => tally.good += 1,
+        }
+    }
+    tally
+}
+
+fn run_none(context: &mut RuleContext<'_>) {
+    let operations: Vec<_> = context
+        .operations()
+        .map(|(run, operation)| (run.call, operation))
+        .collect();
+    for (call, operation) in operations {
+        let range = operation.range;
+        match &operation.kind {
+            OperationKind::Attribute { object, attribute } => {
+                let Some(node) = context.node(range) else {
+                    continue;
+                };
+                let object_text = node
+                    .child_by_field_name("object")
+                    .map(|object| context.node_text(object))
+                    .unwrap_or("the value");
+                report_none(
+                    context,
+                    "none-attribute",
+                    range,
+                    object,
+                    &format!("`.{attribute}`"),
+                    object_text,
+                    "AttributeError",
+                    call,
+                );
+            }
+            OperationKind::Subscript { object, .. } => {
+                let Some(node) = context.node(range) else {
+                    continue;
+                };
+                let object_text = node
+                    .child_by_field_name("value")
+                    .map(|object| context.node_text(object))
+                    .unwrap_or("the value");
+                report_none(
+                    context,
+                    "none-subscript",
+                    range,
+                    object,
+                    "subscripting it",
+                    object_text,
+                    "TypeError",
+                    call,
+                );
+            }
+            OperationKind::Iterate { iterable } => {
+                let Some(node) = context.node(range) else {
+                    continue;
+                };
+                let Some(iterable_node) = node.child_by_field_name("right") else {
+                    continue;
+                };
+                let text = context.node_text(iterable_node);
+                report_none(
+                    context,
+                    "none-iteration",
+                    iterable_node_range(iterable_node),
+                    iterable,
+                    "iterating over it",
+                    text,
+                    "TypeError",
+                    call,
+                );
+            }
+            OperationKind::Binary {
+                operator,
+                left,
+                right,
+            } => {
+                let Some(node) = context.node(range) else {
+                    continue;
+                };
+                // `"%s" % None` formats; every other operator fails on None.
+                let left_is_format = operator == "%"
+                    && left
+                        .values()
+                        .all(|value| matches!(value, Value::Str(_) | Value::Bytes));
+                let sides = [("left", left), ("right", right)];
+                for (field, side) in sides {
+                    if field == "right" && left_is_format {
+                        continue;
+                    }
+                    let text = node
+                        .child_by_field_name(field)
+                        .map(|side| context.node_text(side))
+                        .unwrap_or("an operand");
+                    report_none(
+                        context,
+                        "none-operand",
+                        range,
+                        side,
+                        &format!("`{operator}`"),
+                        text,
+                        "TypeError",
+                        call,
+                    );
+                }
+            }
+            OperationKind::Unpack { .. } => {}
+        }
+    }
+    let calls: Vec<_> = context
+        .calls()
+        .map(|(run, call)| (run.call, call))
+        .collect();
+    for (run_call, call) in calls {
+        let range = TextRange::new(call.offset.into(), call.end.into());
+        let Some(node) = context.node(range) else {
+            continue;
+        };
+        let callee_text = node
+            .child_by_field_name("function")
+            .map(|function| context.node_text(function))
+            .unwrap_or("the callee");
+        report_none(
+            context,
+            "none-call",
+            range,
+            &call.callee,
+            "calling it",
+            callee_text,
+            "TypeError",
+            run_call,
+        );
+    }
+}
+
+fn iterable_node_range(node: tree_sitter::Node<'_>) -> TextRange {
+    TextRange::new(
+        (node.start_byte() as u32).into(),
+        (node.end_byte() as u32).into(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn report_none(
+    context: &mut RuleContext<'_>,
+    rule: &'static str,
+    range: TextRange,
+    union: &Union,
+    what: &str,
+    object_text: &str,
+    exception: &str,
+    call: Option<(TextRange, u8)>,
+) {
+    let tally = none_tally(union);
+    let Some((confidence, _)) = tally.assess() else {
+        return;
+    };
+    if context.is_caught(range, exception) {
+        return;
+    }
+    let message = if confidence == Confidence::Definite {
+        format!("`{object_text}` is None here, so {what} raises {exception}")
+    } else {
+        format!("`{object_text}` may be None here, so {what} raises {exception}")
+    };
+    let related = context.related_origins(
+        union,
+        |value| matches!(value, Value::None),
+        |_| "None comes from here".to_owned(),
+    );
+    context.report_tally(rule, range, tally, message, related, call);
+    context.with_finding(rule, range, |finding| {
+        finding.fix_parameters = vec![("object".into(), object_text.to_owned())];
+    });
+}
+
+fn run_unknown_attribute(context: &mut RuleContext<'_>) {
+    let operations: Vec<_> = context
+        .operations()
+        .filter_map(|(run, operation)| match &operation.kind {
+            OperationKind::Attribute { object, attribute } => {
+                Some((run.call, operation.range, object, attribute))
+            }
+            _ => None,
+        })
+        .collect();
+    for (call, range, object, attribute) in operations {
+        let mut tally = Tally {
+            pruned: object.pruned(),
+            ..Tally::default()
+        };
+        let mut owner = None;
+        let mut candidates: Vec<String> = Vec::new();
+        for value in object.values() {
+            match attribute_names(context.db, value) {
+                Attributes::Known(names, description) => {
+                    if names.iter().any(|name| name == attribute.as_str()) {
+                        tally.good += 1;
+                    } else {
+                        tally.bad += 1;
+                        owner.get_or_insert(description);
+                        candidates.extend(names);
+                    }
+                }
+                Attributes::Open => tally.unknown += 1,
+                Attributes::NotApplicable => tally.good += 1,
+            }
+        }
+        let Some(owner) = owner else {
+            continue;
+        };
+        if context.is_caught(range, "AttributeError") || is_guarded_by_hasattr(context, range) {
+            continue;
+        }
+        let Some(node) = context.node(range) else {
+            continue;
+        };
+        let attribute_range = node
+            .child_by_field_name("attribute")
+            .map(iterable_node_range)
+            .unwrap_or(range);
+        let object_text = node
+            .child_by_field_name("object")
+            .map(|object| context.node_text(object))
+            .unwrap_or("the value");
+        let suggestion = closest_name(attribute, &candidates);
+        let mut message = format!("`{object_text}` ({owner}) has no attribute `{attribute}`");
+        if let Some(suggestion) = &suggestion {
+            message.push_str(&format!("; did you mean `{suggestion}`?"));
+        }
+        context.report_tally(
+            "unknown-attribute",
+            attribute_range,
+            tally,
+            message,
+            Vec::<Related>::new(),
+            call,
+        );
+        context.with_finding("unknown-attribute", attribute_range, |finding| {
+            finding.fix_parameters = vec![("attribute".into(), attribute.to_string())];
+            if let Some(suggestion) = suggestion {
+                finding
+                    .fix_parameters
+                    .push(("suggestion".into(), suggestion));
+            }
+        });
+    }
+}
+
+/// `if hasattr(x, "name"):` anywhere in the enclosing lines of the same function.
+fn is_guarded_by_hasattr(context: &RuleContext<'_>, range: TextRange) -> bool {
+    let Some(node) = context.node(range) else {
+        return false;
+    };
+    let Some(attribute) = node.child_by_field_name("attribute") else {
+        return false;
+    };
+    let needle = format!("\"{}\"", context.node_text(attribute));
+    let needle_single = format!("'{}'", context.node_text(attribute));
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if matches!(parent.kind(), "function_definition" | "module") {
+            let text = context.node_text(parent);
+            return ["hasattr(", "getattr("].iter().any(|call| {
+                text.contains(call) && (text.contains(&needle) || text.contains(&needle_single))
+            });
+        }
+        current = parent;
+    }
+    false
+}
+
+enum Attributes {
+    /// The complete attribute set, and how to name the owner in messages.
+    Known(Vec<String>, String),
+    /// Attributes may come from places the analysis cannot see.
+    Open,
+    /// Not an object whose attributes this rule judges (None, unknown, functions…).
+    NotApplicable,
+}
+
+fn attribute_names(db: &dyn Db, value: &Value) -> Attributes {
+    match value {
+        Value::Instance(class @ ClassRef::Defined { .. }) => {
+            match defined_class_attributes(db, class, true) {
+                Some(names) => Attributes::Known(names, format!("a `{}`", class.name())),
+                None => Attributes::Open,
+            }
+        }
+        Value::Class(class @ ClassRef::Defined { .. }) => {
+            match defined_class_attributes(db, class, false) {
+                Some(mut names) => {
+                    names.extend(builtin_names("type"));
+                    Attributes::Known(names, format!("class `{}`", class.name()))
+                }
+                None => Attributes::Open,
+            }
+        }
+        Value::Module(module) => match module_attribute_names(db, module) {
+            Some(names) => Attributes::Known(names, format!("module `{module}`")),
+            None => Attributes::Open,
+        },
+        Value::Unknown
+        | Value::None
+        | Value::Function(_)
+        | Value::BoundMethod { .. }
+        | Value::BuiltinFunction(_)
+        | Value::Generator(_)
+        | Value::Coroutine(_)
+        | Value::Class(ClassRef::Builtin(_)) => Attributes::NotApplicable,
+        other => {
+            let type_name = match other {
+                Value::Instance(class) => class.name().to_owned(),
+                other => other.type_name().to_owned(),
+            };
+            match builtin_type_has_attribute(&type_name, "__class__") {
+                Some(_) => Attributes::Known(builtin_names(&type_name), format!("`{type_name}`")),
+                None => Attributes::NotApplicable,
+            }
+        }
+    }
+}
+
+fn builtin_names(type_name: &str) -> Vec<String> {
+    crate::builtins::BUILTIN_TYPE_ATTRIBUTES
+        .iter()
+        .find(|(name, _)| *name == type_name)
+        .map(|(_, names)| names.iter().map(|name| (*name).to_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// Every attribute of a class (and its instances, when `instance`) along the MRO, or
+/// `None` when the hierarchy is open: an unresolved base, a metaclass, a class decorator
+/// other than `dataclass`, `__getattr__`, `setattr`/`__dict__` tricks.
+fn defined_class_attributes(db: &dyn Db, class: &ClassRef, instance: bool) -> Option<Vec<String>> {
+    let mut names: Vec<String> = builtin_names("object");
+    for class in class_mro(db, class) {
+        let ClassRef::Defined { file, path } = &class else {
+            match class.name() {
+                "object" => continue,
+                "Exception" | "BaseException" => {
+                    names.extend(builtin_names("BaseException"));
+                    continue;
+                }
+                _ => return None,
+            }
+        };
+        let index = file_index(db, *file);
+        let definition = index.definition_at_path(path)?;
+        let DefinitionKind::Class {
+            body,
+            bases,
+            decorators,
+        } = &index.definition(definition).kind
+        else {
+            return None;
+        };
+        if class_bases(db, &class).len() < bases.len() {
+            return None;
+        }
+        let text = file.text(db);
+        let class_text = text
+            .get(usize::from(index.definition(definition).node_range.start())..)
+            .and_then(|rest| rest.get(..usize::from(index.definition(definition).node_range.len())))
+            .unwrap_or("");
+        let header = class_text.split(':').next().unwrap_or("");
+        if header.contains("metaclass") {
+            return None;
+        }
+        for decorator in decorators {
+            let decorator_text = text
+                .get(usize::from(decorator.start())..usize::from(decorator.end()))
+                .unwrap_or("");
+            if !decorator_text.contains("dataclass") && !decorator_text.contains("total_ordering") {
+                return None;
+            }
+        }
+        if class_text.contains("setattr(") || class_text.contains("__dict__") {
+            return None;
+        }
+        let scope = index.scope(*body);
+        for &member in &scope.definitions {
+            let name = index.definition(member).name.as_str();
+            if matches!(name, "__getattr__" | "__getattribute__") {
+                return None;
+            }
+            names.push(name.to_owned());
+            if instance {
+                if let DefinitionKind::Function { body, .. } = index.definition(member).kind {
+                    names.extend(
+                        index
+                            .scope(body)
+                            .attribute_stores
+                            .iter()
+                            .map(|stored| stored.to_string()),
+                    );
+                }
+            }
+        }
+        // Instances may gain attributes where they are used (`p.z = 1`): any store of
+        // that shape in the defining file keeps the name.
+        if instance {
+            collect_outside_stores(db, *file, &mut names);
+        }
+    }
+    Some(names)
+}
+
+/// Names stored as `something.name = …` anywhere in `file`.
+fn collect_outside_stores(db: &dyn Db, file: crate::input::SourceFile, names: &mut Vec<String>) {
+    let text = file.text(db);
+    for line in text.lines() {
+        let Some((target, _)) = line.split_once('=') else {
+            continue;
+        };
+        let target = target.trim_end_matches(['+', '-', '*', '/', '|', '&', ' ']);
+        if let Some((_, attribute)) = target.trim().rsplit_once('.') {
+            if crate::resolve::is_python_identifier(attribute) {
+                names.push(attribute.to_owned());
+            }
+        }
+    }
+}
+
+/// A module's attributes, when it resolves to a file the analysis has and that file has no
+/// module-level `__getattr__`.
+fn module_attribute_names(db: &dyn Db, module: &str) -> Option<Vec<String>> {
+    let resolver = module_resolver(db);
+    let resolved = resolver.resolve(std::path::Path::new(""), 0, module)?;
+    let file = module_file(db, &resolved)?;
+    let values = module_values(db, file);
+    if values.iter().any(|(name, _)| name == "__getattr__") {
+        return None;
+    }
+    // Stubs and packages may omit names their runtime defines.
+    let path = file.path(db);
+    if path.extension().is_some_and(|extension| extension == "pyi") {
+        return None;
+    }
+    let text = file.text(db);
+    if text.contains("import *") || text.contains("globals()") {
+        return None;
+    }
+    let mut names: Vec<String> = values.iter().map(|(name, _)| name.to_string()).collect();
+    names.extend(
+        [
+            "__name__",
+            "__file__",
+            "__doc__",
+            "__spec__",
+            "__loader__",
+            "__package__",
+            "__path__",
+            "__dict__",
+            "__all__",
+            "__builtins__",
+            "__cached__",
+        ]
+        .map(str::to_owned),
+    );
+    // Submodules are attributes once imported anywhere.
+    let prefix = format!("{module}.");
+    for path in db.workspace().files(db).keys() {
+        if let Some(name) = resolver.module_name(path) {
+            if let Some(rest) = name.strip_prefix(&prefix) {
+                names.push(rest.split('.').next().unwrap_or(rest).to_owned());
+            }
+        }
+    }
+    Some(names)
+}
+
+/// The candidate closest to `name` by edit distance (at most a third of its length).
+pub(crate) fn closest_name(name: &str, candidates: &[String]) -> Option<String> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .filter(|candidate| candidate.as_str() != name && !candidate.starts_with("__"))
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by(|left, right| left.0.cmp(&right.0).then_with(|| left.1.cmp(right.1)))
+        .map(|(_, candidate)| candidate.clone())
+}
+
+fn edit_distance(left: &str, right: &str) -> usize {
+    let left: Vec<char> = left.to_lowercase().chars().collect();
+    let right: Vec<char> = right.to_lowercase().chars().collect();
+    let mut previous: Vec<usize> = (0..=right.len()).collect();
+    for (i, left_char) in left.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, right_char) in right.iter().enumerate() {
+            let cost = usize::from(left_char != right_char);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[right.len()]
+}

@@ -1,0 +1,397 @@
+//! What a rule sees: the file's syntax and index, every run of its scopes (context-free
+//! and call-specialised) with their recorded operations and calls, and helpers to
+//! judge guards (`try`/`except`) and to report findings once.
+
+use line_index::{TextRange, TextSize};
+use rustc_hash::FxHashMap;
+use smol_str::SmolStr;
+use tree_sitter::Node;
+
+use super::{Finding, Related, Tally};
+use crate::db::Db;
+use crate::index::{FileIndex, ScopeId, ScopeKind, file_index};
+use crate::infer::{CallSite, Operation, ScopeInference, infer_scope, specialised_call};
+use crate::input::SourceFile;
+use crate::parse::{ParsedFile, parse};
+use crate::values::{Origin, Union, Value};
+
+/// At most this many runs are examined per file (specialised runs multiply quickly).
+const MAX_RUNS: usize = 4_000;
+
+/// One interpretation of a scope of the file.
+pub struct Run<'db> {
+    pub scope: ScopeId,
+    pub inference: &'db ScopeInference,
+    /// For a specialised run: the call (in this file) whose arguments it used, and how
+    /// deep that call nests in other specialised runs.
+    pub call: Option<(TextRange, u8)>,
+}
+
+pub struct RuleContext<'db> {
+    pub db: &'db dyn Db,
+    pub file: SourceFile,
+    pub text: &'db str,
+    pub index: &'db FileIndex,
+    parsed: &'db ParsedFile,
+    runs: Vec<Run<'db>>,
+    /// Findings by (rule, range): the most confident one wins.
+    findings: FxHashMap<(SmolStr, TextRange), Finding>,
+}
+
+impl<'db> RuleContext<'db> {
+    pub fn new(db: &'db dyn Db, file: SourceFile) -> RuleContext<'db> {
+        let index = file_index(db, file);
+        let mut runs: Vec<Run<'db>> = Vec::new();
+        for (id, scope) in index.scopes.iter().enumerate() {
+            if scope.kind == ScopeKind::Comprehension {
+                // Comprehensions run inline in the scope that contains them.
+                continue;
+            }
+            let scope = ScopeId(id as u32);
+            runs.push(Run {
+                scope,
+                inference: infer_scope(db, file, scope),
+                call: None,
+            });
+        }
+        // Specialised runs of this file's functions, breadth first.
+        let mut next = 0;
+        while next < runs.len() && runs.len() < MAX_RUNS {
+            let depth = runs[next].call.map_or(0, |(_, depth)| depth + 1);
+            let calls = &runs[next].inference.calls;
+            next += 1;
+            for call in calls {
+                for value in call.callee.values() {
+                    let function = match value {
+                        Value::Function(function) | Value::BoundMethod { function, .. } => function,
+                        _ => continue,
+                    };
+                    if function.file() != file {
+                        continue;
+                    }
+                    if let Some((_, scope, inference)) = specialised_call(db, function, call, depth)
+                    {
+                        let range = TextRange::new(call.offset.into(), call.end.into());
+                        runs.push(Run {
+                            scope,
+                            inference,
+                            call: Some((range, depth)),
+                        });
+                    }
+                }
+            }
+        }
+        RuleContext {
+            db,
+            file,
+            text: file.text(db),
+            index,
+            parsed: parse(db, file),
+            runs,
+            findings: FxHashMap::default(),
+        }
+    }
+
+    pub fn runs(&self) -> &[Run<'db>] {
+        &self.runs
+    }
+
+    /// Every recorded operation of every run.
+    pub fn operations(&self) -> impl Iterator<Item = (&Run<'db>, &'db Operation)> {
+        self.runs
+            .iter()
+            .flat_map(|run| run.inference.operations.iter().map(move |op| (run, op)))
+    }
+
+    /// Every call of every run.
+    pub fn calls(&self) -> impl Iterator<Item = (&Run<'db>, &'db CallSite)> {
+        self.runs
+            .iter()
+            .flat_map(|run| run.inference.calls.iter().map(move |call| (run, call)))
+    }
+
+    pub fn root(&self) -> Node<'db> {
+        self.parsed.root()
+    }
+
+    /// The smallest node spanning exactly `range`, if there is one.
+    pub fn node(&self, range: TextRange) -> Option<Node<'db>> {
+        let start = usize::from(range.start());
+        let end = usize::from(range.end());
+        let mut node = self.root().descendant_for_byte_range(start, end)?;
+        while node.start_byte() != start || node.end_byte() != end {
+            node = node.parent()?;
+            if node.start_byte() < start || node.end_byte() > end {
+                return None;
+            }
+        }
+        Some(node)
+    }
+
+    pub fn slice(&self, range: TextRange) -> &'db str {
+        self.text
+            .get(usize::from(range.start())..usize::from(range.end()))
+            .unwrap_or("")
+    }
+
+    pub fn node_text(&self, node: Node<'_>) -> &'db str {
+        self.text.get(node.byte_range()).unwrap_or("")
+    }
+
+    /// 1-based line of an offset in this file.
+    pub fn line_of(&self, offset: TextSize) -> usize {
+        let end = usize::from(offset).min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count()
+            + 1
+    }
+
+    /// Whether a `try` around `range` (in the same function) catches `exception`,
+    /// directly or through a base class (`LookupError`, `Exception`, bare `except:`).
+    pub fn is_caught(&self, range: TextRange, exception: &str) -> bool {
+        let Some(mut node) = self.node(range).or_else(|| {
+            self.root()
+                .descendant_for_byte_range(range.start().into(), range.end().into())
+        }) else {
+            return false;
+        };
+        while let Some(parent) = node.parent() {
+            match parent.kind() {
+                "function_definition" | "lambda" | "class_definition" => return false,
+                "try_statement" => {
+                    let in_body = parent
+                        .child_by_field_name("body")
+                        .is_some_and(|body| body.id() == node.id());
+                    if in_body && try_catches(self, parent, exception) {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+            node = parent;
+        }
+        false
+    }
+
+    /// Records a finding; the same rule at the same range keeps the most confident one.
+    pub fn report(&mut self, finding: Finding) {
+        let key = (finding.rule.clone(), finding.range);
+        match self.findings.get(&key) {
+            Some(existing) if existing.score >= finding.score => {}
+            _ => {
+                self.findings.insert(key, finding);
+            }
+        }
+    }
+
+    /// Changes the finding of `rule` recorded at `range`, if any.
+    pub fn with_finding(
+        &mut self,
+        rule: &str,
+        range: TextRange,
+        change: impl FnOnce(&mut Finding),
+    ) {
+        if let Some(finding) = self.findings.get_mut(&(SmolStr::new(rule), range)) {
+            change(finding);
+        }
+    }
+
+    /// Builds and records a finding from a tally; nothing when the tally has no bad member.
+    pub fn report_tally(
+        &mut self,
+        rule: &'static str,
+        range: TextRange,
+        tally: Tally,
+        message: String,
+        related: Vec<Related>,
+        run: Option<(TextRange, u8)>,
+    ) {
+        let Some((confidence, score)) = tally.assess() else {
+            return;
+        };
+        let mut related = related;
+        if let Some((call, _)) = run {
+            related.push(Related {
+                file: self.file,
+                range: call,
+                message: format!("when called here (L{})", self.line_of(call.start())),
+            });
+        }
+        self.report(Finding {
+            rule: SmolStr::new_static(rule),
+            range,
+            message,
+            confidence,
+            score,
+            related,
+            fix_parameters: Vec::new(),
+        });
+    }
+
+    /// Where the members of `union` that satisfy `is_bad` were produced, described by
+    /// `describe` ("None returned here").
+    pub fn related_origins(
+        &self,
+        union: &Union,
+        mut is_bad: impl FnMut(&Value) -> bool,
+        describe: impl Fn(&Value) -> String,
+    ) -> Vec<Related> {
+        let mut related = Vec::new();
+        for member in union.members() {
+            if !is_bad(&member.value) {
+                continue;
+            }
+            for origin in member.origins.iter().take(3) {
+                related.push(self.related_at(origin, describe(&member.value)));
+            }
+        }
+        related.truncate(6);
+        related
+    }
+
+    fn related_at(&self, origin: &Origin, what: String) -> Related {
+        let index = file_index(self.db, origin.file);
+        let branch = index.branch(origin.branch);
+        let text = origin.file.text(self.db);
+        let line = text.as_bytes()[..usize::from(origin.range.start()).min(text.len())]
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count()
+            + 1;
+        let message = if branch.kind == crate::index::BranchKind::ScopeBody {
+            format!("{what} (L{line})")
+        } else {
+            format!("{what} (L{line}, {})", branch.label())
+        };
+        Related {
+            file: origin.file,
+            range: origin.range,
+            message,
+        }
+    }
+
+    pub(super) fn finish(self) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self.findings.into_values().collect();
+        findings.sort_by(|left, right| {
+            (left.range.start(), left.range.end(), &left.rule).cmp(&(
+                right.range.start(),
+                right.range.end(),
+                &right.rule,
+            ))
+        });
+        let text = self.text;
+        findings.retain(|finding| !is_suppressed(text, finding));
+        findings
+    }
+}
+
+/// `# remedy: ignore` or `# remedy: ignore[rule-a, rule-b]` on the finding's first line.
+fn is_suppressed(text: &str, finding: &Finding) -> bool {
+    let start = usize::from(finding.range.start()).min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |at| start + at);
+    let line = &text[line_start..line_end];
+    let Some(at) = line.find("# remedy: ignore") else {
+        return false;
+    };
+    let rest = &line[at + "# remedy: ignore".len()..];
+    match rest.strip_prefix('[') {
+        Some(list) => {
+            let list = list.split(']').next().unwrap_or("");
+            list.split(',')
+                .any(|rule| rule.trim() == finding.rule.as_str())
+        }
+        None => true,
+    }
+}
+
+/// Whether one of the `except` clauses of `try_node` catches `exception`.
+fn try_catches(context: &RuleContext<'_>, try_node: Node<'_>, exception: &str) -> bool {
+    let mut cursor = try_node.walk();
+    for clause in try_node.children(&mut cursor) {
+        if clause.kind() != "except_clause" && clause.kind() != "except_group_clause" {
+            continue;
+        }
+        let mut names = Vec::new();
+        let mut clause_cursor = clause.walk();
+        let mut has_type = false;
+        for child in clause.named_children(&mut clause_cursor) {
+            if child.kind() == "block" {
+                break;
+            }
+            let caught = match child.kind() {
+                "as_pattern" => child.named_child(0),
+                _ => Some(child),
+            };
+            if let Some(caught) = caught {
+                has_type = true;
+                collect_exception_names(context, caught, &mut names);
+            }
+        }
+        if !has_type {
+            return true;
+        }
+        if names
+            .iter()
+            .any(|name| exception_is_subclass(exception, name))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn collect_exception_names<'t>(
+    context: &RuleContext<'t>,
+    node: Node<'_>,
+    names: &mut Vec<&'t str>,
+) {
+    match node.kind() {
+        "tuple" | "parenthesized_expression" => {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                collect_exception_names(context, child, names);
+            }
+        }
+        "attribute" => {
+            // `errors.NotFound`: the last part names the class.
+            if let Some(attribute) = node.child_by_field_name("attribute") {
+                names.push(context.node_text(attribute));
+            }
+        }
+        _ => names.push(context.node_text(node)),
+    }
+}
+
+/// Whether the builtin exception `exception` is `ancestor` or derives from it.
+pub fn exception_is_subclass(exception: &str, ancestor: &str) -> bool {
+    let mut current = Some(exception);
+    while let Some(name) = current {
+        if name == ancestor {
+            return true;
+        }
+        current = exception_parent(name);
+    }
+    false
+}
+
+/// The base class of a builtin exception (plus a few library ones the rules predict).
+fn exception_parent(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "BaseException" => return None,
+        "Exception" | "KeyboardInterrupt" | "SystemExit" | "GeneratorExit"
+        | "BaseExceptionGroup" => "BaseException",
+        "KeyError" | "IndexError" => "LookupError",
+        "ZeroDivisionError" | "OverflowError" | "FloatingPointError" => "ArithmeticError",
+        "ModuleNotFoundError" => "ImportError",
+        "UnboundLocalError" => "NameError",
+        "RecursionError" | "NotImplementedError" => "RuntimeError",
+        "UnicodeDecodeError" | "UnicodeEncodeError" => "UnicodeError",
+        "UnicodeError" => "ValueError",
+        "FileNotFoundError" | "PermissionError" | "IsADirectoryError" | "TimeoutError" => "OSError",
+        "BadRequestKeyError" | "MultiValueDictKeyError" => "KeyError",
+        _ => "Exception",
+    })
+}

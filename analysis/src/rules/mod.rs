@@ -1,0 +1,134 @@
+//! Error-pattern rules: findings that predict runtime exceptions from the inferred values.
+//!
+//! Terminology:
+//! - A *rule* has an id (`key-error`), metadata in `analysis/rules/*.json` and logic in
+//!   one of the family modules below, registered in [`CHECKS`].
+//! - A *run* is one interpretation of a scope: the context-free one ([`infer_scope`]) and,
+//!   for functions of this file called with known arguments, the specialised ones
+//!   ([`infer_call`]). A finding that only shows up in a specialised run names the call.
+//! - A *finding* carries a [`Confidence`] and a 0–100 score computed from the members
+//!   of the bad value: every member bad → definite; some → likely; an unknown member
+//!   beside the bad ones → possible.
+//!
+//! ```python
+//! cfg = {"host": "localhost"}
+//! cfg["port"]          # key-error, definite: the only member lacks 'port'
+//! ```
+
+mod context;
+pub mod metadata;
+
+mod arithmetic;
+mod attributes;
+mod lookup;
+
+use line_index::TextRange;
+use smol_str::SmolStr;
+
+use crate::config::Confidence;
+use crate::db::Db;
+use crate::input::SourceFile;
+
+pub use context::RuleContext;
+pub use metadata::{RuleMetadata, all_rule_metadata, rule_docs_url, rule_metadata, rules_markdown};
+
+/// One predicted failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: SmolStr,
+    pub range: TextRange,
+    /// One sentence naming the value, no trailing period.
+    pub message: String,
+    pub confidence: Confidence,
+    /// 0–100: how sure the finding is, finer than `confidence`.
+    pub score: u8,
+    /// Where the bad value comes from (`None` returned here, the call that passed it).
+    pub related: Vec<Related>,
+    /// Named parameters for the rule's fix templates (`object`, `key`, …).
+    pub fix_parameters: Vec<(SmolStr, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub file: SourceFile,
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// One rule family's logic: the ids it may report and the function that looks.
+pub(crate) struct Check {
+    pub rules: &'static [&'static str],
+    pub run: fn(&mut RuleContext<'_>),
+}
+
+/// Every check, in catalog order. The server has no rule-specific code: adding a rule
+/// means its metadata entry, its module and one line here.
+pub(crate) const CHECKS: &[Check] = &[
+    lookup::CHECK,
+    attributes::NONE_CHECK,
+    attributes::UNKNOWN_ATTRIBUTE_CHECK,
+    arithmetic::DIVISION_CHECK,
+];
+
+/// The rule ids that have logic.
+pub fn implemented_rules() -> impl Iterator<Item = &'static str> {
+    CHECKS.iter().flat_map(|check| check.rules.iter().copied())
+}
+
+/// Every finding of `file` (all rules, all confidences), suppressions applied, in
+/// source order. Filtering by configuration happens in `ide::diagnostics`.
+#[salsa::tracked(returns(ref))]
+pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
+    let config = db.settings().config(db);
+    let mut context = RuleContext::new(db, file);
+    for check in CHECKS {
+        let enabled = check
+            .rules
+            .iter()
+            .any(|rule| is_rule_enabled(rule, &config.enable, &config.disable));
+        if enabled {
+            (check.run)(&mut context);
+        }
+    }
+    let mut findings = context.finish();
+    findings.retain(|finding| is_rule_enabled(&finding.rule, &config.enable, &config.disable));
+    findings
+}
+
+/// `enable` (when not empty) lists the only rules that run; `disable` removes rules.
+/// Both accept rule ids and categories.
+fn is_rule_enabled(rule: &str, enable: &[String], disable: &[String]) -> bool {
+    let category = rule_metadata(rule).map(|metadata| metadata.category.as_str());
+    let matches = |entry: &String| entry == rule || Some(entry.as_str()) == category;
+    (enable.is_empty() || enable.iter().any(matches)) && !disable.iter().any(matches)
+}
+
+/// The confidence of a finding from a tally of the bad value's members.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub bad: usize,
+    pub good: usize,
+    pub unknown: usize,
+    /// The union was capped: some members are not known.
+    pub pruned: bool,
+}
+
+impl Tally {
+    pub fn assess(&self) -> Option<(Confidence, u8)> {
+        if self.bad == 0 {
+            return None;
+        }
+        let total = (self.bad + self.good + self.unknown) as f32;
+        let share = self.bad as f32 / total;
+        if self.unknown > 0 {
+            return Some((Confidence::Possible, 30 + (20.0 * share) as u8));
+        }
+        if self.good > 0 || self.pruned {
+            return Some((Confidence::Likely, 55 + (30.0 * share) as u8));
+        }
+        Some((Confidence::Definite, 95))
+    }
+}
+
+#[cfg(test)]
+mod tests;

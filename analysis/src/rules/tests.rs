@@ -1,0 +1,205 @@
+//! Rule tests: Python fixtures with inline `expect:` assertions (matched both ways), and
+//! the agreement between the JSON metadata, the registered checks and `docs/rules.md`.
+
+use super::{all_rule_metadata, implemented_rules, rules_markdown};
+use crate::testing::check_fixture_expectations;
+
+#[track_caller]
+fn check(fixture: &str) {
+    let result = check_fixture_expectations(fixture);
+    assert!(result.passed(), "{}", result.report());
+}
+
+#[test]
+fn metadata_ids_are_unique_kebab_case_with_known_parents() {
+    let all = all_rule_metadata();
+    for (at, rule) in all.iter().enumerate() {
+        assert!(
+            rule.id
+                .bytes()
+                .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-'),
+            "{} is not kebab-case",
+            rule.id
+        );
+        assert!(
+            all[..at].iter().all(|earlier| earlier.id != rule.id),
+            "{} is described twice",
+            rule.id
+        );
+        if let Some(parent) = &rule.parent {
+            assert!(
+                all.iter().any(|other| &other.id == parent),
+                "{}: unknown parent {parent}",
+                rule.id
+            );
+        }
+        assert!(!rule.summary.is_empty() && !rule.docs.example.is_empty());
+    }
+}
+
+#[test]
+fn every_implemented_rule_has_metadata_and_every_described_rule_has_logic() {
+    let described: Vec<&str> = all_rule_metadata()
+        .iter()
+        .map(|rule| rule.id.as_str())
+        .collect();
+    let implemented: Vec<&str> = implemented_rules().collect();
+    for rule in &implemented {
+        assert!(described.contains(rule), "{rule} has logic but no metadata");
+    }
+    for rule in &described {
+        // `syntax-error` comes from the parser, not from a check.
+        assert!(
+            *rule == "syntax-error" || implemented.contains(rule),
+            "{rule} is described but has no logic"
+        );
+    }
+}
+
+#[test]
+fn docs_rules_md_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md");
+    let expected = rules_markdown();
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    if actual != expected {
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::write(&path, &expected).expect("docs/rules.md is writable");
+        } else {
+            panic!(
+                "docs/rules.md is stale: run `UPDATE_EXPECT=1 cargo test -p remedy-analysis docs_rules_md_is_current`"
+            );
+        }
+    }
+}
+
+#[test]
+fn key_error_on_known_keys() {
+    check(
+        r#"
+def load_config():
+    return {"host": "localhost", "debug": True}
+
+cfg = load_config()
+# expect: key-error confidence=definite
+port = cfg["port"]
+host = cfg["host"]
+if "port" in cfg:
+    other = cfg["port"]
+try:
+    again = cfg["port"]
+except KeyError:
+    again = 80
+settings = {"a": 1} if input() else {"b": 2}
+# expect: key-error confidence=likely
+value = settings["a"]
+"#,
+    );
+}
+
+#[test]
+fn index_error_and_unpacking() {
+    check(
+        r#"
+items = []
+# expect: index-error confidence=definite
+first = items[0]
+pair = (1, 2)
+second = pair[1]
+# expect: index-error confidence=definite
+third = pair[2]
+# expect: unpack-mismatch confidence=definite
+a, b, c = pair
+head, *rest = pair
+"#,
+    );
+}
+
+#[test]
+fn none_family_follows_returns_and_narrowing() {
+    check(
+        r#"
+import re
+
+def find_user(users, name):
+    for user in users:
+        if user == name:
+            return user
+    return None
+
+def shout(text):
+    m = re.match(r"(\w+)", text)
+    # expect: none-attribute confidence=likely
+    word = m.group(1)
+    if m is not None:
+        print(m.group(1))
+    return word
+
+def total(prices):
+    price = prices.get("apple") if prices else None
+    if price is None:
+        return 0
+    return price * 3
+"#,
+    );
+}
+
+#[test]
+fn division_by_zero_through_a_call() {
+    check(
+        r#"
+def mean(xs):
+    # expect: division-by-zero confidence=definite
+    return sum(xs) / len(xs)
+
+print(mean([1, 2, 3]))
+print(mean([]))
+
+def safe_mean(xs):
+    if not xs:
+        return 0.0
+    return sum(xs) / len(xs)
+
+print(safe_mean([]))
+"#,
+    );
+}
+
+#[test]
+fn unknown_attribute_on_closed_classes_and_builtins() {
+    check(
+        r#"
+class User:
+    def __init__(self, name):
+        self.name = name
+
+    def greet(self):
+        return "hi " + self.name
+
+user = User("ada")
+print(user.name, user.greet())
+# expect: unknown-attribute confidence=definite
+print(user.nmae)
+text = "hello"
+# expect: unknown-attribute confidence=definite
+print(text.uppercase())
+print(text.upper())
+
+class Dynamic:
+    def __getattr__(self, name):
+        return name
+
+print(Dynamic().anything)
+"#,
+    );
+}
+
+#[test]
+fn suppression_comments() {
+    check(
+        r#"
+cfg = {"host": "localhost"}
+port = cfg["port"]  # remedy: ignore[key-error]
+other = cfg["other"]  # remedy: ignore
+"#,
+    );
+}
