@@ -125,8 +125,10 @@ pub fn rules_markdown() -> String {
          **likely** (some branch does), **possible** (it depends on a value Remedy cannot see). \
          Silence one line with `# remedy: ignore[rule-id]`.\n",
     );
+    let mut rules: Vec<&RuleMetadata> = all_rule_metadata().iter().collect();
+    rules.sort_by_key(|rule| category_rank(&rule.category));
     let mut category = "";
-    for rule in all_rule_metadata() {
+    for rule in rules {
         if rule.category != category {
             category = &rule.category;
             let _ = write!(out, "\n## {}\n", category_title(category));
@@ -154,6 +156,27 @@ pub fn rules_markdown() -> String {
         );
     }
     out
+}
+
+/// The catalog order of categories (unknown ones last).
+const CATEGORIES: &[&str] = &[
+    "lookup",
+    "none",
+    "names",
+    "types",
+    "arithmetic",
+    "asyncio",
+    "pitfalls",
+    "frameworks",
+    "plugins",
+    "syntax",
+];
+
+fn category_rank(category: &str) -> usize {
+    CATEGORIES
+        .iter()
+        .position(|known| *known == category)
+        .unwrap_or(CATEGORIES.len())
 }
 
 fn category_title(category: &str) -> &str {
