@@ -82,6 +82,7 @@ fn python_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
         } else if path
             .extension()
             .is_some_and(|extension| extension == "py" || extension == "pyi")
+            || path.file_name().is_some_and(|name| name == "remedy.toml")
         {
             out.push(path);
         }

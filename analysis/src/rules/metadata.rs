@@ -56,6 +56,14 @@ pub struct RuleMetadata {
     /// Names of the fix templates the rule may use (see the healing patches).
     #[serde(default)]
     pub fixes: Vec<String>,
+    /// Whether the rule runs without being listed in `enable`. Style-level pitfalls that
+    /// do not predict a failure are opt-in.
+    #[serde(default = "enabled_by_default")]
+    pub default_enabled: bool,
+}
+
+fn enabled_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -145,6 +153,13 @@ pub fn rules_markdown() -> String {
         }
         if let Some(severity) = rule.severity {
             let _ = writeln!(out, "- Severity: {}", severity.severity().as_str());
+        }
+        if !rule.default_enabled {
+            let _ = writeln!(
+                out,
+                "- Off by default: turn it on with `enable = [\"{}\"]`",
+                rule.id
+            );
         }
         let _ = write!(
             out,

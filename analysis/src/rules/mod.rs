@@ -95,12 +95,14 @@ pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
     findings
 }
 
-/// `enable` (when not empty) lists the only rules that run; `disable` removes rules.
-/// Both accept rule ids and categories.
+/// A rule runs when it is on by default or listed in `enable`, and is not listed in
+/// `disable`. Both lists accept rule ids and categories.
 fn is_rule_enabled(rule: &str, enable: &[String], disable: &[String]) -> bool {
-    let category = rule_metadata(rule).map(|metadata| metadata.category.as_str());
+    let metadata = rule_metadata(rule);
+    let category = metadata.map(|metadata| metadata.category.as_str());
     let matches = |entry: &String| entry == rule || Some(entry.as_str()) == category;
-    (enable.is_empty() || enable.iter().any(matches)) && !disable.iter().any(matches)
+    let on_by_default = metadata.is_none_or(|metadata| metadata.default_enabled);
+    (on_by_default || enable.iter().any(matches)) && !disable.iter().any(matches)
 }
 
 /// The confidence of a finding from a tally of the bad value's members.

@@ -72,7 +72,27 @@ pub fn check_workspace(
         search_roots: Some(search_roots),
         ..Change::default()
     };
-    for (path, text) in files {
+    // A `remedy.toml` at the root configures the analysis (e.g. `enable` for opt-in rules);
+    // it is not a Python file to check.
+    let config_path = root.join("remedy.toml");
+    let (config_files, files): (Vec<_>, Vec<_>) =
+        files.iter().partition(|(path, _)| *path == config_path);
+    let files: Vec<_> = files
+        .into_iter()
+        .filter(|(path, _)| {
+            path.extension()
+                .is_some_and(|extension| extension == "py" || extension == "pyi")
+        })
+        .collect();
+    for (_, text) in config_files {
+        let (config, errors) = crate::config::parse_remedy_toml(text);
+        assert!(
+            errors.is_empty(),
+            "remedy.toml of the test is invalid: {errors:?}"
+        );
+        change.config = Some(config);
+    }
+    for (path, text) in &files {
         change.set_file(Arc::<Path>::from(path.as_path()), text.as_str());
     }
     host.apply_change(change);
@@ -81,7 +101,7 @@ pub fn check_workspace(
         file_count: files.len(),
         ..WorkspaceCheck::default()
     };
-    for (path, _) in files {
+    for (path, _) in &files {
         let file = host
             .file_id(path)
             .expect("every file was set in the change applied above");
