@@ -203,16 +203,25 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
             };
         }
         "sorted" => Value::List(Items::of(arguments.first().and_then(element_of))),
-        "reversed" | "iter" | "enumerate" | "zip" | "map" | "filter" => {
-            Value::Instance(ClassRef::builtin(match name {
-                "reversed" => "reversed",
-                "enumerate" => "enumerate",
-                "zip" => "zip",
-                "map" => "map",
-                "filter" => "filter",
-                _ => "iterator",
-            }))
+        "iter" => {
+            return (
+                Union::new(Value::Iterator(iterated_items(arguments.first())), None),
+                Vec::new(),
+            );
         }
+        "reversed" => {
+            let mut items = iterated_items(arguments.first());
+            items.items.reverse();
+            return (Union::new(Value::Iterator(items), None), Vec::new());
+        }
+        "enumerate" | "zip" | "map" | "filter" => Value::Instance(ClassRef::builtin(match name {
+            "reversed" => "reversed",
+            "enumerate" => "enumerate",
+            "zip" => "zip",
+            "map" => "map",
+            "filter" => "filter",
+            _ => "iterator",
+        })),
         "isinstance" | "issubclass" | "callable" | "hasattr" | "all" | "any" => Value::Bool(None),
         "print" | "setattr" | "delattr" | "exec" => Value::None,
         "input" | "repr" | "ascii" | "format" | "chr" | "hex" | "oct" | "bin" => Value::Str(None),
@@ -223,12 +232,37 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
         ])),
         "open" => Value::Instance(ClassRef::builtin("TextIOWrapper")),
         "next" => {
-            let raises = if arguments.positional.len() < 2 {
+            let default = arguments.positional.get(1);
+            let mut results = Vec::new();
+            let mut may_stop = false;
+            for value in arguments.first().iter().flat_map(|first| first.values()) {
+                match value {
+                    Value::Iterator(items) if items.exact => match items.items.first() {
+                        Some(item) => results.push(item.clone()),
+                        None => may_stop = true,
+                    },
+                    Value::Iterator(items) => {
+                        may_stop = true;
+                        results.extend(items.element());
+                    }
+                    _ => {
+                        may_stop = true;
+                        results.push(Union::unknown());
+                    }
+                }
+            }
+            if may_stop {
+                results.extend(default.cloned());
+            }
+            let raises = if may_stop && default.is_none() {
                 vec!["StopIteration"]
             } else {
                 Vec::new()
             };
-            return (Union::unknown(), raises);
+            return (
+                Union::join_all(results).unwrap_or_else(Union::unknown),
+                raises,
+            );
         }
         "eval" => Value::Unknown,
         _ => Value::Unknown,
@@ -236,12 +270,35 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
     (Union::new(value, None), Vec::new())
 }
 
+/// The items an iteration over `value` produces, exact when every member is a container
+/// with known items (one member only: a union of containers has no single order).
+fn iterated_items(value: Option<&Union>) -> Items {
+    match value.and_then(Union::single) {
+        Some(Value::List(items) | Value::Tuple(items) | Value::Iterator(items)) => items.clone(),
+        Some(Value::Str(Some(text))) => Items::exact(
+            text.chars()
+                .map(|char| Union::new(Value::Str(Some(char.to_string().into())), None))
+                .collect(),
+        ),
+        Some(Value::Dict(dict)) if !dict.open => Items::exact(
+            dict.entries
+                .iter()
+                .map(|(key, _)| Union::new(key_value(key), None))
+                .collect(),
+        ),
+        _ => Items::of(value.and_then(element_of)),
+    }
+}
+
 /// The union of the elements of an iterable value (`for x in value`).
 pub fn element_of(union: &Union) -> Option<Union> {
     let mut elements: Vec<Union> = Vec::new();
     for value in union.values() {
         let element = match value {
-            Value::List(items) | Value::Tuple(items) | Value::Set(items) => match items.element() {
+            Value::List(items)
+            | Value::Tuple(items)
+            | Value::Set(items)
+            | Value::Iterator(items) => match items.element() {
                 Some(element) => element,
                 None => continue,
             },

@@ -32,6 +32,8 @@ use crate::values::{ClassRef, DictValue, FunctionRef, Items, Key, Origin, Union,
 const MAX_EXPRESSION_DEPTH: u32 = 150;
 /// Statement nesting beyond which blocks are skipped (CPython's own limit is lower).
 const MAX_BLOCK_DEPTH: u32 = 120;
+/// Comprehensions over at most this many known items are evaluated item by item.
+const MAX_EXACT_COMPREHENSION_ITEMS: usize = 32;
 /// Rounds of a loop body before its bindings widen to their types.
 const LOOP_ROUNDS: usize = 3;
 
@@ -474,7 +476,7 @@ impl<'db> Interpreter<'db> {
         let target = node.child_by_field_name("left");
         let body = node.child_by_field_name("body");
         let branch = self.branch_id(node, BranchKind::ForBody);
-        let exhausted = self.run_loop(
+        let (mut exhausted, breaks) = self.run_loop(
             body,
             branch,
             |interpreter| {
@@ -485,7 +487,19 @@ impl<'db> Interpreter<'db> {
             },
             None,
         );
-        self.loop_exit(node, exhausted);
+        // A loop that ran to the end leaves an iterator held in a name exhausted.
+        if let Some(iterable) = node.child_by_field_name("right") {
+            if iterable.kind() == "identifier" {
+                let name = Name::new(self.slice(iterable));
+                let origin = self.origin(range_of(iterable));
+                if let Some(env) = &mut exhausted {
+                    if let Some(value) = env.get_mut(&name) {
+                        *value = exhaust_iterators(value, origin);
+                    }
+                }
+            }
+        }
+        self.loop_exit(node, (exhausted, breaks));
     }
 
     fn while_statement(&mut self, node: Node<'_>) {
@@ -1355,6 +1369,30 @@ impl<'db> Interpreter<'db> {
                 };
                 Value::List(Items::of(joined))
             }
+            (Value::List(items), "remove") if items.exact => {
+                // Removing a known literal drops its first occurrence. When it is absent
+                // the call raises (`list-value-missing` reports it) and the list is kept
+                // as a sample of its elements.
+                let position = first.and_then(Union::single).and_then(|needle| {
+                    items
+                        .items
+                        .iter()
+                        .position(|item| item.single() == Some(needle))
+                });
+                match position {
+                    Some(position) => {
+                        let mut kept = items.items.clone();
+                        kept.remove(position);
+                        Value::List(Items::exact(kept))
+                    }
+                    None => Value::List(Items::of(items.element())),
+                }
+            }
+            (Value::List(items), "pop") if items.exact && arguments.positional.is_empty() => {
+                let mut kept = items.items.clone();
+                kept.pop();
+                Value::List(Items::exact(kept))
+            }
             (Value::List(items), "pop" | "remove") => Value::List(Items::of(items.element())),
             (Value::List(_), "clear") => Value::List(Items::exact(Vec::new())),
             (Value::Set(items), "add") => {
@@ -2143,6 +2181,9 @@ impl<'db> Interpreter<'db> {
 
     /// Comprehensions run inline: their targets bind in a scratch copy of the state.
     fn comprehension(&mut self, node: Node<'_>) -> Union {
+        if let Some(value) = self.exact_comprehension(node) {
+            return value;
+        }
         let saved_state = self.state.clone();
         let mut cursor = node.walk();
         let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
@@ -2200,13 +2241,112 @@ impl<'db> Interpreter<'db> {
                 match kind {
                     "list_comprehension" => Value::List(Items::of(Some(element))),
                     "set_comprehension" => Value::Set(Items::of(Some(element))),
-                    _ => Value::Instance(ClassRef::builtin("generator")),
+                    _ => Value::Iterator(Items::of(Some(element))),
                 }
             }
             _ => Value::Unknown,
         };
         self.state = saved_state;
         self.literal(value, node)
+    }
+
+    /// A list comprehension or generator expression over one container of known items,
+    /// whose filters fold for every item, has known items too:
+    /// `[x for x in (1, 2, 3) if x > 1]` is `[2, 3]`. `None` when that does not hold
+    /// (the general evaluation then runs).
+    fn exact_comprehension(&mut self, node: Node<'_>) -> Option<Union> {
+        if !matches!(node.kind(), "list_comprehension" | "generator_expression") {
+            return None;
+        }
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let body = node.child_by_field_name("body")?;
+        let clauses: Vec<Node<'_>> = children
+            .iter()
+            .copied()
+            .filter(|child| matches!(child.kind(), "for_in_clause" | "if_clause"))
+            .collect();
+        let [for_clause, filters @ ..] = clauses.as_slice() else {
+            return None;
+        };
+        if for_clause.kind() != "for_in_clause"
+            || filters.iter().any(|clause| clause.kind() != "if_clause")
+        {
+            return None;
+        }
+        let target = for_clause.child_by_field_name("left")?;
+        let iterable_node = for_clause.child_by_field_name("right")?;
+        // Quiet: the general path below records the iterable when this one gives up.
+        let iterable = self.expression_quiet(iterable_node);
+        let items = match iterable.single()? {
+            Value::List(items) | Value::Tuple(items) | Value::Iterator(items) if items.exact => {
+                items.items.clone()
+            }
+            _ => return None,
+        };
+        if items.len() > MAX_EXACT_COMPREHENSION_ITEMS {
+            return None;
+        }
+        // First pass without recording: do all filters fold for every item?
+        let saved_state = self.state.clone();
+        let saved_record = self.record;
+        self.record = false;
+        let mut kept = Vec::new();
+        for item in &items {
+            self.state = saved_state.clone();
+            self.bind(target, item.clone(), *for_clause);
+            let mut keep = true;
+            for filter in filters {
+                let condition = filter.named_child(0)?;
+                let value = self.expression(condition);
+                let truths: BTreeSet<Option<bool>> =
+                    value.values().map(Value::truthiness).collect();
+                match truths.into_iter().collect::<Vec<_>>().as_slice() {
+                    [Some(true)] => {}
+                    [Some(false)] => {
+                        keep = false;
+                        break;
+                    }
+                    _ => {
+                        self.state = saved_state;
+                        self.record = saved_record;
+                        return None;
+                    }
+                }
+            }
+            if keep {
+                kept.push(item.clone());
+            }
+        }
+        self.state = saved_state.clone();
+        self.record = saved_record;
+        // Second pass, recorded: the iterable, then the body once per kept item.
+        let recorded_iterable = self.expression(iterable_node);
+        self.record_operation(
+            *for_clause,
+            OperationKind::Iterate {
+                iterable: recorded_iterable,
+            },
+        );
+        let mut values = Vec::new();
+        for item in kept {
+            self.state = saved_state.clone();
+            self.bind(target, item, *for_clause);
+            for filter in filters {
+                if let Some(condition) = filter.named_child(0) {
+                    self.expression(condition);
+                }
+            }
+            values.push(self.expression(body));
+        }
+        self.state = saved_state;
+        let items = Items::exact(values);
+        let value = if node.kind() == "list_comprehension" {
+            Value::List(items)
+        } else {
+            Value::Iterator(items)
+        };
+        Some(self.literal(value, node))
     }
 
     fn binary(&mut self, node: Node<'_>) -> Union {
@@ -2313,6 +2453,26 @@ impl<'db> Interpreter<'db> {
         }
     }
 
+    /// `next(it)` on a name: the iterator it holds moves past its first item.
+    fn advance_iterator(&mut self, call: Node<'_>) {
+        let Some(argument) = call
+            .child_by_field_name("arguments")
+            .and_then(|arguments| arguments.named_child(0))
+            .filter(|argument| argument.kind() == "identifier")
+        else {
+            return;
+        };
+        let name = Name::new(self.slice(argument));
+        if let Some(value) = self.state.as_mut().and_then(|env| env.get_mut(&name)) {
+            *value = value.map(|value| match value {
+                Value::Iterator(items) if items.exact && !items.items.is_empty() => {
+                    Value::Iterator(Items::exact(items.items[1..].to_vec()))
+                }
+                other => other.clone(),
+            });
+        }
+    }
+
     /// Whether a scope other than `owner` assigns `name` of `owner` through a
     /// `global` or `nonlocal` declaration.
     fn is_rebound_elsewhere(&self, owner: ScopeId, name: &Name) -> bool {
@@ -2408,6 +2568,9 @@ impl<'db> Interpreter<'db> {
         }
         let result =
             Union::join_all(results).unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)));
+        if callee.single() == Some(&Value::BuiltinFunction(SmolStr::new_static("next"))) {
+            self.advance_iterator(node);
+        }
         if self.record {
             let offset = node.start_byte() as u32;
             let call = CallSite {
@@ -2431,6 +2594,12 @@ impl<'db> Interpreter<'db> {
             keywords: Vec::new(),
             has_unpacking: false,
         };
+        // `f(x for x in xs)`: the generator expression is the whole argument list.
+        if node.kind() == "generator_expression" {
+            let value = self.expression(node);
+            arguments.positional.push(value);
+            return arguments;
+        }
         let mut cursor = node.walk();
         let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
         for child in children {
@@ -2793,6 +2962,22 @@ pub(super) fn is_call_worth_specialising(
             .iter()
             .chain(keywords.iter().map(|(_, value)| value))
             .any(|value| !value.is_unknown())
+}
+
+/// Iterators and generators after a loop consumed them: nothing left.
+fn exhaust_iterators(value: &Union, origin: Origin) -> Union {
+    let has_iterator = value
+        .values()
+        .any(|value| matches!(value, Value::Iterator(_) | Value::Generator(_)));
+    if !has_iterator {
+        return value.clone();
+    }
+    value
+        .map(|value| match value {
+            Value::Iterator(_) | Value::Generator(_) => Value::Iterator(Items::exact(Vec::new())),
+            other => other.clone(),
+        })
+        .with_default_origin(origin)
 }
 
 /// A container whose length may change behind our back (it is shared through an

@@ -20,7 +20,9 @@ pub mod metadata;
 
 mod arithmetic;
 mod attributes;
+mod iteration;
 mod lookup;
+mod recursion;
 
 use line_index::TextRange;
 use smol_str::SmolStr;
@@ -65,9 +67,12 @@ pub(crate) struct Check {
 /// means its metadata entry, its module and one line here.
 pub(crate) const CHECKS: &[Check] = &[
     lookup::CHECK,
+    iteration::STOP_ITERATION_CHECK,
+    iteration::LIST_VALUE_CHECK,
     attributes::NONE_CHECK,
     attributes::UNKNOWN_ATTRIBUTE_CHECK,
     arithmetic::DIVISION_CHECK,
+    recursion::CHECK,
 ];
 
 /// The rule ids that have logic.

@@ -203,3 +203,83 @@ other = cfg["other"]  # remedy: ignore
 "#,
     );
 }
+
+#[test]
+fn stop_iteration_on_exhausted_iterators() {
+    check(
+        r#"
+def first_even(numbers):
+    # expect: stop-iteration confidence=definite
+    return next(n for n in numbers if n % 2 == 0)
+
+print(first_even([1, 3, 5]))
+
+def first_even_or_none(numbers):
+    return next((n for n in numbers if n % 2 == 0), None)
+
+print(first_even_or_none([1, 3, 5]))
+
+words = iter(["a", "b"])
+print(next(words))
+print(next(words))
+# expect: stop-iteration confidence=definite
+print(next(words))
+
+lines = iter(["x", "y"])
+for line in lines:
+    print(line)
+# expect: stop-iteration confidence=definite
+header = next(lines)
+"#,
+    );
+}
+
+#[test]
+fn list_value_missing() {
+    check(
+        r#"
+queue = ["ada", "bob"]
+queue.remove("bob")
+# expect: list-value-missing confidence=definite
+queue.remove("eve")
+if "eve" in queue:
+    queue.remove("eve")
+position = ("x", "y").index("y")
+"#,
+    );
+}
+
+#[test]
+fn unbounded_recursion_direct_and_indirect() {
+    check(
+        r#"
+def countdown(n):
+    print(n)
+    # expect: unbounded-recursion confidence=definite
+    countdown(n - 1)
+
+def factorial(n):
+    if n <= 1:
+        return 1
+    return n * factorial(n - 1)
+
+def ping(n):
+    # expect: unbounded-recursion confidence=definite
+    return pong(n + 1)
+
+def pong(n):
+    # expect: unbounded-recursion confidence=definite
+    return ping(n + 1)
+
+def walk(node):
+    if node is None:
+        return 0
+    return 1 + walk(node.next)
+
+class Tree:
+    def depth(self):
+        # expect: unbounded-recursion confidence=definite
+        return 1 + self.depth()
+"#,
+    );
+}

@@ -92,6 +92,19 @@ fn literal(value: &Value, depth: usize) -> String {
         Value::Module(name) => format!("module {name}"),
         Value::Generator(function) => format!("generator of {}", function.name()),
         Value::Coroutine(function) => format!("coroutine of {}", function.name()),
+        Value::Iterator(items) => {
+            if items.exact {
+                format!(
+                    "iterator over {}",
+                    sequence(items, "[", "]", depth, "iterator")
+                )
+            } else {
+                match items.element() {
+                    Some(element) => format!("iterator of {}", union_literal(&element, depth + 1)),
+                    None => "iterator".to_owned(),
+                }
+            }
+        }
         Value::Unknown => "unknown".to_owned(),
     }
 }

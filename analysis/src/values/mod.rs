@@ -172,6 +172,9 @@ pub enum Value {
     Module(SmolStr),
     Generator(FunctionRef),
     Coroutine(FunctionRef),
+    /// An iterator (`iter(xs)`, a generator expression) with the items it will still
+    /// produce: exact when they are known.
+    Iterator(Items),
     Unknown,
 }
 
@@ -191,6 +194,7 @@ impl Value {
             Value::Tuple(items) => Value::Tuple(items.widened()),
             Value::List(items) => Value::List(items.widened()),
             Value::Set(items) => Value::Set(items.widened()),
+            Value::Iterator(items) => Value::Iterator(items.widened()),
             Value::Dict(dict) => Value::Dict(Box::new(DictValue {
                 entries: dict
                     .entries
@@ -225,6 +229,7 @@ impl Value {
             Value::Module(_) => "module",
             Value::Generator(_) => "generator",
             Value::Coroutine(_) => "coroutine",
+            Value::Iterator(_) => "iterator",
             Value::Unknown => "unknown",
         }
     }
@@ -245,7 +250,9 @@ impl Value {
             | Value::Function(_)
             | Value::BoundMethod { .. }
             | Value::BuiltinFunction(_)
-            | Value::Module(_) => Some(true),
+            | Value::Module(_)
+            | Value::Generator(_)
+            | Value::Iterator(_) => Some(true),
             _ => None,
         }
     }
@@ -285,6 +292,7 @@ impl Value {
             Value::Tuple(items) => Value::Tuple(bound_items(items)),
             Value::List(items) => Value::List(bound_items(items)),
             Value::Set(items) => Value::Set(bound_items(items)),
+            Value::Iterator(items) => Value::Iterator(bound_items(items)),
             Value::Dict(dict) => {
                 if depth == 0 || dict.entries.len() > MAX_CONTAINER_ITEMS {
                     return Value::Dict(Box::new(DictValue {

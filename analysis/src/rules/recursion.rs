@@ -1,0 +1,338 @@
+//! `unbounded-recursion`: a function (or a cycle of functions) that calls itself on every
+//! path before it can return, so no call ever finishes and Python raises RecursionError.
+//!
+//! ```python
+//! def countdown(n):
+//!     print(n)
+//!     countdown(n - 1)     # unbounded-recursion: there is no base case
+//! ```
+//!
+//! For each function of the file we collect the calls it *definitely* makes before any
+//! way out (`return`, `raise`, `break`, `yield`, or a branch that skips them): a call in an
+//! `if` counts only when every branch (with an `else`) makes it; calls in lambdas, nested
+//! definitions, comprehensions, the right side of `and`/`or` and conditional expressions
+//! are not definite. Those calls give a graph between the file's functions; every cycle
+//! in it recurses without end.
+
+use line_index::TextRange;
+use rustc_hash::{FxHashMap, FxHashSet};
+use tree_sitter::Node;
+
+use super::context::RuleContext;
+use super::{Check, Finding};
+use crate::config::Confidence;
+use crate::index::{DefinitionKind, ScopeId, ScopeKind};
+use crate::infer::infer_scope;
+use crate::values::{FunctionRef, Value};
+
+pub(crate) const CHECK: Check = Check {
+    rules: &["unbounded-recursion"],
+    run,
+};
+
+/// A function of the file and the calls it definitely makes: (call range, callee scope).
+struct FunctionCalls {
+    scope: ScopeId,
+    name: String,
+    calls: Vec<(TextRange, ScopeId)>,
+}
+
+fn run(context: &mut RuleContext<'_>) {
+    let index = context.index;
+    let mut functions: Vec<FunctionCalls> = Vec::new();
+    for (id, scope) in index.scopes.iter().enumerate() {
+        let scope_id = ScopeId(id as u32);
+        if scope.kind != ScopeKind::Function || scope.is_generator || scope.is_async {
+            continue;
+        }
+        let Some(node) = context.node(scope.range) else {
+            continue;
+        };
+        let Some(body) = node.child_by_field_name("body") else {
+            continue;
+        };
+        let mut definite = Vec::new();
+        block_calls(body, &mut definite);
+        let inference = infer_scope(context.db, context.file, scope_id);
+        let mut calls = Vec::new();
+        for range in definite {
+            let Some(call) = inference.call_at(range.start()) else {
+                continue;
+            };
+            let callees: Vec<ScopeId> = call
+                .callee
+                .values()
+                .filter_map(|value| match value {
+                    Value::Function(function) | Value::BoundMethod { function, .. } => {
+                        callee_scope(context, function)
+                    }
+                    _ => None,
+                })
+                .collect();
+            // Only a callee the call surely reaches makes the edge.
+            if let [callee] = callees.as_slice() {
+                if call.callee.members().len() == 1 {
+                    calls.push((range, *callee));
+                }
+            }
+        }
+        functions.push(FunctionCalls {
+            scope: scope_id,
+            name: scope.name.to_string(),
+            calls,
+        });
+    }
+    let by_scope: FxHashMap<ScopeId, usize> = functions
+        .iter()
+        .enumerate()
+        .map(|(at, function)| (function.scope, at))
+        .collect();
+    for function in &functions {
+        // Follow definite calls; reaching the start again closes a cycle.
+        let Some(path) = cycle_from(function.scope, &functions, &by_scope) else {
+            continue;
+        };
+        let Some(&(range, _)) = function
+            .calls
+            .iter()
+            .find(|(_, callee)| Some(callee) == path.get(1).or(path.first()))
+        else {
+            continue;
+        };
+        if context.is_caught(range, "RecursionError") {
+            continue;
+        }
+        let message = if path.len() <= 1 {
+            format!(
+                "`{}` calls itself on every path before it can return, so it never stops (RecursionError)",
+                function.name
+            )
+        } else {
+            let names: Vec<&str> = path
+                .iter()
+                .chain(std::iter::once(&function.scope))
+                .filter_map(|scope| by_scope.get(scope).map(|at| functions[*at].name.as_str()))
+                .collect();
+            format!(
+                "`{}` recurses without a base case through {} (RecursionError)",
+                function.name,
+                names.join(" → ")
+            )
+        };
+        context.report(Finding {
+            rule: "unbounded-recursion".into(),
+            range,
+            message,
+            confidence: Confidence::Definite,
+            score: 90,
+            related: Vec::new(),
+            fix_parameters: vec![("function".into(), function.name.clone())],
+        });
+    }
+}
+
+/// The cycle of definite calls starting and ending at `start` (its scopes, `start`
+/// first), if there is one.
+fn cycle_from(
+    start: ScopeId,
+    functions: &[FunctionCalls],
+    by_scope: &FxHashMap<ScopeId, usize>,
+) -> Option<Vec<ScopeId>> {
+    let mut stack: Vec<(ScopeId, Vec<ScopeId>)> = vec![(start, vec![start])];
+    let mut seen: FxHashSet<ScopeId> = FxHashSet::default();
+    while let Some((scope, path)) = stack.pop() {
+        let Some(&at) = by_scope.get(&scope) else {
+            continue;
+        };
+        for (_, callee) in &functions[at].calls {
+            if *callee == start {
+                return Some(path.clone());
+            }
+            if path.len() < 8 && seen.insert(*callee) {
+                let mut longer = path.clone();
+                longer.push(*callee);
+                stack.push((*callee, longer));
+            }
+        }
+    }
+    None
+}
+
+fn callee_scope(context: &RuleContext<'_>, function: &FunctionRef) -> Option<ScopeId> {
+    let FunctionRef::Defined { file, path } = function else {
+        return None;
+    };
+    if *file != context.file {
+        return None;
+    }
+    let definition = context.index.definition_at_path(path)?;
+    match context.index.definition(definition).kind {
+        DefinitionKind::Function { body, .. } => Some(body),
+        _ => None,
+    }
+}
+
+/// Collects the calls a block definitely makes; returns whether the block may leave
+/// early (so later statements may not run).
+fn block_calls(block: Node<'_>, out: &mut Vec<TextRange>) -> bool {
+    let mut cursor = block.walk();
+    let statements: Vec<Node<'_>> = block.named_children(&mut cursor).collect();
+    for statement in statements {
+        if statement_calls(statement, out) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Collects the calls a statement definitely makes; returns whether it may leave early.
+fn statement_calls(statement: Node<'_>, out: &mut Vec<TextRange>) -> bool {
+    match statement.kind() {
+        "if_statement" => {
+            if let Some(condition) = statement.child_by_field_name("condition") {
+                expression_calls(condition, out);
+            }
+            let mut branches: Vec<Node<'_>> = Vec::new();
+            if let Some(consequence) = statement.child_by_field_name("consequence") {
+                branches.push(consequence);
+            }
+            let mut has_else = false;
+            let mut cursor = statement.walk();
+            let alternatives: Vec<Node<'_>> = statement
+                .children_by_field_name("alternative", &mut cursor)
+                .collect();
+            let mut conditions_after_first = Vec::new();
+            for alternative in alternatives {
+                if alternative.kind() == "else_clause" {
+                    has_else = true;
+                }
+                if alternative.kind() == "elif_clause" {
+                    if let Some(condition) = alternative.child_by_field_name("condition") {
+                        conditions_after_first.push(condition);
+                    }
+                }
+                if let Some(body) = alternative.child_by_field_name("body") {
+                    branches.push(body);
+                }
+            }
+            let mut may_leave = false;
+            let mut common: Option<Vec<TextRange>> = None;
+            for branch in branches {
+                let mut calls = Vec::new();
+                may_leave |= block_calls(branch, &mut calls);
+                common = Some(match common {
+                    None => calls,
+                    Some(previous) => previous
+                        .into_iter()
+                        .filter(|call| calls.contains(call))
+                        .collect(),
+                });
+            }
+            if has_else {
+                out.extend(common.unwrap_or_default());
+            } else {
+                may_leave = true;
+            }
+            may_leave
+        }
+        "return_statement" | "raise_statement" => {
+            expression_calls(statement, out);
+            true
+        }
+        "break_statement" | "continue_statement" => true,
+        "for_statement" | "while_statement" => {
+            let header = statement
+                .child_by_field_name("right")
+                .or_else(|| statement.child_by_field_name("condition"));
+            if let Some(header) = header {
+                expression_calls(header, out);
+            }
+            // The body may not run; a `return` inside still leaves early.
+            contains_exit(statement)
+        }
+        "try_statement" => {
+            let mut may_leave = false;
+            if let Some(body) = statement.child_by_field_name("body") {
+                may_leave |= block_calls(body, out);
+            }
+            may_leave || contains_exit(statement)
+        }
+        "with_statement" => {
+            let mut cursor = statement.walk();
+            for child in statement.named_children(&mut cursor) {
+                if child.kind() == "with_clause" {
+                    expression_calls(child, out);
+                }
+            }
+            match statement.child_by_field_name("body") {
+                Some(body) => block_calls(body, out),
+                None => false,
+            }
+        }
+        "function_definition" | "class_definition" | "decorated_definition" => false,
+        "match_statement" => contains_exit(statement),
+        _ => {
+            expression_calls(statement, out);
+            contains_exit(statement)
+        }
+    }
+}
+
+/// Calls evaluated whenever `node` is: lazy and conditional parts are skipped.
+fn expression_calls(node: Node<'_>, out: &mut Vec<TextRange>) {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "lambda"
+            | "function_definition"
+            | "class_definition"
+            | "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => {
+                continue;
+            }
+            "conditional_expression" => {
+                // Only the condition (the middle part) always runs.
+                if let Some(condition) = node.named_child(1) {
+                    stack.push(condition);
+                }
+                continue;
+            }
+            "boolean_operator" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    stack.push(left);
+                }
+                continue;
+            }
+            "call" => out.push(TextRange::new(
+                (node.start_byte() as u32).into(),
+                (node.end_byte() as u32).into(),
+            )),
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            stack.push(child);
+        }
+    }
+}
+
+/// Whether a statement contains a way out of the function or loop (`return`, `raise`,
+/// `break`, `continue`, `yield`), outside nested definitions.
+fn contains_exit(node: Node<'_>) -> bool {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "return_statement" | "raise_statement" | "break_statement" | "continue_statement"
+            | "yield" => return true,
+            "lambda" | "function_definition" | "class_definition" => continue,
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            stack.push(child);
+        }
+    }
+    false
+}
