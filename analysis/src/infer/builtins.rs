@@ -153,25 +153,37 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
     let first = arguments.first_single();
     let value = match name {
         "len" => {
-            let length = match first {
-                Some(Value::Str(Some(text))) => Some(text.chars().count() as i64),
-                Some(Value::List(items) | Value::Tuple(items) | Value::Set(items))
-                    if items.exact =>
-                {
+            // One length per member: `len()` of `[1, 2] | []` is `2 | 0`.
+            let length_of = |value: &Value| match value {
+                Value::Str(Some(text)) => Some(text.chars().count() as i64),
+                Value::List(items) | Value::Tuple(items) | Value::Set(items) if items.exact => {
                     Some(items.items.len() as i64)
                 }
-                Some(Value::Dict(dict)) if !dict.open => Some(dict.entries.len() as i64),
+                Value::Dict(dict) if !dict.open => Some(dict.entries.len() as i64),
                 _ => None,
             };
-            let raises = if matches!(
-                first,
-                Some(Value::Int(_) | Value::Float(_) | Value::None | Value::Bool(_))
-            ) {
+            let Some(argument) = arguments.first() else {
+                return (Union::new(Value::Int(None), None), vec!["TypeError"]);
+            };
+            let raises = if argument.values().any(|value| {
+                matches!(
+                    value,
+                    Value::Int(_) | Value::Float(_) | Value::None | Value::Bool(_)
+                )
+            }) {
                 vec!["TypeError"]
             } else {
                 Vec::new()
             };
-            return (Union::new(Value::Int(length), None), raises);
+            let lengths = Union::join_all(argument.members().iter().map(|member| {
+                let mut length = Union::new(Value::Int(length_of(&member.value)), None);
+                for origin in &member.origins {
+                    length = length.with_default_origin(*origin);
+                }
+                length
+            }))
+            .unwrap_or_else(|| Union::new(Value::Int(None), None));
+            return (lengths, raises);
         }
         "abs" => match first {
             Some(Value::Int(value)) => Value::Int(value.map(i64::wrapping_abs)),
@@ -401,15 +413,27 @@ pub fn method_result(receiver: &Value, method: &str, arguments: &Arguments) -> O
                     .unwrap_or_else(Union::unknown),
             );
         }
-        (Value::Dict(dict), "keys") => Value::List(Items::of(Union::join_all(
-            dict.entries
+        // Views of a closed dict iterate over known items (modelled as lists).
+        (Value::Dict(dict), "keys" | "values" | "items") => {
+            let items: Vec<Union> = dict
+                .entries
                 .iter()
-                .map(|(key, _)| Union::new(key_value(key), None)),
-        ))),
-        (Value::Dict(dict), "values") => Value::List(Items::of(Union::join_all(
-            dict.entries.iter().map(|(_, value)| value.clone()),
-        ))),
-        (Value::Dict(_), "items") => Value::List(Items::of(None)),
+                .map(|(key, value)| {
+                    let key = Union::new(key_value(key), None);
+                    match method {
+                        "keys" => key,
+                        "values" => value.clone(),
+                        _ => Union::new(Value::Tuple(Items::exact(vec![key, value.clone()])), None),
+                    }
+                })
+                .collect();
+            if dict.open {
+                let element = Union::join_all(items).map(|element| element.join(&Union::unknown()));
+                Value::List(Items::of(element))
+            } else {
+                Value::List(Items::exact(items))
+            }
+        }
         (Value::Dict(_), "update" | "clear") => Value::None,
         (Value::Dict(dict), "copy") => Value::Dict(dict.clone()),
         (Value::Set(_), "add" | "discard" | "update" | "clear" | "remove") => Value::None,

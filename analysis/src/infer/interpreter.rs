@@ -63,7 +63,7 @@ pub(super) struct Interpreter<'db> {
     raises: BTreeSet<SmolStr>,
     self_attributes: FxHashMap<Name, Union>,
     calls: FxHashMap<u32, CallSite>,
-    operations: FxHashMap<(u32, u8), Operation>,
+    operations: FxHashMap<(u32, u32, u8), Operation>,
     /// Exception names caught by the `try` statements around the current point.
     handlers: Vec<Vec<SmolStr>>,
     loops: Vec<LoopFrame>,
@@ -196,7 +196,8 @@ impl<'db> Interpreter<'db> {
             return;
         }
         let range = range_of(node);
-        let key = (u32::from(range.start()), kind.tag());
+        // Nested operations can share a start (`a.b.c` holds `a.b`): the end tells them apart.
+        let key = (u32::from(range.start()), u32::from(range.end()), kind.tag());
         match self.operations.entry(key) {
             std::collections::hash_map::Entry::Occupied(mut entry) => {
                 entry.get_mut().kind.join(&kind);
@@ -1627,12 +1628,70 @@ impl<'db> Interpreter<'db> {
                     (when_different, when_equal)
                 }
             }
-            "in" | "not in" if subject == left => {
-                // `k in d`: nothing to narrow on `k` itself; `d` narrowing is the rules' job.
-                (Some(env.clone()), Some(env))
+            "in" | "not in" => {
+                let (when_in, when_not_in) = self.narrow_membership(left, right, env);
+                if operator == "in" {
+                    (when_in, when_not_in)
+                } else {
+                    (when_not_in, when_in)
+                }
             }
             _ => (Some(env.clone()), Some(env)),
         }
+    }
+
+    /// `element in container`, narrowing whichever side is a name: a name element keeps
+    /// the literals the container holds (or lacks), a name container keeps the members
+    /// that hold (or lack) a literal element. Returns the states where the test is true
+    /// and false.
+    fn narrow_membership(
+        &mut self,
+        element: Node<'_>,
+        container: Node<'_>,
+        env: Env,
+    ) -> (State, State) {
+        let element_value = self.expression_quiet(element);
+        let container_value = self.expression_quiet(container);
+        let mut states = (Some(env.clone()), Some(env));
+        if element.kind() == "identifier" {
+            let name = Name::new(self.slice(element));
+            let test = |value: &Value| membership(value, &container_value);
+            states = self.split_both(states, &name, element, &test);
+        }
+        if container.kind() == "identifier" {
+            if let Some(needle) = element_value.single().cloned().filter(is_literal) {
+                let name = Name::new(self.slice(container));
+                let test = |value: &Value| contains_literal(value, &needle);
+                states = self.split_both(states, &name, container, &test);
+            }
+        }
+        states
+    }
+
+    /// Splits `name` in both states by `test`: the true state keeps the members that may
+    /// pass, the false state those that may fail. A name read from an enclosing scope is
+    /// copied into the local environment first.
+    fn split_both(
+        &mut self,
+        (when_true, when_false): (State, State),
+        name: &Name,
+        node: Node<'_>,
+        test: &dyn Fn(&Value) -> Option<bool>,
+    ) -> (State, State) {
+        let offset = node.start_byte() as u32;
+        let current = self.lookup(name, offset);
+        let split = |state: State, keep: bool| -> State {
+            let mut env = state?;
+            let value = env.get(name).cloned().unwrap_or_else(|| current.clone());
+            match value.filter(|value| test(value) != Some(!keep)) {
+                Some(kept) => {
+                    env.insert(name.clone(), kept);
+                    Some(env)
+                }
+                None => None,
+            }
+        };
+        (split(when_true, true), split(when_false, false))
     }
 
     fn narrow_call(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
@@ -2962,6 +3021,55 @@ pub(super) fn is_call_worth_specialising(
             .iter()
             .chain(keywords.iter().map(|(_, value)| value))
             .any(|value| !value.is_unknown())
+}
+
+/// Whether the literal `value` is among the items or keys of every member of `container`;
+/// `None` when that is not known.
+fn membership(value: &Value, container: &Union) -> Option<bool> {
+    if !is_literal(value) {
+        return None;
+    }
+    let mut answers = container
+        .values()
+        .map(|member| contains_literal(member, value));
+    let first = answers.next()??;
+    answers.all(|answer| answer == Some(first)).then_some(first)
+}
+
+/// Whether `container` holds the literal `needle` (as a dict key, an item, a substring).
+fn contains_literal(container: &Value, needle: &Value) -> Option<bool> {
+    match container {
+        Value::Dict(dict) => {
+            let key = Key::from_value(needle)?;
+            if dict.entries.iter().any(|(entry, _)| *entry == key) {
+                Some(true)
+            } else if dict.open {
+                None
+            } else {
+                Some(false)
+            }
+        }
+        Value::List(items) | Value::Tuple(items) | Value::Set(items) => {
+            let mut undecided = !items.exact;
+            for item in &items.items {
+                for value in item.values() {
+                    if is_literal(value) {
+                        if literal_equal(value, needle) {
+                            return Some(true);
+                        }
+                    } else {
+                        undecided = true;
+                    }
+                }
+            }
+            if undecided { None } else { Some(false) }
+        }
+        Value::Str(Some(text)) => match needle {
+            Value::Str(Some(part)) => Some(text.contains(part.as_str())),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Iterators and generators after a loop consumed them: nothing left.

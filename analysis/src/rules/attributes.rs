@@ -153,7 +153,30 @@ fn run_none(context: &mut RuleContext<'_>) {
                     );
                 }
             }
-            OperationKind::Unpack { .. } => {}
+            OperationKind::Unpack { value, .. } => {
+                // `a, b = value`: the finding sits on the unpacked value.
+                let Some(target) = context.node(range) else {
+                    continue;
+                };
+                let Some(source) = target
+                    .parent()
+                    .filter(|parent| parent.kind() == "assignment")
+                    .and_then(|assignment| assignment.child_by_field_name("right"))
+                else {
+                    continue;
+                };
+                let text = context.node_text(source);
+                report_none(
+                    context,
+                    "none-iteration",
+                    iterable_node_range(source),
+                    value,
+                    "unpacking it",
+                    text,
+                    "TypeError",
+                    call,
+                );
+            }
         }
     }
     let calls: Vec<_> = context

@@ -283,3 +283,50 @@ class Tree:
 "#,
     );
 }
+
+#[test]
+fn membership_tests_narrow_both_sides() {
+    check(
+        r#"
+STOCK = {"apple": 12, "banana": 0}
+
+def restock_needed(name):
+    if name not in STOCK:
+        return True
+    return STOCK[name] < 5
+
+for product in ["apple", "banana", "durian"]:
+    print(product, restock_needed(product))
+
+def price_of(name):
+    # expect: key-error confidence=definite
+    return STOCK[name]
+
+price_of("durian")
+
+queue = ["ada", "bob"]
+def serve(person):
+    if person in queue:
+        queue.remove(person)
+
+serve("dan")
+"#,
+    );
+}
+
+#[test]
+fn lengths_of_unions_reach_divisions() {
+    check(
+        r#"
+def average(scores):
+    # expect: division-by-zero confidence=likely
+    return sum(scores) / len(scores)
+
+def report(students):
+    for name, scores in students.items():
+        print(name, average(scores))
+
+report({"ada": [90, 85], "bob": []})
+"#,
+    );
+}

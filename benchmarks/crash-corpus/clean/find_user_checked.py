@@ -1,0 +1,24 @@
+class User:
+    def __init__(self, name, email):
+        self.name = name
+        self.email = email
+
+
+USERS = [User("ada", "ada@example.com")]
+
+
+def find_user(name):
+    for user in USERS:
+        if user.name == name:
+            return user
+    return None
+
+
+def email_domain(name):
+    user = find_user(name)
+    if not user:
+        return "unknown"
+    return user.email.split("@")[1]
+
+
+print(email_domain("ada"), email_domain("eve"))

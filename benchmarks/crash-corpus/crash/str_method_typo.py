@@ -1,0 +1,5 @@
+def shout(text):
+    return text.uppercase() + "!"
+
+
+print(shout("hello"))

@@ -1,0 +1,9 @@
+counter = 0
+
+
+def increment():
+    counter += 1
+    return counter
+
+
+print(increment())
