@@ -242,6 +242,19 @@ impl Analysis {
         self.with_db(|db| ide::diagnostics(db, file.0))
     }
 
+    /// The workspace locations of the exceptions in a pasted traceback.
+    pub fn traceback_diagnostics(
+        &self,
+        traceback: &str,
+    ) -> Cancellable<Vec<(FileId, ide::TracebackDiagnostic)>> {
+        self.with_db(|db| {
+            ide::traceback_diagnostics(db, traceback)
+                .into_iter()
+                .map(|diagnostic| (FileId(diagnostic.file), diagnostic))
+                .collect()
+        })
+    }
+
     pub fn hover(&self, file: FileId, offset: TextSize) -> Cancellable<Option<ide::HoverResult>> {
         self.with_db(|db| ide::hover(db, file.0, offset))
     }

@@ -46,6 +46,8 @@ enum Command {
     },
     /// List every rule with its documentation.
     Rules(cli::rules::RulesArgs),
+    /// Map a real traceback onto the workspace: the failing line, its rule, the prediction.
+    Heal(cli::heal::HealArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(args),
         Command::Hover { location } => cli::hover::run(&location),
         Command::Rules(args) => cli::rules::run(args),
+        Command::Heal(args) => cli::heal::run(args),
     }
 }
 

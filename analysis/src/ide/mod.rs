@@ -5,6 +5,7 @@ mod diagnostics;
 mod hover;
 mod symbols;
 mod targets;
+mod traceback;
 mod values;
 
 use std::sync::Arc;
@@ -20,6 +21,7 @@ pub use hover::{HoverResult, hover};
 pub use symbols::{
     DocumentSymbol, NavigationTarget, SymbolKind, document_symbols, goto_definition,
 };
+pub use traceback::{TracebackDiagnostic, traceback_diagnostics};
 
 /// Line starts of `file`, for offset ↔ line/column conversions.
 #[salsa::tracked(returns(ref))]

@@ -23,6 +23,7 @@ mod attributes;
 mod iteration;
 mod lookup;
 mod recursion;
+pub mod traceback;
 
 use line_index::TextRange;
 use smol_str::SmolStr;
