@@ -24,6 +24,8 @@ pub struct ServerState {
     pub pull_diagnostics: std::sync::atomic::AtomicBool,
     pub roots: Mutex<Vec<PathBuf>>,
     pub client_settings: Mutex<Option<serde_json::Value>>,
+    /// Crashes from the last `remedy.healTraceback`, by file, until the file is edited.
+    pub traceback_findings: Mutex<HashMap<PathBuf, Vec<analysis::ide::Diagnostic>>>,
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: every writer
@@ -43,7 +45,16 @@ impl ServerState {
             pull_diagnostics: Default::default(),
             roots: Mutex::new(Vec::new()),
             client_settings: Mutex::new(None),
+            traceback_findings: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The traceback crashes recorded for `path`.
+    pub fn traceback_findings_for(&self, path: &std::path::Path) -> Vec<analysis::ide::Diagnostic> {
+        lock(&self.traceback_findings)
+            .get(path)
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn encoding(&self) -> PositionEncoding {

@@ -923,3 +923,69 @@ fn a_closed_document_can_be_hovered_and_reopened() {
 
     assert_clean_exit(&mut client);
 }
+
+// ---------------------------------------------------------------------------
+// Rule findings carry their protocol fields; a pasted traceback lands on its line
+// ---------------------------------------------------------------------------
+
+#[test]
+fn rule_findings_and_traceback_crashes_are_published() {
+    let workspace = TempWorkspace::new("crash");
+    let text = "settings = {\"host\": \"localhost\"}\nport = settings[\"port\"]\nprint(port)\n";
+    workspace.write("app.py", text);
+    let uri = workspace.uri("app.py");
+    let mut client = start(&workspace);
+
+    open(&mut client, &uri, 1, text);
+    let published = wait_diagnostics(&mut client, &uri, 1);
+    let diagnostics = published["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(diagnostics.len(), 1, "{published:#}");
+    let finding = &diagnostics[0];
+    assert_eq!(finding["code"], "key-error", "{finding:#}");
+    assert_eq!(finding["source"], "remedy", "{finding:#}");
+    assert_eq!(finding["severity"], 1, "{finding:#}");
+    assert_eq!(finding["data"]["exception"], "KeyError", "{finding:#}");
+    assert_eq!(finding["data"]["confidence"], "definite", "{finding:#}");
+    assert!(
+        finding["codeDescription"]["href"]
+            .as_str()
+            .is_some_and(|href| href.ends_with("#key-error")),
+        "{finding:#}"
+    );
+    let related = &finding["relatedInformation"][0];
+    assert_eq!(
+        related["location"]["range"]["start"]["line"], 0,
+        "{finding:#}"
+    );
+
+    let traceback = "Traceback (most recent call last):\n  File \"/elsewhere/app.py\", line 3, in <module>\n    print(port)\nNameError: name 'port' is not defined\n";
+    let answer = client.request(
+        "workspace/executeCommand",
+        json!({"command": "remedy.healTraceback", "arguments": [traceback]}),
+    );
+    assert_eq!(answer["result"][0]["line"], 3, "{answer:#}");
+    assert_eq!(answer["result"][0]["rule"], "undefined-name", "{answer:#}");
+    let published = client.wait_notification(
+        "textDocument/publishDiagnostics",
+        |params| {
+            params["uri"] == uri.as_str()
+                && params["diagnostics"]
+                    .as_array()
+                    .is_some_and(|diagnostics| diagnostics.len() == 2)
+        },
+        Duration::from_secs(30),
+    );
+    let crash = &published["diagnostics"][1];
+    assert_eq!(crash["range"]["start"]["line"], 2, "{published:#}");
+    assert_eq!(crash["data"]["exception"], "NameError", "{published:#}");
+
+    let unknown = client.request(
+        "workspace/executeCommand",
+        json!({"command": "remedy.nothing", "arguments": []}),
+    );
+    assert!(unknown.get("error").is_some(), "{unknown:#}");
+    assert_clean_exit(&mut client);
+}

@@ -29,6 +29,8 @@ pub fn did_open(state: &Arc<ServerState>, client: &Client, params: DidOpenTextDo
 pub fn did_change(state: &Arc<ServerState>, client: &Client, params: DidChangeTextDocumentParams) {
     let uri = params.text_document.uri;
     let version = params.text_document.version;
+    // A recorded crash no longer describes an edited file.
+    lock(&state.traceback_findings).remove(uri_to_path(&uri).as_ref());
     if state
         .change(&uri, version, params.content_changes)
         .is_none()
@@ -237,13 +239,15 @@ pub fn schedule_diagnostics(
     let encoding = state.encoding();
     tokio::spawn(async move {
         let request_uri = uri.clone();
+        let crashes = state.traceback_findings_for(&uri_to_path(&uri));
         let diagnostics = read(&state, move |analysis| {
             let Some(file) = analysis.file_id(&uri_to_path(&request_uri)) else {
                 return Ok(None);
             };
             let text = analysis.file_text(file);
             let lines = LineTable::new(&text);
-            let findings = analysis.diagnostics(file)?;
+            let mut findings = analysis.diagnostics(file)?;
+            findings.extend(crashes);
             Ok(Some(
                 findings
                     .iter()

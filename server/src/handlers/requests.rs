@@ -139,11 +139,13 @@ pub async fn pull_diagnostics(
 ) -> Result<DocumentDiagnosticReportResult> {
     let encoding = state.encoding();
     let uri = params.text_document.uri;
+    let crashes = state.traceback_findings_for(&uri_to_path(&uri));
     let items = read(state, move |analysis| {
         let Some((file, text, lines)) = file_context(analysis, &uri) else {
             return Ok(Vec::new());
         };
-        let findings = analysis.diagnostics(file)?;
+        let mut findings = analysis.diagnostics(file)?;
+        findings.extend(crashes);
         Ok(findings
             .iter()
             .map(|finding| convert::diagnostic(analysis, &text, &lines, encoding, finding))
@@ -159,4 +161,106 @@ pub async fn pull_diagnostics(
             },
         }),
     ))
+}
+
+/// The commands `workspace/executeCommand` accepts.
+pub const COMMANDS: &[&str] = &[HEAL_TRACEBACK_COMMAND];
+pub const HEAL_TRACEBACK_COMMAND: &str = "remedy.healTraceback";
+
+/// `remedy.healTraceback [text]`: the traceback's crashes become diagnostics on their
+/// lines (until the file is edited); answers with where they landed.
+pub async fn execute_command(
+    state: &Arc<ServerState>,
+    client: &tower_lsp_server::Client,
+    params: tower_lsp_server::ls_types::ExecuteCommandParams,
+) -> Result<Option<serde_json::Value>> {
+    if params.command != HEAL_TRACEBACK_COMMAND {
+        return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+            "unknown command `{}` (known: {})",
+            params.command,
+            COMMANDS.join(", ")
+        )));
+    }
+    let traceback = match params.arguments.first() {
+        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(serde_json::Value::Object(object)) => match object.get("traceback") {
+            Some(serde_json::Value::String(text)) => text.clone(),
+            _ => {
+                return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                    "remedy.healTraceback expects the traceback text (or {\"traceback\": text})",
+                ));
+            }
+        },
+        _ => {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "remedy.healTraceback expects the traceback text as its first argument",
+            ));
+        }
+    };
+    let located = read(state, move |analysis| {
+        let located = analysis.traceback_diagnostics(&traceback)?;
+        Ok(located
+            .into_iter()
+            .map(|(file, crash)| (analysis.file_path(file), crash))
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    let mut by_path: std::collections::HashMap<std::path::PathBuf, Vec<analysis::ide::Diagnostic>> =
+        std::collections::HashMap::new();
+    let mut answer = Vec::new();
+    for (path, crash) in located {
+        let rule = crash.rule.unwrap_or("runtime-crash");
+        let message = if crash.message.is_empty() {
+            format!("Crashed here at run time with {}", crash.exception)
+        } else {
+            format!(
+                "Crashed here at run time with {}: {}",
+                crash.exception, crash.message
+            )
+        };
+        answer.push(serde_json::json!({
+            "uri": convert::path_to_uri(&path).map(|uri| uri.as_str().to_owned()),
+            "line": crash.line,
+            "rule": crash.rule,
+            "exception": crash.exception,
+        }));
+        by_path
+            .entry(path.to_path_buf())
+            .or_default()
+            .push(analysis::ide::Diagnostic {
+                rule: rule.to_owned(),
+                message,
+                range: crash.range,
+                severity: analysis::ide::Severity::Error,
+                confidence: analysis::config::Confidence::Definite,
+                score: 100,
+                exception: Some(crash.exception.clone()),
+                docs_url: crash.rule.map(analysis::rules::rule_docs_url),
+                related: Vec::new(),
+            });
+    }
+    let touched: Vec<std::path::PathBuf> = {
+        let mut recorded = crate::state::lock(&state.traceback_findings);
+        let mut touched: Vec<std::path::PathBuf> = recorded.keys().cloned().collect();
+        touched.extend(by_path.keys().cloned());
+        *recorded = by_path;
+        touched
+    };
+    if state
+        .pull_diagnostics
+        .load(std::sync::atomic::Ordering::Relaxed)
+    {
+        let client = client.clone();
+        tokio::spawn(async move {
+            let _ = client.workspace_diagnostic_refresh().await;
+        });
+    } else {
+        for path in touched {
+            if let Some(uri) = convert::path_to_uri(&path) {
+                let version = state.document_version(&uri);
+                crate::handlers::schedule_diagnostics(state, client, uri, version);
+            }
+        }
+    }
+    Ok(Some(serde_json::Value::Array(answer)))
 }
