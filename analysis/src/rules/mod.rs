@@ -19,8 +19,14 @@ mod context;
 pub mod metadata;
 
 mod arithmetic;
+mod asyncio;
 mod attributes;
+mod dotted;
+mod iterators;
 mod lookup;
+mod pitfalls;
+mod security;
+mod versions;
 
 use line_index::TextRange;
 use smol_str::SmolStr;
@@ -68,6 +74,11 @@ pub(crate) const CHECKS: &[Check] = &[
     attributes::NONE_CHECK,
     attributes::UNKNOWN_ATTRIBUTE_CHECK,
     arithmetic::DIVISION_CHECK,
+    asyncio::ASYNCIO_CHECK,
+    pitfalls::PITFALLS_CHECK,
+    iterators::ITERATION_CHECK,
+    security::SECURITY_CHECK,
+    versions::VERSION_CHECK,
 ];
 
 /// The rule ids that have logic.
