@@ -61,7 +61,8 @@ pub(super) struct Interpreter<'db> {
     raises: BTreeSet<SmolStr>,
     self_attributes: FxHashMap<Name, Union>,
     calls: FxHashMap<u32, CallSite>,
-    operations: FxHashMap<(u32, u8), Operation>,
+    /// By (start, end, kind): `a.b` and `a.b.c` start together but are two operations.
+    operations: FxHashMap<(u32, u32, u8), Operation>,
     /// Exception names caught by the `try` statements around the current point.
     handlers: Vec<Vec<SmolStr>>,
     loops: Vec<LoopFrame>,
@@ -173,7 +174,13 @@ impl<'db> Interpreter<'db> {
         let mut calls: Vec<CallSite> = self.calls.into_values().collect();
         calls.sort_by_key(|call| call.offset);
         let mut operations: Vec<Operation> = self.operations.into_values().collect();
-        operations.sort_by_key(|operation| (operation.range.start(), operation.kind.tag()));
+        operations.sort_by_key(|operation| {
+            (
+                operation.range.start(),
+                operation.kind.tag(),
+                operation.range.end(),
+            )
+        });
         ScopeInference {
             loads,
             bindings,
@@ -194,7 +201,7 @@ impl<'db> Interpreter<'db> {
             return;
         }
         let range = range_of(node);
-        let key = (u32::from(range.start()), kind.tag());
+        let key = (u32::from(range.start()), u32::from(range.end()), kind.tag());
         match self.operations.entry(key) {
             std::collections::hash_map::Entry::Occupied(mut entry) => {
                 entry.get_mut().kind.join(&kind);

@@ -1069,4 +1069,20 @@ def status(code, name, flag):
 "#,
         );
     }
+
+    #[test]
+    fn attribute_chains_keep_their_own_operations() {
+        // `self.products` and `self.products.get` start at the same offset; the
+        // interpreter once merged their operations, so `self` looked like a dict.
+        check(
+            r#"
+class Catalog:
+    def __init__(self):
+        self.products = {}
+
+    def lookup(self, sku):
+        return self.products.get(sku)
+"#,
+        );
+    }
 }
