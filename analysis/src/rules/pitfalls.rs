@@ -251,7 +251,7 @@ fn mutable_default(context: &mut RuleContext<'_>, function: Node<'_>) {
                 ),
             ),
             Sharing::Escapes(how) => (
-                Confidence::Likely,
+                escape_confidence(context, function, how),
                 format!(
                     "Default `{default}` of `{name}` is created once when `{function_name}` is defined, and `{how}` hands that one object to every caller"
                 ),
@@ -269,6 +269,59 @@ fn mutable_default(context: &mut RuleContext<'_>, function: Node<'_>) {
                 ("function", function_name.to_owned()),
             ],
         );
+    }
+}
+
+/// How sure an escaping default is shared harmfully: `self.items = items` is likely when
+/// the class mutates `self.items` somewhere, possible otherwise (and for `return items`:
+/// the callers are out of sight).
+fn escape_confidence(context: &RuleContext<'_>, function: Node<'_>, how: &str) -> Confidence {
+    let Some(attribute) = how
+        .split_once('=')
+        .map(|(target, _)| target.trim())
+        .filter(|target| target.contains('.'))
+    else {
+        return Confidence::Possible;
+    };
+    let mut class = function.parent();
+    while let Some(node) = class {
+        if node.kind() == "class_definition" {
+            break;
+        }
+        class = node.parent();
+    }
+    let Some(class) = class else {
+        return Confidence::Possible;
+    };
+    let is_attribute =
+        |node: Option<Node<'_>>| node.is_some_and(|node| context.node_text(node) == attribute);
+    let mutated = descendants(class)
+        .into_iter()
+        .any(|node| match node.kind() {
+            "call" => node
+                .child_by_field_name("function")
+                .filter(|function| function.kind() == "attribute")
+                .is_some_and(|function| {
+                    is_attribute(function.child_by_field_name("object"))
+                        && function
+                            .child_by_field_name("attribute")
+                            .is_some_and(|method| {
+                                MUTATING_METHODS.contains(&context.node_text(method))
+                            })
+                }),
+            "assignment" | "augmented_assignment" => {
+                node.child_by_field_name("left").is_some_and(|left| {
+                    (node.kind() == "augmented_assignment" && is_attribute(Some(left)))
+                        || (left.kind() == "subscript"
+                            && is_attribute(left.child_by_field_name("value")))
+                })
+            }
+            _ => false,
+        });
+    if mutated {
+        Confidence::Likely
+    } else {
+        Confidence::Possible
     }
 }
 
@@ -319,12 +372,12 @@ fn sharing_of(context: &RuleContext<'_>, body_nodes: &[Node<'_>], name: &str) ->
                     return None;
                 }
             }
-            "delete_statement" => {
+            "delete_statement"
                 if descendants(node).into_iter().any(|part| {
                     part.kind() == "subscript" && is_name(part.child_by_field_name("value"))
-                }) {
-                    found = Some(Sharing::Mutated(context.node_text(node).to_owned()));
-                }
+                }) =>
+            {
+                found = Some(Sharing::Mutated(context.node_text(node).to_owned()));
             }
             "call" => {
                 let Some(function) = node.child_by_field_name("function") else {
@@ -343,10 +396,8 @@ fn sharing_of(context: &RuleContext<'_>, body_nodes: &[Node<'_>], name: &str) ->
                     found = Some(Sharing::Mutated(context.node_text(node).to_owned()));
                 }
             }
-            "return_statement" => {
-                if is_name(node.named_child(0)) && found.is_none() {
-                    found = Some(Sharing::Escapes(context.node_text(node).to_owned()));
-                }
+            "return_statement" if is_name(node.named_child(0)) && found.is_none() => {
+                found = Some(Sharing::Escapes(context.node_text(node).to_owned()));
             }
             _ => {}
         }
@@ -525,12 +576,11 @@ fn late_binding_in_loop(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
     let body_nodes = same_scope_nodes(body);
     // Names assigned in the body change every iteration too.
     for node in &body_nodes {
-        if node.kind() == "assignment" {
-            if let Some(left) = node.child_by_field_name("left") {
-                if left.kind() == "identifier" {
-                    variables.push(context.node_text(left));
-                }
-            }
+        if node.kind() == "assignment"
+            && let Some(left) = node.child_by_field_name("left")
+            && left.kind() == "identifier"
+        {
+            variables.push(context.node_text(left));
         }
     }
     for &node in &body_nodes {
@@ -570,10 +620,10 @@ fn late_binding_in_comprehension(context: &mut RuleContext<'_>, comprehension: N
     let mut variables = Vec::new();
     let mut cursor = comprehension.walk();
     for clause in comprehension.named_children(&mut cursor) {
-        if clause.kind() == "for_in_clause" {
-            if let Some(left) = clause.child_by_field_name("left") {
-                variables.extend(target_names(context, left));
-            }
+        if clause.kind() == "for_in_clause"
+            && let Some(left) = clause.child_by_field_name("left")
+        {
+            variables.extend(target_names(context, left));
         }
     }
     let Some(body) = comprehension.child_by_field_name("body") else {
@@ -923,9 +973,23 @@ def add_tag(tag, tags=[]):
     tags.append(tag)
     return tags
 
-# expect: mutable-default confidence=likely
 def defaults(options={}):
     return options
+
+class Registry:
+    # expect: mutable-default confidence=likely
+    def __init__(self, entries={}):
+        self.entries = entries
+
+    def register(self, name, value):
+        self.entries[name] = value
+
+class ReadOnly:
+    def __init__(self, entries={}):
+        self.entries = entries
+
+    def names(self):
+        return sorted(self.entries)
 
 def lookup(key, table={}):
     return table.get(key)

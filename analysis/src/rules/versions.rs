@@ -115,10 +115,11 @@ fn feature_at(
         }
         "assignment" => {
             // Module and class annotations are evaluated; function-local ones are not.
-            if let Some(annotation) = node.child_by_field_name("type") {
-                if !annotations_postponed && !is_in_function(node) {
-                    union_annotation(context, annotation, &mut push);
-                }
+            if let Some(annotation) = node.child_by_field_name("type")
+                && !annotations_postponed
+                && !is_in_function(node)
+            {
+                union_annotation(context, annotation, &mut push);
             }
         }
         "except_clause" => {
@@ -169,11 +170,10 @@ fn is_in_function(node: Node<'_>) -> bool {
 /// `from __future__ import annotations` turns annotations into strings.
 fn has_future_annotations(context: &RuleContext<'_>, root: Node<'_>) -> bool {
     let mut cursor = root.walk();
-    let found = root.named_children(&mut cursor).any(|statement| {
+    root.named_children(&mut cursor).any(|statement| {
         statement.kind() == "future_import_statement"
             && context.node_text(statement).contains("annotations")
-    });
-    found
+    })
 }
 
 /// `int | None` in an evaluated annotation.
