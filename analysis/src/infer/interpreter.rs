@@ -175,7 +175,13 @@ impl<'db> Interpreter<'db> {
         let mut calls: Vec<CallSite> = self.calls.into_values().collect();
         calls.sort_by_key(|call| call.offset);
         let mut operations: Vec<Operation> = self.operations.into_values().collect();
-        operations.sort_by_key(|operation| (operation.range.start(), operation.kind.tag()));
+        operations.sort_by_key(|operation| {
+            (
+                operation.range.start(),
+                operation.kind.tag(),
+                operation.range.end(),
+            )
+        });
         ScopeInference {
             loads,
             bindings,

@@ -19,11 +19,17 @@ mod context;
 pub mod metadata;
 
 mod arithmetic;
+mod asyncio;
 mod attributes;
+mod dotted;
 mod iteration;
+mod iterators;
 mod lookup;
+mod pitfalls;
 mod recursion;
+mod security;
 pub mod traceback;
+mod versions;
 
 use line_index::TextRange;
 use smol_str::SmolStr;
@@ -74,6 +80,11 @@ pub(crate) const CHECKS: &[Check] = &[
     attributes::UNKNOWN_ATTRIBUTE_CHECK,
     arithmetic::DIVISION_CHECK,
     recursion::CHECK,
+    asyncio::ASYNCIO_CHECK,
+    pitfalls::PITFALLS_CHECK,
+    iterators::ITERATION_CHECK,
+    security::SECURITY_CHECK,
+    versions::VERSION_CHECK,
 ];
 
 /// The rule ids that have logic.

@@ -1,0 +1,306 @@
+//! Security pitfalls: `unsafe-deserialization` (pickle, marshal, shelve, `yaml.load`
+//! without a safe loader), `eval-injection` (`eval`/`exec` of a non-literal) and
+//! `shell-injection` (a formatted command run through a shell).
+//!
+//! ```python
+//! data = pickle.loads(payload)                          # unsafe-deserialization
+//! result = eval(expression)                             # eval-injection
+//! subprocess.run(f"tar xf {name}", shell=True)          # shell-injection
+//! ```
+//!
+//! Calls are recognised by their dotted path through the file's imports. A value the
+//! analysis knows to be a literal string is safe; anything else is reported as likely
+//! (the data may be trusted, but nothing in the code says so).
+
+use tree_sitter::Node;
+
+use super::Check;
+use super::context::RuleContext;
+use super::dotted::{callee_path, descendants, keyword_argument, positional_argument};
+use super::iterators::load_values;
+use super::pitfalls::{range_of, report_syntactic};
+use crate::config::Confidence;
+use crate::values::Value;
+
+pub(crate) const SECURITY_CHECK: Check = Check {
+    rules: &[
+        "unsafe-deserialization",
+        "eval-injection",
+        "shell-injection",
+    ],
+    run,
+};
+
+fn run(context: &mut RuleContext<'_>) {
+    for node in descendants(context.root()) {
+        if node.kind() != "call" {
+            continue;
+        }
+        let Some(path) = callee_path(context, node) else {
+            continue;
+        };
+        unsafe_deserialization(context, node, &path);
+        eval_injection(context, node, &path);
+        shell_injection(context, node, &path);
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("").trim()
+}
+
+// ---------------------------------------------------------------------------------------
+// unsafe-deserialization
+
+/// Loaders that build arbitrary objects from their input, with the safe alternative.
+const UNSAFE_LOADERS: &[(&str, &str)] = &[
+    ("pickle.load", "json.load"),
+    ("pickle.loads", "json.loads"),
+    ("cPickle.load", "json.load"),
+    ("cPickle.loads", "json.loads"),
+    ("dill.load", "json.load"),
+    ("dill.loads", "json.loads"),
+    ("marshal.load", "json.load"),
+    ("marshal.loads", "json.loads"),
+    ("shelve.open", "a JSON file or sqlite3"),
+    ("yaml.unsafe_load", "yaml.safe_load"),
+    ("yaml.unsafe_load_all", "yaml.safe_load_all"),
+];
+
+/// `yaml` loaders that only build plain data.
+const SAFE_YAML_LOADERS: &[&str] = &["SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"];
+
+fn unsafe_deserialization(context: &mut RuleContext<'_>, call: Node<'_>, path: &str) {
+    let call_text = first_line(context.node_text(call)).to_owned();
+    let (confidence, message, safe) = if let Some((_, safe)) =
+        UNSAFE_LOADERS.iter().find(|(loader, _)| *loader == path)
+    {
+        (
+            Confidence::Likely,
+            format!(
+                "`{call_text}` can run arbitrary code while it rebuilds objects from untrusted data: use {safe} for plain data"
+            ),
+            (*safe).to_owned(),
+        )
+    } else if matches!(path, "yaml.load" | "yaml.load_all") {
+        let safe = if path == "yaml.load" {
+            "yaml.safe_load"
+        } else {
+            "yaml.safe_load_all"
+        };
+        match keyword_argument(call, "Loader", context.text)
+            .or_else(|| positional_argument(call, 1))
+        {
+            None => (
+                // PyYAML 6 made `Loader` required: the call itself raises TypeError.
+                Confidence::Definite,
+                format!(
+                    "`{call_text}` without `Loader=` fails on PyYAML 6 and builds arbitrary objects on older versions: use `{safe}`"
+                ),
+                safe.to_owned(),
+            ),
+            Some(loader) => {
+                let loader_text = context.node_text(loader);
+                let loader_name = loader_text.rsplit('.').next().unwrap_or(loader_text);
+                if SAFE_YAML_LOADERS.contains(&loader_name) {
+                    return;
+                }
+                (
+                    Confidence::Likely,
+                    format!(
+                        "`{call_text}` with `{loader_text}` can build arbitrary objects from untrusted YAML: use `{safe}`"
+                    ),
+                    safe.to_owned(),
+                )
+            }
+        }
+    } else {
+        return;
+    };
+    report_syntactic(
+        context,
+        "unsafe-deserialization",
+        range_of(call),
+        confidence,
+        message,
+        vec![("call", call_text), ("safe", safe)],
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// eval-injection
+
+/// Whether `node` is a string literal, or a name whose every value is a literal string.
+fn is_literal_string(context: &RuleContext<'_>, node: Node<'_>) -> bool {
+    match node.kind() {
+        "string" => {
+            let mut cursor = node.walk();
+            let has_interpolation = node
+                .named_children(&mut cursor)
+                .any(|child| child.kind() == "interpolation");
+            !has_interpolation
+        }
+        "concatenated_string" => {
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor)
+                .all(|part| is_literal_string(context, part))
+        }
+        "identifier" => {
+            load_values(context, (node.start_byte() as u32).into()).is_some_and(|values| {
+                values
+                    .values()
+                    .all(|value| matches!(value, Value::Str(Some(_))))
+            })
+        }
+        _ => false,
+    }
+}
+
+fn eval_injection(context: &mut RuleContext<'_>, call: Node<'_>, path: &str) {
+    if !matches!(path, "eval" | "exec") {
+        return;
+    }
+    let Some(code) = positional_argument(call, 0) else {
+        return;
+    };
+    if is_literal_string(context, code) {
+        return;
+    }
+    // `exec(compile(...))` and code objects are explicit about what they run.
+    if code.kind() == "call" && callee_path(context, code).is_some_and(|callee| callee == "compile")
+    {
+        return;
+    }
+    let code_text = first_line(context.node_text(code)).to_owned();
+    let instead = if path == "eval" {
+        "`ast.literal_eval` for literals, or an explicit parser"
+    } else {
+        "explicit functions instead of generated code"
+    };
+    report_syntactic(
+        context,
+        "eval-injection",
+        range_of(call),
+        Confidence::Likely,
+        format!("`{path}({code_text})` runs whatever code `{code_text}` holds: use {instead}"),
+        vec![("function", path.to_owned()), ("argument", code_text)],
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// shell-injection
+
+/// Functions that always run their command through a shell.
+const SHELL_ALWAYS: &[&str] = &[
+    "os.system",
+    "os.popen",
+    "subprocess.getoutput",
+    "subprocess.getstatusoutput",
+];
+/// Functions that use a shell when given `shell=True`.
+const SHELL_WHEN_ASKED: &[&str] = &[
+    "subprocess.run",
+    "subprocess.call",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "subprocess.Popen",
+];
+
+/// Whether a command is built from values at run time (formatting, concatenation, a
+/// variable), and nothing in it quotes them for the shell.
+fn is_built_command(context: &RuleContext<'_>, command: Node<'_>) -> bool {
+    let text = context.node_text(command);
+    if text.contains("shlex.quote") || text.contains("quote(") || text.contains("shlex.join") {
+        return false;
+    }
+    match command.kind() {
+        "string" | "concatenated_string" | "identifier" => !is_literal_string(context, command),
+        "binary_operator" => true,
+        "call" => command
+            .child_by_field_name("function")
+            .and_then(|function| function.child_by_field_name("attribute"))
+            .is_some_and(|attribute| context.node_text(attribute) == "format"),
+        _ => false,
+    }
+}
+
+fn shell_injection(context: &mut RuleContext<'_>, call: Node<'_>, path: &str) {
+    let uses_shell = if SHELL_ALWAYS.contains(&path) {
+        true
+    } else if SHELL_WHEN_ASKED.contains(&path) {
+        keyword_argument(call, "shell", context.text).is_some_and(|shell| shell.kind() == "true")
+    } else {
+        return;
+    };
+    if !uses_shell {
+        return;
+    }
+    let Some(command) = positional_argument(call, 0)
+        .or_else(|| keyword_argument(call, "args", context.text))
+        .or_else(|| keyword_argument(call, "cmd", context.text))
+        .or_else(|| keyword_argument(call, "command", context.text))
+    else {
+        return;
+    };
+    if !is_built_command(context, command) {
+        return;
+    }
+    let command_text = first_line(context.node_text(command)).to_owned();
+    report_syntactic(
+        context,
+        "shell-injection",
+        range_of(call),
+        Confidence::Likely,
+        format!(
+            "`{path}` runs `{command_text}` through a shell, so a crafted value can run other commands: pass a list of arguments without `shell=True`, or quote with `shlex.quote`"
+        ),
+        vec![("function", path.to_owned()), ("command", command_text)],
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::check_fixture_expectations;
+
+    #[track_caller]
+    fn check(fixture: &str) {
+        let result = check_fixture_expectations(fixture);
+        assert!(result.passed(), "{}", result.report());
+    }
+
+    #[test]
+    fn deserialization_eval_and_shell() {
+        check(
+            r#"
+import os
+import pickle
+import shlex
+import subprocess as sp
+import yaml
+
+def restore(blob, path, name, expression):
+    # expect: unsafe-deserialization confidence=likely
+    state = pickle.loads(blob)
+    with open(path) as handle:
+        # expect: unsafe-deserialization confidence=definite
+        config = yaml.load(handle)
+    with open(path) as handle:
+        safe = yaml.load(handle, Loader=yaml.SafeLoader)
+    with open(path) as handle:
+        also_safe = yaml.safe_load(handle)
+    # expect: eval-injection confidence=likely
+    value = eval(expression)
+    constant = eval("1 + 2")
+    # expect: shell-injection confidence=likely
+    sp.run(f"tar xf {name}", shell=True)
+    sp.run(["tar", "xf", name])
+    sp.run(f"tar xf {shlex.quote(name)}", shell=True)
+    sp.run("ls -l", shell=True)
+    # expect: shell-injection confidence=likely
+    os.system("rm -rf " + path)
+    os.system("clear")
+    return state, config, safe, also_safe, value, constant
+"#,
+        );
+    }
+}

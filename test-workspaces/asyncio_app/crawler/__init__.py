@@ -1,0 +1,1 @@
+"""An asyncio web crawler with a small job queue."""

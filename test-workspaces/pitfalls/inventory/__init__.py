@@ -1,0 +1,1 @@
+"""A small stock-keeping tool: catalog, reports and import/export."""
