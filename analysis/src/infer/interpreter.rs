@@ -564,7 +564,11 @@ impl<'db> Interpreter<'db> {
             iterable.values().all(|value| {
                 matches!(
                     value,
-                    Value::Tuple(_) | Value::List(_) | Value::Set(_) | Value::Dict(_) | Value::Str(_)
+                    Value::Tuple(_)
+                        | Value::List(_)
+                        | Value::Set(_)
+                        | Value::Dict(_)
+                        | Value::Str(_)
                 ) && value.truthiness() == Some(true)
             })
         });
@@ -2440,7 +2444,11 @@ impl<'db> Interpreter<'db> {
                             builtins::builtin_value(name).is_some()
                                 || self.index.scope(scope).parent.is_some_and(|parent| {
                                     !matches!(
-                                        self.index.resolve_name(parent, name, TextSize::from(offset)),
+                                        self.index.resolve_name(
+                                            parent,
+                                            name,
+                                            TextSize::from(offset)
+                                        ),
                                         NameResolution::Unbound
                                     )
                                 })

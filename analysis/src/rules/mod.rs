@@ -20,7 +20,10 @@ pub mod metadata;
 
 mod arithmetic;
 mod attributes;
+mod imports;
 mod lookup;
+mod names;
+mod stdlib_modules;
 
 use line_index::TextRange;
 use smol_str::SmolStr;
@@ -68,6 +71,8 @@ pub(crate) const CHECKS: &[Check] = &[
     attributes::NONE_CHECK,
     attributes::UNKNOWN_ATTRIBUTE_CHECK,
     arithmetic::DIVISION_CHECK,
+    names::CHECK,
+    imports::CHECK,
 ];
 
 /// The rule ids that have logic.
