@@ -794,3 +794,201 @@ fn range_of(node: Node<'_>) -> TextRange {
         (node.end_byte() as u32).into(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::resolve::{SearchRoot, SearchRootKind};
+    use crate::testing::{check_fixture_expectations, check_workspace, fixture_files};
+
+    #[track_caller]
+    fn check(fixture: &str) {
+        let result = check_fixture_expectations(fixture);
+        assert!(result.passed(), "{}", result.report());
+    }
+
+    #[test]
+    fn unresolved_relative_and_workspace_submodule_imports() {
+        check(
+            r#"
+#- /remedy.toml
+min_confidence = "possible"
+#- /shop/__init__.py
+#- /shop/cart.py
+import os.path
+import tomllib
+from . import pricing
+from .pricng import total  # expect: unresolved-import confidence=definite
+import shop.checkout  # expect: unresolved-import confidence=definite
+import numpy  # expect: unresolved-import confidence=possible
+try:
+    import orjson as json
+except ImportError:
+    import json
+#- /shop/pricing.py
+def total(items):
+    return sum(items)
+"#,
+        );
+    }
+
+    #[test]
+    fn unresolved_third_party_is_likely_only_with_an_environment() {
+        let fixture = r#"
+#- /project/app.py
+import requests
+import flask  # expect: unresolved-import confidence=likely
+if __debug__:
+    import debugpy
+#- /env/site-packages/requests/__init__.py
+def get(url):
+    return url
+"#;
+        let files: Vec<(PathBuf, String)> = fixture_files(fixture)
+            .unwrap()
+            .into_iter()
+            .map(|file| (file.path, file.text))
+            .collect();
+        let check = check_workspace(
+            Path::new("/"),
+            &files,
+            vec![
+                SearchRoot {
+                    path: PathBuf::from("/project"),
+                    kind: SearchRootKind::Workspace,
+                },
+                SearchRoot {
+                    path: PathBuf::from("/env/site-packages"),
+                    kind: SearchRootKind::SitePackages,
+                },
+            ],
+        );
+        assert!(check.passed(), "{}", check.report());
+    }
+
+    #[test]
+    fn missing_import_names_with_suggestions_and_escapes() {
+        check(
+            r#"
+#- /pkg/__init__.py
+#- /pkg/util.py
+def slugify(text):
+    return text.lower()
+#- /pkg/lazy.py
+def __getattr__(name):
+    return name
+#- /pkg/reexport.py
+from pkg.util import *
+#- /pkg/app.py
+from pkg.util import slugfy  # expect: missing-import-name confidence=definite
+from pkg.util import slugify
+from pkg.lazy import anything
+from pkg.reexport import whatever
+from pkg import util, lazy
+from pkg import nothing_here  # expect: missing-import-name confidence=definite
+try:
+    from pkg.util import fast_slugify
+except ImportError:
+    fast_slugify = slugify
+"#,
+        );
+    }
+
+    #[test]
+    fn missing_import_name_message_names_the_closest_name() {
+        let fixture = crate::testing::Fixture::parse(
+            "#- /util.py\ndef slugify(text):\n    return text\n#- /app.py\nfrom util import slugfy$0\n",
+        );
+        let messages: Vec<String> = fixture
+            .analysis()
+            .diagnostics(fixture.position.file)
+            .unwrap()
+            .into_iter()
+            .map(|diagnostic| diagnostic.message)
+            .collect();
+        assert_eq!(
+            messages,
+            vec!["`util` has no `slugfy` (did you mean `slugify`?)".to_owned()]
+        );
+    }
+
+    #[test]
+    fn circular_imports_that_read_names_too_early() {
+        check(
+            r#"
+#- /main.py
+import orders
+#- /orders.py
+# expect: circular-import confidence=likely
+from customers import Customer
+class Order:
+    pass
+#- /customers.py
+# expect: circular-import confidence=definite
+from orders import Order
+class Customer:
+    pass
+"#,
+        );
+    }
+
+    #[test]
+    fn benign_cycles_are_not_reported() {
+        check(
+            r#"
+#- /main.py
+import late
+import lazy
+import typed
+#- /late.py
+def helper():
+    return 1
+from late_partner import partner  # expect-not: circular-import
+#- /late_partner.py
+def partner():
+    return helper()
+from late import helper  # expect-not: circular-import
+#- /lazy.py
+def run():
+    from lazy_partner import value
+    return value
+#- /lazy_partner.py
+import lazy
+value = 1
+def call():
+    return lazy.run()
+#- /typed.py
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from typed_partner import Thing
+def make() -> "Thing":
+    return None
+#- /typed_partner.py
+from typed import make
+class Thing:
+    pass
+"#,
+        );
+    }
+
+    #[test]
+    fn module_attribute_read_during_a_cycle() {
+        check(
+            r#"
+#- /main.py
+import settings
+#- /settings.py
+import defaults
+DEBUG = True
+#- /defaults.py
+import settings
+TIMEOUT = 30
+# expect: circular-import confidence=definite
+VERBOSE = settings.DEBUG
+def later():
+    return settings.DEBUG
+"#,
+        );
+    }
+}

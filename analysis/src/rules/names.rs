@@ -528,3 +528,216 @@ fn is_under_type_checking(context: &RuleContext<'_>, index: &FileIndex, id: Defi
                 })
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::check_fixture_expectations;
+
+    #[track_caller]
+    fn check(fixture: &str) {
+        let result = check_fixture_expectations(fixture);
+        assert!(result.passed(), "{}", result.report());
+    }
+
+    #[test]
+    fn undefined_names_typos_and_stdlib_modules() {
+        check(
+            r#"
+def area(width, height):
+    return widht * height  # expect: undefined-name confidence=definite
+
+def stamp():
+    return time.time()  # expect: undefined-name confidence=definite
+
+def guarded():
+    try:
+        return unicode("x")
+    except NameError:
+        return str("x")
+
+class Config:
+    name = __qualname__
+    path = __file__
+
+main()  # expect: undefined-name confidence=definite
+
+def main():
+    return area(2, 3)
+
+main()
+"#,
+        );
+    }
+
+    #[test]
+    fn undefined_name_suggestions_in_messages() {
+        let fixture = "#- /app.py\ndef f(length):\n    return lenght + json.dumps(length)$0\n";
+        let fixture = crate::testing::Fixture::parse(fixture);
+        let messages: Vec<String> = fixture
+            .analysis()
+            .diagnostics(fixture.position.file)
+            .unwrap()
+            .into_iter()
+            .map(|diagnostic| diagnostic.message)
+            .collect();
+        assert_eq!(
+            messages,
+            vec![
+                "`lenght` is not defined (did you mean `length`?)".to_owned(),
+                "`json` is not defined; the module needs `import json`".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn star_imports_and_dynamic_globals_silence_undefined_names() {
+        check(
+            r#"
+#- /a.py
+from somewhere_unknown import *
+print(mystery)  # expect-not: undefined-name
+#- /b.py
+globals()["late"] = 1
+print(late)  # expect-not: undefined-name
+#- /c.py
+def setup():
+    global registry
+    registry = {}
+print(registry)  # expect-not: undefined-name
+#- /d.py
+from __future__ import annotations
+def f(x: Missing) -> Missing:  # expect-not: undefined-name
+    y: AlsoMissing = x  # expect-not: undefined-name
+    return y
+"#,
+        );
+    }
+
+    #[test]
+    fn unbound_local_on_globals_and_reads_before_assignment() {
+        check(
+            r#"
+counter = 0
+
+def bump():
+    counter += 1  # expect: unbound-local confidence=definite
+
+def bump_declared():
+    global counter
+    counter += 1
+
+def outer():
+    total = 0
+    def add(x):
+        total = total + x  # expect: unbound-local confidence=definite
+        return total
+    return add
+
+def shadow():
+    print(len)  # expect: unbound-local confidence=definite
+    len = 3
+    return len
+"#,
+        );
+    }
+
+    #[test]
+    fn possibly_unbound_branches_try_and_loops() {
+        check(
+            r#"
+#- /remedy.toml
+min_confidence = "possible"
+#- /app.py
+import sys
+
+def parse(text):
+    if text:
+        value = int(text)
+    return value  # expect: possibly-unbound confidence=likely
+
+def parse_or_fail(text):
+    if text:
+        value = int(text)
+    else:
+        raise ValueError("empty")
+    return value
+
+def early_return(text):
+    if not text:
+        return None
+    value = int(text)
+    return value
+
+def after_exit(text):
+    if text:
+        value = int(text)
+    else:
+        sys.exit("no text")
+    return value
+
+def last_of(lines):
+    for line in lines:
+        final = line
+    return final  # expect: possibly-unbound confidence=possible
+
+def last_of_known():
+    for line in ["a", "b"]:
+        final = line
+    return final
+
+def retry():
+    while True:
+        try:
+            answer = int(input())
+            break
+        except ValueError:
+            continue
+    return answer
+
+def verbose_timing(verbose):
+    if verbose:
+        start = 1
+    work = 2
+    if verbose:
+        print(start)  # expect: possibly-unbound confidence=possible
+    return work
+
+def deleted(flag):
+    item = 1
+    if flag:
+        del item
+    return item  # expect: possibly-unbound confidence=likely
+
+def caught(flag):
+    if flag:
+        x = 1
+    try:
+        return x
+    except UnboundLocalError:
+        return 0
+
+def match_all(command):
+    match command:
+        case "go":
+            step = 1
+        case _:
+            step = 0
+    return step
+"#,
+        );
+    }
+
+    #[test]
+    fn type_checking_imports_are_not_unbound() {
+        check(
+            r#"
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from collections import OrderedDict
+
+def f(x: "OrderedDict") -> int:
+    return len(x)
+"#,
+        );
+    }
+}
