@@ -2392,18 +2392,18 @@ impl<'db> Interpreter<'db> {
     }
 
     fn lookup(&mut self, name: &Name, offset: u32) -> Union {
-        if let Some(env) = &mut self.state {
-            if let Some(value) = env.get(name) {
-                let value = value.clone();
-                let maybe = env.maybe_unbound.get(name).copied();
-                env.mark_read(name);
-                if self.record {
-                    let load = self.local_loads.entry(offset).or_default();
-                    load.bound = true;
-                    load.maybe = load.maybe.max(maybe);
-                }
-                return value;
+        if let Some(env) = &mut self.state
+            && let Some(value) = env.get(name)
+        {
+            let value = value.clone();
+            let maybe = env.maybe_unbound.get(name).copied();
+            env.mark_read(name);
+            if self.record {
+                let load = self.local_loads.entry(offset).or_default();
+                load.bound = true;
+                load.maybe = load.maybe.max(maybe);
             }
+            return value;
         }
         let scope_of_use = self
             .index
@@ -2593,19 +2593,19 @@ impl<'db> Interpreter<'db> {
             let attribute = function
                 .child_by_field_name("attribute")
                 .map(|attribute| self.slice(attribute));
-            if let (Some(object), Some(attribute)) = (object, attribute) {
-                if object.kind() == "identifier" {
-                    let module = self.expression_quiet(object);
-                    let exits = match module.single() {
-                        Some(Value::Module(module)) => matches!(
-                            (module.as_str(), attribute),
-                            ("sys", "exit") | ("os", "_exit" | "abort")
-                        ),
-                        _ => false,
-                    };
-                    if exits {
-                        return true;
-                    }
+            if let (Some(object), Some(attribute)) = (object, attribute)
+                && object.kind() == "identifier"
+            {
+                let module = self.expression_quiet(object);
+                let exits = match module.single() {
+                    Some(Value::Module(module)) => matches!(
+                        (module.as_str(), attribute),
+                        ("sys", "exit") | ("os", "_exit" | "abort")
+                    ),
+                    _ => false,
+                };
+                if exits {
+                    return true;
                 }
             }
         }

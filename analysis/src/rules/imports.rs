@@ -93,7 +93,7 @@ fn report_unresolved(context: &mut RuleContext<'_>, import: &Import) {
         return;
     }
     let db = context.db;
-    let resolver = module_resolver(db);
+    let resolver: &ModuleResolver = module_resolver(db);
     let display = dotted_display(import);
     let top = import.module.split('.').next().unwrap_or("");
     let (confidence, score, why) = if import.level > 0 {
@@ -105,17 +105,17 @@ fn report_unresolved(context: &mut RuleContext<'_>, import: &Import) {
         let path = context.file.path(db);
         match resolver.resolve(path, 0, top) {
             // A package of the workspace without the submodule.
-            Some(ResolvedModule::File { path, .. }) if is_workspace_path(&resolver, &path) => {
+            Some(ResolvedModule::File { path, .. }) if is_workspace_path(resolver, &path) => {
                 (Confidence::Definite, 95, "in the workspace package")
             }
             Some(ResolvedModule::Namespace { dirs })
-                if dirs.iter().all(|dir| is_workspace_path(&resolver, dir)) =>
+                if dirs.iter().all(|dir| is_workspace_path(resolver, dir)) =>
             {
                 (Confidence::Likely, 70, "in the workspace package")
             }
             // The package comes from the environment, whose files may be partly known.
             Some(_) => (Confidence::Possible, 35, "in the environment"),
-            None if has_environment(&resolver) && !is_conditional(context, import.range) => (
+            None if has_environment(resolver) && !is_conditional(context, import.range) => (
                 Confidence::Likely,
                 70,
                 "in the workspace or the environment",
@@ -155,11 +155,11 @@ fn report_missing_name(context: &mut RuleContext<'_>, import: &Import, module: &
         return;
     }
     let db = context.db;
-    let resolver = module_resolver(db);
+    let resolver: &ModuleResolver = module_resolver(db);
     let display = dotted_display(import);
     let (candidates, confidence, score) = match module {
         ResolvedModule::File { path, .. } => {
-            if !is_workspace_path(&resolver, path) {
+            if !is_workspace_path(resolver, path) {
                 return;
             }
             let Some(target) = module_file(db, module) else {
@@ -177,7 +177,7 @@ fn report_missing_name(context: &mut RuleContext<'_>, import: &Import, module: &
             (candidates, Confidence::Definite, 95)
         }
         ResolvedModule::Namespace { dirs } => {
-            if !dirs.iter().all(|dir| is_workspace_path(&resolver, dir)) {
+            if !dirs.iter().all(|dir| is_workspace_path(resolver, dir)) {
                 return;
             }
             (Vec::new(), Confidence::Likely, 70)
@@ -289,7 +289,7 @@ fn ancestors<'t>(context: &RuleContext<'t>, range: TextRange) -> impl Iterator<I
 /// top-level workspace and stdlib modules.
 fn closest_module(context: &RuleContext<'_>, import: &Import) -> Option<String> {
     let db = context.db;
-    let resolver = module_resolver(db);
+    let resolver: &ModuleResolver = module_resolver(db);
     let (parent, last) = match import.module.rsplit_once('.') {
         Some((parent, last)) => (Some(parent), last),
         None => (None, import.module.as_str()),
@@ -316,7 +316,7 @@ fn closest_module(context: &RuleContext<'_>, import: &Import) -> Option<String> 
         None
     };
     for known in db.workspace().files(db).keys() {
-        if !is_workspace_path(&resolver, known) {
+        if !is_workspace_path(resolver, known) {
             continue;
         }
         let candidate = match &directory {
@@ -403,12 +403,12 @@ pub struct CycleFailure {
 /// Every failure of a partially initialised module in the workspace.
 #[salsa::tracked(returns(ref))]
 pub fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
-    let resolver = module_resolver(db);
+    let resolver: &ModuleResolver = module_resolver(db);
     let files: Vec<SourceFile> = db
         .workspace()
         .files(db)
         .iter()
-        .filter(|(path, _)| is_workspace_path(&resolver, path))
+        .filter(|(path, _)| is_workspace_path(resolver, path))
         .map(|(_, file)| *file)
         .take(MAX_SIMULATED_FILES)
         .collect();
@@ -572,7 +572,7 @@ impl Simulation<'_> {
 fn module_level_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
     let index = file_index(db, file);
     let targets = import_targets(db, file);
-    let resolver = module_resolver(db);
+    let resolver: &ModuleResolver = module_resolver(db);
     let path = file.path(db);
     let parsed = parse(db, file);
     let text = file.text(db);
@@ -613,10 +613,9 @@ fn module_level_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
             if let Some(file) = resolver
                 .resolve(path, import.level, &dotted)
                 .and_then(|module| module_file(db, &module))
+                && !modules.contains(&file)
             {
-                if !modules.contains(&file) {
-                    modules.push(file);
-                }
+                modules.push(file);
             }
         }
         let offset = u32::from(import.range.start());
@@ -726,7 +725,7 @@ fn report_cycles(context: &mut RuleContext<'_>) {
     if failures.is_empty() {
         return;
     }
-    let resolver = module_resolver(db);
+    let resolver: &ModuleResolver = module_resolver(db);
     let module_name = |file: SourceFile| -> String {
         let path = file.path(db);
         resolver.module_name(path).unwrap_or_else(|| {
