@@ -4,6 +4,12 @@
 //!
 //! Expressions are evaluated with a depth guard: 5,000 nested parentheses give an
 //! unknown value, not a stack overflow.
+//!
+//! Beside the values, each path's environment remembers which names a join left bound
+//! on some incoming paths only, and why (a branch, or a loop that may not run). Loads
+//! of local names record it ([`UnboundLoad`]) for the names rules; values and hovers
+//! never see it. A read that succeeds clears the mark (the unbound paths raised there),
+//! and a statement call that never returns (`sys.exit()`) ends its path.
 
 use std::collections::BTreeSet;
 
@@ -2584,7 +2590,8 @@ impl<'db> Interpreter<'db> {
     }
 
     /// Whether calling `callee` (the call's `function` node) never returns normally:
-    /// `sys.exit`, `os._exit`, `os.abort`, the `exit`/`quit` builtins, or a plain
+    /// `sys.exit`, `os._exit`, `os.abort`, `pytest.fail`, an argparse `parser.error`,
+    /// the `exit`/`quit` builtins, or a plain
     /// function of the workspace whose every path raises. Methods are not followed (an
     /// override may return).
     fn never_returns(&mut self, callee: &Union, function: Option<Node<'_>>) -> bool {
@@ -2596,12 +2603,20 @@ impl<'db> Interpreter<'db> {
             if let (Some(object), Some(attribute)) = (object, attribute)
                 && object.kind() == "identifier"
             {
+                let receiver = self.slice(object);
                 let module = self.expression_quiet(object);
                 let exits = match module.single() {
                     Some(Value::Module(module)) => matches!(
                         (module.as_str(), attribute),
-                        ("sys", "exit") | ("os", "_exit" | "abort")
+                        ("sys", "exit")
+                            | ("os", "_exit" | "abort")
+                            | ("pytest", "fail" | "skip" | "exit")
                     ),
+                    // `parser.error(…)` of argparse prints the usage and exits.
+                    Some(Value::Unknown) | Some(Value::Instance(_)) => {
+                        matches!(attribute, "error" | "exit")
+                            && receiver.to_ascii_lowercase().ends_with("parser")
+                    }
                     _ => false,
                 };
                 if exits {

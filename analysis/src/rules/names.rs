@@ -728,6 +728,77 @@ def match_all(command):
     }
 
     #[test]
+    fn clean_look_alikes_get_no_finding() {
+        check(
+            r#"
+import argparse
+import os
+import sys
+
+def choose_mode(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fast", action="store_true")
+    parser.add_argument("--safe", action="store_true")
+    args = parser.parse_args(argv)
+    if args.fast:
+        mode = "fast"
+    elif args.safe:
+        mode = "safe"
+    else:
+        parser.error("pick --fast or --safe")
+    return mode
+
+def fail(message):
+    raise SystemExit(message)
+
+def read_port(text):
+    if text.isdigit():
+        port = int(text)
+    else:
+        fail(f"bad port {text}")
+    return port
+
+def first_existing(paths):
+    for path in paths:
+        if os.path.exists(path):
+            chosen = path
+            break
+    else:
+        chosen = None
+    return chosen
+
+def load(path):
+    try:
+        handle = open(path)
+    except OSError:
+        return None
+    else:
+        data = handle.read()
+    finally:
+        print("done")
+    return data
+
+def classify(n):
+    if n < 0:
+        kind = "negative"
+    elif n == 0:
+        kind = "zero"
+    else:
+        kind = "positive"
+    return kind
+
+def main():
+    if len(sys.argv) < 2:
+        print("usage: tool PATH")
+        sys.exit(1)
+    else:
+        target = sys.argv[1]
+    return target
+"#,
+        );
+    }
+
+    #[test]
     fn type_checking_imports_are_not_unbound() {
         check(
             r#"
