@@ -4,6 +4,12 @@
 //!
 //! Expressions are evaluated with a depth guard: 5,000 nested parentheses give an
 //! unknown value, not a stack overflow.
+//!
+//! Beside the values, each path's environment remembers which names a join left bound
+//! on some incoming paths only, and why (a branch, or a loop that may not run). Loads
+//! of local names record it ([`UnboundLoad`]) for the names rules; values and hovers
+//! never see it. A read that succeeds clears the mark (the unbound paths raised there),
+//! and a statement call that never returns (`sys.exit()`) ends its path.
 
 use std::collections::BTreeSet;
 
@@ -15,8 +21,8 @@ use tree_sitter::Node;
 use super::builtins::{self, Arguments, element_of};
 use super::stdlib;
 use super::{
-    CallArguments, CallSite, Operation, OperationKind, ScopeInference, infer_call, infer_scope,
-    module_values,
+    CallArguments, CallSite, Operation, OperationKind, ScopeInference, UnboundCause, UnboundLoad,
+    infer_call, infer_scope, module_values,
 };
 use crate::db::Db;
 use crate::index::{
@@ -37,10 +43,77 @@ const MAX_EXACT_COMPREHENSION_ITEMS: usize = 32;
 /// Rounds of a loop body before its bindings widen to their types.
 const LOOP_ROUNDS: usize = 3;
 
-type Env = FxHashMap<Name, Union>;
+/// The names bound on the paths reaching a point, with their values.
+///
+/// `maybe_unbound` records the names bound on some incoming paths only (a join where
+/// one side lacked them) and why the other side lacked them. It feeds the names rules
+/// only ([`UnboundLoad`]); values, hovers and `exit` never see it. A name absent from
+/// `values` is unbound on every path (or not local at all).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Env {
+    values: FxHashMap<Name, Union>,
+    maybe_unbound: FxHashMap<Name, UnboundCause>,
+}
+
+impl Env {
+    fn get(&self, name: &Name) -> Option<&Union> {
+        self.values.get(name)
+    }
+
+    /// Binds `name` (assignment, import, parameter, …): bound on every path from here.
+    fn insert(&mut self, name: Name, value: Union) {
+        self.maybe_unbound.remove(&name);
+        self.values.insert(name, value);
+    }
+
+    /// Replaces the value of a name already read (narrowing, item stores, mutation):
+    /// whether it is bound does not change.
+    fn refine(&mut self, name: Name, value: Union) {
+        self.values.insert(name, value);
+    }
+
+    fn remove(&mut self, name: &Name) {
+        self.maybe_unbound.remove(name);
+        self.values.remove(name);
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Union> {
+        self.values.values_mut()
+    }
+
+    /// A read of `name` succeeded: the paths where it was unbound raised there, so the
+    /// paths that go on have it bound.
+    fn mark_read(&mut self, name: &Name) {
+        self.maybe_unbound.remove(name);
+    }
+}
 
 /// The flow state: `None` when the point is unreachable.
 type State = Option<Env>;
+
+/// What the paths reaching one load of a local name had bound.
+#[derive(Debug, Clone, Copy, Default)]
+struct LocalLoad {
+    /// Some path had the name bound.
+    bound: bool,
+    /// Some path had it bound only on some of its incoming paths.
+    maybe: Option<UnboundCause>,
+    /// Some path (some loop round) had it unbound outright.
+    unbound: bool,
+}
+
+impl LocalLoad {
+    fn finish(self, offset: u32) -> Option<UnboundLoad> {
+        let maybe = match (self.bound, self.maybe, self.unbound) {
+            (false, _, true) => None,
+            (_, Some(cause), _) => Some(cause),
+            // Unbound in one round, bound in another: a loop-carried name.
+            (true, None, true) => Some(UnboundCause::Loop),
+            _ => return None,
+        };
+        Some(UnboundLoad { offset, maybe })
+    }
+}
 
 struct LoopFrame {
     breaks: State,
@@ -57,6 +130,10 @@ pub(super) struct Interpreter<'db> {
     branch: BranchId,
     state: State,
     loads: FxHashMap<u32, Union>,
+    /// Whether each load of a local name found it bound, joined over loop rounds.
+    local_loads: FxHashMap<u32, LocalLoad>,
+    /// The start offset of the last call evaluated that never returns (`sys.exit()`).
+    never_returns_at: Option<u32>,
     bindings: FxHashMap<DefinitionId, Union>,
     returns: Option<Union>,
     yields: Option<Union>,
@@ -112,6 +189,8 @@ impl<'db> Interpreter<'db> {
             branch: scope_data.body_branch,
             state: Some(Env::default()),
             loads: FxHashMap::default(),
+            local_loads: FxHashMap::default(),
+            never_returns_at: None,
             bindings: FxHashMap::default(),
             returns: None,
             yields: None,
@@ -168,12 +247,19 @@ impl<'db> Interpreter<'db> {
         loads.sort_by_key(|(offset, _)| *offset);
         let mut bindings: Vec<(DefinitionId, Union)> = self.bindings.into_iter().collect();
         bindings.sort_by_key(|(id, _)| *id);
-        let mut exit: Vec<(Name, Union)> = self.state.unwrap_or_default().into_iter().collect();
+        let mut exit: Vec<(Name, Union)> =
+            self.state.unwrap_or_default().values.into_iter().collect();
         exit.sort_by(|left, right| left.0.cmp(&right.0));
         let mut self_attributes: Vec<(Name, Union)> = self.self_attributes.into_iter().collect();
         self_attributes.sort_by(|left, right| left.0.cmp(&right.0));
         let mut calls: Vec<CallSite> = self.calls.into_values().collect();
         calls.sort_by_key(|call| call.offset);
+        let mut unbound_loads: Vec<UnboundLoad> = self
+            .local_loads
+            .into_iter()
+            .filter_map(|(offset, load)| load.finish(offset))
+            .collect();
+        unbound_loads.sort_by_key(|load| load.offset);
         let mut operations: Vec<Operation> = self.operations.into_values().collect();
         operations.sort_by_key(|operation| {
             (
@@ -193,6 +279,7 @@ impl<'db> Interpreter<'db> {
             calls,
             is_recursive: false,
             operations,
+            unbound_loads,
         }
     }
 
@@ -290,7 +377,14 @@ impl<'db> Interpreter<'db> {
                 let mut cursor = node.walk();
                 let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
                 for child in children {
+                    self.never_returns_at = None;
                     self.expression(child);
+                    if child.kind() == "call"
+                        && self.never_returns_at == Some(child.start_byte() as u32)
+                    {
+                        // `sys.exit(1)`, `fail("…")`: the path ends here.
+                        self.state = None;
+                    }
                 }
             }
             "if_statement" => self.if_statement(node),
@@ -480,6 +574,19 @@ impl<'db> Interpreter<'db> {
             .as_ref()
             .and_then(element_of)
             .unwrap_or_else(Union::unknown);
+        // `for x in [1, 2]:` runs its body at least once.
+        let runs_at_least_once = iterable.as_ref().is_some_and(|iterable| {
+            iterable.values().all(|value| {
+                matches!(
+                    value,
+                    Value::Tuple(_)
+                        | Value::List(_)
+                        | Value::Set(_)
+                        | Value::Dict(_)
+                        | Value::Str(_)
+                ) && value.truthiness() == Some(true)
+            })
+        });
         let target = node.child_by_field_name("left");
         let body = node.child_by_field_name("body");
         let branch = self.branch_id(node, BranchKind::ForBody);
@@ -493,6 +600,7 @@ impl<'db> Interpreter<'db> {
                 }
             },
             None,
+            runs_at_least_once,
         );
         // A loop that ran to the end leaves an iterator held in a name exhausted.
         if let Some(iterable) = node.child_by_field_name("right") {
@@ -500,8 +608,10 @@ impl<'db> Interpreter<'db> {
                 let name = Name::new(self.slice(iterable));
                 let origin = self.origin(range_of(iterable));
                 if let Some(env) = &mut exhausted {
-                    if let Some(value) = env.get_mut(&name) {
-                        *value = exhaust_iterators(value, origin);
+                    if let Some(value) =
+                        env.get(&name).map(|value| exhaust_iterators(value, origin))
+                    {
+                        env.refine(name, value);
                     }
                 }
             }
@@ -513,7 +623,7 @@ impl<'db> Interpreter<'db> {
         let condition = node.child_by_field_name("condition");
         let body = node.child_by_field_name("body");
         let branch = self.branch_id(node, BranchKind::WhileBody);
-        let exhausted = self.run_loop(body, branch, |_| {}, condition);
+        let exhausted = self.run_loop(body, branch, |_| {}, condition, false);
         self.loop_exit(node, exhausted);
     }
 
@@ -542,10 +652,12 @@ impl<'db> Interpreter<'db> {
         branch: Option<BranchId>,
         mut bind_target: impl FnMut(&mut Self),
         condition: Option<Node<'_>>,
+        runs_at_least_once: bool,
     ) -> (State, State) {
         let before = self.state.take();
         let mut head = before.clone();
         let mut breaks: State = None;
+        let mut last_back_edge: State = None;
         for round in 0..=LOOP_ROUNDS {
             self.state = head.clone();
             if let Some(condition) = condition {
@@ -579,7 +691,11 @@ impl<'db> Interpreter<'db> {
             });
             breaks = join_states(breaks, frame.breaks);
             let back_edge = join_states(after, frame.continues);
-            let mut next_head = join_states(before.clone(), back_edge);
+            // The path that skips the body (or leaves after fewer rounds) lacks the
+            // names the body binds.
+            let mut next_head =
+                join_states_because(before.clone(), back_edge.clone(), UnboundCause::Loop);
+            last_back_edge = back_edge;
             if round + 1 >= LOOP_ROUNDS {
                 // Values still changing after a few rounds widen to their types.
                 if let Some(env) = &mut next_head {
@@ -593,11 +709,25 @@ impl<'db> Interpreter<'db> {
             }
             head = next_head;
         }
-        let exhausted = match condition {
+        let mut exhausted = match condition {
             Some(condition) if is_always_true(condition, self.text) => None,
             Some(condition) => self.narrow(condition, head).1,
             None => head,
         };
+        if runs_at_least_once {
+            // Every normal exit went through the body: bound-ness is that of the back
+            // edges (values keep the joined head, as before).
+            if let (Some(env), Some(last)) = (&mut exhausted, &last_back_edge) {
+                let mut maybe_unbound = last.maybe_unbound.clone();
+                for name in env.values.keys() {
+                    if !last.values.contains_key(name) {
+                        maybe_unbound.insert(name.clone(), UnboundCause::Branch);
+                    }
+                }
+                maybe_unbound.retain(|name, _| env.values.contains_key(name));
+                env.maybe_unbound = maybe_unbound;
+            }
+        }
         (exhausted, breaks)
     }
 
@@ -1330,7 +1460,7 @@ impl<'db> Interpreter<'db> {
             }
             other => other.clone(),
         });
-        env.insert(name, updated);
+        env.refine(name, updated);
     }
 
     /// `xs.append(v)`, `d.update(...)`, `s.add(v)` on a local container change its value.
@@ -1472,7 +1602,7 @@ impl<'db> Interpreter<'db> {
             })),
             (other, _) => other.clone(),
         });
-        env.insert(name, updated);
+        env.refine(name, updated);
     }
 
     // ---- narrowing ---------------------------------------------------------------
@@ -1573,7 +1703,7 @@ impl<'db> Interpreter<'db> {
         let side = |union: Option<Union>| {
             union.map(|union| {
                 let mut env = env.clone();
-                env.insert(name.clone(), union);
+                env.refine(name.clone(), union);
                 env
             })
         };
@@ -2475,8 +2605,18 @@ impl<'db> Interpreter<'db> {
     }
 
     fn lookup(&mut self, name: &Name, offset: u32) -> Union {
-        if let Some(value) = self.state.as_ref().and_then(|env| env.get(name)) {
-            return value.clone();
+        if let Some(env) = &mut self.state
+            && let Some(value) = env.get(name)
+        {
+            let value = value.clone();
+            let maybe = env.maybe_unbound.get(name).copied();
+            env.mark_read(name);
+            if self.record {
+                let load = self.local_loads.entry(offset).or_default();
+                load.bound = true;
+                load.maybe = load.maybe.max(maybe);
+            }
+            return value;
         }
         let scope_of_use = self
             .index
@@ -2506,9 +2646,32 @@ impl<'db> Interpreter<'db> {
                 }
                 Union::unknown()
             }
-            NameResolution::Scope { .. } => {
+            NameResolution::Scope { scope, .. } => {
                 // Local but unbound on every path reaching here (or a class attribute read
                 // from a method body).
+                if scope == self.scope && self.record && self.state.is_some() {
+                    let falls_back = match self.index.scope(scope).kind {
+                        // Module and class bodies fall back to globals and builtins.
+                        ScopeKind::Module => builtins::builtin_value(name).is_some(),
+                        ScopeKind::Class => {
+                            builtins::builtin_value(name).is_some()
+                                || self.index.scope(scope).parent.is_some_and(|parent| {
+                                    !matches!(
+                                        self.index.resolve_name(
+                                            parent,
+                                            name,
+                                            TextSize::from(offset)
+                                        ),
+                                        NameResolution::Unbound
+                                    )
+                                })
+                        }
+                        _ => false,
+                    };
+                    if !falls_back {
+                        self.local_loads.entry(offset).or_default().unbound = true;
+                    }
+                }
                 Union::unknown()
             }
             NameResolution::Unbound => match builtins::builtin_value(name) {
@@ -2528,13 +2691,18 @@ impl<'db> Interpreter<'db> {
             return;
         };
         let name = Name::new(self.slice(argument));
-        if let Some(value) = self.state.as_mut().and_then(|env| env.get_mut(&name)) {
-            *value = value.map(|value| match value {
+        let Some(env) = self.state.as_mut() else {
+            return;
+        };
+        if let Some(advanced) = env.get(&name).map(|value| {
+            value.map(|value| match value {
                 Value::Iterator(items) if items.exact && !items.items.is_empty() => {
                     Value::Iterator(Items::exact(items.items[1..].to_vec()))
                 }
                 other => other.clone(),
-            });
+            })
+        }) {
+            env.refine(name, advanced);
         }
     }
 
@@ -2636,6 +2804,9 @@ impl<'db> Interpreter<'db> {
         if callee.single() == Some(&Value::BuiltinFunction(SmolStr::new_static("next"))) {
             self.advance_iterator(node);
         }
+        if self.never_returns(&callee, function) {
+            self.never_returns_at = Some(node.start_byte() as u32);
+        }
         if self.record {
             let offset = node.start_byte() as u32;
             let call = CallSite {
@@ -2651,6 +2822,62 @@ impl<'db> Interpreter<'db> {
             self.calls.insert(offset, call);
         }
         result
+    }
+
+    /// Whether calling `callee` (the call's `function` node) never returns normally:
+    /// `sys.exit`, `os._exit`, `os.abort`, `pytest.fail`, an argparse `parser.error`,
+    /// the `exit`/`quit` builtins, or a plain
+    /// function of the workspace whose every path raises. Methods are not followed (an
+    /// override may return).
+    fn never_returns(&mut self, callee: &Union, function: Option<Node<'_>>) -> bool {
+        if let Some(function) = function.filter(|function| function.kind() == "attribute") {
+            let object = function.child_by_field_name("object");
+            let attribute = function
+                .child_by_field_name("attribute")
+                .map(|attribute| self.slice(attribute));
+            if let (Some(object), Some(attribute)) = (object, attribute)
+                && object.kind() == "identifier"
+            {
+                let receiver = self.slice(object);
+                let module = self.expression_quiet(object);
+                let exits = match module.single() {
+                    Some(Value::Module(module)) => matches!(
+                        (module.as_str(), attribute),
+                        ("sys", "exit")
+                            | ("os", "_exit" | "abort")
+                            | ("pytest", "fail" | "skip" | "exit")
+                    ),
+                    // `parser.error(…)` of argparse prints the usage and exits.
+                    Some(Value::Unknown) | Some(Value::Instance(_)) => {
+                        matches!(attribute, "error" | "exit")
+                            && receiver.to_ascii_lowercase().ends_with("parser")
+                    }
+                    _ => false,
+                };
+                if exits {
+                    return true;
+                }
+            }
+        }
+        let mut values = callee.values().peekable();
+        if values.peek().is_none() {
+            return false;
+        }
+        values.all(|value| match value {
+            Value::BuiltinFunction(name) => name == "exit" || name == "quit",
+            Value::Function(function @ FunctionRef::Defined { .. }) => {
+                let Some((file, scope)) = self.function_scope(function) else {
+                    return false;
+                };
+                let data = file_index(self.db, file).scope(scope);
+                if data.kind != ScopeKind::Function || data.is_generator || data.is_async {
+                    return false;
+                }
+                let inference = infer_scope(self.db, file, scope);
+                inference.returns.is_none() && !inference.is_recursive
+            }
+            _ => false,
+        })
     }
 
     fn arguments(&mut self, node: Node<'_>) -> Arguments {
@@ -3222,23 +3449,45 @@ fn is_ancestor(index: &FileIndex, ancestor: ScopeId, scope: ScopeId) -> bool {
 }
 
 fn join_states(left: State, right: State) -> State {
+    join_states_because(left, right, UnboundCause::Branch)
+}
+
+/// Joins two paths. A name bound on one side only keeps that side's value and becomes
+/// maybe unbound for `cause` (values never show it; see [`Env`]).
+fn join_states_because(left: State, right: State, cause: UnboundCause) -> State {
+    fn mark(maybe_unbound: &mut FxHashMap<Name, UnboundCause>, name: Name, cause: UnboundCause) {
+        let entry = maybe_unbound.entry(name).or_insert(cause);
+        *entry = (*entry).max(cause);
+    }
     match (left, right) {
         (None, None) => None,
         (Some(env), None) | (None, Some(env)) => Some(env),
         (Some(mut left), Some(right)) => {
-            for (name, value) in right {
-                match left.get_mut(&name) {
+            let left_only: Vec<Name> = left
+                .values
+                .keys()
+                .filter(|name| !right.values.contains_key(*name))
+                .cloned()
+                .collect();
+            for name in left_only {
+                mark(&mut left.maybe_unbound, name, cause);
+            }
+            for (name, value) in right.values {
+                match left.values.get_mut(&name) {
                     Some(existing) => {
                         if *existing != value {
                             *existing = existing.join(&value);
                         }
                     }
-                    // Bound on one path only: keep what that path knows (possibly unbound
-                    // is the rules' concern).
+                    // Bound on one path only: keep what that path knows.
                     None => {
-                        left.insert(name, value);
+                        left.values.insert(name.clone(), value);
+                        mark(&mut left.maybe_unbound, name, cause);
                     }
                 }
+            }
+            for (name, right_cause) in right.maybe_unbound {
+                mark(&mut left.maybe_unbound, name, right_cause);
             }
             Some(left)
         }

@@ -49,6 +49,30 @@ pub struct ScopeInference {
     pub is_recursive: bool,
     /// Operations that may fail at run time, with the values they ran on (for rules).
     pub operations: Vec<Operation>,
+    /// Loads of this scope's own names that some path reaches with the name unbound,
+    /// sorted by offset (for the names rules; joined over loop rounds).
+    pub unbound_loads: Vec<UnboundLoad>,
+}
+
+/// A load of a local name that may find it unbound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnboundLoad {
+    /// The load's start offset.
+    pub offset: u32,
+    /// `None`: unbound on every path reaching the load. `Some(cause)`: bound on some
+    /// paths only, and why the others lack it.
+    pub maybe: Option<UnboundCause>,
+}
+
+/// Why a path reaches a load without a binding. Ordered: the stronger cause wins a join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnboundCause {
+    /// Only a loop skips the binding: its body may run zero times, or an earlier round
+    /// had not bound the name yet (`prev` read in the round after it is set).
+    Loop,
+    /// A branch skips the binding: an `if` without it, a `try` body that raised before
+    /// it, a `break` before it, a `del`.
+    Branch,
 }
 
 impl ScopeInference {

@@ -275,10 +275,10 @@ fn circular_imports_reach_a_fixpoint() {
         r#"
 #- /pkg/__init__.py
 #- /pkg/a.py
-from pkg.b import B_VALUE
+from pkg.b import B_VALUE  # expect: circular-import confidence=likely
 A_VALUE = 1
 #- /pkg/b.py
-from pkg.a import A_VALUE
+from pkg.a import A_VALUE  # expect: circular-import confidence=likely
 B_VALUE = 2
 copy = A_VALUE  # hover[copy]: (variable) copy
 "#,

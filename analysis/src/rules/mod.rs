@@ -22,12 +22,15 @@ mod arithmetic;
 mod asyncio;
 mod attributes;
 mod dotted;
+mod imports;
 mod iteration;
 mod iterators;
 mod lookup;
+mod names;
 mod pitfalls;
 mod recursion;
 mod security;
+mod stdlib_modules;
 pub mod traceback;
 mod versions;
 
@@ -85,6 +88,8 @@ pub(crate) const CHECKS: &[Check] = &[
     iterators::ITERATION_CHECK,
     security::SECURITY_CHECK,
     versions::VERSION_CHECK,
+    names::CHECK,
+    imports::CHECK,
 ];
 
 /// The rule ids that have logic.

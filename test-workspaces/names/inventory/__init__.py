@@ -1,0 +1,3 @@
+"""A small stock-keeping package: items, prices, reports and storage."""
+
+__version__ = "0.3.1"
