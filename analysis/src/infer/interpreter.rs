@@ -61,7 +61,8 @@ pub(super) struct Interpreter<'db> {
     raises: BTreeSet<SmolStr>,
     self_attributes: FxHashMap<Name, Union>,
     calls: FxHashMap<u32, CallSite>,
-    operations: FxHashMap<(u32, u8), Operation>,
+    /// By (start, end, kind): `a.b.c` records two attribute reads starting at `a`.
+    operations: FxHashMap<(u32, u32, u8), Operation>,
     /// Exception names caught by the `try` statements around the current point.
     handlers: Vec<Vec<SmolStr>>,
     loops: Vec<LoopFrame>,
@@ -173,7 +174,13 @@ impl<'db> Interpreter<'db> {
         let mut calls: Vec<CallSite> = self.calls.into_values().collect();
         calls.sort_by_key(|call| call.offset);
         let mut operations: Vec<Operation> = self.operations.into_values().collect();
-        operations.sort_by_key(|operation| (operation.range.start(), operation.kind.tag()));
+        operations.sort_by_key(|operation| {
+            (
+                operation.range.start(),
+                operation.range.end(),
+                operation.kind.tag(),
+            )
+        });
         ScopeInference {
             loads,
             bindings,
@@ -194,7 +201,7 @@ impl<'db> Interpreter<'db> {
             return;
         }
         let range = range_of(node);
-        let key = (u32::from(range.start()), kind.tag());
+        let key = (u32::from(range.start()), u32::from(range.end()), kind.tag());
         match self.operations.entry(key) {
             std::collections::hash_map::Entry::Occupied(mut entry) => {
                 entry.get_mut().kind.join(&kind);
@@ -2490,6 +2497,10 @@ impl<'db> Interpreter<'db> {
         if scope_data.is_async {
             return Union::new(Value::Coroutine(function.clone()), None);
         }
+        if is_abstract_method(self.db, file, index, scope) {
+            // The stub's `...` body is not what runs: a subclass provides the method.
+            return Union::unknown();
+        }
         let inference = infer_scope(self.db, file, scope);
         for exception in inference.raises.clone() {
             self.raise(&exception);
@@ -2762,6 +2773,21 @@ pub(crate) fn function_scope(db: &dyn Db, function: &FunctionRef) -> Option<(Sou
         }
         FunctionRef::Lambda { file, scope } => Some((*file, *scope)),
     }
+}
+
+/// Whether the function whose body is `scope` is decorated `@abstractmethod`.
+fn is_abstract_method(db: &dyn Db, file: SourceFile, index: &FileIndex, scope: ScopeId) -> bool {
+    let Some(definition) = index.scope(scope).definition else {
+        return false;
+    };
+    let DefinitionKind::Function { decorators, .. } = &index.definition(definition).kind else {
+        return false;
+    };
+    let text = file.text(db);
+    decorators.iter().any(|range| {
+        text.get(usize::from(range.start())..usize::from(range.end()))
+            .is_some_and(|decorator| decorator.trim_end().ends_with("abstractmethod"))
+    })
 }
 
 /// Specialised calls nest at most this deep (`main` → `process(data)` → `mean(xs)`).

@@ -21,6 +21,7 @@ pub mod metadata;
 mod arithmetic;
 mod attributes;
 mod lookup;
+mod types;
 
 use line_index::TextRange;
 use smol_str::SmolStr;
@@ -67,6 +68,13 @@ pub(crate) const CHECKS: &[Check] = &[
     lookup::CHECK,
     attributes::NONE_CHECK,
     attributes::UNKNOWN_ATTRIBUTE_CHECK,
+    types::ARITY_CHECK,
+    types::OPERAND_CHECK,
+    types::CAPABILITY_CHECK,
+    types::UNHASHABLE_CHECK,
+    types::BUILTIN_ARG_CHECK,
+    types::ABSTRACT_CHECK,
+    types::SHADOWED_CHECK,
     arithmetic::DIVISION_CHECK,
 ];
 
