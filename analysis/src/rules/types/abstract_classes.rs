@@ -62,6 +62,9 @@ fn missing_methods(db: &dyn Db, class: &ClassRef) -> Option<Vec<String>> {
             }
             return None;
         };
+        if !super::is_user_source(db, defined.file) {
+            return None;
+        }
         if let Some(metaclass) = defined.metaclass(db) {
             if !metaclass.ends_with("ABCMeta") {
                 return None;

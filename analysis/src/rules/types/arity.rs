@@ -17,7 +17,9 @@
 use line_index::TextRange;
 use smol_str::SmolStr;
 
-use super::{DefinedClass, attach_parameters, decorator_name, defined_class, quoted_list};
+use super::{
+    DefinedClass, attach_parameters, decorator_name, defined_class, is_user_source, quoted_list,
+};
 use crate::db::Db;
 use crate::index::{DefinitionKind, ParameterKind, ScopeId, ScopeKind, file_index};
 use crate::infer::{CallSite, class_mro, function_scope};
@@ -244,6 +246,9 @@ enum Access {
 
 fn function_signature(db: &dyn Db, function: &FunctionRef, access: Access) -> Option<Signature> {
     let (file, scope) = function_scope(db, function)?;
+    if !is_user_source(db, file) {
+        return None;
+    }
     let mut parameters = scope_parameters(db, file, scope);
     let mut skip_first = access == Access::Bound;
     if let FunctionRef::Defined { path, .. } = function {
@@ -304,6 +309,9 @@ fn function_signature(db: &dyn Db, function: &FunctionRef, access: Access) -> Op
 /// fields `@dataclass` / `NamedTuple` generate.
 fn class_signature(db: &dyn Db, class: &ClassRef) -> Option<Signature> {
     let root = defined_class(db, class)?;
+    if !is_user_source(db, root.file) {
+        return None;
+    }
     let name = class.name().to_owned();
     let mro = class_mro(db, class);
     for (position, current) in mro.iter().enumerate() {
@@ -369,7 +377,6 @@ fn class_signature(db: &dyn Db, class: &ClassRef) -> Option<Signature> {
             return None;
         }
     }
-    let _ = root;
     None
 }
 

@@ -194,6 +194,10 @@ pub(super) fn class_defines(db: &dyn Db, class: &ClassRef, attribute: &str) -> L
         if defined.defines(attribute) {
             return Lookup::Found;
         }
+        if !is_user_source(db, defined.file) {
+            // Library classes may get members from C code or `__getattr__` plumbing.
+            return Lookup::Unknown;
+        }
         if !defined.bases_resolved(db, &class)
             || defined
                 .decorator_names(db)
@@ -290,4 +294,20 @@ pub(super) fn describe_with_article(value: &crate::values::Value) -> String {
             format!("{article} {name}")
         }
     }
+}
+
+/// Whether `file` is the user's code: not a stub, not under site-packages or the stdlib
+/// (their signatures use overloads and C implementations the index does not see).
+pub(super) fn is_user_source(db: &dyn Db, file: SourceFile) -> bool {
+    use crate::resolve::SearchRootKind;
+    let path = file.path(db);
+    if path.extension().is_some_and(|extension| extension == "pyi") {
+        return false;
+    }
+    !db.workspace().search_roots(db).iter().any(|root| {
+        matches!(
+            root.kind,
+            SearchRootKind::SitePackages | SearchRootKind::Stdlib
+        ) && path.starts_with(&root.path)
+    })
 }

@@ -229,10 +229,7 @@ fn verdict(lookups: &[Lookup]) -> Option<bool> {
 }
 
 fn describe(value: &Value) -> String {
-    match value {
-        Value::Instance(class) => format!("`{}` instance", class.name()),
-        other => other.type_name().to_owned(),
-    }
+    super::describe_with_article(value)
 }
 
 fn run(context: &mut RuleContext<'_>) {
