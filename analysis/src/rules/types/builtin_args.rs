@@ -105,9 +105,9 @@ fn negative(value: &Value) -> Option<f64> {
 /// `None`: not judged (unknown); `Some(None)`: accepted; `Some(Some(_))`: rejected.
 type Judgement = Option<Option<Rejection>>;
 
-fn judge_argument(db: &dyn Db, function: &str, member: &Member) -> Judgement {
+fn judge_argument(db: &dyn Db, function: &str, member: &Member, specialised: bool) -> Judgement {
     let value = &member.value;
-    if matches!(value, Value::Unknown) || is_from_parameter(db, member) {
+    if matches!(value, Value::Unknown) || is_from_parameter(db, member, specialised) {
         return None;
     }
     let what = describe_with_article(value);
@@ -203,9 +203,9 @@ fn judge_argument(db: &dyn Db, function: &str, member: &Member) -> Judgement {
 }
 
 /// Elements that `str.join` and `sum` reject.
-fn judge_element(db: &dyn Db, function: &str, member: &Member) -> Judgement {
+fn judge_element(db: &dyn Db, function: &str, member: &Member, specialised: bool) -> Judgement {
     let value = &member.value;
-    if matches!(value, Value::Unknown) || is_from_parameter(db, member) {
+    if matches!(value, Value::Unknown) || is_from_parameter(db, member, specialised) {
         return None;
     }
     let what = describe_with_article(value);
@@ -293,9 +293,9 @@ fn run(context: &mut RuleContext<'_>) {
             let mut rejection: Option<(Rejection, Value)> = None;
             for member in argument.members() {
                 let judgement = if elements {
-                    judge_element(context.db, name, member)
+                    judge_element(context.db, name, member, run_call.is_some())
                 } else {
-                    judge_argument(context.db, name, member)
+                    judge_argument(context.db, name, member, run_call.is_some())
                 };
                 match judgement {
                     Some(None) => tally.good += 1,

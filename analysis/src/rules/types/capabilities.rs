@@ -41,9 +41,9 @@ enum Capability {
 
 /// `Some(true)` when the member can, `Some(false)` when it cannot, `None` when unknown
 /// (or `None`, which other rules judge).
-fn can(db: &dyn Db, member: &Member, capability: Capability) -> Option<bool> {
+fn can(db: &dyn Db, member: &Member, capability: Capability, specialised: bool) -> Option<bool> {
     let value = &member.value;
-    if matches!(value, Value::None | Value::Unknown) || is_from_parameter(db, member) {
+    if matches!(value, Value::None | Value::Unknown) || is_from_parameter(db, member, specialised) {
         return None;
     }
     let lookup = |class: &ClassRef, names: &[&str]| -> Option<bool> {
@@ -102,14 +102,19 @@ fn can(db: &dyn Db, member: &Member, capability: Capability) -> Option<bool> {
     }
 }
 
-fn tally(db: &dyn Db, union: &Union, capability: Capability) -> (Tally, Option<Value>) {
+fn tally(
+    db: &dyn Db,
+    union: &Union,
+    capability: Capability,
+    specialised: bool,
+) -> (Tally, Option<Value>) {
     let mut tally = Tally {
         pruned: union.pruned(),
         ..Tally::default()
     };
     let mut example = None;
     for member in union.members() {
-        match can(db, member, capability) {
+        match can(db, member, capability, specialised) {
             Some(true) => tally.good += 1,
             Some(false) => {
                 tally.bad += 1;
@@ -256,7 +261,7 @@ fn report(
     adjective: &str,
     run_call: Option<(TextRange, u8)>,
 ) {
-    let (tally, example) = tally(context.db, union, capability);
+    let (tally, example) = tally(context.db, union, capability, run_call.is_some());
     let Some(example) = example else {
         return;
     };

@@ -29,10 +29,10 @@ pub(crate) const UNHASHABLE_CHECK: Check = Check {
 };
 
 /// `Some(false)` when hashing the member raises, `Some(true)` when it works.
-fn is_hashable(db: &dyn Db, member: &Member) -> Option<bool> {
+fn is_hashable(db: &dyn Db, member: &Member, specialised: bool) -> Option<bool> {
     match &member.value {
         Value::Unknown => None,
-        _ if is_from_parameter(db, member) => None,
+        _ if is_from_parameter(db, member, specialised) => None,
         Value::List(_) | Value::Dict(_) => Some(false),
         // `frozenset(...)` is modelled as a set.
         Value::Set(_)
@@ -44,18 +44,18 @@ fn is_hashable(db: &dyn Db, member: &Member) -> Option<bool> {
             None
         }
         Value::Set(_) => Some(false),
-        Value::Tuple(items) => items_hashable(db, items),
+        Value::Tuple(items) => items_hashable(db, items, specialised),
         Value::Instance(class @ ClassRef::Defined { .. }) => instance_hashable(db, class),
         Value::Instance(ClassRef::Builtin(_)) => None,
         _ => Some(true),
     }
 }
 
-fn union_hashable(db: &dyn Db, union: &Union) -> Option<bool> {
+fn union_hashable(db: &dyn Db, union: &Union, specialised: bool) -> Option<bool> {
     let verdicts: Vec<Option<bool>> = union
         .members()
         .iter()
-        .map(|member| is_hashable(db, member))
+        .map(|member| is_hashable(db, member, specialised))
         .collect();
     if verdicts.iter().all(|verdict| *verdict == Some(false)) {
         Some(false)
@@ -67,11 +67,11 @@ fn union_hashable(db: &dyn Db, union: &Union) -> Option<bool> {
 }
 
 /// A tuple hashes its items: one unhashable item makes it unhashable.
-fn items_hashable(db: &dyn Db, items: &Items) -> Option<bool> {
+fn items_hashable(db: &dyn Db, items: &Items, specialised: bool) -> Option<bool> {
     let verdicts: Vec<Option<bool>> = items
         .items
         .iter()
-        .map(|item| union_hashable(db, item))
+        .map(|item| union_hashable(db, item, specialised))
         .collect();
     if items.exact && verdicts.contains(&Some(false)) {
         Some(false)
@@ -348,7 +348,7 @@ fn report(context: &mut RuleContext<'_>, key_use: KeyUse) {
     };
     let mut example = None;
     for member in key.members() {
-        match is_hashable(context.db, member) {
+        match is_hashable(context.db, member, run_call.is_some()) {
             Some(true) => tally.good += 1,
             Some(false) => {
                 tally.bad += 1;

@@ -31,6 +31,9 @@ mod hashing;
 mod operands;
 mod shadowed;
 
+#[cfg(test)]
+mod tests;
+
 use smol_str::SmolStr;
 
 use super::context::RuleContext;
@@ -210,13 +213,20 @@ pub(super) fn class_defines(db: &dyn Db, class: &ClassRef, attribute: &str) -> L
     Lookup::Missing
 }
 
-/// Whether a member may hold a subclass instance or any other value than the one
-/// recorded: it comes from a parameter (`self`, an annotated argument).
-pub(super) fn is_from_parameter(db: &dyn Db, member: &Member) -> bool {
-    member
-        .origins
-        .iter()
-        .any(|origin| origin_is_parameter(db, origin))
+/// Whether a member is only a claim about a parameter: `self` or an annotated class
+/// may hold a subclass instance, and outside a specialised run (`specialised`) an
+/// annotation says what callers should pass, not what they do. In a specialised run the
+/// other parameters hold the call's arguments.
+pub(super) fn is_from_parameter(db: &dyn Db, member: &Member, specialised: bool) -> bool {
+    let may_be_subclass = matches!(
+        member.value,
+        crate::values::Value::Instance(_) | crate::values::Value::Class(_)
+    );
+    (may_be_subclass || !specialised)
+        && member
+            .origins
+            .iter()
+            .any(|origin| origin_is_parameter(db, origin))
 }
 
 fn origin_is_parameter(db: &dyn Db, origin: &Origin) -> bool {

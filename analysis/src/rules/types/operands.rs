@@ -66,13 +66,13 @@ enum Operand<'a> {
     Unknown,
 }
 
-fn operand<'a>(db: &dyn Db, member: &'a Member) -> Operand<'a> {
+fn operand<'a>(db: &dyn Db, member: &'a Member, specialised: bool) -> Operand<'a> {
     if member.value == Value::None {
         return Operand::NoneValue;
     }
     // A parameter holds what callers pass (its annotation is a claim, `self` may be a
     // subclass): judged in the runs specialised to those calls.
-    if is_from_parameter(db, member) {
+    if is_from_parameter(db, member, specialised) {
         return Operand::Unknown;
     }
     let kind = match &member.value {
@@ -255,9 +255,9 @@ fn run(context: &mut RuleContext<'_>) {
         };
         let mut example: Option<(&Value, &Value)> = None;
         for left_member in left.members() {
-            let left_operand = operand(context.db, left_member);
+            let left_operand = operand(context.db, left_member, call.is_some());
             for right_member in right.members() {
-                let right_operand = operand(context.db, right_member);
+                let right_operand = operand(context.db, right_member, call.is_some());
                 if matches!(left_operand, Operand::NoneValue)
                     || matches!(right_operand, Operand::NoneValue)
                 {

@@ -12,6 +12,7 @@ use line_index::TextRange;
 
 use super::capabilities::is_shadowed_builtin_call;
 use super::{attach_parameters, describe_with_article, is_from_parameter};
+use crate::index::NameResolution;
 use crate::rules::context::RuleContext;
 use crate::rules::{Check, Tally};
 use crate::values::Value;
@@ -76,6 +77,22 @@ fn suggested_name(builtin: &str) -> String {
     .to_owned()
 }
 
+/// The line of the last binding of `name` that reaches the call (`list = [...]`).
+fn rebinding_line(
+    context: &RuleContext<'_>,
+    callee: tree_sitter::Node<'_>,
+    name: &str,
+) -> Option<usize> {
+    let offset = (callee.start_byte() as u32).into();
+    let scope = context.index.scope_at(offset);
+    match context.index.resolve_name(scope, name, offset) {
+        NameResolution::Scope { definitions, .. } => definitions
+            .last()
+            .map(|&id| context.line_of(context.index.definition(id).name_range.start())),
+        NameResolution::Unbound => None,
+    }
+}
+
 fn run(context: &mut RuleContext<'_>) {
     let calls: Vec<_> = context
         .calls()
@@ -99,12 +116,11 @@ fn run(context: &mut RuleContext<'_>) {
         };
         let mut example = None;
         for member in call.callee.members() {
-            if is_never_callable(&member.value) && !is_from_parameter(context.db, member) {
+            let claim = is_from_parameter(context.db, member, run_call.is_some());
+            if is_never_callable(&member.value) && !claim {
                 tally.bad += 1;
                 example.get_or_insert(member);
-            } else if matches!(member.value, Value::Unknown)
-                || is_from_parameter(context.db, member)
-            {
+            } else if matches!(member.value, Value::Unknown) || claim {
                 tally.unknown += 1;
             } else if member.value != Value::None {
                 tally.good += 1;
@@ -117,14 +133,11 @@ fn run(context: &mut RuleContext<'_>) {
             continue;
         }
         let what = describe_with_article(&example.value);
-        let binding = example
-            .origins
-            .first()
-            .filter(|origin| origin.file == context.file)
-            .map(|origin| format!(" at L{}", context.line_of(origin.range.start())))
+        let binding = rebinding_line(context, callee, &name)
+            .map(|line| format!(" at L{line}"))
             .unwrap_or_default();
         let message = format!(
-            "The builtin `{name}` is shadowed by {what} bound{binding}, so calling `{name}` raises TypeError"
+            "`{name}` is rebound{binding} to {what}, so calling it raises TypeError instead of calling the builtin"
         );
         let bad = example.value.clone();
         let related = context.related_origins(
