@@ -327,10 +327,10 @@ fn class_signature(db: &dyn Db, class: &ClassRef) -> Option<Signature> {
         if defined.defines("__new__") {
             return None;
         }
-        if let Some(metaclass) = defined.metaclass(db) {
-            if !metaclass.ends_with("ABCMeta") {
-                return None;
-            }
+        if let Some(metaclass) = defined.metaclass(db)
+            && !metaclass.ends_with("ABCMeta")
+        {
+            return None;
         }
         let decorators = defined.decorator_names(db);
         if decorators
@@ -663,8 +663,15 @@ fn run(context: &mut RuleContext<'_>) {
             ..Tally::default()
         };
         let mut first: Option<(String, Option<String>)> = None;
-        for value in call.callee.values() {
-            match judge(context.db, value, call, &keywords) {
+        for member in call.callee.members() {
+            let value = &member.value;
+            // `cls(...)` in a classmethod may build a subclass with another `__init__`.
+            let verdict = if super::is_from_parameter(context.db, member, run_call.is_some()) {
+                Verdict::Unknown
+            } else {
+                judge(context.db, value, call, &keywords)
+            };
+            match verdict {
                 Verdict::Fits => tally.good += 1,
                 Verdict::Unknown => {
                     if matches!(

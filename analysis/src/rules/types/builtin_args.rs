@@ -230,7 +230,7 @@ fn judge_element(db: &dyn Db, function: &str, member: &Member, specialised: bool
 }
 
 /// The argument a call's builtin checks, and whether its elements (not itself) count.
-fn checked_argument<'c>(name: &str, call: &'c CallSite) -> Vec<(Union, bool)> {
+fn checked_argument(name: &str, call: &CallSite) -> Vec<(Union, bool)> {
     let first = call.positional.first();
     match name {
         "len" | "abs" | "ord" | "math.sqrt" | "math.log" if call.positional.len() == 1 => first

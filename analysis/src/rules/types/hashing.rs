@@ -316,15 +316,14 @@ fn collect_syntax<'t>(root: Node<'t>, uses: &mut Vec<(Node<'t>, Option<Node<'t>>
             }
             // `d[k] += 1` reads `d[k]` first: the recorded read covers it.
             "assignment" => {
-                if let Some(target) = node.child_by_field_name("left") {
-                    if target.kind() == "subscript" {
-                        if let (Some(object), Some(key)) = (
-                            target.child_by_field_name("value"),
-                            target.child_by_field_name("subscript"),
-                        ) {
-                            uses.push((key, Some(object), "a dict key"));
-                        }
-                    }
+                if let Some(target) = node.child_by_field_name("left")
+                    && target.kind() == "subscript"
+                    && let (Some(object), Some(key)) = (
+                        target.child_by_field_name("value"),
+                        target.child_by_field_name("subscript"),
+                    )
+                {
+                    uses.push((key, Some(object), "a dict key"));
                 }
             }
             _ => {}

@@ -195,10 +195,8 @@ fn pair_supported(
         }
         (Operand::Instance(class), other) => {
             let mut lookups = vec![defines(class, forward)];
-            if augmented {
-                if let Some(name) = in_place(operator) {
-                    lookups.push(defines(class, &name));
-                }
+            if augmented && let Some(name) = in_place(operator) {
+                lookups.push(defines(class, &name));
             }
             if let Operand::Instance(right_class) = other {
                 lookups.push(defines(right_class, reflected));

@@ -344,6 +344,10 @@ class Shape(ABC):
     def describe(self):
         return self.name() + ": " + str(self.area())
 
+    @classmethod
+    def create(cls):
+        return cls()
+
 class Square(Shape):
     def area(self):
         return 4
@@ -366,6 +370,7 @@ class NotAbc:
         pass
 
 print(Square().describe())
+print(Square.create().describe())
 # expect: abstract-instantiation confidence=definite
 Half()
 # expect: abstract-instantiation confidence=definite
