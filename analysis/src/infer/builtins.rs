@@ -176,11 +176,10 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
                 Vec::new()
             };
             let lengths = Union::join_all(argument.members().iter().map(|member| {
-                let mut length = Union::new(Value::Int(length_of(&member.value)), None);
-                for origin in &member.origins {
-                    length = length.with_default_origin(*origin);
-                }
-                length
+                // A known length comes from where the container was built.
+                let length = length_of(&member.value);
+                let origin = length.and(member.origins.first().copied());
+                Union::new(Value::Int(length), origin)
             }))
             .unwrap_or_else(|| Union::new(Value::Int(None), None));
             return (lengths, raises);

@@ -1129,6 +1129,7 @@ impl<'db> Interpreter<'db> {
             if first
                 && parent_kind == Some(ScopeKind::Class)
                 && self.index.scope(scope).kind == ScopeKind::Function
+                && !has_decorator(self.db, self.file, self.index, scope, "staticmethod")
             {
                 self.self_name = Some(name.clone());
             }
@@ -1155,13 +1156,18 @@ impl<'db> Interpreter<'db> {
                     .and_then(|parent| self.index.scope(parent).definition)
                 {
                     let path = self.index.path_of(class_definition);
-                    value = Union::new(
-                        Value::Instance(ClassRef::Defined {
-                            file: self.file,
-                            path,
-                        }),
-                        Some(origin),
-                    );
+                    let class = ClassRef::Defined {
+                        file: self.file,
+                        path,
+                    };
+                    // `cls` of a classmethod is the class (or a subclass), not an instance.
+                    let bound =
+                        if has_decorator(self.db, self.file, self.index, scope, "classmethod") {
+                            Value::Class(class)
+                        } else {
+                            Value::Instance(class)
+                        };
+                    value = Union::new(bound, Some(origin));
                 }
             }
             self.record = false;
@@ -2951,6 +2957,10 @@ impl<'db> Interpreter<'db> {
         if scope_data.is_async {
             return Union::new(Value::Coroutine(function.clone()), None);
         }
+        if is_abstract_method(self.db, file, index, scope) {
+            // The stub's `...` body is not what runs: a subclass provides the method.
+            return Union::unknown();
+        }
         let inference = infer_scope(self.db, file, scope);
         for exception in inference.raises.clone() {
             self.raise(&exception);
@@ -3223,6 +3233,37 @@ pub(crate) fn function_scope(db: &dyn Db, function: &FunctionRef) -> Option<(Sou
         }
         FunctionRef::Lambda { file, scope } => Some((*file, *scope)),
     }
+}
+
+/// Whether the function whose body is `scope` is decorated `@abstractmethod`.
+fn is_abstract_method(db: &dyn Db, file: SourceFile, index: &FileIndex, scope: ScopeId) -> bool {
+    has_decorator(db, file, index, scope, "abstractmethod")
+}
+
+/// Whether the function whose body is `scope` has a decorator named `name` (last part
+/// of a dotted name, without call arguments: `abc.abstractmethod`).
+fn has_decorator(
+    db: &dyn Db,
+    file: SourceFile,
+    index: &FileIndex,
+    scope: ScopeId,
+    name: &str,
+) -> bool {
+    let Some(definition) = index.scope(scope).definition else {
+        return false;
+    };
+    let DefinitionKind::Function { decorators, .. } = &index.definition(definition).kind else {
+        return false;
+    };
+    let text = file.text(db);
+    decorators.iter().any(|range| {
+        text.get(usize::from(range.start())..usize::from(range.end()))
+            .is_some_and(|decorator| {
+                let decorator = decorator.trim_start_matches('@').trim();
+                let decorator = decorator.split('(').next().unwrap_or(decorator).trim();
+                decorator.rsplit('.').next() == Some(name)
+            })
+    })
 }
 
 /// Specialised calls nest at most this deep (`main` → `process(data)` → `mean(xs)`).

@@ -22,7 +22,8 @@ use crate::index::{DefinitionId, FileIndex, Name, ScopeId, file_index};
 use crate::input::SourceFile;
 use crate::values::Union;
 
-pub use builtins::annotation_value;
+pub use builtins::{annotation_value, element_of};
+pub(crate) use interpreter::function_scope;
 pub use interpreter::{class_bases, class_mro};
 
 /// What the interpreter learnt about one scope.

@@ -32,6 +32,7 @@ mod recursion;
 mod security;
 mod stdlib_modules;
 pub mod traceback;
+mod types;
 mod versions;
 
 use line_index::TextRange;
@@ -81,6 +82,13 @@ pub(crate) const CHECKS: &[Check] = &[
     iteration::LIST_VALUE_CHECK,
     attributes::NONE_CHECK,
     attributes::UNKNOWN_ATTRIBUTE_CHECK,
+    types::ARITY_CHECK,
+    types::OPERAND_CHECK,
+    types::CAPABILITY_CHECK,
+    types::UNHASHABLE_CHECK,
+    types::BUILTIN_ARG_CHECK,
+    types::ABSTRACT_CHECK,
+    types::SHADOWED_CHECK,
     arithmetic::DIVISION_CHECK,
     recursion::CHECK,
     asyncio::ASYNCIO_CHECK,
