@@ -20,7 +20,9 @@ pub mod metadata;
 
 mod arithmetic;
 mod attributes;
+mod frameworks;
 mod lookup;
+mod plugins;
 
 use line_index::TextRange;
 use smol_str::SmolStr;
@@ -31,6 +33,8 @@ use crate::input::SourceFile;
 
 pub use context::RuleContext;
 pub use metadata::{RuleMetadata, all_rule_metadata, rule_docs_url, rule_metadata, rules_markdown};
+pub(crate) use frameworks::is_python_path;
+pub(crate) use plugins::is_manifest_path;
 
 /// One predicted failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +72,14 @@ pub(crate) const CHECKS: &[Check] = &[
     attributes::NONE_CHECK,
     attributes::UNKNOWN_ATTRIBUTE_CHECK,
     arithmetic::DIVISION_CHECK,
+    frameworks::FASTAPI_CHECK,
+    frameworks::REQUEST_KEYS_CHECK,
+    frameworks::VIEWS_CHECK,
+    frameworks::DJANGO_CHECK,
+    frameworks::SQLALCHEMY_CHECK,
+    plugins::TOOL_INFO_CHECK,
+    plugins::INTERFACE_CHECK,
+    plugins::MANIFEST_CHECK,
 ];
 
 /// The rule ids that have logic.
@@ -80,6 +92,17 @@ pub fn implemented_rules() -> impl Iterator<Item = &'static str> {
 #[salsa::tracked(returns(ref))]
 pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
     let config = db.settings().config(db);
+    let path = file.path(db);
+    if !frameworks::is_python_path(path) {
+        // Plugin manifests are JSON: only their own check applies. Other files have none.
+        let mut findings = if plugins::is_manifest_path(path) {
+            plugins::manifest_findings(db, file).clone()
+        } else {
+            Vec::new()
+        };
+        findings.retain(|finding| is_rule_enabled(&finding.rule, &config.enable, &config.disable));
+        return findings;
+    }
     let mut context = RuleContext::new(db, file);
     for check in CHECKS {
         let enabled = check

@@ -1,0 +1,10 @@
+//! Tests of the framework rules: fixtures with inline expectations.
+
+use crate::testing::check_fixture_expectations;
+
+#[track_caller]
+fn check(fixture: &str) {
+    let result = check_fixture_expectations(fixture);
+    assert!(result.passed(), "{}", result.report());
+}
+
