@@ -113,7 +113,13 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let watchers = ["**/*.py", "**/*.pyi", "**/pyproject.toml", "**/remedy.toml"]
+        let watchers = [
+            "**/*.py",
+            "**/*.pyi",
+            "**/plugin.json",
+            "**/pyproject.toml",
+            "**/remedy.toml",
+        ]
             .into_iter()
             .map(|glob| FileSystemWatcher {
                 glob_pattern: GlobPattern::String(glob.to_owned()),

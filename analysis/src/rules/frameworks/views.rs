@@ -132,9 +132,11 @@ fn check_view(context: &mut RuleContext<'_>, function: &FunctionDef<'_>, framewo
     };
     let describe = |range: TextRange, what: &str| {
         if what == "falls off the end" {
-            format!("falls off the end (L{})", context.line_of(last_line_offset(context, range)))
+            let line = context.line_of(last_line_offset(context, range));
+            format!("when it falls off the end (L{line})")
         } else {
-            format!("`{}` (L{})", context.slice(range).trim(), context.line_of(range.start()))
+            let statement = context.slice(range).trim();
+            format!("at `{statement}` (L{})", context.line_of(range.start()))
         }
     };
     let summary: Vec<String> = places
@@ -142,7 +144,7 @@ fn check_view(context: &mut RuleContext<'_>, function: &FunctionDef<'_>, framewo
         .map(|(range, what)| describe(*range, what))
         .collect();
     let message = format!(
-        "{framework} view `{}` returns None when it {}: {text} with `{exception}`",
+        "{framework} view `{}` returns None {}: {text} with `{exception}`",
         function.name,
         summary.join(" or ")
     );
