@@ -120,12 +120,12 @@ impl LanguageServer for Backend {
             "**/pyproject.toml",
             "**/remedy.toml",
         ]
-            .into_iter()
-            .map(|glob| FileSystemWatcher {
-                glob_pattern: GlobPattern::String(glob.to_owned()),
-                kind: None,
-            })
-            .collect();
+        .into_iter()
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob.to_owned()),
+            kind: None,
+        })
+        .collect();
         let registration = Registration {
             id: "remedy-watched-files".to_owned(),
             method: "workspace/didChangeWatchedFiles".to_owned(),

@@ -458,13 +458,18 @@ fn is_project_folder(name: &str, path: &Path, excluded: &HashSet<PathBuf>) -> bo
 /// Every `.py`/`.pyi` file of a site-packages folder, sorted, at most `limit` of them. Only folders
 /// that can be imported are walked (so no `*.dist-info`), plus top-level `*-stubs` packages.
 pub fn collect_site_packages_files(site_packages: &Path, limit: usize) -> Vec<PathBuf> {
-    walk_project_files(site_packages, limit, is_python_file_name, |name, _path, depth| {
-        (is_python_identifier(name) && name != "__pycache__")
-            || (depth == 0
-                && name
-                    .strip_suffix("-stubs")
-                    .is_some_and(is_python_identifier))
-    })
+    walk_project_files(
+        site_packages,
+        limit,
+        is_python_file_name,
+        |name, _path, depth| {
+            (is_python_identifier(name) && name != "__pycache__")
+                || (depth == 0
+                    && name
+                        .strip_suffix("-stubs")
+                        .is_some_and(is_python_identifier))
+        },
+    )
 }
 
 /// Walks `root` depth-first in name order. `walk_into(name, path, depth)` decides whether a

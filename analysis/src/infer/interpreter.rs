@@ -2493,14 +2493,17 @@ impl<'db> Interpreter<'db> {
                 .and_then(|imports| imports.first().copied()),
             crate::index::NameResolution::Unbound => None,
         };
-        let exits = match (text, imported) {
+        let exits = matches!(
+            (text, imported),
             ("sys.exit", Some(("sys", None)))
-            | ("os._exit" | "os.abort", Some(("os", None)))
-            | ("flask.abort", Some(("flask", None))) => true,
-            ("abort", Some(("flask" | "werkzeug.exceptions", Some("abort")))) => true,
-            ("exit", Some(("sys", Some("exit")))) => true,
-            _ => false,
-        };
+                | ("os._exit" | "os.abort", Some(("os", None)))
+                | ("flask.abort", Some(("flask", None)))
+                | (
+                    "abort",
+                    Some(("flask" | "werkzeug.exceptions", Some("abort")))
+                )
+                | ("exit", Some(("sys", Some("exit"))))
+        );
         if exits {
             return true;
         }

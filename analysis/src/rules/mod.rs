@@ -32,8 +32,8 @@ use crate::db::Db;
 use crate::input::SourceFile;
 
 pub use context::RuleContext;
-pub use metadata::{RuleMetadata, all_rule_metadata, rule_docs_url, rule_metadata, rules_markdown};
 pub(crate) use frameworks::is_python_path;
+pub use metadata::{RuleMetadata, all_rule_metadata, rule_docs_url, rule_metadata, rules_markdown};
 pub(crate) use plugins::is_manifest_path;
 
 /// One predicted failure.

@@ -81,7 +81,10 @@ pub fn check_workspace(
     // in a sibling `plugin.json.expect` (see [`manifest_expectation_text`]).
     let sidecars: Vec<_> = files
         .iter()
-        .filter(|(path, _)| path.extension().is_some_and(|extension| extension == "expect"))
+        .filter(|(path, _)| {
+            path.extension()
+                .is_some_and(|extension| extension == "expect")
+        })
         .map(|(path, text)| (path.clone(), text.clone()))
         .collect();
     let files: Vec<_> = files

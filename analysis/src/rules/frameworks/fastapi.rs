@@ -29,7 +29,10 @@ use crate::rules::context::RuleContext;
 use crate::rules::{Check, Finding};
 
 pub(super) const CHECK: Check = Check {
-    rules: &["fastapi-missing-path-param", "fastapi-blocking-in-async-route"],
+    rules: &[
+        "fastapi-missing-path-param",
+        "fastapi-blocking-in-async-route",
+    ],
     run,
 };
 
@@ -160,7 +163,10 @@ fn missing_path_parameters(
 }
 
 /// The text of a function's parameter list.
-fn function_signature_text<'db>(context: &RuleContext<'db>, function: &FunctionDef<'_>) -> &'db str {
+fn function_signature_text<'db>(
+    context: &RuleContext<'db>,
+    function: &FunctionDef<'_>,
+) -> &'db str {
     let scope = context.index.scope(function.body);
     context
         .node(scope.range)
@@ -204,7 +210,10 @@ fn blocking_callee(
                     if imported_from(index, function.body, root, at)
                         .is_some_and(|(module, _)| module.starts_with("urllib"))
                     {
-                        return Some((text.to_owned(), "use an async HTTP client such as `httpx.AsyncClient`"));
+                        return Some((
+                            text.to_owned(),
+                            "use an async HTTP client such as `httpx.AsyncClient`",
+                        ));
                     }
                 }
                 return None;
@@ -259,8 +268,7 @@ fn blocking_calls(context: &mut RuleContext<'_>, function: &FunctionDef<'_>) {
     };
     for call in nodes_of_kind(body, &["call"]) {
         // Calls inside nested functions and lambdas do not run in the route.
-        if super::enclosing_function(context.index, range_of(call).start()) != Some(function.body)
-        {
+        if super::enclosing_function(context.index, range_of(call).start()) != Some(function.body) {
             continue;
         }
         if is_lambda_body(call, body) {

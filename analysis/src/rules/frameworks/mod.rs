@@ -31,9 +31,7 @@ use tree_sitter::Node;
 use super::Check;
 use super::context::RuleContext;
 use crate::db::Db;
-use crate::index::{
-    DefinitionKind, FileIndex, NameResolution, ParameterKind, ScopeId, file_index,
-};
+use crate::index::{DefinitionKind, FileIndex, NameResolution, ParameterKind, ScopeId, file_index};
 use crate::input::SourceFile;
 use crate::resolve::SearchRootKind;
 
@@ -79,7 +77,11 @@ impl Framework {
 /// configuration forces it.
 pub(crate) fn framework_enabled(db: &dyn Db, file: SourceFile, framework: Framework) -> bool {
     let config = db.settings().config(db);
-    if config.frameworks.iter().any(|name| name == framework.module()) {
+    if config
+        .frameworks
+        .iter()
+        .any(|name| name == framework.module())
+    {
         return true;
     }
     file_frameworks(db, file) & framework.bit() != 0
@@ -130,7 +132,12 @@ fn workspace_frameworks(db: &dyn Db) -> u8 {
     let environment: Vec<&Path> = workspace
         .search_roots(db)
         .iter()
-        .filter(|root| matches!(root.kind, SearchRootKind::SitePackages | SearchRootKind::Stdlib))
+        .filter(|root| {
+            matches!(
+                root.kind,
+                SearchRootKind::SitePackages | SearchRootKind::Stdlib
+            )
+        })
         .map(|root| root.path.as_path())
         .collect();
     let mut bits = 0;
@@ -350,8 +357,7 @@ pub(super) fn is_key_guarded(
                     .named_child(1)
                     .map(|condition| squeeze(context.node_text(condition)))
                     .unwrap_or_default();
-                if is_true_side && condition.contains(&positive) && !condition.contains(&negative)
-                {
+                if is_true_side && condition.contains(&positive) && !condition.contains(&negative) {
                     return true;
                 }
             }
@@ -410,7 +416,10 @@ pub(super) fn nodes_of_kind<'tree>(root: Node<'tree>, kinds: &[&str]) -> Vec<Nod
 
 /// Whether the file is a Django views module (`views.py`, or a module of a `views` package).
 pub(super) fn is_views_module(path: &Path) -> bool {
-    let stem = path.file_stem().and_then(|stem| stem.to_str()).unwrap_or("");
+    let stem = path
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or("");
     let parent = path
         .parent()
         .and_then(|parent| parent.file_name())
@@ -430,14 +439,16 @@ pub(super) fn is_django_view(context: &RuleContext<'_>, function: &FunctionDef<'
     let scope = index.scope(function.body);
     let parent_kind = scope.parent.map(|parent| index.scope(parent).kind);
     match parent_kind {
-        Some(crate::index::ScopeKind::Module) => {
-            parameters.first().is_some_and(|(name, ..)| name == "request")
-        }
+        Some(crate::index::ScopeKind::Module) => parameters
+            .first()
+            .is_some_and(|(name, ..)| name == "request"),
         Some(crate::index::ScopeKind::Class) => {
             matches!(
                 function.name,
                 "get" | "post" | "put" | "patch" | "delete" | "head" | "options"
-            ) && parameters.get(1).is_some_and(|(name, ..)| name == "request")
+            ) && parameters
+                .get(1)
+                .is_some_and(|(name, ..)| name == "request")
         }
         _ => false,
     }

@@ -119,12 +119,9 @@ fn is_django_request(context: &RuleContext<'_>, object: Node<'_>) -> bool {
             else {
                 return false;
             };
-            definitions.iter().all(|&id| {
-                matches!(
-                    index.definition(id).kind,
-                    DefinitionKind::Parameter { .. }
-                )
-            })
+            definitions
+                .iter()
+                .all(|&id| matches!(index.definition(id).kind, DefinitionKind::Parameter { .. }))
         }
         "attribute" => context.node_text(object) == "self.request",
         _ => false,

@@ -32,7 +32,10 @@ use crate::rules::context::RuleContext;
 use crate::rules::{Check, Finding};
 
 pub(super) const CHECK: Check = Check {
-    rules: &["sqlalchemy-one-no-result", "sqlalchemy-commit-without-rollback"],
+    rules: &[
+        "sqlalchemy-one-no-result",
+        "sqlalchemy-commit-without-rollback",
+    ],
     run,
 };
 
@@ -175,10 +178,10 @@ fn commit_without_rollback(context: &mut RuleContext<'_>, call: Node<'_>, receiv
     for clause in try_node.named_children(&mut cursor) {
         match clause.kind() {
             "finally_clause" if cleans_up(context, clause) => return,
-            "except_clause" | "except_group_clause" => {
-                if catches_database_errors(context, clause) && !cleans_up(context, clause) {
-                    swallowing.get_or_insert(clause);
-                }
+            "except_clause" | "except_group_clause"
+                if catches_database_errors(context, clause) && !cleans_up(context, clause) =>
+            {
+                swallowing.get_or_insert(clause);
             }
             _ => {}
         }
@@ -227,13 +230,12 @@ fn enclosing_try_body(node: Node<'_>) -> Option<Node<'_>> {
     while let Some(parent) = current.parent() {
         match parent.kind() {
             "function_definition" | "lambda" | "class_definition" | "module" => return None,
-            "try_statement" => {
+            "try_statement"
                 if parent
                     .child_by_field_name("body")
-                    .is_some_and(|body| body.id() == current.id())
-                {
-                    return Some(parent);
-                }
+                    .is_some_and(|body| body.id() == current.id()) =>
+            {
+                return Some(parent);
             }
             _ => {}
         }
