@@ -67,7 +67,8 @@ fn is_skipped_dir(path: &Path) -> bool {
         .is_none_or(|name| name.starts_with('.') || name == "__pycache__")
 }
 
-/// Every `.py`/`.pyi` file under `dir` (hidden folders and `__pycache__` skipped).
+/// Every `.py`/`.pyi` file under `dir`, `remedy.toml`, plugin manifests and their
+/// expectation sidecars (hidden folders and `__pycache__` skipped).
 fn python_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     let entries = std::fs::read_dir(dir)
         .map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
@@ -82,7 +83,9 @@ fn python_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
         } else if path
             .extension()
             .is_some_and(|extension| extension == "py" || extension == "pyi")
-            || path.file_name().is_some_and(|name| name == "remedy.toml")
+            || path.file_name().is_some_and(|name| {
+                name == "remedy.toml" || name == "plugin.json" || name == "plugin.json.expect"
+            })
         {
             out.push(path);
         }

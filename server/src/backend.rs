@@ -120,13 +120,19 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let watchers = ["**/*.py", "**/*.pyi", "**/pyproject.toml", "**/remedy.toml"]
-            .into_iter()
-            .map(|glob| FileSystemWatcher {
-                glob_pattern: GlobPattern::String(glob.to_owned()),
-                kind: None,
-            })
-            .collect();
+        let watchers = [
+            "**/*.py",
+            "**/*.pyi",
+            "**/plugin.json",
+            "**/pyproject.toml",
+            "**/remedy.toml",
+        ]
+        .into_iter()
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob.to_owned()),
+            kind: None,
+        })
+        .collect();
         let registration = Registration {
             id: "remedy-watched-files".to_owned(),
             method: "workspace/didChangeWatchedFiles".to_owned(),

@@ -415,33 +415,69 @@ pub fn collect_python_files(root: &Path, exclude_venvs: &[PathBuf], limit: usize
         .iter()
         .filter_map(|venv| fs::canonicalize(venv).ok())
         .collect();
-    walk_python_files(root, limit, |name, path, _depth| {
+    walk_project_files(root, limit, is_python_file_name, |name, path, _depth| {
+        is_project_folder(name, path, &excluded)
+    })
+}
+
+/// Every plugin manifest (`plugin.json`) under `root`, walked like [`collect_python_files`]:
+/// plugin hosts name their Python entry modules there, and the analysis checks both sides.
+pub fn collect_plugin_manifests(
+    root: &Path,
+    exclude_venvs: &[PathBuf],
+    limit: usize,
+) -> Vec<PathBuf> {
+    let excluded: HashSet<PathBuf> = exclude_venvs
+        .iter()
+        .filter_map(|venv| fs::canonicalize(venv).ok())
+        .collect();
+    walk_project_files(
+        root,
+        limit,
+        |name| name == "plugin.json",
+        |name, path, _depth| is_project_folder(name, path, &excluded),
+    )
+}
+
+fn is_python_file_name(name: &str) -> bool {
+    name.ends_with(".py") || name.ends_with(".pyi")
+}
+
+/// Whether a workspace folder is walked: not hidden, not a cache, not an environment.
+fn is_project_folder(name: &str, path: &Path, excluded: &HashSet<PathBuf>) -> bool {
+    {
         !(name.starts_with('.')
             || name == "__pycache__"
             || name == "node_modules"
             || path.join("pyvenv.cfg").is_file()
             || (!excluded.is_empty()
                 && fs::canonicalize(path).is_ok_and(|canonical| excluded.contains(&canonical))))
-    })
+    }
 }
 
 /// Every `.py`/`.pyi` file of a site-packages folder, sorted, at most `limit` of them. Only folders
 /// that can be imported are walked (so no `*.dist-info`), plus top-level `*-stubs` packages.
 pub fn collect_site_packages_files(site_packages: &Path, limit: usize) -> Vec<PathBuf> {
-    walk_python_files(site_packages, limit, |name, _path, depth| {
-        (is_python_identifier(name) && name != "__pycache__")
-            || (depth == 0
-                && name
-                    .strip_suffix("-stubs")
-                    .is_some_and(is_python_identifier))
-    })
+    walk_project_files(
+        site_packages,
+        limit,
+        is_python_file_name,
+        |name, _path, depth| {
+            (is_python_identifier(name) && name != "__pycache__")
+                || (depth == 0
+                    && name
+                        .strip_suffix("-stubs")
+                        .is_some_and(is_python_identifier))
+        },
+    )
 }
 
 /// Walks `root` depth-first in name order. `walk_into(name, path, depth)` decides whether a
 /// folder is entered; `depth` is 0 for the root's own children.
-fn walk_python_files(
+fn walk_project_files(
     root: &Path,
     limit: usize,
+    keep_file: impl Fn(&str) -> bool,
     walk_into: impl Fn(&str, &Path, usize) -> bool,
 ) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -480,7 +516,7 @@ fn walk_python_files(
             };
 
             if is_file {
-                if name.ends_with(".py") || name.ends_with(".pyi") {
+                if keep_file(name) {
                     files.push(path);
                     if files.len() >= limit {
                         break 'walk;

@@ -52,8 +52,15 @@ pub fn load_project(
         tracing::warn!(root = %root.display(), "{warning}");
     }
     let excluded: Vec<PathBuf> = layout.venv.iter().cloned().collect();
-    let workspace_files =
+    let mut workspace_files =
         project::collect_python_files(&layout.root, &excluded, MAX_WORKSPACE_FILES);
+    // Plugin manifests name Python entry modules; the analysis checks them too.
+    workspace_files.extend(project::collect_plugin_manifests(
+        &layout.root,
+        &excluded,
+        MAX_WORKSPACE_FILES,
+    ));
+    workspace_files.sort();
     // Extra paths, site-packages and the folders `.pth` files name; the workspace's own
     // files are already in `workspace_files`.
     let environment_files: Vec<PathBuf> = layout

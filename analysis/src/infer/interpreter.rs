@@ -376,7 +376,7 @@ impl<'db> Interpreter<'db> {
             "expression_statement" => {
                 let mut cursor = node.walk();
                 let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-                for child in children {
+                for &child in &children {
                     self.never_returns_at = None;
                     self.expression(child);
                     if child.kind() == "call"
@@ -385,6 +385,13 @@ impl<'db> Interpreter<'db> {
                         // `sys.exit(1)`, `fail("…")`: the path ends here.
                         self.state = None;
                     }
+                }
+                if let [call] = children.as_slice()
+                    && call.kind() == "call"
+                    && self.state.is_some()
+                    && self.statement_call_never_returns(*call)
+                {
+                    self.state = None;
                 }
             }
             "if_statement" => self.if_statement(node),
@@ -2926,6 +2933,61 @@ impl<'db> Interpreter<'db> {
             }
         }
         arguments
+    }
+
+    /// A call that never comes back: `sys.exit()`, Flask's `abort()`, or a function of the
+    /// workspace that never returns normally (it always raises or exits).
+    fn statement_call_never_returns(&mut self, call: Node<'_>) -> bool {
+        let Some(function) = call.child_by_field_name("function") else {
+            return false;
+        };
+        let text = self.slice(function);
+        let root = text.split('.').next().unwrap_or(text);
+        let offset = TextSize::from(function.start_byte() as u32);
+        let imported = match self.index.resolve_name(self.scope, root, offset) {
+            crate::index::NameResolution::Scope { definitions, .. } => definitions
+                .iter()
+                .map(|&id| match &self.index.definition(id).kind {
+                    DefinitionKind::Import { module, .. } => Some((module.as_str(), None)),
+                    DefinitionKind::ImportFrom {
+                        level: 0,
+                        module,
+                        name,
+                    } => Some((module.as_str(), Some(name.as_str()))),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+                .and_then(|imports| imports.first().copied()),
+            crate::index::NameResolution::Unbound => None,
+        };
+        let exits = matches!(
+            (text, imported),
+            ("sys.exit", Some(("sys", None)))
+                | ("os._exit" | "os.abort", Some(("os", None)))
+                | ("flask.abort", Some(("flask", None)))
+                | (
+                    "abort",
+                    Some(("flask" | "werkzeug.exceptions", Some("abort")))
+                )
+                | ("exit", Some(("sys", Some("exit"))))
+        );
+        if exits {
+            return true;
+        }
+        let callee = self.expression_quiet(function);
+        callee.values().next().is_some()
+            && callee.values().all(|value| match value {
+                Value::Function(function) | Value::BoundMethod { function, .. } => {
+                    self.function_scope(function).is_some_and(|(file, scope)| {
+                        let data = file_index(self.db, file).scope(scope);
+                        data.kind == ScopeKind::Function
+                            && !data.is_generator
+                            && !data.is_async
+                            && infer_scope(self.db, file, scope).returns.is_none()
+                    })
+                }
+                _ => false,
+            })
     }
 
     fn function_scope(&self, function: &FunctionRef) -> Option<(SourceFile, ScopeId)> {

@@ -22,12 +22,14 @@ mod arithmetic;
 mod asyncio;
 mod attributes;
 mod dotted;
+mod frameworks;
 mod imports;
 mod iteration;
 mod iterators;
 mod lookup;
 mod names;
 mod pitfalls;
+mod plugins;
 mod recursion;
 mod security;
 mod stdlib_modules;
@@ -43,7 +45,9 @@ use crate::db::Db;
 use crate::input::SourceFile;
 
 pub use context::RuleContext;
+pub(crate) use frameworks::is_python_path;
 pub use metadata::{RuleMetadata, all_rule_metadata, rule_docs_url, rule_metadata, rules_markdown};
+pub(crate) use plugins::is_manifest_path;
 
 /// One predicted failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +102,14 @@ pub(crate) const CHECKS: &[Check] = &[
     versions::VERSION_CHECK,
     names::CHECK,
     imports::CHECK,
+    frameworks::FASTAPI_CHECK,
+    frameworks::REQUEST_KEYS_CHECK,
+    frameworks::VIEWS_CHECK,
+    frameworks::DJANGO_CHECK,
+    frameworks::SQLALCHEMY_CHECK,
+    plugins::TOOL_INFO_CHECK,
+    plugins::INTERFACE_CHECK,
+    plugins::MANIFEST_CHECK,
 ];
 
 /// The rule ids that have logic.
@@ -110,6 +122,17 @@ pub fn implemented_rules() -> impl Iterator<Item = &'static str> {
 #[salsa::tracked(returns(ref))]
 pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
     let config = db.settings().config(db);
+    let path = file.path(db);
+    if !frameworks::is_python_path(path) {
+        // Plugin manifests are JSON: only their own check applies. Other files have none.
+        let mut findings = if plugins::is_manifest_path(path) {
+            plugins::manifest_findings(db, file).clone()
+        } else {
+            Vec::new()
+        };
+        findings.retain(|finding| is_rule_enabled(&finding.rule, &config.enable, &config.disable));
+        return findings;
+    }
     let mut context = RuleContext::new(db, file);
     for check in CHECKS {
         let enabled = check
@@ -122,7 +145,30 @@ pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
     }
     let mut findings = context.finish();
     findings.retain(|finding| is_rule_enabled(&finding.rule, &config.enable, &config.disable));
+    drop_generalisations(&mut findings);
     findings
+}
+
+/// A specialised rule (`flask-request-key-error`) and its parent (`key-error`) on the same
+/// code are one problem: the parent's finding goes.
+fn drop_generalisations(findings: &mut Vec<Finding>) {
+    let specialised: Vec<(String, TextRange)> = findings
+        .iter()
+        .filter_map(|finding| {
+            let parent = rule_metadata(&finding.rule)?.parent.clone()?;
+            Some((parent, finding.range))
+        })
+        .collect();
+    if specialised.is_empty() {
+        return;
+    }
+    findings.retain(|finding| {
+        !specialised.iter().any(|(parent, range)| {
+            *parent == finding.rule.as_str()
+                && range.start() <= finding.range.end()
+                && finding.range.start() <= range.end()
+        })
+    });
 }
 
 /// A rule runs when it is on by default or listed in `enable`, and is not listed in

@@ -77,11 +77,22 @@ pub fn check_workspace(
     let config_path = root.join("remedy.toml");
     let (config_files, files): (Vec<_>, Vec<_>) =
         files.iter().partition(|(path, _)| *path == config_path);
+    // Plugin manifests are analysed too; JSON has no comments, so their expectations live
+    // in a sibling `plugin.json.expect` (see [`manifest_expectation_text`]).
+    let sidecars: Vec<_> = files
+        .iter()
+        .filter(|(path, _)| {
+            path.extension()
+                .is_some_and(|extension| extension == "expect")
+        })
+        .map(|(path, text)| (path.clone(), text.clone()))
+        .collect();
     let files: Vec<_> = files
         .into_iter()
         .filter(|(path, _)| {
             path.extension()
                 .is_some_and(|extension| extension == "py" || extension == "pyi")
+                || crate::rules::is_manifest_path(path)
         })
         .collect();
     for (_, text) in config_files {
@@ -105,10 +116,20 @@ pub fn check_workspace(
         let file = host
             .file_id(path)
             .expect("every file was set in the change applied above");
+        let display = display_path(root, path);
         // Invariant: this function owns the host and applies no change while checking,
         // so no query is ever cancelled.
-        let file_check = check_file(&analysis, file, &display_path(root, path))
-            .expect("no concurrent change cancels the checking snapshot");
+        let file_check = if crate::rules::is_manifest_path(path) {
+            let sidecar = path.with_extension("json.expect");
+            let expectations = sidecars
+                .iter()
+                .find(|(candidate, _)| *candidate == sidecar)
+                .map_or("", |(_, text)| text.as_str());
+            check_manifest(&analysis, file, &display, expectations)
+        } else {
+            check_file(&analysis, file, &display)
+        }
+        .expect("no concurrent change cancels the checking snapshot");
         check.failures.extend(file_check.failures);
         check.notes.extend(file_check.notes);
         check.expectation_count += file_check.expectation_count;
@@ -117,6 +138,89 @@ pub fn check_workspace(
     check.failures.sort();
     check.notes.sort();
     check
+}
+
+/// Checks a plugin manifest against the expectations of its sidecar file.
+fn check_manifest(
+    analysis: &crate::api::Analysis,
+    file: crate::api::FileId,
+    display_path: &str,
+    expectations: &str,
+) -> crate::api::Cancellable<FileCheck> {
+    let text = analysis.file_text(file);
+    let findings = analysis.diagnostics(file)?;
+    let (synthetic, line_starts) = match manifest_expectation_text(&text, expectations) {
+        Ok(built) => built,
+        Err(message) => {
+            return Ok(FileCheck {
+                failures: vec![Failure {
+                    path: format!("{display_path}.expect"),
+                    line: 1,
+                    column: None,
+                    message,
+                }],
+                ..FileCheck::default()
+            });
+        }
+    };
+    let lines = line_index::LineIndex::new(&text);
+    // Each finding moves to the start of its line in the stand-in text.
+    let findings: Vec<_> = findings
+        .into_iter()
+        .map(|mut finding| {
+            let line = lines.line_col(finding.range.start()).line as usize;
+            let start = line_starts.get(line).copied().unwrap_or_default();
+            finding.range = line_index::TextRange::empty(start);
+            finding
+        })
+        .collect();
+    check_text(display_path, &synthetic, &findings, |_| Ok(None))
+}
+
+/// A Python stand-in for a JSON manifest: one code line per manifest line, carrying the
+/// expectations of the sidecar as trailing comments, and the offset of each line.
+///
+/// The sidecar holds `LINE: DIRECTIVE` lines (1-based manifest lines, at most one directive
+/// per line, e.g. `4: expect: plugin-manifest-mismatch confidence=definite`); blank lines
+/// and lines starting with `#` are prose.
+pub fn manifest_expectation_text(
+    json: &str,
+    sidecar: &str,
+) -> Result<(String, Vec<line_index::TextSize>), String> {
+    let mut directives: Vec<(usize, &str)> = Vec::new();
+    for line in sidecar.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((number, directive)) = line.split_once(':') else {
+            return Err(format!("`{line}` is not `LINE: DIRECTIVE`"));
+        };
+        let number: usize = number
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{number}` is not a line number"))?;
+        if directives.iter().any(|(existing, _)| *existing == number) {
+            return Err(format!("line {number} has two directives"));
+        }
+        directives.push((number, directive.trim()));
+    }
+    let mut text = String::new();
+    let mut starts = Vec::new();
+    let count = json.lines().count().max(1);
+    for number in 1..=count {
+        starts.push(line_index::TextSize::from(text.len() as u32));
+        text.push('_');
+        if let Some((_, directive)) = directives.iter().find(|(line, _)| *line == number) {
+            text.push_str("  # ");
+            text.push_str(directive);
+        }
+        text.push('\n');
+    }
+    if let Some((number, _)) = directives.iter().find(|(line, _)| *line > count) {
+        return Err(format!("line {number} is past the end of the manifest"));
+    }
+    Ok((text, starts))
 }
 
 /// Checks the expectations written in every file of a fixture (`#- /path` headers, no

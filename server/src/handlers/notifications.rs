@@ -71,7 +71,7 @@ pub fn did_change_watched_files(
             config_changed = true;
             continue;
         }
-        if !is_python_file(&path) {
+        if !is_analysed_file(&path) {
             continue;
         }
         if event.typ == FileChangeType::DELETED {
@@ -99,9 +99,11 @@ pub fn did_change_configuration(
     refresh_open_documents(state, client);
 }
 
-fn is_python_file(path: &Path) -> bool {
+/// Files the analysis reads: Python sources and plugin manifests.
+fn is_analysed_file(path: &Path) -> bool {
     path.extension()
         .is_some_and(|extension| extension == "py" || extension == "pyi")
+        || path.file_name().is_some_and(|name| name == "plugin.json")
 }
 
 /// Re-reads the configuration files and client settings of the first workspace root.
