@@ -256,6 +256,8 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
             _ => None,
         })
         .collect();
+    // Attribute sets by value: computing one reads whole class bodies and files.
+    let mut known: rustc_hash::FxHashMap<Value, Attributes> = rustc_hash::FxHashMap::default();
     for (call, range, object, attribute) in operations {
         let mut tally = Tally {
             pruned: object.pruned(),
@@ -264,7 +266,15 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
         let mut owner = None;
         let mut candidates: Vec<String> = Vec::new();
         for value in object.values() {
-            match attribute_names(context.db, value) {
+            let names = match known.get(value) {
+                Some(names) => names.clone(),
+                None => {
+                    let names = attribute_names(context.db, value);
+                    known.insert(value.clone(), names.clone());
+                    names
+                }
+            };
+            match names {
                 Attributes::Known(names, description) => {
                     if names.iter().any(|name| name == attribute.as_str()) {
                         tally.good += 1;
@@ -342,6 +352,7 @@ fn is_guarded_by_hasattr(context: &RuleContext<'_>, range: TextRange) -> bool {
     false
 }
 
+#[derive(Clone)]
 enum Attributes {
     /// The complete attribute set, and how to name the owner in messages.
     Known(Vec<String>, String),

@@ -140,11 +140,10 @@ impl<'db> RuleContext<'db> {
 
     /// 1-based line of an offset in this file.
     pub fn line_of(&self, offset: TextSize) -> usize {
-        let end = usize::from(offset).min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&byte| byte == b'\n')
-            .count()
+        let offset = offset.min(TextSize::of(self.text));
+        crate::ide::line_index(self.db, self.file)
+            .line_col(offset)
+            .line as usize
             + 1
     }
 
@@ -255,10 +254,10 @@ impl<'db> RuleContext<'db> {
         let index = file_index(self.db, origin.file);
         let branch = index.branch(origin.branch);
         let text = origin.file.text(self.db);
-        let line = text.as_bytes()[..usize::from(origin.range.start()).min(text.len())]
-            .iter()
-            .filter(|&&byte| byte == b'\n')
-            .count()
+        let offset = origin.range.start().min(TextSize::of(text.as_ref()));
+        let line = crate::ide::line_index(self.db, origin.file)
+            .line_col(offset)
+            .line
             + 1;
         let message = if branch.kind == crate::index::BranchKind::ScopeBody {
             format!("{what} (L{line})")
