@@ -25,7 +25,14 @@ fn finding_diagnostic(db: &dyn Db, finding: &Finding) -> Diagnostic {
         severity,
         confidence: finding.confidence,
         score: finding.score,
-        exception: metadata.and_then(|metadata| metadata.exception.clone()),
+        // A rule that predicts several exceptions names the one it found (`int("x")` is a
+        // ValueError, `int(None)` a TypeError).
+        exception: finding
+            .fix_parameters
+            .iter()
+            .find(|(name, _)| name == "exception")
+            .map(|(_, exception)| exception.clone())
+            .or_else(|| metadata.and_then(|metadata| metadata.exception.clone())),
         docs_url: metadata.map(|metadata| rule_docs_url(&metadata.id)),
         related: finding
             .related

@@ -346,8 +346,41 @@ pub fn key_value(key: &crate::values::Key) -> Value {
     }
 }
 
+/// `"42".isdigit()`, `"abc".startswith("a")`: string tests on a known string.
+fn fold_str_predicate(text: &str, method: &str, arguments: &Arguments) -> Option<bool> {
+    let nonempty = !text.is_empty();
+    Some(match method {
+        "isdigit" | "isdecimal" | "isnumeric" => nonempty && text.chars().all(|c| c.is_numeric()),
+        "isalpha" => nonempty && text.chars().all(char::is_alphabetic),
+        "isalnum" => nonempty && text.chars().all(char::is_alphanumeric),
+        "isspace" => nonempty && text.chars().all(char::is_whitespace),
+        "isupper" => text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase),
+        "islower" => text.chars().any(char::is_lowercase) && !text.chars().any(char::is_uppercase),
+        "isidentifier" => crate::resolve::is_python_identifier(text),
+        "startswith" | "endswith" => {
+            let [prefix] = arguments.positional.as_slice() else {
+                return None;
+            };
+            let Some(Value::Str(Some(prefix))) = prefix.single() else {
+                return None;
+            };
+            if method == "startswith" {
+                text.starts_with(prefix.as_str())
+            } else {
+                text.ends_with(prefix.as_str())
+            }
+        }
+        _ => return None,
+    })
+}
+
 /// The result of `receiver.method(...)` for builtin receivers.
 pub fn method_result(receiver: &Value, method: &str, arguments: &Arguments) -> Option<Union> {
+    if let Value::Str(Some(text)) = receiver {
+        if let Some(folded) = fold_str_predicate(text, method, arguments) {
+            return Some(Union::new(Value::Bool(Some(folded)), None));
+        }
+    }
     let value = match (receiver, method) {
         (Value::Str(_), "split" | "rsplit" | "splitlines") => {
             Value::List(Items::of(Some(Union::new(Value::Str(None), None))))

@@ -1328,12 +1328,31 @@ impl<'db> Interpreter<'db> {
             | "list" => {
                 let mut cursor = target.walk();
                 let targets: Vec<Node<'_>> = target.named_children(&mut cursor).collect();
-                let exact_items = value.single().and_then(|single| match single {
-                    Value::Tuple(items) | Value::List(items) if items.exact => {
-                        Some(items.items.clone())
-                    }
-                    _ => None,
-                });
+                // Every member a sequence of known items of one length: position by position
+                // (`for name, age in [("ada", 36), ("bob", 41)]` keeps names apart from ages).
+                let exact_items = {
+                    let mut per_member = value.values().map(|member| match member {
+                        Value::Tuple(items) | Value::List(items) if items.exact => {
+                            Some(items.items.clone())
+                        }
+                        _ => None,
+                    });
+                    let first = per_member.next().flatten();
+                    per_member
+                        .try_fold(first, |joined, items| {
+                            let (joined, items) = (joined?, items?);
+                            (joined.len() == items.len())
+                                .then(|| {
+                                    joined
+                                        .iter()
+                                        .zip(&items)
+                                        .map(|(left, right)| left.join(right))
+                                        .collect::<Vec<Union>>()
+                                })
+                                .map(Some)
+                        })
+                        .flatten()
+                };
                 let star = targets.iter().position(|target| {
                     matches!(target.kind(), "list_splat_pattern" | "list_splat")
                 });

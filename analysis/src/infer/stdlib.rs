@@ -109,17 +109,9 @@ pub fn call(qualified: &str, arguments: &Arguments) -> Option<(Union, Vec<&'stat
         "os.path.exists" | "os.path.isfile" | "os.path.isdir" => {
             (Union::new(Value::Bool(None), None), Vec::new())
         }
-        "re.Match.group" => {
-            // `group()` / `group(0)` is the whole match; numbered groups may be None.
-            let whole = arguments.positional.is_empty()
-                || first.and_then(Union::single) == Some(&Value::Int(Some(0)));
-            let value = if whole {
-                Union::new(Value::Str(None), None)
-            } else {
-                optional(Value::Str(None))
-            };
-            (value, vec!["IndexError"])
-        }
+        // A group in an optional part of the pattern may be None; most groups are not,
+        // and guessing None everywhere would flag every `int(m.group(1))`.
+        "re.Match.group" => (Union::new(Value::Str(None), None), vec!["IndexError"]),
         "re.Match.groups" => (
             Union::new(Value::Tuple(crate::values::Items::of(None)), None),
             Vec::new(),

@@ -61,7 +61,8 @@ pub struct Finding {
     pub score: u8,
     /// Where the bad value comes from (`None` returned here, the call that passed it).
     pub related: Vec<Related>,
-    /// Named parameters for the rule's fix templates (`object`, `key`, …).
+    /// Named parameters for the rule's fix templates (`object`, `key`, …). An `exception`
+    /// parameter overrides the rule's exception for this finding.
     pub fix_parameters: Vec<(SmolStr, String)>,
 }
 
