@@ -694,7 +694,8 @@ fn normalize_key(key: &str) -> String {
         .collect()
 }
 
-fn edit_distance(left: &str, right: &str) -> usize {
+/// Levenshtein distance in characters (also used for "did you mean" in findings).
+pub(crate) fn edit_distance(left: &str, right: &str) -> usize {
     let right: Vec<char> = right.chars().collect();
     let mut previous: Vec<usize> = (0..=right.len()).collect();
     for (left_index, left_character) in left.chars().enumerate() {

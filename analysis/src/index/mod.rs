@@ -36,6 +36,7 @@ use crate::db::Db;
 use crate::input::SourceFile;
 use crate::parse::parse;
 
+pub(crate) use builder::range_of;
 pub use exports::{ExportKind, ExportedName, ModuleExports, module_exports};
 
 pub type Name = SmolStr;

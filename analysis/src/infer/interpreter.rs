@@ -25,6 +25,7 @@ use super::{
     infer_call, infer_scope, module_values,
 };
 use crate::db::Db;
+use crate::index::range_of;
 use crate::index::{
     BranchId, BranchKind, DefinitionId, DefinitionKind, FileIndex, Name, NameResolution, ScopeId,
     ScopeKind, file_index,
@@ -376,7 +377,7 @@ impl<'db> Interpreter<'db> {
             "expression_statement" => {
                 let mut cursor = node.walk();
                 let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-                for &child in &children {
+                for child in children {
                     self.never_returns_at = None;
                     self.expression(child);
                     if child.kind() == "call"
@@ -385,13 +386,6 @@ impl<'db> Interpreter<'db> {
                         // `sys.exit(1)`, `fail("…")`: the path ends here.
                         self.state = None;
                     }
-                }
-                if let [call] = children.as_slice()
-                    && call.kind() == "call"
-                    && self.state.is_some()
-                    && self.statement_call_never_returns(*call)
-                {
-                    self.state = None;
                 }
             }
             "if_statement" => self.if_statement(node),
@@ -2856,39 +2850,26 @@ impl<'db> Interpreter<'db> {
         result
     }
 
-    /// Whether calling `callee` (the call's `function` node) never returns normally:
-    /// `sys.exit`, `os._exit`, `os.abort`, `pytest.fail`, an argparse `parser.error`,
-    /// the `exit`/`quit` builtins, or a plain
+    /// Whether calling `callee` (the call's `function` node) never returns normally: a
+    /// modelled exit (`sys.exit`, `os._exit`, `pytest.fail`, Flask's `abort`, however
+    /// imported), the `exit`/`quit` builtins, an argparse `parser.error`, or a plain
     /// function of the workspace whose every path raises. Methods are not followed (an
     /// override may return).
     fn never_returns(&mut self, callee: &Union, function: Option<Node<'_>>) -> bool {
+        // `parser.error(…)` of argparse prints the usage and exits.
         if let Some(function) = function.filter(|function| function.kind() == "attribute") {
             let object = function.child_by_field_name("object");
             let attribute = function
                 .child_by_field_name("attribute")
                 .map(|attribute| self.slice(attribute));
-            if let (Some(object), Some(attribute)) = (object, attribute)
+            if let (Some(object), Some("error" | "exit")) = (object, attribute)
                 && object.kind() == "identifier"
+                && self.slice(object).to_ascii_lowercase().ends_with("parser")
+                && callee
+                    .values()
+                    .all(|value| matches!(value, Value::Unknown | Value::BuiltinFunction(_)))
             {
-                let receiver = self.slice(object);
-                let module = self.expression_quiet(object);
-                let exits = match module.single() {
-                    Some(Value::Module(module)) => matches!(
-                        (module.as_str(), attribute),
-                        ("sys", "exit")
-                            | ("os", "_exit" | "abort")
-                            | ("pytest", "fail" | "skip" | "exit")
-                    ),
-                    // `parser.error(…)` of argparse prints the usage and exits.
-                    Some(Value::Unknown) | Some(Value::Instance(_)) => {
-                        matches!(attribute, "error" | "exit")
-                            && receiver.to_ascii_lowercase().ends_with("parser")
-                    }
-                    _ => false,
-                };
-                if exits {
-                    return true;
-                }
+                return true;
             }
         }
         let mut values = callee.values().peekable();
@@ -2896,7 +2877,9 @@ impl<'db> Interpreter<'db> {
             return false;
         }
         values.all(|value| match value {
-            Value::BuiltinFunction(name) => name == "exit" || name == "quit",
+            Value::BuiltinFunction(name) => {
+                name == "exit" || name == "quit" || stdlib::NEVER_RETURNING.contains(&name.as_str())
+            }
             Value::Function(function @ FunctionRef::Defined { .. }) => {
                 let Some((file, scope)) = self.function_scope(function) else {
                     return false;
@@ -2952,61 +2935,6 @@ impl<'db> Interpreter<'db> {
             }
         }
         arguments
-    }
-
-    /// A call that never comes back: `sys.exit()`, Flask's `abort()`, or a function of the
-    /// workspace that never returns normally (it always raises or exits).
-    fn statement_call_never_returns(&mut self, call: Node<'_>) -> bool {
-        let Some(function) = call.child_by_field_name("function") else {
-            return false;
-        };
-        let text = self.slice(function);
-        let root = text.split('.').next().unwrap_or(text);
-        let offset = TextSize::from(function.start_byte() as u32);
-        let imported = match self.index.resolve_name(self.scope, root, offset) {
-            crate::index::NameResolution::Scope { definitions, .. } => definitions
-                .iter()
-                .map(|&id| match &self.index.definition(id).kind {
-                    DefinitionKind::Import { module, .. } => Some((module.as_str(), None)),
-                    DefinitionKind::ImportFrom {
-                        level: 0,
-                        module,
-                        name,
-                    } => Some((module.as_str(), Some(name.as_str()))),
-                    _ => None,
-                })
-                .collect::<Option<Vec<_>>>()
-                .and_then(|imports| imports.first().copied()),
-            crate::index::NameResolution::Unbound => None,
-        };
-        let exits = matches!(
-            (text, imported),
-            ("sys.exit", Some(("sys", None)))
-                | ("os._exit" | "os.abort", Some(("os", None)))
-                | ("flask.abort", Some(("flask", None)))
-                | (
-                    "abort",
-                    Some(("flask" | "werkzeug.exceptions", Some("abort")))
-                )
-                | ("exit", Some(("sys", Some("exit"))))
-        );
-        if exits {
-            return true;
-        }
-        let callee = self.expression_quiet(function);
-        callee.values().next().is_some()
-            && callee.values().all(|value| match value {
-                Value::Function(function) | Value::BoundMethod { function, .. } => {
-                    self.function_scope(function).is_some_and(|(file, scope)| {
-                        let data = file_index(self.db, file).scope(scope);
-                        data.kind == ScopeKind::Function
-                            && !data.is_generator
-                            && !data.is_async
-                            && infer_scope(self.db, file, scope).returns.is_none()
-                    })
-                }
-                _ => false,
-            })
     }
 
     fn function_scope(&self, function: &FunctionRef) -> Option<(SourceFile, ScopeId)> {
@@ -3614,13 +3542,6 @@ fn join_states_because(left: State, right: State, cause: UnboundCause) -> State 
             Some(left)
         }
     }
-}
-
-fn range_of(node: Node<'_>) -> TextRange {
-    TextRange::new(
-        TextSize::from(node.start_byte() as u32),
-        TextSize::from(node.end_byte() as u32),
-    )
 }
 
 /// The smallest node with exactly `range` whose kind opens a scope (or the module).

@@ -76,6 +76,13 @@ pub enum UnboundCause {
     Branch,
 }
 
+impl CallSite {
+    /// The whole call expression.
+    pub fn range(&self) -> TextRange {
+        TextRange::new(self.offset.into(), self.end.into())
+    }
+}
+
 impl ScopeInference {
     pub fn load_at(&self, offset: TextSize) -> Option<&Union> {
         let offset = u32::from(offset);

@@ -16,7 +16,9 @@ use crate::values::{ClassRef, Union, Value};
 /// Module attributes with a model: functions (by qualified name) and a few objects.
 pub fn module_attribute(module: &str, attribute: &str) -> Option<Value> {
     let qualified = format!("{module}.{attribute}");
-    if MODELLED_FUNCTIONS.contains(&qualified.as_str()) {
+    if MODELLED_FUNCTIONS.contains(&qualified.as_str())
+        || NEVER_RETURNING.contains(&qualified.as_str())
+    {
         return Some(Value::BuiltinFunction(SmolStr::new(qualified)));
     }
     match qualified.as_str() {
@@ -29,6 +31,18 @@ pub fn module_attribute(module: &str, attribute: &str) -> Option<Value> {
         _ => None,
     }
 }
+
+/// Functions that never return normally: they exit or raise on every call.
+pub const NEVER_RETURNING: &[&str] = &[
+    "sys.exit",
+    "os._exit",
+    "os.abort",
+    "pytest.fail",
+    "pytest.skip",
+    "pytest.exit",
+    "flask.abort",
+    "werkzeug.exceptions.abort",
+];
 
 const MODELLED_FUNCTIONS: &[&str] = &[
     "re.match",
@@ -127,6 +141,14 @@ pub fn call(qualified: &str, arguments: &Arguments) -> Option<(Union, Vec<&'stat
             Vec::new(),
         ),
         "re.Match.start" | "re.Match.end" => (Union::new(Value::Int(None), None), Vec::new()),
+        name if NEVER_RETURNING.contains(&name) => {
+            let raises = match name {
+                "sys.exit" => vec!["SystemExit"],
+                "flask.abort" | "werkzeug.exceptions.abort" => vec!["HTTPException"],
+                _ => Vec::new(),
+            };
+            (Union::unknown(), raises)
+        }
         _ => return None,
     })
 }

@@ -16,7 +16,6 @@
 //! (`from time import sleep` makes `sleep` `time.sleep`); coroutines by the values the
 //! interpreter gives calls of `async def` functions.
 
-use line_index::TextRange;
 use tree_sitter::Node;
 
 use super::context::RuleContext;
@@ -73,7 +72,7 @@ fn coroutine_not_awaited(context: &mut RuleContext<'_>) {
         .map(|(run, call)| (run.call, call))
         .collect();
     for (run_call, call) in calls {
-        let range = TextRange::new(call.offset.into(), call.end.into());
+        let range = call.range();
         let Some(node) = context.node(range).filter(|node| node.kind() == "call") else {
             continue;
         };
@@ -357,7 +356,7 @@ fn run_non_coroutine(context: &mut RuleContext<'_>) {
         .map(|(run, call)| (run.call, call))
         .collect();
     for (run_call, call) in calls {
-        let range = TextRange::new(call.offset.into(), call.end.into());
+        let range = call.range();
         let Some(node) = context.node(range).filter(|node| node.kind() == "call") else {
             continue;
         };

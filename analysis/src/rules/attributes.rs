@@ -17,7 +17,9 @@ use super::context::RuleContext;
 use super::{Check, Related, Tally};
 use crate::builtins::builtin_type_has_attribute;
 use crate::config::Confidence;
+use crate::config::edit_distance;
 use crate::db::Db;
+use crate::index::range_of;
 use crate::index::{DefinitionKind, file_index};
 use crate::infer::{OperationKind, class_bases, class_mro, module_values};
 use crate::modules::{module_file, module_resolver};
@@ -111,7 +113,7 @@ fn run_none(context: &mut RuleContext<'_>) {
                 report_none(
                     context,
                     "none-iteration",
-                    iterable_node_range(iterable_node),
+                    range_of(iterable_node),
                     iterable,
                     "iterating over it",
                     text,
@@ -169,7 +171,7 @@ fn run_none(context: &mut RuleContext<'_>) {
                 report_none(
                     context,
                     "none-iteration",
-                    iterable_node_range(source),
+                    range_of(source),
                     value,
                     "unpacking it",
                     text,
@@ -184,7 +186,7 @@ fn run_none(context: &mut RuleContext<'_>) {
         .map(|(run, call)| (run.call, call))
         .collect();
     for (run_call, call) in calls {
-        let range = TextRange::new(call.offset.into(), call.end.into());
+        let range = call.range();
         let Some(node) = context.node(range) else {
             continue;
         };
@@ -203,13 +205,6 @@ fn run_none(context: &mut RuleContext<'_>) {
             run_call,
         );
     }
-}
-
-fn iterable_node_range(node: tree_sitter::Node<'_>) -> TextRange {
-    TextRange::new(
-        (node.start_byte() as u32).into(),
-        (node.end_byte() as u32).into(),
-    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -299,7 +294,7 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
         };
         let attribute_range = node
             .child_by_field_name("attribute")
-            .map(iterable_node_range)
+            .map(range_of)
             .unwrap_or(range);
         let object_text = node
             .child_by_field_name("object")
@@ -559,27 +554,11 @@ pub(crate) fn closest_name(name: &str, candidates: &[String]) -> Option<String> 
     candidates
         .iter()
         .filter(|candidate| candidate.as_str() != name && !candidate.starts_with("__"))
-        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .map(|candidate| {
+            let distance = edit_distance(&name.to_lowercase(), &candidate.to_lowercase());
+            (distance, candidate)
+        })
         .filter(|(distance, _)| *distance <= limit)
         .min_by(|left, right| left.0.cmp(&right.0).then_with(|| left.1.cmp(right.1)))
         .map(|(_, candidate)| candidate.clone())
-}
-
-fn edit_distance(left: &str, right: &str) -> usize {
-    let left: Vec<char> = left.to_lowercase().chars().collect();
-    let right: Vec<char> = right.to_lowercase().chars().collect();
-    let mut previous: Vec<usize> = (0..=right.len()).collect();
-    for (i, left_char) in left.iter().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, right_char) in right.iter().enumerate() {
-            let cost = usize::from(left_char != right_char);
-            current.push(
-                (previous[j] + cost)
-                    .min(previous[j + 1] + 1)
-                    .min(current[j] + 1),
-            );
-        }
-        previous = current;
-    }
-    previous[right.len()]
 }

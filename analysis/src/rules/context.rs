@@ -71,7 +71,7 @@ impl<'db> RuleContext<'db> {
                     }
                     if let Some((_, scope, inference)) = specialised_call(db, function, call, depth)
                     {
-                        let range = TextRange::new(call.offset.into(), call.end.into());
+                        let range = call.range();
                         runs.push(Run {
                             scope,
                             inference,

@@ -43,6 +43,7 @@ use super::stdlib_modules::{STDLIB_MODULES, is_stdlib_module};
 use super::{Check, Finding, Related};
 use crate::config::Confidence;
 use crate::db::Db;
+use crate::index::range_of;
 use crate::index::{
     BranchKind, DefinitionKind, FileIndex, Import, NameContext, ScopeKind, file_index,
     module_exports,
@@ -785,13 +786,6 @@ fn report_cycles(context: &mut RuleContext<'_>) {
             ],
         });
     }
-}
-
-fn range_of(node: Node<'_>) -> TextRange {
-    TextRange::new(
-        (node.start_byte() as u32).into(),
-        (node.end_byte() as u32).into(),
-    )
 }
 
 #[cfg(test)]

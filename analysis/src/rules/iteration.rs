@@ -9,8 +9,6 @@
 //! names.remove("eve")  # list-value-missing, definite
 //! ```
 
-use line_index::TextRange;
-
 use super::context::RuleContext;
 use super::{Check, Tally};
 use crate::values::{Union, Value, render_value};
@@ -37,7 +35,7 @@ fn run_stop_iteration(context: &mut RuleContext<'_>) {
         .map(|(run, call)| (run.call, call))
         .collect();
     for (run_call, call) in calls {
-        let range = TextRange::new(call.offset.into(), call.end.into());
+        let range = call.range();
         let iterator = &call.positional[0];
         let mut tally = Tally {
             pruned: iterator.pruned(),
@@ -138,7 +136,7 @@ fn run_list_value(context: &mut RuleContext<'_>) {
         })
         .collect();
     for (run_call, call, method, receiver, needle) in calls {
-        let range = TextRange::new(call.offset.into(), call.end.into());
+        let range = call.range();
         let mut tally = Tally {
             pruned: receiver.pruned(),
             ..Tally::default()

@@ -23,6 +23,7 @@ use super::context::RuleContext;
 use super::dotted::{descendants, dotted_path};
 use super::{Check, Finding};
 use crate::config::Confidence;
+pub(super) use crate::index::range_of;
 
 pub(crate) const PITFALLS_CHECK: Check = Check {
     rules: &[
@@ -82,13 +83,6 @@ pub(super) fn report_syntactic(
             .map(|(name, value)| (SmolStr::new_static(name), value))
             .collect(),
     });
-}
-
-pub(super) fn range_of(node: Node<'_>) -> TextRange {
-    TextRange::new(
-        (node.start_byte() as u32).into(),
-        (node.end_byte() as u32).into(),
-    )
 }
 
 /// Whether `node` opens a scope of its own (its insides are another function's business).

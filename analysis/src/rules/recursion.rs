@@ -305,10 +305,7 @@ fn expression_calls(node: Node<'_>, out: &mut Vec<TextRange>) {
                 }
                 continue;
             }
-            "call" => out.push(TextRange::new(
-                (node.start_byte() as u32).into(),
-                (node.end_byte() as u32).into(),
-            )),
+            "call" => out.push(crate::index::range_of(node)),
             _ => {}
         }
         let mut cursor = node.walk();

@@ -31,6 +31,7 @@ use tree_sitter::Node;
 use super::Check;
 use super::context::RuleContext;
 use crate::db::Db;
+pub(super) use crate::index::range_of;
 use crate::index::{DefinitionKind, FileIndex, NameResolution, ParameterKind, ScopeId, file_index};
 use crate::input::SourceFile;
 use crate::resolve::SearchRootKind;
@@ -277,13 +278,6 @@ pub(super) fn string_content(literal: &str) -> Option<&str> {
         }
     }
     None
-}
-
-pub(super) fn range_of(node: Node<'_>) -> TextRange {
-    TextRange::new(
-        TextSize::from(node.start_byte() as u32),
-        TextSize::from(node.end_byte() as u32),
-    )
 }
 
 /// Where `name`, used at `offset` in `scope`, was imported from: (`module`, imported name).

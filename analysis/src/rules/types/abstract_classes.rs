@@ -11,8 +11,6 @@
 //! CsvExporter()      # TypeError: can't instantiate abstract class with method export
 //! ```
 
-use line_index::TextRange;
-
 use super::{DefinedClass, attach_parameters, decorator_name, defined_class, quoted_list};
 use crate::db::Db;
 use crate::index::DefinitionKind;
@@ -160,7 +158,7 @@ fn run(context: &mut RuleContext<'_>) {
         let Some((class_name, missing)) = example else {
             continue;
         };
-        let range = TextRange::new(call.offset.into(), call.end.into());
+        let range = call.range();
         if context.is_caught(range, "TypeError") {
             continue;
         }

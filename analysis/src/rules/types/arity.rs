@@ -14,7 +14,6 @@
 //! table of builtin functions. Calls with `*args`/`**kwargs` are skipped, and so are
 //! callees whose members disagree (one fits, another does not).
 
-use line_index::TextRange;
 use smol_str::SmolStr;
 
 use super::{
@@ -656,7 +655,7 @@ fn run(context: &mut RuleContext<'_>) {
         if call.has_unpacking {
             continue;
         }
-        let range = TextRange::new(call.offset.into(), call.end.into());
+        let range = call.range();
         let keywords: Vec<SmolStr> = call.keywords.iter().map(|(name, _)| name.clone()).collect();
         let mut tally = Tally {
             pruned: call.callee.pruned(),

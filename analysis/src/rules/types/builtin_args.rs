@@ -9,8 +9,6 @@
 //! Only known values count: a string read from input is unknown, so `int(input())` is
 //! never flagged.
 
-use line_index::TextRange;
-
 use super::{Lookup, attach_parameters, class_defines, describe_with_article, is_from_parameter};
 use crate::db::Db;
 use crate::infer::{CallSite, element_of};
@@ -284,7 +282,7 @@ fn run(context: &mut RuleContext<'_>) {
         let Some(name) = call.callee.single().and_then(builtin_name) else {
             continue;
         };
-        let range = TextRange::new(call.offset.into(), call.end.into());
+        let range = call.range();
         for (position, (argument, elements)) in checked_argument(name, call).into_iter().enumerate()
         {
             let mut tally = Tally {

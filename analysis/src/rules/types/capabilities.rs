@@ -156,7 +156,7 @@ fn run(context: &mut RuleContext<'_>) {
         .map(|(run, call)| (run.call, call))
         .collect();
     for (run_call, call) in calls {
-        let range = TextRange::new(call.offset.into(), call.end.into());
+        let range = call.range();
         let Some(callee) = context
             .node(range)
             .and_then(|node| node.child_by_field_name("function"))
@@ -212,10 +212,7 @@ fn run(context: &mut RuleContext<'_>) {
                     continue;
                 };
                 let text = context.node_text(iterable_node).to_owned();
-                let iterable_range = TextRange::new(
-                    (iterable_node.start_byte() as u32).into(),
-                    (iterable_node.end_byte() as u32).into(),
-                );
+                let iterable_range = crate::index::range_of(iterable_node);
                 report(
                     context,
                     "not-iterable",

@@ -216,7 +216,7 @@ fn run(context: &mut RuleContext<'_>) {
         let Some(first) = call.positional.first() else {
             continue;
         };
-        let range = TextRange::new(call.offset.into(), call.end.into());
+        let range = call.range();
         let Some(argument) = context
             .node(range)
             .and_then(|node| node.child_by_field_name("arguments"))

@@ -37,6 +37,7 @@ mod tests;
 use smol_str::SmolStr;
 
 use super::context::RuleContext;
+use crate::builtins::builtin_type_has_attribute;
 use crate::db::Db;
 use crate::index::{DefinitionId, DefinitionKind, FileIndex, ScopeId, file_index};
 use crate::infer::{class_bases, class_mro};
@@ -59,33 +60,6 @@ pub(super) enum Lookup {
     /// Part of the hierarchy is not known.
     Unknown,
 }
-
-/// Dunders every class inherits from `object`.
-const OBJECT_ATTRIBUTES: &[&str] = &[
-    "__class__",
-    "__delattr__",
-    "__dir__",
-    "__doc__",
-    "__eq__",
-    "__format__",
-    "__ge__",
-    "__getattribute__",
-    "__gt__",
-    "__hash__",
-    "__init__",
-    "__init_subclass__",
-    "__le__",
-    "__lt__",
-    "__ne__",
-    "__new__",
-    "__reduce__",
-    "__reduce_ex__",
-    "__repr__",
-    "__setattr__",
-    "__sizeof__",
-    "__str__",
-    "__subclasshook__",
-];
 
 /// A class defined in source: its file, definition and body scope.
 pub(super) struct DefinedClass<'db> {
@@ -189,7 +163,9 @@ pub(super) fn class_defines(db: &dyn Db, class: &ClassRef, attribute: &str) -> L
     for class in class_mro(db, class) {
         let Some(defined) = defined_class(db, &class) else {
             match class.name() {
-                "object" if OBJECT_ATTRIBUTES.contains(&attribute) => return Lookup::Found,
+                "object" if builtin_type_has_attribute("object", attribute) == Some(true) => {
+                    return Lookup::Found;
+                }
                 "object" => continue,
                 _ => return Lookup::Unknown,
             }

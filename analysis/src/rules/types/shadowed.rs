@@ -8,8 +8,6 @@
 //!
 //! The finding names the binding that shadows the builtin and suggests a new name.
 
-use line_index::TextRange;
-
 use super::capabilities::is_shadowed_builtin_call;
 use super::{attach_parameters, describe_with_article, is_from_parameter};
 use crate::index::NameResolution;
@@ -100,7 +98,7 @@ fn run(context: &mut RuleContext<'_>) {
         .map(|(run, call)| (run.call, call))
         .collect();
     for (run_call, call) in calls {
-        let range = TextRange::new(call.offset.into(), call.end.into());
+        let range = call.range();
         let Some(callee) = context
             .node(range)
             .and_then(|node| node.child_by_field_name("function"))
