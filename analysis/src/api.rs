@@ -278,6 +278,17 @@ impl Analysis {
         self.with_db(|db| patches::verified_fixes(db, file.0, range))
     }
 
+    /// Verified patches for a crash that a traceback located at `line` of `file` and
+    /// classified as `rule`.
+    pub fn crash_fixes(
+        &self,
+        file: FileId,
+        rule: &str,
+        line: TextRange,
+    ) -> Cancellable<Vec<patches::Fix>> {
+        self.with_db(|db| patches::fixes_for_crash(db, file.0, rule, line))
+    }
+
     /// The edits of one "fix all" round for `file` (safe patches, or unsafe ones too).
     pub fn fix_all(&self, file: FileId, include_unsafe: bool) -> Cancellable<Vec<TextEdit>> {
         self.with_db(|db| patches::fix_all_edits(db, file.0, include_unsafe))

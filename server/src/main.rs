@@ -48,6 +48,8 @@ enum Command {
     Rules(cli::rules::RulesArgs),
     /// Map a real traceback onto the workspace: the failing line, its rule, the prediction.
     Heal(cli::heal::HealArgs),
+    /// Apply verified healing patches (safe ones unless --unsafe); --diff prints them instead.
+    Fix(cli::fix::FixArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Hover { location } => cli::hover::run(&location),
         Command::Rules(args) => cli::rules::run(args),
         Command::Heal(args) => cli::heal::run(args),
+        Command::Fix(args) => cli::fix::run(args),
     }
 }
 

@@ -38,7 +38,7 @@ use crate::rules::{Finding, file_findings, framework_enabled_by_name};
 use crate::text_edit::TextEdit;
 
 pub use templates::Applicability;
-pub use verify::{fix_all_edits, verified_fixes};
+pub use verify::{fix_all_edits, fixes_for_crash, verified_fixes};
 
 use layout::{Layout, own_line_statement, range};
 use templates::{FixTemplate, Strategy, render, templates_for};
@@ -305,6 +305,16 @@ impl<'a> Site<'a> {
         else {
             return;
         };
+        // The rule describes types for people (`a str`, `an int`): keep the type name.
+        let type_name = |described: &str| {
+            described
+                .rsplit(' ')
+                .next()
+                .unwrap_or(described)
+                .trim_matches('`')
+                .to_owned()
+        };
+        let (left_type, right_type) = (type_name(&left_type), type_name(&right_type));
         let binary = self.node;
         if binary.kind() != "binary_operator"
             || binary

@@ -9,10 +9,11 @@ use line_index::TextRange;
 use rustc_hash::FxHashMap;
 
 use super::{Applicability, Fix, apply_edits, candidate_fixes, reported_findings, suppression_fix};
+use crate::config::Confidence;
 use crate::db::{Db, RootDatabase};
 use crate::ide;
 use crate::input::SourceFile;
-use crate::rules::Finding;
+use crate::rules::{Finding, file_findings};
 use crate::text_edit::TextEdit;
 
 /// How many candidates are verified per finding before giving up on it.
@@ -34,6 +35,31 @@ pub fn verified_fixes(db: &dyn Db, file: SourceFile, range: TextRange) -> Vec<Fi
     }
     for finding in &findings {
         fixes.push(suppression_fix(db, file, &finding.rule, finding.range));
+    }
+    fixes
+}
+
+/// Verified patches for a crash a traceback located: the findings of `rule` (or a rule
+/// it specialises, or one specialising it) on `line`, whatever their confidence.
+pub fn fixes_for_crash(db: &dyn Db, file: SourceFile, rule: &str, line: TextRange) -> Vec<Fix> {
+    let related = |finding: &Finding| {
+        let parent = crate::rules::rule_metadata(&finding.rule).and_then(|m| m.parent.as_deref());
+        let rule_parent = crate::rules::rule_metadata(rule).and_then(|m| m.parent.as_deref());
+        finding.rule == rule || parent == Some(rule) || rule_parent == Some(finding.rule.as_str())
+    };
+    let findings: Vec<&Finding> = file_findings(db, file)
+        .iter()
+        .filter(|finding| {
+            related(finding)
+                && finding.range.start() <= line.end()
+                && line.start() <= finding.range.end()
+        })
+        .collect();
+    let mut fixes = Vec::new();
+    for finding in findings {
+        let mut verifier = Verifier::new(db);
+        verifier.min_confidence = verifier.min_confidence.min(finding.confidence);
+        fixes.extend(verifier.verified_for(file, finding));
     }
     fixes
 }
@@ -118,6 +144,8 @@ fn strip_line_numbers(message: &str) -> String {
 
 struct Verifier<'a> {
     db: &'a dyn Db,
+    /// Findings below this confidence are ignored on both sides of the comparison.
+    min_confidence: Confidence,
     scratch: Option<RootDatabase>,
     before: FxHashMap<Arc<Path>, Vec<Key>>,
 }
@@ -126,6 +154,7 @@ impl<'a> Verifier<'a> {
     fn new(db: &'a dyn Db) -> Self {
         Verifier {
             db,
+            min_confidence: db.settings().config(db).min_confidence,
             scratch: None,
             before: FxHashMap::default(),
         }
@@ -170,7 +199,7 @@ impl<'a> Verifier<'a> {
                 return false;
             };
             if !self.before.contains_key(path) {
-                let keys = diagnostic_keys(self.db, *file);
+                let keys = diagnostic_keys(self.db, *file, self.min_confidence);
                 self.before.insert(path.clone(), keys);
             }
             originals.push((path.clone(), file.text(self.db).clone()));
@@ -189,7 +218,7 @@ impl<'a> Verifier<'a> {
                 accepted = false;
                 break;
             };
-            let after = diagnostic_keys(scratch, file);
+            let after = diagnostic_keys(scratch, file, self.min_confidence);
             let before = &self.before[path];
             if !no_new_keys(before, &after) {
                 accepted = false;
@@ -211,11 +240,19 @@ impl<'a> Verifier<'a> {
     }
 }
 
-fn diagnostic_keys(db: &dyn Db, file: SourceFile) -> Vec<Key> {
-    ide::diagnostics(db, file)
+/// The syntax errors and the findings at or above `min_confidence` of `file`.
+fn diagnostic_keys(db: &dyn Db, file: SourceFile, min_confidence: Confidence) -> Vec<Key> {
+    let mut keys: Vec<Key> = ide::syntax_diagnostics(db, file)
         .iter()
         .map(|diagnostic| key_of(&diagnostic.rule, &diagnostic.message))
-        .collect()
+        .collect();
+    keys.extend(
+        file_findings(db, file)
+            .iter()
+            .filter(|finding| finding.confidence >= min_confidence)
+            .map(|finding| key_of(&finding.rule, &finding.message)),
+    );
+    keys
 }
 
 fn count(keys: &[Key], key: &Key) -> usize {

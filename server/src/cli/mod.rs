@@ -1,6 +1,7 @@
 //! The command line: `remedy check` and `remedy hover`.
 
 pub mod check;
+pub mod fix;
 pub mod heal;
 pub mod hover;
 mod render;
