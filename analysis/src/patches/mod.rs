@@ -268,6 +268,19 @@ impl<'a> Site<'a> {
                 self.set("index", index_text);
             }
         }
+        if self.finding.rule == "stop-iteration" {
+            // `next(x for x in xs)`: the generator expression keeps its parentheses.
+            if let Some(arguments) = node.child_by_field_name("arguments") {
+                let iterator = if arguments.kind() == "generator_expression" {
+                    Some(arguments)
+                } else {
+                    arguments.named_child(0)
+                };
+                if let Some(iterator) = iterator {
+                    self.set("iterator", self.slice(iterator));
+                }
+            }
+        }
         if self.finding.rule == "none-iteration" {
             self.set("operand", parenthesised(self.slice(node), node));
         }
@@ -482,13 +495,26 @@ impl<'a> Site<'a> {
             "async-function" => self
                 .enclosing_function()
                 .is_some_and(|function| self.slice(function).starts_with("async")),
-            "single-argument" => self
-                .node
-                .child_by_field_name("arguments")
-                .is_some_and(|arguments| arguments.named_child_count() == 1),
+            "single-argument" => {
+                self.node
+                    .child_by_field_name("arguments")
+                    .is_some_and(|arguments| {
+                        arguments.kind() == "generator_expression"
+                            || arguments.named_child_count() == 1
+                    })
+            }
             "not-call" => self.node.parent().is_none_or(|parent| {
                 parent.kind() != "call" || parent.child_by_field_name("function") != Some(self.node)
             }),
+            _ if condition.starts_with("pure:") => {
+                // `pure:object,value`: those parameters' code may be evaluated again.
+                condition["pure:".len()..].split(',').all(|name| {
+                    self.parameter(name).is_some_and(|text| {
+                        find_descendant(self.node, |node| self.slice(node) == text)
+                            .is_some_and(|node| is_pure(self, node))
+                    })
+                })
+            }
             _ => match condition.strip_prefix("method:") {
                 Some(method) => self
                     .node

@@ -321,3 +321,44 @@ print(cfg$0["port"])
     "#]]
     .assert_debug_eq(&fixes);
 }
+
+#[test]
+fn next_of_a_generator_expression_keeps_its_parentheses() {
+    check_first_fix(
+        r#"
+def first_negative(values):
+    return n$0ext(v for v in values if v < 0)
+
+print(first_negative([3, 5]))
+"#,
+        expect![[r#"
+            # Give `next()` a default: `next((v for v in values if v < 0), None)` [next-default]
+            def first_negative(values):
+                return next((v for v in values if v < 0), None)
+
+            print(first_negative([3, 5]))
+        "#]],
+    );
+}
+
+#[test]
+fn a_len_guard_protects_the_divisor() {
+    check_first_fix(
+        r#"
+def average(scores):
+    return sum(scores) $0/ len(scores)
+
+for scores in ([90, 85], []):
+    print(average(scores))
+"#,
+        expect![[r#"
+            # Run this statement only when `len(scores)` is not zero [guard-divisor]
+            def average(scores):
+                if len(scores) != 0:
+                    return sum(scores) / len(scores)
+
+            for scores in ([90, 85], []):
+                print(average(scores))
+        "#]],
+    );
+}
