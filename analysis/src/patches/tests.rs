@@ -362,3 +362,47 @@ for scores in ([90, 85], []):
         "#]],
     );
 }
+
+#[test]
+fn a_missing_imported_name_can_be_stubbed_in_the_other_module() {
+    let fixture = Fixture::parse(
+        r#"
+#- /app/helpers.py
+def load(path):
+    return path
+#- /app/main.py
+from app.helpers import $0fetch_rows
+
+print(fetch_rows())
+"#,
+    );
+    let analysis = fixture.analysis();
+    let position = fixture.position;
+    let fixes = analysis
+        .fixes(position.file, TextRange::empty(position.offset))
+        .unwrap();
+    let stub = fixes
+        .iter()
+        .find(|fix| fix.fix_id == "add-imported-stub")
+        .unwrap_or_else(|| panic!("{fixes:#?}"));
+    assert_eq!(stub.edits.len(), 1);
+    assert_eq!(
+        &*stub.edits[0].path,
+        std::path::Path::new("/app/helpers.py")
+    );
+    let helpers = analysis
+        .file_id(std::path::Path::new("/app/helpers.py"))
+        .unwrap();
+    expect![[r#"
+        def load(path):
+            return path
+
+
+        def fetch_rows(*args, **kwargs):
+            raise NotImplementedError("fetch_rows is not implemented yet")
+    "#]]
+    .assert_eq(&apply_edits(
+        &analysis.file_text(helpers),
+        &stub.edits[0].edits,
+    ));
+}
