@@ -48,6 +48,8 @@ enum Command {
     Rules(cli::rules::RulesArgs),
     /// Map a real traceback onto the workspace: the failing line, its rule, the prediction.
     Heal(cli::heal::HealArgs),
+    /// Print the settings schema for editor packages (the VS Code extension's settings).
+    ConfigSchema(cli::schema::SchemaArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Hover { location } => cli::hover::run(&location),
         Command::Rules(args) => cli::rules::run(args),
         Command::Heal(args) => cli::heal::run(args),
+        Command::ConfigSchema(args) => cli::schema::run(args),
     }
 }
 

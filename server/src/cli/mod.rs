@@ -1,10 +1,11 @@
-//! The command line: `remedy check` and `remedy hover`.
+//! The command line: `remedy check`, `hover`, `rules`, `heal` and `config-schema`.
 
 pub mod check;
 pub mod heal;
 pub mod hover;
 mod render;
 pub mod rules;
+pub mod schema;
 
 use std::path::{Path, PathBuf};
 
