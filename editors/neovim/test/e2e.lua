@@ -94,8 +94,11 @@ for _, response in pairs(responses) do
 end
 say('hover on `cost`:\n  ' .. hover:gsub('\n', '\n  '))
 check(hover:find('12', 1, true) and hover:find('4.5', 1, true), 'the hover shows both members (12 and 4.5)', hover)
-check(hover:find('L14 `cost = 12` — L13, `if express:` true branch', 1, true), 'the hover names the true branch', hover)
-check(hover:find('L16 `cost = 4.5` — L15, `else` branch', 1, true), 'the hover names the else branch', hover)
+local true_line, else_line = locate('if express:') + 1, locate('else:') + 1
+local true_branch = string.format('L%d `cost = 12` — L%d, `if express:` true branch', true_line + 1, true_line)
+local else_branch = string.format('L%d `cost = 4.5` — L%d, `else` branch', else_line + 1, else_line)
+check(hover:find(true_branch, 1, true), 'the hover names the true branch: ' .. true_branch, hover)
+check(hover:find(else_branch, 1, true), 'the hover names the else branch: ' .. else_branch, hover)
 
 -- Diagnostics: the predicted crashes, by rule id.
 local function diagnostic_codes()

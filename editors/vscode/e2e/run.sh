@@ -57,7 +57,8 @@ cat > "$user_data/User/settings.json" << JSON
   "extensions.autoUpdate": false,
   "telemetry.telemetryLevel": "off",
   "update.mode": "none",
-  "editor.hover.delay": 200
+  "editor.hover.delay": 200,
+  "remedy.trace.server": "${REMEDY_TRACE:-off}"
 }
 JSON
 
@@ -78,12 +79,12 @@ for _ in $(seq 1 120); do
 done
 
 status=0
-CODE_SERVER_URL="http://127.0.0.1:$port/?folder=$workspace" \
+CODE_SERVER_URL="http://127.0.0.1:$port/?folder=$workspace" WORKSPACE="$workspace" \
   SCREENSHOT_PATH="${SCREENSHOT_PATH:-}" E2E_ARTIFACTS="${E2E_ARTIFACTS:-$here/artifacts}" \
   timeout 300 node "$here/test.js" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "== code-server log (last 40 lines)"
   tail -40 "$scratch/code-server.log"
-  find "$user_data" -name '*Remedy*.log' -exec sh -c 'echo "== $1"; tail -40 "$1"' _ {} \;
+  find "$user_data" -name '*Remedy*.log' -exec sh -c 'echo "== $1"; tail -${E2E_LOG_LINES:-40} "$1"' _ {} \;
 fi
 exit "$status"

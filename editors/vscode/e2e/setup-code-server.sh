@@ -35,7 +35,8 @@ ln -sfn browser-linux.sh bin/helpers/browser.sh
 echo "== built-in extensions' modules"
 (cd extensions && npm install --no-audit --no-fund --omit=dev > "$home/npm-extensions.log" 2>&1) \
   || { tail -30 "$home/npm-extensions.log"; exit 1; }
-cd "$root"
+# argon2 (password hashing, loaded at start-up even with `--auth none`) is hoisted to the top.
+cd "$home"
 npm rebuild argon2 > "$home/npm-argon2.log" 2>&1 || { tail -30 "$home/npm-argon2.log"; exit 1; }
 touch "$home/.done-$version"
 echo "code-server $version set up in $home"
