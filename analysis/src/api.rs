@@ -10,7 +10,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::Arc;
 
-use line_index::{LineIndex, TextSize};
+use line_index::{LineIndex, TextRange, TextSize};
 use salsa::{Cancelled, Setter};
 
 use crate::config::Config;
@@ -18,6 +18,7 @@ use crate::db::{Db, RootDatabase};
 use crate::ide;
 use crate::input::SourceFile;
 use crate::parse::{TreeHandle, parse};
+use crate::patches;
 use crate::resolve::SearchRoot;
 use crate::text_edit::{TextEdit, apply_edit};
 
@@ -269,6 +270,28 @@ impl Analysis {
         offset: TextSize,
     ) -> Cancellable<Vec<ide::NavigationTarget>> {
         self.with_db(|db| ide::goto_definition(db, file.0, offset))
+    }
+
+    /// Verified healing patches for the findings overlapping `range`, best first per
+    /// finding, then a suppression per finding.
+    pub fn fixes(&self, file: FileId, range: TextRange) -> Cancellable<Vec<patches::Fix>> {
+        self.with_db(|db| patches::verified_fixes(db, file.0, range))
+    }
+
+    /// Verified patches for a crash that a traceback located at `line` of `file` and
+    /// classified as `rule`.
+    pub fn crash_fixes(
+        &self,
+        file: FileId,
+        rule: &str,
+        line: TextRange,
+    ) -> Cancellable<Vec<patches::Fix>> {
+        self.with_db(|db| patches::fixes_for_crash(db, file.0, rule, line))
+    }
+
+    /// The edits of one "fix all" round for `file` (safe patches, or unsafe ones too).
+    pub fn fix_all(&self, file: FileId, include_unsafe: bool) -> Cancellable<Vec<TextEdit>> {
+        self.with_db(|db| patches::fix_all_edits(db, file.0, include_unsafe))
     }
 
     /// The module name of a file (`pkg.mod`), as the resolver sees it.

@@ -2,7 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::input::{Settings, Workspace};
+use salsa::Setter;
+
+use crate::input::{Settings, SourceFile, Workspace};
 
 /// The database trait every query takes as `db`.
 #[salsa::db]
@@ -63,6 +65,49 @@ impl RootDatabase {
                 .map(|mut log| std::mem::take(&mut *log))
                 .unwrap_or_default(),
             None => Vec::new(),
+        }
+    }
+}
+
+impl RootDatabase {
+    /// A fresh database holding the same inputs as `db` (file texts, search roots,
+    /// settings) and none of its memos: patches are tried here without touching `db`.
+    /// Files are parsed and analysed only when a query asks for them.
+    pub(crate) fn scratch_copy(db: &dyn Db) -> RootDatabase {
+        let scratch = RootDatabase::new();
+        let workspace = db.workspace();
+        let files: std::collections::BTreeMap<Arc<std::path::Path>, SourceFile> = workspace
+            .files(db)
+            .iter()
+            .map(|(path, file)| {
+                let copy = SourceFile::new(&scratch, path.clone(), file.text(db).clone(), None);
+                (path.clone(), copy)
+            })
+            .collect();
+        let mut scratch = scratch;
+        let copy = scratch.workspace();
+        copy.set_search_roots(&mut scratch)
+            .to(workspace.search_roots(db).clone());
+        copy.set_files(&mut scratch).to(Arc::new(files));
+        let settings = scratch.settings();
+        settings
+            .set_config(&mut scratch)
+            .to(db.settings().config(db).clone());
+        scratch
+    }
+
+    /// The file at `path`, if the workspace has one.
+    pub(crate) fn file(&self, path: &std::path::Path) -> Option<SourceFile> {
+        self.workspace().files(self).get(path).copied()
+    }
+
+    /// Replaces the text of the file at `path` (parsed from scratch next time).
+    pub(crate) fn set_file_text(&mut self, path: &std::path::Path, text: Arc<str>) {
+        if let Some(file) = self.file(path) {
+            if **file.text(self) != *text {
+                file.set_text(self).to(text);
+                file.set_edited_tree(self).to(None);
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod infer;
 mod input;
 pub mod modules;
 mod parse;
+pub mod patches;
 pub mod resolve;
 pub mod rules;
 pub mod syntax;

@@ -127,10 +127,54 @@ fn check_workspace_folder(folder: &Path) -> Result<(), Failed> {
     for note in &check.notes {
         eprintln!("note: {note}");
     }
+    let name = folder
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    check_heal_snapshot(&name, &check.healed)?;
     if check.passed() {
         Ok(())
     } else {
         Err(check.report().into())
+    }
+}
+
+/// The diffs "fix all" made to a workspace must match `analysis/tests/heal/<name>.diff`
+/// (`UPDATE_EXPECT=1` rewrites it).
+fn check_heal_snapshot(name: &str, healed: &[(String, String, String)]) -> Result<(), Failed> {
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/heal")
+        .join(format!("{name}.diff"));
+    let mut actual = String::new();
+    for (path, before, after) in healed {
+        let diff = similar::TextDiff::from_lines(before, after);
+        actual.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(2)
+                .header(&format!("a/{path}"), &format!("b/{path}"))
+                .to_string(),
+        );
+    }
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        if actual.is_empty() {
+            let _ = std::fs::remove_file(&snapshot);
+        } else {
+            std::fs::create_dir_all(snapshot.parent().expect("the snapshot has a folder"))
+                .map_err(|error| error.to_string())?;
+            std::fs::write(&snapshot, &actual).map_err(|error| error.to_string())?;
+        }
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(format!(
+            "the healing diff of {name} differs from {} (rerun with UPDATE_EXPECT=1 to accept):\n{actual}",
+            snapshot.display()
+        )
+        .into())
     }
 }
 
@@ -183,8 +227,14 @@ fn harness_self_check() -> Result<(), Failed> {
         docs_url: None,
         related: Vec::new(),
     };
-    let file_check = testing::check_text("app/broken.py", text, &[finding], |_| Ok(None))
-        .map_err(|_| "the self check has no database to cancel")?;
+    let file_check = testing::check_text(
+        "app/broken.py",
+        text,
+        &[finding],
+        |_| Ok(None),
+        |_| Ok(Vec::new()),
+    )
+    .map_err(|_| "the self check has no database to cancel")?;
     let check = WorkspaceCheck {
         failures: file_check.failures,
         ..WorkspaceCheck::default()

@@ -48,6 +48,8 @@ enum Command {
     Rules(cli::rules::RulesArgs),
     /// Map a real traceback onto the workspace: the failing line, its rule, the prediction.
     Heal(cli::heal::HealArgs),
+    /// Apply verified healing patches (safe ones unless --unsafe); --diff prints them instead.
+    Fix(cli::fix::FixArgs),
     /// Print the settings schema for editor packages (the VS Code extension's settings).
     ConfigSchema(cli::schema::SchemaArgs),
 }
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Hover { location } => cli::hover::run(&location),
         Command::Rules(args) => cli::rules::run(args),
         Command::Heal(args) => cli::heal::run(args),
+        Command::Fix(args) => cli::fix::run(args),
         Command::ConfigSchema(args) => cli::schema::run(args),
     }
 }

@@ -989,3 +989,86 @@ fn rule_findings_and_traceback_crashes_are_published() {
     assert!(unknown.get("error").is_some(), "{unknown:#}");
     assert_clean_exit(&mut client);
 }
+
+#[test]
+fn code_actions_offer_verified_fixes_fix_all_and_suppression() {
+    let workspace = TempWorkspace::new("heal");
+    let text = "settings = {\"host\": \"localhost\"}\nport = settings[\"port\"]\nprint(port)\n";
+    workspace.write("app.py", text);
+    let uri = workspace.uri("app.py");
+    let mut client = start(&workspace);
+
+    open(&mut client, &uri, 1, text);
+    let published = wait_diagnostics(&mut client, &uri, 1);
+    let diagnostic = published["diagnostics"][0].clone();
+    assert_eq!(diagnostic["code"], "key-error", "{published:#}");
+
+    let answer = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri.as_str()},
+            "range": diagnostic["range"],
+            "context": {"diagnostics": [diagnostic]},
+        }),
+    );
+    let actions = answer["result"].as_array().cloned().unwrap_or_default();
+    assert!(actions.len() >= 2, "{answer:#}");
+    let first = &actions[0];
+    assert_eq!(first["kind"], "quickfix", "{first:#}");
+    assert_eq!(first["isPreferred"], true, "{first:#}");
+    assert_eq!(first["diagnostics"][0]["code"], "key-error", "{first:#}");
+    assert_eq!(first["data"]["fix"], "dict-get", "{first:#}");
+    let edits = &first["edit"]["changes"][uri.as_str()];
+    assert_eq!(
+        edits[0]["newText"], "settings.get(\"port\", \"\")",
+        "{first:#}"
+    );
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({"line": 1, "character": 7})
+    );
+    // The suppression comes after every real fix (and before the source actions).
+    let suppress = actions
+        .iter()
+        .position(|action| action["data"]["fix"] == "suppress")
+        .expect("a suppression is offered");
+    assert!(
+        actions[..suppress]
+            .iter()
+            .all(|action| action["kind"] == "quickfix"),
+        "{answer:#}"
+    );
+    assert_eq!(
+        actions[suppress]["edit"]["changes"][uri.as_str()][0]["newText"],
+        "  # remedy: ignore[key-error]",
+        "{answer:#}"
+    );
+
+    let fix_all = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri.as_str()},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll"]},
+        }),
+    );
+    let actions = fix_all["result"].as_array().cloned().unwrap_or_default();
+    assert_eq!(actions.len(), 1, "{fix_all:#}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.remedy", "{fix_all:#}");
+    assert_eq!(
+        actions[0]["edit"]["changes"][uri.as_str()][0]["newText"],
+        "settings.get(\"port\", \"\")"
+    );
+
+    // Past the end of the document: an empty answer, not an error.
+    let outside = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri.as_str()},
+            "range": {"start": {"line": 90, "character": 0}, "end": {"line": 99, "character": 4}},
+            "context": {"diagnostics": []},
+        }),
+    );
+    assert!(outside.get("error").is_none(), "{outside:#}");
+    assert_clean_exit(&mut client);
+}

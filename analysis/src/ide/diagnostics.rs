@@ -103,7 +103,7 @@ impl Severity {
 
 /// Syntax errors of a file, cached per revision of its text.
 #[salsa::tracked(returns(ref))]
-fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+pub fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
     // Non-Python workspace files (plugin manifests) are never parsed as Python.
     if !crate::rules::is_python_path(file.path(db)) {
         return Vec::new();

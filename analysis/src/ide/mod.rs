@@ -16,7 +16,7 @@ use crate::db::Db;
 use crate::input::SourceFile;
 use crate::modules::module_resolver;
 
-pub use diagnostics::{Diagnostic, RelatedLocation, Severity, diagnostics};
+pub use diagnostics::{Diagnostic, RelatedLocation, Severity, diagnostics, syntax_diagnostics};
 pub use hover::{HoverResult, hover};
 pub use symbols::{
     DocumentSymbol, NavigationTarget, SymbolKind, document_symbols, goto_definition,

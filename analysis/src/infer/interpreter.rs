@@ -2092,16 +2092,31 @@ impl<'db> Interpreter<'db> {
                 if let Some(branch) = self.branch_id(condition, BranchKind::ConditionalTrue) {
                     self.branch = branch;
                 }
-                self.state = state_true.or(original.clone());
-                let true_value = self.expression(when_true);
+                // A side the condition rules out is dead code: it yields no value and
+                // records no operation (`10 / n if n else 0` never divides by zero).
+                let reachable = original.is_some();
+                let true_value = if reachable && state_true.is_none() {
+                    None
+                } else {
+                    self.state = state_true.or(original.clone());
+                    Some(self.expression(when_true))
+                };
                 if let Some(branch) = self.branch_id(condition, BranchKind::ConditionalFalse) {
                     self.branch = branch;
                 }
-                self.state = state_false.or(original.clone());
-                let false_value = self.expression(when_false);
+                let false_value = if reachable && state_false.is_none() {
+                    None
+                } else {
+                    self.state = state_false.or(original.clone());
+                    Some(self.expression(when_false))
+                };
                 self.branch = saved;
                 self.state = original;
-                true_value.join(&false_value)
+                match (true_value, false_value) {
+                    (Some(true_value), Some(false_value)) => true_value.join(&false_value),
+                    (Some(value), None) | (None, Some(value)) => value,
+                    (None, None) => self.literal(Value::Unknown, node),
+                }
             }
             "call" => self.call(node),
             "attribute" => {

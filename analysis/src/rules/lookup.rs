@@ -68,12 +68,12 @@ fn key_error(
     key: &Union,
     call: Option<(line_index::TextRange, u8)>,
 ) {
-    let Some(keys) = literal_keys(key) else {
-        return;
-    };
     if !object.values().any(|value| matches!(value, Value::Dict(_))) {
         return;
     }
+    let Some(keys) = literal_keys(key) else {
+        return unknown_key_in_empty_dict(context, range, object, call);
+    };
     if context.is_caught(range, "KeyError") {
         return;
     }
@@ -89,8 +89,13 @@ fn key_error(
             .any(|key| !dict.entries.iter().any(|(entry, _)| entry == key)),
         _ => false,
     };
-    for value in object.values() {
+    let bad_origins = origins_of(object, is_bad);
+    for member in object.members() {
+        let value = &member.value;
         match value {
+            Value::Dict(dict) if dict.open && is_later_state(member, &bad_origins) => {
+                tally.good += 1;
+            }
             Value::Dict(dict) => {
                 let missing = keys
                     .iter()
@@ -128,12 +133,132 @@ fn key_error(
     let message = format!("Key `{key_text}` is not in `{object_text}` ({keys_note})");
     let related = context.related_origins(object, is_bad, |_| "dict built here".to_owned());
     context.report_tally("key-error", range, tally, message, related, call);
+    let mut parameters = vec![("object", object_text), ("key", key_text)];
+    if let Some(default) = dict_value_default(object) {
+        parameters.push(("default", default));
+    }
+    attach_parameters(context, "key-error", range, &parameters);
+}
+
+/// `counts[word] += 1` on a dict that is still empty: whatever the key, it is missing.
+/// Only dicts known to be empty count as bad; a dict with entries might hold the key.
+fn unknown_key_in_empty_dict(
+    context: &mut RuleContext<'_>,
+    range: line_index::TextRange,
+    object: &Union,
+    call: Option<(line_index::TextRange, u8)>,
+) {
+    let is_empty =
+        |value: &Value| matches!(value, Value::Dict(dict) if !dict.open && dict.entries.is_empty());
+    if !object.values().any(is_empty) || context.is_caught(range, "KeyError") {
+        return;
+    }
+    // Only a dict this scope built: a global `CACHE = {}` read in a function may have
+    // been filled by any other function first.
+    let scope = context
+        .index
+        .scope(context.index.scope_at(range.start()))
+        .range;
+    let built_here = object
+        .members()
+        .iter()
+        .filter(|member| is_empty(&member.value))
+        .flat_map(|member| &member.origins)
+        .all(|origin| origin.file == context.file && scope.contains_range(origin.range));
+    if !built_here {
+        return;
+    }
+    let mut tally = Tally {
+        pruned: object.pruned(),
+        ..Tally::default()
+    };
+    let bad_origins = origins_of(object, is_empty);
+    for member in object.members() {
+        let value = &member.value;
+        match value {
+            _ if is_empty(value) => tally.bad += 1,
+            Value::Dict(_) if is_later_state(member, &bad_origins) => tally.good += 1,
+            // Filled with keys the analysis cannot name, perhaps this one.
+            Value::Dict(_) | Value::Unknown => tally.unknown += 1,
+            _ => tally.good += 1,
+        }
+    }
+    let Some(node) = context.node(range) else {
+        return;
+    };
+    let key_text = node
+        .child_by_field_name("subscript")
+        .map(|key| context.node_text(key).to_owned())
+        .unwrap_or_default();
+    let object_text = object_text(context, range);
+    let message = format!("`{object_text}` is empty here, so key `{key_text}` is missing");
+    let related = context.related_origins(object, is_empty, |_| "empty dict built here".to_owned());
+    context.report_tally("key-error", range, tally, message, related, call);
     attach_parameters(
         context,
         "key-error",
         range,
         &[("object", object_text), ("key", key_text)],
     );
+}
+
+/// Where the bad members of `union` were built.
+fn origins_of(union: &Union, is_bad: impl Fn(&Value) -> bool) -> Vec<crate::values::Origin> {
+    union
+        .members()
+        .iter()
+        .filter(|member| is_bad(&member.value))
+        .flat_map(|member| member.origins.iter().cloned())
+        .collect()
+}
+
+/// An open dict built where a bad one was built is the same dict later in a loop (keys
+/// stored since): the bad state comes first, so this member does not make the finding
+/// a guess.
+fn is_later_state(member: &crate::values::Member, bad_origins: &[crate::values::Origin]) -> bool {
+    !member.origins.is_empty()
+        && member
+            .origins
+            .iter()
+            .all(|origin| bad_origins.contains(origin))
+}
+
+/// A default for `.get()` with the type of the dict's values (`0` for ints, `""` for
+/// strings, …), `None` when they differ; nothing when the object may be something other
+/// than a dict.
+fn dict_value_default(object: &Union) -> Option<String> {
+    let mut values = Vec::new();
+    for member in object.values() {
+        match member {
+            Value::Dict(dict) => {
+                values.extend(dict.entries.iter().flat_map(|(_, value)| value.values()))
+            }
+            _ => return None,
+        }
+    }
+    Some(zero_of(values.into_iter()))
+}
+
+/// The "empty" literal shared by every value, or `None`.
+pub(super) fn zero_of<'v>(values: impl Iterator<Item = &'v Value>) -> String {
+    let mut zero: Option<&str> = None;
+    for value in values {
+        let this = match value {
+            Value::Int(_) => "0",
+            Value::Float(_) => "0.0",
+            Value::Str(_) => "\"\"",
+            Value::Bool(_) => "False",
+            Value::List(_) => "[]",
+            Value::Dict(_) => "{}",
+            Value::Tuple(_) => "()",
+            _ => return "None".to_owned(),
+        };
+        match zero {
+            Some(seen) if seen != this => return "None".to_owned(),
+            _ => zero = Some(this),
+        }
+    }
+    zero.unwrap_or("None").to_owned()
 }
 
 /// Adds fix-template parameters to the finding just reported at `range`.
@@ -233,11 +358,24 @@ fn index_error(
         },
     );
     context.report_tally("index-error", range, tally, message, related, call);
+    let elements = object.values().flat_map(|value| match value {
+        Value::List(items) | Value::Tuple(items) => items
+            .items
+            .iter()
+            .flat_map(|item| item.values())
+            .collect::<Vec<_>>(),
+        _ => Vec::new(),
+    });
+    let default = zero_of(elements);
     attach_parameters(
         context,
         "index-error",
         range,
-        &[("object", object_text), ("index", index.to_string())],
+        &[
+            ("object", object_text),
+            ("index", index.to_string()),
+            ("default", default),
+        ],
     );
 }
 

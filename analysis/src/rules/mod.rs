@@ -45,7 +45,7 @@ use crate::db::Db;
 use crate::input::SourceFile;
 
 pub use context::RuleContext;
-pub(crate) use frameworks::is_python_path;
+pub(crate) use frameworks::{framework_enabled_by_name, is_python_path};
 pub use metadata::{RuleMetadata, all_rule_metadata, rule_docs_url, rule_metadata, rules_markdown};
 pub(crate) use plugins::is_manifest_path;
 

@@ -29,8 +29,9 @@
 //! - `expect: RULE-ID [confidence=definite|likely|possible]`: a finding of that rule
 //!   starts on the target line (and overlaps the carets), with that confidence if given.
 //! - `expect-not: RULE-ID`: no finding of that rule starts there (for guards).
-//! - `heal: RULE-ID "TITLE"`: a fix with that title is offered. Parsed and kept, not
-//!   checked yet: see [`FIXME_HEAL_EXPECTATIONS_NOT_CHECKED`].
+//! - `heal: RULE-ID FIX-ID` or `heal: RULE-ID "TITLE"`: the first (preferred) verified
+//!   fix offered for that rule's finding on the target line is the template `FIX-ID`
+//!   (or has that title).
 
 use std::fmt;
 use std::ops::Range;
@@ -42,10 +43,13 @@ use crate::config::Confidence;
 use crate::ide::Diagnostic;
 use crate::parse::parse_text;
 
-/// FIXME(heal): code actions are not built yet, so `heal:` expectations are parsed and
-/// kept but not checked. Each one is reported with this note, never as a failure, so
-/// they can be written ahead. Check them in [`check_text`] once code actions land.
-pub const FIXME_HEAL_EXPECTATIONS_NOT_CHECKED: &str = "heal expectations are not checked yet";
+/// A fix offered for a finding, as `heal:` expectations see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferedFix {
+    pub rule: String,
+    pub id: String,
+    pub title: String,
+}
 
 /// One inline expectation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,8 +77,8 @@ pub enum ExpectationKind {
     },
     /// `expect-not: RULE-ID`.
     NoFinding { rule: String },
-    /// `heal: RULE-ID "TITLE"`.
-    Heal { rule: String, title: String },
+    /// `heal: RULE-ID FIX-ID` or `heal: RULE-ID "TITLE"`; `fix` is the id or the title.
+    Heal { rule: String, fix: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,9 +144,24 @@ pub struct FileCheck {
 pub fn check_file(analysis: &Analysis, file: FileId, display_path: &str) -> Cancellable<FileCheck> {
     let text = analysis.file_text(file);
     let findings = analysis.diagnostics(file)?;
-    check_text(display_path, &text, &findings, |offset| {
-        Ok(analysis.hover(file, offset)?.map(|hover| hover.markdown))
-    })
+    check_text(
+        display_path,
+        &text,
+        &findings,
+        |offset| Ok(analysis.hover(file, offset)?.map(|hover| hover.markdown)),
+        |range| {
+            Ok(analysis
+                .fixes(file, range)?
+                .into_iter()
+                .filter(|fix| fix.fix_id != "suppress")
+                .map(|fix| OfferedFix {
+                    rule: fix.rule,
+                    id: fix.fix_id,
+                    title: fix.title,
+                })
+                .collect())
+        },
+    )
 }
 
 /// Checks the expectations of `text` against `findings` and the hovers `hover` returns
@@ -152,6 +171,7 @@ pub fn check_text(
     text: &str,
     findings: &[Diagnostic],
     mut hover: impl FnMut(TextSize) -> Cancellable<Option<String>>,
+    mut fixes: impl FnMut(TextRange) -> Cancellable<Vec<OfferedFix>>,
 ) -> Cancellable<FileCheck> {
     let source = ExpectationSource::new(text);
     let mut check = FileCheck {
@@ -273,12 +293,42 @@ pub fn check_text(
                         .push(failure(expectation.target_line, None, failed));
                 }
             }
-            ExpectationKind::Heal { rule, title } => {
-                check.notes.push(failure(
-                    expectation.target_line,
-                    None,
-                    format!("{FIXME_HEAL_EXPECTATIONS_NOT_CHECKED} (heal: {rule} \"{title}\")"),
-                ));
+            ExpectationKind::Heal { rule, fix } => {
+                // A finding to heal is an expected finding.
+                let target = findings.iter().position(|finding| {
+                    finding.rule == *rule
+                        && source.lines.line_of(finding.range.start()) == expectation.target_line
+                });
+                if let Some(index) = target {
+                    consumed[index] = true;
+                }
+                let Some(target) = target.map(|index| &findings[index]) else {
+                    check.failures.push(failure(
+                        expectation.target_line,
+                        None,
+                        format!("expected a {rule} finding to heal, found none"),
+                    ));
+                    continue;
+                };
+                let offered: Vec<OfferedFix> = fixes(target.range)?
+                    .into_iter()
+                    .filter(|offered| offered.rule == *rule)
+                    .collect();
+                match offered.first() {
+                    Some(first) if first.id == *fix || first.title == *fix => {}
+                    _ => check.failures.push(failure(
+                        expectation.target_line,
+                        None,
+                        format!(
+                            "expected `{fix}` as the first fix for {rule}, offered: [{}]",
+                            offered
+                                .iter()
+                                .map(|offered| offered.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )),
+                }
             }
         }
     }
@@ -725,19 +775,20 @@ fn parse_rule_only(rest: &str) -> Result<String, String> {
 
 fn parse_heal(rest: &str) -> Result<ExpectationKind, String> {
     let rest = rest.trim();
-    let (rule, title) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let (rule, fix) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
     let rule = parse_rule_id(Some(rule).filter(|rule| !rule.is_empty()))?;
-    let title = title.trim();
-    let Some(title) = title
-        .strip_prefix('"')
-        .and_then(|title| title.strip_suffix('"'))
-    else {
-        return Err("a heal expectation reads `heal: RULE-ID \"TITLE\"`".to_owned());
+    let fix = fix.trim();
+    let fix = match fix.strip_prefix('"') {
+        Some(quoted) => quoted.strip_suffix('"').map(str::to_owned),
+        None => (!fix.is_empty() && !fix.contains(char::is_whitespace)).then(|| fix.to_owned()),
     };
-    Ok(ExpectationKind::Heal {
-        rule,
-        title: title.to_owned(),
-    })
+    let Some(fix) = fix else {
+        return Err(
+            "a heal expectation reads `heal: RULE-ID FIX-ID` or `heal: RULE-ID \"TITLE\"`"
+                .to_owned(),
+        );
+    };
+    Ok(ExpectationKind::Heal { rule, fix })
 }
 
 /// Rule ids are kebab-case: lowercase ASCII letters, digits and dashes, starting with a letter.
@@ -894,7 +945,7 @@ port = cfg['port']
 #           ^^^^^ hover[ratio]: float | int
 ";
         expect_test::expect![[r#"
-            L1:7-18 <- L2: Heal { rule: "key-error", title: "Use `cfg.get('port')`" }
+            L1:7-18 <- L2: Heal { rule: "key-error", fix: "Use `cfg.get('port')`" }
             L1:7-10 <- L3: Hover { name: None, expected: Contains("(variable) cfg") }
             L1:1-4 <- L4: Finding { rule: "key-error", confidence: None }
             L5:12-17 <- L6: Hover { name: Some("ratio"), expected: Contains("float | int") }
@@ -951,7 +1002,7 @@ x = 9  #  ^ hover: x
             L6 malformed: a hover expectation reads `hover[NAME]: TEXT`
             L7 malformed: `hover[]` needs one name between the brackets
             L8 malformed: a hover expectation needs a text (or `none`)
-            L9 malformed: a heal expectation reads `heal: RULE-ID "TITLE"`
+            L9 malformed: a heal expectation reads `heal: RULE-ID FIX-ID` or `heal: RULE-ID "TITLE"`
             L10 malformed: a rule id is missing
             L11 malformed: carets need a comment line of their own, below the code they mark
             L13 malformed: a caret line must sit right below a code line (or below other caret lines)
@@ -975,9 +1026,13 @@ x = 9  #  ^ hover: x
     }
 
     fn failures(text: &str, findings: &[Diagnostic], hover: &str) -> Vec<String> {
-        let check = check_text("app/main.py", text, findings, |_| {
-            Ok(Some(hover.to_owned()).filter(|hover| !hover.is_empty()))
-        })
+        let check = check_text(
+            "app/main.py",
+            text,
+            findings,
+            |_| Ok(Some(hover.to_owned()).filter(|hover| !hover.is_empty())),
+            |_| Ok(Vec::new()),
+        )
         .expect("no cancellation without a database");
         check.failures.iter().map(ToString::to_string).collect()
     }
@@ -1117,10 +1172,16 @@ def label(ratio):  # hover: label
     x_ratio = ratio  # hover[ratio]: ratio
 ";
         let mut hovered = Vec::new();
-        check_text("main.py", text, &[], |at| {
-            hovered.push(u32::from(at));
-            Ok(None)
-        })
+        check_text(
+            "main.py",
+            text,
+            &[],
+            |at| {
+                hovered.push(u32::from(at));
+                Ok(None)
+            },
+            |_| Ok(Vec::new()),
+        )
         .expect("no cancellation without a database");
         let words: Vec<&str> = hovered
             .iter()
@@ -1133,19 +1194,41 @@ def label(ratio):  # hover: label
     }
 
     #[test]
-    fn heal_expectations_are_notes_not_failures() {
-        let text = "port = cfg['port']  # heal: key-error \"Use `cfg.get('port')`\"\n";
-        let check = check_text("main.py", text, &[], |_| Ok(None))
-            .expect("no cancellation without a database");
-        assert!(check.failures.is_empty());
+    fn heal_expectations_check_the_first_offered_fix() {
+        let text = "\
+port = cfg['port']  # heal: key-error dict-get
+host = cfg['host']  # heal: key-error guard-key
+name = cfg['name']  # heal: key-error dict-get
+";
+        let findings: Vec<Diagnostic> = ["cfg['port']", "cfg['host']", "cfg['name']"]
+            .iter()
+            .map(|at| diagnostic(text, "key-error", at, Confidence::Definite))
+            .collect();
+        let check = check_text(
+            "main.py",
+            text,
+            &findings,
+            |_| Ok(None),
+            |range| {
+                // The third line offers nothing.
+                Ok(if u32::from(range.start()) > 90 {
+                    Vec::new()
+                } else {
+                    vec![OfferedFix {
+                        rule: "key-error".into(),
+                        id: "dict-get".into(),
+                        title: "Use get".into(),
+                    }]
+                })
+            },
+        )
+        .expect("no cancellation without a database");
+        let failures: Vec<String> = check.failures.iter().map(ToString::to_string).collect();
         assert_eq!(
-            check
-                .notes
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>(),
+            failures,
             [
-                "main.py:1: heal expectations are not checked yet (heal: key-error \"Use `cfg.get('port')`\")"
+                "main.py:2: expected `guard-key` as the first fix for key-error, offered: [dict-get]",
+                "main.py:3: expected `dict-get` as the first fix for key-error, offered: []",
             ]
         );
     }

@@ -15,8 +15,8 @@ use crate::api::{AnalysisHost, Change};
 use crate::resolve::{SearchRoot, SearchRootKind};
 
 pub use expectations::{
-    Expectation, ExpectationKind, FIXME_HEAL_EXPECTATIONS_NOT_CHECKED, Failure, FileCheck,
-    HoverExpectation, ParsedExpectations, check_file, check_text, parse_expectations,
+    Expectation, ExpectationKind, Failure, FileCheck, HoverExpectation, OfferedFix,
+    ParsedExpectations, check_file, check_text, parse_expectations,
 };
 pub use fixture::{FilePosition, Fixture, FixtureFile, fixture_files};
 
@@ -30,6 +30,9 @@ pub struct WorkspaceCheck {
     pub file_count: usize,
     pub expectation_count: usize,
     pub finding_count: usize,
+    /// Files "fix all" changed (display path, text before, text after), when any file
+    /// holds a `heal:` expectation.
+    pub healed: Vec<(String, String, String)>,
 }
 
 impl WorkspaceCheck {
@@ -135,9 +138,133 @@ pub fn check_workspace(
         check.expectation_count += file_check.expectation_count;
         check.finding_count += file_check.finding_count;
     }
+    drop(analysis);
+    heal_discipline(root, &mut host, &files, &mut check);
     check.failures.sort();
     check.notes.sort();
     check
+}
+
+/// Rounds of "fix all" (unsafe fixes included) after which the workspace must be
+/// stable: healing converges, never adds a syntax error, and removes every finding a
+/// `heal:` expectation names.
+const HEAL_ROUNDS: usize = 5;
+
+fn heal_discipline(
+    root: &Path,
+    host: &mut AnalysisHost,
+    files: &[&(PathBuf, String)],
+    check: &mut WorkspaceCheck,
+) {
+    let python: Vec<(PathBuf, crate::api::FileId)> = files
+        .iter()
+        .filter(|(path, _)| path.extension().is_some_and(|extension| extension == "py"))
+        .filter_map(|(path, _)| host.file_id(path).map(|file| (path.clone(), file)))
+        .collect();
+    let heal_rules = |text: &str| -> Vec<String> {
+        parse_expectations(text)
+            .expectations
+            .into_iter()
+            .filter_map(|expectation| match expectation.kind {
+                ExpectationKind::Heal { rule, .. } => Some(rule),
+                _ => None,
+            })
+            .collect()
+    };
+    if python
+        .iter()
+        .all(|(_, file)| heal_rules(&host.file_text(*file)).is_empty())
+    {
+        return;
+    }
+    let count_rule = |diagnostics: &[crate::ide::Diagnostic], rule: &str| {
+        diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.rule == rule)
+            .count()
+    };
+    let analysis = host.analysis();
+    let before: Vec<(String, Vec<crate::ide::Diagnostic>)> = python
+        .iter()
+        .map(|(_, file)| {
+            (
+                analysis.file_text(*file).to_string(),
+                analysis.diagnostics(*file).unwrap_or_default(),
+            )
+        })
+        .collect();
+    drop(analysis);
+    let mut converged = false;
+    for _ in 0..HEAL_ROUNDS {
+        let analysis = host.analysis();
+        let mut change = Change::default();
+        let mut any = false;
+        for (path, file) in &python {
+            let edits = analysis.fix_all(*file, true).unwrap_or_default();
+            if !edits.is_empty() {
+                let text = analysis.file_text(*file);
+                change.set_file(
+                    Arc::<Path>::from(path.as_path()),
+                    crate::patches::apply_edits(&text, &edits),
+                );
+                any = true;
+            }
+        }
+        drop(analysis);
+        if !any {
+            converged = true;
+            break;
+        }
+        host.apply_change(change);
+    }
+    let analysis = host.analysis();
+    for ((path, file), (text_before, diagnostics_before)) in python.iter().zip(&before) {
+        let display = display_path(root, path);
+        let failure = |message: String| Failure {
+            path: display.clone(),
+            line: 1,
+            column: None,
+            message,
+        };
+        let text_after = analysis.file_text(*file);
+        let diagnostics_after = analysis.diagnostics(*file).unwrap_or_default();
+        let syntax_before = count_rule(diagnostics_before, "syntax-error");
+        let syntax_after = count_rule(&diagnostics_after, "syntax-error");
+        if syntax_after > syntax_before {
+            check.failures.push(failure(format!(
+                "healing added syntax errors ({syntax_before} before, {syntax_after} after)"
+            )));
+        }
+        let rules = heal_rules(text_before);
+        let mut seen: Vec<&String> = Vec::new();
+        for rule in &rules {
+            if seen.contains(&rule) {
+                continue;
+            }
+            seen.push(rule);
+            let wanted = rules.iter().filter(|other| *other == rule).count();
+            let removed = count_rule(diagnostics_before, rule)
+                .saturating_sub(count_rule(&diagnostics_after, rule));
+            if removed < wanted {
+                check.failures.push(failure(format!(
+                    "healing removed {removed} {rule} finding(s), {wanted} `heal:` expectation(s) ask for it"
+                )));
+            }
+        }
+        if *text_after != **text_before {
+            check
+                .healed
+                .push((display, text_before.clone(), text_after.to_string()));
+        }
+    }
+    if !converged {
+        check.failures.push(Failure {
+            path: String::new(),
+            line: 1,
+            column: None,
+            message: format!("healing did not converge within {HEAL_ROUNDS} rounds"),
+        });
+    }
 }
 
 /// Checks a plugin manifest against the expectations of its sidecar file.
@@ -174,7 +301,13 @@ fn check_manifest(
             finding
         })
         .collect();
-    check_text(display_path, &synthetic, &findings, |_| Ok(None))
+    check_text(
+        display_path,
+        &synthetic,
+        &findings,
+        |_| Ok(None),
+        |_| Ok(Vec::new()),
+    )
 }
 
 /// A Python stand-in for a JSON manifest: one code line per manifest line, carrying the

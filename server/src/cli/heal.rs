@@ -98,6 +98,36 @@ pub fn run(args: HealArgs) -> ExitCode {
                 finding.message
             ));
         }
+        let fixes = match diagnostic.rule {
+            Some(rule) => analysis
+                .crash_fixes(file, rule, diagnostic.range)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        match fixes.first() {
+            None => out.push_str("    patch: none verified for this crash\n"),
+            Some(fix) => {
+                out.push_str(&format!(
+                    "    patch: {} ({})\n",
+                    fix.title,
+                    fix.applicability.as_str()
+                ));
+                for file_edits in &fix.edits {
+                    let Some(patched_file) = analysis.file_id(&file_edits.path) else {
+                        continue;
+                    };
+                    let original = analysis.file_text(patched_file);
+                    let patched = analysis::patches::apply_edits(&original, &file_edits.edits);
+                    let shown = file_edits
+                        .path
+                        .strip_prefix(&root)
+                        .unwrap_or(&file_edits.path)
+                        .display()
+                        .to_string();
+                    out.push_str(&super::fix::unified_diff(&shown, &original, &patched));
+                }
+            }
+        }
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     ExitCode::SUCCESS

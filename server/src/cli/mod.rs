@@ -1,6 +1,7 @@
-//! The command line: `remedy check`, `hover`, `rules`, `heal` and `config-schema`.
+//! The command line: `remedy check`, `hover`, `rules`, `heal`, `fix` and `config-schema`.
 
 pub mod check;
+pub mod fix;
 pub mod heal;
 pub mod hover;
 mod render;

@@ -11,6 +11,7 @@ shop = Blueprint("shop", __name__)
 @shop.route("/search")
 def search():
     # expect: flask-request-key-error confidence=likely
+    # heal: flask-request-key-error flask-request-key-400
     term = request.args["q"]
     return jsonify(search_products(term))
 

@@ -89,6 +89,14 @@ pub(crate) fn framework_enabled(db: &dyn Db, file: SourceFile, framework: Framew
         || workspace_frameworks(db) & framework.bit() != 0
 }
 
+/// [`framework_enabled`] by configuration name (`"fastapi"`); unknown names are off.
+pub(crate) fn framework_enabled_by_name(db: &dyn Db, file: SourceFile, name: &str) -> bool {
+    Framework::ALL
+        .into_iter()
+        .find(|framework| framework.module() == name)
+        .is_some_and(|framework| framework_enabled(db, file, framework))
+}
+
 /// Whether `file` itself imports `framework`.
 pub(crate) fn file_imports_framework(db: &dyn Db, file: SourceFile, framework: Framework) -> bool {
     file_frameworks(db, file) & framework.bit() != 0

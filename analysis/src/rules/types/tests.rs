@@ -33,7 +33,7 @@ def pick(flag):
     return area if flag else max
 
 # expect-not: call-arity
-pick(True)(1)
+pick(input())(1)
 shout = lambda text: text.upper()
 # expect: call-arity confidence=definite
 shout("a", "b")

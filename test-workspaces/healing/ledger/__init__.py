@@ -1,0 +1,1 @@
+"""A small bookkeeping tool whose crashes the healing patches repair."""
