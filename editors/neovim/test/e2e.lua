@@ -128,4 +128,52 @@ for _, diagnostic in ipairs(vim.diagnostic.get(buffer)) do
   end
 end
 
+-- Code actions: the quick fix of the key-error, applied through the client's own
+-- `vim.lsp.buf.code_action`, rewrites the line; the finding is then gone.
+local function action_titles(row)
+  local params = vim.lsp.util.make_range_params(0, client.offset_encoding)
+  params.range = { start = { line = row - 1, character = 0 }, ['end'] = { line = row, character = 0 } }
+  params.context = { diagnostics = vim.lsp.diagnostic.from(vim.diagnostic.get(buffer, { lnum = row - 1 })) }
+  local titles = {}
+  for _, response in pairs(vim.lsp.buf_request_sync(buffer, 'textDocument/codeAction', params, 10000) or {}) do
+    for _, action in ipairs(response.result or {}) do
+      titles[#titles + 1] = action.title
+    end
+  end
+  return titles
+end
+say('code actions on the none-attribute line: ' .. table.concat(action_titles(none_line), ' | '))
+local key_titles = action_titles(key_line)
+say('code actions on the key-error line: ' .. table.concat(key_titles, ' | '))
+local quick_fix = 'Use `prices.get("coffee", 0)` instead of indexing'
+check(vim.tbl_contains(key_titles, quick_fix), 'the key-error quick fix is offered: ' .. quick_fix, table.concat(key_titles, '\n'))
+local before = vim.api.nvim_buf_get_lines(buffer, key_line - 1, key_line, false)[1]
+-- The cursor inside the finding, as `]d` leaves it.
+vim.api.nvim_win_set_cursor(0, { key_line, select(2, locate('prices["coffee"]')) })
+vim.lsp.buf.code_action({
+  apply = true,
+  filter = function(action)
+    return action.title == quick_fix
+  end,
+})
+local after
+vim.wait(10000, function()
+  after = vim.api.nvim_buf_get_lines(buffer, key_line - 1, key_line, false)[1]
+  return after ~= before
+end, 50)
+say('after the quick fix: ' .. tostring(after))
+check(
+  after == 'coffee = prices.get("coffee", 0)  # expect: key-error',
+  'applying the quick fix rewrites the line',
+  'before: ' .. before .. '\nafter:  ' .. tostring(after)
+)
+vim.wait(10000, function()
+  return not vim.tbl_contains(diagnostic_codes(), 'key-error@' .. key_line)
+end, 100)
+check(
+  vim.deep_equal(diagnostic_codes(), { 'none-attribute@' .. none_line }),
+  'the key-error is gone after the fix, the none-attribute stays',
+  'got: ' .. table.concat(diagnostic_codes(), ', ')
+)
+
 finish()

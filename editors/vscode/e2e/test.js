@@ -154,6 +154,49 @@ async function main() {
       console.log(`screenshot: ${screenshotPath}`);
     }
     await page.keyboard.press('Escape');
+
+    // The key-error's quick fix, chosen from the Quick Fix menu (Ctrl+.), rewrites the line.
+    const keyLine = lineOf('prices["coffee"]');
+    await goTo(page, keyLine, source[keyLine - 1].indexOf('prices') + 2);
+    await page.keyboard.press('Control+.');
+    const quickFix = 'Use `prices.get("coffee", 0)` instead of indexing';
+    const menu = page.locator('.action-widget .monaco-list-row');
+    await menu.first().waitFor({ timeout: 15000 }).catch(() => {});
+    const titles = (await menu.allInnerTexts()).map((title) => title.trim());
+    console.log('quick fix menu: ' + titles.join(' | '));
+    const renderedTitle = quickFix.replace(/`/g, '');
+    const offered = titles.some((title) => title.includes(quickFix) || title.includes(renderedTitle));
+    check(offered, `the Quick Fix menu offers: ${quickFix}`, titles.join('\n'));
+    // Choose with the keyboard, as a user does (the menu blocks pointer events while it opens).
+    let chosen = false;
+    for (let step = 0; offered && step <= titles.length && !chosen; step += 1) {
+      const focused = await page.getAttribute('.action-widget .monaco-list-row.focused', 'aria-label').catch(() => null);
+      if (focused === quickFix) {
+        await page.keyboard.press('Enter');
+        chosen = true;
+      } else {
+        await page.keyboard.press('ArrowDown');
+      }
+    }
+    if (!chosen) {
+      await page.keyboard.press('Escape');
+    }
+    const expectedLine = 'coffee = prices.get("coffee", 0)  # expect: key-error';
+    const editorText = await poll(
+      async () => (await textOf(page, '.editor-instance .monaco-editor .view-lines')).replace(/\u00a0/g, ' '),
+      (text) => text.includes(expectedLine),
+      15000,
+    );
+    check(editorText.includes(expectedLine), `applying it rewrites the line: ${expectedLine}`, editorText);
+    const squigglesAfter = await poll(
+      async () => (await page.$$('.editor-instance .monaco-editor [class*="squiggly-"]')).length,
+      (count) => count === 1,
+      15000,
+    );
+    check(squigglesAfter === 1, `the key-error is gone after the fix, the none-attribute stays (${squigglesAfter} squiggle)`);
+    if (process.env.QUICK_FIX_SCREENSHOT_PATH) {
+      await page.screenshot({ path: process.env.QUICK_FIX_SCREENSHOT_PATH });
+    }
   } catch (error) {
     check(false, 'the run completes', error && error.stack ? error.stack : String(error));
   } finally {
