@@ -50,6 +50,8 @@ enum Command {
     Heal(cli::heal::HealArgs),
     /// Apply verified healing patches (safe ones unless --unsafe); --diff prints them instead.
     Fix(cli::fix::FixArgs),
+    /// Print the settings schema for editor packages (the VS Code extension's settings).
+    ConfigSchema(cli::schema::SchemaArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => cli::rules::run(args),
         Command::Heal(args) => cli::heal::run(args),
         Command::Fix(args) => cli::fix::run(args),
+        Command::ConfigSchema(args) => cli::schema::run(args),
     }
 }
 

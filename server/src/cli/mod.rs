@@ -1,4 +1,4 @@
-//! The command line: `remedy check` and `remedy hover`.
+//! The command line: `remedy check`, `hover`, `rules`, `heal`, `fix` and `config-schema`.
 
 pub mod check;
 pub mod fix;
@@ -6,6 +6,7 @@ pub mod heal;
 pub mod hover;
 mod render;
 pub mod rules;
+pub mod schema;
 
 use std::path::{Path, PathBuf};
 

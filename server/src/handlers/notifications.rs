@@ -219,6 +219,15 @@ pub async fn load_workspace(state: Arc<ServerState>, client: Client) {
 }
 
 fn refresh_open_documents(state: &Arc<ServerState>, client: &Client) {
+    if state.pull_diagnostics.load(Ordering::Relaxed) {
+        // A pulling client asks again only when told to: its earlier pulls may have been
+        // answered before this change, or cancelled by it (VS Code then shows nothing).
+        let client = client.clone();
+        tokio::spawn(async move {
+            let _ = client.workspace_diagnostic_refresh().await;
+        });
+        return;
+    }
     for (uri, _, version) in state.open_documents() {
         schedule_diagnostics(state, client, uri, Some(version));
     }

@@ -1,0 +1,210 @@
+// Drives a real VS Code (code-server) with the Remedy .vsix installed, through Playwright and
+// headless Chromium: opens shop/orders.py, checks the hover on `cost` shows both union members
+// with their branch lines, that the predicted crashes reach the Problems panel, and saves a
+// screenshot of the hover. Started by run.sh, which serves code-server on CODE_SERVER_URL.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const url = process.env.CODE_SERVER_URL;
+const screenshotPath = process.env.SCREENSHOT_PATH;
+const artifacts = process.env.E2E_ARTIFACTS || path.join(__dirname, 'artifacts');
+
+const workspace = process.env.WORKSPACE;
+const source = fs.readFileSync(path.join(workspace, 'shop', 'orders.py'), 'utf8').split('\n');
+/** The 1-based number of the first line containing `needle`. */
+function lineOf(needle) {
+  const index = source.findIndex((line) => line.includes(needle));
+  if (index < 0) {
+    throw new Error(`not in orders.py: ${needle}`);
+  }
+  return index + 1;
+}
+
+const started = Date.now();
+let passed = 0;
+let failed = 0;
+function check(condition, description, detail) {
+  if (condition) {
+    passed += 1;
+    console.log(`ok   ${description} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } else {
+    failed += 1;
+    console.log(`FAIL ${description}${detail ? '\n     ' + String(detail).replace(/\n/g, '\n     ') : ''}`);
+  }
+  return condition;
+}
+
+async function textOf(page, selector) {
+  const element = await page.$(selector);
+  return element ? (await element.innerText()).trim() : '';
+}
+
+/** Polls `read` until `accept` holds or the time runs out; returns the last value read. */
+async function poll(read, accept, timeoutMs, intervalMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    value = await read();
+  }
+  return value;
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press('Control+Shift+P');
+  await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 10000 });
+  await page.keyboard.type(title);
+  await page.waitForTimeout(400);
+  await page.keyboard.press('Enter');
+}
+
+async function goTo(page, line, column) {
+  await page.keyboard.press('Control+G');
+  await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 10000 });
+  await page.keyboard.type(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+}
+
+async function main() {
+  fs.mkdirSync(artifacts, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    await page.goto(url);
+    await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
+    check(true, 'the workbench loads');
+
+    // Open the file through Quick Open.
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15000 });
+    await page.keyboard.type('orders.py');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 15000 });
+    await page.click('.editor-instance .monaco-editor .view-lines');
+
+    // The status bar item turns to the running state once the server answered `initialize`.
+    const statusItem = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'Remedy' });
+    const statusLabel = await poll(
+      async () => ((await statusItem.count()) > 0 ? await statusItem.first().locator('a').getAttribute('aria-label') : ''),
+      (label) => /running/.test(label || ''),
+      60000,
+    );
+    check(/Remedy [0-9.]+: running/.test(statusLabel || ''), 'the status bar item shows the running server', statusLabel);
+
+    // Diagnostics: both predicted crashes reach the Problems panel.
+    await page.keyboard.press('Control+Shift+M');
+    const problems = await poll(
+      () => textOf(page, '.markers-panel'),
+      (text) => text.includes('none-attribute') && text.includes('key-error'),
+      60000,
+    );
+    check(
+      problems.includes('none-attribute') && problems.includes('key-error'),
+      'the Problems panel lists the predicted crashes (none-attribute, key-error)',
+      problems,
+    );
+    console.log('problems panel:\n  ' + problems.replace(/\n/g, '\n  '));
+    await page.keyboard.press('Control+Shift+M'); // hide the panel again
+    const squiggles = await poll(
+      async () => (await page.$$('.editor-instance .monaco-editor [class*="squiggly-"]')).length,
+      (count) => count >= 2,
+      10000,
+    );
+    check(squiggles >= 2, `the editor underlines the crashes (${squiggles} squiggles)`);
+
+    // Hover on `cost` in `return cost`: both members with their branches.
+    await page.click('.editor-instance .monaco-editor .view-lines');
+    const returnLine = lineOf('return cost');
+    await goTo(page, returnLine, source[returnLine - 1].indexOf('cost') + 1);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = await poll(
+      () => textOf(page, '.monaco-hover:not(.hidden) .monaco-hover-content'),
+      (text) => text.includes('else'),
+      30000,
+    );
+    console.log('hover:\n  ' + hover.replace(/\n/g, '\n  '));
+    check(hover.includes('12') && hover.includes('4.5'), 'the hover shows both members (12 and 4.5)', hover);
+    // Markdown code spans lose their backticks when rendered.
+    const trueLine = lineOf('if express:');
+    const elseLine = lineOf('else:');
+    const trueBranch = `L${trueLine + 1} cost = 12 — L${trueLine}, if express: true branch`;
+    const elseBranch = `L${elseLine + 1} cost = 4.5 — L${elseLine}, else branch`;
+    check(hover.includes(trueBranch), `the hover names the true branch: ${trueBranch}`, hover);
+    check(hover.includes(elseBranch), `the hover names the else branch: ${elseBranch}`, hover);
+    if (screenshotPath) {
+      await page.screenshot({ path: screenshotPath });
+      console.log(`screenshot: ${screenshotPath}`);
+    }
+    await page.keyboard.press('Escape');
+
+    // The key-error's quick fix, chosen from the Quick Fix menu (Ctrl+.), rewrites the line.
+    const keyLine = lineOf('prices["coffee"]');
+    await goTo(page, keyLine, source[keyLine - 1].indexOf('prices') + 2);
+    await page.keyboard.press('Control+.');
+    const quickFix = 'Use `prices.get("coffee", 0)` instead of indexing';
+    const menu = page.locator('.action-widget .monaco-list-row');
+    await menu.first().waitFor({ timeout: 15000 }).catch(() => {});
+    const titles = (await menu.allInnerTexts()).map((title) => title.trim());
+    console.log('quick fix menu: ' + titles.join(' | '));
+    const renderedTitle = quickFix.replace(/`/g, '');
+    const offered = titles.some((title) => title.includes(quickFix) || title.includes(renderedTitle));
+    check(offered, `the Quick Fix menu offers: ${quickFix}`, titles.join('\n'));
+    // Choose with the keyboard, as a user does (the menu blocks pointer events while it opens).
+    let chosen = false;
+    for (let step = 0; offered && step <= titles.length && !chosen; step += 1) {
+      const focused = await page.getAttribute('.action-widget .monaco-list-row.focused', 'aria-label').catch(() => null);
+      if (focused === quickFix) {
+        await page.keyboard.press('Enter');
+        chosen = true;
+      } else {
+        await page.keyboard.press('ArrowDown');
+      }
+    }
+    if (!chosen) {
+      await page.keyboard.press('Escape');
+    }
+    const expectedLine = 'coffee = prices.get("coffee", 0)  # expect: key-error';
+    const editorText = await poll(
+      async () => (await textOf(page, '.editor-instance .monaco-editor .view-lines')).replace(/\u00a0/g, ' '),
+      (text) => text.includes(expectedLine),
+      15000,
+    );
+    check(editorText.includes(expectedLine), `applying it rewrites the line: ${expectedLine}`, editorText);
+    const squigglesAfter = await poll(
+      async () => (await page.$$('.editor-instance .monaco-editor [class*="squiggly-"]')).length,
+      (count) => count === 1,
+      15000,
+    );
+    check(squigglesAfter === 1, `the key-error is gone after the fix, the none-attribute stays (${squigglesAfter} squiggle)`);
+    if (process.env.QUICK_FIX_SCREENSHOT_PATH) {
+      await page.screenshot({ path: process.env.QUICK_FIX_SCREENSHOT_PATH });
+    }
+  } catch (error) {
+    check(false, 'the run completes', error && error.stack ? error.stack : String(error));
+  } finally {
+    await page.screenshot({ path: path.join(artifacts, 'last.png') }).catch(() => {});
+    await browser.close();
+  }
+  console.log(`vscode e2e: ${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+main();
