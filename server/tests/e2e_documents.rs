@@ -1060,6 +1060,20 @@ fn code_actions_offer_verified_fixes_fix_all_and_suppression() {
         "settings.get(\"port\", \"\")"
     );
 
+    // The cursor at the start of the line, the diagnostic handed in: its fixes come.
+    let at_line_start = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri.as_str()},
+            "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+            "context": {"diagnostics": [diagnostic]},
+        }),
+    );
+    assert_eq!(
+        at_line_start["result"][0]["data"]["fix"], "dict-get",
+        "{at_line_start:#}"
+    );
+
     // Past the end of the document: an empty answer, not an error.
     let outside = client.request(
         "textDocument/codeAction",

@@ -120,10 +120,10 @@ pub(crate) fn own_line_statement<'t>(text: &str, node: Node<'t>) -> Option<Node<
         return None;
     }
     // A semicolon-joined line (`a = 1; b = d[k]`) is one line of several statements.
-    if statement
-        .next_sibling()
-        .is_some_and(|next| next.start_byte() < line_end(text, statement.end_byte()))
-    {
+    // A trailing comment is a sibling too, and stays where it is.
+    if statement.next_sibling().is_some_and(|next| {
+        next.kind() != "comment" && next.start_byte() < line_end(text, statement.end_byte())
+    }) {
         return None;
     }
     Some(statement)

@@ -641,13 +641,7 @@ impl<'a> Site<'a> {
                 )])
             }
             Strategy::ReplaceDefault => {
-                let function = self.enclosing_function()?;
-                let body = function.child_by_field_name("body")?;
-                let first = first_statement_after_docstring(body)?;
-                // A body on the `def` line has no line to insert above.
-                if layout::line_start(self.text, first.start_byte()) <= function.start_byte() {
-                    return None;
-                }
+                let first = self.first_body_statement()?;
                 Some(vec![
                     TextEdit::replace(self.finding.range, "None"),
                     layout::insert_before(self.text, &self.layout, first, text),

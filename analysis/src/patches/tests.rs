@@ -406,3 +406,21 @@ print(fetch_rows())
         &stub.edits[0].edits,
     ));
 }
+
+#[test]
+fn a_statement_with_a_trailing_comment_can_be_guarded() {
+    check_first_fix(
+        r#"
+import re
+m = re.match("a", "b")
+print(m$0.group(0))  # the year
+"#,
+        expect![[r#"
+            # Run this statement only when `m` is not None [guard-not-none]
+            import re
+            m = re.match("a", "b")
+            if m is not None:
+                print(m.group(0))  # the year
+        "#]],
+    );
+}

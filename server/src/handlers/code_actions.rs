@@ -53,7 +53,17 @@ pub async fn code_action(
         let lines = LineTable::new(&text);
         let start = position::offset(&text, &lines, lsp_range.start, encoding);
         let end = position::offset(&text, &lines, lsp_range.end, encoding);
-        let range = TextRange::new(start.min(end), start.max(end));
+        let mut range = TextRange::new(start.min(end), start.max(end));
+        // Clients send the diagnostics at the cursor's line, which may lie beside the
+        // cursor: their fixes belong to this request too.
+        for diagnostic in &client_diagnostics {
+            if diagnostic.source.as_deref() != Some("remedy") {
+                continue;
+            }
+            let start = position::offset(&text, &lines, diagnostic.range.start, encoding);
+            let end = position::offset(&text, &lines, diagnostic.range.end, encoding);
+            range = range.cover(TextRange::new(start.min(end), start.max(end)));
+        }
         let converter = EditConverter {
             analysis,
             encoding,
