@@ -30,7 +30,7 @@ local function check(condition, description, detail)
 end
 
 local function finish()
-  say(string.format('neovim e2e: %d passed, %d failed', passed, failed))
+  say(string.format('neovim-e2e: %d passed, %d failed', passed, failed))
   for _, client in ipairs(vim.lsp.get_clients()) do
     client:stop()
   end

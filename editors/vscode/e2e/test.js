@@ -69,8 +69,32 @@ async function goTo(page, line, column) {
   await page.waitForTimeout(300);
 }
 
+async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15000 });
+  await page.keyboard.type(name);
+  // The list first shows recently opened files; wait for the search to put `name` first.
+  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${name}"]`, { timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 15000 });
+}
+
 async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
+  // The traceback for the heal step, written before VS Code indexes the workspace.
+  const crashLine = lineOf('customer.upper()');
+  fs.writeFileSync(
+    path.join(workspace, 'traceback.txt'),
+    [
+      'Traceback (most recent call last):',
+      '  File "/srv/shop/shop/orders.py", line 23, in <module>',
+      '    print(greeting("ada"), greeting("bob"))',
+      `  File "/srv/shop/shop/orders.py", line ${crashLine}, in greeting`,
+      '    return customer.upper()',
+      "AttributeError: 'NoneType' object has no attribute 'upper'",
+      '',
+    ].join('\n'),
+  );
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -91,11 +115,7 @@ async function main() {
     check(true, 'the workbench loads');
 
     // Open the file through Quick Open.
-    await page.keyboard.press('Control+P');
-    await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15000 });
-    await page.keyboard.type('orders.py');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 15000 });
-    await page.keyboard.press('Enter');
+    await openFile(page, 'orders.py');
     await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 15000 });
     await page.click('.editor-instance .monaco-editor .view-lines');
 
@@ -197,13 +217,33 @@ async function main() {
     if (process.env.QUICK_FIX_SCREENSHOT_PATH) {
       await page.screenshot({ path: process.env.QUICK_FIX_SCREENSHOT_PATH });
     }
+
+    // Heal a traceback from the selection: the extension's command sends it to the server's
+    // `remedy.healTraceback`, reports where it landed and opens that line.
+    await openFile(page, 'traceback.txt');
+    await page.click('.editor-instance .monaco-editor .view-lines');
+    await page.keyboard.press('Control+A');
+    await runCommand(page, 'Remedy: Heal Traceback');
+    const expectedToast = `Remedy: AttributeError at orders.py:${crashLine} (none-attribute)`;
+    const toasts = await poll(
+      () => textOf(page, '.notifications-toasts'),
+      (text) => text.includes(expectedToast),
+      15000,
+    );
+    check(toasts.includes(expectedToast), `healing the selected traceback reports: ${expectedToast}`, toasts);
+    const activeTab = await poll(
+      async () => (await page.getAttribute('.tab.active', 'aria-label').catch(() => '')) || '',
+      (label) => label.includes('orders.py'),
+      10000,
+    );
+    check(activeTab.includes('orders.py'), 'and opens the crashing file', activeTab);
   } catch (error) {
     check(false, 'the run completes', error && error.stack ? error.stack : String(error));
   } finally {
     await page.screenshot({ path: path.join(artifacts, 'last.png') }).catch(() => {});
     await browser.close();
   }
-  console.log(`vscode e2e: ${passed} passed, ${failed} failed`);
+  console.log(`vscode-e2e: ${passed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
 }
 

@@ -183,8 +183,7 @@ async function healTracebackFromEditor(): Promise<void> {
   }
   const editor = vscode.window.activeTextEditor;
   const selection = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
-  const clipboard = await vscode.env.clipboard.readText();
-  const traceback = pickTracebackText(selection, clipboard);
+  const traceback = await pickTracebackText(selection, () => vscode.env.clipboard.readText());
   if (!traceback) {
     void vscode.window.showWarningMessage(
       'Remedy: select a Python traceback (or copy one to the clipboard), then run this command again',
