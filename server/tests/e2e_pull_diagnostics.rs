@@ -39,7 +39,11 @@ fn pulling_clients_get_a_refresh_after_the_workspace_loads() {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert!(refreshed, "no workspace/diagnostic/refresh: {:?}", client.server_requests());
+    assert!(
+        refreshed,
+        "no workspace/diagnostic/refresh: {:?}",
+        client.server_requests()
+    );
     assert!(client.shutdown_and_exit().success());
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -85,7 +85,11 @@ fn helix_server_entry_names_the_binary_and_its_flags() {
         "initializationOptions": options,
     }));
     assert_eq!(result["serverInfo"]["name"], "remedy");
-    assert!(result["capabilities"]["hoverProvider"].as_bool().unwrap_or(false));
+    assert!(
+        result["capabilities"]["hoverProvider"]
+            .as_bool()
+            .unwrap_or(false)
+    );
     assert!(client.shutdown_and_exit().success());
 }
 
@@ -100,10 +104,7 @@ fn helix_config_keys_are_server_settings() {
     let mut config = analysis::config::Config::default();
     let warnings = analysis::config::apply_json(&mut config, &options);
     assert_eq!(warnings, Vec::<String>::new());
-    assert_eq!(
-        config.min_confidence,
-        analysis::config::Confidence::Likely
-    );
+    assert_eq!(config.min_confidence, analysis::config::Confidence::Likely);
 }
 
 #[test]
@@ -120,7 +121,11 @@ fn helix_python_language_uses_remedy() {
     let servers = python[0]["language-servers"]
         .as_array()
         .expect("language-servers is an array");
-    assert!(servers.iter().any(|server| server.as_str() == Some("remedy")));
+    assert!(
+        servers
+            .iter()
+            .any(|server| server.as_str() == Some("remedy"))
+    );
 }
 
 /// The documented combined set-up is commented out; uncommented, it must parse and use only
@@ -171,7 +176,11 @@ fn helix_combined_setup_in_the_comments_is_valid() {
 
 #[test]
 fn neovim_and_vscode_start_the_same_command() {
-    for file in ["neovim/lsp/remedy.lua", "neovim/init.lua", "neovim/lspconfig.lua"] {
+    for file in [
+        "neovim/lsp/remedy.lua",
+        "neovim/init.lua",
+        "neovim/lspconfig.lua",
+    ] {
         let text = read(file);
         assert!(
             text.contains("cmd = { 'remedy', 'lsp' }"),

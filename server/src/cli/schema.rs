@@ -132,8 +132,8 @@ mod tests {
     const EXTENSION_ONLY_SETTINGS: &[&str] = &["remedy.server.path", "remedy.trace.server"];
 
     fn package_json() -> Value {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../editors/vscode/package.json");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../editors/vscode/package.json");
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
         serde_json::from_str(&text).expect("package.json is JSON")
@@ -190,10 +190,7 @@ mod tests {
             );
         }
         for name in EXTENSION_ONLY_SETTINGS {
-            assert!(
-                declared.contains_key(*name),
-                "package.json lacks `{name}`"
-            );
+            assert!(declared.contains_key(*name), "package.json lacks `{name}`");
         }
     }
 
@@ -204,7 +201,10 @@ mod tests {
             properties["remedy.minConfidence"]["enum"],
             json!(["possible", "likely", "definite"])
         );
-        assert_eq!(properties["remedy.minConfidence"]["default"], json!("likely"));
+        assert_eq!(
+            properties["remedy.minConfidence"]["default"],
+            json!("likely")
+        );
         assert_eq!(
             properties["remedy.frameworks"]["items"]["enum"],
             json!(["django", "flask", "fastapi", "sqlalchemy"])
