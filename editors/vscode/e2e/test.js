@@ -85,6 +85,21 @@ async function squiggleAtCursor(page) {
   return false;
 }
 
+/** Replaces the user settings through the settings.json editor and saves them. */
+async function editUserSettings(page, settings) {
+  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  await page.waitForSelector('.tab.active[aria-label*="settings.json"]', { timeout: 15000 });
+  await page.click('.editor-instance .monaco-editor .view-lines');
+  await page.keyboard.press('Control+A');
+  // One input event: no auto-closed brackets or quotes.
+  await page.keyboard.insertText(JSON.stringify(settings, null, 2));
+  // Drop anything the editor added after the text (an auto-closed brace).
+  await page.keyboard.press('Control+Shift+End');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Control+S');
+  await page.waitForSelector('.tab.active:not(.dirty)[aria-label*="settings.json"]', { timeout: 15000 });
+}
+
 async function openFile(page, name) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15000 });
@@ -236,6 +251,26 @@ async function main() {
       15000,
     );
     check(/Errors: 1\b/.test(problemsStatus), 'one error is left (the none-attribute)', problemsStatus);
+    // Settings reach the running server: disabling the rule clears its finding, removing the
+    // setting again brings it back (only the settings the user set are sent).
+    // The settings are edited in VS Code's own settings.json editor (code-server does not notice
+    // a change made to the file behind its back).
+    const userSettings = JSON.parse(fs.readFileSync(process.env.USER_SETTINGS, 'utf8'));
+    const problemsLabel = () =>
+      page.getAttribute('[id="status.problems"] a', 'aria-label').catch(() => '').then((label) => label || '');
+    await editUserSettings(page, { ...userSettings, 'remedy.disable': ['none-attribute'] });
+    const disabledLabel = await poll(problemsLabel, (label) => /Errors: 0\b|No Problems/.test(label), 20000);
+    if (!/Errors: 0\b|No Problems/.test(disabledLabel)) {
+      await page.keyboard.press('Control+Shift+M');
+      await page.waitForTimeout(1000);
+      console.log('problems panel after the settings change:\n  ' + (await textOf(page, '.markers-panel')).replace(/\n/g, '\n  '));
+      await page.keyboard.press('Control+Shift+M');
+    }
+    check(/Errors: 0\b|No Problems/.test(disabledLabel), 'setting remedy.disable = ["none-attribute"] clears it', disabledLabel);
+    await editUserSettings(page, userSettings);
+    const restoredLabel = await poll(problemsLabel, (label) => /Errors: 1\b/.test(label), 20000);
+    check(/Errors: 1\b/.test(restoredLabel), 'removing the setting brings it back', restoredLabel);
+
     if (process.env.QUICK_FIX_SCREENSHOT_PATH) {
       await page.screenshot({ path: process.env.QUICK_FIX_SCREENSHOT_PATH });
     }

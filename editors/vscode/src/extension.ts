@@ -172,7 +172,9 @@ function onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
     return;
   }
   if (event.affectsConfiguration('remedy') && client?.isRunning()) {
-    void client.sendNotification(DidChangeConfigurationNotification.type, { settings: currentSettings() });
+    const settings = currentSettings();
+    output.info(`Settings changed; sending ${JSON.stringify(settings)}`);
+    void client.sendNotification(DidChangeConfigurationNotification.type, { settings });
   }
 }
 
