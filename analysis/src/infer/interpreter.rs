@@ -1751,6 +1751,22 @@ impl<'db> Interpreter<'db> {
             return (Some(env.clone()), Some(env));
         };
         let operator = operators.join(" ");
+        // `len(xs) > 0`, `len(xs) == 0`, `0 < len(xs)`: split `xs` by its known length.
+        if let Some((subject, operator, bound)) = self.length_comparison(left, &operator, right) {
+            let name = Name::new(self.slice(subject));
+            return self.split_name(env, &name, |value| {
+                let length = known_length(value)? as i64;
+                Some(match operator {
+                    ">" => length > bound,
+                    ">=" => length >= bound,
+                    "<" => length < bound,
+                    "<=" => length <= bound,
+                    "==" => length == bound,
+                    "!=" => length != bound,
+                    _ => return None,
+                })
+            });
+        }
         let (subject, other) = if left.kind() == "identifier" {
             (left, right)
         } else if right.kind() == "identifier" {
@@ -1856,6 +1872,54 @@ impl<'db> Interpreter<'db> {
         (split(when_true, true), split(when_false, false))
     }
 
+    /// `len(name) OP integer` (either side), as (name, operator with `len` on the left,
+    /// integer).
+    fn length_comparison<'n>(
+        &self,
+        left: Node<'n>,
+        operator: &str,
+        right: Node<'n>,
+    ) -> Option<(Node<'n>, &'static str, i64)> {
+        let len_subject = |node: Node<'n>| {
+            (node.kind() == "call"
+                && node
+                    .child_by_field_name("function")
+                    .is_some_and(|function| self.slice(function) == "len"))
+            .then(|| node.child_by_field_name("arguments"))
+            .flatten()
+            .and_then(|arguments| {
+                (arguments.named_child_count() == 1)
+                    .then(|| arguments.named_child(0))
+                    .flatten()
+            })
+            .filter(|subject| subject.kind() == "identifier")
+        };
+        let integer = |node: Node<'n>| {
+            (node.kind() == "integer")
+                .then(|| parse_int(self.slice(node)))
+                .flatten()
+        };
+        let mirrored = |operator: &str| -> Option<&'static str> {
+            Some(match operator {
+                ">" => "<",
+                ">=" => "<=",
+                "<" => ">",
+                "<=" => ">=",
+                "==" => "==",
+                "!=" => "!=",
+                _ => return None,
+            })
+        };
+        let same = |operator: &str| mirrored(operator).and_then(mirrored);
+        if let (Some(subject), Some(bound)) = (len_subject(left), integer(right)) {
+            return Some((subject, same(operator)?, bound));
+        }
+        if let (Some(bound), Some(subject)) = (integer(left), len_subject(right)) {
+            return Some((subject, mirrored(operator)?, bound));
+        }
+        None
+    }
+
     fn narrow_call(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
         let function = condition
             .child_by_field_name("function")
@@ -1902,6 +1966,13 @@ impl<'db> Interpreter<'db> {
                             .iter()
                             .any(|name| name == value.type_name() || name == "object"),
                     ),
+                })
+            }
+            // `if len(xs):` is `if xs:` for the containers whose length is known.
+            ("len", [subject]) if subject.kind() == "identifier" => {
+                let name = Name::new(self.slice(*subject));
+                self.split_name(env, &name, |value| {
+                    known_length(value).map(|length| length > 0)
                 })
             }
             ("callable", [subject]) if subject.kind() == "identifier" => {
@@ -3939,5 +4010,17 @@ fn binary(operator: &str, left: &Value, right: &Value) -> Value {
         ("|" | "&" | "-" | "^", Value::Set(a), Value::Set(_)) => Value::Set(Items::of(a.element())),
         (_, Value::Complex, _) | (_, _, Value::Complex) => Value::Complex,
         _ => Value::Unknown,
+    }
+}
+
+/// The length of a container or string whose length is known.
+fn known_length(value: &Value) -> Option<usize> {
+    match value {
+        Value::List(items) | Value::Tuple(items) | Value::Set(items) if items.exact => {
+            Some(items.items.len())
+        }
+        Value::Dict(dict) if !dict.open => Some(dict.entries.len()),
+        Value::Str(Some(text)) => Some(text.chars().count()),
+        _ => None,
     }
 }

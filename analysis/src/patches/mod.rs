@@ -268,6 +268,19 @@ impl<'a> Site<'a> {
                 self.set("index", index_text);
             }
         }
+        if self.finding.rule == "stop-iteration" {
+            // `next(x for x in xs)`: the generator expression keeps its parentheses.
+            if let Some(arguments) = node.child_by_field_name("arguments") {
+                let iterator = if arguments.kind() == "generator_expression" {
+                    Some(arguments)
+                } else {
+                    arguments.named_child(0)
+                };
+                if let Some(iterator) = iterator {
+                    self.set("iterator", self.slice(iterator));
+                }
+            }
+        }
         if self.finding.rule == "none-iteration" {
             self.set("operand", parenthesised(self.slice(node), node));
         }
@@ -286,13 +299,18 @@ impl<'a> Site<'a> {
             self.unbound_local();
         }
         if self.finding.rule == "tool-info-unknown-function" {
-            self.tool_info_target();
+            // `get_tool_info()` names functions of its own module.
+            self.set(
+                "module_file",
+                self.file.path(self.db).to_string_lossy().into_owned(),
+            );
+        }
+        if self.finding.rule == "missing-import-name" {
+            self.imported_module_file();
         }
         if let Some(function) = self.enclosing_function() {
             if let Some(name) = function.child_by_field_name("name") {
-                self.parameters
-                    .entry("function")
-                    .or_insert_with(|| self.text[name.byte_range()].to_owned());
+                self.set("enclosing_function", &self.text[name.byte_range()]);
             }
         }
         self.set("return_value", "");
@@ -354,17 +372,23 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// The module a plugin's `get_tool_info()` points at, when it is a workspace file.
-    fn tool_info_target(&mut self) {
+    /// The workspace file of the module a `from module import name` names.
+    fn imported_module_file(&mut self) {
         let Some(module) = self.parameter("module") else {
             return;
         };
         let files = self.db.workspace().files(self.db);
-        let suffix = format!("{}.py", module.replace('.', "/"));
-        if let Some((path, _)) = files
-            .iter()
-            .find(|(path, _)| path.to_string_lossy().ends_with(&suffix))
-        {
+        let relative = module.trim_start_matches('.').replace('.', "/");
+        let own_folder = self.file.path(self.db).parent().map(Path::to_path_buf);
+        let candidates = [format!("{relative}.py"), format!("{relative}/__init__.py")];
+        let mut found = files.keys().filter(|path| {
+            candidates.iter().any(|candidate| path.ends_with(candidate))
+                && (!module.starts_with('.')
+                    || own_folder
+                        .as_ref()
+                        .is_some_and(|folder| path.starts_with(folder)))
+        });
+        if let (Some(path), None) = (found.next(), found.next()) {
             self.set("module_file", path.to_string_lossy().into_owned());
         }
     }
@@ -482,13 +506,26 @@ impl<'a> Site<'a> {
             "async-function" => self
                 .enclosing_function()
                 .is_some_and(|function| self.slice(function).starts_with("async")),
-            "single-argument" => self
-                .node
-                .child_by_field_name("arguments")
-                .is_some_and(|arguments| arguments.named_child_count() == 1),
+            "single-argument" => {
+                self.node
+                    .child_by_field_name("arguments")
+                    .is_some_and(|arguments| {
+                        arguments.kind() == "generator_expression"
+                            || arguments.named_child_count() == 1
+                    })
+            }
             "not-call" => self.node.parent().is_none_or(|parent| {
                 parent.kind() != "call" || parent.child_by_field_name("function") != Some(self.node)
             }),
+            _ if condition.starts_with("pure:") => {
+                // `pure:object,value`: those parameters' code may be evaluated again.
+                condition["pure:".len()..].split(',').all(|name| {
+                    self.parameter(name).is_some_and(|text| {
+                        find_descendant(self.node, |node| self.slice(node) == text)
+                            .is_some_and(|node| is_pure(self, node))
+                    })
+                })
+            }
             _ => match condition.strip_prefix("method:") {
                 Some(method) => self
                     .node

@@ -321,3 +321,88 @@ print(cfg$0["port"])
     "#]]
     .assert_debug_eq(&fixes);
 }
+
+#[test]
+fn next_of_a_generator_expression_keeps_its_parentheses() {
+    check_first_fix(
+        r#"
+def first_negative(values):
+    return n$0ext(v for v in values if v < 0)
+
+print(first_negative([3, 5]))
+"#,
+        expect![[r#"
+            # Give `next()` a default: `next((v for v in values if v < 0), None)` [next-default]
+            def first_negative(values):
+                return next((v for v in values if v < 0), None)
+
+            print(first_negative([3, 5]))
+        "#]],
+    );
+}
+
+#[test]
+fn a_len_guard_protects_the_divisor() {
+    check_first_fix(
+        r#"
+def average(scores):
+    return sum(scores) $0/ len(scores)
+
+for scores in ([90, 85], []):
+    print(average(scores))
+"#,
+        expect![[r#"
+            # Run this statement only when `len(scores)` is not zero [guard-divisor]
+            def average(scores):
+                if len(scores) != 0:
+                    return sum(scores) / len(scores)
+
+            for scores in ([90, 85], []):
+                print(average(scores))
+        "#]],
+    );
+}
+
+#[test]
+fn a_missing_imported_name_can_be_stubbed_in_the_other_module() {
+    let fixture = Fixture::parse(
+        r#"
+#- /app/helpers.py
+def load(path):
+    return path
+#- /app/main.py
+from app.helpers import $0fetch_rows
+
+print(fetch_rows())
+"#,
+    );
+    let analysis = fixture.analysis();
+    let position = fixture.position;
+    let fixes = analysis
+        .fixes(position.file, TextRange::empty(position.offset))
+        .unwrap();
+    let stub = fixes
+        .iter()
+        .find(|fix| fix.fix_id == "add-imported-stub")
+        .unwrap_or_else(|| panic!("{fixes:#?}"));
+    assert_eq!(stub.edits.len(), 1);
+    assert_eq!(
+        &*stub.edits[0].path,
+        std::path::Path::new("/app/helpers.py")
+    );
+    let helpers = analysis
+        .file_id(std::path::Path::new("/app/helpers.py"))
+        .unwrap();
+    expect![[r#"
+        def load(path):
+            return path
+
+
+        def fetch_rows(*args, **kwargs):
+            raise NotImplementedError("fetch_rows is not implemented yet")
+    "#]]
+    .assert_eq(&apply_edits(
+        &analysis.file_text(helpers),
+        &stub.edits[0].edits,
+    ));
+}

@@ -561,4 +561,16 @@ pub(crate) fn closest_name(name: &str, candidates: &[String]) -> Option<String> 
         .filter(|(distance, _)| *distance <= limit)
         .min_by(|left, right| left.0.cmp(&right.0).then_with(|| left.1.cmp(right.1)))
         .map(|(_, candidate)| candidate.clone())
+        .or_else(|| longer_spelling_of(name, candidates))
+}
+
+/// `uppercase` for `upper`, `startswith_text` for `startswith`: a name that extends
+/// exactly one candidate of four letters or more by a suffix (too far for the edit
+/// distance, too clear to miss).
+fn longer_spelling_of(name: &str, candidates: &[String]) -> Option<String> {
+    let mut found = candidates.iter().filter(|candidate| {
+        candidate.len() >= 4 && !candidate.starts_with('_') && name.starts_with(candidate.as_str())
+    });
+    let first = found.next()?;
+    found.next().is_none().then(|| first.clone())
 }

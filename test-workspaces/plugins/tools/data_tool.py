@@ -28,6 +28,7 @@ def get_tool_info(verbose: bool = False) -> dict:
             "process_data",
             "to_csv",
             # expect: tool-info-unknown-function confidence=definite
+            # heal: tool-info-unknown-function add-function-stub
             "summarize",
         ],
     }
