@@ -69,12 +69,22 @@ impl LanguageServer for Backend {
         *lock(&self.state.encoding) = encoding;
         *lock(&self.state.roots) = workspace_roots(&params);
         *lock(&self.state.client_settings) = params.initialization_options.clone();
-        let pull = params
+        // Pull only with a client that can be told to pull again (after the workspace loads,
+        // settings change or a traceback is healed); Neovim 0.11 pulls but has no refresh.
+        let can_refresh = params
             .capabilities
-            .text_document
+            .workspace
             .as_ref()
-            .and_then(|text| text.diagnostic.as_ref())
-            .is_some();
+            .and_then(|workspace| workspace.diagnostics.as_ref())
+            .and_then(|diagnostics| diagnostics.refresh_support)
+            .unwrap_or(false);
+        let pull = can_refresh
+            && params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|text| text.diagnostic.as_ref())
+                .is_some();
         self.state.pull_diagnostics.store(pull, Ordering::Relaxed);
         let position_encoding = match encoding {
             PositionEncoding::Utf8 => PositionEncodingKind::UTF8,

@@ -1,6 +1,8 @@
-//! A client that pulls diagnostics (VS Code) is told to pull again once the workspace is
-//! loaded: a pull answered before, or cancelled by the load, would otherwise stay empty until
-//! the next edit. Found with the real VS Code (`editors/vscode/e2e`).
+//! Pull or push diagnostics. A client that pulls (VS Code) is told to pull again once the
+//! workspace is loaded: a pull answered before, or cancelled by the load, would otherwise stay
+//! empty until the next edit. A client that pulls but cannot be told to pull again (Neovim
+//! 0.11 has no `workspace/diagnostic/refresh`) gets pushed diagnostics instead. Both found with
+//! the real editors (`editors/vscode/e2e`, `editors/neovim/test`).
 
 mod support;
 
@@ -44,6 +46,47 @@ fn pulling_clients_get_a_refresh_after_the_workspace_loads() {
         "no workspace/diagnostic/refresh: {:?}",
         client.server_requests()
     );
+    assert!(client.shutdown_and_exit().success());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn clients_without_refresh_support_get_pushed_diagnostics() {
+    let root = std::env::temp_dir().join(format!("remedy-e2e-push-{}", std::process::id()));
+    std::fs::create_dir_all(&root).expect("the temp workspace can be created");
+    let path = root.join("app.py");
+    let text = "cfg = {'a': 1}\nvalue = cfg['b']\n";
+    std::fs::write(&path, text).expect("writable");
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("file://{}", path.display());
+
+    let mut client = LspClient::spawn();
+    // What Neovim 0.11 sends: pull capability, no refresh support.
+    let result = client.initialize_with(json!({
+        "processId": std::process::id(),
+        "rootUri": root_uri,
+        "workspaceFolders": [{"uri": root_uri, "name": "push"}],
+        "capabilities": {
+            "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+            "workspace": {"diagnostics": {"refreshSupport": false}},
+        },
+    }));
+    assert!(result["capabilities"]["diagnosticProvider"].is_null());
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+    );
+    let published = client.wait_notification(
+        "textDocument/publishDiagnostics",
+        |params| {
+            params["uri"] == uri.as_str()
+                && params["diagnostics"]
+                    .as_array()
+                    .is_some_and(|items| items.iter().any(|item| item["code"] == "key-error"))
+        },
+        Duration::from_secs(20),
+    );
+    assert_eq!(published["uri"], uri.as_str());
     assert!(client.shutdown_and_exit().success());
     let _ = std::fs::remove_dir_all(&root);
 }

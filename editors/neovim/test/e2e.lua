@@ -30,7 +30,7 @@ local function check(condition, description, detail)
 end
 
 local function finish()
-  say(string.format('neovim e2e: %d passed, %d failed', passed, failed))
+  say(string.format('neovim-e2e: %d passed, %d failed', passed, failed))
   for _, client in ipairs(vim.lsp.get_clients()) do
     client:stop()
   end
@@ -49,8 +49,11 @@ vim.cmd('filetype on')
 
 -- The shipped config, with only the binary overridden (tables merge with lsp/remedy.lua).
 vim.opt.runtimepath:prepend(repo .. '/editors/neovim')
-vim.lsp.config('remedy', { cmd = { binary, 'lsp' } })
+vim.lsp.config('remedy', { cmd = { binary, 'lsp' }, cmd_env = { REMEDY_LOG = os.getenv('REMEDY_LOG') or 'warn' } })
 vim.lsp.enable('remedy')
+if os.getenv('NVIM_LSP_DEBUG') then
+  vim.lsp.log.set_level('debug')
+end
 
 local file = workspace .. '/shop/orders.py'
 vim.cmd.edit(vim.fn.fnameescape(file))
@@ -168,12 +171,19 @@ check(
   'before: ' .. before .. '\nafter:  ' .. tostring(after)
 )
 vim.wait(10000, function()
-  return not vim.tbl_contains(diagnostic_codes(), 'key-error@' .. key_line)
+  return vim.deep_equal(diagnostic_codes(), { 'none-attribute@' .. none_line })
 end, 100)
 check(
   vim.deep_equal(diagnostic_codes(), { 'none-attribute@' .. none_line }),
   'the key-error is gone after the fix, the none-attribute stays',
   'got: ' .. table.concat(diagnostic_codes(), ', ')
 )
+
+-- Settings sent on change reach the server: disabling the rule clears its finding.
+client:notify('workspace/didChangeConfiguration', { settings = { remedy = { disable = { 'none-attribute' } } } })
+vim.wait(10000, function()
+  return #diagnostic_codes() == 0
+end, 100)
+check(#diagnostic_codes() == 0, 'disable = { "none-attribute" } sent on change clears it', 'got: ' .. table.concat(diagnostic_codes(), ', '))
 
 finish()

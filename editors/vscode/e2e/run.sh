@@ -80,6 +80,7 @@ done
 
 status=0
 CODE_SERVER_URL="http://127.0.0.1:$port/?folder=$workspace" WORKSPACE="$workspace" \
+  USER_SETTINGS="$user_data/User/settings.json" \
   SCREENSHOT_PATH="${SCREENSHOT_PATH:-}" E2E_ARTIFACTS="${E2E_ARTIFACTS:-$here/artifacts}" \
   timeout 300 node "$here/test.js" || status=$?
 if [ "$status" -ne 0 ]; then

@@ -14,6 +14,10 @@ if [ -f "$home/.done-$version" ]; then
 fi
 # node-pty's install script runs `npx node-gyp`, which must not stop to ask.
 export npm_config_yes=true
+# Native modules build against the installed Node's headers; node-gyp cannot download them here.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then
+  export npm_config_nodedir=/usr
+fi
 mkdir -p "$home"
 cd "$home"
 [ -f package.json ] || echo '{"private": true}' > package.json

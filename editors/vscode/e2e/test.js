@@ -69,8 +69,63 @@ async function goTo(page, line, column) {
   await page.waitForTimeout(300);
 }
 
+/** Whether a squiggle is drawn on the line of the (primary) cursor; `null` without a cursor. */
+async function squiggleAtCursor(page) {
+  const cursor = await page.$('.editor-instance .monaco-editor .cursor');
+  const cursorBox = cursor && (await cursor.boundingBox());
+  if (!cursorBox) {
+    return null;
+  }
+  for (const squiggle of await page.$$('.editor-instance .monaco-editor [class*="squiggly-"]')) {
+    const box = await squiggle.boundingBox();
+    if (box && box.y < cursorBox.y + cursorBox.height && cursorBox.y < box.y + box.height) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Replaces the user settings through the settings.json editor and saves them. */
+async function editUserSettings(page, settings) {
+  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  await page.waitForSelector('.tab.active[aria-label*="settings.json"]', { timeout: 15000 });
+  await page.click('.editor-instance .monaco-editor .view-lines');
+  await page.keyboard.press('Control+A');
+  // One input event: no auto-closed brackets or quotes.
+  await page.keyboard.insertText(JSON.stringify(settings, null, 2));
+  // Drop anything the editor added after the text (an auto-closed brace).
+  await page.keyboard.press('Control+Shift+End');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Control+S');
+  await page.waitForSelector('.tab.active:not(.dirty)[aria-label*="settings.json"]', { timeout: 15000 });
+}
+
+async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15000 });
+  await page.keyboard.type(name);
+  // The list first shows recently opened files; wait for the search to put `name` first.
+  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${name}"]`, { timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 15000 });
+}
+
 async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
+  // The traceback for the heal step, written before VS Code indexes the workspace.
+  const crashLine = lineOf('customer.upper()');
+  fs.writeFileSync(
+    path.join(workspace, 'traceback.txt'),
+    [
+      'Traceback (most recent call last):',
+      '  File "/srv/shop/shop/orders.py", line 23, in <module>',
+      '    print(greeting("ada"), greeting("bob"))',
+      `  File "/srv/shop/shop/orders.py", line ${crashLine}, in greeting`,
+      '    return customer.upper()',
+      "AttributeError: 'NoneType' object has no attribute 'upper'",
+      '',
+    ].join('\n'),
+  );
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -91,11 +146,7 @@ async function main() {
     check(true, 'the workbench loads');
 
     // Open the file through Quick Open.
-    await page.keyboard.press('Control+P');
-    await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 15000 });
-    await page.keyboard.type('orders.py');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 15000 });
-    await page.keyboard.press('Enter');
+    await openFile(page, 'orders.py');
     await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 15000 });
     await page.click('.editor-instance .monaco-editor .view-lines');
 
@@ -122,12 +173,16 @@ async function main() {
     );
     console.log('problems panel:\n  ' + problems.replace(/\n/g, '\n  '));
     await page.keyboard.press('Control+Shift+M'); // hide the panel again
-    const squiggles = await poll(
-      async () => (await page.$$('.editor-instance .monaco-editor [class*="squiggly-"]')).length,
-      (count) => count >= 2,
-      10000,
-    );
-    check(squiggles >= 2, `the editor underlines the crashes (${squiggles} squiggles)`);
+    await page.click('.editor-instance .monaco-editor .view-lines');
+    for (const [needle, rule] of [
+      ['customer.upper()', 'none-attribute'],
+      ['prices["coffee"]', 'key-error'],
+    ]) {
+      const line = lineOf(needle);
+      await goTo(page, line, source[line - 1].indexOf(needle) + 2);
+      const underlined = await poll(() => squiggleAtCursor(page), (found) => found === true, 10000);
+      check(underlined === true, `the editor underlines the ${rule} on line ${line}`);
+    }
 
     // Hover on `cost` in `return cost`: both members with their branches.
     await page.click('.editor-instance .monaco-editor .view-lines');
@@ -188,22 +243,64 @@ async function main() {
       15000,
     );
     check(editorText.includes(expectedLine), `applying it rewrites the line: ${expectedLine}`, editorText);
-    const squigglesAfter = await poll(
-      async () => (await page.$$('.editor-instance .monaco-editor [class*="squiggly-"]')).length,
-      (count) => count === 1,
+    const stillUnderlined = await poll(() => squiggleAtCursor(page), (found) => found === false, 15000);
+    check(stillUnderlined === false, 'the key-error line is no longer underlined after the fix');
+    const problemsStatus = await poll(
+      async () => (await page.getAttribute('[id="status.problems"] a', 'aria-label').catch(() => '')) || '',
+      (label) => /Errors: 1\b/.test(label),
       15000,
     );
-    check(squigglesAfter === 1, `the key-error is gone after the fix, the none-attribute stays (${squigglesAfter} squiggle)`);
+    check(/Errors: 1\b/.test(problemsStatus), 'one error is left (the none-attribute)', problemsStatus);
+    // Settings reach the running server: disabling the rule clears its finding, removing the
+    // setting again brings it back (only the settings the user set are sent).
+    // The settings are edited in VS Code's own settings.json editor (code-server does not notice
+    // a change made to the file behind its back).
+    const userSettings = JSON.parse(fs.readFileSync(process.env.USER_SETTINGS, 'utf8'));
+    const problemsLabel = () =>
+      page.getAttribute('[id="status.problems"] a', 'aria-label').catch(() => '').then((label) => label || '');
+    await editUserSettings(page, { ...userSettings, 'remedy.disable': ['none-attribute'] });
+    const disabledLabel = await poll(problemsLabel, (label) => /Errors: 0\b|No Problems/.test(label), 20000);
+    if (!/Errors: 0\b|No Problems/.test(disabledLabel)) {
+      await page.keyboard.press('Control+Shift+M');
+      await page.waitForTimeout(1000);
+      console.log('problems panel after the settings change:\n  ' + (await textOf(page, '.markers-panel')).replace(/\n/g, '\n  '));
+      await page.keyboard.press('Control+Shift+M');
+    }
+    check(/Errors: 0\b|No Problems/.test(disabledLabel), 'setting remedy.disable = ["none-attribute"] clears it', disabledLabel);
+    await editUserSettings(page, userSettings);
+    const restoredLabel = await poll(problemsLabel, (label) => /Errors: 1\b/.test(label), 20000);
+    check(/Errors: 1\b/.test(restoredLabel), 'removing the setting brings it back', restoredLabel);
+
     if (process.env.QUICK_FIX_SCREENSHOT_PATH) {
       await page.screenshot({ path: process.env.QUICK_FIX_SCREENSHOT_PATH });
     }
+
+    // Heal a traceback from the selection: the extension's command sends it to the server's
+    // `remedy.healTraceback`, reports where it landed and opens that line.
+    await openFile(page, 'traceback.txt');
+    await page.click('.editor-instance .monaco-editor .view-lines');
+    await page.keyboard.press('Control+A');
+    await runCommand(page, 'Remedy: Heal Traceback');
+    const expectedToast = `Remedy: AttributeError at orders.py:${crashLine} (none-attribute)`;
+    const toasts = await poll(
+      () => textOf(page, '.notifications-toasts'),
+      (text) => text.includes(expectedToast),
+      15000,
+    );
+    check(toasts.includes(expectedToast), `healing the selected traceback reports: ${expectedToast}`, toasts);
+    const activeTab = await poll(
+      async () => (await page.getAttribute('.tab.active', 'aria-label').catch(() => '')) || '',
+      (label) => label.includes('orders.py'),
+      10000,
+    );
+    check(activeTab.includes('orders.py'), 'and opens the crashing file', activeTab);
   } catch (error) {
     check(false, 'the run completes', error && error.stack ? error.stack : String(error));
   } finally {
     await page.screenshot({ path: path.join(artifacts, 'last.png') }).catch(() => {});
     await browser.close();
   }
-  console.log(`vscode e2e: ${passed} passed, ${failed} failed`);
+  console.log(`vscode-e2e: ${passed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
 }
 

@@ -172,7 +172,9 @@ function onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
     return;
   }
   if (event.affectsConfiguration('remedy') && client?.isRunning()) {
-    void client.sendNotification(DidChangeConfigurationNotification.type, { settings: currentSettings() });
+    const settings = currentSettings();
+    output.info(`Settings changed; sending ${JSON.stringify(settings)}`);
+    void client.sendNotification(DidChangeConfigurationNotification.type, { settings });
   }
 }
 
@@ -183,8 +185,7 @@ async function healTracebackFromEditor(): Promise<void> {
   }
   const editor = vscode.window.activeTextEditor;
   const selection = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
-  const clipboard = await vscode.env.clipboard.readText();
-  const traceback = pickTracebackText(selection, clipboard);
+  const traceback = await pickTracebackText(selection, () => vscode.env.clipboard.readText());
   if (!traceback) {
     void vscode.window.showWarningMessage(
       'Remedy: select a Python traceback (or copy one to the clipboard), then run this command again',

@@ -5,14 +5,25 @@ export function looksLikeTraceback(text: string): boolean {
   return /Traceback \(most recent call last\):/.test(text) || /^\s*File ".*", line \d+/m.test(text);
 }
 
-/** The selection when it holds a traceback, else the clipboard when it does; else `undefined`. */
-export function pickTracebackText(selection: string | undefined, clipboard: string | undefined): string | undefined {
-  for (const candidate of [selection, clipboard]) {
-    if (candidate && looksLikeTraceback(candidate)) {
-      return candidate;
-    }
+/**
+ * The selection when it holds a traceback, else the clipboard when it does; else `undefined`.
+ * The clipboard is read only when the selection does not do: in a browser-hosted VS Code
+ * (code-server, vscode.dev) reading it may need a permission, and it may fail.
+ */
+export async function pickTracebackText(
+  selection: string | undefined,
+  readClipboard: () => PromiseLike<string>,
+): Promise<string | undefined> {
+  if (selection && looksLikeTraceback(selection)) {
+    return selection;
   }
-  return undefined;
+  let clipboard: string | undefined;
+  try {
+    clipboard = await readClipboard();
+  } catch {
+    clipboard = undefined;
+  }
+  return clipboard && looksLikeTraceback(clipboard) ? clipboard : undefined;
 }
 
 /** One crash as the server's `remedy.healTraceback` answers it. */

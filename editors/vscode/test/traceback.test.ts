@@ -15,12 +15,27 @@ test('tracebacks are recognised', () => {
   assert.ok(!looksLikeTraceback('port = cfg["port"]'));
 });
 
-test('the selection is preferred, the clipboard is the fallback', () => {
-  assert.equal(pickTracebackText(TRACEBACK, 'other'), TRACEBACK);
-  assert.equal(pickTracebackText('not a traceback', TRACEBACK), TRACEBACK);
-  assert.equal(pickTracebackText(undefined, TRACEBACK), TRACEBACK);
-  assert.equal(pickTracebackText('x = 1', 'hello'), undefined);
-  assert.equal(pickTracebackText(undefined, undefined), undefined);
+test('the selection is preferred, the clipboard is the fallback', async () => {
+  const clipboard = (text: string) => async () => text;
+  assert.equal(await pickTracebackText(TRACEBACK, clipboard('other')), TRACEBACK);
+  assert.equal(await pickTracebackText('not a traceback', clipboard(TRACEBACK)), TRACEBACK);
+  assert.equal(await pickTracebackText(undefined, clipboard(TRACEBACK)), TRACEBACK);
+  assert.equal(await pickTracebackText('x = 1', clipboard('hello')), undefined);
+});
+
+test('the clipboard is not read when the selection holds a traceback, and may fail', async () => {
+  let reads = 0;
+  const counting = async () => {
+    reads += 1;
+    return '';
+  };
+  assert.equal(await pickTracebackText(TRACEBACK, counting), TRACEBACK);
+  assert.equal(reads, 0);
+  const denied = async (): Promise<string> => {
+    throw new Error('clipboard access denied');
+  };
+  assert.equal(await pickTracebackText(undefined, denied), undefined);
+  assert.equal(await pickTracebackText(TRACEBACK, denied), TRACEBACK);
 });
 
 test('the server answer is summarised per crash', () => {
