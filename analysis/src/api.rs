@@ -98,6 +98,12 @@ impl AnalysisHost {
         }
     }
 
+    /// Drops the parse trees and indexes used least recently beyond the caches' capacity
+    /// (they are recomputed when asked for again). Waits for every snapshot to be dropped.
+    pub fn evict_least_recently_used(&mut self) {
+        salsa::Database::trigger_lru_eviction(&mut self.db);
+    }
+
     /// The queries executed since the last call, as salsa prints their keys
     /// (`parse(Id(0))`, `file_index(Id(1))`, …). Empty unless built with an event log.
     pub fn take_executed_queries(&self) -> Vec<String> {
@@ -237,6 +243,15 @@ impl Analysis {
 
     pub fn line_index(&self, file: FileId) -> Cancellable<Arc<LineIndex>> {
         self.with_db(|db| ide::line_index(db, file.0).clone())
+    }
+
+    /// Parses, indexes and resolves the imports of `file`, so that later whole-workspace
+    /// queries (the circular-import simulation) find that work done. A warm-up that
+    /// batch checks run on all cores before asking for diagnostics.
+    pub fn prepare(&self, file: FileId) -> Cancellable<()> {
+        self.with_db(|db| {
+            crate::modules::import_targets(db, file.0);
+        })
     }
 
     pub fn diagnostics(&self, file: FileId) -> Cancellable<Vec<ide::Diagnostic>> {

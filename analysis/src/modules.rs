@@ -86,3 +86,31 @@ pub fn import_targets(db: &dyn Db, file: SourceFile) -> Vec<ImportTarget> {
         })
         .collect()
 }
+
+/// The dotted module name of every known file that has one, with its path, sorted by
+/// name. Rules that list modules (submodule attributes, import suggestions) read this
+/// instead of naming every file again for each question.
+#[salsa::tracked(returns(ref))]
+pub fn known_module_names(db: &dyn Db) -> Vec<(String, Arc<Path>)> {
+    let resolver = module_resolver(db);
+    let mut names: Vec<(String, Arc<Path>)> = db
+        .workspace()
+        .files(db)
+        .keys()
+        .filter_map(|path| Some((resolver.module_name(path)?, path.clone())))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The known modules whose dotted name starts with `prefix` (`"pkg."` for submodules).
+pub fn known_modules_with_prefix<'db>(
+    db: &'db dyn Db,
+    prefix: &str,
+) -> impl Iterator<Item = &'db (String, Arc<Path>)> {
+    let names = known_module_names(db);
+    let start = names.partition_point(|(name, _)| name.as_str() < prefix);
+    names[start..]
+        .iter()
+        .take_while(move |(name, _)| name.starts_with(prefix))
+}

@@ -252,31 +252,28 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
         })
         .collect();
     // Attribute sets by value: computing one reads whole class bodies and files.
-    let mut known: rustc_hash::FxHashMap<Value, Attributes> = rustc_hash::FxHashMap::default();
+    let mut known: rustc_hash::FxHashMap<Value, std::rc::Rc<Attributes>> =
+        rustc_hash::FxHashMap::default();
     for (call, range, object, attribute) in operations {
         let mut tally = Tally {
             pruned: object.pruned(),
             ..Tally::default()
         };
         let mut owner = None;
-        let mut candidates: Vec<String> = Vec::new();
+        let mut lacking: Vec<std::rc::Rc<Attributes>> = Vec::new();
         for value in object.values() {
-            let names = match known.get(value) {
-                Some(names) => names.clone(),
-                None => {
-                    let names = attribute_names(context.db, value);
-                    known.insert(value.clone(), names.clone());
-                    names
-                }
-            };
-            match names {
-                Attributes::Known(names, description) => {
-                    if names.iter().any(|name| name == attribute.as_str()) {
+            let names = known
+                .entry(value.clone())
+                .or_insert_with(|| std::rc::Rc::new(attribute_names(context.db, value)))
+                .clone();
+            match &*names {
+                Attributes::Known(names_list, description) => {
+                    if names_list.iter().any(|name| name == attribute.as_str()) {
                         tally.good += 1;
                     } else {
                         tally.bad += 1;
-                        owner.get_or_insert(description);
-                        candidates.extend(names);
+                        owner.get_or_insert_with(|| description.clone());
+                        lacking.push(names.clone());
                     }
                 }
                 Attributes::Open => tally.unknown += 1,
@@ -300,6 +297,13 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
             .child_by_field_name("object")
             .map(|object| context.node_text(object))
             .unwrap_or("the value");
+        let candidates: Vec<String> = lacking
+            .iter()
+            .flat_map(|names| match &**names {
+                Attributes::Known(names, _) => names.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
         let suggestion = closest_name(attribute, &candidates);
         let mut message = format!("`{object_text}` ({owner}) has no attribute `{attribute}`");
         if let Some(suggestion) = &suggestion {
@@ -538,24 +542,29 @@ fn module_attribute_names(db: &dyn Db, module: &str) -> Option<Vec<String>> {
     );
     // Submodules are attributes once imported anywhere.
     let prefix = format!("{module}.");
-    for path in db.workspace().files(db).keys() {
-        if let Some(name) = resolver.module_name(path) {
-            if let Some(rest) = name.strip_prefix(&prefix) {
-                names.push(rest.split('.').next().unwrap_or(rest).to_owned());
-            }
-        }
+    for (name, _) in crate::modules::known_modules_with_prefix(db, &prefix) {
+        let rest = &name[prefix.len()..];
+        names.push(rest.split('.').next().unwrap_or(rest).to_owned());
     }
     Some(names)
 }
 
 /// The candidate closest to `name` by edit distance (at most a third of its length).
 pub(crate) fn closest_name(name: &str, candidates: &[String]) -> Option<String> {
-    let limit = (name.chars().count() / 3).max(1);
+    let length = name.chars().count();
+    let limit = (length / 3).max(1);
+    let lowercase_name = name.to_lowercase();
     candidates
         .iter()
         .filter(|candidate| candidate.as_str() != name && !candidate.starts_with("__"))
+        // The distance is at least the difference in length (exact for ASCII, where
+        // lowercasing keeps lengths), so far longer or shorter names are skipped unread.
+        .filter(|candidate| {
+            !(name.is_ascii() && candidate.is_ascii())
+                || candidate.len().abs_diff(name.len()) <= limit
+        })
         .map(|candidate| {
-            let distance = edit_distance(&name.to_lowercase(), &candidate.to_lowercase());
+            let distance = edit_distance(&lowercase_name, &candidate.to_lowercase());
             (distance, candidate)
         })
         .filter(|(distance, _)| *distance <= limit)

@@ -36,6 +36,9 @@ pub struct CheckArgs {
     /// Never draw a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Print the slowest files and the time spent on each to stderr (profiling aid).
+    #[arg(long, hide = true)]
+    pub timings: bool,
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -94,7 +97,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             .filter_map(|file| host.file_id(file).map(|id| (file.clone(), id)))
             .collect();
         checked_files += files.len();
-        let results = check_files(&host, &files, show_progress);
+        let results = check_files(&mut host, &files, show_progress, args.timings);
         let analysis = host.analysis();
         for (path, file, findings) in &results {
             if findings.is_empty() {
@@ -127,6 +130,10 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 }
             }
         }
+        // Freeing every memo of a large project takes seconds on one thread, and the
+        // process ends right after the report: the memory goes back to the system then.
+        std::mem::forget(analysis);
+        std::mem::forget(host);
     }
     match args.format {
         OutputFormat::Json => {
@@ -171,15 +178,73 @@ pub fn run(args: CheckArgs) -> ExitCode {
 
 type FileFindings = (PathBuf, FileId, Vec<Diagnostic>);
 
+/// Files checked between two evictions of unused parse trees and indexes: bounds the
+/// memory of large checks while files checked together still share their imports.
+const FILES_PER_BATCH: usize = 512;
+
 /// Diagnostics of every file, computed on all cores (one snapshot per thread).
+///
+/// First every file is parsed, indexed and has its imports resolved, in parallel: the
+/// workspace-wide queries (the circular-import simulation) then find that work done
+/// instead of doing it on one thread while the others wait. Then files are checked in
+/// batches, evicting least recently used trees between batches.
 fn check_files(
-    host: &AnalysisHost,
+    host: &mut AnalysisHost,
     files: &[(PathBuf, FileId)],
     show_progress: bool,
+    timings: bool,
 ) -> Vec<FileFindings> {
+    let mut progress = Progress::new(show_progress, "indexing");
+    on_all_cores(host, files, &mut progress, |analysis, _, file| {
+        // No writer runs during `check`, so nothing can cancel these queries.
+        let _ = analysis.prepare(file);
+    });
+    progress.finish();
+    let mut progress = Progress::new(show_progress, "checking");
+    progress.total = files.len();
+    let mut results: Vec<FileFindings> = Vec::with_capacity(files.len());
+    let mut durations: Vec<(std::time::Duration, PathBuf)> = Vec::new();
+    for batch in files.chunks(FILES_PER_BATCH) {
+        progress.offset = results.len();
+        let checked = on_all_cores(host, batch, &mut progress, |analysis, path, file| {
+            let started = std::time::Instant::now();
+            let findings = analysis.diagnostics(file).unwrap_or_default();
+            (path.clone(), file, findings, started.elapsed())
+        });
+        for (path, file, findings, duration) in checked {
+            if timings {
+                durations.push((duration, path.clone()));
+            }
+            results.push((path, file, findings));
+        }
+        host.evict_least_recently_used();
+    }
+    progress.finish();
+    if timings {
+        durations.sort_by(|left, right| right.cmp(left));
+        for (duration, path) in durations.iter().take(30) {
+            eprintln!(
+                "{:>10.1} ms  {}",
+                duration.as_secs_f64() * 1e3,
+                path.display()
+            );
+        }
+    }
+    results.sort_by(|left, right| left.0.cmp(&right.0));
+    results
+}
+
+/// Runs `work` on every file, one snapshot per core, and returns the results in any order.
+fn on_all_cores<T: Send>(
+    host: &AnalysisHost,
+    files: &[(PathBuf, FileId)],
+    progress: &mut Progress,
+    work: impl Fn(&analysis::Analysis, &PathBuf, FileId) -> T + Sync,
+) -> Vec<T> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<FileFindings>> = Mutex::new(Vec::with_capacity(files.len()));
-    let progress = Mutex::new(Progress::new(show_progress, "checking"));
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<T>> = Mutex::new(Vec::with_capacity(files.len()));
+    let progress = Mutex::new(progress);
     let threads = std::thread::available_parallelism()
         .map(|count| count.get())
         .unwrap_or(1)
@@ -187,27 +252,24 @@ fn check_files(
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let analysis = host.analysis();
-            let (next, results, progress) = (&next, &results, &progress);
+            let (next, done, results, progress, work) = (&next, &done, &results, &progress, &work);
             scope.spawn(move || {
                 loop {
                     let at = next.fetch_add(1, Ordering::Relaxed);
                     let Some((path, file)) = files.get(at) else {
                         break;
                     };
-                    // No writer runs during `check`, so nothing can cancel these queries.
-                    let findings = analysis.diagnostics(*file).unwrap_or_default();
-                    crate::state::lock(results).push((path.clone(), *file, findings));
-                    crate::state::lock(progress).update(at + 1, files.len());
+                    let result = work(&analysis, path, *file);
+                    crate::state::lock(results).push(result);
+                    let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    crate::state::lock(progress).update(done, files.len());
                 }
             });
         }
     });
-    crate::state::lock(&progress).finish();
-    let mut results = results
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    results.sort_by(|left, right| left.0.cmp(&right.0));
     results
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A one-line progress bar on stderr, drawn only on a terminal.
@@ -215,6 +277,9 @@ struct Progress {
     enabled: bool,
     label: &'static str,
     drawn: bool,
+    /// Files done before the current batch, and all files of the run (0: the batch's).
+    offset: usize,
+    total: usize,
 }
 
 impl Progress {
@@ -223,10 +288,13 @@ impl Progress {
             enabled,
             label,
             drawn: false,
+            offset: 0,
+            total: 0,
         }
     }
 
     fn update(&mut self, done: usize, total: usize) {
+        let (done, total) = (self.offset + done, self.total.max(total));
         if !self.enabled || total == 0 {
             return;
         }
