@@ -139,14 +139,13 @@ pub(super) fn descendants(root: Node<'_>) -> Vec<Node<'_>> {
 }
 
 /// The nearest enclosing `def` or `lambda` of `node` (not `node` itself).
-pub(super) fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent()?;
-    loop {
-        if matches!(current.kind(), "function_definition" | "lambda") {
-            return Some(current);
-        }
-        current = current.parent()?;
-    }
+pub(super) fn enclosing_function<'t>(
+    context: &RuleContext<'t>,
+    node: Node<'t>,
+) -> Option<Node<'t>> {
+    context
+        .ancestors(node)
+        .find(|ancestor| matches!(ancestor.kind(), "function_definition" | "lambda"))
 }
 
 /// Whether a `def` node is `async def`.

@@ -117,7 +117,7 @@ fn feature_at(
             // Module and class annotations are evaluated; function-local ones are not.
             if let Some(annotation) = node.child_by_field_name("type")
                 && !annotations_postponed
-                && !is_in_function(node)
+                && !is_in_function(context, node)
             {
                 union_annotation(context, annotation, &mut push);
             }
@@ -155,13 +155,12 @@ fn feature_at(
     }
 }
 
-fn is_in_function(node: Node<'_>) -> bool {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
+fn is_in_function<'t>(context: &RuleContext<'t>, node: Node<'t>) -> bool {
+    for parent in context.ancestors(node) {
         match parent.kind() {
             "function_definition" | "lambda" => return true,
             "class_definition" | "module" => return false,
-            _ => current = parent,
+            _ => {}
         }
     }
     false
