@@ -104,6 +104,11 @@ impl<'db> RuleContext<'db> {
         self.navigator.parent(node)
     }
 
+    /// The sibling just before `node`, named or not (see [`TreeNavigator`]).
+    pub fn previous_sibling(&self, node: Node<'db>) -> Option<Node<'db>> {
+        self.navigator.previous_sibling(node)
+    }
+
     /// The ancestors of `node`, nearest first, at most
     /// [`MAX_ANCESTOR_STEPS`](super::navigation::MAX_ANCESTOR_STEPS) of them.
     pub fn ancestors(&self, node: Node<'db>) -> impl Iterator<Item = Node<'db>> + '_ {

@@ -123,10 +123,8 @@ fn consumption_of<'t>(
             consumes.then_some((Consumption::Whole, call))
         }
         "comparison_operator" => {
-            let mut cursor = parent.walk();
-            let children: Vec<Node<'_>> = parent.children(&mut cursor).collect();
-            let at = children.iter().position(|child| child.id() == node.id())?;
-            let operator = context.node_text(*children.get(at.checked_sub(1)?)?);
+            // `a < b < … < z` is one wide node: no scan of its children per operand.
+            let operator = context.node_text(context.previous_sibling(node)?);
             matches!(operator, "in" | "not in").then_some((Consumption::Membership, parent))
         }
         _ => None,

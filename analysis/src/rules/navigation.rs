@@ -30,8 +30,9 @@ const TABLE_DEPTH: usize = 48;
 /// Nodes with more children than this have their children in the navigator's tables.
 const WIDE_NODE: usize = 32;
 
-/// An ancestor walk stops after this many steps.
-pub const MAX_ANCESTOR_STEPS: usize = 512;
+/// An ancestor walk stops after this many steps (CPython refuses more than 200 nested
+/// brackets).
+pub const MAX_ANCESTOR_STEPS: usize = 256;
 
 pub struct TreeNavigator<'t> {
     root: Node<'t>,
@@ -106,6 +107,31 @@ impl<'t> TreeNavigator<'t> {
         }
         // Not found on the way down (a zero-width node among zero-width siblings).
         node.parent()
+    }
+
+    /// The sibling just before `node` (named or not).
+    pub fn previous_sibling(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let parent = self.parent(node)?;
+        if let Some(children) = self.wide_children.get(&parent.id()) {
+            // Children are in order and do not overlap: search by start, then step over
+            // the zero-width ones sharing it.
+            let first = children.partition_point(|child| child.start_byte() < node.start_byte());
+            let at = children[first..]
+                .iter()
+                .take_while(|child| child.start_byte() == node.start_byte())
+                .position(|child| child.id() == node.id())
+                .map(|offset| first + offset);
+            return at.and_then(|at| at.checked_sub(1)).map(|at| children[at]);
+        }
+        let mut cursor = parent.walk();
+        let mut previous = None;
+        for child in parent.children(&mut cursor) {
+            if child.id() == node.id() {
+                return previous;
+            }
+            previous = Some(child);
+        }
+        None
     }
 
     /// The ancestors of `node`, nearest first, at most [`MAX_ANCESTOR_STEPS`] of them.
@@ -268,5 +294,23 @@ mod tests {
         let first_x = navigator.node_at(4, 5).expect("the first `x`");
         assert_eq!(first_x.kind(), "identifier");
         assert_eq!(navigator.ancestors(first_x).count(), MAX_ANCESTOR_STEPS);
+    }
+
+    #[test]
+    fn previous_siblings_in_wide_and_narrow_nodes() {
+        let comparison = format!("y = {}\n", vec!["a"; 100].join(" < "));
+        for text in [comparison.as_str(), "f(a, b)\n"] {
+            let tree = parse_text(text, None);
+            let navigator = TreeNavigator::new(tree.root_node());
+            for (node, _) in all_nodes(&tree) {
+                assert_eq!(
+                    navigator.previous_sibling(node).map(|sibling| sibling.id()),
+                    node.prev_sibling().map(|sibling| sibling.id()),
+                    "previous sibling of {} at {:?}",
+                    node.kind(),
+                    node.byte_range()
+                );
+            }
+        }
     }
 }
