@@ -790,6 +790,8 @@ struct Session {
     shapes_base: usize,
     pending: HashMap<i64, Pending>,
     answered: HashSet<i64>,
+    /// Requests already counted as hangs: their late answer is not a second one.
+    timed_out: HashSet<i64>,
     next_id: i64,
     report: SessionReport,
     extra_documents: Vec<Document>,
@@ -886,7 +888,9 @@ impl Session {
             return;
         };
         let Some(pending) = self.pending.remove(&id) else {
-            if self.answered.contains(&id) {
+            if self.timed_out.remove(&id) {
+                // Late, already counted as a hang.
+            } else if self.answered.contains(&id) {
                 self.report
                     .findings
                     .duplicates
@@ -980,7 +984,7 @@ impl Session {
             .collect();
         for id in late {
             if let Some(pending) = self.pending.remove(&id) {
-                self.answered.insert(id);
+                self.timed_out.insert(id);
                 self.report.findings.hangs.push(format!(
                     "{} (id {id}) unanswered after {DEADLINE:?}",
                     pending.method
@@ -1690,6 +1694,7 @@ fn run_session(
         shapes_base: 0,
         pending: HashMap::new(),
         answered: HashSet::new(),
+        timed_out: HashSet::new(),
         next_id: 1_000_000,
         report: SessionReport::default(),
         extra_documents: Vec::new(),

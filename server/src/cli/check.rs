@@ -188,7 +188,8 @@ fn check_files(
         for _ in 0..threads {
             let analysis = host.analysis();
             let (next, results, progress) = (&next, &results, &progress);
-            scope.spawn(move || {
+            let worker = std::thread::Builder::new().stack_size(crate::ANALYSIS_STACK_BYTES);
+            let spawned = worker.spawn_scoped(scope, move || {
                 loop {
                     let at = next.fetch_add(1, Ordering::Relaxed);
                     let Some((path, file)) = files.get(at) else {
@@ -200,6 +201,9 @@ fn check_files(
                     crate::state::lock(progress).update(at + 1, files.len());
                 }
             });
+            if let Err(error) = spawned {
+                eprintln!("remedy: cannot start a checking thread: {error}");
+            }
         }
     });
     crate::state::lock(&progress).finish();
