@@ -137,8 +137,8 @@ impl Rng {
         self.below(100) < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -174,7 +174,7 @@ const PATHOLOGICAL: &[SeedKind] = &[
 
 /// Session `index` alternates real code and pathological files.
 fn seed_kind(index: usize) -> SeedKind {
-    if index % 2 == 0 {
+    if index.is_multiple_of(2) {
         SeedKind::Stdlib
     } else {
         PATHOLOGICAL[(index / 2) % PATHOLOGICAL.len()]
@@ -324,7 +324,7 @@ fn generate(kind: SeedKind, rng: &mut Rng, config: &Config, stdlib: &[PathBuf]) 
         SeedKind::Unicode => {
             let mut text = String::from("# -*- coding: utf-8 -*-\n");
             for line in 0..300 {
-                let tricky = *rng.pick(TRICKY);
+                let tricky = rng.pick(TRICKY);
                 match rng.below(4) {
                     0 => text.push_str(&format!("s{line} = '{}'  # {tricky}\n", tricky.repeat(3))),
                     1 => text.push_str(&format!("\u{e9}t\u{e9}{line} = {line}  # {tricky}\n")),
@@ -343,7 +343,8 @@ fn generate(kind: SeedKind, rng: &mut Rng, config: &Config, stdlib: &[PathBuf]) 
             let indents = ["", "    ", "\t", "  \t", "\u{c}"];
             let mut text = String::new();
             for line in 0..400 {
-                text.push_str(*rng.pick(&indents));
+                let indent: &str = rng.pick(&indents);
+                text.push_str(indent);
                 text.push_str(&format!("x{line} = {line}{}", rng.pick(&ends)));
                 if line % 20 == 0 {
                     text.push_str(&format!(
@@ -576,8 +577,14 @@ fn random_insert(rng: &mut Rng) -> String {
     let mut text = String::new();
     for _ in 0..1 + rng.below(6) {
         match rng.below(10) {
-            0..=5 => text.push_str(*rng.pick(TOKENS)),
-            6 | 7 => text.push_str(*rng.pick(TRICKY)),
+            0..=5 => {
+                let token: &str = rng.pick(TOKENS);
+                text.push_str(token);
+            }
+            6 | 7 => {
+                let tricky: &str = rng.pick(TRICKY);
+                text.push_str(tricky);
+            }
             8 => {
                 for _ in 0..rng.below(20) {
                     let byte = 0x20 + rng.below(0x5f) as u8;
@@ -1247,7 +1254,7 @@ impl Session {
                 .client
                 .send_raw(&frame(b"{\"jsonrpc\": \"2.0\", \"method\": ")),
             1 => {
-                let body = *self
+                let body = self
                     .rng
                     .pick(&["[]", "42", "\"text\"", "null", "true", "[1, 2]"]);
                 self.client.send_raw(&frame(body.as_bytes()));
@@ -1264,16 +1271,14 @@ impl Session {
                 self.send_malformed_with_id(id, body.to_string().as_bytes(), &uri);
             }
             5 => {
-                let bad_position = self
-                    .rng
-                    .pick(&[
-                        json!({"line": "one", "character": 0}),
-                        json!({"line": -1, "character": -5}),
-                        json!({"line": 1.5, "character": 0.25}),
-                        json!({"line": 1u64 << 40, "character": 0}),
-                        json!(null),
-                    ])
-                    .clone();
+                let bad_positions = [
+                    json!({"line": "one", "character": 0}),
+                    json!({"line": -1, "character": -5}),
+                    json!({"line": 1.5, "character": 0.25}),
+                    json!({"line": 1u64 << 40, "character": 0}),
+                    json!(null),
+                ];
+                let bad_position = bad_positions[self.rng.below(bad_positions.len())].clone();
                 let body = json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
                     "params": {"textDocument": {"uri": uri}, "position": bad_position}});
                 self.send_malformed_with_id(id, body.to_string().as_bytes(), &uri);

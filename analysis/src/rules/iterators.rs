@@ -324,7 +324,6 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
     };
     let container_text = context.node_text(container);
     let loop_variables: Vec<&str> = descendants(target)
-        .into_iter()
         .filter(|node| node.kind() == "identifier")
         .map(|node| context.node_text(node))
         .collect();
@@ -365,7 +364,7 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
                 });
             }
             "delete_statement" => {
-                let deletes_item = descendants(node).into_iter().any(|part| {
+                let deletes_item = descendants(node).any(|part| {
                     part.kind() == "subscript" && is_container(part.child_by_field_name("value"))
                 });
                 if deletes_item {

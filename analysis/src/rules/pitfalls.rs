@@ -285,29 +285,25 @@ fn escape_confidence(context: &RuleContext<'_>, function: Node<'_>, how: &str) -
     };
     let is_attribute =
         |node: Option<Node<'_>>| node.is_some_and(|node| context.node_text(node) == attribute);
-    let mutated = descendants(class)
-        .into_iter()
-        .any(|node| match node.kind() {
-            "call" => node
-                .child_by_field_name("function")
-                .filter(|function| function.kind() == "attribute")
-                .is_some_and(|function| {
-                    is_attribute(function.child_by_field_name("object"))
-                        && function
-                            .child_by_field_name("attribute")
-                            .is_some_and(|method| {
-                                MUTATING_METHODS.contains(&context.node_text(method))
-                            })
-                }),
-            "assignment" | "augmented_assignment" => {
-                node.child_by_field_name("left").is_some_and(|left| {
-                    (node.kind() == "augmented_assignment" && is_attribute(Some(left)))
-                        || (left.kind() == "subscript"
-                            && is_attribute(left.child_by_field_name("value")))
-                })
-            }
-            _ => false,
-        });
+    let mutated = descendants(class).any(|node| match node.kind() {
+        "call" => node
+            .child_by_field_name("function")
+            .filter(|function| function.kind() == "attribute")
+            .is_some_and(|function| {
+                is_attribute(function.child_by_field_name("object"))
+                    && function
+                        .child_by_field_name("attribute")
+                        .is_some_and(|method| MUTATING_METHODS.contains(&context.node_text(method)))
+            }),
+        "assignment" | "augmented_assignment" => {
+            node.child_by_field_name("left").is_some_and(|left| {
+                (node.kind() == "augmented_assignment" && is_attribute(Some(left)))
+                    || (left.kind() == "subscript"
+                        && is_attribute(left.child_by_field_name("value")))
+            })
+        }
+        _ => false,
+    });
     if mutated {
         Confidence::Likely
     } else {
@@ -354,16 +350,13 @@ fn sharing_of(context: &RuleContext<'_>, body_nodes: &[Node<'_>], name: &str) ->
                     .child_by_field_name("left")
                     .or_else(|| node.child_by_field_name("name"))
                     .or_else(|| node.child_by_field_name("alias"));
-                if target.is_some_and(|target| {
-                    descendants(target)
-                        .into_iter()
-                        .any(|part| is_name(Some(part)))
-                }) {
+                if target.is_some_and(|target| descendants(target).any(|part| is_name(Some(part))))
+                {
                     return None;
                 }
             }
             "delete_statement"
-                if descendants(node).into_iter().any(|part| {
+                if descendants(node).any(|part| {
                     part.kind() == "subscript" && is_name(part.child_by_field_name("value"))
                 }) =>
             {
@@ -408,7 +401,6 @@ fn first_line(text: &str) -> String {
 /// Names a target binds (`i`, `(k, v)`, `[a, *rest]`).
 fn target_names<'t>(context: &RuleContext<'t>, target: Node<'_>) -> Vec<&'t str> {
     descendants(target)
-        .into_iter()
         .filter(|node| node.kind() == "identifier" && is_variable_read(context, *node))
         .filter(|node| {
             // `obj.attr` and `xs[i]` targets bind no name.
@@ -478,7 +470,6 @@ fn free_loop_variable<'t>(
         Vec::new()
     };
     descendants(body)
-        .into_iter()
         .filter(|node| node.kind() == "identifier" && is_variable_read(context, *node))
         .map(|node| context.node_text(node))
         .find(|name| {

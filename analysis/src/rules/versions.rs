@@ -134,9 +134,7 @@ fn feature_at(
         }
         "with_clause" => {
             let opens_parenthesis = node.child(0).is_some_and(|first| first.kind() == "(");
-            let binds = descendants(node)
-                .into_iter()
-                .any(|part| part.kind() == "as_pattern");
+            let binds = descendants(node).any(|part| part.kind() == "as_pattern");
             if opens_parenthesis && binds {
                 push(range_of(node), "Parenthesised context managers", (3, 9));
             }
@@ -240,7 +238,7 @@ fn fstring_features(
             );
             continue;
         }
-        let reuses_quote = descendants(expression).into_iter().any(|inner| {
+        let reuses_quote = descendants(expression).any(|inner| {
             inner.kind() == "string_start"
                 && context
                     .node_text(inner)
