@@ -78,9 +78,15 @@ fn init_logging() {
         .init();
 }
 
+/// The stack of every thread that runs the analysis. Its expression and block depth
+/// guards (150 and 120 levels) keep recursion bounded, but a debug build's frames need
+/// more than the 2 MiB that threads get by default; the pages are only touched when used.
+pub(crate) const ANALYSIS_STACK_BYTES: usize = 16 * 1024 * 1024;
+
 fn run_lsp() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(ANALYSIS_STACK_BYTES)
         .build()
     {
         Ok(runtime) => runtime,

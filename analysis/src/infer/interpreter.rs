@@ -340,6 +340,9 @@ impl<'db> Interpreter<'db> {
             if self.state.is_none() {
                 break;
             }
+            // A module of 100,000 statements is one query: let a newer edit stop it here
+            // rather than wait for it.
+            self.db.unwind_if_revision_cancelled();
             self.statement(statement);
         }
         self.block_depth -= 1;

@@ -76,7 +76,7 @@ fn coroutine_not_awaited(context: &mut RuleContext<'_>) {
         let Some(node) = context.node(range).filter(|node| node.kind() == "call") else {
             continue;
         };
-        let Some(parent) = node.parent() else {
+        let Some(parent) = context.parent(node) else {
             continue;
         };
         let dropped = match parent.kind() {
@@ -85,8 +85,8 @@ fn coroutine_not_awaited(context: &mut RuleContext<'_>) {
                 let target = parent
                     .child_by_field_name("left")
                     .filter(|left| left.kind() == "identifier");
-                let is_statement = parent
-                    .parent()
+                let is_statement = context
+                    .parent(parent)
                     .is_some_and(|grand| grand.kind() == "expression_statement");
                 match target {
                     Some(target) if is_statement => {
@@ -150,7 +150,7 @@ fn is_read_after(context: &RuleContext<'_>, name: &str, offset: usize) -> bool {
 
 fn await_outside_async(context: &mut RuleContext<'_>, node: Node<'_>) {
     let keyword = node.child(0).unwrap_or(node);
-    let message = match enclosing_function(node) {
+    let message = match enclosing_function(context, node) {
         Some(function) if is_async_def(function) => return,
         Some(function) if function.kind() == "lambda" => {
             "`await` inside a lambda is a SyntaxError: lambdas cannot be async".to_owned()
@@ -174,7 +174,7 @@ fn await_outside_async(context: &mut RuleContext<'_>, node: Node<'_>) {
             "`await` at module level is a SyntaxError outside an `async def`".to_owned()
         }
     };
-    let function = enclosing_function(node)
+    let function = enclosing_function(context, node)
         .and_then(|function| function.child_by_field_name("name"))
         .map(|name| context.node_text(name).to_owned())
         .unwrap_or_default();
@@ -247,7 +247,7 @@ const BLOCKING_CALLS: &[(&str, &str)] = &[
 ];
 
 fn blocking_call_in_async(context: &mut RuleContext<'_>, call: Node<'_>) {
-    let Some(function) = enclosing_function(call) else {
+    let Some(function) = enclosing_function(context, call) else {
         return;
     };
     if !is_async_def(function) {
@@ -319,8 +319,8 @@ fn blocking_call(context: &RuleContext<'_>, call: Node<'_>) -> Option<(String, &
 // task-not-referenced
 
 fn task_not_referenced(context: &mut RuleContext<'_>, call: Node<'_>) {
-    if call
-        .parent()
+    if context
+        .parent(call)
         .is_none_or(|parent| parent.kind() != "expression_statement")
     {
         return;

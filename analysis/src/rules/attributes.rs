@@ -160,8 +160,8 @@ fn run_none(context: &mut RuleContext<'_>) {
                 let Some(target) = context.node(range) else {
                     continue;
                 };
-                let Some(source) = target
-                    .parent()
+                let Some(source) = context
+                    .parent(target)
                     .filter(|parent| parent.kind() == "assignment")
                     .and_then(|assignment| assignment.child_by_field_name("right"))
                 else {
@@ -338,15 +338,13 @@ fn is_guarded_by_hasattr(context: &RuleContext<'_>, range: TextRange) -> bool {
     };
     let needle = format!("\"{}\"", context.node_text(attribute));
     let needle_single = format!("'{}'", context.node_text(attribute));
-    let mut current = node;
-    while let Some(parent) = current.parent() {
+    for parent in context.ancestors(node) {
         if matches!(parent.kind(), "function_definition" | "module") {
             let text = context.node_text(parent);
             return ["hasattr(", "getattr("].iter().any(|call| {
                 text.contains(call) && (text.contains(&needle) || text.contains(&needle_single))
             });
         }
-        current = parent;
     }
     false
 }

@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 use smol_str::SmolStr;
 use tree_sitter::Node;
 
+use super::navigation::TreeNavigator;
 use super::{Finding, Related, Tally};
 use crate::db::Db;
 use crate::index::{FileIndex, ScopeId, ScopeKind, file_index};
@@ -36,6 +37,9 @@ pub struct RuleContext<'db> {
     runs: Vec<Run<'db>>,
     /// Findings by (rule, range): the most confident one wins.
     findings: FxHashMap<(SmolStr, TextRange), Finding>,
+    /// Parents and nodes by range in constant time. (Built eagerly: a lazy cell would
+    /// make the context invariant over `'db`.)
+    navigator: TreeNavigator<'db>,
 }
 
 impl<'db> RuleContext<'db> {
@@ -81,15 +85,36 @@ impl<'db> RuleContext<'db> {
                 }
             }
         }
+        let parsed = parse(db, file);
         RuleContext {
             db,
             file,
             text: file.text(db),
             index,
-            parsed: parse(db, file),
+            parsed,
             runs,
             findings: FxHashMap::default(),
+            navigator: TreeNavigator::new(parsed.root()),
         }
+    }
+
+    /// The parent of `node`, in time that does not grow with the file (see
+    /// [`TreeNavigator`]). Rules use it instead of `Node::parent`.
+    pub fn parent(&self, node: Node<'db>) -> Option<Node<'db>> {
+        self.navigator.parent(node)
+    }
+
+    /// The sibling just before `node`, named or not (see [`TreeNavigator`]).
+    pub fn previous_sibling(&self, node: Node<'db>) -> Option<Node<'db>> {
+        self.navigator.previous_sibling(node)
+    }
+
+    /// The ancestors of `node`, nearest first, at most
+    /// [`MAX_ANCESTOR_STEPS`](super::navigation::MAX_ANCESTOR_STEPS) of them.
+    pub fn ancestors(&self, node: Node<'db>) -> impl Iterator<Item = Node<'db>> + '_ {
+        // Walks start from every name and operation: a newer edit stops them here.
+        self.db.unwind_if_revision_cancelled();
+        self.navigator.ancestors(node)
     }
 
     pub fn runs(&self) -> &[Run<'db>] {
@@ -116,16 +141,9 @@ impl<'db> RuleContext<'db> {
 
     /// The smallest node spanning exactly `range`, if there is one.
     pub fn node(&self, range: TextRange) -> Option<Node<'db>> {
-        let start = usize::from(range.start());
-        let end = usize::from(range.end());
-        let mut node = self.root().descendant_for_byte_range(start, end)?;
-        while node.start_byte() != start || node.end_byte() != end {
-            node = node.parent()?;
-            if node.start_byte() < start || node.end_byte() > end {
-                return None;
-            }
-        }
-        Some(node)
+        self.db.unwind_if_revision_cancelled();
+        self.navigator
+            .node_at(usize::from(range.start()), usize::from(range.end()))
     }
 
     pub fn slice(&self, range: TextRange) -> &'db str {
@@ -156,7 +174,7 @@ impl<'db> RuleContext<'db> {
         }) else {
             return false;
         };
-        while let Some(parent) = node.parent() {
+        for parent in self.ancestors(node) {
             match parent.kind() {
                 "function_definition" | "lambda" | "class_definition" => return false,
                 "try_statement" => {

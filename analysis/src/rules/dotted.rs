@@ -115,38 +115,57 @@ pub(super) fn positional_argument(call: Node<'_>, index: usize) -> Option<Node<'
 }
 
 /// Every node of the subtree of `root` (itself included), in source order, without
-/// recursion.
-pub(super) fn descendants(root: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    let mut cursor = root.walk();
-    loop {
-        out.push(cursor.node());
-        if cursor.goto_first_child() {
-            continue;
+/// recursion, one at a time (a list of every node of a 100,000-line file would hold a
+/// million of them).
+pub(super) fn descendants(root: Node<'_>) -> Descendants<'_> {
+    Descendants {
+        cursor: root.walk(),
+        root: root.id(),
+        done: false,
+    }
+}
+
+pub(super) struct Descendants<'t> {
+    cursor: tree_sitter::TreeCursor<'t>,
+    root: usize,
+    done: bool,
+}
+
+impl<'t> Iterator for Descendants<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        if self.done {
+            return None;
         }
-        loop {
-            if cursor.node().id() == root.id() {
-                return out;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return out;
+        let node = self.cursor.node();
+        if !self.cursor.goto_first_child() {
+            loop {
+                if self.cursor.node().id() == self.root {
+                    self.done = true;
+                    break;
+                }
+                if self.cursor.goto_next_sibling() {
+                    break;
+                }
+                if !self.cursor.goto_parent() {
+                    self.done = true;
+                    break;
+                }
             }
         }
+        Some(node)
     }
 }
 
 /// The nearest enclosing `def` or `lambda` of `node` (not `node` itself).
-pub(super) fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent()?;
-    loop {
-        if matches!(current.kind(), "function_definition" | "lambda") {
-            return Some(current);
-        }
-        current = current.parent()?;
-    }
+pub(super) fn enclosing_function<'t>(
+    context: &RuleContext<'t>,
+    node: Node<'t>,
+) -> Option<Node<'t>> {
+    context
+        .ancestors(node)
+        .find(|ancestor| matches!(ancestor.kind(), "function_definition" | "lambda"))
 }
 
 /// Whether a `def` node is `async def`.

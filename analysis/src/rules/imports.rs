@@ -280,9 +280,10 @@ fn is_type_checking_condition(text: &str) -> bool {
 
 /// The ancestors of the node at `range`, up to the enclosing function or the module.
 fn ancestors<'t>(context: &RuleContext<'t>, range: TextRange) -> impl Iterator<Item = Node<'t>> {
-    let start = context.node(range);
-    std::iter::successors(start, |node| node.parent())
-        .skip(1)
+    context
+        .node(range)
+        .into_iter()
+        .flat_map(|node| context.ancestors(node))
         .take_while(|node| !matches!(node.kind(), "function_definition" | "lambda"))
 }
 

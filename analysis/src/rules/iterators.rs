@@ -93,10 +93,10 @@ enum Consumption {
 
 /// How the identifier `node` is consumed where it stands, if it is.
 fn consumption_of<'t>(
-    context: &RuleContext<'_>,
+    context: &RuleContext<'t>,
     node: Node<'t>,
 ) -> Option<(Consumption, Node<'t>)> {
-    let parent = node.parent()?;
+    let parent = context.parent(node)?;
     let is_field = |field: &str| {
         parent
             .child_by_field_name(field)
@@ -106,7 +106,7 @@ fn consumption_of<'t>(
         "for_statement" if is_field("right") => Some((Consumption::Loop, parent)),
         "for_in_clause" if is_field("right") => Some((Consumption::Whole, parent)),
         "argument_list" => {
-            let call = parent.parent()?;
+            let call = context.parent(parent)?;
             let mut cursor = parent.walk();
             let first = parent.named_children(&mut cursor).next()?;
             if first.id() != node.id() {
@@ -123,10 +123,8 @@ fn consumption_of<'t>(
             consumes.then_some((Consumption::Whole, call))
         }
         "comparison_operator" => {
-            let mut cursor = parent.walk();
-            let children: Vec<Node<'_>> = parent.children(&mut cursor).collect();
-            let at = children.iter().position(|child| child.id() == node.id())?;
-            let operator = context.node_text(*children.get(at.checked_sub(1)?)?);
+            // `a < b < … < z` is one wide node: no scan of its children per operand.
+            let operator = context.node_text(context.previous_sibling(node)?);
             matches!(operator, "in" | "not in").then_some((Consumption::Membership, parent))
         }
         _ => None,
@@ -139,9 +137,9 @@ fn contains(outer: Node<'_>, inner: Node<'_>) -> bool {
 
 /// Whether `second` runs after `first` on the same path (not in another branch of an
 /// `if`, `try` or conditional expression).
-fn runs_after(first: Node<'_>, second: Node<'_>) -> bool {
+fn runs_after<'t>(context: &RuleContext<'t>, first: Node<'t>, second: Node<'t>) -> bool {
     let mut child = first;
-    while let Some(parent) = child.parent() {
+    for parent in context.ancestors(first) {
         if contains(parent, second) {
             return match parent.kind() {
                 "if_statement" | "elif_clause" | "while_statement" => parent
@@ -160,7 +158,7 @@ fn runs_after(first: Node<'_>, second: Node<'_>) -> bool {
 }
 
 /// Whether a `for` loop may stop before the end of its iterable (`break`, `return`).
-fn may_stop_early(loop_node: Node<'_>) -> bool {
+fn may_stop_early<'t>(context: &RuleContext<'t>, loop_node: Node<'t>) -> bool {
     let Some(body) = loop_node.child_by_field_name("body") else {
         return false;
     };
@@ -170,12 +168,10 @@ fn may_stop_early(loop_node: Node<'_>) -> bool {
             "return_statement" | "raise_statement" => true,
             "break_statement" => {
                 // The `break` belongs to the nearest enclosing loop.
-                let mut current = node;
-                while let Some(parent) = current.parent() {
+                for parent in context.ancestors(node) {
                     if matches!(parent.kind(), "for_statement" | "while_statement") {
                         return parent.id() == loop_node.id();
                     }
-                    current = parent;
                 }
                 false
             }
@@ -197,7 +193,7 @@ fn is_one_shot(value: &Value) -> bool {
 fn iterator_reuse(context: &mut RuleContext<'_>, body: Node<'_>) {
     let mut by_name: FxHashMap<&str, Vec<(Node<'_>, Consumption, Node<'_>)>> = FxHashMap::default();
     for node in same_scope_nodes(body) {
-        if node.kind() != "identifier" || !is_variable_read(node) {
+        if node.kind() != "identifier" || !is_variable_read(context, node) {
             continue;
         }
         if let Some((kind, consumer)) = consumption_of(context, node) {
@@ -217,9 +213,9 @@ fn iterator_reuse(context: &mut RuleContext<'_>, body: Node<'_>) {
             let (first, first_kind, first_consumer) = pair[0];
             let (second, _, _) = pair[1];
             if first_kind == Consumption::Membership
-                || (first_kind == Consumption::Loop && may_stop_early(first_consumer))
+                || (first_kind == Consumption::Loop && may_stop_early(context, first_consumer))
                 || contains(first_consumer, second)
-                || !runs_after(first_consumer, second)
+                || !runs_after(context, first_consumer, second)
                 || is_rebound_between(context, name, first.end_byte(), second.start_byte())
             {
                 continue;
@@ -328,7 +324,6 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
     };
     let container_text = context.node_text(container);
     let loop_variables: Vec<&str> = descendants(target)
-        .into_iter()
         .filter(|node| node.kind() == "identifier")
         .map(|node| context.node_text(node))
         .collect();
@@ -369,7 +364,7 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
                 });
             }
             "delete_statement" => {
-                let deletes_item = descendants(node).into_iter().any(|part| {
+                let deletes_item = descendants(node).any(|part| {
                     part.kind() == "subscript" && is_container(part.child_by_field_name("value"))
                 });
                 if deletes_item {
@@ -413,7 +408,7 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
     };
     let line = context.line_of(TextSize::from(loop_node.start_byte() as u32));
     for mutation in mutations {
-        if mutation.breaks == (false, false, false) || is_followed_by_exit(mutation.node) {
+        if mutation.breaks == (false, false, false) || is_followed_by_exit(context, mutation.node) {
             continue;
         }
         let mut tally = Tally::default();
@@ -500,9 +495,9 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
 
 /// Whether the statement holding `node` is followed, in its block, by `break`, `return`
 /// or `raise`: the loop stops right after the change.
-fn is_followed_by_exit(node: Node<'_>) -> bool {
+fn is_followed_by_exit<'t>(context: &RuleContext<'t>, node: Node<'t>) -> bool {
     let mut statement = node;
-    while let Some(parent) = statement.parent() {
+    for parent in context.ancestors(node) {
         if parent.kind() == "block" {
             break;
         }

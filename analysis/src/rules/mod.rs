@@ -28,6 +28,7 @@ mod iteration;
 mod iterators;
 mod lookup;
 mod names;
+mod navigation;
 mod pitfalls;
 mod plugins;
 mod recursion;

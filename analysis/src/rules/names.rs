@@ -476,7 +476,8 @@ fn is_in_broken_syntax(context: &RuleContext<'_>, range: TextRange) -> bool {
     let Some(node) = context.node(range) else {
         return true;
     };
-    std::iter::successors(Some(node), |node| node.parent())
+    std::iter::once(node)
+        .chain(context.ancestors(node))
         .take_while(|node| !matches!(node.kind(), "block" | "module"))
         .any(|node| node.is_error() || node.has_error())
 }
@@ -513,8 +514,8 @@ fn type_parameter_names<'t>(context: &RuleContext<'t>) -> rustc_hash::FxHashSet<
 
 /// Whether the node at `range` is part of an annotation (`x: T`, `-> T`, `a: T = 1`).
 fn annotation_node<'t>(context: &RuleContext<'t>, range: TextRange) -> Option<Node<'t>> {
-    let mut node = context.node(range)?;
-    while let Some(parent) = node.parent() {
+    let node = context.node(range)?;
+    for parent in context.ancestors(node) {
         if parent.kind() == "type" {
             return Some(parent);
         }
@@ -524,7 +525,6 @@ fn annotation_node<'t>(context: &RuleContext<'t>, range: TextRange) -> Option<No
         ) {
             return None;
         }
-        node = parent;
     }
     None
 }
@@ -546,8 +546,8 @@ fn is_evaluated_annotation_or_code(
     if context.text.contains("from __future__ import annotations") {
         return false;
     }
-    let is_variable_annotation = annotation
-        .parent()
+    let is_variable_annotation = context
+        .parent(annotation)
         .is_some_and(|parent| parent.kind() == "assignment");
     !(is_variable_annotation && context.index.scope(scope).kind == ScopeKind::Function)
 }

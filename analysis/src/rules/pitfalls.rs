@@ -112,8 +112,8 @@ pub(super) fn same_scope_nodes(root: Node<'_>) -> Vec<Node<'_>> {
 
 /// Whether an identifier node is read as a variable (not an attribute name, a keyword
 /// argument's name or a parameter name).
-pub(super) fn is_variable_read(node: Node<'_>) -> bool {
-    let Some(parent) = node.parent() else {
+pub(super) fn is_variable_read<'t>(context: &RuleContext<'t>, node: Node<'t>) -> bool {
+    let Some(parent) = context.parent(node) else {
         return true;
     };
     let is_field = |field: &str| {
@@ -277,41 +277,33 @@ fn escape_confidence(context: &RuleContext<'_>, function: Node<'_>, how: &str) -
     else {
         return Confidence::Possible;
     };
-    let mut class = function.parent();
-    while let Some(node) = class {
-        if node.kind() == "class_definition" {
-            break;
-        }
-        class = node.parent();
-    }
+    let class = context
+        .ancestors(function)
+        .find(|node| node.kind() == "class_definition");
     let Some(class) = class else {
         return Confidence::Possible;
     };
     let is_attribute =
         |node: Option<Node<'_>>| node.is_some_and(|node| context.node_text(node) == attribute);
-    let mutated = descendants(class)
-        .into_iter()
-        .any(|node| match node.kind() {
-            "call" => node
-                .child_by_field_name("function")
-                .filter(|function| function.kind() == "attribute")
-                .is_some_and(|function| {
-                    is_attribute(function.child_by_field_name("object"))
-                        && function
-                            .child_by_field_name("attribute")
-                            .is_some_and(|method| {
-                                MUTATING_METHODS.contains(&context.node_text(method))
-                            })
-                }),
-            "assignment" | "augmented_assignment" => {
-                node.child_by_field_name("left").is_some_and(|left| {
-                    (node.kind() == "augmented_assignment" && is_attribute(Some(left)))
-                        || (left.kind() == "subscript"
-                            && is_attribute(left.child_by_field_name("value")))
-                })
-            }
-            _ => false,
-        });
+    let mutated = descendants(class).any(|node| match node.kind() {
+        "call" => node
+            .child_by_field_name("function")
+            .filter(|function| function.kind() == "attribute")
+            .is_some_and(|function| {
+                is_attribute(function.child_by_field_name("object"))
+                    && function
+                        .child_by_field_name("attribute")
+                        .is_some_and(|method| MUTATING_METHODS.contains(&context.node_text(method)))
+            }),
+        "assignment" | "augmented_assignment" => {
+            node.child_by_field_name("left").is_some_and(|left| {
+                (node.kind() == "augmented_assignment" && is_attribute(Some(left)))
+                    || (left.kind() == "subscript"
+                        && is_attribute(left.child_by_field_name("value")))
+            })
+        }
+        _ => false,
+    });
     if mutated {
         Confidence::Likely
     } else {
@@ -358,16 +350,13 @@ fn sharing_of(context: &RuleContext<'_>, body_nodes: &[Node<'_>], name: &str) ->
                     .child_by_field_name("left")
                     .or_else(|| node.child_by_field_name("name"))
                     .or_else(|| node.child_by_field_name("alias"));
-                if target.is_some_and(|target| {
-                    descendants(target)
-                        .into_iter()
-                        .any(|part| is_name(Some(part)))
-                }) {
+                if target.is_some_and(|target| descendants(target).any(|part| is_name(Some(part))))
+                {
                     return None;
                 }
             }
             "delete_statement"
-                if descendants(node).into_iter().any(|part| {
+                if descendants(node).any(|part| {
                     part.kind() == "subscript" && is_name(part.child_by_field_name("value"))
                 }) =>
             {
@@ -412,11 +401,11 @@ fn first_line(text: &str) -> String {
 /// Names a target binds (`i`, `(k, v)`, `[a, *rest]`).
 fn target_names<'t>(context: &RuleContext<'t>, target: Node<'_>) -> Vec<&'t str> {
     descendants(target)
-        .into_iter()
-        .filter(|node| node.kind() == "identifier" && is_variable_read(*node))
+        .filter(|node| node.kind() == "identifier" && is_variable_read(context, *node))
         .filter(|node| {
             // `obj.attr` and `xs[i]` targets bind no name.
-            node.parent()
+            context
+                .parent(*node)
                 .is_none_or(|parent| !matches!(parent.kind(), "attribute" | "subscript"))
         })
         .map(|node| context.node_text(node))
@@ -481,8 +470,7 @@ fn free_loop_variable<'t>(
         Vec::new()
     };
     descendants(body)
-        .into_iter()
-        .filter(|node| node.kind() == "identifier" && is_variable_read(*node))
+        .filter(|node| node.kind() == "identifier" && is_variable_read(context, *node))
         .map(|node| context.node_text(node))
         .find(|name| {
             variables.contains(name) && !parameters.contains(name) && !locals.contains(name)
@@ -496,7 +484,7 @@ const STORING_METHODS: &[&str] = &["append", "add", "insert", "appendleft", "set
 /// collection, assigned into a subscript, or passed as a `command=`/`callback=` argument.
 fn is_stored(context: &RuleContext<'_>, node: Node<'_>) -> bool {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = context.parent(current) {
         match parent.kind() {
             "list"
             | "tuple"
@@ -516,7 +504,7 @@ fn is_stored(context: &RuleContext<'_>, node: Node<'_>) -> bool {
                 current = parent;
             }
             "argument_list" => {
-                let Some(call) = parent.parent() else {
+                let Some(call) = context.parent(parent) else {
                     return false;
                 };
                 let method = call
@@ -554,7 +542,7 @@ fn is_name_stored_later(
         node.start_byte() >= after
             && node.kind() == "identifier"
             && context.node_text(node) == name
-            && is_variable_read(node)
+            && is_variable_read(context, node)
             && is_stored(context, node)
     })
 }
@@ -580,8 +568,8 @@ fn late_binding_in_loop(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
     for &node in &body_nodes {
         let escapes = match node.kind() {
             "lambda" => {
-                let assigned_name = node
-                    .parent()
+                let assigned_name = context
+                    .parent(node)
                     .filter(|parent| parent.kind() == "assignment")
                     .and_then(|parent| parent.child_by_field_name("left"))
                     .filter(|left| left.kind() == "identifier")
@@ -592,8 +580,8 @@ fn late_binding_in_loop(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
                     })
             }
             "function_definition" => {
-                let decorated = node
-                    .parent()
+                let decorated = context
+                    .parent(node)
                     .is_some_and(|parent| parent.kind() == "decorated_definition");
                 let name = node
                     .child_by_field_name("name")
@@ -630,7 +618,7 @@ fn late_binding_in_comprehension(context: &mut RuleContext<'_>, comprehension: N
         .filter(|lambda| {
             let mut current = *lambda;
             while current.id() != body.id() {
-                let Some(parent) = current.parent() else {
+                let Some(parent) = context.parent(current) else {
                     return false;
                 };
                 if !matches!(

@@ -117,7 +117,7 @@ fn feature_at(
             // Module and class annotations are evaluated; function-local ones are not.
             if let Some(annotation) = node.child_by_field_name("type")
                 && !annotations_postponed
-                && !is_in_function(node)
+                && !is_in_function(context, node)
             {
                 union_annotation(context, annotation, &mut push);
             }
@@ -134,9 +134,7 @@ fn feature_at(
         }
         "with_clause" => {
             let opens_parenthesis = node.child(0).is_some_and(|first| first.kind() == "(");
-            let binds = descendants(node)
-                .into_iter()
-                .any(|part| part.kind() == "as_pattern");
+            let binds = descendants(node).any(|part| part.kind() == "as_pattern");
             if opens_parenthesis && binds {
                 push(range_of(node), "Parenthesised context managers", (3, 9));
             }
@@ -155,13 +153,12 @@ fn feature_at(
     }
 }
 
-fn is_in_function(node: Node<'_>) -> bool {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
+fn is_in_function<'t>(context: &RuleContext<'t>, node: Node<'t>) -> bool {
+    for parent in context.ancestors(node) {
         match parent.kind() {
             "function_definition" | "lambda" => return true,
             "class_definition" | "module" => return false,
-            _ => current = parent,
+            _ => {}
         }
     }
     false
@@ -241,7 +238,7 @@ fn fstring_features(
             );
             continue;
         }
-        let reuses_quote = descendants(expression).into_iter().any(|inner| {
+        let reuses_quote = descendants(expression).any(|inner| {
             inner.kind() == "string_start"
                 && context
                     .node_text(inner)

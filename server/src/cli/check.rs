@@ -253,7 +253,8 @@ fn on_all_cores<T: Send>(
         for _ in 0..threads {
             let analysis = host.analysis();
             let (next, done, results, progress, work) = (&next, &done, &results, &progress, &work);
-            scope.spawn(move || {
+            let worker = std::thread::Builder::new().stack_size(crate::ANALYSIS_STACK_BYTES);
+            let spawned = worker.spawn_scoped(scope, move || {
                 loop {
                     let at = next.fetch_add(1, Ordering::Relaxed);
                     let Some((path, file)) = files.get(at) else {
@@ -265,6 +266,9 @@ fn on_all_cores<T: Send>(
                     crate::state::lock(progress).update(done, files.len());
                 }
             });
+            if let Err(error) = spawned {
+                eprintln!("remedy: cannot start a checking thread: {error}");
+            }
         }
     });
     results

@@ -92,6 +92,15 @@ impl LspClient {
 
     /// Spawns the `remedy` binary with the given arguments.
     pub fn spawn_with(args: &[&str], dir: Option<&std::path::Path>) -> LspClient {
+        LspClient::spawn_with_env(args, dir, &[])
+    }
+
+    /// Spawns the `remedy` binary with the given arguments and extra environment variables.
+    pub fn spawn_with_env(
+        args: &[&str],
+        dir: Option<&std::path::Path>,
+        env: &[(&str, std::ffi::OsString)],
+    ) -> LspClient {
         let mut command = Command::new(env!("CARGO_BIN_EXE_remedy"));
         command
             .args(args)
@@ -99,6 +108,9 @@ impl LspClient {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .env("RUST_BACKTRACE", "1");
+        for (name, value) in env {
+            command.env(name, value);
+        }
         if let Some(dir) = dir {
             command.current_dir(dir);
         }
@@ -278,6 +290,19 @@ impl LspClient {
                 Err(error) => self.fail(&format!("cannot wait for the server: {error}")),
             }
         }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The next message from the server (stashed ones first), waiting at most `timeout`.
+    pub fn next_message(&mut self, timeout: Duration) -> Option<Value> {
+        if let Some(message) = self.stash.pop_front() {
+            return Some(message);
+        }
+        self.incoming.recv_timeout(timeout).ok()
     }
 
     /// Whether the server process is still running.

@@ -271,7 +271,7 @@ fn blocking_calls(context: &mut RuleContext<'_>, function: &FunctionDef<'_>) {
         if super::enclosing_function(context.index, range_of(call).start()) != Some(function.body) {
             continue;
         }
-        if is_lambda_body(call, body) {
+        if is_lambda_body(context, call, body) {
             continue;
         }
         let Some((what, replacement)) = blocking_callee(context, function, call) else {
@@ -304,16 +304,14 @@ fn blocking_calls(context: &mut RuleContext<'_>, function: &FunctionDef<'_>) {
 }
 
 /// Whether `node` sits inside a lambda below `top`.
-fn is_lambda_body(node: Node<'_>, top: Node<'_>) -> bool {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
+fn is_lambda_body<'t>(context: &RuleContext<'t>, node: Node<'t>, top: Node<'t>) -> bool {
+    for parent in context.ancestors(node) {
         if parent.id() == top.id() {
             return false;
         }
         if parent.kind() == "lambda" {
             return true;
         }
-        current = parent;
     }
     false
 }

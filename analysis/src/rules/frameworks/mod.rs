@@ -347,7 +347,7 @@ pub(super) fn is_key_guarded(
     let positive = format!("{key}in{container}");
     let negative = format!("{key}notin{container}");
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    for parent in context.ancestors(node) {
         match parent.kind() {
             "function_definition" | "lambda" | "class_definition" | "module" => break,
             "conditional_expression" => {

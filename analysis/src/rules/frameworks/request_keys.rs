@@ -44,7 +44,7 @@ fn run(context: &mut RuleContext<'_>) {
         return;
     }
     for subscript in nodes_of_kind(context.root(), &["subscript"]) {
-        if is_store_target(subscript) {
+        if is_store_target(context, subscript) {
             continue;
         }
         let Some(value) = subscript.child_by_field_name("value") else {
@@ -128,8 +128,8 @@ fn is_django_request(context: &RuleContext<'_>, object: Node<'_>) -> bool {
     }
 }
 
-fn is_store_target(subscript: Node<'_>) -> bool {
-    let Some(parent) = subscript.parent() else {
+fn is_store_target<'t>(context: &RuleContext<'t>, subscript: Node<'t>) -> bool {
+    let Some(parent) = context.parent(subscript) else {
         return false;
     };
     match parent.kind() {

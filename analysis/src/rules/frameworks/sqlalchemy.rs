@@ -167,7 +167,7 @@ fn commit_without_rollback(context: &mut RuleContext<'_>, call: Node<'_>, receiv
     if !is_session_text(session) {
         return;
     }
-    let Some(try_node) = enclosing_try_body(call) else {
+    let Some(try_node) = enclosing_try_body(context, call) else {
         return;
     };
     if is_managed_by_with(context, try_node, session) {
@@ -225,9 +225,9 @@ fn commit_without_rollback(context: &mut RuleContext<'_>, call: Node<'_>, receiv
 }
 
 /// The innermost `try` (in the same function) whose body holds `node`.
-fn enclosing_try_body(node: Node<'_>) -> Option<Node<'_>> {
+fn enclosing_try_body<'t>(context: &RuleContext<'t>, node: Node<'t>) -> Option<Node<'t>> {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    for parent in context.ancestors(node) {
         match parent.kind() {
             "function_definition" | "lambda" | "class_definition" | "module" => return None,
             "try_statement"
@@ -245,9 +245,8 @@ fn enclosing_try_body(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// A `with session.begin():` around the `try`, or a `with … as session:` that binds it.
-fn is_managed_by_with(context: &RuleContext<'_>, try_node: Node<'_>, session: &str) -> bool {
-    let mut current = try_node;
-    while let Some(parent) = current.parent() {
+fn is_managed_by_with<'t>(context: &RuleContext<'t>, try_node: Node<'t>, session: &str) -> bool {
+    for parent in context.ancestors(try_node) {
         match parent.kind() {
             "function_definition" | "lambda" | "class_definition" | "module" => return false,
             "with_statement" => {
@@ -265,7 +264,6 @@ fn is_managed_by_with(context: &RuleContext<'_>, try_node: Node<'_>, session: &s
             }
             _ => {}
         }
-        current = parent;
     }
     false
 }

@@ -227,7 +227,7 @@ fn run(context: &mut RuleContext<'_>) {
             OperationKind::Unpack { value, .. } => {
                 let text = context
                     .node(range)
-                    .and_then(|node| node.parent())
+                    .and_then(|node| context.parent(node))
                     .and_then(|parent| parent.child_by_field_name("right"))
                     .map(|right| context.node_text(right).to_owned())
                     .unwrap_or_else(|| "the value".to_owned());

@@ -206,11 +206,25 @@ pub(super) fn is_from_parameter(db: &dyn Db, member: &Member, specialised: bool)
 }
 
 fn origin_is_parameter(db: &dyn Db, origin: &Origin) -> bool {
-    let index = file_index(db, origin.file);
-    index.definitions.iter().any(|definition| {
-        matches!(definition.kind, DefinitionKind::Parameter { .. })
-            && definition.name_range == origin.range
-    })
+    let ranges = parameter_name_ranges(db, origin.file);
+    let key = (origin.range.start(), origin.range.end());
+    ranges
+        .binary_search_by_key(&key, |range| (range.start(), range.end()))
+        .is_ok()
+}
+
+/// The name ranges of every parameter of `file`, sorted. Asked once per operand member:
+/// scanning every definition each time made a 100,000-line file take minutes.
+#[salsa::tracked(returns(ref))]
+fn parameter_name_ranges(db: &dyn Db, file: SourceFile) -> Vec<line_index::TextRange> {
+    let mut ranges: Vec<line_index::TextRange> = file_index(db, file)
+        .definitions
+        .iter()
+        .filter(|definition| matches!(definition.kind, DefinitionKind::Parameter { .. }))
+        .map(|definition| definition.name_range)
+        .collect();
+    ranges.sort_by_key(|range| (range.start(), range.end()));
+    ranges
 }
 
 /// The source text at an origin.
