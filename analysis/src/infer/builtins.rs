@@ -23,6 +23,7 @@ pub fn builtin_value(name: &str) -> Option<Value> {
 }
 
 /// The arguments of a call, evaluated.
+#[derive(Clone)]
 pub struct Arguments {
     pub positional: Vec<Union>,
     pub keywords: Vec<(SmolStr, Union)>,
@@ -137,14 +138,14 @@ pub fn construct(name: &str, arguments: &Arguments) -> (Value, Vec<&'static str>
         "bytes" | "bytearray" => (Value::Bytes, Vec::new()),
         "complex" => (Value::Complex, Vec::new()),
         "type" if arguments.positional.len() == 1 => match first {
-            Some(Value::Instance(class)) => (Value::Class(class.clone()), Vec::new()),
+            Some(Value::Instance(class, ..)) => (Value::Class(class.clone()), Vec::new()),
             Some(value) if !matches!(value, Value::Unknown) => (
                 Value::Class(ClassRef::builtin(value.type_name())),
                 Vec::new(),
             ),
             _ => (Value::Unknown, Vec::new()),
         },
-        _ => (Value::Instance(ClassRef::builtin(name)), Vec::new()),
+        _ => (Value::Instance(ClassRef::builtin(name), None), Vec::new()),
     }
 }
 
@@ -232,7 +233,7 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
             "map" => "map",
             "filter" => "filter",
             _ => "iterator",
-        })),
+        }), None),
         "isinstance" | "issubclass" | "callable" | "hasattr" | "all" | "any" => Value::Bool(None),
         "print" | "setattr" | "delattr" | "exec" => Value::None,
         "input" | "repr" | "ascii" | "format" | "chr" | "hex" | "oct" | "bin" => Value::Str(None),
@@ -241,7 +242,7 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
             Union::new(Value::Int(None), None),
             Union::new(Value::Int(None), None),
         ])),
-        "open" => Value::Instance(ClassRef::builtin("TextIOWrapper")),
+        "open" => Value::Instance(ClassRef::builtin("TextIOWrapper"), None),
         "next" => {
             let default = arguments.positional.get(1);
             let mut results = Vec::new();
@@ -327,7 +328,7 @@ pub fn element_of(union: &Union) -> Option<Union> {
             }
             Value::Str(_) => Union::new(Value::Str(None), None),
             Value::Bytes => Union::new(Value::Int(None), None),
-            Value::Instance(ClassRef::Builtin(name)) if name == "range" => {
+            Value::Instance(ClassRef::Builtin(name), ..) if name == "range" => {
                 Union::new(Value::Int(None), None)
             }
             _ => Union::unknown(),
@@ -493,9 +494,9 @@ pub fn annotation_value(annotation: &Union) -> Union {
                 open: true,
             })),
             "object" => Value::Unknown,
-            _ => Value::Instance(ClassRef::Builtin(name.clone())),
+            _ => Value::Instance(ClassRef::Builtin(name.clone()), None),
         },
-        Value::Class(class) => Value::Instance(class.clone()),
+        Value::Class(class) => Value::Instance(class.clone(), None),
         Value::None => Value::None,
         Value::List(_)
         | Value::Tuple(_)

@@ -33,7 +33,7 @@ use crate::index::{
 use crate::input::SourceFile;
 use crate::modules::{module_file, module_resolver};
 use crate::parse::parse;
-use crate::values::{ClassRef, DictValue, FunctionRef, Items, Key, Origin, Union, Value};
+use crate::values::{ClassRef, DictValue, FunctionRef, Items, Key, Origin, Shape, Union, Value};
 
 /// Expression nesting beyond which values are unknown.
 const MAX_EXPRESSION_DEPTH: u32 = 150;
@@ -409,7 +409,7 @@ impl<'db> Interpreter<'db> {
                 if let Some(exception) = node.named_child(0) {
                     let value = self.expression(exception);
                     for value in value.values() {
-                        if let Value::Class(class) | Value::Instance(class) = value {
+                        if let Value::Class(class) | Value::Instance(class, ..) = value {
                             self.raise(class.name());
                         }
                     }
@@ -773,12 +773,12 @@ impl<'db> Interpreter<'db> {
                         let classes = self.expression(value);
                         if let Some(alias) = alias {
                             let instances = classes.map(|value| match value {
-                                Value::Class(class) => Value::Instance(class.clone()),
+                                Value::Class(class) => Value::Instance(class.clone(), None),
                                 Value::Tuple(items) => match items
                                     .element()
                                     .and_then(|element| element.single().cloned())
                                 {
-                                    Some(Value::Class(class)) => Value::Instance(class),
+                                    Some(Value::Class(class)) => Value::Instance(class, None),
                                     _ => Value::Unknown,
                                 },
                                 _ => Value::Unknown,
@@ -863,7 +863,7 @@ impl<'db> Interpreter<'db> {
                         let target = target.named_child(0).unwrap_or(target);
                         // `with open(...) as f` gives the file; other managers' `__enter__` is unknown.
                         let entered = manager
-                            .filter(|manager| manager.values().all(|value| matches!(value, Value::Instance(ClassRef::Builtin(name)) if name == "TextIOWrapper")))
+                            .filter(|manager| manager.values().all(|value| matches!(value, Value::Instance(ClassRef::Builtin(name), ..) if name == "TextIOWrapper")))
                             .unwrap_or_else(|| self.literal(Value::Unknown, target));
                         self.bind(target, entered, item);
                     }
@@ -1165,11 +1165,15 @@ impl<'db> Interpreter<'db> {
                         path,
                     };
                     // `cls` of a classmethod is the class (or a subclass), not an instance.
+                    let receiver = self
+                        .bound_arguments
+                        .as_ref()
+                        .and_then(|arguments| arguments.receiver.clone());
                     let bound =
                         if has_decorator(self.db, self.file, self.index, scope, "classmethod") {
                             Value::Class(class)
                         } else {
-                            Value::Instance(class)
+                            Value::Instance(class, receiver)
                         };
                     value = Union::new(bound, Some(origin));
                 }
@@ -1955,7 +1959,7 @@ impl<'db> Interpreter<'db> {
                 }
                 self.split_name(env, &name, |value| match value {
                     Value::Unknown => None,
-                    Value::Instance(ClassRef::Defined { .. }) => {
+                    Value::Instance(ClassRef::Defined { .. }, ..) => {
                         if names.iter().any(|name| name == value.type_name()) {
                             Some(true)
                         } else {
@@ -1985,7 +1989,7 @@ impl<'db> Interpreter<'db> {
                     | Value::BoundMethod { .. }
                     | Value::BuiltinFunction(_)
                     | Value::Class(_) => Some(true),
-                    Value::Unknown | Value::Instance(_) => None,
+                    Value::Unknown | Value::Instance(_, ..) => None,
                     _ => Some(false),
                 })
             }
@@ -2032,7 +2036,7 @@ impl<'db> Interpreter<'db> {
             "true" => self.literal(Value::Bool(Some(true)), node),
             "false" => self.literal(Value::Bool(Some(false)), node),
             "none" => self.literal(Value::None, node),
-            "ellipsis" => self.literal(Value::Instance(ClassRef::builtin("ellipsis")), node),
+            "ellipsis" => self.literal(Value::Instance(ClassRef::builtin("ellipsis"), None), node),
             "string" => {
                 self.visit_children(node);
                 self.literal(string_value(self.slice(node)), node)
@@ -2857,8 +2861,10 @@ impl<'db> Interpreter<'db> {
         let mut receiver = None;
         for value in callee.values() {
             let result = match value {
-                Value::Function(function) => self.call_function(function, &arguments),
-                Value::BoundMethod { function, .. } => self.call_function(function, &arguments),
+                Value::Function(function) => self.call_function(function, &arguments, None),
+                Value::BoundMethod {
+                    function, receiver, ..
+                } => self.call_function(function, &arguments, receiver.as_ref()),
                 Value::Class(ClassRef::Builtin(name)) => {
                     let (value, raises) = builtins::construct(name, &arguments);
                     for exception in raises {
@@ -2866,17 +2872,7 @@ impl<'db> Interpreter<'db> {
                     }
                     Union::new(value, Some(origin))
                 }
-                Value::Class(class) => {
-                    if let Some(init) = self.lookup_class_attribute(class, "__init__") {
-                        if let Some(Value::Function(function)) = init.single() {
-                            let raises = self.function_raises(function);
-                            for exception in raises {
-                                self.raise(&exception);
-                            }
-                        }
-                    }
-                    Union::new(Value::Instance(class.clone()), Some(origin))
-                }
+                Value::Class(class) => self.construct(class, &arguments, origin),
                 Value::BuiltinFunction(name) => {
                     if let Some((result, raises)) = stdlib::call(name, &arguments) {
                         for exception in raises {
@@ -2916,6 +2912,9 @@ impl<'db> Interpreter<'db> {
         }
         let result =
             Union::join_all(results).unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)));
+        if let Some(function) = function {
+            self.inherit_initialised_attributes(function, &arguments);
+        }
         if callee.single() == Some(&Value::BuiltinFunction(SmolStr::new_static("next"))) {
             self.advance_iterator(node);
         }
@@ -3043,7 +3042,13 @@ impl<'db> Interpreter<'db> {
     }
 
     /// The result of calling a function defined in source.
-    fn call_function(&mut self, function: &FunctionRef, arguments: &Arguments) -> Union {
+    /// `receiver`: the shape of the instance a method is called on, when known.
+    fn call_function(
+        &mut self,
+        function: &FunctionRef,
+        arguments: &Arguments,
+        receiver: Option<&Shape>,
+    ) -> Union {
         let Some((file, scope)) = self.function_scope(function) else {
             return Union::unknown();
         };
@@ -3073,9 +3078,12 @@ impl<'db> Interpreter<'db> {
             .map_or(0, |arguments| arguments.depth + 1);
         if depth < MAX_SPECIALISATION_DEPTH
             && !inference.is_recursive
-            && is_worth_specialising(scope_data, arguments)
+            && (is_worth_specialising(scope_data, arguments)
+                || receiver.is_some()
+                    && is_body_worth_specialising(scope_data, arguments.has_unpacking))
         {
             let key = CallArguments {
+                receiver: receiver.map(Shape::without_origins),
                 positional: arguments
                     .positional
                     .iter()
@@ -3096,13 +3104,251 @@ impl<'db> Interpreter<'db> {
         inference.returns.clone().unwrap_or_else(Union::unknown)
     }
 
+    /// `Class(arguments)`: an instance shaped by what the initialiser assigns to `self`
+    /// for these arguments (or by the fields `@dataclass` / `NamedTuple` generate).
+    fn construct(&mut self, class: &ClassRef, arguments: &Arguments, origin: Origin) -> Union {
+        let shape = match self.lookup_class_attribute(class, "__init__") {
+            Some(init) => match init.single() {
+                Some(Value::Function(function)) => {
+                    for exception in self.function_raises(function) {
+                        self.raise(&exception);
+                    }
+                    self.initialised_attributes(function, arguments)
+                        .and_then(Shape::new)
+                }
+                _ => None,
+            },
+            None => self.generated_fields(class, arguments).and_then(Shape::new),
+        };
+        Union::new(Value::Instance(class.clone(), shape), Some(origin))
+    }
+
+    /// What the initialiser `function` assigns to `self` when called with `arguments`
+    /// (specialised like any other call, under the same budget); `None` when the
+    /// arguments tell nothing the context-free run does not.
+    fn initialised_attributes(
+        &self,
+        function: &FunctionRef,
+        arguments: &Arguments,
+    ) -> Option<Vec<(SmolStr, Union)>> {
+        let (file, scope) = self.function_scope(function)?;
+        let scope_data = file_index(self.db, file).scope(scope);
+        let depth = self
+            .bound_arguments
+            .as_ref()
+            .map_or(0, |arguments| arguments.depth + 1);
+        if depth >= MAX_SPECIALISATION_DEPTH
+            || !is_worth_specialising(scope_data, arguments)
+            || infer_scope(self.db, file, scope).is_recursive
+        {
+            return None;
+        }
+        let key = CallArguments {
+            receiver: None,
+            positional: arguments
+                .positional
+                .iter()
+                .map(Union::without_origins)
+                .collect(),
+            keywords: arguments
+                .keywords
+                .iter()
+                .map(|(name, value)| (name.clone(), value.without_origins()))
+                .collect(),
+            depth,
+        };
+        let attributes = &infer_call(self.db, file, scope, key).self_attributes;
+        if attributes.iter().all(|(_, value)| value.is_unknown()) {
+            return None;
+        }
+        Some(attributes.clone())
+    }
+
+    /// The attributes the generated `__init__` of a `@dataclass` or a `NamedTuple`
+    /// assigns: each field gets its argument, else its default.
+    fn generated_fields(
+        &self,
+        class: &ClassRef,
+        arguments: &Arguments,
+    ) -> Option<Vec<(SmolStr, Union)>> {
+        if arguments.has_unpacking {
+            return None;
+        }
+        let mro = class_mro(self.db, class);
+        let mut fields: Vec<(SmolStr, Option<Union>)> = Vec::new();
+        let mut generated = false;
+        for current in mro.iter().rev() {
+            let Some((file, body)) = class_body(self.db, current) else {
+                continue;
+            };
+            let index = file_index(self.db, file);
+            let Some(definition) = index.scope(body).definition else {
+                continue;
+            };
+            let DefinitionKind::Class {
+                decorators, bases, ..
+            } = &index.definition(definition).kind
+            else {
+                continue;
+            };
+            let text = file.text(self.db);
+            let slice = |range: &TextRange| {
+                text.get(usize::from(range.start())..usize::from(range.end()))
+                    .unwrap_or("")
+            };
+            let is_dataclass = decorators.iter().any(|range| {
+                let decorator = slice(range).trim_start_matches('@');
+                let decorator = decorator.split('(').next().unwrap_or(decorator).trim();
+                decorator.rsplit('.').next() == Some("dataclass")
+            });
+            let is_named_tuple = bases
+                .iter()
+                .any(|range| slice(range).rsplit('.').next() == Some("NamedTuple"));
+            if !is_dataclass && !is_named_tuple {
+                continue;
+            }
+            generated = true;
+            let exit = &infer_scope(self.db, file, body).exit;
+            for &id in &index.scope(body).definitions {
+                let data = index.definition(id);
+                if !matches!(
+                    data.kind,
+                    DefinitionKind::Annotation | DefinitionKind::Assignment
+                ) {
+                    continue;
+                }
+                let Some(annotation) = data.annotation else {
+                    continue;
+                };
+                if slice(&annotation).contains("ClassVar") || slice(&annotation).contains("KW_ONLY")
+                {
+                    continue;
+                }
+                let default = data.value_range.and_then(|_| {
+                    exit.iter()
+                        .find(|(name, _)| *name == data.name)
+                        .map(|(_, value)| value.clone())
+                });
+                match fields.iter_mut().find(|(name, _)| *name == data.name) {
+                    Some(field) => field.1 = default,
+                    None => fields.push((data.name.clone(), default)),
+                }
+            }
+        }
+        if !generated {
+            return None;
+        }
+        let mut attributes = Vec::new();
+        for (position, (name, default)) in fields.into_iter().enumerate() {
+            let passed = arguments.positional.get(position).cloned().or_else(|| {
+                arguments
+                    .keywords
+                    .iter()
+                    .find(|(keyword, _)| *keyword == name)
+                    .map(|(_, value)| value.clone())
+            });
+            // `field(default_factory=list)` and friends evaluate to unknown here.
+            if let Some(value) = passed.or(default) {
+                attributes.push((name, value));
+            }
+        }
+        (!attributes.iter().all(|(_, value)| value.is_unknown())).then_some(attributes)
+    }
+
+    /// `super().__init__(…)` or `Base.__init__(self, …)` inside a method: what the base
+    /// initialiser assigns to `self` becomes this method's too.
+    fn inherit_initialised_attributes(&mut self, function: Node<'_>, arguments: &Arguments) {
+        let Some(self_name) = self.self_name.clone() else {
+            return;
+        };
+        if function.kind() != "attribute"
+            || function
+                .child_by_field_name("attribute")
+                .is_none_or(|attribute| self.slice(attribute) != "__init__")
+        {
+            return;
+        }
+        let Some(object) = function.child_by_field_name("object") else {
+            return;
+        };
+        let Some(current) = self.enclosing_class() else {
+            return;
+        };
+        let (initialiser, arguments) = if object.kind() == "call"
+            && object
+                .child_by_field_name("function")
+                .is_some_and(|callee| self.slice(callee) == "super")
+        {
+            // The next class along the MRO that defines `__init__`.
+            let mro = class_mro(self.db, &current);
+            let found = mro.iter().skip(1).find_map(|class| {
+                let (file, body) = class_body(self.db, class)?;
+                class_body_value(self.db, file, body, "__init__")
+            });
+            (found, arguments.clone())
+        } else {
+            let arguments = arguments.clone();
+            // `Base.__init__(self, …)`: the receiver is passed explicitly.
+            let passes_self = arguments.positional.first().is_some_and(|first| {
+                first
+                    .values()
+                    .all(|value| matches!(value, Value::Instance(..)))
+            }) && function
+                .parent()
+                .and_then(|call| call.child_by_field_name("arguments"))
+                .and_then(|list| list.named_child(0))
+                .is_some_and(|first| self.slice(first) == self_name.as_str());
+            if !passes_self {
+                return;
+            }
+            let base = self.expression_quiet(object);
+            let found = match base.single() {
+                Some(Value::Class(class)) => self.lookup_class_attribute(class, "__init__"),
+                _ => None,
+            };
+            let rest = Arguments {
+                positional: arguments.positional.iter().skip(1).cloned().collect(),
+                keywords: arguments.keywords.clone(),
+                has_unpacking: arguments.has_unpacking,
+            };
+            (found, rest)
+        };
+        let Some(Value::Function(initialiser)) =
+            initialiser.as_ref().and_then(Union::single).cloned()
+        else {
+            return;
+        };
+        let attributes = self.initialised_attributes(&initialiser, &arguments).or_else(|| {
+            let (file, scope) = self.function_scope(&initialiser)?;
+            Some(infer_scope(self.db, file, scope).self_attributes.clone())
+        });
+        for (name, value) in attributes.unwrap_or_default() {
+            // Assignments made after the call win; before it, the base's value replaces.
+            self.self_attributes.insert(name, value);
+        }
+    }
+
+    /// The class whose method body is being interpreted.
+    fn enclosing_class(&self) -> Option<ClassRef> {
+        let parent = self.index.scope(self.scope).parent?;
+        let definition = self.index.scope(parent).definition?;
+        matches!(
+            self.index.definition(definition).kind,
+            DefinitionKind::Class { .. }
+        )
+        .then(|| ClassRef::Defined {
+            file: self.file,
+            path: self.index.path_of(definition),
+        })
+    }
+
     fn attribute(&mut self, object: &Union, attribute: &str, node: Node<'_>) -> Union {
         let origin = self.origin(range_of(node));
         let mut results = Vec::new();
         for value in object.values() {
             let result = match value {
-                Value::Instance(class @ ClassRef::Defined { .. }) => {
-                    match self.lookup_instance_attribute(class, attribute) {
+                Value::Instance(class @ ClassRef::Defined { .. }, shape) => {
+                    match self.lookup_instance_attribute(class, shape.as_ref(), attribute) {
                         Some(found) => found,
                         None => Union::new(Value::Unknown, Some(origin)),
                     }
@@ -3120,7 +3366,7 @@ impl<'db> Interpreter<'db> {
                 other => {
                     // Methods of builtin values: resolved when called.
                     let receiver = match other {
-                        Value::Instance(class) | Value::Class(class) => class.name().to_owned(),
+                        Value::Instance(class, ..) | Value::Class(class) => class.name().to_owned(),
                         other => other.type_name().to_owned(),
                     };
                     Union::new(
@@ -3157,8 +3403,46 @@ impl<'db> Interpreter<'db> {
 
     /// An attribute of an instance: instance attributes assigned in methods, then the
     /// class's attributes (methods become bound methods), along the MRO.
-    fn lookup_instance_attribute(&self, class: &ClassRef, attribute: &str) -> Option<Union> {
-        for class in class_mro(self.db, class) {
+    fn lookup_instance_attribute(
+        &self,
+        class: &ClassRef,
+        shape: Option<&Shape>,
+        attribute: &str,
+    ) -> Option<Union> {
+        let mro = class_mro(self.db, class);
+        if let Some(value) = shape.and_then(|shape| shape.get(attribute)) {
+            // What this construction assigned, unless another method may store it too.
+            let stored_elsewhere = mro.iter().find_map(|class| {
+                let (file, body) = class_body(self.db, class)?;
+                let index = file_index(self.db, file);
+                index.scope(body).definitions.iter().find_map(|&method| {
+                    let data = index.definition(method);
+                    let DefinitionKind::Function {
+                        body: method_scope, ..
+                    } = data.kind
+                    else {
+                        return None;
+                    };
+                    let stores = !matches!(data.name.as_str(), "__init__" | "__post_init__")
+                        && index
+                            .scope(method_scope)
+                            .attribute_stores
+                            .iter()
+                            .any(|stored| stored == attribute);
+                    stores.then(|| Origin {
+                        file,
+                        range: index.scope(body).range,
+                        branch: index.scope(body).body_branch,
+                    })
+                })
+            });
+            let value = match stored_elsewhere {
+                Some(origin) => value.join(&Union::new(Value::Unknown, Some(origin))),
+                None => value.clone(),
+            };
+            return Some(value.map(opened_container));
+        }
+        for class in mro {
             let Some((file, body)) = class_body(self.db, &class) else {
                 continue;
             };
@@ -3222,6 +3506,7 @@ impl<'db> Interpreter<'db> {
                     Value::Function(function) => Value::BoundMethod {
                         function: function.clone(),
                         class: class.clone(),
+                        receiver: shape.cloned(),
                     },
                     other => other.clone(),
                 }));
@@ -3377,6 +3662,18 @@ fn is_worth_specialising(scope: &crate::index::Scope, arguments: &Arguments) -> 
         &arguments.keywords,
         arguments.has_unpacking,
     )
+}
+
+/// Whether the body is small and plain enough to re-run for one call (whatever the
+/// arguments are).
+pub(super) fn is_body_worth_specialising(
+    scope: &crate::index::Scope,
+    has_unpacking: bool,
+) -> bool {
+    !has_unpacking
+        && !scope.is_generator
+        && !scope.is_async
+        && u32::from(scope.range.len()) <= MAX_SPECIALISED_BODY_BYTES
 }
 
 pub(super) fn is_call_worth_specialising(

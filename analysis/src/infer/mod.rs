@@ -313,6 +313,8 @@ impl ScopeInference {
 /// The argument values of one call, without origins (a cache key for [`infer_call`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CallArguments {
+    /// The shape of the receiver of a method call, when known.
+    pub receiver: Option<crate::values::Shape>,
     pub positional: Vec<Union>,
     pub keywords: Vec<(SmolStr, Union)>,
     /// How many specialised calls enclose this one (bounds the nesting).
@@ -380,16 +382,25 @@ pub fn specialised_call<'db>(
     }
     let (file, scope) = interpreter::function_scope(db, function)?;
     let scope_data = file_index(db, file).scope(scope);
-    if !interpreter::is_call_worth_specialising(
+    // The same decision as the interpreter's (`call_function`).
+    let receiver = match function_value_of(call, function) {
+        Some(crate::values::Value::BoundMethod { receiver, .. }) => {
+            receiver.as_ref().map(crate::values::Shape::without_origins)
+        }
+        _ => None,
+    };
+    let worth = interpreter::is_call_worth_specialising(
         scope_data,
         &call.positional,
         &call.keywords,
         call.has_unpacking,
-    ) || infer_scope(db, file, scope).is_recursive
-    {
+    ) || receiver.is_some()
+        && interpreter::is_body_worth_specialising(scope_data, call.has_unpacking);
+    if !worth || infer_scope(db, file, scope).is_recursive {
         return None;
     }
     let arguments = CallArguments {
+        receiver,
         positional: call.positional.iter().map(Union::without_origins).collect(),
         keywords: call
             .keywords
@@ -399,6 +410,21 @@ pub fn specialised_call<'db>(
         depth,
     };
     Some((file, scope, infer_call(db, file, scope, arguments)))
+}
+
+/// The member of the call's callee that is `function` (plain or bound).
+fn function_value_of<'a>(
+    call: &'a CallSite,
+    function: &crate::values::FunctionRef,
+) -> Option<&'a crate::values::Value> {
+    use crate::values::Value;
+    call.callee.values().find(|value| match value {
+        Value::Function(candidate) | Value::BoundMethod {
+            function: candidate,
+            ..
+        } => candidate == function,
+        _ => false,
+    })
 }
 
 fn infer_call_initial(

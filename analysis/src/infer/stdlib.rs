@@ -22,7 +22,7 @@ pub fn module_attribute(module: &str, attribute: &str) -> Option<Value> {
         return Some(Value::BuiltinFunction(SmolStr::new(qualified)));
     }
     match qualified.as_str() {
-        "os.environ" => Some(Value::Instance(ClassRef::builtin("os._Environ"))),
+        "os.environ" => Some(Value::Instance(ClassRef::builtin("os._Environ"), None)),
         "os.path" => Some(Value::Module(SmolStr::new("os.path"))),
         "sys.argv" => Some(Value::List(crate::values::Items::of(Some(Union::new(
             Value::Str(None),
@@ -69,7 +69,7 @@ fn optional(value: Value) -> Union {
 }
 
 fn instance(name: &str) -> Value {
-    Value::Instance(ClassRef::builtin(name))
+    Value::Instance(ClassRef::builtin(name), None)
 }
 
 /// The result of calling a modelled function (`re.match`) or a method of a modelled

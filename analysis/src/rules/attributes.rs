@@ -361,7 +361,7 @@ enum Attributes {
 
 fn attribute_names(db: &dyn Db, value: &Value) -> Attributes {
     match value {
-        Value::Instance(class @ ClassRef::Defined { .. }) => {
+        Value::Instance(class @ ClassRef::Defined { .. }, ..) => {
             match defined_class_attributes(db, class, true) {
                 Some(names) => Attributes::Known(names, format!("a `{}`", class.name())),
                 None => Attributes::Open,
@@ -390,7 +390,7 @@ fn attribute_names(db: &dyn Db, value: &Value) -> Attributes {
         | Value::Class(ClassRef::Builtin(_)) => Attributes::NotApplicable,
         other => {
             let type_name = match other {
-                Value::Instance(class) => class.name().to_owned(),
+                Value::Instance(class, ..) => class.name().to_owned(),
                 other => other.type_name().to_owned(),
             };
             match builtin_type_has_attribute(&type_name, "__class__") {

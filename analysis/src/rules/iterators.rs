@@ -182,7 +182,7 @@ fn may_stop_early<'t>(context: &RuleContext<'t>, loop_node: Node<'t>) -> bool {
 fn is_one_shot(value: &Value) -> bool {
     match value {
         Value::Generator(_) | Value::Iterator(_) => true,
-        Value::Instance(ClassRef::Builtin(name)) => matches!(
+        Value::Instance(ClassRef::Builtin(name), ..) => matches!(
             name.as_str(),
             "generator" | "map" | "filter" | "zip" | "iterator" | "reversed" | "enumerate"
         ),
@@ -425,7 +425,7 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
                             tally.unknown += 1;
                             continue;
                         }
-                        Value::Instance(ClassRef::Builtin(name))
+                        Value::Instance(ClassRef::Builtin(name), ..)
                             if matches!(
                                 name.as_str(),
                                 "defaultdict" | "OrderedDict" | "Counter" | "dict"

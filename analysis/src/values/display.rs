@@ -82,10 +82,30 @@ fn literal(value: &Value, depth: usize) -> String {
             out.push('}');
             out
         }
-        Value::Instance(class) => format!("{} instance", class_name(class)),
+        Value::Instance(class, None) => format!("{} instance", class_name(class)),
+        Value::Instance(class, Some(shape)) => {
+            if depth > 1 {
+                return format!("{}(…)", class_name(class));
+            }
+            let mut out = format!("{}(", class_name(class));
+            for (position, (name, value)) in shape.attributes().iter().enumerate() {
+                if position == MAX_ITEMS {
+                    out.push_str(", …");
+                    break;
+                }
+                if position > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "{name}={}", union_literal(value, depth + 1));
+            }
+            out.push(')');
+            out
+        }
         Value::Class(class) => format!("class {}", class_name(class)),
         Value::Function(function) => format!("function {}", function.name()),
-        Value::BoundMethod { function, class } => {
+        Value::BoundMethod {
+            function, class, ..
+        } => {
             format!("method {}.{}", class_name(class), function.name())
         }
         Value::BuiltinFunction(name) => format!("builtin function {name}"),

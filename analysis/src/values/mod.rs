@@ -138,6 +138,52 @@ pub struct Items {
     pub exact: bool,
 }
 
+/// The attributes one construction gave an instance: what the class's initialiser
+/// (re-run with the call's arguments, `super().__init__` chains included) or the fields a
+/// `@dataclass` / `NamedTuple` generates assigned to `self`. Sorted by name.
+///
+/// ```python
+/// p = Point(1, 2)      # Point(x=1, y=2): `p.x` is 1, not what `__init__` gives any caller
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Shape(std::sync::Arc<[(SmolStr, Union)]>);
+
+impl Shape {
+    pub fn new(mut attributes: Vec<(SmolStr, Union)>) -> Option<Shape> {
+        if attributes.is_empty() {
+            return None;
+        }
+        attributes.sort_by(|left, right| left.0.cmp(&right.0));
+        attributes.dedup_by(|later, earlier| later.0 == earlier.0);
+        Some(Shape(attributes.into()))
+    }
+
+    pub fn attributes(&self) -> &[(SmolStr, Union)] {
+        &self.0
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Union> {
+        self.0
+            .binary_search_by(|(attribute, _)| attribute.as_str().cmp(name))
+            .ok()
+            .map(|at| &self.0[at].1)
+    }
+
+    /// The same attributes with values stripped of their origins (a cache key).
+    pub fn without_origins(&self) -> Shape {
+        self.map_unions(Union::without_origins)
+    }
+
+    fn map_unions(&self, mut map: impl FnMut(&Union) -> Union) -> Shape {
+        Shape(
+            self.0
+                .iter()
+                .map(|(name, union)| (name.clone(), map(union)))
+                .collect(),
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DictValue {
     pub entries: Vec<(Key, Union)>,
@@ -160,12 +206,15 @@ pub enum Value {
     List(Items),
     Set(Items),
     Dict(Box<DictValue>),
-    Instance(ClassRef),
+    /// An instance; with a [`Shape`] when the constructor call's arguments were known.
+    Instance(ClassRef, Option<Shape>),
     Class(ClassRef),
     Function(FunctionRef),
     BoundMethod {
         function: FunctionRef,
         class: ClassRef,
+        /// The shape of the instance the method was read from, when known.
+        receiver: Option<Shape>,
     },
     /// A builtin function such as `len`.
     BuiltinFunction(SmolStr),
@@ -195,6 +244,8 @@ impl Value {
             Value::List(items) => Value::List(items.widened()),
             Value::Set(items) => Value::Set(items.widened()),
             Value::Iterator(items) => Value::Iterator(items.widened()),
+            // Instances built in a loop from growing values would never settle.
+            Value::Instance(class, Some(_)) => Value::Instance(class.clone(), None),
             Value::Dict(dict) => Value::Dict(Box::new(DictValue {
                 entries: dict
                     .entries
@@ -221,7 +272,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Set(_) => "set",
             Value::Dict(_) => "dict",
-            Value::Instance(class) => class.name(),
+            Value::Instance(class, _) => class.name(),
             Value::Class(_) => "type",
             Value::Function(_) => "function",
             Value::BoundMethod { .. } => "method",
@@ -306,6 +357,16 @@ impl Value {
                     .map(|(key, value)| (key, value.bounded_union(depth - 1)))
                     .collect();
                 Value::Dict(Box::new(DictValue { entries, open }))
+            }
+            // An instance counts as one level: its attributes nest inside it.
+            Value::Instance(class, Some(shape)) => {
+                if depth == 0 {
+                    return Value::Instance(class, None);
+                }
+                Value::Instance(
+                    class,
+                    Some(shape.map_unions(|union| union.bounded_union(depth - 1))),
+                )
             }
             other => other,
         }

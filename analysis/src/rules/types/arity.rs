@@ -593,7 +593,9 @@ fn judge(db: &dyn Db, value: &Value, call: &CallSite, keywords: &[SmolStr]) -> V
     let positional = call.positional.len();
     let signature = match value {
         Value::Function(function) => function_signature(db, function, Access::Plain),
-        Value::BoundMethod { function, class } => {
+        Value::BoundMethod {
+            function, class, ..
+        } => {
             if is_overridden_below(db, class, function.name()) {
                 return Verdict::Unknown;
             }

@@ -112,7 +112,7 @@ fn judge_argument(db: &dyn Db, function: &str, member: &Member, specialised: boo
     let what = describe_with_article(value);
     match function {
         "len" => match value {
-            Value::Instance(class @ ClassRef::Defined { .. }) => {
+            Value::Instance(class @ ClassRef::Defined { .. }, ..) => {
                 match class_defines(db, class, "__len__") {
                     Lookup::Found => Some(None),
                     Lookup::Missing => type_error(format!("{what} has no len()")),
@@ -122,7 +122,7 @@ fn judge_argument(db: &dyn Db, function: &str, member: &Member, specialised: boo
             value if is_number(value) || is_opaque(value) || *value == Value::None => {
                 type_error(format!("{what} has no len()"))
             }
-            Value::Instance(_) | Value::Class(_) => None,
+            Value::Instance(_, ..) | Value::Class(_) => None,
             _ => Some(None),
         },
         "int" | "float" => match value {
@@ -211,7 +211,7 @@ fn judge_element(db: &dyn Db, function: &str, member: &Member, specialised: bool
     match function {
         "str.join" => match value {
             Value::Str(_) => Some(None),
-            Value::Instance(_) | Value::Class(_) => None,
+            Value::Instance(_, ..) | Value::Class(_) => None,
             _ => type_error(format!("the items include {what}, not a str")),
         },
         "sum" => match value {

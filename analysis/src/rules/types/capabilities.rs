@@ -65,12 +65,12 @@ fn can(db: &dyn Db, member: &Member, capability: Capability, specialised: bool) 
         {
             None
         }
-        Value::Instance(class @ ClassRef::Defined { .. }) => match capability {
+        Value::Instance(class @ ClassRef::Defined { .. }, ..) => match capability {
             Capability::Call => lookup(class, &["__call__"]),
             Capability::Subscript => lookup(class, &["__getitem__"]),
             Capability::Iterate => lookup(class, &["__iter__", "__getitem__"]),
         },
-        Value::Instance(ClassRef::Builtin(_)) => None,
+        Value::Instance(ClassRef::Builtin(_), ..) => None,
         Value::Class(class @ ClassRef::Defined { .. }) => match capability {
             Capability::Call => Some(true),
             Capability::Subscript => {

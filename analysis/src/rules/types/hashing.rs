@@ -45,8 +45,8 @@ fn is_hashable(db: &dyn Db, member: &Member, specialised: bool) -> Option<bool> 
         }
         Value::Set(_) => Some(false),
         Value::Tuple(items) => items_hashable(db, items, specialised),
-        Value::Instance(class @ ClassRef::Defined { .. }) => instance_hashable(db, class),
-        Value::Instance(ClassRef::Builtin(_)) => None,
+        Value::Instance(class @ ClassRef::Defined { .. }, ..) => instance_hashable(db, class),
+        Value::Instance(ClassRef::Builtin(_), ..) => None,
         _ => Some(true),
     }
 }

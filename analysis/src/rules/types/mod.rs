@@ -196,7 +196,7 @@ pub(super) fn class_defines(db: &dyn Db, class: &ClassRef, attribute: &str) -> L
 pub(super) fn is_from_parameter(db: &dyn Db, member: &Member, specialised: bool) -> bool {
     let may_be_subclass = matches!(
         member.value,
-        crate::values::Value::Instance(_) | crate::values::Value::Class(_)
+        crate::values::Value::Instance(_, ..) | crate::values::Value::Class(_)
     );
     (may_be_subclass || !specialised)
         && member
@@ -281,7 +281,7 @@ pub(super) fn is_plain_function(db: &dyn Db, function: &crate::values::FunctionR
 pub(super) fn describe_with_article(value: &crate::values::Value) -> String {
     use crate::values::Value;
     match value {
-        Value::Instance(class) => format!("a `{}` instance", class.name()),
+        Value::Instance(class, ..) => format!("a `{}` instance", class.name()),
         Value::Class(class) => format!("the class `{}`", class.name()),
         Value::BoundMethod { .. } | Value::BuiltinFunction(_) => "a method or function".to_owned(),
         other => {

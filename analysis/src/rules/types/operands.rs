@@ -99,7 +99,7 @@ fn operand<'a>(db: &dyn Db, member: &'a Member, specialised: bool) -> Operand<'a
         Value::Tuple(_) => Kind::Tuple,
         Value::Set(_) => Kind::Set,
         Value::Dict(_) => Kind::Dict,
-        Value::Instance(class @ ClassRef::Defined { .. }) => return Operand::Instance(class),
+        Value::Instance(class @ ClassRef::Defined { .. }, ..) => return Operand::Instance(class),
         Value::Function(_)
         | Value::BoundMethod { .. }
         | Value::BuiltinFunction(_)
