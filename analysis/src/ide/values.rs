@@ -238,6 +238,27 @@ pub(crate) fn function_section(
                 .join(", ")
         );
     }
+    let listed = |names: &[crate::index::Name]| {
+        names
+            .iter()
+            .map(|name| format!("`{name}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !inference.mutated_parameters.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**Mutates arguments**: {}",
+            listed(&inference.mutated_parameters)
+        );
+    }
+    if !inference.returned_parameters.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**Returns arguments**: {}",
+            listed(&inference.returned_parameters)
+        );
+    }
     if inference.is_recursive {
         let _ = writeln!(
             out,

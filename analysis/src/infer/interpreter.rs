@@ -89,6 +89,39 @@ impl Env {
     }
 }
 
+/// Where an argument lands in the callee: its position among the call's positional
+/// arguments, or its keyword.
+#[derive(Clone, Copy)]
+enum ArgumentSlot<'a> {
+    Position(usize),
+    Keyword(&'a str),
+}
+
+/// Methods that change their receiver in place (whatever its type).
+const MUTATING_METHODS: &[&str] = &[
+    "append",
+    "appendleft",
+    "extend",
+    "extendleft",
+    "insert",
+    "pop",
+    "popleft",
+    "popitem",
+    "remove",
+    "clear",
+    "update",
+    "setdefault",
+    "add",
+    "discard",
+    "sort",
+    "reverse",
+    "__setitem__",
+    "__delitem__",
+    "difference_update",
+    "intersection_update",
+    "symmetric_difference_update",
+];
+
 /// The flow state: `None` when the point is unreachable.
 type State = Option<Env>;
 
@@ -151,6 +184,10 @@ pub(super) struct Interpreter<'db> {
     record: bool,
     /// Argument values of the call being specialised (see `infer_call`).
     bound_arguments: Option<CallArguments>,
+    /// The function's parameter names (empty for other scopes).
+    parameter_names: Vec<Name>,
+    mutated_parameters: BTreeSet<Name>,
+    returned_parameters: BTreeSet<Name>,
 }
 
 impl<'db> Interpreter<'db> {
@@ -206,7 +243,19 @@ impl<'db> Interpreter<'db> {
             block_depth: 0,
             record: true,
             bound_arguments,
+            parameter_names: Vec::new(),
+            mutated_parameters: BTreeSet::new(),
+            returned_parameters: BTreeSet::new(),
         };
+        if matches!(scope_data.kind, ScopeKind::Function | ScopeKind::Lambda) {
+            interpreter.parameter_names = scope_data
+                .definitions
+                .iter()
+                .map(|&definition| index.definition(definition))
+                .filter(|data| matches!(data.kind, DefinitionKind::Parameter { .. }))
+                .map(|data| data.name.clone())
+                .collect();
+        }
         let root = parsed.root();
         let Some(node) = scope_node(root, scope_data.range) else {
             return ScopeInference::default();
@@ -280,6 +329,8 @@ impl<'db> Interpreter<'db> {
             calls,
             is_recursive: false,
             operations,
+            mutated_parameters: self.mutated_parameters.into_iter().collect(),
+            returned_parameters: self.returned_parameters.into_iter().collect(),
             unbound_loads,
         }
     }
@@ -398,6 +449,9 @@ impl<'db> Interpreter<'db> {
             "with_statement" => self.with_statement(node),
             "match_statement" => self.match_statement(node),
             "return_statement" => {
+                if let Some(value) = node.named_child(0) {
+                    self.note_returned_parameters(value);
+                }
                 let value = match node.named_child(0) {
                     Some(value) => self.expression(value),
                     None => self.literal(Value::None, node),
@@ -445,6 +499,14 @@ impl<'db> Interpreter<'db> {
                             env.remove(&name);
                         }
                     } else {
+                        if matches!(target.kind(), "subscript" | "attribute") {
+                            let object = target
+                                .child_by_field_name("value")
+                                .or_else(|| target.child_by_field_name("object"));
+                            if let Some(object) = object {
+                                self.note_mutation(object);
+                            }
+                        }
                         self.expression(target);
                     }
                 }
@@ -1425,6 +1487,11 @@ impl<'db> Interpreter<'db> {
                         if *entry != value {
                             *entry = entry.join(&value);
                         }
+                    } else if object.kind() == "identifier" {
+                        self.note_mutation(object);
+                        let name = Name::new(self.slice(object));
+                        let attribute = SmolStr::new(self.slice(attribute));
+                        self.store_attribute(&name, attribute, &value);
                     }
                 }
             }
@@ -1436,6 +1503,7 @@ impl<'db> Interpreter<'db> {
                 if let Some(object) = object {
                     self.expression(object);
                     if object.kind() == "identifier" {
+                        self.note_mutation(object);
                         self.store_item(object, key.as_ref(), &value);
                     }
                 }
@@ -1497,6 +1565,183 @@ impl<'db> Interpreter<'db> {
     }
 
     /// `xs.append(v)`, `d.update(...)`, `s.add(v)` on a local container change its value.
+    /// `object` (a name) is mutated in place here: noted when it is a parameter.
+    fn note_mutation(&mut self, object: Node<'_>) {
+        if object.kind() != "identifier" {
+            return;
+        }
+        let name = self.slice(object);
+        if self.self_name.as_deref() == Some(name) {
+            return;
+        }
+        if let Some(parameter) = self.parameter_names.iter().find(|parameter| *parameter == name) {
+            self.mutated_parameters.insert(parameter.clone());
+        }
+    }
+
+    /// The parameters a `return` expression hands back (as such, or inside a literal
+    /// container).
+    fn note_returned_parameters(&mut self, value: Node<'_>) {
+        match value.kind() {
+            "identifier" => {
+                let name = self.slice(value);
+                if let Some(parameter) =
+                    self.parameter_names.iter().find(|parameter| *parameter == name)
+                {
+                    self.returned_parameters.insert(parameter.clone());
+                }
+            }
+            "tuple" | "list" | "expression_list" | "parenthesized_expression" | "set" => {
+                let mut cursor = value.walk();
+                let items: Vec<Node<'_>> = value.named_children(&mut cursor).collect();
+                for item in items {
+                    self.note_returned_parameters(item);
+                }
+            }
+            "dictionary" => {
+                let mut cursor = value.walk();
+                let pairs: Vec<Node<'_>> = value.named_children(&mut cursor).collect();
+                for pair in pairs {
+                    if let Some(item) = pair.child_by_field_name("value") {
+                        self.note_returned_parameters(item);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `name.attribute = value` on a local instance: later reads of the attribute see
+    /// `value` (a strong update of the instance's shape).
+    fn store_attribute(&mut self, name: &Name, attribute: SmolStr, value: &Union) {
+        let Some(env) = &mut self.state else { return };
+        let Some(current) = env.get(name) else {
+            return;
+        };
+        if !current
+            .values()
+            .any(|value| matches!(value, Value::Instance(ClassRef::Defined { .. }, _)))
+        {
+            return;
+        }
+        let updated = current.map(|current| match current {
+            Value::Instance(class @ ClassRef::Defined { .. }, shape) => {
+                let mut attributes: Vec<(SmolStr, Union)> = shape
+                    .as_ref()
+                    .map(|shape| shape.attributes().to_vec())
+                    .unwrap_or_default();
+                attributes.retain(|(existing, _)| *existing != attribute);
+                attributes.push((attribute.clone(), value.clone()));
+                Value::Instance(class.clone(), Shape::new(attributes))
+            }
+            other => other.clone(),
+        });
+        env.refine(name.clone(), updated);
+    }
+
+    /// Arguments passed by name to a callee that may mutate them: their known contents
+    /// (exact lengths, closed dicts, instance shapes) no longer hold after the call.
+    fn forget_mutated_arguments(&mut self, callee: &Union, arguments: Node<'_>) {
+        if arguments.kind() != "argument_list" {
+            return;
+        }
+        let mut cursor = arguments.walk();
+        let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+        let mut position = 0usize;
+        for child in children {
+            let (name_node, keyword) = match child.kind() {
+                "keyword_argument" => (
+                    child.child_by_field_name("value"),
+                    child
+                        .child_by_field_name("name")
+                        .map(|name| self.slice(name).to_owned()),
+                ),
+                "list_splat" | "dictionary_splat" | "comment" => continue,
+                _ => {
+                    position += 1;
+                    (Some(child), None)
+                }
+            };
+            let Some(name_node) = name_node.filter(|node| node.kind() == "identifier") else {
+                continue;
+            };
+            let slot = match &keyword {
+                Some(keyword) => ArgumentSlot::Keyword(keyword),
+                None => ArgumentSlot::Position(position - 1),
+            };
+            if !self.may_mutate_argument(callee, slot) {
+                continue;
+            }
+            self.note_mutation(name_node);
+            let name = Name::new(self.slice(name_node));
+            let Some(env) = &mut self.state else { return };
+            if let Some(current) = env.get(&name) {
+                let forgotten = current.map(|value| match value {
+                    Value::Instance(class, Some(_)) => Value::Instance(class.clone(), None),
+                    other => opened_container(other),
+                });
+                if forgotten != *current {
+                    env.refine(name, forgotten);
+                }
+            }
+        }
+    }
+
+    /// Whether calling `callee` may mutate the argument in `slot`: functions of the
+    /// workspace by their summary, unknown callees always, builtins never (their
+    /// mutating methods are modelled where they are called).
+    fn may_mutate_argument(&self, callee: &Union, slot: ArgumentSlot<'_>) -> bool {
+        callee.values().any(|value| {
+            let (function, skip) = match value {
+                Value::Unknown => return true,
+                Value::Function(function) => (function, 0),
+                Value::BoundMethod { function, .. } => (function, 1),
+                _ => return false,
+            };
+            let Some((file, scope)) = self.function_scope(function) else {
+                return true;
+            };
+            if file == self.file && scope == self.scope {
+                // A recursive call mutates what this run mutates.
+                return false;
+            }
+            let index = file_index(self.db, file);
+            let parameters: Vec<&crate::index::Definition> = index
+                .scope(scope)
+                .definitions
+                .iter()
+                .map(|&definition| index.definition(definition))
+                .filter(|data| matches!(data.kind, DefinitionKind::Parameter { .. }))
+                .collect();
+            let parameter = match slot {
+                ArgumentSlot::Position(position) => parameters
+                    .get(position + skip)
+                    .filter(|data| {
+                        matches!(
+                            data.kind,
+                            DefinitionKind::Parameter {
+                                kind: crate::index::ParameterKind::PositionalOnly
+                                    | crate::index::ParameterKind::PositionalOrKeyword,
+                                ..
+                            }
+                        )
+                    })
+                    .map(|data| &data.name),
+                ArgumentSlot::Keyword(keyword) => parameters
+                    .iter()
+                    .find(|data| data.name == keyword)
+                    .map(|data| &data.name),
+            };
+            let Some(parameter) = parameter else {
+                // `*args` / `**kwargs` receive it: assume the worst.
+                return true;
+            };
+            infer_scope(self.db, file, scope)
+                .mutated_parameters
+                .contains(parameter)
+        })
+    }
+
     fn mutate(&mut self, object: Node<'_>, method: &str, arguments: &Arguments) {
         if object.kind() != "identifier" {
             return;
@@ -2277,6 +2522,9 @@ impl<'db> Interpreter<'db> {
                     _ => Union::new(Value::Unknown, Some(origin)),
                 };
                 if let Some(left) = left {
+                    if left.kind() == "identifier" {
+                        self.note_mutation(left);
+                    }
                     self.bind(left, value.clone(), node);
                 }
                 value
@@ -2914,6 +3162,18 @@ impl<'db> Interpreter<'db> {
             Union::join_all(results).unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)));
         if let Some(function) = function {
             self.inherit_initialised_attributes(function, &arguments);
+            if function.kind() == "attribute"
+                && let (Some(object), Some(method)) = (
+                    function.child_by_field_name("object"),
+                    function.child_by_field_name("attribute"),
+                )
+                && MUTATING_METHODS.contains(&self.slice(method))
+            {
+                self.note_mutation(object);
+            }
+        }
+        if let Some(argument_list) = node.child_by_field_name("arguments") {
+            self.forget_mutated_arguments(&callee, argument_list);
         }
         if callee.single() == Some(&Value::BuiltinFunction(SmolStr::new_static("next"))) {
             self.advance_iterator(node);

@@ -50,6 +50,11 @@ pub struct ScopeInference {
     pub is_recursive: bool,
     /// Operations that may fail at run time, with the values they ran on (for rules).
     pub operations: Vec<Operation>,
+    /// Parameters the function may mutate in place (item or attribute stores, mutating
+    /// methods, passing them on to code that mutates or is unknown), sorted.
+    pub mutated_parameters: Vec<Name>,
+    /// Parameters the function may return (as the value or inside a returned container).
+    pub returned_parameters: Vec<Name>,
     /// Loads of this scope's own names that some path reaches with the name unbound,
     /// sorted by offset (for the names rules; joined over loop rounds).
     pub unbound_loads: Vec<UnboundLoad>,
