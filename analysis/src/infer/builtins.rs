@@ -226,14 +226,17 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
             items.items.reverse();
             return (Union::new(Value::Iterator(items), None), Vec::new());
         }
-        "enumerate" | "zip" | "map" | "filter" => Value::Instance(ClassRef::builtin(match name {
-            "reversed" => "reversed",
-            "enumerate" => "enumerate",
-            "zip" => "zip",
-            "map" => "map",
-            "filter" => "filter",
-            _ => "iterator",
-        }), None),
+        "enumerate" | "zip" | "map" | "filter" => Value::Instance(
+            ClassRef::builtin(match name {
+                "reversed" => "reversed",
+                "enumerate" => "enumerate",
+                "zip" => "zip",
+                "map" => "map",
+                "filter" => "filter",
+                _ => "iterator",
+            }),
+            None,
+        ),
         "isinstance" | "issubclass" | "callable" | "hasattr" | "all" | "any" => Value::Bool(None),
         "print" | "setattr" | "delattr" | "exec" => Value::None,
         "input" | "repr" | "ascii" | "format" | "chr" | "hex" | "oct" | "bin" => Value::Str(None),

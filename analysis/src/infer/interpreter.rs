@@ -122,6 +122,34 @@ const MUTATING_METHODS: &[&str] = &[
     "symmetric_difference_update",
 ];
 
+/// Methods of the builtin containers and strings that only read their arguments.
+const READING_METHODS: &[&str] = &[
+    "get",
+    "index",
+    "count",
+    "copy",
+    "keys",
+    "values",
+    "items",
+    "join",
+    "split",
+    "format",
+    "startswith",
+    "endswith",
+    "replace",
+    "strip",
+    "find",
+    "encode",
+    "decode",
+    "union",
+    "intersection",
+    "difference",
+    "issubset",
+    "issuperset",
+    "isdisjoint",
+    "fromkeys",
+];
+
 /// The flow state: `None` when the point is unreachable.
 type State = Option<Env>;
 
@@ -1574,7 +1602,11 @@ impl<'db> Interpreter<'db> {
         if self.self_name.as_deref() == Some(name) {
             return;
         }
-        if let Some(parameter) = self.parameter_names.iter().find(|parameter| *parameter == name) {
+        if let Some(parameter) = self
+            .parameter_names
+            .iter()
+            .find(|parameter| *parameter == name)
+        {
             self.mutated_parameters.insert(parameter.clone());
         }
     }
@@ -1585,8 +1617,10 @@ impl<'db> Interpreter<'db> {
         match value.kind() {
             "identifier" => {
                 let name = self.slice(value);
-                if let Some(parameter) =
-                    self.parameter_names.iter().find(|parameter| *parameter == name)
+                if let Some(parameter) = self
+                    .parameter_names
+                    .iter()
+                    .find(|parameter| *parameter == name)
                 {
                     self.returned_parameters.insert(parameter.clone());
                 }
@@ -3173,7 +3207,20 @@ impl<'db> Interpreter<'db> {
             }
         }
         if let Some(argument_list) = node.child_by_field_name("arguments") {
-            self.forget_mutated_arguments(&callee, argument_list);
+            // `xs.append(item)` on an unknown `xs`: container methods do not mutate
+            // their arguments, whatever the receiver turns out to be.
+            let is_container_method = function.is_some_and(|function| {
+                function.kind() == "attribute"
+                    && function
+                        .child_by_field_name("attribute")
+                        .is_some_and(|method| {
+                            let method = self.slice(method);
+                            MUTATING_METHODS.contains(&method) || READING_METHODS.contains(&method)
+                        })
+            });
+            if !is_container_method {
+                self.forget_mutated_arguments(&callee, argument_list);
+            }
         }
         if callee.single() == Some(&Value::BuiltinFunction(SmolStr::new_static("next"))) {
             self.advance_iterator(node);
@@ -3578,10 +3625,12 @@ impl<'db> Interpreter<'db> {
         else {
             return;
         };
-        let attributes = self.initialised_attributes(&initialiser, &arguments).or_else(|| {
-            let (file, scope) = self.function_scope(&initialiser)?;
-            Some(infer_scope(self.db, file, scope).self_attributes.clone())
-        });
+        let attributes = self
+            .initialised_attributes(&initialiser, &arguments)
+            .or_else(|| {
+                let (file, scope) = self.function_scope(&initialiser)?;
+                Some(infer_scope(self.db, file, scope).self_attributes.clone())
+            });
         for (name, value) in attributes.unwrap_or_default() {
             // Assignments made after the call win; before it, the base's value replaces.
             self.self_attributes.insert(name, value);
@@ -3926,10 +3975,7 @@ fn is_worth_specialising(scope: &crate::index::Scope, arguments: &Arguments) -> 
 
 /// Whether the body is small and plain enough to re-run for one call (whatever the
 /// arguments are).
-pub(super) fn is_body_worth_specialising(
-    scope: &crate::index::Scope,
-    has_unpacking: bool,
-) -> bool {
+pub(super) fn is_body_worth_specialising(scope: &crate::index::Scope, has_unpacking: bool) -> bool {
     !has_unpacking
         && !scope.is_generator
         && !scope.is_async

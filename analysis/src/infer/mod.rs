@@ -424,7 +424,8 @@ fn function_value_of<'a>(
 ) -> Option<&'a crate::values::Value> {
     use crate::values::Value;
     call.callee.values().find(|value| match value {
-        Value::Function(candidate) | Value::BoundMethod {
+        Value::Function(candidate)
+        | Value::BoundMethod {
             function: candidate,
             ..
         } => candidate == function,

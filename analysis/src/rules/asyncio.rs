@@ -376,7 +376,10 @@ fn run_non_coroutine(context: &mut RuleContext<'_>) {
         let mut bad_type = None;
         for value in values.values() {
             match value {
-                Value::Coroutine(_) | Value::Unknown | Value::Instance(_, ..) | Value::Module(_) => {
+                Value::Coroutine(_)
+                | Value::Unknown
+                | Value::Instance(_, ..)
+                | Value::Module(_) => {
                     if matches!(value, Value::Coroutine(_)) {
                         tally.good += 1;
                     } else {

@@ -1,0 +1,30 @@
+"""Functions that change what they are given, and the callers that must notice."""
+
+
+# hover[record]: **Mutates arguments**: `entries`
+# hover[record]: **Returns arguments**: `amount`
+def record(entries, amount):
+    entries["last"] = amount
+    return amount
+
+
+# hover[forward]: **Mutates arguments**: `target`
+def forward(target, amount):
+    record(target, amount)
+
+
+# hover[echo]: **Returns arguments**: `first`, `second`
+def echo(first, second):
+    return first, second
+
+
+def append_to(items, item):  # hover[append_to]: **Mutates arguments**: `items`
+    items.append(item)
+
+
+totals = {}
+forward(totals, 10)
+print(totals["last"])  # expect-not: key-error
+
+empty = {}
+print(empty["last"])  # expect: key-error
