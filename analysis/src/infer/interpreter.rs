@@ -89,6 +89,21 @@ impl Env {
     }
 }
 
+/// `x` of `type(x)`.
+fn type_call_subject<'t>(text: &str, node: Node<'t>) -> Option<Node<'t>> {
+    let function = node.child_by_field_name("function")?;
+    if node.kind() != "call" || text.get(function.byte_range()) != Some("type") {
+        return None;
+    }
+    let arguments = node.child_by_field_name("arguments")?;
+    if arguments.named_child_count() != 1 {
+        return None;
+    }
+    arguments
+        .named_child(0)
+        .filter(|subject| subject.kind() == "identifier")
+}
+
 /// Where an argument lands in the callee: its position among the call's positional
 /// arguments, or its keyword.
 #[derive(Clone, Copy)]
@@ -2053,6 +2068,35 @@ impl<'db> Interpreter<'db> {
                 })
             });
         }
+        // `type(x) is C`, `type(x) == C` and their negations: the exact type.
+        if matches!(operator.as_str(), "is" | "==" | "is not" | "!=") {
+            let found = type_call_subject(self.text, left)
+                .map(|subject| (subject, right))
+                .or_else(|| type_call_subject(self.text, right).map(|subject| (subject, left)));
+            if let Some((subject, class_node)) = found {
+                let classes = self.expression_quiet(class_node);
+                if let Some(Value::Class(class)) = classes.single() {
+                    let name = Name::new(self.slice(subject));
+                    let class = class.clone();
+                    let (when_same, when_different) =
+                        self.split_name(env, &name, |value| match value {
+                            Value::Unknown => None,
+                            Value::Instance(ClassRef::Defined { .. }, _) => {
+                                Some(matches!(value, Value::Instance(own, _) if *own == class))
+                            }
+                            _ => Some(match &class {
+                                ClassRef::Builtin(name) => value.type_name() == name.as_str(),
+                                ClassRef::Defined { .. } => false,
+                            }),
+                        });
+                    return if operator.ends_with("not") || operator == "!=" {
+                        (when_different, when_same)
+                    } else {
+                        (when_same, when_different)
+                    };
+                }
+            }
+        }
         let (subject, other) = if left.kind() == "identifier" {
             (left, right)
         } else if right.kind() == "identifier" {
@@ -2217,6 +2261,53 @@ impl<'db> Interpreter<'db> {
         let mut cursor = arguments.walk();
         let arguments: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
         match (function, arguments.as_slice()) {
+            ("hasattr", [subject, attribute]) if subject.kind() == "identifier" => {
+                let name = Name::new(self.slice(*subject));
+                let attribute = self.expression_quiet(*attribute);
+                let Some(Value::Str(Some(attribute))) = attribute.single().cloned() else {
+                    return (Some(env.clone()), Some(env));
+                };
+                self.split_name(env, &name, |value| match value {
+                    // Only dunders exist on `None`.
+                    Value::None => (attribute.starts_with("__"))
+                        .then_some(true)
+                        .or(Some(false)),
+                    Value::Instance(class @ ClassRef::Defined { .. }, shape) => self
+                        .lookup_instance_attribute(class, shape.as_ref(), &attribute)
+                        .map(|_| true),
+                    Value::Class(class @ ClassRef::Defined { .. }) => {
+                        self.lookup_class_attribute(class, &attribute).map(|_| true)
+                    }
+                    _ => None,
+                })
+            }
+            ("issubclass", [subject, classes]) if subject.kind() == "identifier" => {
+                let name = Name::new(self.slice(*subject));
+                let classes = self.expression_quiet(*classes);
+                let mut wanted: Vec<ClassRef> = Vec::new();
+                for value in classes.values() {
+                    match value {
+                        Value::Class(class) => wanted.push(class.clone()),
+                        Value::Tuple(items) => {
+                            for item in &items.items {
+                                for value in item.values() {
+                                    if let Value::Class(class) = value {
+                                        wanted.push(class.clone());
+                                    }
+                                }
+                            }
+                        }
+                        _ => return (Some(env.clone()), Some(env)),
+                    }
+                }
+                self.split_name(env, &name, |value| match value {
+                    Value::Class(class) => class_mro(self.db, class)
+                        .iter()
+                        .any(|base| wanted.contains(base))
+                        .then_some(true),
+                    _ => None,
+                })
+            }
             ("isinstance", [subject, classes]) if subject.kind() == "identifier" => {
                 let name = Name::new(self.slice(*subject));
                 let classes = self.expression_quiet(*classes);
@@ -3359,6 +3450,19 @@ impl<'db> Interpreter<'db> {
         let Some((file, scope)) = self.function_scope(function) else {
             return Union::unknown();
         };
+        self.call_body(function, file, scope, arguments, receiver)
+    }
+
+    /// The result of running the body `scope` of `function` (the scope is given apart:
+    /// a property's getter and setter share one dotted path).
+    fn call_body(
+        &mut self,
+        function: &FunctionRef,
+        file: SourceFile,
+        scope: ScopeId,
+        arguments: &Arguments,
+        receiver: Option<&Shape>,
+    ) -> Union {
         let index = file_index(self.db, file);
         let scope_data = index.scope(scope);
         if scope_data.is_generator {
@@ -3651,6 +3755,73 @@ impl<'db> Interpreter<'db> {
         })
     }
 
+    /// Methods read through a `@property` (or `cached_property`) run: the read gives
+    /// what the getter returns.
+    fn read_properties(&mut self, found: Union, origin: Origin) -> Union {
+        let reads_property = found.values().any(|value| {
+            matches!(value, Value::BoundMethod { function, .. }
+                if self.property_getter(function).is_some())
+        });
+        if !reads_property {
+            return found;
+        }
+        let no_arguments = Arguments {
+            positional: Vec::new(),
+            keywords: Vec::new(),
+            has_unpacking: false,
+        };
+        let mut results = Vec::new();
+        for member in found.members() {
+            let getter = match &member.value {
+                Value::BoundMethod {
+                    function, receiver, ..
+                } => self
+                    .property_getter(function)
+                    .map(|getter| (function.clone(), getter, receiver.clone())),
+                _ => None,
+            };
+            match getter {
+                Some((function, (file, scope), receiver)) => {
+                    let result =
+                        self.call_body(&function, file, scope, &no_arguments, receiver.as_ref());
+                    results.push(result.with_default_origin(origin));
+                }
+                None => {
+                    let origin = member.origins.first().copied().unwrap_or(origin);
+                    results.push(Union::new(member.value.clone(), Some(origin)));
+                }
+            }
+        }
+        Union::join_all(results).unwrap_or(found)
+    }
+
+    /// The getter a read of `function` runs when it is a property: itself when decorated
+    /// `@property` / `@cached_property`, the `@property` of the same name when it is the
+    /// property's setter or deleter (the last definition in the class body).
+    fn property_getter(&self, function: &FunctionRef) -> Option<(SourceFile, ScopeId)> {
+        let (file, scope) = self.function_scope(function)?;
+        let index = file_index(self.db, file);
+        let is_property = |scope: ScopeId| {
+            has_decorator(self.db, file, index, scope, "property")
+                || has_decorator(self.db, file, index, scope, "cached_property")
+        };
+        if is_property(scope) {
+            return Some((file, scope));
+        }
+        if !has_decorator(self.db, file, index, scope, "setter")
+            && !has_decorator(self.db, file, index, scope, "deleter")
+        {
+            return None;
+        }
+        let class_scope = index.scope(scope).parent?;
+        index
+            .definitions_in_scope(class_scope, function.name())
+            .find_map(|definition| match index.definition(definition).kind {
+                DefinitionKind::Function { body, .. } if is_property(body) => Some((file, body)),
+                _ => None,
+            })
+    }
+
     fn attribute(&mut self, object: &Union, attribute: &str, node: Node<'_>) -> Union {
         let origin = self.origin(range_of(node));
         let mut results = Vec::new();
@@ -3658,7 +3829,7 @@ impl<'db> Interpreter<'db> {
             let result = match value {
                 Value::Instance(class @ ClassRef::Defined { .. }, shape) => {
                     match self.lookup_instance_attribute(class, shape.as_ref(), attribute) {
-                        Some(found) => found,
+                        Some(found) => self.read_properties(found, origin),
                         None => Union::new(Value::Unknown, Some(origin)),
                     }
                 }

@@ -1,0 +1,51 @@
+"""Narrowing by type checks, and properties read like attributes."""
+
+
+class Shape:
+    def __init__(self, width, height):
+        self.width = width
+        self.height = height
+
+    @property
+    def area(self):
+        return self.width * self.height
+
+    @property
+    def label(self):
+        return "shape"
+
+    @label.setter
+    def label(self, value):
+        self._label = value
+
+
+class Square(Shape):
+    pass
+
+
+def exact(value):
+    if type(value) is int:
+        return value
+    return "not an int"
+
+
+def described(thing):
+    if hasattr(thing, "width"):
+        return thing.width
+    return None
+
+
+def only_shapes(cls):
+    if issubclass(cls, Shape):
+        return cls
+    return None
+
+
+box = Shape(2, 3)
+area = box.area  # hover[area]: 6 (int)
+label = box.label  # hover[label]: 'shape' (str)
+whole = exact(4)  # hover[whole]: 4 (int)
+text = exact("4")  # hover[text]: Value**: `'not an int' (str)`
+width = described(box)  # hover[width]: Value**: `2 (int)`
+nothing = described(None)  # hover[nothing]: Value**: `None`
+kind = only_shapes(Square)  # hover[kind]: Value**: `class Square`
