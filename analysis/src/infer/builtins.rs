@@ -145,6 +145,14 @@ pub fn construct(name: &str, arguments: &Arguments) -> (Value, Vec<&'static str>
             ),
             _ => (Value::Unknown, Vec::new()),
         },
+        // Iterator classes modelled by what they produce.
+        "enumerate" | "zip" => {
+            let (result, raises) = call(name, arguments);
+            match result.single() {
+                Some(value) => (value.clone(), raises),
+                None => (Value::Instance(ClassRef::builtin(name), None), raises),
+            }
+        }
         _ => (Value::Instance(ClassRef::builtin(name), None), Vec::new()),
     }
 }
@@ -225,6 +233,28 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
             let mut items = iterated_items(arguments.first());
             items.items.reverse();
             return (Union::new(Value::Iterator(items), None), Vec::new());
+        }
+        // One-shot iterators over known pairs: `for i, x in enumerate(xs)` binds ints
+        // and the elements of `xs`.
+        "enumerate" if !arguments.has_unpacking => {
+            let element = arguments
+                .first()
+                .and_then(element_of)
+                .unwrap_or_else(Union::unknown);
+            let pair = Value::Tuple(Items::exact(vec![
+                Union::new(Value::Int(None), None),
+                element,
+            ]));
+            Value::Iterator(Items::of(Some(Union::new(pair, None))))
+        }
+        "zip" if !arguments.has_unpacking && !arguments.positional.is_empty() => {
+            let items = arguments
+                .positional
+                .iter()
+                .map(|iterable| element_of(iterable).unwrap_or_else(Union::unknown))
+                .collect();
+            let tuple = Value::Tuple(Items::exact(items));
+            Value::Iterator(Items::of(Some(Union::new(tuple, None))))
         }
         "enumerate" | "zip" | "map" | "filter" => Value::Instance(
             ClassRef::builtin(match name {
@@ -334,6 +364,10 @@ pub fn element_of(union: &Union) -> Option<Union> {
             Value::Instance(ClassRef::Builtin(name), ..) if name == "range" => {
                 Union::new(Value::Int(None), None)
             }
+            // The lines of a text file.
+            Value::Instance(ClassRef::Builtin(name), ..) if name == "TextIOWrapper" => {
+                Union::new(Value::Str(None), None)
+            }
             _ => Union::unknown(),
         };
         elements.push(element);
@@ -402,6 +436,16 @@ pub fn method_result(receiver: &Value, method: &str, arguments: &Arguments) -> O
         ) => Value::Bool(None),
         (Value::Str(_), "find" | "rfind" | "count" | "index" | "rindex") => Value::Int(None),
         (Value::Str(_), "encode") => Value::Bytes,
+        (Value::Instance(ClassRef::Builtin(class), _), _) if class == "TextIOWrapper" => {
+            match method {
+                "read" | "readline" => Value::Str(None),
+                "readlines" => Value::List(Items::of(Some(Union::new(Value::Str(None), None)))),
+                "write" | "seek" | "tell" | "fileno" => Value::Int(None),
+                "close" | "flush" | "writelines" => Value::None,
+                "readable" | "writable" | "seekable" | "isatty" => Value::Bool(None),
+                _ => return None,
+            }
+        }
         (Value::Str(_), "partition" | "rpartition") => {
             let part = Union::new(Value::Str(None), None);
             Value::Tuple(Items::exact(vec![part.clone(), part.clone(), part]))

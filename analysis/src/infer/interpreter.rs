@@ -681,7 +681,7 @@ impl<'db> Interpreter<'db> {
         }
         let element = iterable
             .as_ref()
-            .and_then(element_of)
+            .and_then(|iterable| element_of(&self.generators_as_iterators(iterable)))
             .unwrap_or_else(Union::unknown);
         // `for x in [1, 2]:` runs its body at least once.
         let runs_at_least_once = iterable.as_ref().is_some_and(|iterable| {
@@ -1470,7 +1470,8 @@ impl<'db> Interpreter<'db> {
                         starred: star.is_some(),
                     },
                 );
-                let element = element_of(&value).unwrap_or_else(Union::unknown);
+                let element = element_of(&self.generators_as_iterators(&value))
+                    .unwrap_or_else(Union::unknown);
                 for (position, sub_target) in targets.iter().enumerate() {
                     let item = match (&exact_items, star) {
                         (Some(items), None) if items.len() == targets.len() => {
@@ -1608,6 +1609,26 @@ impl<'db> Interpreter<'db> {
     }
 
     /// `xs.append(v)`, `d.update(...)`, `s.add(v)` on a local container change its value.
+    /// Generators of the workspace as iterators over what they yield (when iterated or
+    /// consumed by a builtin).
+    fn generators_as_iterators(&self, union: &Union) -> Union {
+        if !union
+            .values()
+            .any(|value| matches!(value, Value::Generator(_)))
+        {
+            return union.clone();
+        }
+        union.map(|value| match value {
+            Value::Generator(function) => {
+                let yields = self
+                    .function_scope(function)
+                    .and_then(|(file, scope)| infer_scope(self.db, file, scope).yields.clone());
+                Value::Iterator(Items::of(yields))
+            }
+            other => other.clone(),
+        })
+    }
+
     /// `object` (a name) is mutated in place here: noted when it is a parameter.
     fn note_mutation(&mut self, object: Node<'_>) {
         if object.kind() != "identifier" {
@@ -2679,7 +2700,7 @@ impl<'db> Interpreter<'db> {
                     .trim_start()
                     .starts_with("from");
                 let yielded = if is_from {
-                    element_of(&value).unwrap_or_else(Union::unknown)
+                    element_of(&self.generators_as_iterators(&value)).unwrap_or_else(Union::unknown)
                 } else {
                     value
                 };
@@ -2891,7 +2912,7 @@ impl<'db> Interpreter<'db> {
                     }
                     let element = iterable
                         .as_ref()
-                        .and_then(element_of)
+                        .and_then(|iterable| element_of(&self.generators_as_iterators(iterable)))
                         .unwrap_or_else(Union::unknown);
                     if let Some(left) = child.child_by_field_name("left") {
                         let origin = self.origin(range_of(left));
@@ -3232,6 +3253,16 @@ impl<'db> Interpreter<'db> {
         let origin = self.origin(range_of(node));
         let mut results: Vec<Union> = Vec::new();
         let mut receiver = None;
+        // Builtins (`list(gen())`, `sum(…)`) consume generators: they see what they yield.
+        let consumed = Arguments {
+            positional: arguments
+                .positional
+                .iter()
+                .map(|argument| self.generators_as_iterators(argument))
+                .collect(),
+            keywords: arguments.keywords.clone(),
+            has_unpacking: arguments.has_unpacking,
+        };
         for value in callee.values() {
             let result = match value {
                 Value::Function(function) => self.call_function(function, &arguments, None),
@@ -3239,15 +3270,15 @@ impl<'db> Interpreter<'db> {
                     function, receiver, ..
                 } => self.call_function(function, &arguments, receiver.as_ref()),
                 Value::Class(ClassRef::Builtin(name)) => {
-                    let (value, raises) = builtins::construct(name, &arguments);
+                    let (value, raises) = builtins::construct(name, &consumed);
                     for exception in raises {
                         self.raise(exception);
                     }
                     Union::new(value, Some(origin))
                 }
-                Value::Class(class) => self.construct(class, &arguments, origin),
+                Value::Class(class) => self.construct(class, &consumed, origin),
                 Value::BuiltinFunction(name) => {
-                    if let Some((result, raises)) = stdlib::call(name, &arguments) {
+                    if let Some((result, raises)) = stdlib::call(name, &consumed) {
                         for exception in raises {
                             self.raise(exception);
                         }
@@ -3261,18 +3292,18 @@ impl<'db> Interpreter<'db> {
                             .as_ref()
                             .and_then(|receiver| {
                                 Union::join_all(receiver.values().filter_map(|value| {
-                                    builtins::method_result(value, method, &arguments)
+                                    builtins::method_result(value, method, &consumed)
                                 }))
                             })
                             .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)));
                         if let Some(object) =
                             function.and_then(|function| function.child_by_field_name("object"))
                         {
-                            self.mutate(object, method, &arguments);
+                            self.mutate(object, method, &consumed);
                         }
                         result.with_default_origin(origin)
                     } else {
-                        let (result, raises) = builtins::call(name, &arguments);
+                        let (result, raises) = builtins::call(name, &consumed);
                         for exception in raises {
                             self.raise(exception);
                         }
