@@ -208,7 +208,23 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
             (_, 1) => Value::Int(None),
             _ => Value::Float(None),
         },
-        "sum" => Value::Int(None),
+        // `sum(lists, [])` concatenates: the start value says what comes out.
+        "sum" => match arguments.positional.get(1).or_else(|| {
+            arguments
+                .keywords
+                .iter()
+                .find(|(name, _)| name == "start")
+                .map(|(_, value)| value)
+        }) {
+            None => Value::Int(None),
+            Some(start) => match start.single() {
+                Some(Value::Int(_) | Value::Bool(_)) => Value::Int(None),
+                Some(Value::Float(_)) => Value::Float(None),
+                Some(Value::List(items)) => Value::List(Items::of(items.element())),
+                Some(Value::Tuple(items)) => Value::Tuple(Items::of(items.element())),
+                _ => Value::Unknown,
+            },
+        },
         "min" | "max" => {
             return match arguments.positional.as_slice() {
                 [only] => (

@@ -54,6 +54,10 @@ const LOOP_ROUNDS: usize = 3;
 struct Env {
     values: FxHashMap<Name, Union>,
     maybe_unbound: FxHashMap<Name, UnboundCause>,
+    /// Attribute paths (`self.conn`, `cfg.db.url`) narrowed or assigned on this path:
+    /// their value until the path or a prefix is assigned again (or the object is
+    /// passed to a call that may change it).
+    places: FxHashMap<Name, Union>,
 }
 
 impl Env {
@@ -64,6 +68,7 @@ impl Env {
     /// Binds `name` (assignment, import, parameter, …): bound on every path from here.
     fn insert(&mut self, name: Name, value: Union) {
         self.maybe_unbound.remove(&name);
+        self.forget_places_under(&name);
         self.values.insert(name, value);
     }
 
@@ -76,6 +81,19 @@ impl Env {
     fn remove(&mut self, name: &Name) {
         self.maybe_unbound.remove(name);
         self.values.remove(name);
+        self.forget_places_under(name);
+    }
+
+    /// Forgets the narrowed paths below `root` (`self` forgets `self.conn`, `self.a.b`).
+    fn forget_places_under(&mut self, root: &str) {
+        if self.places.is_empty() {
+            return;
+        }
+        self.places.retain(|path, _| {
+            !(path.len() > root.len()
+                && path.starts_with(root)
+                && path.as_bytes()[root.len()] == b'.')
+        });
     }
 
     fn values_mut(&mut self) -> impl Iterator<Item = &mut Union> {
@@ -101,8 +119,28 @@ fn type_call_subject<'t>(text: &str, node: Node<'t>) -> Option<Node<'t>> {
     }
     arguments
         .named_child(0)
-        .filter(|subject| subject.kind() == "identifier")
+        .filter(|subject| is_place_node(*subject))
 }
+
+/// A name or an attribute path of names (`x`, `self.conn`, `cfg.db.url`): what
+/// narrowing can follow.
+fn is_place_node(node: Node<'_>) -> bool {
+    let mut node = node;
+    for _ in 0..MAX_PLACE_SEGMENTS {
+        match node.kind() {
+            "identifier" => return true,
+            "attribute" => match node.child_by_field_name("object") {
+                Some(object) => node = object,
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Attribute paths longer than this are not narrowed.
+const MAX_PLACE_SEGMENTS: usize = 4;
 
 /// Where an argument lands in the callee: its position among the call's positional
 /// arguments, or its keyword.
@@ -1538,6 +1576,13 @@ impl<'db> Interpreter<'db> {
                         self.store_attribute(&name, attribute, &value);
                     }
                 }
+                // Later reads of the path on this flow see the stored value.
+                if let Some(path) = self.place_path(target) {
+                    if let Some(env) = &mut self.state {
+                        env.forget_places_under(&path);
+                        env.places.insert(path, value.clone());
+                    }
+                }
             }
             "subscript" => {
                 let object = target.child_by_field_name("value");
@@ -1627,6 +1672,41 @@ impl<'db> Interpreter<'db> {
             }
             other => other.clone(),
         })
+    }
+
+    /// A call may change the attributes of its receiver (`self.reload()`) and of the
+    /// objects it is passed: their narrowed paths are forgotten.
+    fn forget_places_touched_by_call(
+        &mut self,
+        function: Option<Node<'_>>,
+        arguments: Option<Node<'_>>,
+    ) {
+        if self.state.as_ref().is_none_or(|env| env.places.is_empty()) {
+            return;
+        }
+        let mut roots: Vec<Name> = Vec::new();
+        if let Some(object) = function
+            .filter(|function| function.kind() == "attribute")
+            .and_then(|function| function.child_by_field_name("object"))
+        {
+            roots.extend(self.place_path(object));
+        }
+        if let Some(arguments) = arguments {
+            let mut cursor = arguments.walk();
+            for argument in arguments.named_children(&mut cursor) {
+                let argument = if argument.kind() == "keyword_argument" {
+                    argument.child_by_field_name("value")
+                } else {
+                    Some(argument)
+                };
+                roots.extend(argument.and_then(|argument| self.place_path(argument)));
+            }
+        }
+        if let Some(env) = &mut self.state {
+            for root in roots {
+                env.forget_places_under(&root);
+            }
+        }
     }
 
     /// `object` (a name) is mutated in place here: noted when it is a parameter.
@@ -2016,9 +2096,12 @@ impl<'db> Interpreter<'db> {
                     (join_states(left_true, right_true), right_false)
                 }
             }
-            "identifier" => {
-                let name = Name::new(self.slice(condition));
-                self.split_name(env, &name, |value| value.truthiness())
+            "identifier" | "attribute" => {
+                let mut env = env;
+                match self.subject_name(&mut env, condition) {
+                    Some(name) => self.split_name(env, &name, |value| value.truthiness()),
+                    None => (Some(env.clone()), Some(env)),
+                }
             }
             "comparison_operator" => self.narrow_comparison(condition, env),
             "call" => self.narrow_call(condition, env),
@@ -2035,6 +2118,35 @@ impl<'db> Interpreter<'db> {
         }
     }
 
+    /// The dotted path of a place node (see [`is_place_node`]).
+    fn place_path(&self, node: Node<'_>) -> Option<Name> {
+        if !is_place_node(node) {
+            return None;
+        }
+        let mut parts = Vec::new();
+        let mut node = node;
+        while node.kind() == "attribute" {
+            parts.push(self.slice(node.child_by_field_name("attribute")?));
+            node = node.child_by_field_name("object")?;
+        }
+        parts.push(self.slice(node));
+        parts.reverse();
+        Some(Name::new(parts.join(".")))
+    }
+
+    /// What narrowing splits for `subject`: a name, or an attribute path seeded in
+    /// `env` with the attribute's value there.
+    fn subject_name(&mut self, env: &mut Env, subject: Node<'_>) -> Option<Name> {
+        let path = self.place_path(subject)?;
+        if subject.kind() == "attribute" && !env.places.contains_key(&path) {
+            let saved = std::mem::replace(&mut self.state, Some(env.clone()));
+            let value = self.expression_quiet(subject);
+            self.state = saved;
+            env.places.insert(path.clone(), value);
+        }
+        Some(path)
+    }
+
     /// Splits on a name: members for which `test` is `Some(true)` go to the true side,
     /// `Some(false)` to the false side, `None` (unknown) to both.
     fn split_name(
@@ -2043,7 +2155,13 @@ impl<'db> Interpreter<'db> {
         name: &Name,
         test: impl Fn(&Value) -> Option<bool>,
     ) -> (State, State) {
-        let Some(current) = env.get(name).cloned() else {
+        let is_place = name.contains('.');
+        let current = if is_place {
+            env.places.get(name).cloned()
+        } else {
+            env.get(name).cloned()
+        };
+        let Some(current) = current else {
             return (Some(env.clone()), Some(env));
         };
         let when_true = current.filter(|value| test(value) != Some(false));
@@ -2051,7 +2169,11 @@ impl<'db> Interpreter<'db> {
         let side = |union: Option<Union>| {
             union.map(|union| {
                 let mut env = env.clone();
-                env.refine(name.clone(), union);
+                if is_place {
+                    env.places.insert(name.clone(), union);
+                } else {
+                    env.refine(name.clone(), union);
+                }
                 env
             })
         };
@@ -2075,7 +2197,10 @@ impl<'db> Interpreter<'db> {
         let operator = operators.join(" ");
         // `len(xs) > 0`, `len(xs) == 0`, `0 < len(xs)`: split `xs` by its known length.
         if let Some((subject, operator, bound)) = self.length_comparison(left, &operator, right) {
-            let name = Name::new(self.slice(subject));
+            let mut env = env;
+            let Some(name) = self.subject_name(&mut env, subject) else {
+                return (Some(env.clone()), Some(env));
+            };
             return self.split_name(env, &name, |value| {
                 let length = known_length(value)? as i64;
                 Some(match operator {
@@ -2097,8 +2222,11 @@ impl<'db> Interpreter<'db> {
             if let Some((subject, class_node)) = found {
                 let classes = self.expression_quiet(class_node);
                 if let Some(Value::Class(class)) = classes.single() {
-                    let name = Name::new(self.slice(subject));
                     let class = class.clone();
+                    let mut env = env;
+                    let Some(name) = self.subject_name(&mut env, subject) else {
+                        return (Some(env.clone()), Some(env));
+                    };
                     let (when_same, when_different) =
                         self.split_name(env, &name, |value| match value {
                             Value::Unknown => None,
@@ -2118,14 +2246,17 @@ impl<'db> Interpreter<'db> {
                 }
             }
         }
-        let (subject, other) = if left.kind() == "identifier" {
+        let (subject, other) = if is_place_node(left) {
             (left, right)
-        } else if right.kind() == "identifier" {
+        } else if is_place_node(right) {
             (right, left)
         } else {
             return (Some(env.clone()), Some(env));
         };
-        let name = Name::new(self.slice(subject));
+        let mut env = env;
+        let Some(name) = self.subject_name(&mut env, subject) else {
+            return (Some(env.clone()), Some(env));
+        };
         let other_is_none = other.kind() == "none";
         match operator.as_str() {
             "is" | "==" if other_is_none => self.split_name(env, &name, |value| match value {
@@ -2243,7 +2374,7 @@ impl<'db> Interpreter<'db> {
                     .then(|| arguments.named_child(0))
                     .flatten()
             })
-            .filter(|subject| subject.kind() == "identifier")
+            .filter(|subject| is_place_node(*subject))
         };
         let integer = |node: Node<'n>| {
             (node.kind() == "integer")
@@ -2282,8 +2413,11 @@ impl<'db> Interpreter<'db> {
         let mut cursor = arguments.walk();
         let arguments: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
         match (function, arguments.as_slice()) {
-            ("hasattr", [subject, attribute]) if subject.kind() == "identifier" => {
-                let name = Name::new(self.slice(*subject));
+            ("hasattr", [subject, attribute]) if is_place_node(*subject) => {
+                let mut env = env;
+                let Some(name) = self.subject_name(&mut env, *subject) else {
+                    return (Some(env.clone()), Some(env));
+                };
                 let attribute = self.expression_quiet(*attribute);
                 let Some(Value::Str(Some(attribute))) = attribute.single().cloned() else {
                     return (Some(env.clone()), Some(env));
@@ -2302,8 +2436,11 @@ impl<'db> Interpreter<'db> {
                     _ => None,
                 })
             }
-            ("issubclass", [subject, classes]) if subject.kind() == "identifier" => {
-                let name = Name::new(self.slice(*subject));
+            ("issubclass", [subject, classes]) if is_place_node(*subject) => {
+                let mut env = env;
+                let Some(name) = self.subject_name(&mut env, *subject) else {
+                    return (Some(env.clone()), Some(env));
+                };
                 let classes = self.expression_quiet(*classes);
                 let mut wanted: Vec<ClassRef> = Vec::new();
                 for value in classes.values() {
@@ -2329,8 +2466,11 @@ impl<'db> Interpreter<'db> {
                     _ => None,
                 })
             }
-            ("isinstance", [subject, classes]) if subject.kind() == "identifier" => {
-                let name = Name::new(self.slice(*subject));
+            ("isinstance", [subject, classes]) if is_place_node(*subject) => {
+                let mut env = env;
+                let Some(name) = self.subject_name(&mut env, *subject) else {
+                    return (Some(env.clone()), Some(env));
+                };
                 let classes = self.expression_quiet(*classes);
                 let mut names: Vec<String> = Vec::new();
                 for value in classes.values() {
@@ -2367,14 +2507,20 @@ impl<'db> Interpreter<'db> {
                 })
             }
             // `if len(xs):` is `if xs:` for the containers whose length is known.
-            ("len", [subject]) if subject.kind() == "identifier" => {
-                let name = Name::new(self.slice(*subject));
+            ("len", [subject]) if is_place_node(*subject) => {
+                let mut env = env;
+                let Some(name) = self.subject_name(&mut env, *subject) else {
+                    return (Some(env.clone()), Some(env));
+                };
                 self.split_name(env, &name, |value| {
                     known_length(value).map(|length| length > 0)
                 })
             }
-            ("callable", [subject]) if subject.kind() == "identifier" => {
-                let name = Name::new(self.slice(*subject));
+            ("callable", [subject]) if is_place_node(*subject) => {
+                let mut env = env;
+                let Some(name) = self.subject_name(&mut env, *subject) else {
+                    return (Some(env.clone()), Some(env));
+                };
                 self.split_name(env, &name, |value| match value {
                     Value::Function(_)
                     | Value::BoundMethod { .. }
@@ -2605,9 +2751,18 @@ impl<'db> Interpreter<'db> {
                         },
                     );
                 }
-                match object {
-                    Some(object) => self.attribute(&object, attribute, node),
-                    None => self.literal(Value::Unknown, node),
+                // A narrowed or assigned path (`if self.conn is not None:`).
+                let narrowed = self.state.as_ref().and_then(|env| {
+                    if env.places.is_empty() {
+                        return None;
+                    }
+                    let path = self.place_path(node)?;
+                    env.places.get(&path).cloned()
+                });
+                match (narrowed, object) {
+                    (Some(narrowed), _) => narrowed,
+                    (None, Some(object)) => self.attribute(&object, attribute, node),
+                    (None, None) => self.literal(Value::Unknown, node),
                 }
             }
             "subscript" => self.subscript(node),
@@ -3328,6 +3483,7 @@ impl<'db> Interpreter<'db> {
                 self.note_mutation(object);
             }
         }
+        self.forget_places_touched_by_call(function, node.child_by_field_name("arguments"));
         if let Some(argument_list) = node.child_by_field_name("arguments") {
             // `xs.append(item)` on an unknown `xs`: container methods do not mutate
             // their arguments, whatever the receiver turns out to be.
@@ -4433,6 +4589,18 @@ fn join_states_because(left: State, right: State, cause: UnboundCause) -> State 
             for (name, right_cause) in right.maybe_unbound {
                 mark(&mut left.maybe_unbound, name, right_cause);
             }
+            // A path narrowed on one side only is not narrowed after the join.
+            let mut right_places = right.places;
+            left.places
+                .retain(|path, value| match right_places.remove(path) {
+                    Some(other) => {
+                        if *value != other {
+                            *value = value.join(&other);
+                        }
+                        true
+                    }
+                    None => false,
+                });
             Some(left)
         }
     }

@@ -49,3 +49,25 @@ text = exact("4")  # hover[text]: Value**: `'not an int' (str)`
 width = described(box)  # hover[width]: Value**: `2 (int)`
 nothing = described(None)  # hover[nothing]: Value**: `None`
 kind = only_shapes(Square)  # hover[kind]: Value**: `class Square`
+
+
+class Session:
+    """Attribute paths narrow like names, until the path is assigned again."""
+
+    def __init__(self, token=None):
+        self.token = token if token else None
+        self.cache = None
+
+    def header(self):
+        if self.token is not None:
+            return self.token.upper()  # expect-not: none-attribute
+        return ""
+
+    def cached(self):
+        if not self.cache:
+            return {}
+        return self.cache.copy()  # expect-not: none-attribute
+
+    def reset(self):
+        self.cache = None
+        return self.cache.keys()  # expect: none-attribute confidence=definite
