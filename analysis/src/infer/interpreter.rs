@@ -107,6 +107,19 @@ impl Env {
     }
 }
 
+/// Whether calling the function whose body is `scope` as a plain function passes the
+/// receiver first: a method of a class, neither static nor a class method.
+pub(super) fn is_unbound_method(db: &dyn Db, file: SourceFile, scope: ScopeId) -> bool {
+    let index = file_index(db, file);
+    index.scope(scope).kind == ScopeKind::Function
+        && index
+            .scope(scope)
+            .parent
+            .is_some_and(|parent| index.scope(parent).kind == ScopeKind::Class)
+        && !has_decorator(db, file, index, scope, "staticmethod")
+        && !has_decorator(db, file, index, scope, "classmethod")
+}
+
 /// `x` of `type(x)`.
 fn type_call_subject<'t>(text: &str, node: Node<'t>) -> Option<Node<'t>> {
     let function = node.child_by_field_name("function")?;
@@ -1672,6 +1685,33 @@ impl<'db> Interpreter<'db> {
             }
             other => other.clone(),
         })
+    }
+
+    /// A method read from its class and called with the receiver first: the receiver's
+    /// shape and the remaining arguments. `None` for plain functions, static and class
+    /// methods.
+    fn unbound_method_call(
+        &self,
+        function: &FunctionRef,
+        arguments: &Arguments,
+    ) -> Option<(Option<Shape>, Arguments)> {
+        let (file, scope) = self.function_scope(function)?;
+        if !is_unbound_method(self.db, file, scope) {
+            return None;
+        }
+        let first = arguments.positional.first()?;
+        let receiver = match first.single() {
+            Some(Value::Instance(_, shape)) => shape.clone(),
+            _ => None,
+        };
+        Some((
+            receiver,
+            Arguments {
+                positional: arguments.positional[1..].to_vec(),
+                keywords: arguments.keywords.clone(),
+                has_unpacking: arguments.has_unpacking,
+            },
+        ))
     }
 
     /// A call may change the attributes of its receiver (`self.reload()`) and of the
@@ -3420,7 +3460,13 @@ impl<'db> Interpreter<'db> {
         };
         for value in callee.values() {
             let result = match value {
-                Value::Function(function) => self.call_function(function, &arguments, None),
+                Value::Function(function) => match self.unbound_method_call(function, &arguments) {
+                    // `Base.method(obj, x)`: `obj` is the receiver, not the first argument.
+                    Some((receiver, rest)) => {
+                        self.call_function(function, &rest, receiver.as_ref())
+                    }
+                    None => self.call_function(function, &arguments, None),
+                },
                 Value::BoundMethod {
                     function, receiver, ..
                 } => self.call_function(function, &arguments, receiver.as_ref()),

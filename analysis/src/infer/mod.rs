@@ -387,16 +387,26 @@ pub fn specialised_call<'db>(
     }
     let (file, scope) = interpreter::function_scope(db, function)?;
     let scope_data = file_index(db, file).scope(scope);
-    // The same decision as the interpreter's (`call_function`).
+    // The same decisions as the interpreter's (`call`, `call_function`).
+    let mut positional: &[Union] = &call.positional;
     let receiver = match function_value_of(call, function) {
-        Some(crate::values::Value::BoundMethod { receiver, .. }) => {
-            receiver.as_ref().map(crate::values::Shape::without_origins)
+        Some(crate::values::Value::BoundMethod { receiver, .. }) => receiver.clone(),
+        Some(crate::values::Value::Function(_))
+            if interpreter::is_unbound_method(db, file, scope) && !positional.is_empty() =>
+        {
+            let receiver = match positional[0].single() {
+                Some(crate::values::Value::Instance(_, shape)) => shape.clone(),
+                _ => None,
+            };
+            positional = &positional[1..];
+            receiver
         }
         _ => None,
     };
+    let receiver = receiver.as_ref().map(crate::values::Shape::without_origins);
     let worth = interpreter::is_call_worth_specialising(
         scope_data,
-        &call.positional,
+        positional,
         &call.keywords,
         call.has_unpacking,
     ) || receiver.is_some()
@@ -406,7 +416,7 @@ pub fn specialised_call<'db>(
     }
     let arguments = CallArguments {
         receiver,
-        positional: call.positional.iter().map(Union::without_origins).collect(),
+        positional: positional.iter().map(Union::without_origins).collect(),
         keywords: call
             .keywords
             .iter()
