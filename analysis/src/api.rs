@@ -275,6 +275,11 @@ impl Analysis {
         self.with_db(|db| ide::hover(db, file.0, offset))
     }
 
+    /// Every name occurrence of `file` with its inferred members (`remedy infer`).
+    pub fn inferred_names(&self, file: FileId) -> Cancellable<Vec<ide::InferredName>> {
+        self.with_db(|db| ide::inferred_names(db, file.0))
+    }
+
     pub fn document_symbols(&self, file: FileId) -> Cancellable<Vec<ide::DocumentSymbol>> {
         self.with_db(|db| ide::document_symbols(db, file.0))
     }

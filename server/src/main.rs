@@ -44,6 +44,8 @@ enum Command {
         /// `path/to/file.py:LINE:COL`
         location: String,
     },
+    /// Print every name occurrence of FILE with its inferred values (--json for tools).
+    Infer(cli::infer::InferArgs),
     /// List every rule with its documentation.
     Rules(cli::rules::RulesArgs),
     /// Map a real traceback onto the workspace: the failing line, its rule, the prediction.
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Lsp { stdio: _ } => run_lsp(),
         Command::Check(args) => cli::check::run(args),
         Command::Hover { location } => cli::hover::run(&location),
+        Command::Infer(args) => cli::infer::run(args),
         Command::Rules(args) => cli::rules::run(args),
         Command::Heal(args) => cli::heal::run(args),
         Command::Fix(args) => cli::fix::run(args),

@@ -3,6 +3,7 @@
 
 mod diagnostics;
 mod hover;
+mod inferred;
 mod symbols;
 mod targets;
 mod traceback;
@@ -18,6 +19,7 @@ use crate::modules::module_resolver;
 
 pub use diagnostics::{Diagnostic, RelatedLocation, Severity, diagnostics, syntax_diagnostics};
 pub use hover::{HoverResult, hover};
+pub use inferred::{InferredMember, InferredName, inferred_names};
 pub use symbols::{
     DocumentSymbol, NavigationTarget, SymbolKind, document_symbols, goto_definition,
 };

@@ -284,3 +284,53 @@ copy = A_VALUE  # hover[copy]: (variable) copy
 "#,
     );
 }
+
+#[test]
+fn inferred_names_list_every_occurrence_with_members_and_branches() {
+    let fixture = crate::testing::Fixture::parse(
+        r#"
+#- /m.py
+import random
+if random.random() > 0.5:
+    a = 4
+else:
+    a = 4.1
+print($0a)
+"#,
+    );
+    let names = fixture
+        .analysis()
+        .inferred_names(fixture.position.file)
+        .unwrap();
+    let read = names
+        .iter()
+        .find(|name| name.name == "a" && !name.binds)
+        .expect("the read of `a` is listed");
+    let rendered: Vec<(&str, &str, &str)> = read
+        .members
+        .iter()
+        .map(|member| {
+            (
+                member.value.as_str(),
+                member.type_name.as_str(),
+                member.origins[0].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rendered,
+        [
+            (
+                "4 (int)",
+                "int",
+                "L3, `if random.random() > 0.5:` true branch"
+            ),
+            ("4.1 (float)", "float", "L5, `else` branch"),
+        ]
+    );
+    let binding = names
+        .iter()
+        .find(|name| name.name == "a" && name.binds)
+        .expect("the bindings of `a` are listed");
+    assert_eq!(binding.qualified_name.as_deref(), Some("m.a"));
+}

@@ -4,6 +4,7 @@ pub mod check;
 pub mod fix;
 pub mod heal;
 pub mod hover;
+pub mod infer;
 mod render;
 pub mod rules;
 pub mod schema;
