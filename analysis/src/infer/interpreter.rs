@@ -1718,6 +1718,7 @@ impl<'db> Interpreter<'db> {
     /// objects it is passed: their narrowed paths are forgotten.
     fn forget_places_touched_by_call(
         &mut self,
+        callee: &Union,
         function: Option<Node<'_>>,
         arguments: Option<Node<'_>>,
     ) {
@@ -1725,11 +1726,21 @@ impl<'db> Interpreter<'db> {
             return;
         }
         let mut roots: Vec<Name> = Vec::new();
-        if let Some(object) = function
+        if let Some(receiver) = function
             .filter(|function| function.kind() == "attribute")
             .and_then(|function| function.child_by_field_name("object"))
+            .and_then(|object| self.place_path(object))
         {
-            roots.extend(self.place_path(object));
+            // A method of the workspace forgets what it assigns on its receiver; any
+            // other call may change anything.
+            match self.attributes_stored_by(callee) {
+                Some(stored) => roots.extend(
+                    stored
+                        .into_iter()
+                        .map(|attribute| Name::new(format!("{receiver}.{attribute}"))),
+                ),
+                None => roots.push(receiver),
+            }
         }
         if let Some(arguments) = arguments {
             let mut cursor = arguments.walk();
@@ -1745,8 +1756,37 @@ impl<'db> Interpreter<'db> {
         if let Some(env) = &mut self.state {
             for root in roots {
                 env.forget_places_under(&root);
+                env.places.remove(&root);
             }
         }
+    }
+
+    /// The attributes the bound methods of `callee` assign on `self`, when every member
+    /// is such a method; `None` otherwise.
+    fn attributes_stored_by(&self, callee: &Union) -> Option<Vec<Name>> {
+        let mut stored = Vec::new();
+        for value in callee.values() {
+            let Value::BoundMethod { function, .. } = value else {
+                return None;
+            };
+            let (file, scope) = self.function_scope(function)?;
+            let index = file_index(self.db, file);
+            // A method that never returns normally here (`raise NotImplementedError`)
+            // or is abstract is overridden: the override may assign anything.
+            if is_abstract_method(self.db, file, index, scope)
+                || infer_scope(self.db, file, scope).returns.is_none()
+            {
+                return None;
+            }
+            stored.extend(
+                file_index(self.db, file)
+                    .scope(scope)
+                    .attribute_stores
+                    .iter()
+                    .cloned(),
+            );
+        }
+        Some(stored)
     }
 
     /// `object` (a name) is mutated in place here: noted when it is a parameter.
@@ -2513,20 +2553,36 @@ impl<'db> Interpreter<'db> {
                 };
                 let classes = self.expression_quiet(*classes);
                 let mut names: Vec<String> = Vec::new();
+                let mut unknown_class = false;
                 for value in classes.values() {
                     match value {
                         Value::Class(class) => names.push(class.name().to_owned()),
-                        Value::Tuple(items) => {
+                        Value::Tuple(items) if items.exact => {
                             for item in &items.items {
                                 for value in item.values() {
-                                    if let Value::Class(class) = value {
-                                        names.push(class.name().to_owned());
+                                    match value {
+                                        Value::Class(class) => names.push(class.name().to_owned()),
+                                        _ => unknown_class = true,
                                     }
                                 }
                             }
                         }
-                        _ => return (Some(env.clone()), Some(env)),
+                        _ => unknown_class = true,
                     }
+                }
+                if unknown_class {
+                    // An instance of a class we cannot see: anything on the true side,
+                    // nothing excluded on the false side.
+                    let mut when_true = env.clone();
+                    let forget = |current: &Union| current.map(|_| Value::Unknown);
+                    if name.contains('.') {
+                        if let Some(current) = when_true.places.get(&name).cloned() {
+                            when_true.places.insert(name.clone(), forget(&current));
+                        }
+                    } else if let Some(current) = when_true.get(&name).cloned() {
+                        when_true.refine(name.clone(), forget(&current));
+                    }
+                    return (Some(when_true), Some(env));
                 }
                 self.split_name(env, &name, |value| match value {
                     Value::Unknown => None,
@@ -3529,7 +3585,11 @@ impl<'db> Interpreter<'db> {
                 self.note_mutation(object);
             }
         }
-        self.forget_places_touched_by_call(function, node.child_by_field_name("arguments"));
+        self.forget_places_touched_by_call(
+            &callee,
+            function,
+            node.child_by_field_name("arguments"),
+        );
         if let Some(argument_list) = node.child_by_field_name("arguments") {
             // `xs.append(item)` on an unknown `xs`: container methods do not mutate
             // their arguments, whatever the receiver turns out to be.
@@ -4123,49 +4183,35 @@ impl<'db> Interpreter<'db> {
         attribute: &str,
     ) -> Option<Union> {
         let mro = class_mro(self.db, class);
-        if let Some(value) = shape.and_then(|shape| shape.get(attribute)) {
-            // What this construction assigned, unless another method may store it too.
-            let stored_elsewhere = mro.iter().find_map(|class| {
-                let (file, body) = class_body(self.db, class)?;
-                let index = file_index(self.db, file);
-                index.scope(body).definitions.iter().find_map(|&method| {
-                    let data = index.definition(method);
-                    let DefinitionKind::Function {
-                        body: method_scope, ..
-                    } = data.kind
-                    else {
-                        return None;
-                    };
-                    let stores = !matches!(data.name.as_str(), "__init__" | "__post_init__")
-                        && index
-                            .scope(method_scope)
-                            .attribute_stores
-                            .iter()
-                            .any(|stored| stored == attribute);
-                    stores.then(|| Origin {
-                        file,
-                        range: index.scope(body).range,
-                        branch: index.scope(body).body_branch,
-                    })
-                })
-            });
+        // Values come from the initialisers only; an attribute another method of any
+        // class along the MRO also assigns may hold anything else later (unknown joins
+        // in). Reading every method would tie all methods of a class into one recursive
+        // fixpoint.
+        let stored_elsewhere = self.stored_outside_initialisers(&mro, attribute);
+        let with_other_stores = |value: Union| {
             let value = match stored_elsewhere {
                 Some(origin) => value.join(&Union::new(Value::Unknown, Some(origin))),
-                None => value.clone(),
+                None => value,
             };
-            return Some(value.map(opened_container));
+            // Other methods may mutate the containers held in attributes: their
+            // contents stay known, their exact length does not.
+            value.map(opened_container)
+        };
+        if let Some(value) = shape.and_then(|shape| shape.get(attribute)) {
+            // What this construction assigned, and what the method being interpreted
+            // assigns itself (read back after its own flow forgot the stored value).
+            let value = match self.self_attributes.get(attribute) {
+                Some(own) if self.self_name.is_some() => value.join(own),
+                _ => value.clone(),
+            };
+            return Some(with_other_stores(value));
         }
-        for class in mro {
-            let Some((file, body)) = class_body(self.db, &class) else {
+        for class in &mro {
+            let Some((file, body)) = class_body(self.db, class) else {
                 continue;
             };
-            let file = &file;
-            let index = file_index(self.db, *file);
-            // Values come from the initialiser only; an attribute other methods also
-            // assign may hold anything else later (unknown joins in). Reading every method
-            // would tie all methods of a class into one recursive fixpoint.
+            let index = file_index(self.db, file);
             let mut assigned = Vec::new();
-            let mut stored_elsewhere = false;
             for &method in &index.scope(body).definitions {
                 let DefinitionKind::Function {
                     body: method_scope, ..
@@ -4177,13 +4223,13 @@ impl<'db> Interpreter<'db> {
                     index.definition(method).name.as_str(),
                     "__init__" | "__post_init__"
                 );
-                let is_current = *file == self.file && method_scope == self.scope;
+                let is_current = file == self.file && method_scope == self.scope;
                 if is_current {
                     if let Some(value) = self.self_attributes.get(attribute) {
                         assigned.push(value.clone());
                     }
                 } else if is_initializer {
-                    let inference = infer_scope(self.db, *file, method_scope);
+                    let inference = infer_scope(self.db, file, method_scope);
                     if let Some((_, value)) = inference
                         .self_attributes
                         .iter()
@@ -4191,30 +4237,18 @@ impl<'db> Interpreter<'db> {
                     {
                         assigned.push(value.clone());
                     }
-                } else if index
-                    .scope(method_scope)
-                    .attribute_stores
-                    .iter()
-                    .any(|stored| stored == attribute)
-                {
-                    stored_elsewhere = true;
                 }
             }
-            if stored_elsewhere {
-                // Kept (with an origin at the class) so the join does not drop it.
-                let origin = Origin {
-                    file: *file,
-                    range: index.scope(body).range,
-                    branch: index.scope(body).body_branch,
-                };
-                assigned.push(Union::new(Value::Unknown, Some(origin)));
-            }
             if let Some(value) = Union::join_all(assigned) {
-                // Other methods may mutate the containers held in attributes: their
-                // contents stay known, their exact length does not.
-                return Some(value.map(opened_container));
+                return Some(with_other_stores(value));
             }
-            if let Some(value) = class_body_value(self.db, *file, body, attribute) {
+            if let Some(origin) = stored_elsewhere
+                .filter(|origin| origin.file == file && origin.range == index.scope(body).range)
+            {
+                // Only a method of this class assigns it.
+                return Some(Union::new(Value::Unknown, Some(origin)));
+            }
+            if let Some(value) = class_body_value(self.db, file, body, attribute) {
                 return Some(value.map(|value| match value {
                     Value::Function(function) => Value::BoundMethod {
                         function: function.clone(),
@@ -4225,7 +4259,40 @@ impl<'db> Interpreter<'db> {
                 }));
             }
         }
-        None
+        // Assigned by methods only (never by an initialiser, never in a class body).
+        stored_elsewhere.map(|origin| Union::new(Value::Unknown, Some(origin)))
+    }
+
+    /// The first class along `mro` with a method other than the initialisers (and the
+    /// method being interpreted) that assigns `self.<attribute>`: an origin at that
+    /// class body.
+    fn stored_outside_initialisers(&self, mro: &[ClassRef], attribute: &str) -> Option<Origin> {
+        mro.iter().find_map(|class| {
+            let (file, body) = class_body(self.db, class)?;
+            let index = file_index(self.db, file);
+            let stores = index.scope(body).definitions.iter().any(|&method| {
+                let data = index.definition(method);
+                let DefinitionKind::Function {
+                    body: method_scope, ..
+                } = data.kind
+                else {
+                    return false;
+                };
+                let is_current = file == self.file && method_scope == self.scope;
+                !is_current
+                    && !matches!(data.name.as_str(), "__init__" | "__post_init__")
+                    && index
+                        .scope(method_scope)
+                        .attribute_stores
+                        .iter()
+                        .any(|stored| stored == attribute)
+            });
+            stores.then(|| Origin {
+                file,
+                range: index.scope(body).range,
+                branch: index.scope(body).body_branch,
+            })
+        })
     }
 
     fn lookup_class_attribute(&self, class: &ClassRef, attribute: &str) -> Option<Union> {
