@@ -26,7 +26,9 @@ pub struct HoverResult {
 }
 
 pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
-    let (name_ref, targets) = targets_at(db, file, offset)?;
+    let Some((name_ref, targets)) = targets_at(db, file, offset) else {
+        return attribute_hover(db, file, offset);
+    };
     let described_targets = targets.clone();
     let verbosity = db.settings().config(db).hover_verbosity;
     let index = file_index(db, file);
@@ -118,6 +120,74 @@ pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverRes
     Some(HoverResult {
         range: name_ref.range,
         markdown,
+    })
+}
+
+/// The hover on the name of an attribute read (`attr` in `obj.attr`): the value the
+/// read gives there, with its members; for a method, what the method does.
+fn attribute_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
+    let parsed = crate::parse::parse(db, file);
+    let at = u32::from(offset) as usize;
+    let node = parsed
+        .root()
+        .named_descendant_for_byte_range(at, at)
+        .filter(|node| node.kind() == "identifier")?;
+    let attribute = node
+        .parent()
+        .filter(|parent| parent.kind() == "attribute")?;
+    if attribute.child_by_field_name("attribute") != Some(node) {
+        return None;
+    }
+    let index = file_index(db, file);
+    let scope = super::values::evaluating_scope(index, index.scope_at(offset));
+    let inference = crate::infer::infer_scope(db, file, scope);
+    let union = inference
+        .load_at(TextSize::from(node.start_byte() as u32))?
+        .clone();
+    let text = file.text(db);
+    let expression = text.get(attribute.byte_range()).unwrap_or_default();
+    let expression: String = expression.split_whitespace().collect();
+    let mut markdown = format!("```python\n(attribute) {expression}\n```\n\n---\n");
+    let _ = writeln!(
+        markdown,
+        "**Value**: `{}`\n",
+        crate::values::render_union(&union)
+    );
+    super::values::render_members(db, file, &union, &mut markdown);
+    // `obj.method(…)`: the call's result.
+    if let Some(call) = attribute
+        .parent()
+        .filter(|parent| {
+            parent.kind() == "call" && parent.child_by_field_name("function") == Some(attribute)
+        })
+        .and_then(|call| inference.call_at(TextSize::from(call.start_byte() as u32)))
+    {
+        let _ = writeln!(
+            markdown,
+            "\n---\n**Call** → `{}`\n",
+            crate::values::render_union(&call.result)
+        );
+        super::values::render_members(db, file, &call.result, &mut markdown);
+    }
+    if db.settings().config(db).hover_verbosity != HoverVerbosity::Compact {
+        // A method or function read through the attribute: its summary.
+        if let Some(
+            crate::values::Value::BoundMethod { function, .. }
+            | crate::values::Value::Function(function),
+        ) = union.single()
+            && let Some((target_file, scope)) = crate::infer::function_scope(db, function)
+            && let Some(definition) = file_index(db, target_file).scope(scope).definition
+            && let Some(section) = super::values::function_section(db, target_file, definition)
+        {
+            let _ = write!(markdown, "\n---\n{section}");
+        }
+    }
+    Some(HoverResult {
+        range: TextRange::new(
+            TextSize::from(node.start_byte() as u32),
+            TextSize::from(node.end_byte() as u32),
+        ),
+        markdown: markdown.trim_end().to_owned(),
     })
 }
 

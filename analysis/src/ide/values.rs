@@ -17,7 +17,7 @@ use super::line_index;
 
 /// The scope whose inference records values for names used in `scope` (comprehensions
 /// are evaluated inline by the scope around them).
-fn evaluating_scope(index: &FileIndex, scope: ScopeId) -> ScopeId {
+pub(crate) fn evaluating_scope(index: &FileIndex, scope: ScopeId) -> ScopeId {
     let mut current = scope;
     while index.scope(current).kind == ScopeKind::Comprehension {
         match index.scope(current).parent {

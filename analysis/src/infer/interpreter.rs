@@ -2855,11 +2855,23 @@ impl<'db> Interpreter<'db> {
                     let path = self.place_path(node)?;
                     env.places.get(&path).cloned()
                 });
-                match (narrowed, object) {
+                let value = match (narrowed, object) {
                     (Some(narrowed), _) => narrowed,
                     (None, Some(object)) => self.attribute(&object, attribute, node),
                     (None, None) => self.literal(Value::Unknown, node),
+                };
+                // Hovers on the attribute's name read it back (`loads` by offset).
+                if self.record
+                    && self.state.is_some()
+                    && let Some(attribute) = node.child_by_field_name("attribute")
+                {
+                    let offset = attribute.start_byte() as u32;
+                    let entry = self.loads.entry(offset).or_insert_with(|| value.clone());
+                    if *entry != value {
+                        *entry = entry.join(&value);
+                    }
                 }
+                value
             }
             "subscript" => self.subscript(node),
             "named_expression" => {

@@ -29,7 +29,8 @@ pub use interpreter::{class_bases, class_mro};
 /// What the interpreter learnt about one scope.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ScopeInference {
-    /// The value at each name load, by the load's start offset (sorted).
+    /// The value at each name load, by the load's start offset (sorted); attribute reads
+    /// (`obj.attr`) by the start offset of the attribute's name.
     pub loads: Vec<(u32, Union)>,
     /// The value bound by each definition of the scope.
     pub bindings: Vec<(DefinitionId, Union)>,

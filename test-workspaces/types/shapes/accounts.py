@@ -51,6 +51,9 @@ big = Transfer("cheque", amount=500)
 big_amount = big.amount  # hover[big_amount]: 500 (int)
 limit = Limit(1000, "EUR")
 currency = limit.currency  # hover[currency]: 'EUR' (str)
+# hover[rate]: **Value**: `0.5 (float)`
+print(bob.rate)  # hover[rate]: (attribute) bob.rate
+print(alice.describe())  # hover[describe]: **Call** → `'alice' (str)`
 
 alice.owner = None
 renamed = alice.owner  # hover[renamed]: None
