@@ -221,6 +221,14 @@ pub(crate) fn function_section(
         Some(returns) => {
             let _ = writeln!(out, "\n**Returns**: `{}`\n", render_union(returns));
             render_members(db, file, returns, &mut out);
+            // What the calls of this file get back when the context-free summary
+            // depends on the arguments.
+            if returns
+                .values()
+                .any(|value| *value == crate::values::Value::Unknown)
+            {
+                out.push_str(&call_results(db, file, definition));
+            }
         }
         None => {
             let _ = writeln!(out, "\n**Returns**: never returns normally");
@@ -266,6 +274,55 @@ pub(crate) fn function_section(
         );
     }
     Some(out)
+}
+
+/// "**At its calls**": the result of each call of the function `definition` in `file`
+/// (specialised with the call's arguments), with the call's line; empty without calls.
+fn call_results(db: &dyn Db, file: SourceFile, definition: DefinitionId) -> String {
+    use crate::values::{FunctionRef, Value};
+
+    let index = file_index(db, file);
+    let path = index.path_of(definition);
+    let mut results: Vec<(u32, Union)> = Vec::new();
+    for (scope_index, scope) in index.scopes.iter().enumerate() {
+        if scope.kind == ScopeKind::Comprehension {
+            continue;
+        }
+        for call in &infer_scope(db, file, ScopeId(scope_index as u32)).calls {
+            let calls_it = call.callee.values().any(|value| match value {
+                Value::Function(FunctionRef::Defined {
+                    file: target,
+                    path: target_path,
+                })
+                | Value::BoundMethod {
+                    function:
+                        FunctionRef::Defined {
+                            file: target,
+                            path: target_path,
+                        },
+                    ..
+                } => *target == file && *target_path == path,
+                _ => false,
+            });
+            if calls_it {
+                results.push((call.offset, call.result.clone()));
+            }
+        }
+    }
+    if results.is_empty() {
+        return String::new();
+    }
+    results.sort_by_key(|(offset, _)| *offset);
+    let lines = line_index(db, file);
+    let mut out = String::from("\n**At its calls**\n");
+    for (offset, result) in results.iter().take(10) {
+        let line = lines.line_col((*offset).into()).line + 1;
+        let _ = writeln!(out, "- `{}` — call at L{line}", render_union(result));
+    }
+    if results.len() > 10 {
+        let _ = writeln!(out, "- … {} more calls", results.len() - 10);
+    }
+    out
 }
 
 /// Attributes of a class along its MRO, and the shape of `self` after `__init__`.

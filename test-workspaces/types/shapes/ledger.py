@@ -28,3 +28,11 @@ print(totals["last"])  # expect-not: key-error
 
 empty = {}
 print(empty["last"])  # expect: key-error
+
+
+def fee(amount):  # hover[fee]: **At its calls** - `2 (int)` — call at L37 - `5 (int)` — call at L38
+    return amount // 10
+
+
+small = fee(20)
+large = fee(50)
