@@ -282,6 +282,8 @@ pub(super) struct Interpreter<'db> {
     parameter_names: Vec<Name>,
     mutated_parameters: BTreeSet<Name>,
     returned_parameters: BTreeSet<Name>,
+    /// For a method run on a shaped receiver: `self` at the returns.
+    receiver_exit: Option<Union>,
 }
 
 impl<'db> Interpreter<'db> {
@@ -340,6 +342,7 @@ impl<'db> Interpreter<'db> {
             parameter_names: Vec::new(),
             mutated_parameters: BTreeSet::new(),
             returned_parameters: BTreeSet::new(),
+            receiver_exit: None,
         };
         if matches!(scope_data.kind, ScopeKind::Function | ScopeKind::Lambda) {
             interpreter.parameter_names = scope_data
@@ -412,7 +415,30 @@ impl<'db> Interpreter<'db> {
                 operation.range.end(),
             )
         });
+        // The receiver's shape after the call: its shape at the returns (containers the
+        // method mutated are open there), overlaid with what the method assigns.
+        let receiver_shape = self
+            .receiver_exit
+            .as_ref()
+            .and_then(|exit| match exit.single() {
+                Some(Value::Instance(_, Some(shape))) => {
+                    let mut attributes = shape.attributes().to_vec();
+                    for (name, value) in &self_attributes {
+                        let value = value.map(|value| match value {
+                            Value::Instance(class, Some(_)) => Value::Instance(class.clone(), None),
+                            other => other.clone(),
+                        });
+                        match attributes.iter_mut().find(|(existing, _)| existing == name) {
+                            Some((_, existing)) => *existing = value,
+                            None => attributes.push((name.clone(), value)),
+                        }
+                    }
+                    Shape::new(attributes)
+                }
+                _ => None,
+            });
         ScopeInference {
+            receiver_shape,
             loads,
             bindings,
             returns: self.returns,
@@ -470,6 +496,21 @@ impl<'db> Interpreter<'db> {
             Some(returns) => returns.join(&value),
             None => value,
         });
+        // A method run on a shaped receiver: what `self` looks like when it returns.
+        if self
+            .bound_arguments
+            .as_ref()
+            .is_some_and(|arguments| arguments.receiver.is_some())
+            && let Some(receiver) = self
+                .self_name
+                .as_ref()
+                .and_then(|name| self.state.as_ref()?.get(name))
+        {
+            self.receiver_exit = Some(match self.receiver_exit.take() {
+                Some(exit) => exit.join(receiver),
+                None => receiver.clone(),
+            });
+        }
     }
 
     // ---- statements -------------------------------------------------------------
@@ -1341,16 +1382,24 @@ impl<'db> Interpreter<'db> {
                     value = declared.with_default_origin(origin);
                 }
             }
+            let mut default_value = None;
             if let Some(default) = default.and_then(|range| node_at(parsed.root(), range)) {
-                let default_value = self.expression(default);
-                value = value.join(&default_value);
+                let evaluated = self.expression(default);
+                value = value.join(&evaluated);
+                default_value = Some(evaluated);
             }
             self.record = true;
             // `self` is bound by the call, not by the arguments.
             if !is_self {
                 if let Some(arguments) = &self.bound_arguments {
-                    if let Some(passed) = arguments.value_for(position, &name, kind) {
-                        value = passed.with_default_origin(origin);
+                    match arguments.value_for(position, &name, kind) {
+                        Some(passed) => value = passed.with_default_origin(origin),
+                        // Not passed by this call: the default is what it holds.
+                        None => {
+                            if let Some(default_value) = default_value {
+                                value = default_value;
+                            }
+                        }
                     }
                 }
                 position += 1;
@@ -1487,13 +1536,19 @@ impl<'db> Interpreter<'db> {
                 let targets: Vec<Node<'_>> = target.named_children(&mut cursor).collect();
                 // Every member a sequence of known items of one length: position by position
                 // (`for name, age in [("ada", 36), ("bob", 41)]` keeps names apart from ages).
+                // Unknown members say nothing about the layout: they add "unknown" to
+                // every position of the known tuples (`c_impl or py_impl` results).
+                let unknown_part = value.filter(|member| *member == Value::Unknown);
                 let exact_items = {
-                    let mut per_member = value.values().map(|member| match member {
-                        Value::Tuple(items) | Value::List(items) if items.exact => {
-                            Some(items.items.clone())
-                        }
-                        _ => None,
-                    });
+                    let mut per_member = value
+                        .values()
+                        .filter(|member| **member != Value::Unknown)
+                        .map(|member| match member {
+                            Value::Tuple(items) | Value::List(items) if items.exact => {
+                                Some(items.items.clone())
+                            }
+                            _ => None,
+                        });
                     let first = per_member.next().flatten();
                     per_member
                         .try_fold(first, |joined, items| {
@@ -1509,6 +1564,10 @@ impl<'db> Interpreter<'db> {
                                 .map(Some)
                         })
                         .flatten()
+                        .map(|items: Vec<Union>| match &unknown_part {
+                            Some(unknown) => items.iter().map(|item| item.join(unknown)).collect(),
+                            None => items,
+                        })
                 };
                 let star = targets.iter().position(|target| {
                     matches!(target.kind(), "list_splat_pattern" | "list_splat")
@@ -1565,6 +1624,12 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "attribute" => {
+                // An instance stored in an attribute is reached through other objects
+                // whose method calls the flow does not follow: it keeps its class only.
+                let value = value.map(|value| match value {
+                    Value::Instance(class, Some(_)) => Value::Instance(class.clone(), None),
+                    other => other.clone(),
+                });
                 let object = target.child_by_field_name("object");
                 let attribute = target.child_by_field_name("attribute");
                 if let Some(object) = object {
@@ -1789,6 +1854,165 @@ impl<'db> Interpreter<'db> {
         Some(stored)
     }
 
+    /// `q.items.append(x)`: the container `q`'s shape holds for `items` is no longer
+    /// exactly known.
+    fn open_shape_attribute(&mut self, attribute: Node<'_>) {
+        let (Some(base), Some(name)) = (
+            attribute
+                .child_by_field_name("object")
+                .filter(|base| base.kind() == "identifier"),
+            attribute.child_by_field_name("attribute"),
+        ) else {
+            return;
+        };
+        let base = Name::new(self.slice(base));
+        let name = self.slice(name).to_owned();
+        let path = self.place_path(attribute);
+        let Some(env) = &mut self.state else { return };
+        if let Some(path) = path {
+            env.places.remove(&path);
+        }
+        let Some(current) = env.get(&base) else {
+            return;
+        };
+        let updated = current.map(|value| match value {
+            Value::Instance(class, Some(shape)) if shape.get(&name).is_some() => {
+                let attributes = shape
+                    .attributes()
+                    .iter()
+                    .map(|(attribute, union)| {
+                        if *attribute == name {
+                            (attribute.clone(), union.map(opened_container))
+                        } else {
+                            (attribute.clone(), union.clone())
+                        }
+                    })
+                    .collect();
+                Value::Instance(class.clone(), Shape::new(attributes))
+            }
+            other => other.clone(),
+        });
+        if updated != *current {
+            env.refine(base, updated);
+        }
+    }
+
+    /// `q.push(x)` on a local instance with a shape: the method may assign attributes
+    /// (they may hold anything after the call) and mutate the containers the shape
+    /// holds (their contents are no longer exact). An unknown method forgets the shape.
+    fn after_method_call(
+        &mut self,
+        callee: &Union,
+        function: Node<'_>,
+        arguments: &Arguments,
+        origin: Origin,
+    ) {
+        let Some(object) = function
+            .child_by_field_name("object")
+            .filter(|object| object.kind() == "identifier" && function.kind() == "attribute")
+        else {
+            return;
+        };
+        let name = Name::new(self.slice(object));
+        let has_shape = self
+            .state
+            .as_ref()
+            .and_then(|env| env.get(&name))
+            .is_some_and(|value| {
+                value
+                    .values()
+                    .any(|value| matches!(value, Value::Instance(_, Some(_))))
+            });
+        if !has_shape {
+            return;
+        }
+        let stored = if callee
+            .values()
+            .all(|value| matches!(value, Value::BuiltinFunction(_)))
+        {
+            // A builtin method of the instance's builtin base changes no attribute.
+            return;
+        } else {
+            self.attributes_stored_by(callee)
+        };
+        // The specialised run of the method says exactly what the receiver became.
+        let exit_shape = match callee.single() {
+            Some(Value::BoundMethod {
+                function,
+                receiver: Some(receiver),
+                ..
+            }) => self.specialised_receiver_exit(function, receiver, arguments),
+            _ => None,
+        };
+        let Some(env) = &mut self.state else { return };
+        let Some(current) = env.get(&name) else {
+            return;
+        };
+        let updated = current.map(|value| match value {
+            Value::Instance(class, Some(_)) if exit_shape.is_some() => {
+                Value::Instance(class.clone(), exit_shape.clone())
+            }
+            Value::Instance(class, Some(shape)) => match &stored {
+                None => Value::Instance(class.clone(), None),
+                Some(stored) => {
+                    let attributes = shape
+                        .attributes()
+                        .iter()
+                        .map(|(attribute, union)| {
+                            let union = union.map(opened_container);
+                            if stored.contains(attribute) {
+                                let anything = Union::new(Value::Unknown, Some(origin));
+                                (attribute.clone(), union.join(&anything))
+                            } else {
+                                (attribute.clone(), union)
+                            }
+                        })
+                        .collect();
+                    Value::Instance(class.clone(), Shape::new(attributes))
+                }
+            },
+            other => other.clone(),
+        });
+        env.refine(name, updated);
+    }
+
+    /// The receiver's shape after the specialised run of `function` on `receiver` with
+    /// `arguments` (the run `call_function` made), when it was specialised.
+    fn specialised_receiver_exit(
+        &self,
+        function: &FunctionRef,
+        receiver: &Shape,
+        arguments: &Arguments,
+    ) -> Option<Shape> {
+        let (file, scope) = self.function_scope(function)?;
+        let scope_data = file_index(self.db, file).scope(scope);
+        let depth = self
+            .bound_arguments
+            .as_ref()
+            .map_or(0, |arguments| arguments.depth + 1);
+        if depth >= MAX_SPECIALISATION_DEPTH
+            || !is_body_worth_specialising(scope_data, arguments.has_unpacking)
+            || infer_scope(self.db, file, scope).is_recursive
+        {
+            return None;
+        }
+        let key = CallArguments {
+            receiver: Some(receiver.without_origins()),
+            positional: arguments
+                .positional
+                .iter()
+                .map(Union::without_origins)
+                .collect(),
+            keywords: arguments
+                .keywords
+                .iter()
+                .map(|(name, value)| (name.clone(), value.without_origins()))
+                .collect(),
+            depth,
+        };
+        infer_call(self.db, file, scope, key).receiver_shape.clone()
+    }
+
     /// `object` (a name) is mutated in place here: noted when it is a parameter.
     fn note_mutation(&mut self, object: Node<'_>) {
         if object.kind() != "identifier" {
@@ -1973,6 +2197,10 @@ impl<'db> Interpreter<'db> {
     }
 
     fn mutate(&mut self, object: Node<'_>, method: &str, arguments: &Arguments) {
+        if object.kind() == "attribute" && MUTATING_METHODS.contains(&method) {
+            self.open_shape_attribute(object);
+            return;
+        }
         if object.kind() != "identifier" {
             return;
         }
@@ -3587,6 +3815,7 @@ impl<'db> Interpreter<'db> {
             Union::join_all(results).unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)));
         if let Some(function) = function {
             self.inherit_initialised_attributes(function, &arguments);
+            self.after_method_call(&callee, function, &arguments, origin);
             if function.kind() == "attribute"
                 && let (Some(object), Some(method)) = (
                     function.child_by_field_name("object"),
@@ -3853,8 +4082,12 @@ impl<'db> Interpreter<'db> {
             .bound_arguments
             .as_ref()
             .map_or(0, |arguments| arguments.depth + 1);
+        // `Queue()`: no arguments, the defaults are what the initialiser runs with.
+        let no_arguments = arguments.positional.is_empty()
+            && arguments.keywords.is_empty()
+            && is_body_worth_specialising(scope_data, arguments.has_unpacking);
         if depth >= MAX_SPECIALISATION_DEPTH
-            || !is_worth_specialising(scope_data, arguments)
+            || !(no_arguments || is_worth_specialising(scope_data, arguments))
             || infer_scope(self.db, file, scope).is_recursive
         {
             return None;
@@ -4200,18 +4433,15 @@ impl<'db> Interpreter<'db> {
         // in). Reading every method would tie all methods of a class into one recursive
         // fixpoint.
         let stored_elsewhere = self.stored_outside_initialisers(&mro, attribute);
-        let with_other_stores = |value: Union| {
-            let value = match stored_elsewhere {
-                Some(origin) => value.join(&Union::new(Value::Unknown, Some(origin))),
-                None => value,
-            };
-            // Other methods may mutate the containers held in attributes: their
-            // contents stay known, their exact length does not.
-            value.map(opened_container)
+        let with_other_stores = |value: Union| match stored_elsewhere {
+            Some(origin) => value.join(&Union::new(Value::Unknown, Some(origin))),
+            None => value,
         };
         if let Some(value) = shape.and_then(|shape| shape.get(attribute)) {
-            // What this construction assigned, and what the method being interpreted
-            // assigns itself (read back after its own flow forgot the stored value).
+            // What this construction assigned (containers stay exact: the flow opens
+            // them where a method call or a mutation may change them), and what the
+            // method being interpreted assigns itself (read back after its own flow
+            // forgot the stored value).
             let value = match self.self_attributes.get(attribute) {
                 Some(own) if self.self_name.is_some() => value.join(own),
                 _ => value.clone(),
@@ -4252,7 +4482,9 @@ impl<'db> Interpreter<'db> {
                 }
             }
             if let Some(value) = Union::join_all(assigned) {
-                return Some(with_other_stores(value));
+                // Other methods may mutate the containers held in attributes: their
+                // contents stay known, their exact length does not.
+                return Some(with_other_stores(value).map(opened_container));
             }
             if let Some(origin) = stored_elsewhere
                 .filter(|origin| origin.file == file && origin.range == index.scope(body).range)

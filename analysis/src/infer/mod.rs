@@ -51,6 +51,9 @@ pub struct ScopeInference {
     pub is_recursive: bool,
     /// Operations that may fail at run time, with the values they ran on (for rules).
     pub operations: Vec<Operation>,
+    /// For a method run on a shaped receiver (`infer_call` with a receiver): the
+    /// receiver's shape when the method returns.
+    pub receiver_shape: Option<crate::values::Shape>,
     /// Parameters the function may mutate in place (item or attribute stores, mutating
     /// methods, passing them on to code that mutates or is unknown), sorted.
     pub mutated_parameters: Vec<Name>,
