@@ -270,6 +270,9 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
                 Attributes::Known(names_list, description) => {
                     if names_list.iter().any(|name| name == attribute.as_str()) {
                         tally.good += 1;
+                    } else if subclass_defines(context.db, value, attribute) {
+                        // A mixin reading what its subclasses provide.
+                        tally.unknown += 1;
                     } else {
                         tally.bad += 1;
                         owner.get_or_insert_with(|| description.clone());
@@ -326,6 +329,26 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
             }
         });
     }
+}
+
+/// Whether a class of the same file deriving from the instance's class has `attribute`
+/// (`self.auth_header` in a base class whose subclasses set `auth_header`).
+fn subclass_defines(db: &dyn Db, value: &Value, attribute: &str) -> bool {
+    let Value::Instance(class @ ClassRef::Defined { file, .. }, _) = value else {
+        return false;
+    };
+    let index = file_index(db, *file);
+    index.definitions.iter().enumerate().any(|(id, data)| {
+        if !matches!(data.kind, DefinitionKind::Class { .. }) {
+            return false;
+        }
+        let path = index.path_of(crate::index::DefinitionId(id as u32));
+        let subclass = ClassRef::Defined { file: *file, path };
+        subclass != *class
+            && class_mro(db, &subclass).contains(class)
+            && defined_class_attributes(db, &subclass, true)
+                .is_some_and(|names| names.iter().any(|name| name == attribute))
+    })
 }
 
 /// `if hasattr(x, "name"):` anywhere in the enclosing lines of the same function.

@@ -71,3 +71,14 @@ class Session:
     def reset(self):
         self.cache = None
         return self.cache.keys()  # expect: none-attribute confidence=definite
+
+
+class AuthBase:
+    """A mixin reading what its subclasses define."""
+
+    def header(self):
+        return self.auth_header  # expect-not: unknown-attribute
+
+
+class BasicAuth(AuthBase):
+    auth_header = "Authorization"
