@@ -78,6 +78,7 @@ fn run_undefined_name(context: &mut RuleContext<'_>) {
     let index = context.index;
     let mut reported: FxHashSet<(ScopeId, SmolStr)> = FxHashSet::default();
     let type_parameters = type_parameter_names(context);
+    let imported_implicitly = implicitly_imported_names(context);
     for name_ref in &index.name_refs {
         if name_ref.context != NameContext::Load {
             continue;
@@ -85,7 +86,7 @@ fn run_undefined_name(context: &mut RuleContext<'_>) {
         let name = name_ref.name.as_str();
         // PEP 695 parameters (`def first[T](…) -> T`) live in annotation scopes the index
         // does not model: a name declared as one anywhere in the file is not reported.
-        if type_parameters.contains(name) {
+        if type_parameters.contains(name) || imported_implicitly.contains(name) {
             continue;
         }
         if builtin(name).is_some()
@@ -443,6 +444,43 @@ fn visible_names(index: &FileIndex, scope: ScopeId) -> Vec<String> {
     names
 }
 
+/// Names bound without a binding the index records: what `from m import *` brings in
+/// (`__all__`, else the public names of `m`), and in a package's `__init__`, the
+/// submodules its relative imports load (`from .events import *` binds `events`).
+fn implicitly_imported_names(context: &RuleContext<'_>) -> FxHashSet<SmolStr> {
+    let mut names = FxHashSet::default();
+    let path = context.file.path(context.db);
+    let is_package_init = path.file_stem().is_some_and(|stem| stem == "__init__");
+    let resolver = module_resolver(context.db);
+    for import in &context.index.imports {
+        if is_package_init && import.level == 1 && !import.module.is_empty() {
+            let submodule = import.module.split('.').next().unwrap_or_default();
+            names.insert(SmolStr::new(submodule));
+        }
+        if import.name.as_deref() != Some("*") {
+            continue;
+        }
+        let Some(target) = resolver
+            .resolve(path, import.level, &import.module)
+            .and_then(|module| module_file(context.db, &module))
+        else {
+            continue;
+        };
+        let exports = crate::index::module_exports(context.db, target);
+        match &exports.dunder_all {
+            Some(all) => names.extend(all.iter().cloned()),
+            None => names.extend(
+                exports
+                    .names
+                    .iter()
+                    .filter(|exported| !exported.name.starts_with('_'))
+                    .map(|exported| exported.name.clone()),
+            ),
+        }
+    }
+    names
+}
+
 /// Star imports the index cannot follow, `globals()` updates or `exec` bind names
 /// nothing records: undefined names are not judged in such a file.
 fn has_dynamic_globals(context: &RuleContext<'_>) -> bool {
@@ -645,6 +683,20 @@ from __future__ import annotations
 def f(x: Missing) -> Missing:  # expect-not: undefined-name
     y: AlsoMissing = x  # expect-not: undefined-name
     return y
+#- /pkg/__init__.py
+from .compat import *
+from .plain import *
+print(Listed, Public)  # expect-not: undefined-name
+print(compat.__all__)  # expect-not: undefined-name
+print(_private)  # expect: undefined-name
+print(Unlisted)  # expect: undefined-name
+#- /pkg/compat.py
+__all__ = ["Listed"]
+Listed = 1
+Unlisted = 2
+#- /pkg/plain.py
+Public = 1
+_private = 2
 "#,
         );
     }
