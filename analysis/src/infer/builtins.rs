@@ -135,7 +135,12 @@ pub fn construct(name: &str, arguments: &Arguments) -> (Value, Vec<&'static str>
                 ),
             }
         }
-        "bytes" | "bytearray" => (Value::Bytes, Vec::new()),
+        "bytes" => (Value::Bytes, Vec::new()),
+        // Mutable, with list-like methods `bytes` lacks (`clear`, `extend`).
+        "bytearray" => (
+            Value::Instance(ClassRef::builtin("bytearray"), None),
+            Vec::new(),
+        ),
         "complex" => (Value::Complex, Vec::new()),
         "type" if arguments.positional.len() == 1 => match first {
             Some(Value::Instance(class, ..)) => (Value::Class(class.clone()), Vec::new()),

@@ -74,6 +74,10 @@ fn is_number(value: &Value) -> bool {
 }
 
 fn is_opaque(value: &Value) -> bool {
+    // An attribute read off a builtin value: perhaps data, not a method.
+    if matches!(value, Value::BuiltinFunction(name) if name.contains('.')) {
+        return false;
+    }
     matches!(
         value,
         Value::Function(_)

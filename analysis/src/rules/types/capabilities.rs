@@ -88,6 +88,11 @@ fn can(db: &dyn Db, member: &Member, capability: Capability, specialised: bool) 
             Capability::Call | Capability::Subscript => Some(true),
             Capability::Iterate => None,
         },
+        // `e.args`, `match.string`: an attribute read off a builtin value is a method
+        // only when it is called; otherwise it may be any data attribute.
+        Value::BuiltinFunction(name) if name.contains('.') => {
+            (capability == Capability::Call).then_some(true)
+        }
         Value::Function(_) | Value::BoundMethod { .. } | Value::BuiltinFunction(_) => {
             Some(capability == Capability::Call)
         }

@@ -100,6 +100,8 @@ fn operand<'a>(db: &dyn Db, member: &'a Member, specialised: bool) -> Operand<'a
         Value::Set(_) => Kind::Set,
         Value::Dict(_) => Kind::Dict,
         Value::Instance(class @ ClassRef::Defined { .. }, ..) => return Operand::Instance(class),
+        // An attribute read off a builtin value: perhaps data, not a method.
+        Value::BuiltinFunction(name) if name.contains('.') => return Operand::Unknown,
         Value::Function(_)
         | Value::BoundMethod { .. }
         | Value::BuiltinFunction(_)
