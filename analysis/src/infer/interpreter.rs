@@ -2148,6 +2148,8 @@ impl<'db> Interpreter<'db> {
         callee.values().any(|value| {
             let (function, skip) = match value {
                 Value::Unknown => return true,
+                // `exec(code, globals, ns)` fills the namespaces it is given.
+                Value::BuiltinFunction(name) if name == "exec" || name == "eval" => return true,
                 Value::Function(function) => (function, 0),
                 Value::BoundMethod { function, .. } => (function, 1),
                 _ => return false,
@@ -2577,6 +2579,31 @@ impl<'db> Interpreter<'db> {
                 Value::Unknown => None,
                 _ => Some(true),
             }),
+            // `x is Absent` with a sentinel class, `flag is True`: identity of a class or
+            // a bool.
+            "is" | "is not" => {
+                let expected = self.expression_quiet(other);
+                let Some(expected) = expected
+                    .single()
+                    .cloned()
+                    .filter(|value| matches!(value, Value::Class(_) | Value::Bool(Some(_))))
+                else {
+                    return (Some(env.clone()), Some(env));
+                };
+                let same = move |value: &Value| match value {
+                    Value::Unknown => None,
+                    Value::Class(_) | Value::Bool(Some(_)) => Some(*value == expected),
+                    // A subclass instance or another class object is never identical.
+                    Value::Bool(None) => None,
+                    _ => Some(false),
+                };
+                let (when_same, when_different) = self.split_name(env, &name, same);
+                if operator == "is" {
+                    (when_same, when_different)
+                } else {
+                    (when_different, when_same)
+                }
+            }
             "==" | "!=" => {
                 let expected = self.expression_quiet(other);
                 let Some(expected) = expected.single().cloned().filter(is_literal) else {
@@ -2814,9 +2841,17 @@ impl<'db> Interpreter<'db> {
                 }
                 self.split_name(env, &name, |value| match value {
                     Value::Unknown => None,
-                    Value::Instance(ClassRef::Defined { .. }, ..) => {
-                        if names.iter().any(|name| name == value.type_name()) {
+                    Value::Instance(class @ ClassRef::Defined { .. }, ..) => {
+                        let mro = class_mro(self.db, class);
+                        if mro
+                            .iter()
+                            .any(|base| names.iter().any(|name| name == base.name()))
+                        {
                             Some(true)
+                        } else if names.iter().all(|name| name == "type") {
+                            // Only classes are instances of `type` (and `type` would be
+                            // in a metaclass's MRO).
+                            Some(false)
                         } else {
                             None
                         }

@@ -344,10 +344,11 @@ fn subclass_defines(db: &dyn Db, value: &Value, attribute: &str) -> bool {
         }
         let path = index.path_of(crate::index::DefinitionId(id as u32));
         let subclass = ClassRef::Defined { file: *file, path };
+        // A subclass whose attributes are open (an unresolved base) may define it too.
         subclass != *class
             && class_mro(db, &subclass).contains(class)
             && defined_class_attributes(db, &subclass, true)
-                .is_some_and(|names| names.iter().any(|name| name == attribute))
+                .is_none_or(|names| names.iter().any(|name| name == attribute))
     })
 }
 
@@ -437,6 +438,12 @@ fn builtin_names(type_name: &str) -> Vec<String> {
 /// other than `dataclass`, `__getattr__`, `setattr`/`__dict__` tricks.
 fn defined_class_attributes(db: &dyn Db, class: &ClassRef, instance: bool) -> Option<Vec<String>> {
     let mut names: Vec<String> = builtin_names("object");
+    // What `class` statements give every class and its instances beyond `object`.
+    names.extend(
+        ["__dict__", "__module__", "__weakref__", "__qualname__"]
+            .iter()
+            .map(|name| (*name).to_owned()),
+    );
     for class in class_mro(db, class) {
         let ClassRef::Defined { file, path } = &class else {
             match class.name() {

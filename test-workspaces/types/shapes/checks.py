@@ -82,3 +82,22 @@ class AuthBase:
 
 class BasicAuth(AuthBase):
     auth_header = "Authorization"
+
+
+class Absent:
+    """A sentinel class compared by identity."""
+
+
+def cookie_domain(domain=Absent):
+    if domain is Absent:
+        return ""
+    return domain.lower()  # expect-not: unknown-attribute
+
+
+print(cookie_domain("Example.org"))
+
+
+def build(source):
+    namespace = {}
+    exec(source, {}, namespace)
+    return namespace["build"]  # expect-not: key-error

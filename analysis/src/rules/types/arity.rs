@@ -281,9 +281,15 @@ fn function_signature(db: &dyn Db, function: &FunctionRef, access: Access) -> Op
         }
         let is_method = index.scope(data.scope).kind == ScopeKind::Class;
         if is_method {
+            // `__init_subclass__` and `__class_getitem__` are class methods without
+            // the decorator; `__new__` is a static method taking the class.
+            let implicit_classmethod = matches!(
+                data.name.as_str(),
+                "__init_subclass__" | "__class_getitem__"
+            );
             if names.iter().any(|name| name == "staticmethod") {
                 skip_first = false;
-            } else if names.iter().any(|name| name == "classmethod") {
+            } else if implicit_classmethod || names.iter().any(|name| name == "classmethod") {
                 skip_first = true;
             }
         }
