@@ -99,5 +99,5 @@ print(cookie_domain("Example.org"))
 
 def build(source):
     namespace = {}
-    exec(source, {}, namespace)
+    exec(source, {}, namespace)  # expect: eval-injection
     return namespace["build"]  # expect-not: key-error
