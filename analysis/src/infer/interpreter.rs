@@ -152,6 +152,13 @@ fn is_place_node(node: Node<'_>) -> bool {
     false
 }
 
+/// Left operands of `and` / `or` longer than this do not narrow the right operand.
+const MAX_NARROWED_OPERAND_BYTES: usize = 2_000;
+/// The same for left operands that are `and` / `or` chains themselves.
+const MAX_NARROWED_CHAIN_BYTES: usize = 240;
+/// Below this expression depth, `and` / `or` operands are no longer narrowed.
+const MAX_NARROWING_DEPTH: u32 = 24;
+
 /// Attribute paths longer than this are not narrowed.
 const MAX_PLACE_SEGMENTS: usize = 4;
 
@@ -1854,6 +1861,129 @@ impl<'db> Interpreter<'db> {
         Some(stored)
     }
 
+    /// `object.attribute` read: a narrowed path's value, else the attribute's lookup.
+    /// Kept out of `expression` so its frame stays small in deep recursion.
+    #[inline(never)]
+    fn attribute_read(&mut self, node: Node<'_>) -> Union {
+        let object = node
+            .child_by_field_name("object")
+            .map(|object| self.expression(object));
+        let attribute = node
+            .child_by_field_name("attribute")
+            .map(|attribute| self.slice(attribute))
+            .unwrap_or("");
+        if let Some(object) = &object {
+            self.record_operation(
+                node,
+                OperationKind::Attribute {
+                    object: object.clone(),
+                    attribute: Name::new(attribute),
+                },
+            );
+        }
+        // A narrowed or assigned path (`if self.conn is not None:`).
+        let narrowed = self.state.as_ref().and_then(|env| {
+            if env.places.is_empty() {
+                return None;
+            }
+            let path = self.place_path(node)?;
+            env.places.get(&path).cloned()
+        });
+        let value = match (narrowed, object) {
+            (Some(narrowed), _) => narrowed,
+            (None, Some(object)) => self.attribute(&object, attribute, node),
+            (None, None) => self.literal(Value::Unknown, node),
+        };
+        // Hovers on the attribute's name read it back (`loads` by offset).
+        if self.record
+            && self.state.is_some()
+            && let Some(attribute) = node.child_by_field_name("attribute")
+        {
+            let offset = attribute.start_byte() as u32;
+            let entry = self.loads.entry(offset).or_insert_with(|| value.clone());
+            if *entry != value {
+                *entry = entry.join(&value);
+            }
+        }
+        value
+    }
+
+    /// `a and b`, `a or b`: the right operand evaluated where the left one lets it run.
+    /// Kept out of `expression` so its frame stays small in deep recursion.
+    #[inline(never)]
+    fn boolean_operator(&mut self, node: Node<'_>) -> Union {
+        let operator = node
+            .child_by_field_name("operator")
+            .map(|operator| self.slice(operator))
+            .unwrap_or("");
+        let left_node = node.child_by_field_name("left");
+        let left = left_node.map(|left| self.expression(left));
+        // The right operand runs only where the left one lets it: narrowed by it
+        // (`x and x.attr`, `not d or d["k"]`). Long conditions are not narrowed
+        // (each level would evaluate its left side again).
+        // Narrowing evaluates the left side again: chains nest that cost, so only
+        // short ones narrow, and not deep inside other expressions.
+        let narrowed = left_node
+            .filter(|left| {
+                let limit = if left.kind() == "boolean_operator" {
+                    MAX_NARROWED_CHAIN_BYTES
+                } else {
+                    MAX_NARROWED_OPERAND_BYTES
+                };
+                left.byte_range().len() <= limit && self.depth < MAX_NARROWING_DEPTH
+            })
+            .map(|left| {
+                let (when_true, when_false) = self.narrow(left, self.state.clone());
+                if operator == "and" {
+                    (when_true, when_false)
+                } else {
+                    (when_false, when_true)
+                }
+            });
+        let right = match narrowed {
+            Some((runs_right, skips_right)) => {
+                if runs_right.is_some() {
+                    self.state = runs_right;
+                    let right = node
+                        .child_by_field_name("right")
+                        .map(|right| self.expression(right));
+                    let after_right = self.state.take();
+                    self.state = join_states(skips_right, after_right);
+                    right
+                } else {
+                    // The left side decides: the right one never runs.
+                    self.state = skips_right;
+                    left.clone()
+                }
+            }
+            None => node
+                .child_by_field_name("right")
+                .map(|right| self.expression(right)),
+        };
+        match (left, right) {
+            (Some(left), Some(right)) => {
+                // `a or b` is `a` where `a` is truthy, else `b`; `and` the reverse.
+                let keep_left = |value: &Value| match (operator, value.truthiness()) {
+                    ("or", Some(false)) | ("and", Some(true)) => false,
+                    _ => true,
+                };
+                let needs_right = left
+                    .values()
+                    .any(|value| match (operator, value.truthiness()) {
+                        ("or", Some(true)) | ("and", Some(false)) => false,
+                        _ => true,
+                    });
+                let kept = left.filter(keep_left);
+                match (kept, needs_right) {
+                    (Some(kept), true) => kept.join(&right),
+                    (Some(kept), false) => kept,
+                    (None, _) => right,
+                }
+            }
+            _ => self.literal(Value::Unknown, node),
+        }
+    }
+
     /// `q.items.append(x)`: the container `q`'s shape holds for `items` is no longer
     /// exactly known.
     fn open_shape_attribute(&mut self, attribute: Node<'_>) {
@@ -3015,40 +3145,7 @@ impl<'db> Interpreter<'db> {
                     .unwrap_or(Value::Bool(None));
                 self.literal(value, node)
             }
-            "boolean_operator" => {
-                let left = node
-                    .child_by_field_name("left")
-                    .map(|left| self.expression(left));
-                let right = node
-                    .child_by_field_name("right")
-                    .map(|right| self.expression(right));
-                let operator = node
-                    .child_by_field_name("operator")
-                    .map(|operator| self.slice(operator))
-                    .unwrap_or("");
-                match (left, right) {
-                    (Some(left), Some(right)) => {
-                        // `a or b` is `a` where `a` is truthy, else `b`; `and` the reverse.
-                        let keep_left = |value: &Value| match (operator, value.truthiness()) {
-                            ("or", Some(false)) | ("and", Some(true)) => false,
-                            _ => true,
-                        };
-                        let needs_right =
-                            left.values()
-                                .any(|value| match (operator, value.truthiness()) {
-                                    ("or", Some(true)) | ("and", Some(false)) => false,
-                                    _ => true,
-                                });
-                        let kept = left.filter(keep_left);
-                        match (kept, needs_right) {
-                            (Some(kept), true) => kept.join(&right),
-                            (Some(kept), false) => kept,
-                            (None, _) => right,
-                        }
-                    }
-                    _ => self.literal(Value::Unknown, node),
-                }
-            }
+            "boolean_operator" => self.boolean_operator(node),
             "comparison_operator" => {
                 let value = self.comparison(node);
                 self.literal(value, node)
@@ -3093,49 +3190,7 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "call" => self.call(node),
-            "attribute" => {
-                let object = node
-                    .child_by_field_name("object")
-                    .map(|object| self.expression(object));
-                let attribute = node
-                    .child_by_field_name("attribute")
-                    .map(|attribute| self.slice(attribute))
-                    .unwrap_or("");
-                if let Some(object) = &object {
-                    self.record_operation(
-                        node,
-                        OperationKind::Attribute {
-                            object: object.clone(),
-                            attribute: Name::new(attribute),
-                        },
-                    );
-                }
-                // A narrowed or assigned path (`if self.conn is not None:`).
-                let narrowed = self.state.as_ref().and_then(|env| {
-                    if env.places.is_empty() {
-                        return None;
-                    }
-                    let path = self.place_path(node)?;
-                    env.places.get(&path).cloned()
-                });
-                let value = match (narrowed, object) {
-                    (Some(narrowed), _) => narrowed,
-                    (None, Some(object)) => self.attribute(&object, attribute, node),
-                    (None, None) => self.literal(Value::Unknown, node),
-                };
-                // Hovers on the attribute's name read it back (`loads` by offset).
-                if self.record
-                    && self.state.is_some()
-                    && let Some(attribute) = node.child_by_field_name("attribute")
-                {
-                    let offset = attribute.start_byte() as u32;
-                    let entry = self.loads.entry(offset).or_insert_with(|| value.clone());
-                    if *entry != value {
-                        *entry = entry.join(&value);
-                    }
-                }
-                value
-            }
+            "attribute" => self.attribute_read(node),
             "subscript" => self.subscript(node),
             "named_expression" => {
                 let value = node

@@ -218,7 +218,23 @@ fn report_none(
     exception: &str,
     call: Option<(TextRange, u8)>,
 ) {
-    let tally = none_tally(union);
+    let mut tally = none_tally(union);
+    // `except ImportError: ssl = None`: code using the module checks it elsewhere (or
+    // runs only where it imports); such a None alone makes no finding.
+    let fallbacks = union
+        .members()
+        .iter()
+        .filter(|member| {
+            member.value == Value::None
+                && !member.origins.is_empty()
+                && member
+                    .origins
+                    .iter()
+                    .all(|origin| is_optional_import_fallback(context, origin))
+        })
+        .count();
+    tally.bad -= fallbacks.min(tally.bad);
+    tally.unknown += fallbacks;
     let Some((confidence, _)) = tally.assess() else {
         return;
     };
@@ -239,6 +255,28 @@ fn report_none(
     context.with_finding(rule, range, |finding| {
         finding.fix_parameters = vec![("object".into(), object_text.to_owned())];
     });
+}
+
+/// Whether `origin` lies in an `except ImportError` (or `ModuleNotFoundError`) handler:
+/// the fallback of an optional import.
+fn is_optional_import_fallback(context: &RuleContext<'_>, origin: &crate::values::Origin) -> bool {
+    if origin.file != context.file {
+        return false;
+    }
+    let Some(node) = context
+        .root()
+        .descendant_for_byte_range(origin.range.start().into(), origin.range.end().into())
+    else {
+        return false;
+    };
+    context
+        .ancestors(node)
+        .find(|ancestor| ancestor.kind() == "except_clause")
+        .is_some_and(|handler| {
+            let header = context.node_text(handler);
+            let header = header.split(':').next().unwrap_or(header);
+            header.contains("ImportError") || header.contains("ModuleNotFoundError")
+        })
 }
 
 fn run_unknown_attribute(context: &mut RuleContext<'_>) {

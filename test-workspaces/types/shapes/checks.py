@@ -101,3 +101,23 @@ def build(source):
     namespace = {}
     exec(source, {}, namespace)  # expect: eval-injection
     return namespace["build"]  # expect-not: key-error
+
+
+class Builder:
+    """A filter that may be missing, checked inline with `and`."""
+
+    def __init__(self, accept=None):
+        self._filter = accept if accept else None
+
+    def keep(self, node):
+        return bool(self._filter and self._filter.accept(node))  # expect-not: none-attribute
+
+
+try:
+    import zlib_fast_unavailable as fast
+except ImportError:
+    fast = None
+
+
+def compress(data):
+    return fast.compress(data)  # expect-not: none-attribute
