@@ -324,6 +324,12 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
         let Some(owner) = owner else {
             continue;
         };
+        // Members of different types that do and do not have the attribute usually come
+        // from paths that also decide which attribute is read (a mode, a kind): only a
+        // hint then.
+        if tally.good > 0 {
+            tally.unknown += 1;
+        }
         if context.is_caught(range, "AttributeError") || is_guarded_by_hasattr(context, range) {
             continue;
         }
