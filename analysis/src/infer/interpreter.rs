@@ -120,6 +120,34 @@ pub(super) fn is_unbound_method(db: &dyn Db, file: SourceFile, scope: ScopeId) -
         && !has_decorator(db, file, index, scope, "classmethod")
 }
 
+/// The container name a `for` iterates: `d` in `d`, `d.keys()`, `list(d.items())`,
+/// `sorted(d)`, `enumerate(d)` (wrappers nest `depth` deep at most).
+fn iterated_name<'t>(text: &str, node: Node<'t>, depth: u8) -> Option<Node<'t>> {
+    match node.kind() {
+        "identifier" => Some(node),
+        "call" if depth > 0 => {
+            let function = node.child_by_field_name("function")?;
+            if function.kind() == "attribute" {
+                let method = text.get(function.child_by_field_name("attribute")?.byte_range())?;
+                return matches!(method, "keys" | "items" | "values")
+                    .then(|| function.child_by_field_name("object"))
+                    .flatten()
+                    .filter(|object| object.kind() == "identifier");
+            }
+            let wrapper = text.get(function.byte_range())?;
+            if !matches!(
+                wrapper,
+                "list" | "tuple" | "sorted" | "reversed" | "enumerate" | "set"
+            ) {
+                return None;
+            }
+            let argument = node.child_by_field_name("arguments")?.named_child(0)?;
+            iterated_name(text, argument, depth - 1)
+        }
+        _ => None,
+    }
+}
+
 /// `x` of `type(x)`.
 fn type_call_subject<'t>(text: &str, node: Node<'t>) -> Option<Node<'t>> {
     let function = node.child_by_field_name("function")?;
@@ -798,10 +826,18 @@ impl<'db> Interpreter<'db> {
         let target = node.child_by_field_name("left");
         let body = node.child_by_field_name("body");
         let branch = self.branch_id(node, BranchKind::ForBody);
+        // `for k in d` / `d.keys()` / `list(d.items())`: the body runs only when `d` has
+        // items.
+        let iterated = node
+            .child_by_field_name("right")
+            .and_then(|right| iterated_name(self.text, right, 3));
         let (mut exhausted, breaks) = self.run_loop(
             body,
             branch,
             |interpreter| {
+                if let Some(iterated) = iterated {
+                    interpreter.drop_empty_members(iterated);
+                }
                 if let Some(target) = target {
                     let origin = interpreter.origin(range_of(target));
                     interpreter.bind(target, element.with_default_origin(origin), node);
@@ -2784,13 +2820,31 @@ impl<'db> Interpreter<'db> {
             states = self.split_both(states, &name, element, &test);
         }
         if container.kind() == "identifier" {
+            let name = Name::new(self.slice(container));
             if let Some(needle) = element_value.single().cloned().filter(is_literal) {
-                let name = Name::new(self.slice(container));
                 let test = |value: &Value| contains_literal(value, &needle);
+                states = self.split_both(states, &name, container, &test);
+            } else {
+                // Whatever the element, an empty container holds nothing.
+                let test = |value: &Value| (known_length(value) == Some(0)).then_some(false);
                 states = self.split_both(states, &name, container, &test);
             }
         }
         states
+    }
+
+    /// `name` (a container being iterated) has items here: its empty members go.
+    fn drop_empty_members(&mut self, name_node: Node<'_>) {
+        let name = Name::new(self.slice(name_node));
+        let Some(env) = &mut self.state else { return };
+        let Some(current) = env.get(&name) else {
+            return;
+        };
+        if let Some(kept) = current.filter(|value| known_length(value) != Some(0))
+            && kept != *current
+        {
+            env.refine(name, kept);
+        }
     }
 
     /// Splits `name` in both states by `test`: the true state keeps the members that may

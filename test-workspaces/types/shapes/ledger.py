@@ -36,3 +36,18 @@ def fee(amount):  # hover[fee]: **At its calls** - `2 (int)` — call at L37 - `
 
 small = fee(20)
 large = fee(50)
+
+
+def tally(words):
+    counts = {}
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
+    for word in list(counts.keys()):
+        counts[word] += 1  # expect-not: key-error
+    seen = {}
+    for word in words:
+        if word in seen:
+            seen[word] += 1  # expect-not: key-error
+        else:
+            seen[word] = 1
+    return counts, seen
