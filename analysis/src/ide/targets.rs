@@ -55,9 +55,11 @@ pub(crate) fn targets_at(
                         name: name_ref.name.to_string(),
                         kind,
                     },
-                    None => Target::Undefined {
-                        name: name_ref.name.to_string(),
-                    },
+                    None => star_imported(db, file, index, &name_ref.name).unwrap_or_else(|| {
+                        Target::Undefined {
+                            name: name_ref.name.to_string(),
+                        }
+                    }),
                 };
                 return Some((name_ref, vec![target]));
             }
@@ -125,6 +127,29 @@ pub(crate) fn follow_imports(db: &dyn Db, target: Target) -> Target {
         current = next;
     }
     current
+}
+
+/// The definition a `from m import *` of `file` brings in for `name` (the last such
+/// import exporting it).
+fn star_imported(db: &dyn Db, file: SourceFile, index: &FileIndex, name: &str) -> Option<Target> {
+    let resolver = module_resolver(db);
+    index
+        .imports
+        .iter()
+        .rev()
+        .filter(|import| import.name.as_deref() == Some("*"))
+        .find_map(|import| {
+            let module = resolver.resolve(file.path(db), import.level, &import.module)?;
+            let target = module_file(db, &module).filter(|target| *target != file)?;
+            let exports = crate::index::module_exports(db, target);
+            let exported = match &exports.dunder_all {
+                Some(all) => all.iter().any(|listed| listed == name),
+                None => !name.starts_with('_'),
+            };
+            exported
+                .then(|| module_level_definition(db, target, name))
+                .flatten()
+        })
 }
 
 /// The last module-level binding of `name` in `file`.

@@ -566,6 +566,8 @@ pub fn annotation_value(annotation: &Union) -> Union {
         },
         Value::Class(class) => Value::Instance(class.clone(), None),
         Value::None => Value::None,
+        // `Literal["r", "w"]`: the literals themselves.
+        Value::Str(Some(_)) | Value::Bool(Some(_)) => value.clone(),
         Value::List(_)
         | Value::Tuple(_)
         | Value::Set(_)

@@ -1509,7 +1509,13 @@ impl<'db> Interpreter<'db> {
                             .unwrap_or_else(Union::unknown)
                     }
                     "Literal" => Union::join_all(arguments.iter().map(|argument| {
-                        let value = self.expression(*argument);
+                        // `Literal["r", "w"]` in a parameter annotation wraps each in `type`.
+                        let argument = if argument.kind() == "type" {
+                            argument.named_child(0).unwrap_or(*argument)
+                        } else {
+                            *argument
+                        };
+                        let value = self.expression(argument);
                         value.map(|value| match value {
                             Value::Int(_)
                             | Value::Str(_)
@@ -3824,9 +3830,40 @@ impl<'db> Interpreter<'db> {
             }
             NameResolution::Unbound => match builtins::builtin_value(name) {
                 Some(value) => Union::new(value, None),
-                None => Union::unknown(),
+                None => self.star_imported(name).unwrap_or_else(Union::unknown),
             },
         }
+    }
+
+    /// The value of `name` brought in by one of the file's `from m import *` (the last
+    /// star import that exports it wins, as at run time).
+    fn star_imported(&self, name: &Name) -> Option<Union> {
+        let path = self.file.path(self.db);
+        let resolver = module_resolver(self.db);
+        self.index
+            .imports
+            .iter()
+            .rev()
+            .filter(|import| import.name.as_deref() == Some("*"))
+            .find_map(|import| {
+                let module = resolver.resolve(path, import.level, &import.module)?;
+                let target = module_file(self.db, &module)?;
+                if target == self.file {
+                    return None;
+                }
+                let exports = crate::index::module_exports(self.db, target);
+                let exported = match &exports.dunder_all {
+                    Some(all) => all.contains(name),
+                    None => !name.starts_with('_'),
+                };
+                if !exported {
+                    return None;
+                }
+                module_values(self.db, target)
+                    .iter()
+                    .find(|(exported, _)| exported == name)
+                    .map(|(_, value)| value.clone())
+            })
     }
 
     /// `next(it)` on a name: the iterator it holds moves past its first item.
