@@ -290,6 +290,7 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
         })
         .collect();
     // Attribute sets by value: computing one reads whole class bodies and files.
+    let mut subclasses = Subclasses::default();
     let mut known: rustc_hash::FxHashMap<Value, std::rc::Rc<Attributes>> =
         rustc_hash::FxHashMap::default();
     for (call, range, object, attribute) in operations {
@@ -308,7 +309,7 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
                 Attributes::Known(names_list, description) => {
                     if names_list.iter().any(|name| name == attribute.as_str()) {
                         tally.good += 1;
-                    } else if subclass_defines(context.db, value, attribute) {
+                    } else if subclasses.defines(context.db, value, attribute) {
                         // A mixin reading what its subclasses provide.
                         tally.unknown += 1;
                     } else {
@@ -375,25 +376,67 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
     }
 }
 
-/// Whether a class of the same file deriving from the instance's class has `attribute`
-/// (`self.auth_header` in a base class whose subclasses set `auth_header`).
-fn subclass_defines(db: &dyn Db, value: &Value, attribute: &str) -> bool {
-    let Value::Instance(class @ ClassRef::Defined { file, .. }, _) = value else {
-        return false;
-    };
-    let index = file_index(db, *file);
-    index.definitions.iter().enumerate().any(|(id, data)| {
-        if !matches!(data.kind, DefinitionKind::Class { .. }) {
+/// The classes of each file with their MROs and attribute sets, computed once per rule
+/// run: whether a subclass defines an attribute a base class reads (mixins).
+#[derive(Default)]
+struct Subclasses {
+    classes: rustc_hash::FxHashMap<
+        crate::input::SourceFile,
+        std::rc::Rc<Vec<(ClassRef, Vec<ClassRef>)>>,
+    >,
+    attributes: rustc_hash::FxHashMap<ClassRef, std::rc::Rc<Option<Vec<String>>>>,
+    answers: rustc_hash::FxHashMap<(ClassRef, String), bool>,
+}
+
+impl Subclasses {
+    /// Whether a class of the same file deriving from the instance's class has
+    /// `attribute` (`self.auth_header` in a base class whose subclasses set it), or may
+    /// have it (its attributes are open).
+    fn defines(&mut self, db: &dyn Db, value: &Value, attribute: &str) -> bool {
+        let Value::Instance(class @ ClassRef::Defined { file, .. }, _) = value else {
             return false;
+        };
+        let key = (class.clone(), attribute.to_owned());
+        if let Some(answer) = self.answers.get(&key) {
+            return *answer;
         }
-        let path = index.path_of(crate::index::DefinitionId(id as u32));
-        let subclass = ClassRef::Defined { file: *file, path };
-        // A subclass whose attributes are open (an unresolved base) may define it too.
-        subclass != *class
-            && class_mro(db, &subclass).contains(class)
-            && defined_class_attributes(db, &subclass, true)
+        let classes = self
+            .classes
+            .entry(*file)
+            .or_insert_with(|| {
+                let index = file_index(db, *file);
+                let classes = index
+                    .definitions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, data)| matches!(data.kind, DefinitionKind::Class { .. }))
+                    .map(|(id, _)| {
+                        let path = index.path_of(crate::index::DefinitionId(id as u32));
+                        let subclass = ClassRef::Defined { file: *file, path };
+                        let mro = class_mro(db, &subclass);
+                        (subclass, mro)
+                    })
+                    .collect();
+                std::rc::Rc::new(classes)
+            })
+            .clone();
+        let answer = classes.iter().any(|(subclass, mro)| {
+            if subclass == class || !mro.contains(class) {
+                return false;
+            }
+            let names = self
+                .attributes
+                .entry(subclass.clone())
+                .or_insert_with(|| std::rc::Rc::new(defined_class_attributes(db, subclass, true)))
+                .clone();
+            names
+                .as_ref()
+                .as_ref()
                 .is_none_or(|names| names.iter().any(|name| name == attribute))
-    })
+        });
+        self.answers.insert(key, answer);
+        answer
+    }
 }
 
 /// `if hasattr(x, "name"):` anywhere in the enclosing lines of the same function.
