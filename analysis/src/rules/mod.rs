@@ -36,6 +36,7 @@ mod security;
 mod stdlib_modules;
 pub mod traceback;
 mod types;
+pub mod user;
 mod versions;
 
 use line_index::TextRange;
@@ -129,6 +130,8 @@ pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
         // Plugin manifests are JSON: only their own check applies. Other files have none.
         let mut findings = if plugins::is_manifest_path(path) {
             plugins::manifest_findings(db, file).clone()
+        } else if user::is_user_rule_path(path) {
+            user::rule_file_findings(db, file).clone()
         } else {
             Vec::new()
         };
@@ -145,6 +148,8 @@ pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
             (check.run)(&mut context);
         }
     }
+    // Rules of `.remedy/rules/*.json`: data only, after the built-in ones.
+    user::run_user_rules(&mut context);
     let mut findings = context.finish();
     findings.retain(|finding| is_rule_enabled(&finding.rule, &config.enable, &config.disable));
     drop_generalisations(&mut findings);
