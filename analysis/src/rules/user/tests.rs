@@ -393,15 +393,33 @@ port = settings["port"]
 
 #[test]
 fn rules_apply_under_the_folder_holding_dot_remedy_and_can_be_disabled() {
-    check(
+    let rule = r#"{"id": "no-print", "message": "print in a service", "query": "(call function: (identifier) @f (#eq? @f \"print\")) @c", "at": "c", "severity": "info"}"#;
+    check(&format!(
         r#"
 #- /svc/.remedy/rules/r.json
-{"id": "no-print", "message": "print in a service", "query": "(call function: (identifier) @f (#eq? @f \"print\")) @c", "at": "c", "severity": "info"}
+{rule}
 #- /svc/app.py
 # expect: no-print confidence=definite
 print("hi")
 #- /tools/script.py
 print("fine here")
-"#,
-    );
+"#
+    ));
+    // The rule's severity replaces the one that follows the confidence.
+    let files = crate::testing::fixture::fixture_files(&format!(
+        "#- /svc/.remedy/rules/r.json\n{rule}\n#- /svc/app.py\nprint('hi')\n"
+    ))
+    .unwrap();
+    let (mut host, ids) = crate::testing::fixture::host_with_files(&files);
+    let app = ids[std::path::Path::new("/svc/app.py")];
+    let diagnostics = host.analysis().diagnostics(app).unwrap();
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0].severity, crate::ide::Severity::Information);
+    // `disable` takes user rule ids like built-in ones.
+    let (config, _) = crate::config::parse_remedy_toml("disable = [\"no-print\"]\n");
+    host.apply_change(crate::Change {
+        config: Some(config),
+        ..crate::Change::default()
+    });
+    assert!(host.analysis().diagnostics(app).unwrap().is_empty());
 }
