@@ -106,7 +106,10 @@ fn user_rule_files(root: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
         let path = entry
             .map_err(|error| format!("cannot read {}: {error}", folder.display()))?
             .path();
-        let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or("");
         if path.is_file() && (name.ends_with(".json") || name.ends_with(".json.expect")) {
             out.push(path);
         }
