@@ -423,3 +423,20 @@ print("fine here")
     });
     assert!(host.analysis().diagnostics(app).unwrap().is_empty());
 }
+
+#[test]
+fn the_readme_example_rule_is_valid() {
+    let readme = include_str!("../../../../README.md");
+    let section = readme
+        .split("### User rules")
+        .nth(1)
+        .expect("the README documents user rules");
+    let example = section
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section has a JSON example");
+    let file = parse_rule_file(example);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_eq!(file.rules[0].id, "sleep-none-delay");
+}
