@@ -533,13 +533,13 @@ fn validate(raw: RawRule, locate: &Locator<'_>) -> Result<UserRule, RuleFileErro
                 return Err(undefined("where", name));
             }
         }
-        if let Predicate::TypeIsOneOf { types, .. } = predicate {
-            if types.is_empty() {
-                return Err(locate.error(
-                    "where",
-                    format!("Rule `{id}`: `type-is-one-of` needs at least one type name"),
-                ));
-            }
+        if let Predicate::TypeIsOneOf { types, .. } = predicate
+            && types.is_empty()
+        {
+            return Err(locate.error(
+                "where",
+                format!("Rule `{id}`: `type-is-one-of` needs at least one type name"),
+            ));
         }
     }
     check_template(&raw.message, &names)

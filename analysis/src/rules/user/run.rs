@@ -96,13 +96,17 @@ fn capture_index(rule: &UserRule, name: &str) -> Option<usize> {
         .position(|capture| *capture == name)
 }
 
+/// One run's view of a match: the run's call (for a specialised run) and the values of
+/// the captures the predicates read, by capture index.
+type Evaluation = (Option<(TextRange, u8)>, Vec<(usize, Union)>);
+
 fn judge(context: &mut RuleContext<'_>, workspace_rule: &WorkspaceRule, found: &Match<'_>) {
     let rule = &workspace_rule.rule;
     let range = node_range(found.at);
-    if let Some(exception) = &rule.exception {
-        if context.is_caught(range, exception) {
-            return;
-        }
+    if let Some(exception) = &rule.exception
+        && context.is_caught(range, exception)
+    {
+        return;
     }
     // The captures the predicates read, by index.
     let mut read: Vec<usize> = rule
@@ -114,7 +118,7 @@ fn judge(context: &mut RuleContext<'_>, workspace_rule: &WorkspaceRule, found: &
     read.sort_unstable();
     read.dedup();
     // Per run: the values of the read captures, when the run knows them all.
-    let mut evaluations: Vec<(Option<(TextRange, u8)>, Vec<(usize, Union)>)> = Vec::new();
+    let mut evaluations: Vec<Evaluation> = Vec::new();
     if !read.is_empty() {
         for run in context.runs() {
             let values: Option<Vec<(usize, Union)>> = read
