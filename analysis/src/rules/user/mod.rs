@@ -317,17 +317,19 @@ pub(crate) fn rule_file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> 
         .collect()
 }
 
-/// Parses a rule file: one rule object, or an array of them.
+/// Parses a rule file: one rule object, or an array of them. Each rule is read on its
+/// own, so one bad rule does not drop the others of its file.
 pub fn parse_rule_file(text: &str) -> RuleFile {
+    use serde_json::value::RawValue;
     let mut file = RuleFile::default();
-    let raw: Vec<RawRule> = match text.trim_start().as_bytes().first() {
+    let elements: Vec<&RawValue> = match text.trim_start().as_bytes().first() {
         Some(b'[') => match serde_json::from_str(text) {
-            Ok(rules) => rules,
-            Err(error) => return json_error(text, &error),
+            Ok(elements) => elements,
+            Err(error) => return json_error(text, 0, text, &error),
         },
-        Some(b'{') => match serde_json::from_str::<RawRule>(text) {
-            Ok(rule) => vec![rule],
-            Err(error) => return json_error(text, &error),
+        Some(b'{') => match serde_json::from_str::<&RawValue>(text) {
+            Ok(element) => vec![element],
+            Err(error) => return json_error(text, 0, text, &error),
         },
         _ => {
             file.errors.push(RuleFileError {
@@ -337,24 +339,39 @@ pub fn parse_rule_file(text: &str) -> RuleFile {
             return file;
         }
     };
-    if raw.len() > MAX_RULES_PER_FILE {
+    if elements.len() > MAX_RULES_PER_FILE {
         file.errors.push(RuleFileError {
             range: TextRange::empty(TextSize::from(0)),
             message: format!(
                 "The file defines {} rules; only the first {MAX_RULES_PER_FILE} are read",
-                raw.len()
+                elements.len()
             ),
         });
     }
-    let mut search_from = 0;
-    for raw in raw.into_iter().take(MAX_RULES_PER_FILE) {
-        let definition = locate_id(text, &raw.id, search_from);
-        search_from = usize::from(definition.end());
-        let locate = Locator {
-            text,
-            rule_start: usize::from(definition.start()),
-            definition,
+    for element in elements.into_iter().take(MAX_RULES_PER_FILE) {
+        let source = element.get();
+        // The raw value borrows from `text`: its offset is a pointer difference.
+        let base = (source.as_ptr() as usize)
+            .checked_sub(text.as_ptr() as usize)
+            .filter(|base| base + source.len() <= text.len())
+            .unwrap_or(0);
+        let raw: RawRule = match serde_json::from_str(source) {
+            Ok(raw) => raw,
+            Err(error) => {
+                file.errors
+                    .extend(json_error(text, base, source, &error).errors);
+                continue;
+            }
         };
+        let locate = Locator {
+            source,
+            base,
+            definition: locate_id(source, &raw.id).map_or_else(
+                || range(base, base + 1),
+                |found| range(base + found.0, base + found.1),
+            ),
+        };
+        let definition = locate.definition;
         match validate(raw, &locate) {
             Ok(rule) => {
                 if file.rules.iter().any(|seen| seen.id == rule.id) {
@@ -375,17 +392,41 @@ pub fn parse_rule_file(text: &str) -> RuleFile {
     file
 }
 
-fn json_error(text: &str, error: &serde_json::Error) -> RuleFile {
-    let at = offset_of(text, error.line(), error.column());
-    let end = text[at..]
-        .chars()
-        .next()
-        .map_or(at, |character| at + character.len_utf8());
+/// A serde error in `source` (which starts at `base` in `text`) as a file error.
+fn json_error(text: &str, base: usize, source: &str, error: &serde_json::Error) -> RuleFile {
+    let at = base + offset_of(source, error.line(), error.column());
+    // serde points just past a string it rejects (an unknown field, an unknown
+    // predicate): cover the whole string.
+    let closing = if text[at..].starts_with('"') {
+        Some(at + 1)
+    } else if text[..at].ends_with('"') {
+        Some(at)
+    } else {
+        None
+    };
+    let string = closing.and_then(|end| {
+        let start = text[..end - 1].rfind('"')?;
+        (!text[start..end].contains('\n')).then_some((start, end))
+    });
+    let (at, end) = match string {
+        Some(span) if error.is_data() => span,
+        _ => (
+            at,
+            text.get(at..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(at, |character| at + character.len_utf8()),
+        ),
+    };
+    let message = if error.is_data() {
+        format!("Invalid rule: {error}")
+    } else {
+        format!("Invalid rule file: {error}")
+    };
     RuleFile {
         rules: Vec::new(),
         errors: vec![RuleFileError {
             range: range(at, end),
-            message: format!("Invalid rule file: {error}"),
+            message,
         }],
     }
 }
@@ -414,40 +455,38 @@ fn range(start: usize, end: usize) -> TextRange {
     )
 }
 
-/// The range of the id string of a rule (`"id": "<id>"`) at or after `from`; the start
-/// of the file when it cannot be found (escapes in the id).
-fn locate_id(text: &str, id: &str, from: usize) -> TextRange {
+/// The byte span of a rule's id string (`"id": "<id>"`) in the rule's source, if it is
+/// written without escapes.
+fn locate_id(source: &str, id: &str) -> Option<(usize, usize)> {
     let quoted = format!("\"{id}\"");
-    let mut at = from.min(text.len());
-    while let Some(found) = text[at..].find(&quoted) {
+    let mut at = 0;
+    while let Some(found) = source[at..].find(&quoted) {
         let start = at + found;
-        let before = text[..start].trim_end();
+        let before = source[..start].trim_end();
         if before.ends_with(':') && before[..before.len() - 1].trim_end().ends_with("\"id\"") {
-            return range(start, start + quoted.len());
+            return Some((start, start + quoted.len()));
         }
         at = start + quoted.len();
     }
-    TextRange::empty(TextSize::from(0))
+    None
 }
 
 /// Finds where a rule's fields are written, to put errors on them.
 struct Locator<'a> {
-    text: &'a str,
-    rule_start: usize,
+    /// The rule object's source, starting at `base` in the file.
+    source: &'a str,
+    base: usize,
     definition: TextRange,
 }
 
 impl Locator<'_> {
-    /// The key `"field"` of the rule, searched from the rule's id backwards to the
-    /// object's opening brace, then forwards; the id when it is not found.
+    /// The key `"field"` in the rule's object; the id when it is not found.
     fn field(&self, field: &str) -> TextRange {
         let quoted = format!("\"{field}\"");
-        let object_start = self.text[..self.rule_start].rfind('{').unwrap_or(0);
-        if let Some(found) = self.text[object_start..].find(&quoted) {
-            let start = object_start + found;
-            return range(start, start + quoted.len());
+        match self.source.find(&quoted) {
+            Some(start) => range(self.base + start, self.base + start + quoted.len()),
+            None => self.definition,
         }
-        self.definition
     }
 
     fn error(&self, field: &str, message: String) -> RuleFileError {

@@ -440,3 +440,25 @@ fn the_readme_example_rule_is_valid() {
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     assert_eq!(file.rules[0].id, "sleep-none-delay");
 }
+
+#[test]
+fn one_bad_rule_does_not_drop_the_others_of_its_file() {
+    let bad = r#"{"id": "loud", "message": "m", "query": "(call) @c", "command": "sh"}"#;
+    let json = format!("[\n{VALID},\n{bad}\n]");
+    let file = parse_rule_file(&json);
+    assert_eq!(file.rules.len(), 1);
+    assert_eq!(file.rules[0].id, "none-port");
+    assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
+    let error = &file.errors[0];
+    assert!(
+        error
+            .message
+            .starts_with("Invalid rule: unknown field `command`"),
+        "{}",
+        error.message
+    );
+    // The position is inside the second rule, at the unknown field.
+    let covered = &json[usize::from(error.range.start())..usize::from(error.range.end())];
+    assert_eq!(covered, r#""command""#);
+    assert!(usize::from(error.range.start()) > json.find(bad).unwrap());
+}
