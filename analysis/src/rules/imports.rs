@@ -426,6 +426,8 @@ pub fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
             ImportEvent::Attribute { .. } => Vec::new(),
         })
         .collect();
+    let by_path: FxHashMap<&Path, SourceFile> =
+        files.iter().map(|&file| (&**file.path(db), file)).collect();
     let mut failures: Vec<CycleFailure> = Vec::new();
     for &entry in &files {
         let mut simulation = Simulation {
@@ -436,7 +438,16 @@ pub fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
             from_root: !imported.contains(&entry),
             failures: Vec::new(),
         };
-        simulation.run(entry);
+        // Importing `pkg.sub.mod` first runs `pkg/__init__.py`, then `pkg/sub/__init__.py`:
+        // the parents of the entry are initialised before it (and may import it).
+        for package in parent_packages(&by_path, entry.path(db)).into_iter().rev() {
+            if !simulation.status.contains_key(&package) {
+                simulation.run(package);
+            }
+        }
+        if !simulation.status.contains_key(&entry) {
+            simulation.run(entry);
+        }
         for failure in simulation.failures {
             match failures
                 .iter_mut()
@@ -448,6 +459,28 @@ pub fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
         }
     }
     failures
+}
+
+/// The `__init__.py` files of the packages holding the module at `path`, innermost
+/// first, as far up as the chain of workspace packages goes.
+fn parent_packages(by_path: &FxHashMap<&Path, SourceFile>, path: &Path) -> Vec<SourceFile> {
+    let mut packages = Vec::new();
+    let is_init = path.file_stem().is_some_and(|stem| stem == "__init__");
+    let mut folder = path.parent();
+    if is_init {
+        folder = folder.and_then(Path::parent);
+    }
+    while let Some(current) = folder {
+        let init = ["__init__.py", "__init__.pyi"]
+            .iter()
+            .find_map(|name| by_path.get(current.join(name).as_path()).copied());
+        let Some(init) = init else {
+            break;
+        };
+        packages.push(init);
+        folder = current.parent();
+    }
+    packages
 }
 
 /// Workspaces larger than this are not simulated.
@@ -634,7 +667,22 @@ fn module_level_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
                     name: None,
                 });
             }
-            (ImportTarget::Module(_), DefinitionKind::ImportFrom { name, .. }) => {
+            (ImportTarget::Module(module), DefinitionKind::ImportFrom { name, .. }) => {
+                // `from pkg import sub` where `sub` is also a submodule: when `pkg` lacks
+                // the attribute, Python imports `pkg.sub` instead of failing.
+                if let Some(file) = resolver
+                    .resolve_submodule(module, name)
+                    .and_then(|submodule| module_file(db, &submodule))
+                {
+                    modules.push(file);
+                    events.push(ImportEvent::Import {
+                        offset,
+                        range: import.range,
+                        modules,
+                        name: None,
+                    });
+                    continue;
+                }
                 events.push(ImportEvent::Import {
                     offset,
                     range: import.range,
@@ -923,6 +971,46 @@ class Order:
 from orders import Order
 class Customer:
     pass
+"#,
+        );
+    }
+
+    #[test]
+    fn packages_initialise_before_their_submodules() {
+        // `import shop.api` runs `shop/__init__.py` first, which binds `VERSION` before
+        // importing `api`; `api` reading `shop.VERSION` back is fine. `from . import
+        // models` names a submodule: Python imports it even while `shop` is partial.
+        check(
+            r#"
+#- /shop/__init__.py
+VERSION = "1.0"
+from . import models
+from .api import get
+#- /shop/models.py
+from shop import VERSION
+class Item:
+    pass
+#- /shop/api.py
+from . import models, VERSION
+def get():
+    return models.Item()
+#- /main.py
+import shop.api
+"#,
+        );
+        // The same package reading a name it binds only later still fails.
+        check(
+            r#"
+#- /shop/__init__.py
+from .api import get
+VERSION = "1.0"
+#- /shop/api.py
+# expect: circular-import
+from shop import VERSION
+def get():
+    return VERSION
+#- /main.py
+import shop.api
 "#,
         );
     }

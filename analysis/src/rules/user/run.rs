@@ -370,8 +370,34 @@ fn value_in_run(context: &RuleContext<'_>, run: &Run<'_>, node: Node<'_>) -> Opt
         "parenthesized_expression" => node
             .named_child(0)
             .and_then(|inner| value_in_run(context, run, inner)),
-        _ => None,
+        _ => literal_value(context, node),
     }
+}
+
+/// The value of a literal the inference records nowhere (a capture on `None`, `3`, `"x"`).
+fn literal_value(context: &RuleContext<'_>, node: Node<'_>) -> Option<Union> {
+    let value = match node.kind() {
+        "none" => Value::None,
+        "true" => Value::Bool(Some(true)),
+        "false" => Value::Bool(Some(false)),
+        "integer" => Value::Int(context.node_text(node).replace('_', "").parse().ok()),
+        "float" => Value::Float(None),
+        // The content of a plain string literal, escapes aside; f-strings are some `str`.
+        "string" => {
+            let text = context.node_text(node);
+            let plain = text
+                .strip_prefix('"')
+                .and_then(|rest| rest.strip_suffix('"'))
+                .or_else(|| {
+                    text.strip_prefix('\'')
+                        .and_then(|rest| rest.strip_suffix('\''))
+                })
+                .filter(|content| !content.contains(['\\', '"', '\'']));
+            Value::Str(plain.map(smol_str::SmolStr::new))
+        }
+        _ => return None,
+    };
+    Some(Union::new(value, None))
 }
 
 /// A placeholder's text: `{name}` the capture's source, `{name.value}` its rendered

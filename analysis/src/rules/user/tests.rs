@@ -280,7 +280,7 @@ fn is_unknown_matches_values_the_analysis_cannot_see() {
   "id": "opaque-eval",
   "message": "`{arg}` is not known to the analysis",
   "confidence": "possible",
-  "query": "(call function: (identifier) @f (#eq? @f \"eval\") arguments: (argument_list (identifier) @arg))",
+  "query": "(call function: (identifier) @f (#eq? @f \"eval\") arguments: (argument_list (_) @arg))",
   "at": "arg",
   "where": [{ "predicate": "is-unknown", "capture": "arg" }]
 }
@@ -295,6 +295,7 @@ code = somewhere.read()
 eval(code)
 fixed = "1 + 1"
 eval(fixed)
+eval("2 + 2")
 "#,
     );
 }
