@@ -134,9 +134,18 @@ fn run_none(context: &mut RuleContext<'_>) {
                     && left
                         .values()
                         .all(|value| matches!(value, Value::Str(_) | Value::Bytes));
-                let sides = [("left", left), ("right", right)];
-                for (field, side) in sides {
+                let sides = [("left", left, right), ("right", right, left)];
+                for (field, side, other) in sides {
                     if field == "right" && left_is_format {
+                        continue;
+                    }
+                    // `int | None`, `Mapping[str, str] | None`: classes and typing
+                    // constructs (unknown here) accept None on either side of `|`.
+                    if operator == "|"
+                        && other
+                            .values()
+                            .any(|value| matches!(value, Value::Class(_) | Value::Unknown))
+                    {
                         continue;
                     }
                     let text = node

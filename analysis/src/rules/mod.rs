@@ -152,8 +152,43 @@ pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
     user::run_user_rules(&mut context);
     let mut findings = context.finish();
     findings.retain(|finding| is_rule_enabled(&finding.rule, &config.enable, &config.disable));
+    drop_type_checking_only(db, file, &mut findings);
     drop_generalisations(&mut findings);
     findings
+}
+
+/// Code under `if TYPE_CHECKING:` never runs: nothing there can fail at run time.
+fn drop_type_checking_only(db: &dyn Db, file: SourceFile, findings: &mut Vec<Finding>) {
+    let parsed = crate::parse::parse(db, file);
+    let text = file.text(db);
+    let is_type_checking = |condition: tree_sitter::Node<'_>| {
+        let condition = text.get(condition.byte_range()).unwrap_or("");
+        condition == "TYPE_CHECKING" || condition.ends_with(".TYPE_CHECKING")
+    };
+    findings.retain(|finding| {
+        let start = usize::from(finding.range.start());
+        let Some(mut node) = parsed.root().descendant_for_byte_range(start, start) else {
+            return true;
+        };
+        // At most a few dozen levels: statements nest shallowly.
+        for _ in 0..64 {
+            let Some(parent) = node.parent() else {
+                break;
+            };
+            if parent.kind() == "if_statement"
+                && parent
+                    .child_by_field_name("consequence")
+                    .is_some_and(|body| body.id() == node.id())
+                && parent
+                    .child_by_field_name("condition")
+                    .is_some_and(is_type_checking)
+            {
+                return false;
+            }
+            node = parent;
+        }
+        true
+    });
 }
 
 /// A specialised rule (`flask-request-key-error`) and its parent (`key-error`) on the same

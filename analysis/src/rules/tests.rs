@@ -331,3 +331,36 @@ report({"ada": [90, 85], "bob": []})
 "#,
     );
 }
+
+#[test]
+fn stubs_type_checking_blocks_and_type_unions_are_not_runtime_failures() {
+    check(
+        r#"
+from typing import TYPE_CHECKING, Mapping
+
+class Transport:
+    def send(self, request) -> str: ...
+
+    def fetch(self, request):
+        reply = self.send(request)
+        return reply.upper()
+
+class Plain:
+    def send(self, request):
+        pass
+
+    def fetch(self, request):
+        reply = self.send(request)
+        # expect: none-attribute confidence=definite
+        return reply.upper()
+
+if TYPE_CHECKING:
+    Headers = Mapping[str, str] | None
+    Missing = None + 1
+
+Port = int | None
+# expect: none-operand confidence=definite
+total = None | 3
+"#,
+    );
+}

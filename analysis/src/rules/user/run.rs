@@ -359,6 +359,11 @@ fn value_in_run(context: &RuleContext<'_>, run: &Run<'_>, node: Node<'_>) -> Opt
                 _ => {}
             }
         }
+        // The key of a subscript the inference did not record as a read (an assignment
+        // or `del` target): no value, so key predicates never judge a store.
+        if parent.kind() == "subscript" && is_field("subscript") {
+            return None;
+        }
     }
     match node.kind() {
         "identifier" => inference.load_at(range.start()).cloned(),
