@@ -2122,16 +2122,44 @@ impl<'db> Interpreter<'db> {
                 self.literal(value, node)
             }
             "boolean_operator" => {
-                let left = node
-                    .child_by_field_name("left")
-                    .map(|left| self.expression(left));
-                let right = node
-                    .child_by_field_name("right")
-                    .map(|right| self.expression(right));
                 let operator = node
                     .child_by_field_name("operator")
                     .map(|operator| self.slice(operator))
                     .unwrap_or("");
+                let left_node = node.child_by_field_name("left");
+                let left = left_node.map(|left| self.expression(left));
+                // The right operand runs only where the left one is falsy (`or`) or
+                // truthy (`and`): `x is None or x.attr` reads `attr` on a non-None `x`.
+                let original = self.state.clone();
+                let mut narrowed = None;
+                if let Some(left_node) = left_node {
+                    let (when_true, when_false) = self.narrow(left_node, original.clone());
+                    narrowed = if operator == "and" {
+                        when_true
+                    } else {
+                        when_false
+                    };
+                    if narrowed.is_some() {
+                        self.state = narrowed.clone();
+                    }
+                }
+                let right = node
+                    .child_by_field_name("right")
+                    .map(|right| self.expression(right));
+                // After the expression the narrowing no longer holds (the left operand
+                // may have short-circuited); bindings the right operand made (`:=`) stay.
+                match (&mut self.state, &narrowed, &original) {
+                    (Some(after), Some(narrowed), Some(original)) => {
+                        for (name, value) in &original.values {
+                            let refined = narrowed.values.get(name);
+                            if refined != Some(value) && after.values.get(name) == refined {
+                                after.values.insert(name.clone(), value.clone());
+                            }
+                        }
+                    }
+                    (None, _, _) => self.state = original,
+                    _ => {}
+                }
                 match (left, right) {
                     (Some(left), Some(right)) => {
                         // `a or b` is `a` where `a` is truthy, else `b`; `and` the reverse.

@@ -364,3 +364,28 @@ total = None | 3
 "#,
     );
 }
+
+#[test]
+fn the_right_operand_of_and_or_runs_narrowed_by_the_left() {
+    check(
+        r#"
+import os
+
+class Ctx:
+    flag = True
+
+def pick():
+    if os.environ.get("X"):
+        return Ctx()
+    return None
+
+ctx = pick()
+skip = ctx is None or ctx.flag
+ready = ctx is not None and ctx.flag
+# expect: none-attribute confidence=likely
+broken = ctx is not None or ctx.flag
+if (found := pick()) and found.flag:
+    print(found)
+"#,
+    );
+}
