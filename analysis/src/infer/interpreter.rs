@@ -1707,6 +1707,14 @@ impl<'db> Interpreter<'db> {
                 let name = Name::new(self.slice(condition));
                 self.split_name(env, &name, |value| value.truthiness())
             }
+            // `(m := f())`: the condition is the value just bound to `m`.
+            "named_expression" => match condition.child_by_field_name("name") {
+                Some(name) => {
+                    let name = Name::new(self.slice(name));
+                    self.split_name(env, &name, |value| value.truthiness())
+                }
+                None => (Some(env.clone()), Some(env)),
+            },
             "comparison_operator" => self.narrow_comparison(condition, env),
             "call" => self.narrow_call(condition, env),
             "true" => (Some(env), None),

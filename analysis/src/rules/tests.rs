@@ -382,7 +382,7 @@ def pick():
 ctx = pick()
 skip = ctx is None or ctx.flag
 ready = ctx is not None and ctx.flag
-# expect: none-attribute confidence=likely
+# expect: none-attribute confidence=definite
 broken = ctx is not None or ctx.flag
 if (found := pick()) and found.flag:
     print(found)
