@@ -234,6 +234,19 @@ fn report_none(
     if context.is_caught(range, exception) {
         return;
     }
+    // The interpreter narrows names, not attribute chains: `if self.parent is not None:`
+    // guards `self.parent.path` syntactically.
+    let is_path = object_text.contains('.')
+        && object_text
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    if is_path
+        && context
+            .node(range)
+            .is_some_and(|node| super::path_guards::is_path_guarded(context, node, object_text))
+    {
+        return;
+    }
     let message = if confidence == Confidence::Definite {
         format!("`{object_text}` is None here, so {what} raises {exception}")
     } else {

@@ -29,6 +29,7 @@ mod iterators;
 mod lookup;
 mod names;
 mod navigation;
+mod path_guards;
 mod pitfalls;
 mod plugins;
 mod recursion;

@@ -389,3 +389,43 @@ if (found := pick()) and found.flag:
 "#,
     );
 }
+
+#[test]
+fn guards_on_attribute_paths_silence_the_none_rules() {
+    check(
+        r#"
+from __future__ import annotations
+
+class Node:
+    def __init__(self, parent: Node | None = None, help: str | None = None):
+        self.parent = parent
+        self.help = help
+        self.label = self.parent.help if self.parent else None
+
+    def path(self):
+        if self.parent is not None:
+            return self.parent.path()
+        return ""
+
+    def text(self):
+        if self.help is None:
+            return ""
+        return self.help.strip()
+
+    def both(self):
+        return self.help is not None and self.help.strip()
+
+    def asserted(self):
+        assert self.parent
+        return self.parent.help
+
+    def unguarded(self):
+        # expect: none-attribute confidence=likely
+        return self.parent.help
+
+root = Node()
+child = Node(root, "x")
+print(child.path(), child.text(), child.both(), child.asserted(), child.unguarded())
+"#,
+    );
+}
