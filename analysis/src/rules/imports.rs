@@ -426,8 +426,6 @@ pub fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
             ImportEvent::Attribute { .. } => Vec::new(),
         })
         .collect();
-    let by_path: FxHashMap<&Path, SourceFile> =
-        files.iter().map(|&file| (&**file.path(db), file)).collect();
     let mut failures: Vec<CycleFailure> = Vec::new();
     for &entry in &files {
         let mut simulation = Simulation {
@@ -440,7 +438,7 @@ pub fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
         };
         // Importing `pkg.sub.mod` first runs `pkg/__init__.py`, then `pkg/sub/__init__.py`:
         // the parents of the entry are initialised before it (and may import it).
-        for package in parent_packages(&by_path, entry.path(db)).into_iter().rev() {
+        for package in parent_packages(db, resolver, entry).into_iter().rev() {
             if !simulation.status.contains_key(&package) {
                 simulation.run(package);
             }
@@ -461,24 +459,25 @@ pub fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
     failures
 }
 
-/// The `__init__.py` files of the packages holding the module at `path`, innermost
-/// first, as far up as the chain of workspace packages goes.
-fn parent_packages(by_path: &FxHashMap<&Path, SourceFile>, path: &Path) -> Vec<SourceFile> {
+/// The files of the packages holding `file`, innermost first (`pkg/sub/__init__.py`,
+/// then `pkg/__init__.py`), by its dotted module name; namespace packages (no
+/// `__init__.py`) run nothing and are skipped.
+fn parent_packages(db: &dyn Db, resolver: &ModuleResolver, file: SourceFile) -> Vec<SourceFile> {
+    let path = file.path(db);
+    let Some(name) = resolver.module_name(path) else {
+        return Vec::new();
+    };
+    let parts: Vec<&str> = name.split('.').collect();
     let mut packages = Vec::new();
-    let is_init = path.file_stem().is_some_and(|stem| stem == "__init__");
-    let mut folder = path.parent();
-    if is_init {
-        folder = folder.and_then(Path::parent);
-    }
-    while let Some(current) = folder {
-        let init = ["__init__.py", "__init__.pyi"]
-            .iter()
-            .find_map(|name| by_path.get(current.join(name).as_path()).copied());
-        let Some(init) = init else {
-            break;
-        };
-        packages.push(init);
-        folder = current.parent();
+    for end in (1..parts.len()).rev() {
+        let dotted = parts[..end].join(".");
+        if let Some(package) = resolver
+            .resolve(path, 0, &dotted)
+            .and_then(|module| module_file(db, &module))
+            .filter(|package| *package != file)
+        {
+            packages.push(package);
+        }
     }
     packages
 }
@@ -996,6 +995,20 @@ def get():
     return models.Item()
 #- /main.py
 import shop.api
+"#,
+        );
+        // A namespace folder (no `__init__.py`) inside a package: `web` still runs first.
+        check(
+            r#"
+#- /web/__init__.py
+VERSION = 1
+from .core.app import App
+#- /web/core/app.py
+from .. import VERSION
+class App:
+    pass
+#- /main.py
+import web.core.app
 "#,
         );
         // The same package reading a name it binds only later still fails.
