@@ -217,6 +217,108 @@ fn run_none(context: &mut RuleContext<'_>) {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// Attribute names stored on some object other than `self`/`cls` (`response.raw = …`)
+/// in one file, sorted and deduplicated.
+#[salsa::tracked(returns(ref))]
+fn external_attribute_stores_in(db: &dyn Db, file: crate::input::SourceFile) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in file.text(db).lines() {
+        let Some((target, value)) = line.split_once('=') else {
+            continue;
+        };
+        // `a.b == c`, `a.b <= c`, keyword arguments (`f(a.b=…)` is no Python) aside.
+        if value.starts_with('=') || target.ends_with(['<', '>', '!']) {
+            continue;
+        }
+        let target = target.trim();
+        let Some((object, attribute)) = target.rsplit_once('.') else {
+            continue;
+        };
+        let object = object.trim_start();
+        if object == "self" || object == "cls" || object.is_empty() {
+            continue;
+        }
+        if crate::resolve::is_python_identifier(attribute)
+            && object.split('.').all(crate::resolve::is_python_identifier)
+        {
+            names.push(attribute.to_owned());
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// [`external_attribute_stores_in`] over the workspace's own files.
+#[salsa::tracked(returns(ref))]
+fn external_attribute_stores(db: &dyn Db) -> Vec<String> {
+    let resolver = crate::modules::module_resolver(db);
+    let mut names: Vec<String> = db
+        .workspace()
+        .files(db)
+        .iter()
+        .filter(|(path, _)| {
+            super::is_python_path(path) && super::imports::is_workspace_path(resolver, path)
+        })
+        .flat_map(|(_, file)| external_attribute_stores_in(db, *file).iter().cloned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Whether `origin` is the `None` of an attribute placeholder (`self.raw = None`) whose
+/// attribute some other code of the workspace sets from outside (`response.raw = resp`):
+/// the None only says "not set yet", what is read later is not known here.
+fn is_external_placeholder(db: &dyn Db, origin: &crate::values::Origin) -> bool {
+    let parsed = crate::parse::parse(db, origin.file);
+    let Some(node) = parsed.root().descendant_for_byte_range(
+        usize::from(origin.range.start()),
+        usize::from(origin.range.end()),
+    ) else {
+        return false;
+    };
+    if node.kind() != "none" {
+        return false;
+    }
+    let Some(assignment) = node.parent().filter(|parent| parent.kind() == "assignment") else {
+        return false;
+    };
+    let Some(attribute) = assignment
+        .child_by_field_name("left")
+        .filter(|left| left.kind() == "attribute")
+        .and_then(|left| left.child_by_field_name("attribute"))
+    else {
+        return false;
+    };
+    let text = origin.file.text(db);
+    let name = text.get(attribute.byte_range()).unwrap_or("");
+    external_attribute_stores(db)
+        .binary_search_by(|stored| stored.as_str().cmp(name))
+        .is_ok()
+}
+
+/// [`none_tally`], with placeholder Nones set from outside counted as unknown.
+fn none_tally_with_placeholders(db: &dyn Db, union: &Union) -> Tally {
+    let mut tally = none_tally(union);
+    if tally.bad == 0 {
+        return tally;
+    }
+    for member in union.members() {
+        if matches!(member.value, Value::None)
+            && !member.origins.is_empty()
+            && member
+                .origins
+                .iter()
+                .all(|origin| is_external_placeholder(db, origin))
+        {
+            tally.bad -= 1;
+            tally.unknown += 1;
+        }
+    }
+    tally
+}
+
 fn report_none(
     context: &mut RuleContext<'_>,
     rule: &'static str,
@@ -227,7 +329,7 @@ fn report_none(
     exception: &str,
     call: Option<(TextRange, u8)>,
 ) {
-    let tally = none_tally(union);
+    let tally = none_tally_with_placeholders(context.db, union);
     let Some((confidence, _)) = tally.assess() else {
         return;
     };

@@ -241,7 +241,7 @@ fn has_environment(resolver: &ModuleResolver) -> bool {
 
 /// Whether `path` lies under a workspace root (the workspace, its `src/`, an extra path)
 /// and not in a deeper environment root.
-fn is_workspace_path(resolver: &ModuleResolver, path: &Path) -> bool {
+pub(super) fn is_workspace_path(resolver: &ModuleResolver, path: &Path) -> bool {
     resolver
         .roots()
         .iter()

@@ -429,3 +429,30 @@ print(child.path(), child.text(), child.both(), child.asserted(), child.unguarde
 "#,
     );
 }
+
+#[test]
+fn none_placeholders_set_from_outside_the_class_are_not_definite() {
+    check(
+        r#"
+#- /models.py
+class Response:
+    def __init__(self):
+        self.raw = None
+        self.body = None
+
+    def close(self):
+        self.raw.close()
+
+    def size(self):
+        # expect: none-attribute confidence=definite
+        return self.body.size
+#- /adapters.py
+from models import Response
+
+def build(connection):
+    response = Response()
+    response.raw = connection
+    return response
+"#,
+    );
+}
