@@ -3261,6 +3261,9 @@ impl<'db> Interpreter<'db> {
             }
             if let Some(value) = class_body_value(self.db, *file, body, attribute) {
                 return Some(value.map(|value| match value {
+                    // A property reads as its result, not as a method; what that result
+                    // is stays unknown here.
+                    Value::Function(function) if is_property(self.db, function) => Value::Unknown,
                     Value::Function(function) => Value::BoundMethod {
                         function: function.clone(),
                         class: class.clone(),
@@ -3378,6 +3381,17 @@ pub(crate) fn function_scope(db: &dyn Db, function: &FunctionRef) -> Option<(Sou
 /// Whether the function whose body is `scope` is decorated `@abstractmethod`.
 fn is_abstract_method(db: &dyn Db, file: SourceFile, index: &FileIndex, scope: ScopeId) -> bool {
     has_decorator(db, file, index, scope, "abstractmethod")
+}
+
+/// Whether `function` is decorated `@property` or `@cached_property` (any module).
+fn is_property(db: &dyn Db, function: &FunctionRef) -> bool {
+    let Some((file, scope)) = function_scope(db, function) else {
+        return false;
+    };
+    let index = file_index(db, file);
+    ["property", "cached_property"]
+        .iter()
+        .any(|name| has_decorator(db, file, index, scope, name))
 }
 
 /// Whether the function whose body is `scope` has a decorator named `name` (last part

@@ -456,3 +456,25 @@ def build(connection):
 "#,
     );
 }
+
+#[test]
+fn properties_read_as_values_not_methods() {
+    check(
+        r#"
+class Response:
+    def __init__(self):
+        self._content = b""
+
+    @property
+    def content(self):
+        return self._content
+
+    def text(self):
+        return len(self.content)
+
+    def size(self):
+        # expect: bad-builtin-arg confidence=definite
+        return len(self.text)
+"#,
+    );
+}
