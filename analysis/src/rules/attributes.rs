@@ -379,6 +379,11 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
     let mut known: rustc_hash::FxHashMap<Value, std::rc::Rc<Attributes>> =
         rustc_hash::FxHashMap::default();
     for (call, range, object, attribute) in operations {
+        // `__dict__`, `__class__`, `__module__`, `__mro__`: the object model gives every
+        // instance or class its own set, which the attribute tables do not list.
+        if attribute.starts_with("__") && attribute.ends_with("__") && attribute.len() > 4 {
+            continue;
+        }
         let mut tally = Tally {
             pruned: object.pruned(),
             ..Tally::default()

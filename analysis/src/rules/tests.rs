@@ -478,3 +478,19 @@ class Response:
 "#,
     );
 }
+
+#[test]
+fn object_model_dunders_are_attributes_of_every_object() {
+    check(
+        r#"
+class Loader:
+    def __init__(self):
+        self.path = "x"
+
+loader = Loader()
+print(sorted(loader.__dict__.items()), loader.__class__.__name__, Loader.__module__)
+# expect: unknown-attribute confidence=definite
+print(loader.paht)
+"#,
+    );
+}
