@@ -336,12 +336,12 @@ fn report_none(
     if context.is_caught(range, exception) {
         return;
     }
-    // The interpreter narrows names, not attribute chains: `if self.parent is not None:`
-    // guards `self.parent.path` syntactically.
-    let is_path = object_text.contains('.')
-        && object_text
-            .split('.')
-            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    // The interpreter narrows local names, not attribute chains or globals:
+    // `if self.parent is not None:` guards `self.parent.path` syntactically.
+    // Names too: the interpreter does not narrow a global read inside a function.
+    let is_path = object_text
+        .split('.')
+        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
     if is_path
         && context
             .node(range)

@@ -15,7 +15,9 @@
 //! `and`/`or`, both sides of a conditional expression, and earlier statements of the same
 //! block that leave when the path is None (`return`, `raise`, `continue`, `break`) or
 //! `assert` it. Conditions: the path itself (truthy), `is not None`, `!= None`,
-//! `isinstance(path, …)`, `not`, `and`, `or`, parentheses.
+//! `isinstance(path, …)`, `not`, `and`, `or`, parentheses, and any condition that starts
+//! by reading an attribute of the path (`while node.parent is not None:` — it would have
+//! raised already).
 
 use tree_sitter::Node;
 
@@ -142,6 +144,11 @@ fn always_leaves(body: Node<'_>) -> bool {
 /// Whether `condition` evaluating to `truthy` implies that `path` is not None.
 fn ensures(context: &RuleContext<'_>, condition: Node<'_>, path: &str, truthy: bool) -> bool {
     let text = |node: Node<'_>| context.node_text(node);
+    // `path.attr …` evaluated first: had `path` been None, the condition would have
+    // raised before any body ran.
+    if reads_attribute_of(context, condition, path) {
+        return true;
+    }
     match condition.kind() {
         "parenthesized_expression" => condition
             .named_child(0)
@@ -208,4 +215,31 @@ fn ensures(context: &RuleContext<'_>, condition: Node<'_>, path: &str, truthy: b
         }
         _ => false,
     }
+}
+
+/// Whether evaluating `expression` first reads an attribute of `path` (its leftmost
+/// operand is `path.attr`, possibly called or compared).
+fn reads_attribute_of(context: &RuleContext<'_>, expression: Node<'_>, path: &str) -> bool {
+    let mut current = expression;
+    for _ in 0..16 {
+        match current.kind() {
+            "attribute" => {
+                return current
+                    .child_by_field_name("object")
+                    .is_some_and(|object| context.node_text(object) == path);
+            }
+            "comparison_operator"
+            | "call"
+            | "subscript"
+            | "parenthesized_expression"
+            | "not_operator" => {
+                let Some(first) = current.named_child(0) else {
+                    return false;
+                };
+                current = first;
+            }
+            _ => return false,
+        }
+    }
+    false
 }

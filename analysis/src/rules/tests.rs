@@ -494,3 +494,35 @@ print(loader.paht)
 "#,
     );
 }
+
+#[test]
+fn global_names_and_conditions_reading_the_object_guard_too() {
+    check(
+        r#"
+from __future__ import annotations
+import os
+
+try:
+    import chardet
+except ImportError:
+    chardet = None
+
+def info():
+    if chardet:
+        return chardet.__version__
+    return None
+
+class Node:
+    def __init__(self, parent: Node | None = None):
+        self.parent = parent
+
+def root(node: Node):
+    # FIXME: the loop condition is judged with the joined value of `node` (the body
+    # assigns `node.parent`, which the condition just proved not None).
+    # expect: none-attribute confidence=likely
+    while node.parent is not None:
+        node = node.parent
+    return node
+"#,
+    );
+}
