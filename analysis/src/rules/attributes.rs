@@ -216,7 +216,6 @@ fn run_none(context: &mut RuleContext<'_>) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 /// Attribute names stored on some object other than `self`/`cls` (`response.raw = …`)
 /// in one file, sorted and deduplicated.
 #[salsa::tracked(returns(ref))]
@@ -319,6 +318,7 @@ fn none_tally_with_placeholders(db: &dyn Db, union: &Union) -> Tally {
     tally
 }
 
+#[allow(clippy::too_many_arguments)]
 fn report_none(
     context: &mut RuleContext<'_>,
     rule: &'static str,

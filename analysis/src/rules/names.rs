@@ -171,12 +171,7 @@ fn run_unbound(context: &mut RuleContext<'_>) {
         let range = name_ref.range;
         // `nonlocal x` / `global x`: the binding lives in another scope, bound or not
         // before this function runs (the statement may come after an early return).
-        if index
-            .scope(name_ref.scope)
-            .nonlocals
-            .iter()
-            .any(|declared| *declared == name)
-        {
+        if index.scope(name_ref.scope).nonlocals.contains(&name) {
             continue;
         }
         if context.is_caught(range, "UnboundLocalError")

@@ -98,13 +98,12 @@ fn earlier_exit_guard(
             return false;
         }
         match statement.kind() {
-            "assert_statement" => {
+            "assert_statement"
                 if statement
                     .named_child(0)
-                    .is_some_and(|condition| ensures(context, condition, path, true))
-                {
-                    return true;
-                }
+                    .is_some_and(|condition| ensures(context, condition, path, true)) =>
+            {
+                return true;
             }
             "if_statement" => {
                 let has_else = statement.child_by_field_name("alternative").is_some();
@@ -183,7 +182,7 @@ fn ensures(context: &RuleContext<'_>, condition: Node<'_>, path: &str, truthy: b
                 condition
                     .children(&mut cursor)
                     .filter(|child| !child.is_named())
-                    .map(|child| text(child))
+                    .map(text)
                     .collect()
             };
             let [left, right] = operands[..] else {
