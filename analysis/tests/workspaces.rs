@@ -93,12 +93,37 @@ fn python_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+/// The user rule files of a workspace (`.remedy/rules/*.json`) and their expectation
+/// sidecars (`NAME.json.expect`), as the server and `remedy check` read them.
+fn user_rule_files(root: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let folder = root.join(".remedy").join("rules");
+    if !folder.is_dir() {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(&folder)
+        .map_err(|error| format!("cannot read {}: {error}", folder.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|error| format!("cannot read {}: {error}", folder.display()))?
+            .path();
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or("");
+        if path.is_file() && (name.ends_with(".json") || name.ends_with(".json.expect")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
 fn check_workspace_folder(folder: &Path) -> Result<(), Failed> {
     let root = folder
         .canonicalize()
         .map_err(|error| format!("cannot resolve {}: {error}", folder.display()))?;
     let mut paths = Vec::new();
     python_files(&root, &mut paths)?;
+    user_rule_files(&root, &mut paths)?;
     paths.sort();
     if paths.is_empty() {
         return Err(format!(

@@ -146,6 +146,7 @@ impl LanguageServer for Backend {
             "**/plugin.json",
             "**/pyproject.toml",
             "**/remedy.toml",
+            "**/.remedy/rules/*.json",
         ]
         .into_iter()
         .map(|glob| FileSystemWatcher {
@@ -192,6 +193,7 @@ impl LanguageServer for Backend {
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         tracing::debug!(uri = params.text_document.uri.as_str(), path = %uri_to_path(&params.text_document.uri).display(), "saved");
+        handlers::did_save(&self.state, &self.client, params)
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

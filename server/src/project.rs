@@ -439,6 +439,22 @@ pub fn collect_plugin_manifests(
     )
 }
 
+/// The user rule files of a workspace: `root/.remedy/rules/*.json`, sorted. Only read as
+/// data by the analysis (see `analysis::rules::user`); nothing in them is executed.
+pub fn collect_user_rule_files(root: &Path) -> Vec<PathBuf> {
+    let folder = root.join(".remedy").join("rules");
+    let Ok(entries) = fs::read_dir(&folder) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| analysis::rules::user::is_user_rule_path(path) && path.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
 fn is_python_file_name(name: &str) -> bool {
     name.ends_with(".py") || name.ends_with(".pyi")
 }

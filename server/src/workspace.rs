@@ -60,6 +60,8 @@ pub fn load_project(
         &excluded,
         MAX_WORKSPACE_FILES,
     ));
+    // User rules (`.remedy/rules/*.json`) are data the analysis validates and runs.
+    workspace_files.extend(project::collect_user_rule_files(&layout.root));
     workspace_files.sort();
     // Extra paths, site-packages and the folders `.pth` files name; the workspace's own
     // files are already in `workspace_files`.

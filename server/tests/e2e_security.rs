@@ -3,6 +3,10 @@
 //! read instead), reads configuration and plugin manifests as data only, and writes no
 //! file, inside the workspace or out of it.
 //!
+//! User rule files (`.remedy/rules/*.json`) are data too: the sandbox's rules carry shell
+//! commands and Python code in every string (message, fix, query predicates, unknown
+//! fields); the rules run, their fix is offered as an edit, and nothing else happens.
+//!
 //! The workspace holds a logging fake `python` in `.venv/bin`, and another one comes
 //! first on the server's `PATH`; both append to a log file when run. Its code would
 //! write marker files if it ever ran; its `remedy.toml` and `plugin.json` carry strings
@@ -95,6 +99,30 @@ fn sandbox(label: &str) -> Sandbox {
         &root.join("plugins/tool/plugin.json"),
         &format!(
             "{{\"name\": \"tool\", \"entry_point\": \"sh -c 'touch {}'\", \"command\": \"python -c 1\"}}\n",
+            marker.display()
+        ),
+    );
+    write(
+        &root.join(".remedy/rules/hostile.json"),
+        &format!(
+            r#"{{
+  "id": "hostile-port",
+  "message": "$(touch {marker}) `{{site}}` lacks {{key}}; `touch {marker}`",
+  "summary": "__import__('os').system('touch {marker}')",
+  "exception": "KeyError",
+  "query": "(subscript value: (identifier) @cfg subscript: (string) @key (#match? @key \"port\") (#not-eq? @cfg \"$(touch {marker})\")) @site",
+  "at": "site",
+  "where": [{{ "predicate": "key-not-in-known-keys", "dict": "cfg", "key": "key" }}],
+  "fix": {{ "title": "Run `touch {marker}`", "target": "site", "text": "__import__('os').system('touch {marker}')" }}
+}}
+"#,
+            marker = marker.display()
+        ),
+    );
+    write(
+        &root.join(".remedy/rules/invalid.json"),
+        &format!(
+            "{{\"id\": \"run-it\", \"message\": \"m\", \"query\": \"(call) @c\", \"command\": \"sh -c 'touch {}'\", \"exec\": \"import os\"}}\n",
             marker.display()
         ),
     );
@@ -232,6 +260,32 @@ fn the_language_server_runs_no_interpreter_and_writes_no_file() {
         items.iter().any(|item| item["code"] == "key-error"),
         "the analysis ran (a key-error is expected): {diagnostics}"
     );
+    assert!(
+        items.iter().any(|item| item["code"] == "hostile-port"),
+        "the user rule ran: {diagnostics}"
+    );
+    // The invalid rule file is reported, not run.
+    let rules_uri = file_uri(&sandbox.root.join(".remedy/rules/invalid.json"));
+    let invalid = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": rules_uri}}),
+    );
+    assert!(
+        invalid["result"]["items"][0]["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("unknown field `command`")),
+        "{invalid}"
+    );
+    // Reloading the rule files (watched change, save) reads them as data again.
+    let hostile_uri = file_uri(&sandbox.root.join(".remedy/rules/hostile.json"));
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": hostile_uri, "type": 2}, {"uri": rules_uri, "type": 2}]}),
+    );
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": hostile_uri}}),
+    );
     // The site-packages module is found from `pyvenv.cfg`, without an interpreter.
     let definition = client.request(
         "textDocument/definition",
@@ -259,6 +313,17 @@ fn the_language_server_runs_no_interpreter_and_writes_no_file() {
         json!({"textDocument": {"uri": uri},
             "range": {"start": {"line": 7, "character": 0}, "end": {"line": 7, "character": 17}},
             "context": {"diagnostics": items}}),
+    );
+    // The user rule's fix is an edit offered to the client, never something run.
+    assert!(
+        actions["result"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|action| action["title"]
+                .as_str()
+                .is_some_and(|title| title.starts_with("Run `touch "))),
+        "{actions}"
     );
     for uri in edited_uris(&actions) {
         assert!(
@@ -307,6 +372,10 @@ fn remedy_check_runs_no_interpreter_and_writes_no_file() {
         .output()
         .expect("run remedy check");
     let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("hostile-port") && stdout.contains("invalid-user-rule"),
+        "the user rules were read: {stdout}"
+    );
     assert!(
         stdout.contains("key-error"),
         "the check ran (status {:?}): {stdout}\n{}",

@@ -14,8 +14,16 @@ use crate::syntax::syntax_errors;
 
 fn finding_diagnostic(db: &dyn Db, finding: &Finding) -> Diagnostic {
     let metadata = rule_metadata(&finding.rule);
+    // A user rule (`.remedy/rules/*.json`) states its own severity, if any.
+    let user_severity = match metadata {
+        Some(_) => None,
+        None => {
+            crate::rules::user::user_rule(db, &finding.rule).and_then(|rule| rule.rule.severity)
+        }
+    };
     let severity = metadata
         .and_then(|metadata| metadata.severity)
+        .or(user_severity)
         .map(|severity| severity.severity())
         .unwrap_or_else(|| Severity::for_confidence(finding.confidence));
     Diagnostic {

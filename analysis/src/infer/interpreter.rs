@@ -405,10 +405,16 @@ impl<'db> Interpreter<'db> {
                     interpreter.block(body);
                 }
                 if interpreter.state.is_some() {
-                    // Falling off the end returns `None`.
+                    // Falling off the end returns `None`, except for a stub (`...` body:
+                    // a protocol, an overload, a mixin's declaration that a subclass
+                    // implements), whose real result is not written here.
                     let end = TextRange::empty(scope_data.range.end());
-                    let none = Union::new(Value::None, Some(interpreter.origin(end)));
-                    interpreter.add_return(none);
+                    let is_stub = node
+                        .child_by_field_name("body")
+                        .is_some_and(|body| is_stub_body(body));
+                    let value = if is_stub { Value::Unknown } else { Value::None };
+                    let implicit = Union::new(value, Some(interpreter.origin(end)));
+                    interpreter.add_return(implicit);
                 }
             }
             ScopeKind::Lambda => {
@@ -2585,6 +2591,14 @@ impl<'db> Interpreter<'db> {
                     None => (Some(env.clone()), Some(env)),
                 }
             }
+            // `(m := f())`: the condition is the value just bound to `m`.
+            "named_expression" => match condition.child_by_field_name("name") {
+                Some(name) => {
+                    let name = Name::new(self.slice(name));
+                    self.split_name(env, &name, |value| value.truthiness())
+                }
+                None => (Some(env.clone()), Some(env)),
+            },
             "comparison_operator" => self.narrow_comparison(condition, env),
             "call" => self.narrow_call(condition, env),
             "true" => (Some(env), None),
@@ -5088,6 +5102,26 @@ fn is_ancestor(index: &FileIndex, ancestor: ScopeId, scope: ScopeId) -> bool {
 
 fn join_states(left: State, right: State) -> State {
     join_states_because(left, right, UnboundCause::Branch)
+}
+
+/// A function body made only of a docstring and `...`.
+fn is_stub_body(body: Node<'_>) -> bool {
+    let mut cursor = body.walk();
+    let mut has_ellipsis = false;
+    for statement in body.named_children(&mut cursor) {
+        if statement.kind() == "comment" {
+            continue;
+        }
+        let expression = (statement.kind() == "expression_statement")
+            .then(|| statement.named_child(0))
+            .flatten();
+        match expression.map(|expression| expression.kind()) {
+            Some("ellipsis") => has_ellipsis = true,
+            Some("string") => {}
+            _ => return false,
+        }
+    }
+    has_ellipsis
 }
 
 /// Joins two paths. A name bound on one side only keeps that side's value and becomes

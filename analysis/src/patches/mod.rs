@@ -38,6 +38,7 @@ use crate::rules::{Finding, file_findings, framework_enabled_by_name};
 use crate::text_edit::TextEdit;
 
 pub use templates::Applicability;
+pub(crate) use templates::render as render_template;
 pub use verify::{fix_all_edits, fixes_for_crash, verified_fixes};
 
 use layout::{Layout, own_line_statement, range};
@@ -91,6 +92,8 @@ pub fn candidate_fixes(db: &dyn Db, file: SourceFile, finding: &Finding) -> Vec<
         return Vec::new();
     };
     let mut fixes: Vec<Fix> = Vec::new();
+    // A user rule's fix is rendered by the rule itself (`.remedy/rules/*.json`).
+    fixes.extend(crate::rules::user::user_rule_fix(db, file, finding));
     for template in templates_for(&finding.rule) {
         if let Some(fix) = site.instantiate(template) {
             // Two templates may render the same edits (a variant and its parent).

@@ -134,9 +134,18 @@ fn run_none(context: &mut RuleContext<'_>) {
                     && left
                         .values()
                         .all(|value| matches!(value, Value::Str(_) | Value::Bytes));
-                let sides = [("left", left), ("right", right)];
-                for (field, side) in sides {
+                let sides = [("left", left, right), ("right", right, left)];
+                for (field, side, other) in sides {
                     if field == "right" && left_is_format {
+                        continue;
+                    }
+                    // `int | None`, `Mapping[str, str] | None`: classes and typing
+                    // constructs (unknown here) accept None on either side of `|`.
+                    if operator == "|"
+                        && other
+                            .values()
+                            .any(|value| matches!(value, Value::Class(_) | Value::Unknown))
+                    {
                         continue;
                     }
                     let text = node
@@ -207,6 +216,108 @@ fn run_none(context: &mut RuleContext<'_>) {
     }
 }
 
+/// Attribute names stored on some object other than `self`/`cls` (`response.raw = …`)
+/// in one file, sorted and deduplicated.
+#[salsa::tracked(returns(ref))]
+fn external_attribute_stores_in(db: &dyn Db, file: crate::input::SourceFile) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in file.text(db).lines() {
+        let Some((target, value)) = line.split_once('=') else {
+            continue;
+        };
+        // `a.b == c`, `a.b <= c`, keyword arguments (`f(a.b=…)` is no Python) aside.
+        if value.starts_with('=') || target.ends_with(['<', '>', '!']) {
+            continue;
+        }
+        let target = target.trim();
+        let Some((object, attribute)) = target.rsplit_once('.') else {
+            continue;
+        };
+        let object = object.trim_start();
+        if object == "self" || object == "cls" || object.is_empty() {
+            continue;
+        }
+        if crate::resolve::is_python_identifier(attribute)
+            && object.split('.').all(crate::resolve::is_python_identifier)
+        {
+            names.push(attribute.to_owned());
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// [`external_attribute_stores_in`] over the workspace's own files.
+#[salsa::tracked(returns(ref))]
+fn external_attribute_stores(db: &dyn Db) -> Vec<String> {
+    let resolver = crate::modules::module_resolver(db);
+    let mut names: Vec<String> = db
+        .workspace()
+        .files(db)
+        .iter()
+        .filter(|(path, _)| {
+            super::is_python_path(path) && super::imports::is_workspace_path(resolver, path)
+        })
+        .flat_map(|(_, file)| external_attribute_stores_in(db, *file).iter().cloned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Whether `origin` is the `None` of an attribute placeholder (`self.raw = None`) whose
+/// attribute some other code of the workspace sets from outside (`response.raw = resp`):
+/// the None only says "not set yet", what is read later is not known here.
+fn is_external_placeholder(db: &dyn Db, origin: &crate::values::Origin) -> bool {
+    let parsed = crate::parse::parse(db, origin.file);
+    let Some(node) = parsed.root().descendant_for_byte_range(
+        usize::from(origin.range.start()),
+        usize::from(origin.range.end()),
+    ) else {
+        return false;
+    };
+    if node.kind() != "none" {
+        return false;
+    }
+    let Some(assignment) = node.parent().filter(|parent| parent.kind() == "assignment") else {
+        return false;
+    };
+    let Some(attribute) = assignment
+        .child_by_field_name("left")
+        .filter(|left| left.kind() == "attribute")
+        .and_then(|left| left.child_by_field_name("attribute"))
+    else {
+        return false;
+    };
+    let text = origin.file.text(db);
+    let name = text.get(attribute.byte_range()).unwrap_or("");
+    external_attribute_stores(db)
+        .binary_search_by(|stored| stored.as_str().cmp(name))
+        .is_ok()
+}
+
+/// [`none_tally`], with placeholder Nones set from outside counted as unknown.
+fn none_tally_with_placeholders(db: &dyn Db, union: &Union) -> Tally {
+    let mut tally = none_tally(union);
+    if tally.bad == 0 {
+        return tally;
+    }
+    for member in union.members() {
+        if matches!(member.value, Value::None)
+            && !member.origins.is_empty()
+            && member
+                .origins
+                .iter()
+                .all(|origin| is_external_placeholder(db, origin))
+        {
+            tally.bad -= 1;
+            tally.unknown += 1;
+        }
+    }
+    tally
+}
+
 #[allow(clippy::too_many_arguments)]
 fn report_none(
     context: &mut RuleContext<'_>,
@@ -218,7 +329,7 @@ fn report_none(
     exception: &str,
     call: Option<(TextRange, u8)>,
 ) {
-    let mut tally = none_tally(union);
+    let mut tally = none_tally_with_placeholders(context.db, union);
     // `except ImportError: ssl = None`: code using the module checks it elsewhere (or
     // runs only where it imports); such a None alone makes no finding.
     let fallbacks = union
@@ -239,6 +350,19 @@ fn report_none(
         return;
     };
     if context.is_caught(range, exception) {
+        return;
+    }
+    // The interpreter narrows local names, not attribute chains or globals:
+    // `if self.parent is not None:` guards `self.parent.path` syntactically.
+    // Names too: the interpreter does not narrow a global read inside a function.
+    let is_path = object_text
+        .split('.')
+        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    if is_path
+        && context
+            .node(range)
+            .is_some_and(|node| super::path_guards::is_path_guarded(context, node, object_text))
+    {
         return;
     }
     let message = if confidence == Confidence::Definite {
@@ -294,6 +418,11 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
     let mut known: rustc_hash::FxHashMap<Value, std::rc::Rc<Attributes>> =
         rustc_hash::FxHashMap::default();
     for (call, range, object, attribute) in operations {
+        // `__dict__`, `__class__`, `__module__`, `__mro__`: the object model gives every
+        // instance or class its own set, which the attribute tables do not list.
+        if attribute.starts_with("__") && attribute.ends_with("__") && attribute.len() > 4 {
+            continue;
+        }
         let mut tally = Tally {
             pruned: object.pruned(),
             ..Tally::default()

@@ -241,7 +241,7 @@ fn has_environment(resolver: &ModuleResolver) -> bool {
 
 /// Whether `path` lies under a workspace root (the workspace, its `src/`, an extra path)
 /// and not in a deeper environment root.
-fn is_workspace_path(resolver: &ModuleResolver, path: &Path) -> bool {
+pub(super) fn is_workspace_path(resolver: &ModuleResolver, path: &Path) -> bool {
     resolver
         .roots()
         .iter()
@@ -436,7 +436,16 @@ pub fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
             from_root: !imported.contains(&entry),
             failures: Vec::new(),
         };
-        simulation.run(entry);
+        // Importing `pkg.sub.mod` first runs `pkg/__init__.py`, then `pkg/sub/__init__.py`:
+        // the parents of the entry are initialised before it (and may import it).
+        for package in parent_packages(db, resolver, entry).into_iter().rev() {
+            if !simulation.status.contains_key(&package) {
+                simulation.run(package);
+            }
+        }
+        if !simulation.status.contains_key(&entry) {
+            simulation.run(entry);
+        }
         for failure in simulation.failures {
             match failures
                 .iter_mut()
@@ -448,6 +457,29 @@ pub fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
         }
     }
     failures
+}
+
+/// The files of the packages holding `file`, innermost first (`pkg/sub/__init__.py`,
+/// then `pkg/__init__.py`), by its dotted module name; namespace packages (no
+/// `__init__.py`) run nothing and are skipped.
+fn parent_packages(db: &dyn Db, resolver: &ModuleResolver, file: SourceFile) -> Vec<SourceFile> {
+    let path = file.path(db);
+    let Some(name) = resolver.module_name(path) else {
+        return Vec::new();
+    };
+    let parts: Vec<&str> = name.split('.').collect();
+    let mut packages = Vec::new();
+    for end in (1..parts.len()).rev() {
+        let dotted = parts[..end].join(".");
+        if let Some(package) = resolver
+            .resolve(path, 0, &dotted)
+            .and_then(|module| module_file(db, &module))
+            .filter(|package| *package != file)
+        {
+            packages.push(package);
+        }
+    }
+    packages
 }
 
 /// Workspaces larger than this are not simulated.
@@ -634,7 +666,22 @@ fn module_level_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
                     name: None,
                 });
             }
-            (ImportTarget::Module(_), DefinitionKind::ImportFrom { name, .. }) => {
+            (ImportTarget::Module(module), DefinitionKind::ImportFrom { name, .. }) => {
+                // `from pkg import sub` where `sub` is also a submodule: when `pkg` lacks
+                // the attribute, Python imports `pkg.sub` instead of failing.
+                if let Some(file) = resolver
+                    .resolve_submodule(module, name)
+                    .and_then(|submodule| module_file(db, &submodule))
+                {
+                    modules.push(file);
+                    events.push(ImportEvent::Import {
+                        offset,
+                        range: import.range,
+                        modules,
+                        name: None,
+                    });
+                    continue;
+                }
                 events.push(ImportEvent::Import {
                     offset,
                     range: import.range,
@@ -923,6 +970,60 @@ class Order:
 from orders import Order
 class Customer:
     pass
+"#,
+        );
+    }
+
+    #[test]
+    fn packages_initialise_before_their_submodules() {
+        // `import shop.api` runs `shop/__init__.py` first, which binds `VERSION` before
+        // importing `api`; `api` reading `shop.VERSION` back is fine. `from . import
+        // models` names a submodule: Python imports it even while `shop` is partial.
+        check(
+            r#"
+#- /shop/__init__.py
+VERSION = "1.0"
+from . import models
+from .api import get
+#- /shop/models.py
+from shop import VERSION
+class Item:
+    pass
+#- /shop/api.py
+from . import models, VERSION
+def get():
+    return models.Item()
+#- /main.py
+import shop.api
+"#,
+        );
+        // A namespace folder (no `__init__.py`) inside a package: `web` still runs first.
+        check(
+            r#"
+#- /web/__init__.py
+VERSION = 1
+from .core.app import App
+#- /web/core/app.py
+from .. import VERSION
+class App:
+    pass
+#- /main.py
+import web.core.app
+"#,
+        );
+        // The same package reading a name it binds only later still fails.
+        check(
+            r#"
+#- /shop/__init__.py
+from .api import get
+VERSION = "1.0"
+#- /shop/api.py
+# expect: circular-import
+from shop import VERSION
+def get():
+    return VERSION
+#- /main.py
+import shop.api
 "#,
         );
     }

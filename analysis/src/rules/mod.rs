@@ -29,6 +29,7 @@ mod iterators;
 mod lookup;
 mod names;
 mod navigation;
+mod path_guards;
 mod pitfalls;
 mod plugins;
 mod recursion;
@@ -36,6 +37,7 @@ mod security;
 mod stdlib_modules;
 pub mod traceback;
 mod types;
+pub mod user;
 mod versions;
 
 use line_index::TextRange;
@@ -129,6 +131,8 @@ pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
         // Plugin manifests are JSON: only their own check applies. Other files have none.
         let mut findings = if plugins::is_manifest_path(path) {
             plugins::manifest_findings(db, file).clone()
+        } else if user::is_user_rule_path(path) {
+            user::rule_file_findings(db, file).clone()
         } else {
             Vec::new()
         };
@@ -145,10 +149,47 @@ pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
             (check.run)(&mut context);
         }
     }
+    // Rules of `.remedy/rules/*.json`: data only, after the built-in ones.
+    user::run_user_rules(&mut context);
     let mut findings = context.finish();
     findings.retain(|finding| is_rule_enabled(&finding.rule, &config.enable, &config.disable));
+    drop_type_checking_only(db, file, &mut findings);
     drop_generalisations(&mut findings);
     findings
+}
+
+/// Code under `if TYPE_CHECKING:` never runs: nothing there can fail at run time.
+fn drop_type_checking_only(db: &dyn Db, file: SourceFile, findings: &mut Vec<Finding>) {
+    let parsed = crate::parse::parse(db, file);
+    let text = file.text(db);
+    let is_type_checking = |condition: tree_sitter::Node<'_>| {
+        let condition = text.get(condition.byte_range()).unwrap_or("");
+        condition == "TYPE_CHECKING" || condition.ends_with(".TYPE_CHECKING")
+    };
+    findings.retain(|finding| {
+        let start = usize::from(finding.range.start());
+        let Some(mut node) = parsed.root().descendant_for_byte_range(start, start) else {
+            return true;
+        };
+        // At most a few dozen levels: statements nest shallowly.
+        for _ in 0..64 {
+            let Some(parent) = node.parent() else {
+                break;
+            };
+            if parent.kind() == "if_statement"
+                && parent
+                    .child_by_field_name("consequence")
+                    .is_some_and(|body| body.id() == node.id())
+                && parent
+                    .child_by_field_name("condition")
+                    .is_some_and(is_type_checking)
+            {
+                return false;
+            }
+            node = parent;
+        }
+        true
+    });
 }
 
 /// A specialised rule (`flask-request-key-error`) and its parent (`key-error`) on the same

@@ -170,6 +170,11 @@ fn run_unbound(context: &mut RuleContext<'_>) {
         };
         let name = name_ref.name.clone();
         let range = name_ref.range;
+        // `nonlocal x` / `global x`: the binding lives in another scope, bound or not
+        // before this function runs (the statement may come after an early return).
+        if index.scope(name_ref.scope).nonlocals.contains(&name) {
+            continue;
+        }
         if context.is_caught(range, "UnboundLocalError")
             || is_in_annotation(context, range)
             || is_implicit_in_scope(index, name_ref.scope, &name)
@@ -725,6 +730,29 @@ def shadow():
     print(len)  # expect: unbound-local confidence=definite
     len = 3
     return len
+"#,
+        );
+    }
+
+    #[test]
+    fn nonlocal_names_declared_after_an_early_return_are_not_locals() {
+        check(
+            r#"
+def option(version=None):
+    def callback(flag):
+        if not flag:
+            return
+        nonlocal version
+        if version is None:
+            try:
+                version = compute()
+            except KeyError:
+                raise RuntimeError("unknown") from None
+        print(version)
+    return callback
+
+def compute():
+    return "1.0"
 "#,
         );
     }

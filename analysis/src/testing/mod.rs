@@ -80,8 +80,9 @@ pub fn check_workspace(
     let config_path = root.join("remedy.toml");
     let (config_files, files): (Vec<_>, Vec<_>) =
         files.iter().partition(|(path, _)| *path == config_path);
-    // Plugin manifests are analysed too; JSON has no comments, so their expectations live
-    // in a sibling `plugin.json.expect` (see [`manifest_expectation_text`]).
+    // Plugin manifests and user rule files are analysed too; JSON has no comments, so
+    // their expectations live in a sibling `NAME.json.expect` (see
+    // [`manifest_expectation_text`]).
     let sidecars: Vec<_> = files
         .iter()
         .filter(|(path, _)| {
@@ -96,6 +97,7 @@ pub fn check_workspace(
             path.extension()
                 .is_some_and(|extension| extension == "py" || extension == "pyi")
                 || crate::rules::is_manifest_path(path)
+                || crate::rules::user::is_user_rule_path(path)
         })
         .collect();
     for (_, text) in config_files {
@@ -122,7 +124,9 @@ pub fn check_workspace(
         let display = display_path(root, path);
         // Invariant: this function owns the host and applies no change while checking,
         // so no query is ever cancelled.
-        let file_check = if crate::rules::is_manifest_path(path) {
+        let file_check = if crate::rules::is_manifest_path(path)
+            || crate::rules::user::is_user_rule_path(path)
+        {
             let sidecar = path.with_extension("json.expect");
             let expectations = sidecars
                 .iter()

@@ -93,7 +93,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
         let files: Vec<(PathBuf, FileId)> = loaded
             .workspace_files
             .iter()
-            .filter(|file| selected.iter().any(|selected| file.starts_with(selected)))
+            // User rule files apply to the selected files: their problems are reported too.
+            .filter(|file| {
+                selected.iter().any(|selected| file.starts_with(selected))
+                    || analysis::rules::user::is_user_rule_path(file)
+            })
             .filter_map(|file| host.file_id(file).map(|id| (file.clone(), id)))
             .collect();
         checked_files += files.len();

@@ -9,8 +9,8 @@ use analysis::Change;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{
     DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileChangeType, NumberOrString,
-    ProgressToken, Uri,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    FileChangeType, NumberOrString, ProgressToken, Uri,
 };
 
 use crate::convert::position::LineTable;
@@ -61,8 +61,20 @@ pub fn did_change_watched_files(
 ) {
     let mut change = Change::default();
     let mut config_changed = false;
+    let mut rules_changed = false;
     for event in params.changes {
         let path = uri_to_path(&event.uri);
+        if analysis::rules::user::is_user_rule_path(&path) {
+            rules_changed = true;
+            if event.typ == FileChangeType::DELETED {
+                // The file's own diagnostics go with it.
+                let client = client.clone();
+                let uri = event.uri.clone();
+                tokio::spawn(
+                    async move { client.publish_diagnostics(uri, Vec::new(), None).await },
+                );
+            }
+        }
         let name = path
             .file_name()
             .and_then(|name| name.to_str())
@@ -84,7 +96,68 @@ pub fn did_change_watched_files(
     if config_changed {
         reload_configuration(state, client);
     }
+    if rules_changed {
+        publish_rule_file_diagnostics(state, client);
+    }
     refresh_open_documents(state, client);
+}
+
+/// A saved user rule file is re-read from disk, like a watched change: clients that do
+/// not watch files still reload their rules on save.
+pub fn did_save(state: &Arc<ServerState>, client: &Client, params: DidSaveTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let path = uri_to_path(&uri);
+    if !analysis::rules::user::is_user_rule_path(&path) {
+        return;
+    }
+    if let Some(text) = params.text.or_else(|| read_text(&path)) {
+        let mut change = Change::default();
+        change.set_file(path, text);
+        // The saved text is the open document's text too: apply it whether open or not.
+        state.apply(change);
+    }
+    publish_rule_file_diagnostics(state, client);
+    refresh_open_documents(state, client);
+}
+
+/// Publishes the problems of every user rule file that is not open (open ones get their
+/// diagnostics with the document's version), so an invalid rule shows on its file.
+fn publish_rule_file_diagnostics(state: &Arc<ServerState>, client: &Client) {
+    let state = state.clone();
+    let client = client.clone();
+    let encoding = state.encoding();
+    let open: Vec<Arc<Path>> = state
+        .open_documents()
+        .into_iter()
+        .map(|(_, path, _)| path)
+        .collect();
+    tokio::spawn(async move {
+        let published = read(&state, move |analysis| {
+            let mut published = Vec::new();
+            for file in analysis.files() {
+                let path = analysis.file_path(file);
+                if !analysis::rules::user::is_user_rule_path(&path) || open.contains(&path) {
+                    continue;
+                }
+                let Some(uri) = convert::path_to_uri(&path) else {
+                    continue;
+                };
+                let text = analysis.file_text(file);
+                let lines = LineTable::new(&text);
+                let diagnostics = analysis
+                    .diagnostics(file)?
+                    .iter()
+                    .map(|finding| convert::diagnostic(analysis, &text, &lines, encoding, finding))
+                    .collect::<Vec<_>>();
+                published.push((uri, diagnostics));
+            }
+            Ok(published)
+        })
+        .await;
+        for (uri, diagnostics) in published.unwrap_or_default() {
+            client.publish_diagnostics(uri, diagnostics, None).await;
+        }
+    });
 }
 
 pub fn did_change_configuration(
@@ -99,11 +172,12 @@ pub fn did_change_configuration(
     refresh_open_documents(state, client);
 }
 
-/// Files the analysis reads: Python sources and plugin manifests.
+/// Files the analysis reads: Python sources, plugin manifests and user rule files.
 fn is_analysed_file(path: &Path) -> bool {
     path.extension()
         .is_some_and(|extension| extension == "py" || extension == "pyi")
         || path.file_name().is_some_and(|name| name == "plugin.json")
+        || analysis::rules::user::is_user_rule_path(path)
 }
 
 /// Re-reads the configuration files and client settings of the first workspace root.
@@ -215,6 +289,7 @@ pub async fn load_workspace(state: Arc<ServerState>, client: Client) {
     for layout in &layouts {
         publish_config_errors(&client, layout);
     }
+    publish_rule_file_diagnostics(&state, &client);
     refresh_open_documents(&state, &client);
 }
 
