@@ -139,6 +139,21 @@ pub fn diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             .filter(|finding| finding.confidence >= min_confidence)
             .map(|finding| finding_diagnostic(db, finding)),
     );
+    if let Some(message) = crate::limits::analysis_limit(db, file) {
+        let text = file.text(db);
+        let first_line = text.find(['\n', '\r']).unwrap_or(text.len());
+        found.push(Diagnostic {
+            rule: "analysis-limited".to_owned(),
+            message: message.clone(),
+            range: TextRange::new(0.into(), (first_line as u32).into()),
+            severity: Severity::Information,
+            confidence: Confidence::Definite,
+            score: 100,
+            exception: None,
+            docs_url: Some(rule_docs_url("analysis-limited")),
+            related: Vec::new(),
+        });
+    }
     found.sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.range.end()));
     found
 }
