@@ -4,7 +4,9 @@
 //! `lines` (100,000 lines, 100 functions), `flat` (100,000 top-level assignments),
 //! `megaline` (a 1 MB line) and `chain` (a 20,000-term `x + x + …`). For each: the
 //! first diagnostics, hover and symbols, then an edit in the middle and the same again,
-//! with the process's RSS after each step and its peak.
+//! with the process's RSS after each step, its peak and the bytes allocated.
+//! `HUGE_LINES=N` changes the line count of `lines` and `flat`; `HUGE_TREE_SITTER=1`
+//! first times a bare tree-sitter parse.
 
 use std::time::Instant;
 
@@ -12,10 +14,15 @@ use analysis::text_edit::TextEdit;
 use analysis::{AnalysisHost, Change, TextRange, TextSize};
 
 fn generate(kind: &str) -> String {
+    // `HUGE_LINES=20000` sizes the line-based kinds below the analysis limits.
+    let lines: usize = std::env::var("HUGE_LINES")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(100_000);
     match kind {
         "lines" => {
             let mut text = String::from("import os\n");
-            for line in 0..99_999 {
+            for line in 0..lines - 1 {
                 match line % 1000 {
                     0 => text.push_str(&format!("def f{line}(a, b=1):\n")),
                     999 => text.push_str("    return a\n"),
@@ -26,7 +33,7 @@ fn generate(kind: &str) -> String {
         }
         "flat" => {
             let mut text = String::from("import os\n");
-            for line in 0..99_999 {
+            for line in 0..lines - 1 {
                 text.push_str(&format!("v{} = v{} + {line}\n", line % 97, (line + 1) % 97));
             }
             text
