@@ -107,7 +107,9 @@ fn tree_sitter_alone(text: &str) {
     parser
         .set_language(&tree_sitter_python::LANGUAGE.into())
         .expect("grammar loads");
-    let tree = step("tree-sitter alone", || parser.parse(text, None).expect("parses"));
+    let tree = step("tree-sitter alone", || {
+        parser.parse(text, None).expect("parses")
+    });
     let mut cursor = tree.walk();
     let mut nodes = 0usize;
     'walk: loop {
@@ -133,13 +135,19 @@ fn main() {
         .filter(|arg| !arg.starts_with("--"))
         .collect();
     let kinds = if kinds.is_empty() {
-        ["lines", "flat", "megaline", "chain"].map(String::from).to_vec()
+        ["lines", "flat", "megaline", "chain"]
+            .map(String::from)
+            .to_vec()
     } else {
         kinds
     };
     for kind in kinds {
         let text = generate(&kind);
-        println!("{kind}: {} bytes, {} lines", text.len(), text.lines().count());
+        println!(
+            "{kind}: {} bytes, {} lines",
+            text.len(),
+            text.lines().count()
+        );
         if std::env::var_os("HUGE_TREE_SITTER").is_some() {
             tree_sitter_alone(&text);
         }
@@ -162,19 +170,29 @@ fn main() {
                 .with_database(|db| {
                     let source = analysis::modules::file_at(db, &path).expect("file was added");
                     step("(before parse)", || ());
-                    step("parse", || analysis::parse_file(db, source).root().child_count());
+                    step("parse", || {
+                        analysis::parse_file(db, source).root().child_count()
+                    });
                     let index = step("index", || analysis::index::file_index(db, source));
                     step("infer module", || {
-                        analysis::infer::infer_scope(db, source, analysis::index::FileIndex::MODULE_SCOPE)
-                            .loads
-                            .len()
+                        analysis::infer::infer_scope(
+                            db,
+                            source,
+                            analysis::index::FileIndex::MODULE_SCOPE,
+                        )
+                        .loads
+                        .len()
                     });
                     step("infer all scopes", || {
                         (0..index.scopes.len())
                             .map(|scope| {
-                                analysis::infer::infer_scope(db, source, analysis::index::ScopeId(scope as u32))
-                                    .loads
-                                    .len()
+                                analysis::infer::infer_scope(
+                                    db,
+                                    source,
+                                    analysis::index::ScopeId(scope as u32),
+                                )
+                                .loads
+                                .len()
                             })
                             .sum::<usize>()
                     });
@@ -182,7 +200,9 @@ fn main() {
                 })
                 .unwrap();
             let diagnostics = step("diagnostics", || analysis.diagnostics(file).unwrap());
-            step("hover middle", || analysis.hover(file, middle + TextSize::from(5)).unwrap());
+            step("hover middle", || {
+                analysis.hover(file, middle + TextSize::from(5)).unwrap()
+            });
             step("hover last", || analysis.hover(file, last).unwrap());
             step("symbols", || analysis.document_symbols(file).unwrap());
             step("fixes middle", || {

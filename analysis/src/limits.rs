@@ -52,7 +52,10 @@ mod tests {
     #[test]
     fn small_files_get_the_full_analysis() {
         assert_eq!(limit_message(""), None);
-        assert_eq!(limit_message(&"x = 1\n".repeat(FULL_ANALYSIS_MAX_LINES - 1)), None);
+        assert_eq!(
+            limit_message(&"x = 1\n".repeat(FULL_ANALYSIS_MAX_LINES - 1)),
+            None
+        );
     }
 
     #[test]
