@@ -125,6 +125,26 @@ fn tree_sitter_alone(text: &str) {
     }
     println!("  ({nodes} nodes)");
     drop(cursor);
+    // A one-line insert in the middle, reparsed incrementally.
+    let middle = text[..text.len() / 2].rfind('\n').map_or(0, |at| at + 1);
+    let insert = "    zz = 1\n";
+    let mut edited_text = text.to_owned();
+    edited_text.insert_str(middle, insert);
+    let row = text[..middle].matches('\n').count();
+    let mut edited = tree.clone();
+    edited.edit(&tree_sitter::InputEdit {
+        start_byte: middle,
+        old_end_byte: middle,
+        new_end_byte: middle + insert.len(),
+        start_position: tree_sitter::Point::new(row, 0),
+        old_end_position: tree_sitter::Point::new(row, 0),
+        new_end_position: tree_sitter::Point::new(row + 1, 0),
+    });
+    let reparsed = step("tree-sitter reparse", || {
+        parser.parse(&edited_text, Some(&edited)).expect("parses")
+    });
+    drop(reparsed);
+    drop(edited);
     drop(tree);
     step("(tree dropped)", || ());
 }
