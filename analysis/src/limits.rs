@@ -67,4 +67,39 @@ mod tests {
         let message = limit_message(&many_lines).expect("over the line limit");
         assert!(message.contains("30000-line limit"), "{message}");
     }
+
+    fn rules_reported(text: &str) -> Vec<String> {
+        let mut host = crate::AnalysisHost::new();
+        let mut change = crate::Change::default();
+        change.set_file(std::path::Path::new("/limits/big.py"), text);
+        host.apply_change(change);
+        let analysis = host.analysis();
+        let file = analysis
+            .file_id(std::path::Path::new("/limits/big.py"))
+            .expect("the file was added");
+        let mut rules: Vec<String> = analysis
+            .diagnostics(file)
+            .expect("no writer runs")
+            .into_iter()
+            .map(|diagnostic| diagnostic.rule)
+            .collect();
+        rules.dedup();
+        rules
+    }
+
+    #[test]
+    fn a_limited_file_gets_syntax_errors_and_the_note_but_no_rules() {
+        let code = "x = None\nx.attr\n";
+        let broken = "def broken(:\n    pass\n";
+        let small = format!("{code}{broken}");
+        let rules = rules_reported(&small);
+        assert!(rules.contains(&"none-attribute".to_owned()), "{rules:?}");
+        assert!(!rules.contains(&"analysis-limited".to_owned()), "{rules:?}");
+        let filler = "y = 1\n".repeat(FULL_ANALYSIS_MAX_LINES);
+        let large = format!("{code}{filler}{broken}");
+        assert_eq!(
+            rules_reported(&large),
+            vec!["analysis-limited".to_owned(), "syntax-error".to_owned()]
+        );
+    }
 }
