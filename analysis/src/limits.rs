@@ -19,6 +19,10 @@ pub const FULL_ANALYSIS_MAX_LINES: usize = 30_000;
 /// Why `file` only gets a limited analysis, or `None` when it gets the full one.
 #[salsa::tracked(returns(ref))]
 pub fn analysis_limit(db: &dyn Db, file: SourceFile) -> Option<String> {
+    // Other workspace files (plugin manifests) are never inferred.
+    if !crate::rules::is_python_path(file.path(db)) {
+        return None;
+    }
     limit_message(file.text(db))
 }
 
