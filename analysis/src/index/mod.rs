@@ -462,14 +462,14 @@ impl FileIndex {
             return NameResolution::Unbound;
         }
         // Without flow analysis, prefer the bindings that precede the use; a use before
-        // every binding (a function body reading a later global) sees all of them. The
-        // definitions are in source order, so those before the use are a prefix.
-        let before = all.partition_point(|&id| self.definition(id).name_range.end() <= offset);
-        let definitions = if before == 0 { all } else { &all[..before] };
-        NameResolution::Scope {
-            scope,
-            definitions: definitions.to_vec(),
-        }
+        // every binding (a function body reading a later global) sees all of them.
+        let before: Vec<DefinitionId> = all
+            .iter()
+            .copied()
+            .filter(|&id| self.definition(id).name_range.end() <= offset)
+            .collect();
+        let definitions = if before.is_empty() { all.to_vec() } else { before };
+        NameResolution::Scope { scope, definitions }
     }
 }
 
