@@ -468,7 +468,11 @@ impl FileIndex {
             .copied()
             .filter(|&id| self.definition(id).name_range.end() <= offset)
             .collect();
-        let definitions = if before.is_empty() { all.to_vec() } else { before };
+        let definitions = if before.is_empty() {
+            all.to_vec()
+        } else {
+            before
+        };
         NameResolution::Scope { scope, definitions }
     }
 }
