@@ -20,6 +20,7 @@ pub mod ide;
 pub mod index;
 pub mod infer;
 mod input;
+pub mod limits;
 pub mod modules;
 mod parse;
 pub mod patches;

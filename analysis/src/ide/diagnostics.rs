@@ -147,6 +147,26 @@ pub fn diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             .filter(|finding| finding.confidence >= min_confidence)
             .map(|finding| finding_diagnostic(db, finding)),
     );
+    if let Some(message) = crate::limits::analysis_limit(db, file) {
+        // The first word of the file: a line of a huge file may be a megabyte long.
+        let first_word = file
+            .text(db)
+            .char_indices()
+            .take_while(|&(at, character)| at < 80 && !character.is_whitespace())
+            .last()
+            .map_or(0, |(at, character)| at + character.len_utf8());
+        found.push(Diagnostic {
+            rule: "analysis-limited".to_owned(),
+            message: message.clone(),
+            range: TextRange::new(0.into(), (first_word as u32).into()),
+            severity: Severity::Information,
+            confidence: Confidence::Definite,
+            score: 100,
+            exception: None,
+            docs_url: Some(rule_docs_url("analysis-limited")),
+            related: Vec::new(),
+        });
+    }
     found.sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.range.end()));
     found
 }

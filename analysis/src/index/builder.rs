@@ -84,6 +84,7 @@ impl<'text> IndexBuilder<'text> {
                 .definitions
                 .sort_by_key(|&id| definitions[id.index()].name_range.start());
         }
+        self.index.index_definitions_by_name();
         self.index
     }
 

@@ -30,6 +30,7 @@ mod exports;
 use std::fmt;
 
 use line_index::{TextRange, TextSize};
+use rustc_hash::FxHashMap;
 use smol_str::SmolStr;
 
 use crate::db::Db;
@@ -305,6 +306,9 @@ pub struct FileIndex {
     pub imports: Vec<Import>,
     /// `__all__` when it is a literal list or tuple of strings.
     pub dunder_all: Option<Vec<Name>>,
+    /// Per scope (by id): each name's definitions in source order, so a lookup costs
+    /// the definitions of that one name, not of the whole scope.
+    definitions_by_name: Vec<FxHashMap<Name, Vec<DefinitionId>>>,
 }
 
 impl FileIndex {
@@ -393,17 +397,38 @@ impl FileIndex {
         found
     }
 
-    /// Definitions of `name` directly in `scope`.
+    /// Definitions of `name` directly in `scope`, in source order.
     pub fn definitions_in_scope<'a>(
         &'a self,
         scope: ScopeId,
         name: &'a str,
     ) -> impl Iterator<Item = DefinitionId> + 'a {
-        self.scope(scope)
-            .definitions
+        self.named_definitions(scope, name).iter().copied()
+    }
+
+    fn named_definitions(&self, scope: ScopeId, name: &str) -> &[DefinitionId] {
+        self.definitions_by_name
+            .get(scope.index())
+            .and_then(|names| names.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Fills the by-name lookup from each scope's (sorted) definitions.
+    fn index_definitions_by_name(&mut self) {
+        self.definitions_by_name = self
+            .scopes
             .iter()
-            .copied()
-            .filter(move |&id| self.definition(id).name == name)
+            .map(|scope| {
+                let mut names: FxHashMap<Name, Vec<DefinitionId>> = FxHashMap::default();
+                for &id in &scope.definitions {
+                    names
+                        .entry(self.definitions[id.index()].name.clone())
+                        .or_default()
+                        .push(id);
+                }
+                names
+            })
+            .collect();
     }
 
     /// Resolves `name` used in `scope` at `offset` by Python's scoping rules: local,
@@ -432,7 +457,7 @@ impl FileIndex {
     }
 
     fn resolve_in(&self, scope: ScopeId, name: &str, offset: TextSize) -> NameResolution {
-        let all: Vec<DefinitionId> = self.definitions_in_scope(scope, name).collect();
+        let all = self.named_definitions(scope, name);
         if all.is_empty() {
             return NameResolution::Unbound;
         }
@@ -443,7 +468,11 @@ impl FileIndex {
             .copied()
             .filter(|&id| self.definition(id).name_range.end() <= offset)
             .collect();
-        let definitions = if before.is_empty() { all } else { before };
+        let definitions = if before.is_empty() {
+            all.to_vec()
+        } else {
+            before
+        };
         NameResolution::Scope { scope, definitions }
     }
 }

@@ -258,6 +258,9 @@ const WIDEN_AFTER_ITERATIONS: u32 = 3;
 /// The inference of one scope of `file`.
 #[salsa::tracked(returns(ref), cycle_fn = infer_scope_cycle, cycle_initial = infer_scope_initial)]
 pub fn infer_scope(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
+    if crate::limits::is_analysis_limited(db, file) {
+        return ScopeInference::default();
+    }
     interpreter::Interpreter::run(db, file, scope)
 }
 
@@ -375,6 +378,9 @@ pub fn infer_call(
     scope: ScopeId,
     arguments: CallArguments,
 ) -> ScopeInference {
+    if crate::limits::is_analysis_limited(db, file) {
+        return ScopeInference::default();
+    }
     interpreter::Interpreter::run_with(db, file, scope, Some(arguments))
 }
 

@@ -139,6 +139,10 @@ pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
         findings.retain(|finding| is_rule_enabled(&finding.rule, &config.enable, &config.disable));
         return findings;
     }
+    if crate::limits::is_analysis_limited(db, file) {
+        // The diagnostics say why (`analysis-limited`).
+        return Vec::new();
+    }
     let mut context = RuleContext::new(db, file);
     for check in CHECKS {
         let enabled = check

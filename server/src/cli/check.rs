@@ -107,9 +107,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
             if findings.is_empty() {
                 continue;
             }
-            found_any |= findings
-                .iter()
-                .any(|finding| finding.confidence >= config.min_confidence);
+            // Notes (information, such as `analysis-limited`) do not fail the check.
+            found_any |= findings.iter().any(|finding| {
+                finding.confidence >= config.min_confidence
+                    && finding.severity != analysis::ide::Severity::Information
+            });
             let text = analysis.file_text(*file);
             let lines = analysis::LineIndex::new(&text);
             let display_path = path
