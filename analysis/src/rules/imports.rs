@@ -26,7 +26,9 @@
 //!   module-level `m.n`) that runs while `m` is still initialising, before `m` binds `n`,
 //!   fails. Definite when an entry that nothing imports reaches it, likely otherwise
 //!   (it depends on which module is imported first). Imports inside functions, under
-//!   `if TYPE_CHECKING:` or inside a `try` body do not count.
+//!   `if TYPE_CHECKING:` or inside a `try` body do not count. A file's own import cycle
+//!   is simulated first (see `cycle_failures`); only a file on a failing cycle waits for
+//!   the workspace-wide run.
 //!
 //! Guards: `try`/`except ImportError` (or a base) around the import.
 
