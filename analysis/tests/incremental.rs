@@ -155,3 +155,89 @@ fn module_exports_ignore_positions() {
         .collect();
     assert_eq!(names, ["compute", "other"]);
 }
+
+/// `app.py` and `models.py` import each other and `app.py` reads a name too early (when
+/// `models.py` runs first);
+/// `leaf.py` and `user.py` sit off every cycle.
+fn host_with_a_failing_cycle() -> AnalysisHost {
+    let mut host = AnalysisHost::with_event_log();
+    let mut change = Change {
+        search_roots: Some(vec![SearchRoot {
+            path: "/ws".into(),
+            kind: SearchRootKind::Workspace,
+        }]),
+        ..Change::default()
+    };
+    change.set_file(
+        Path::new("/ws/models.py"),
+        "import app\n\nclass User:\n    pass\n",
+    );
+    change.set_file(
+        Path::new("/ws/app.py"),
+        "from models import User\n\nfrom leaf import helper\n",
+    );
+    change.set_file(Path::new("/ws/leaf.py"), "def helper():\n    return 1\n");
+    change.set_file(
+        Path::new("/ws/user.py"),
+        "from leaf import helper\n\nvalue = helper()\n",
+    );
+    host.apply_change(change);
+    host
+}
+
+fn diagnostics_of(host: &AnalysisHost, name: &str) -> Vec<String> {
+    let analysis = host.analysis();
+    let file = analysis
+        .file_id(&Path::new("/ws").join(name))
+        .expect("the file is known");
+    analysis
+        .diagnostics(file)
+        .expect("no writer")
+        .into_iter()
+        .map(|diagnostic| diagnostic.rule.to_string())
+        .collect()
+}
+
+#[test]
+fn a_file_off_every_failing_cycle_skips_the_workspace_import_simulation() {
+    let host = host_with_a_failing_cycle();
+    host.take_executed_queries();
+    let findings = diagnostics_of(&host, "user.py");
+    assert!(!findings.iter().any(|rule| rule == "circular-import"));
+    let log = host.take_executed_queries();
+    assert!(
+        !log.iter()
+            .any(|query| query.starts_with("circular_import_failures")),
+        "user.py is on no cycle: {log:?}"
+    );
+    // The import events of the workspace's other files are not even computed.
+    assert!(
+        !log.iter().any(|query| query.starts_with("import_events")
+            && !query.contains(&format!("{:?}", file_id_of(&host, "user.py")))
+            && !query.contains(&format!("{:?}", file_id_of(&host, "leaf.py")))),
+        "only user.py's reachable imports are read: {log:?}"
+    );
+
+    // A file on the failing cycle gets the finding the workspace-wide simulation makes.
+    let findings = diagnostics_of(&host, "app.py");
+    assert!(
+        findings.iter().any(|rule| rule == "circular-import"),
+        "entered at models.py, app.py reads `User` before models.py defines it: {findings:?}"
+    );
+    let log = host.take_executed_queries();
+    assert!(
+        log.iter()
+            .any(|query| query.starts_with("circular_import_failures")),
+        "{log:?}"
+    );
+}
+
+fn file_id_of(host: &AnalysisHost, name: &str) -> salsa::Id {
+    host.analysis()
+        .with_database(|db| {
+            let file = analysis::modules::file_at(db, &Path::new("/ws").join(name))
+                .expect("the file is known");
+            salsa::plumbing::AsId::as_id(&file)
+        })
+        .expect("no writer")
+}

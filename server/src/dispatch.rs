@@ -16,6 +16,9 @@ use crate::state::ServerState;
 
 const CONTENT_MODIFIED: i64 = -32801;
 
+/// The error code of a read that a newer write cancelled.
+pub const CONTENT_MODIFIED_CODE: ErrorCode = ErrorCode::ServerError(CONTENT_MODIFIED);
+
 struct CancelOnDrop(Option<analysis::salsa_cancellation::Token>);
 
 impl Drop for CancelOnDrop {

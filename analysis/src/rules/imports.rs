@@ -26,7 +26,9 @@
 //!   module-level `m.n`) that runs while `m` is still initialising, before `m` binds `n`,
 //!   fails. Definite when an entry that nothing imports reaches it, likely otherwise
 //!   (it depends on which module is imported first). Imports inside functions, under
-//!   `if TYPE_CHECKING:` or inside a `try` body do not count.
+//!   `if TYPE_CHECKING:` or inside a `try` body do not count. A file's own import cycle
+//!   is simulated first (see `cycle_failures`); only a file on a failing cycle waits for
+//!   the workspace-wide run.
 //!
 //! Guards: `try`/`except ImportError` (or a base) around the import.
 
@@ -402,32 +404,150 @@ pub struct CycleFailure {
     pub from_root: bool,
 }
 
-/// Every failure of a partially initialised module in the workspace.
+/// The workspace files the simulation takes as modules with import-time steps, in path
+/// order: the first [`MAX_SIMULATED_FILES`] files under a workspace root. Depends on the
+/// file list only, not on any text.
 #[salsa::tracked(returns(ref))]
-pub fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
+fn simulated_files(db: &dyn Db) -> Vec<SourceFile> {
     let resolver: &ModuleResolver = module_resolver(db);
-    let files: Vec<SourceFile> = db
-        .workspace()
+    db.workspace()
         .files(db)
         .iter()
         .filter(|(path, _)| is_workspace_path(resolver, path))
         .map(|(_, file)| *file)
         .take(MAX_SIMULATED_FILES)
-        .collect();
-    let events: FxHashMap<SourceFile, Vec<ImportEvent>> = files
+        .collect()
+}
+
+/// [`simulated_files`] as a set.
+#[salsa::tracked(returns(ref))]
+fn simulated_set(db: &dyn Db) -> FxHashSet<SourceFile> {
+    simulated_files(db).iter().copied().collect()
+}
+
+/// The import-time steps of one file; equal (and so backdated) after an edit that moves
+/// no import and no module-level read of an imported module.
+#[salsa::tracked(returns(ref))]
+fn import_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
+    module_level_events(db, file)
+}
+
+/// The modules an import-time step runs (the edges the simulation follows).
+fn imported_modules(events: &[ImportEvent]) -> impl Iterator<Item = SourceFile> + '_ {
+    events
         .iter()
-        .map(|&file| (file, module_level_events(db, file)))
+        .flat_map(|event| match event {
+            ImportEvent::Import { modules, .. } => modules.as_slice(),
+            ImportEvent::Attribute { .. } => &[],
+        })
+        .copied()
+}
+
+/// The files on an import cycle with `file` (its strongly connected component in the
+/// graph of import-time imports), `file` included, in path order of the workspace.
+fn import_cycle_of(db: &dyn Db, file: SourceFile) -> Vec<SourceFile> {
+    let simulated = simulated_set(db);
+    let successors = |node: SourceFile| -> &[ImportEvent] {
+        if simulated.contains(&node) {
+            import_events(db, node)
+        } else {
+            &[]
+        }
+    };
+    // Everything reachable from `file`, with the reversed edges among them.
+    let mut reached: FxHashSet<SourceFile> = FxHashSet::default();
+    let mut importers: FxHashMap<SourceFile, Vec<SourceFile>> = FxHashMap::default();
+    let mut pending = vec![file];
+    reached.insert(file);
+    while let Some(node) = pending.pop() {
+        for module in imported_modules(successors(node)) {
+            importers.entry(module).or_default().push(node);
+            if reached.insert(module) {
+                pending.push(module);
+            }
+        }
+    }
+    // Of those, the ones that lead back to `file`.
+    let mut cycle: FxHashSet<SourceFile> = FxHashSet::default();
+    cycle.insert(file);
+    let mut pending = vec![file];
+    while let Some(node) = pending.pop() {
+        for &importer in importers.get(&node).map(Vec::as_slice).unwrap_or(&[]) {
+            if cycle.insert(importer) {
+                pending.push(importer);
+            }
+        }
+    }
+    simulated_files(db)
+        .iter()
+        .copied()
+        .filter(|member| cycle.contains(member))
+        .collect()
+}
+
+/// The failures in `file`, in the order the workspace-wide simulation finds them.
+///
+/// A failure in `file` needs the module it reads from to be initialising, that is on the
+/// import stack below `file`: both are on one import cycle. Modules off the cycle cannot
+/// change the state of the cycle's modules, so the simulation of the cycle alone, from
+/// each of its modules as the first one entered, finds every failure the workspace-wide
+/// simulation can find in `file`. Only when it finds some does the workspace-wide one run
+/// (which entry reaches the cycle first, and whether any root does, decide the reported
+/// cycle and the confidence); a file off every failing cycle never waits for it.
+pub fn cycle_failures(db: &dyn Db, file: SourceFile) -> Vec<CycleFailure> {
+    if !simulated_set(db).contains(&file) || !cycle_has_failures(db, file) {
+        return Vec::new();
+    }
+    circular_import_failures(db)
+        .iter()
+        .filter(|failure| failure.file == file)
+        .cloned()
+        .collect()
+}
+
+/// Whether simulating `file`'s import cycle alone, entered at any of its modules, finds a
+/// failure in `file`.
+#[salsa::tracked]
+fn cycle_has_failures(db: &dyn Db, file: SourceFile) -> bool {
+    let cycle = import_cycle_of(db, file);
+    let events: FxHashMap<SourceFile, &[ImportEvent]> = cycle
+        .iter()
+        .map(|&member| (member, import_events(db, member).as_slice()))
+        .collect();
+    if cycle.len() == 1 && !imported_modules(events[&file]).any(|module| module == file) {
+        return false;
+    }
+    cycle.iter().any(|&entry| {
+        let mut simulation = Simulation {
+            db,
+            events: &events,
+            status: FxHashMap::default(),
+            stack: Vec::new(),
+            from_root: false,
+            failures: Vec::new(),
+        };
+        simulation.run(entry);
+        simulation
+            .failures
+            .iter()
+            .any(|failure| failure.file == file)
+    })
+}
+
+/// Every failure of a partially initialised module in the workspace.
+#[salsa::tracked(returns(ref))]
+fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
+    let files = simulated_files(db);
+    let events: FxHashMap<SourceFile, &[ImportEvent]> = files
+        .iter()
+        .map(|&file| (file, import_events(db, file).as_slice()))
         .collect();
     let imported: FxHashSet<SourceFile> = events
         .values()
-        .flatten()
-        .flat_map(|event| match event {
-            ImportEvent::Import { modules, .. } => modules.clone(),
-            ImportEvent::Attribute { .. } => Vec::new(),
-        })
+        .flat_map(|events| imported_modules(events))
         .collect();
     let mut failures: Vec<CycleFailure> = Vec::new();
-    for &entry in &files {
+    for &entry in files {
         let mut simulation = Simulation {
             db,
             events: &events,
@@ -494,7 +614,8 @@ enum ModuleStatus {
 
 struct Simulation<'a> {
     db: &'a dyn Db,
-    events: &'a FxHashMap<SourceFile, Vec<ImportEvent>>,
+    /// The modules that run their steps; any other module finishes at once.
+    events: &'a FxHashMap<SourceFile, &'a [ImportEvent]>,
     status: FxHashMap<SourceFile, ModuleStatus>,
     stack: Vec<SourceFile>,
     from_root: bool,
@@ -504,7 +625,7 @@ struct Simulation<'a> {
 impl Simulation<'_> {
     fn run(&mut self, file: SourceFile) {
         // Without events (an environment file) a module finishes at once.
-        let Some(events) = self.events.get(&file) else {
+        let Some(&events) = self.events.get(&file) else {
             self.status.insert(file, ModuleStatus::Done);
             return;
         };
@@ -766,11 +887,7 @@ fn module_level_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
 
 fn report_cycles(context: &mut RuleContext<'_>) {
     let db = context.db;
-    let failures: Vec<CycleFailure> = circular_import_failures(db)
-        .iter()
-        .filter(|failure| failure.file == context.file)
-        .cloned()
-        .collect();
+    let failures = cycle_failures(db, context.file);
     if failures.is_empty() {
         return;
     }

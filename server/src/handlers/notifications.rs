@@ -41,7 +41,33 @@ pub fn did_change(state: &Arc<ServerState>, client: &Client, params: DidChangeTe
         );
         return;
     }
-    schedule_diagnostics(state, client, uri, Some(version));
+    schedule_diagnostics_after_edit(state, client, uri, version);
+}
+
+/// How long the diagnostics of an edited document wait for the next keystroke. While the
+/// user types, the cores go to the requests that follow each edit (hover, completion)
+/// instead of diagnostics that the next edit would cancel.
+const EDIT_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(120);
+
+/// [`schedule_diagnostics`] for `version` of an edited document, unless a newer edit
+/// arrives within [`EDIT_DEBOUNCE`] (that edit schedules its own).
+fn schedule_diagnostics_after_edit(
+    state: &Arc<ServerState>,
+    client: &Client,
+    uri: Uri,
+    version: i32,
+) {
+    if state.pull_diagnostics.load(Ordering::Relaxed) {
+        return;
+    }
+    let state = state.clone();
+    let client = client.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(EDIT_DEBOUNCE).await;
+        if state.document_version(&uri) == Some(version) {
+            schedule_diagnostics(&state, &client, uri, Some(version));
+        }
+    });
 }
 
 pub fn did_close(state: &Arc<ServerState>, client: &Client, params: DidCloseTextDocumentParams) {
@@ -309,8 +335,10 @@ fn refresh_open_documents(state: &Arc<ServerState>, client: &Client) {
 }
 
 /// Computes and pushes the diagnostics of one document in the background (unless the
-/// client pulls them). A computation cancelled by a newer edit publishes nothing: that
-/// edit scheduled its own.
+/// client pulls them). A computation cancelled by a newer edit of this document publishes
+/// nothing: that edit scheduled its own. One cancelled by a write that leaves this
+/// document as it was (another file opened or changed, the workspace loaded) starts again,
+/// or those diagnostics would never arrive.
 pub fn schedule_diagnostics(
     state: &Arc<ServerState>,
     client: &Client,
@@ -324,28 +352,54 @@ pub fn schedule_diagnostics(
     let client = client.clone();
     let encoding = state.encoding();
     tokio::spawn(async move {
-        let request_uri = uri.clone();
-        let crashes = state.traceback_findings_for(&uri_to_path(&uri));
-        let diagnostics = read(&state, move |analysis| {
-            let Some(file) = analysis.file_id(&uri_to_path(&request_uri)) else {
-                return Ok(None);
-            };
-            let text = analysis.file_text(file);
-            let lines = LineTable::new(&text);
-            let mut findings = analysis.diagnostics(file)?;
-            findings.extend(crashes);
-            Ok(Some(
-                findings
-                    .iter()
-                    .map(|finding| convert::diagnostic(analysis, &text, &lines, encoding, finding))
-                    .collect(),
-            ))
-        })
-        .await;
+        let path = uri_to_path(&uri);
+        let crashes = state.traceback_findings_for(&path);
         // A slower computation for an older version must not overwrite a newer one.
-        let is_current = version.is_none() || state.document_version(&uri) == version;
-        if let (Ok(Some(diagnostics)), true) = (diagnostics, is_current) {
-            client.publish_diagnostics(uri, diagnostics, version).await;
+        let is_current =
+            |state: &ServerState| version.is_none() || state.document_version(&uri) == version;
+        for _attempt in 0..MAX_DIAGNOSTICS_ATTEMPTS {
+            let path = path.clone();
+            let crashes = crashes.clone();
+            let diagnostics = read(&state, move |analysis| {
+                let Some(file) = analysis.file_id(&path) else {
+                    return Ok(None);
+                };
+                let text = analysis.file_text(file);
+                let lines = LineTable::new(&text);
+                let mut findings = analysis.diagnostics(file)?;
+                findings.extend(crashes);
+                Ok(Some(
+                    findings
+                        .iter()
+                        .map(|finding| {
+                            convert::diagnostic(analysis, &text, &lines, encoding, finding)
+                        })
+                        .collect(),
+                ))
+            })
+            .await;
+            match diagnostics {
+                Ok(Some(diagnostics)) => {
+                    if is_current(&state) {
+                        client.publish_diagnostics(uri, diagnostics, version).await;
+                    }
+                    return;
+                }
+                Ok(None) => return,
+                Err(error) if is_cancellation(&error) && is_current(&state) => continue,
+                Err(_) => return,
+            }
         }
+        tracing::warn!(
+            uri = uri.as_str(),
+            "diagnostics cancelled too often; giving up"
+        );
     });
+}
+
+/// How often the diagnostics of an unchanged document start again after cancellations.
+const MAX_DIAGNOSTICS_ATTEMPTS: usize = 1_000;
+
+fn is_cancellation(error: &tower_lsp_server::jsonrpc::Error) -> bool {
+    error.code == crate::dispatch::CONTENT_MODIFIED_CODE
 }
