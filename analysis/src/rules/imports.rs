@@ -537,6 +537,7 @@ fn cycle_has_failures(db: &dyn Db, file: SourceFile) -> bool {
 /// Every failure of a partially initialised module in the workspace.
 #[salsa::tracked(returns(ref))]
 fn circular_import_failures(db: &dyn Db) -> Vec<CycleFailure> {
+    let resolver: &ModuleResolver = module_resolver(db);
     let files = simulated_files(db);
     let events: FxHashMap<SourceFile, &[ImportEvent]> = files
         .iter()

@@ -140,51 +140,10 @@ impl<'t> TreeNavigator<'t> {
         None
     }
 
-    /// The ancestors of `node`, nearest first, at most [`MAX_ANCESTOR_STEPS`] of them.
-    ///
-    /// One descent from the root finds them all (plus the table for deep nodes), where
-    /// asking [`Self::parent`] step by step would descend once per ancestor.
+    /// The ancestors of `node`, nearest first, at most [`MAX_ANCESTOR_STEPS`] of them
+    /// (each step a table lookup).
     pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
-        let mut chain: Vec<Node<'t>> = Vec::new();
-        let mut current = node;
-        while chain.len() < MAX_ANCESTOR_STEPS {
-            match self.deep_parents.get(&current.id()) {
-                Some(parent) => {
-                    chain.push(*parent);
-                    current = *parent;
-                }
-                None => break,
-            }
-        }
-        if chain.len() < MAX_ANCESTOR_STEPS && current.id() != self.root.id() {
-            match self.path_from_root(current) {
-                Some(path) => chain.extend(path.into_iter().rev()),
-                // Not found on the way down (a zero-width node among zero-width siblings).
-                None => chain.extend(
-                    std::iter::successors(self.parent(current), |node| self.parent(*node))
-                        .take(MAX_ANCESTOR_STEPS - chain.len()),
-                ),
-            }
-        }
-        chain.truncate(MAX_ANCESTOR_STEPS);
-        chain.into_iter()
-    }
-
-    /// The nodes from the root down to the parent of `node` (a node at most
-    /// [`TABLE_DEPTH`] deep), when the descent meets `node` itself.
-    fn path_from_root(&self, node: Node<'t>) -> Option<Vec<Node<'t>>> {
-        let (start, end) = (node.start_byte(), node.end_byte());
-        let mut path = Vec::new();
-        let mut current = self.root;
-        for _ in 0..=TABLE_DEPTH + 1 {
-            let child = self.child_toward(current, start, end, Some(node.id()))?;
-            path.push(current);
-            if child.id() == node.id() {
-                return Some(path);
-            }
-            current = child;
-        }
-        None
+        std::iter::successors(self.parent(node), |node| self.parent(*node)).take(MAX_ANCESTOR_STEPS)
     }
 
     /// The innermost node spanning exactly `start..end`, if there is one.
