@@ -4068,8 +4068,8 @@ impl<'db> Interpreter<'db> {
     /// Whether calling `callee` (the call's `function` node) never returns normally: a
     /// modelled exit (`sys.exit`, `os._exit`, `pytest.fail`, Flask's `abort`, however
     /// imported), the `exit`/`quit` builtins, an argparse `parser.error`, or a plain
-    /// function of the workspace whose every path raises. Methods are not followed (an
-    /// override may return).
+    /// function of the workspace whose every path raises, or such a method (unless what
+    /// it raises is `NotImplementedError`: an override provides it).
     fn never_returns(&mut self, callee: &Union, function: Option<Node<'_>>) -> bool {
         // `parser.error(…)` of argparse prints the usage and exits.
         if let Some(function) = function.filter(|function| function.kind() == "attribute") {
@@ -4105,6 +4105,33 @@ impl<'db> Interpreter<'db> {
                 }
                 let inference = infer_scope(self.db, file, scope);
                 inference.returns.is_none() && !inference.is_recursive
+            }
+            // `self.fail(message)`: a method whose every path raises something other than
+            // `NotImplementedError` (that one marks a method for subclasses to provide).
+            Value::BoundMethod {
+                function: function @ FunctionRef::Defined { .. },
+                ..
+            } => {
+                let Some((file, scope)) = self.function_scope(function) else {
+                    return false;
+                };
+                let index = file_index(self.db, file);
+                let data = index.scope(scope);
+                if data.kind != ScopeKind::Function
+                    || data.is_generator
+                    || data.is_async
+                    || is_abstract_method(self.db, file, index, scope)
+                {
+                    return false;
+                }
+                let inference = infer_scope(self.db, file, scope);
+                inference.returns.is_none()
+                    && !inference.is_recursive
+                    && !inference.raises.is_empty()
+                    && inference
+                        .raises
+                        .iter()
+                        .all(|raised| raised != "NotImplementedError")
             }
             _ => false,
         })

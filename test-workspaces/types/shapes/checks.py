@@ -121,3 +121,17 @@ except ImportError:
 
 def compress(data):
     return fast.compress(data)  # expect-not: none-attribute
+
+
+class PathParam:
+    """A helper method that always raises ends the path that calls it."""
+
+    def fail(self, message):
+        raise ValueError(message)
+
+    def size(self, path):
+        try:
+            info = open(path)
+        except OSError:
+            self.fail(f"{path} is missing")
+        return info.read()  # expect-not: possibly-unbound
