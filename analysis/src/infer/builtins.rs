@@ -296,7 +296,26 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
             Union::new(Value::Int(None), None),
             Union::new(Value::Int(None), None),
         ])),
-        "open" => Value::Instance(ClassRef::builtin("TextIOWrapper"), None),
+        // Text unless the mode says binary; an unknown mode may be either.
+        "open" => {
+            let mode = arguments.positional.get(1).or_else(|| {
+                arguments
+                    .keywords
+                    .iter()
+                    .find(|(name, _)| name == "mode")
+                    .map(|(_, mode)| mode)
+            });
+            match mode.map(|mode| mode.single()) {
+                None => Value::Instance(ClassRef::builtin("TextIOWrapper"), None),
+                Some(Some(Value::Str(Some(mode)))) if !mode.contains('b') => {
+                    Value::Instance(ClassRef::builtin("TextIOWrapper"), None)
+                }
+                Some(Some(Value::Str(Some(_)))) => {
+                    Value::Instance(ClassRef::builtin("BufferedReader"), None)
+                }
+                Some(_) => Value::Unknown,
+            }
+        }
         "next" => {
             let default = arguments.positional.get(1);
             let mut results = Vec::new();
@@ -389,6 +408,9 @@ pub fn element_of(union: &Union) -> Option<Union> {
             Value::Instance(ClassRef::Builtin(name), ..) if name == "TextIOWrapper" => {
                 Union::new(Value::Str(None), None)
             }
+            Value::Instance(ClassRef::Builtin(name), ..) if name == "BufferedReader" => {
+                Union::new(Value::Bytes, None)
+            }
             _ => Union::unknown(),
         };
         elements.push(element);
@@ -457,6 +479,15 @@ pub fn method_result(receiver: &Value, method: &str, arguments: &Arguments) -> O
         ) => Value::Bool(None),
         (Value::Str(_), "find" | "rfind" | "count" | "index" | "rindex") => Value::Int(None),
         (Value::Str(_), "encode") => Value::Bytes,
+        (Value::Instance(ClassRef::Builtin(class), _), _) if class == "BufferedReader" => {
+            match method {
+                "read" | "readline" | "read1" | "peek" => Value::Bytes,
+                "readlines" => Value::List(Items::of(Some(Union::new(Value::Bytes, None)))),
+                "write" | "seek" | "tell" | "fileno" | "readinto" => Value::Int(None),
+                "close" | "flush" | "writelines" => Value::None,
+                _ => return None,
+            }
+        }
         (Value::Instance(ClassRef::Builtin(class), _), _) if class == "TextIOWrapper" => {
             match method {
                 "read" | "readline" => Value::Str(None),

@@ -1109,7 +1109,12 @@ impl<'db> Interpreter<'db> {
                         let target = target.named_child(0).unwrap_or(target);
                         // `with open(...) as f` gives the file; other managers' `__enter__` is unknown.
                         let entered = manager
-                            .filter(|manager| manager.values().all(|value| matches!(value, Value::Instance(ClassRef::Builtin(name), ..) if name == "TextIOWrapper")))
+                            .filter(|manager| {
+                                manager.values().all(|value| {
+                                    matches!(value, Value::Instance(ClassRef::Builtin(name), ..)
+                                        if name == "TextIOWrapper" || name == "BufferedReader")
+                                })
+                            })
                             .unwrap_or_else(|| self.literal(Value::Unknown, target));
                         self.bind(target, entered, item);
                     }
@@ -1503,6 +1508,9 @@ impl<'db> Interpreter<'db> {
                     })
                     .collect();
                 match base_name {
+                    // `type[C]` holds a class (or a subclass), which annotations cannot
+                    // express as a value here: no claim.
+                    "type" | "Type" => Union::unknown(),
                     "Optional" => {
                         let inner = arguments
                             .first()

@@ -22,3 +22,7 @@ with open("notes.txt") as handle:
     text = handle.read()  # hover[text]: Value**: `str`
     for line in handle:
         print(line)  # hover[line]: Value**: `str`
+
+with open("notes.bin", "rb") as raw:
+    payload = raw.read()  # hover[payload]: Value**: `bytes`
+    print(payload.decode("utf-8"))  # expect-not: unknown-attribute
