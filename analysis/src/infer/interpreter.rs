@@ -148,6 +148,138 @@ fn iterated_name<'t>(text: &str, node: Node<'t>, depth: u8) -> Option<Node<'t>> 
     }
 }
 
+/// A container after `container.method(arguments)` changed it in place (`append`,
+/// `update`, `pop` …); other values are returned unchanged.
+fn mutated(container: &Value, method: &str, arguments: &Arguments) -> Value {
+    let first = arguments.positional.first();
+    match (container, method) {
+        (Value::List(items), "append" | "insert") => {
+            let added = if method == "insert" {
+                arguments.positional.get(1)
+            } else {
+                first
+            };
+            let mut items = items.clone();
+            match added {
+                Some(added) if items.exact && method == "append" => items.items.push(added.clone()),
+                Some(added) => {
+                    items = Items::of(Some(
+                        items
+                            .element()
+                            .map(|element| element.join(added))
+                            .unwrap_or_else(|| added.clone()),
+                    ))
+                }
+                None => {}
+            }
+            Value::List(items)
+        }
+        (Value::List(items), "extend") => {
+            let added = first.and_then(element_of);
+            let joined = match (items.element(), added) {
+                (Some(element), Some(added)) => Some(element.join(&added)),
+                (element, added) => element.or(added),
+            };
+            Value::List(Items::of(joined))
+        }
+        (Value::List(items), "remove") if items.exact => {
+            // Removing a known literal drops its first occurrence. When it is absent
+            // the call raises (`list-value-missing` reports it) and the list is kept
+            // as a sample of its elements.
+            let position = first.and_then(Union::single).and_then(|needle| {
+                items
+                    .items
+                    .iter()
+                    .position(|item| item.single() == Some(needle))
+            });
+            match position {
+                Some(position) => {
+                    let mut kept = items.items.clone();
+                    kept.remove(position);
+                    Value::List(Items::exact(kept))
+                }
+                None => Value::List(Items::of(items.element())),
+            }
+        }
+        (Value::List(items), "pop") if items.exact && arguments.positional.is_empty() => {
+            let mut kept = items.items.clone();
+            kept.pop();
+            Value::List(Items::exact(kept))
+        }
+        (Value::List(items), "pop" | "remove") => Value::List(Items::of(items.element())),
+        (Value::List(_), "clear") => Value::List(Items::exact(Vec::new())),
+        (Value::Set(items), "add") => {
+            let joined = match (items.element(), first) {
+                (Some(element), Some(added)) => Some(element.join(added)),
+                (element, added) => element.or(added.cloned()),
+            };
+            Value::Set(Items::of(joined))
+        }
+        (Value::Dict(dict), "update" | "setdefault") => {
+            let mut dict = dict.as_ref().clone();
+            if method == "setdefault" {
+                if let (Some(key), value) = (
+                    first.and_then(Union::single).and_then(literal_key),
+                    arguments.positional.get(1),
+                ) {
+                    if !dict.entries.iter().any(|(existing, _)| *existing == key) {
+                        dict.entries.push((
+                            key,
+                            value
+                                .cloned()
+                                .unwrap_or_else(|| Union::new(Value::None, None)),
+                        ));
+                    }
+                    return Value::Dict(Box::new(dict));
+                }
+            }
+            for (key, value) in &arguments.keywords {
+                let key = Key::Str(key.clone());
+                match dict
+                    .entries
+                    .iter_mut()
+                    .find(|(existing, _)| *existing == key)
+                {
+                    Some((_, existing)) => *existing = value.clone(),
+                    None => dict.entries.push((key, value.clone())),
+                }
+            }
+            match first.and_then(Union::single) {
+                Some(Value::Dict(other)) => {
+                    for (key, value) in &other.entries {
+                        match dict
+                            .entries
+                            .iter_mut()
+                            .find(|(existing, _)| existing == key)
+                        {
+                            Some((_, existing)) => *existing = value.clone(),
+                            None => dict.entries.push((key.clone(), value.clone())),
+                        }
+                    }
+                    dict.open |= other.open;
+                }
+                Some(_) | None if first.is_some() => dict.open = true,
+                _ => {}
+            }
+            Value::Dict(Box::new(dict))
+        }
+        (Value::Dict(dict), "pop") => {
+            let mut dict = dict.as_ref().clone();
+            if let Some(key) = first.and_then(Union::single).and_then(literal_key) {
+                dict.entries.retain(|(existing, _)| *existing != key);
+            } else {
+                dict.open = true;
+            }
+            Value::Dict(Box::new(dict))
+        }
+        (Value::Dict(_), "clear") => Value::Dict(Box::new(DictValue {
+            entries: Vec::new(),
+            open: false,
+        })),
+        (other, _) => other.clone(),
+    }
+}
+
 /// `x` of `type(x)`.
 fn type_call_subject<'t>(text: &str, node: Node<'t>) -> Option<Node<'t>> {
     let function = node.child_by_field_name("function")?;
@@ -2040,9 +2172,9 @@ impl<'db> Interpreter<'db> {
         }
     }
 
-    /// `q.items.append(x)`: the container `q`'s shape holds for `items` is no longer
-    /// exactly known.
-    fn open_shape_attribute(&mut self, attribute: Node<'_>) {
+    /// `q.items.append(x)`: the container `q`'s shape holds for `items` changes the same
+    /// way a named container would.
+    fn mutate_shape_attribute(&mut self, attribute: Node<'_>, method: &str, arguments: &Arguments) {
         let (Some(base), Some(name)) = (
             attribute
                 .child_by_field_name("object")
@@ -2054,9 +2186,18 @@ impl<'db> Interpreter<'db> {
         let base = Name::new(self.slice(base));
         let name = self.slice(name).to_owned();
         let path = self.place_path(attribute);
+        // `self.items.append(0)` in a method: what the method leaves in `self.items`.
+        if self.self_name.as_ref() == Some(&base) && self.state.is_some() {
+            if let Some(stored) = self.self_attributes.get_mut(name.as_str()) {
+                *stored = stored.map(|container| mutated(container, method, arguments));
+            }
+        }
         let Some(env) = &mut self.state else { return };
         if let Some(path) = path {
-            env.places.remove(&path);
+            if let Some(place) = env.places.get(&path) {
+                let changed = place.map(|container| mutated(container, method, arguments));
+                env.places.insert(path, changed);
+            }
         }
         let Some(current) = env.get(&base) else {
             return;
@@ -2068,7 +2209,9 @@ impl<'db> Interpreter<'db> {
                     .iter()
                     .map(|(attribute, union)| {
                         if *attribute == name {
-                            (attribute.clone(), union.map(opened_container))
+                            let changed =
+                                union.map(|container| mutated(container, method, arguments));
+                            (attribute.clone(), changed)
                         } else {
                             (attribute.clone(), union.clone())
                         }
@@ -2386,7 +2529,7 @@ impl<'db> Interpreter<'db> {
 
     fn mutate(&mut self, object: Node<'_>, method: &str, arguments: &Arguments) {
         if object.kind() == "attribute" && MUTATING_METHODS.contains(&method) {
-            self.open_shape_attribute(object);
+            self.mutate_shape_attribute(object, method, arguments);
             return;
         }
         if object.kind() != "identifier" {
@@ -2397,135 +2540,7 @@ impl<'db> Interpreter<'db> {
         let Some(current) = env.get(&name) else {
             return;
         };
-        let first = arguments.positional.first();
-        let updated = current.map(|container| match (container, method) {
-            (Value::List(items), "append" | "insert") => {
-                let added = if method == "insert" {
-                    arguments.positional.get(1)
-                } else {
-                    first
-                };
-                let mut items = items.clone();
-                match added {
-                    Some(added) if items.exact && method == "append" => {
-                        items.items.push(added.clone())
-                    }
-                    Some(added) => {
-                        items = Items::of(Some(
-                            items
-                                .element()
-                                .map(|element| element.join(added))
-                                .unwrap_or_else(|| added.clone()),
-                        ))
-                    }
-                    None => {}
-                }
-                Value::List(items)
-            }
-            (Value::List(items), "extend") => {
-                let added = first.and_then(element_of);
-                let joined = match (items.element(), added) {
-                    (Some(element), Some(added)) => Some(element.join(&added)),
-                    (element, added) => element.or(added),
-                };
-                Value::List(Items::of(joined))
-            }
-            (Value::List(items), "remove") if items.exact => {
-                // Removing a known literal drops its first occurrence. When it is absent
-                // the call raises (`list-value-missing` reports it) and the list is kept
-                // as a sample of its elements.
-                let position = first.and_then(Union::single).and_then(|needle| {
-                    items
-                        .items
-                        .iter()
-                        .position(|item| item.single() == Some(needle))
-                });
-                match position {
-                    Some(position) => {
-                        let mut kept = items.items.clone();
-                        kept.remove(position);
-                        Value::List(Items::exact(kept))
-                    }
-                    None => Value::List(Items::of(items.element())),
-                }
-            }
-            (Value::List(items), "pop") if items.exact && arguments.positional.is_empty() => {
-                let mut kept = items.items.clone();
-                kept.pop();
-                Value::List(Items::exact(kept))
-            }
-            (Value::List(items), "pop" | "remove") => Value::List(Items::of(items.element())),
-            (Value::List(_), "clear") => Value::List(Items::exact(Vec::new())),
-            (Value::Set(items), "add") => {
-                let joined = match (items.element(), first) {
-                    (Some(element), Some(added)) => Some(element.join(added)),
-                    (element, added) => element.or(added.cloned()),
-                };
-                Value::Set(Items::of(joined))
-            }
-            (Value::Dict(dict), "update" | "setdefault") => {
-                let mut dict = dict.as_ref().clone();
-                if method == "setdefault" {
-                    if let (Some(key), value) = (
-                        first.and_then(Union::single).and_then(literal_key),
-                        arguments.positional.get(1),
-                    ) {
-                        if !dict.entries.iter().any(|(existing, _)| *existing == key) {
-                            dict.entries.push((
-                                key,
-                                value
-                                    .cloned()
-                                    .unwrap_or_else(|| Union::new(Value::None, None)),
-                            ));
-                        }
-                        return Value::Dict(Box::new(dict));
-                    }
-                }
-                for (key, value) in &arguments.keywords {
-                    let key = Key::Str(key.clone());
-                    match dict
-                        .entries
-                        .iter_mut()
-                        .find(|(existing, _)| *existing == key)
-                    {
-                        Some((_, existing)) => *existing = value.clone(),
-                        None => dict.entries.push((key, value.clone())),
-                    }
-                }
-                match first.and_then(Union::single) {
-                    Some(Value::Dict(other)) => {
-                        for (key, value) in &other.entries {
-                            match dict
-                                .entries
-                                .iter_mut()
-                                .find(|(existing, _)| existing == key)
-                            {
-                                Some((_, existing)) => *existing = value.clone(),
-                                None => dict.entries.push((key.clone(), value.clone())),
-                            }
-                        }
-                        dict.open |= other.open;
-                    }
-                    Some(_) | None if first.is_some() => dict.open = true,
-                    _ => {}
-                }
-                Value::Dict(Box::new(dict))
-            }
-            (Value::Dict(dict), "pop") => {
-                let mut dict = dict.as_ref().clone();
-                if let Some(key) = first.and_then(Union::single).and_then(literal_key) {
-                    dict.entries.retain(|(existing, _)| *existing != key);
-                } else {
-                    dict.open = true;
-                }
-                Value::Dict(Box::new(dict))
-            }
-            (Value::Dict(_), "clear") => Value::Dict(Box::new(DictValue {
-                entries: Vec::new(),
-                open: false,
-            })),
-            (other, _) => other.clone(),
-        });
+        let updated = current.map(|container| mutated(container, method, arguments));
         env.refine(name, updated);
     }
 

@@ -57,3 +57,32 @@ print(alice.describe())  # hover[describe]: **Call** → `'alice' (str)`
 
 alice.owner = None
 renamed = alice.owner  # hover[renamed]: None
+
+
+class Stack:
+    def __init__(self):
+        self.items = []
+
+    def push(self, item):
+        self.items.append(item)
+        return self
+
+    def top(self):
+        return self.items[-1]  # expect: index-error
+
+
+built = Stack().push(1).push("two")  # hover[built]: Stack(items=[1, 'two'])
+top = built.top()  # hover[top]: Value**: `'two' (str)`
+Stack().top()
+
+
+class Journal:
+    def __init__(self):
+        self.lines = []
+        self.lines.append("opened")
+
+    def first(self):
+        return self.lines[0]  # expect-not: index-error
+
+
+print(Journal().first())
