@@ -87,6 +87,22 @@ pub fn import_targets(db: &dyn Db, file: SourceFile) -> Vec<ImportTarget> {
         .collect()
 }
 
+/// The files the `from m import *` statements of `file` read, in source order
+/// (unresolved ones and the file itself left out).
+pub fn star_import_sources(db: &dyn Db, file: SourceFile) -> Vec<SourceFile> {
+    file_index(db, file)
+        .imports
+        .iter()
+        .zip(import_targets(db, file))
+        .filter(|(import, _)| import.name.as_deref() == Some("*"))
+        .filter_map(|(_, target)| match target {
+            ImportTarget::Module(module) => module_file(db, module),
+            _ => None,
+        })
+        .filter(|source| *source != file)
+        .collect()
+}
+
 /// The dotted module name of every known file that has one, with its path, sorted by
 /// name. Rules that list modules (submodule attributes, import suggestions) read this
 /// instead of naming every file again for each question.

@@ -55,7 +55,7 @@ pub(crate) fn targets_at(
                         name: name_ref.name.to_string(),
                         kind,
                     },
-                    None => star_imported(db, file, index, &name_ref.name).unwrap_or_else(|| {
+                    None => star_imported(db, file, &name_ref.name).unwrap_or_else(|| {
                         Target::Undefined {
                             name: name_ref.name.to_string(),
                         }
@@ -131,25 +131,12 @@ pub(crate) fn follow_imports(db: &dyn Db, target: Target) -> Target {
 
 /// The definition a `from m import *` of `file` brings in for `name` (the last such
 /// import exporting it).
-fn star_imported(db: &dyn Db, file: SourceFile, index: &FileIndex, name: &str) -> Option<Target> {
-    let resolver = module_resolver(db);
-    index
-        .imports
-        .iter()
+fn star_imported(db: &dyn Db, file: SourceFile, name: &str) -> Option<Target> {
+    crate::modules::star_import_sources(db, file)
+        .into_iter()
         .rev()
-        .filter(|import| import.name.as_deref() == Some("*"))
-        .find_map(|import| {
-            let module = resolver.resolve(file.path(db), import.level, &import.module)?;
-            let target = module_file(db, &module).filter(|target| *target != file)?;
-            let exports = crate::index::module_exports(db, target);
-            let exported = match &exports.dunder_all {
-                Some(all) => all.iter().any(|listed| listed == name),
-                None => !name.starts_with('_'),
-            };
-            exported
-                .then(|| module_level_definition(db, target, name))
-                .flatten()
-        })
+        .filter(|source| crate::index::module_exports(db, *source).star_exports(name))
+        .find_map(|source| module_level_definition(db, source, name))
 }
 
 /// The last module-level binding of `name` in `file`.

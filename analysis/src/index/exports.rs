@@ -40,6 +40,28 @@ impl ModuleExports {
             .ok()
             .map(|at| &self.names[at])
     }
+
+    /// The names `from m import *` binds: those `__all__` lists, else the public
+    /// module-level names.
+    pub fn star_names(&self) -> Vec<Name> {
+        match &self.dunder_all {
+            Some(all) => all.clone(),
+            None => self
+                .names
+                .iter()
+                .filter(|exported| !exported.name.starts_with('_'))
+                .map(|exported| exported.name.clone())
+                .collect(),
+        }
+    }
+
+    /// Whether `from m import *` binds `name` (see [`Self::star_names`]).
+    pub fn star_exports(&self, name: &str) -> bool {
+        match &self.dunder_all {
+            Some(all) => all.iter().any(|listed| listed == name),
+            None => !name.starts_with('_') && self.get(name).is_some(),
+        }
+    }
 }
 
 #[salsa::tracked(returns(ref))]

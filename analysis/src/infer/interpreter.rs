@@ -235,26 +235,12 @@ fn mutated(container: &Value, method: &str, arguments: &Arguments) -> Value {
             }
             for (key, value) in &arguments.keywords {
                 let key = Key::Str(key.clone());
-                match dict
-                    .entries
-                    .iter_mut()
-                    .find(|(existing, _)| *existing == key)
-                {
-                    Some((_, existing)) => *existing = value.clone(),
-                    None => dict.entries.push((key, value.clone())),
-                }
+                dict.set(key, value.clone());
             }
             match first.and_then(Union::single) {
                 Some(Value::Dict(other)) => {
                     for (key, value) in &other.entries {
-                        match dict
-                            .entries
-                            .iter_mut()
-                            .find(|(existing, _)| existing == key)
-                        {
-                            Some((_, existing)) => *existing = value.clone(),
-                            None => dict.entries.push((key.clone(), value.clone())),
-                        }
+                        dict.set(key.clone(), value.clone());
                     }
                     dict.open |= other.open;
                 }
@@ -1888,14 +1874,7 @@ impl<'db> Interpreter<'db> {
             Value::Dict(dict) => {
                 let mut dict = dict.as_ref().clone();
                 match &literal {
-                    Some(key) => match dict
-                        .entries
-                        .iter_mut()
-                        .find(|(existing, _)| existing == key)
-                    {
-                        Some((_, existing)) => *existing = value.clone(),
-                        None => dict.entries.push((key.clone(), value.clone())),
-                    },
+                    Some(key) => dict.set(key.clone(), value.clone()),
                     None => dict.open = true,
                 }
                 Value::Dict(Box::new(dict))
@@ -2255,16 +2234,15 @@ impl<'db> Interpreter<'db> {
         if !has_shape {
             return;
         }
-        let stored = if callee
+        if callee
             .values()
             .all(|value| matches!(value, Value::BuiltinFunction(_)))
         {
             // A builtin method of the instance's builtin base changes no attribute.
             return;
-        } else {
-            self.attributes_stored_by(callee)
-        };
-        // The specialised run of the method says exactly what the receiver became.
+        }
+        // The specialised run of the method says exactly what the receiver became;
+        // otherwise what the method assigns may hold anything after the call.
         let exit_shape = match callee.single() {
             Some(Value::BoundMethod {
                 function,
@@ -2272,6 +2250,10 @@ impl<'db> Interpreter<'db> {
                 ..
             }) => self.specialised_receiver_exit(function, receiver, arguments),
             _ => None,
+        };
+        let stored = match exit_shape {
+            Some(_) => None,
+            None => self.attributes_stored_by(callee),
         };
         let Some(env) = &mut self.state else { return };
         let Some(current) = env.get(&name) else {
@@ -2314,32 +2296,45 @@ impl<'db> Interpreter<'db> {
         arguments: &Arguments,
     ) -> Option<Shape> {
         let (file, scope) = self.function_scope(function)?;
+        let key = self.specialisation_key(file, scope, arguments, Some(receiver), false)?;
+        infer_call(self.db, file, scope, key).receiver_shape.clone()
+    }
+
+    /// The key of the specialised run of the body `scope` for this call, when the call
+    /// is specialised. Small bodies are re-interpreted per call, nesting a few levels
+    /// deep at most (so the cost stays bounded), when something is known to specialise
+    /// on: an argument, the receiver's shape, or (`defaults`, for constructors) no
+    /// arguments at all. Recursive functions are not specialised: mixing one specialised
+    /// level with the context-free fixpoint below it gives values no real run produces.
+    fn specialisation_key(
+        &self,
+        file: SourceFile,
+        scope: ScopeId,
+        arguments: &Arguments,
+        receiver: Option<&Shape>,
+        defaults: bool,
+    ) -> Option<CallArguments> {
         let scope_data = file_index(self.db, file).scope(scope);
         let depth = self
             .bound_arguments
             .as_ref()
             .map_or(0, |arguments| arguments.depth + 1);
+        let no_arguments = arguments.positional.is_empty() && arguments.keywords.is_empty();
+        let worth = is_worth_specialising(scope_data, arguments)
+            || (receiver.is_some() || defaults && no_arguments)
+                && is_body_worth_specialising(scope_data, arguments.has_unpacking);
         if depth >= MAX_SPECIALISATION_DEPTH
-            || !is_body_worth_specialising(scope_data, arguments.has_unpacking)
+            || !worth
             || infer_scope(self.db, file, scope).is_recursive
         {
             return None;
         }
-        let key = CallArguments {
-            receiver: Some(receiver.without_origins()),
-            positional: arguments
-                .positional
-                .iter()
-                .map(Union::without_origins)
-                .collect(),
-            keywords: arguments
-                .keywords
-                .iter()
-                .map(|(name, value)| (name.clone(), value.without_origins()))
-                .collect(),
+        Some(CallArguments::new(
+            &arguments.positional,
+            &arguments.keywords,
+            receiver,
             depth,
-        };
-        infer_call(self.db, file, scope, key).receiver_shape.clone()
+        ))
     }
 
     /// `object` (a name) is mutated in place here: noted when it is a parameter.
@@ -3525,14 +3520,7 @@ impl<'db> Interpreter<'db> {
                         .map(|value| self.expression(value))
                         .unwrap_or_else(Union::unknown);
                     match key.as_ref().and_then(Union::single).and_then(literal_key) {
-                        Some(key) => match dict
-                            .entries
-                            .iter_mut()
-                            .find(|(existing, _)| *existing == key)
-                        {
-                            Some((_, existing)) => *existing = value,
-                            None => dict.entries.push((key, value)),
-                        },
+                        Some(key) => dict.set(key, value),
                         None => dict.open = true,
                     }
                 }
@@ -3541,14 +3529,7 @@ impl<'db> Interpreter<'db> {
                     match spread.as_ref().and_then(Union::single) {
                         Some(Value::Dict(other)) => {
                             for (key, value) in &other.entries {
-                                match dict
-                                    .entries
-                                    .iter_mut()
-                                    .find(|(existing, _)| existing == key)
-                                {
-                                    Some((_, existing)) => *existing = value.clone(),
-                                    None => dict.entries.push((key.clone(), value.clone())),
-                                }
+                                dict.set(key.clone(), value.clone());
                             }
                             dict.open |= other.open;
                         }
@@ -3875,28 +3856,12 @@ impl<'db> Interpreter<'db> {
     /// The value of `name` brought in by one of the file's `from m import *` (the last
     /// star import that exports it wins, as at run time).
     fn star_imported(&self, name: &Name) -> Option<Union> {
-        let path = self.file.path(self.db);
-        let resolver = module_resolver(self.db);
-        self.index
-            .imports
-            .iter()
+        crate::modules::star_import_sources(self.db, self.file)
+            .into_iter()
             .rev()
-            .filter(|import| import.name.as_deref() == Some("*"))
-            .find_map(|import| {
-                let module = resolver.resolve(path, import.level, &import.module)?;
-                let target = module_file(self.db, &module)?;
-                if target == self.file {
-                    return None;
-                }
-                let exports = crate::index::module_exports(self.db, target);
-                let exported = match &exports.dunder_all {
-                    Some(all) => all.contains(name),
-                    None => !name.starts_with('_'),
-                };
-                if !exported {
-                    return None;
-                }
-                module_values(self.db, target)
+            .filter(|source| crate::index::module_exports(self.db, *source).star_exports(name))
+            .find_map(|source| {
+                module_values(self.db, source)
                     .iter()
                     .find(|(exported, _)| exported == name)
                     .map(|(_, value)| value.clone())
@@ -4258,34 +4223,7 @@ impl<'db> Interpreter<'db> {
         for exception in inference.raises.clone() {
             self.raise(&exception);
         }
-        // Small functions called with known arguments are re-interpreted with those
-        // arguments, nesting a few levels deep at most (so the cost stays bounded).
-        // Recursive functions are not specialised: mixing one specialised level with the
-        // context-free fixpoint below it gives values no real run produces.
-        let depth = self
-            .bound_arguments
-            .as_ref()
-            .map_or(0, |arguments| arguments.depth + 1);
-        if depth < MAX_SPECIALISATION_DEPTH
-            && !inference.is_recursive
-            && (is_worth_specialising(scope_data, arguments)
-                || receiver.is_some()
-                    && is_body_worth_specialising(scope_data, arguments.has_unpacking))
-        {
-            let key = CallArguments {
-                receiver: receiver.map(Shape::without_origins),
-                positional: arguments
-                    .positional
-                    .iter()
-                    .map(Union::without_origins)
-                    .collect(),
-                keywords: arguments
-                    .keywords
-                    .iter()
-                    .map(|(name, value)| (name.clone(), value.without_origins()))
-                    .collect(),
-                depth,
-            };
+        if let Some(key) = self.specialisation_key(file, scope, arguments, receiver, false) {
             if let Some(returns) = &infer_call(self.db, file, scope, key).returns {
                 return returns.clone();
             }
@@ -4322,35 +4260,8 @@ impl<'db> Interpreter<'db> {
         arguments: &Arguments,
     ) -> Option<Vec<(SmolStr, Union)>> {
         let (file, scope) = self.function_scope(function)?;
-        let scope_data = file_index(self.db, file).scope(scope);
-        let depth = self
-            .bound_arguments
-            .as_ref()
-            .map_or(0, |arguments| arguments.depth + 1);
         // `Queue()`: no arguments, the defaults are what the initialiser runs with.
-        let no_arguments = arguments.positional.is_empty()
-            && arguments.keywords.is_empty()
-            && is_body_worth_specialising(scope_data, arguments.has_unpacking);
-        if depth >= MAX_SPECIALISATION_DEPTH
-            || !(no_arguments || is_worth_specialising(scope_data, arguments))
-            || infer_scope(self.db, file, scope).is_recursive
-        {
-            return None;
-        }
-        let key = CallArguments {
-            receiver: None,
-            positional: arguments
-                .positional
-                .iter()
-                .map(Union::without_origins)
-                .collect(),
-            keywords: arguments
-                .keywords
-                .iter()
-                .map(|(name, value)| (name.clone(), value.without_origins()))
-                .collect(),
-            depth,
-        };
+        let key = self.specialisation_key(file, scope, arguments, None, true)?;
         let attributes = &infer_call(self.db, file, scope, key).self_attributes;
         if attributes.iter().all(|(_, value)| value.is_unknown()) {
             return None;
@@ -5593,14 +5504,7 @@ fn binary(operator: &str, left: &Value, right: &Value) -> Value {
         ("|", Value::Dict(a), Value::Dict(b)) => {
             let mut merged = a.as_ref().clone();
             for (key, value) in &b.entries {
-                match merged
-                    .entries
-                    .iter_mut()
-                    .find(|(existing, _)| existing == key)
-                {
-                    Some((_, existing)) => *existing = value.clone(),
-                    None => merged.entries.push((key.clone(), value.clone())),
-                }
+                merged.set(key.clone(), value.clone());
             }
             merged.open |= b.open;
             Value::Dict(Box::new(merged))

@@ -334,6 +334,25 @@ pub struct CallArguments {
 }
 
 impl CallArguments {
+    /// The cache key of a call: the argument values (and the receiver's shape) without
+    /// their origins, which differ between call sites that pass the same values.
+    pub(crate) fn new(
+        positional: &[Union],
+        keywords: &[(SmolStr, Union)],
+        receiver: Option<&crate::values::Shape>,
+        depth: u8,
+    ) -> CallArguments {
+        CallArguments {
+            receiver: receiver.map(crate::values::Shape::without_origins),
+            positional: positional.iter().map(Union::without_origins).collect(),
+            keywords: keywords
+                .iter()
+                .map(|(name, value)| (name.clone(), value.without_origins()))
+                .collect(),
+            depth,
+        }
+    }
+
     /// The value passed for the parameter at `position` (counting after `self`) named `name`.
     pub(crate) fn value_for(
         &self,
@@ -413,7 +432,6 @@ pub fn specialised_call<'db>(
         }
         _ => None,
     };
-    let receiver = receiver.as_ref().map(crate::values::Shape::without_origins);
     let worth = interpreter::is_call_worth_specialising(
         scope_data,
         positional,
@@ -424,16 +442,7 @@ pub fn specialised_call<'db>(
     if !worth || infer_scope(db, file, scope).is_recursive {
         return None;
     }
-    let arguments = CallArguments {
-        receiver,
-        positional: positional.iter().map(Union::without_origins).collect(),
-        keywords: call
-            .keywords
-            .iter()
-            .map(|(name, value)| (name.clone(), value.without_origins()))
-            .collect(),
-        depth,
-    };
+    let arguments = CallArguments::new(positional, &call.keywords, receiver.as_ref(), depth);
     Some((file, scope, infer_call(db, file, scope, arguments)))
 }
 

@@ -453,35 +453,17 @@ fn visible_names(index: &FileIndex, scope: ScopeId) -> Vec<String> {
 /// (`__all__`, else the public names of `m`), and in a package's `__init__`, the
 /// submodules its relative imports load (`from .events import *` binds `events`).
 fn implicitly_imported_names(context: &RuleContext<'_>) -> FxHashSet<SmolStr> {
-    let mut names = FxHashSet::default();
     let path = context.file.path(context.db);
     let is_package_init = path.file_stem().is_some_and(|stem| stem == "__init__");
-    let resolver = module_resolver(context.db);
-    for import in &context.index.imports {
-        if is_package_init && import.level == 1 && !import.module.is_empty() {
-            let submodule = import.module.split('.').next().unwrap_or_default();
-            names.insert(SmolStr::new(submodule));
-        }
-        if import.name.as_deref() != Some("*") {
-            continue;
-        }
-        let Some(target) = resolver
-            .resolve(path, import.level, &import.module)
-            .and_then(|module| module_file(context.db, &module))
-        else {
-            continue;
-        };
-        let exports = crate::index::module_exports(context.db, target);
-        match &exports.dunder_all {
-            Some(all) => names.extend(all.iter().cloned()),
-            None => names.extend(
-                exports
-                    .names
-                    .iter()
-                    .filter(|exported| !exported.name.starts_with('_'))
-                    .map(|exported| exported.name.clone()),
-            ),
-        }
+    let mut names: FxHashSet<SmolStr> = context
+        .index
+        .imports
+        .iter()
+        .filter(|import| is_package_init && import.level == 1 && !import.module.is_empty())
+        .map(|import| SmolStr::new(import.module.split('.').next().unwrap_or_default()))
+        .collect();
+    for source in crate::modules::star_import_sources(context.db, context.file) {
+        names.extend(crate::index::module_exports(context.db, source).star_names());
     }
     names
 }

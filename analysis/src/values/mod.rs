@@ -191,6 +191,20 @@ pub struct DictValue {
     pub open: bool,
 }
 
+impl DictValue {
+    /// `dict[key] = value`: replaces the entry of `key`, or adds it last.
+    pub fn set(&mut self, key: Key, value: Union) {
+        match self
+            .entries
+            .iter_mut()
+            .find(|(existing, _)| *existing == key)
+        {
+            Some((_, existing)) => *existing = value,
+            None => self.entries.push((key, value)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Value {
     None,

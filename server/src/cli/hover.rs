@@ -3,34 +3,16 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use analysis::{AnalysisHost, TextSize};
-
-use super::project_root_for;
-use crate::workspace::load_project;
+use analysis::TextSize;
 
 pub fn run(location: &str) -> ExitCode {
     let Some((path, line, column)) = crate::parse_location(location) else {
         eprintln!("remedy: expected FILE:LINE:COL (1-based), got `{location}`");
         return ExitCode::from(2);
     };
-    let Ok(path) = std::path::absolute(&path) else {
-        eprintln!("remedy: {}: invalid path", path.display());
-        return ExitCode::from(2);
-    };
-    if !path.is_file() {
-        eprintln!("remedy: {}: no such file", path.display());
-        return ExitCode::from(2);
-    }
-    let loaded = load_project(&project_root_for(&path), None, |_, _| {});
-    let mut change = loaded.change;
-    if let Some(text) = crate::workspace::read_text(&path) {
-        change.set_file(path.as_path(), text);
-    }
-    let mut host = AnalysisHost::new();
-    host.apply_change(change);
-    let Some(file) = host.file_id(&path) else {
-        eprintln!("remedy: {}: not a Python file", path.display());
-        return ExitCode::from(2);
+    let (host, file) = match super::load_single_file(&path) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let text = host.file_text(file);
     let offset = offset_of(&text, line, column);

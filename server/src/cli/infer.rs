@@ -4,12 +4,8 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use analysis::AnalysisHost;
 use analysis::ide::InferredName;
 use serde_json::json;
-
-use super::project_root_for;
-use crate::workspace::load_project;
 
 #[derive(clap::Args, Debug)]
 pub struct InferArgs {
@@ -21,24 +17,9 @@ pub struct InferArgs {
 }
 
 pub fn run(args: InferArgs) -> ExitCode {
-    let Ok(path) = std::path::absolute(&args.file) else {
-        eprintln!("remedy: {}: invalid path", args.file.display());
-        return ExitCode::from(2);
-    };
-    if !path.is_file() {
-        eprintln!("remedy: {}: no such file", path.display());
-        return ExitCode::from(2);
-    }
-    let loaded = load_project(&project_root_for(&path), None, |_, _| {});
-    let mut change = loaded.change;
-    if let Some(text) = crate::workspace::read_text(&path) {
-        change.set_file(path.as_path(), text);
-    }
-    let mut host = AnalysisHost::new();
-    host.apply_change(change);
-    let Some(file) = host.file_id(&path) else {
-        eprintln!("remedy: {}: not a Python file", path.display());
-        return ExitCode::from(2);
+    let (host, file) = match super::load_single_file(&args.file) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let Ok(names) = host.analysis().inferred_names(file) else {
         return ExitCode::from(2);
@@ -46,7 +27,10 @@ pub fn run(args: InferArgs) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) ends the output quietly.
     let _ = if args.json {
-        writeln!(stdout, "{}", to_json(&path, &names))
+        {
+            let path = std::path::absolute(&args.file).unwrap_or(args.file.clone());
+            writeln!(stdout, "{}", to_json(&path, &names))
+        }
     } else {
         write_text(&mut stdout, &names)
     };
