@@ -31,6 +31,9 @@ pub struct ModuleExports {
     pub dunder_all: Option<Vec<Name>>,
     /// `from m import *` sources: (level, module).
     pub star_imports: Vec<(u32, String)>,
+    /// The module binds names no statement shows (`globals()` writes, `exec`, enum
+    /// `_convert_`, `sys.modules` tricks) or computes `__all__`: its names are an open set.
+    pub dynamic: bool,
 }
 
 impl ModuleExports {
@@ -92,9 +95,32 @@ pub fn module_exports(db: &dyn Db, file: SourceFile) -> ModuleExports {
         .filter(|import| import.name.as_deref() == Some("*"))
         .map(|import| (import.level, import.module.clone()))
         .collect();
+    let text = file.text(db);
+    let computed_all = index.dunder_all.is_none()
+        && names.iter().any(|exported| exported.name == "__all__");
     ModuleExports {
         names,
         dunder_all: index.dunder_all.clone(),
         star_imports,
+        dynamic: computed_all || binds_names_dynamically(text),
     }
+}
+
+/// Whether the module text binds globals behind the index's back, or extends `__all__`.
+fn binds_names_dynamically(text: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "globals()",
+        "exec(",
+        "__builtins__",
+        "sys.modules",
+        "._convert_(",
+        "vars()[",
+        "__all__.extend",
+        "__all__.append",
+        "__all__ +=",
+        "__all__ = __all__",
+        // `enum.global_enum` copies the members into the module's globals.
+        "global_enum",
+    ];
+    MARKERS.iter().any(|marker| text.contains(marker))
 }

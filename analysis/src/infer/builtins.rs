@@ -150,6 +150,8 @@ pub fn construct(name: &str, arguments: &Arguments) -> (Value, Vec<&'static str>
             ),
             _ => (Value::Unknown, Vec::new()),
         },
+        // `type(name, bases, namespace)` makes a class whose attributes are not known.
+        "type" => (Value::Unknown, Vec::new()),
         // Iterator classes modelled by what they produce.
         "enumerate" | "zip" => {
             let (result, raises) = call(name, arguments);
@@ -292,10 +294,11 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
         "print" | "setattr" | "delattr" | "exec" => Value::None,
         "input" | "repr" | "ascii" | "format" | "chr" | "hex" | "oct" | "bin" => Value::Str(None),
         "ord" | "id" | "hash" => Value::Int(None),
-        "divmod" => Value::Tuple(Items::exact(vec![
-            Union::new(Value::Int(None), None),
-            Union::new(Value::Int(None), None),
-        ])),
+        // Numbers give numbers; other operands (`timedelta`) define their own `__divmod__`.
+        "divmod" => {
+            let part = divmod_part(&arguments.positional);
+            Value::Tuple(Items::exact(vec![part.clone(), part]))
+        }
         // Text unless the mode says binary; an unknown mode may be either.
         "open" => {
             let mode = arguments.positional.get(1).or_else(|| {
@@ -609,4 +612,26 @@ pub fn annotation_value(annotation: &Union) -> Union {
         | Value::Bool(_) => value.widened(),
         _ => Value::Unknown,
     })
+}
+
+/// The type of each half of `divmod(a, b)`: `int` for integers, `float` when either
+/// operand is a float, unknown for anything else.
+fn divmod_part(operands: &[Union]) -> Union {
+    let mut float = false;
+    for operand in operands.iter().take(2) {
+        for value in operand.values() {
+            match value {
+                Value::Int(_) | Value::Bool(_) => {}
+                Value::Float(_) => float = true,
+                _ => return Union::unknown(),
+            }
+        }
+    }
+    if operands.len() < 2 {
+        return Union::unknown();
+    }
+    Union::new(
+        if float { Value::Float(None) } else { Value::Int(None) },
+        None,
+    )
 }

@@ -58,6 +58,15 @@ struct Env {
     /// their value until the path or a prefix is assigned again (or the object is
     /// passed to a call that may change it).
     places: FxHashMap<Name, Union>,
+    /// Names bound to a test (`ok = x is not None`), by the test's range and the names
+    /// it reads: `if ok:` narrows like the test while none of them is rebound.
+    conditions: FxHashMap<Name, ConditionAlias>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ConditionAlias {
+    range: TextRange,
+    reads: Vec<Name>,
 }
 
 impl Env {
@@ -69,7 +78,18 @@ impl Env {
     fn insert(&mut self, name: Name, value: Union) {
         self.maybe_unbound.remove(&name);
         self.forget_places_under(&name);
+        self.forget_conditions_on(&name);
         self.values.insert(name, value);
+    }
+
+    /// Drops the condition aliases `name` is or that read `name`.
+    fn forget_conditions_on(&mut self, name: &str) {
+        if self.conditions.is_empty() {
+            return;
+        }
+        self.conditions.retain(|alias, condition| {
+            alias != name && !condition.reads.iter().any(|read| read == name)
+        });
     }
 
     /// Replaces the value of a name already read (narrowing, item stores, mutation):
@@ -82,6 +102,7 @@ impl Env {
         self.maybe_unbound.remove(name);
         self.values.remove(name);
         self.forget_places_under(name);
+        self.forget_conditions_on(name);
     }
 
     /// Forgets the narrowed paths below `root` (`self` forgets `self.conn`, `self.a.b`).
@@ -1466,12 +1487,22 @@ impl<'db> Interpreter<'db> {
                 }
             }
         }
-        if resolver.resolve_submodule(&resolved, name).is_some() {
-            let full = if module.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{module}.{name}")
+        if let Some(submodule) = resolver.resolve_submodule(&resolved, name) {
+            // Module values carry absolute names: `from . import abc` in `pkg/m.py` is
+            // `pkg.abc`, not the top-level `abc`.
+            let absolute = match &submodule {
+                crate::resolve::ResolvedModule::File { path, .. } if level > 0 => {
+                    resolver.module_name(path)
+                }
+                _ => None,
             };
+            let full = absolute.unwrap_or_else(|| {
+                if module.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{module}.{name}")
+                }
+            });
             return Union::new(Value::Module(SmolStr::new(full)), Some(origin));
         }
         Union::new(Value::Unknown, Some(origin))
@@ -2602,6 +2633,29 @@ impl<'db> Interpreter<'db> {
                     (join_states(left_true, right_true), right_false)
                 }
             }
+            "identifier" if env.conditions.contains_key(self.slice(condition)) => {
+                let alias = Name::new(self.slice(condition));
+                let tested = env.conditions.get(&alias).map(|condition| condition.range);
+                let root = parse(self.db, self.file).root();
+                let test = tested.and_then(|range| {
+                    root.descendant_for_byte_range(
+                        usize::from(range.start()),
+                        usize::from(range.end()),
+                    )
+                    .filter(|node| range_of(*node) == range)
+                });
+                let (when_true, when_false) = match test {
+                    Some(test) => self.narrow(test, Some(env)),
+                    None => (Some(env.clone()), Some(env)),
+                };
+                let split = |state: State, truth: bool| {
+                    state.and_then(|env| {
+                        let (yes, no) = self.split_name(env, &alias, |value| value.truthiness());
+                        if truth { yes } else { no }
+                    })
+                };
+                (split(when_true, true), split(when_false, false))
+            }
             "identifier" | "attribute" => {
                 let mut env = env;
                 match self.subject_name(&mut env, condition) {
@@ -2629,6 +2683,59 @@ impl<'db> Interpreter<'db> {
                 }
             }
             _ => (Some(env.clone()), Some(env)),
+        }
+    }
+
+    /// After `name = test`: remembers `test` for `if name:` when it is a test of plain
+    /// names (comparisons, `not`, `and`/`or`, `isinstance`-style calls).
+    fn remember_condition(&mut self, name: Node<'_>, test: Node<'_>) {
+        if !matches!(
+            test.kind(),
+            "comparison_operator" | "not_operator" | "boolean_operator" | "call"
+        ) {
+            return;
+        }
+        if test.kind() == "call"
+            && !test
+                .child_by_field_name("function")
+                .is_some_and(|function| {
+                    matches!(
+                        self.slice(function),
+                        "isinstance" | "issubclass" | "hasattr" | "callable" | "len"
+                    )
+                })
+        {
+            return;
+        }
+        let mut reads = Vec::new();
+        let mut stack = vec![test];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "identifier" => reads.push(Name::new(self.slice(node))),
+                // Reads through attributes, subscripts or other calls may change under us.
+                "attribute" | "subscript" | "lambda" | "named_expression" | "await" => return,
+                "call" if node != test => return,
+                _ => {
+                    let mut cursor = node.walk();
+                    stack.extend(node.named_children(&mut cursor));
+                }
+            }
+            if reads.len() > 16 {
+                return;
+            }
+        }
+        let alias = Name::new(self.slice(name));
+        if reads.contains(&alias) {
+            return;
+        }
+        if let Some(env) = &mut self.state {
+            env.conditions.insert(
+                alias,
+                ConditionAlias {
+                    range: range_of(test),
+                    reads,
+                },
+            );
         }
     }
 
@@ -3311,6 +3418,9 @@ impl<'db> Interpreter<'db> {
                 }
                 if let Some(left) = node.child_by_field_name("left") {
                     self.bind(left, value.clone(), node);
+                    if let (Some(right), "identifier") = (right, left.kind()) {
+                        self.remember_condition(left, right);
+                    }
                 }
                 value
             }
@@ -4696,11 +4806,17 @@ impl<'db> Interpreter<'db> {
     }
 
     fn lookup_class_attribute(&self, class: &ClassRef, attribute: &str) -> Option<Union> {
-        for class in class_mro(self.db, class) {
+        let mro = class_mro(self.db, class);
+        let enumeration = is_enum_mro(self.db, &mro) || has_enum_decorator(self.db, class);
+        for class in mro {
             let Some((file, body)) = class_body(self.db, &class) else {
                 continue;
             };
             if let Some(value) = class_body_value(self.db, file, body, attribute) {
+                if enumeration && is_enum_member(self.db, &class, attribute, &value) {
+                    // `Color.RED` is a `Color`, whatever the body assigned (`auto()`, 1).
+                    return Some(Union::new(Value::Instance(class, None), None));
+                }
                 return Some(value);
             }
         }
@@ -4961,6 +5077,62 @@ pub fn class_body(db: &dyn Db, class: &ClassRef) -> Option<(SourceFile, ScopeId)
     }
 }
 
+/// Whether a class is an enumeration: its MRO holds a base class of the `enum` module.
+pub fn is_enum_mro(db: &dyn Db, mro: &[ClassRef]) -> bool {
+    mro.iter().any(|class| is_enum_base(db, class))
+}
+
+/// `@enum._simple_enum(IntEnum)` (the standard library's way to build enums fast) turns a
+/// plain class into an enumeration.
+fn has_enum_decorator(db: &dyn Db, class: &ClassRef) -> bool {
+    let ClassRef::Defined { file, path } = class else {
+        return false;
+    };
+    let index = file_index(db, *file);
+    let Some(definition) = index.definition_at_path(path) else {
+        return false;
+    };
+    let DefinitionKind::Class { decorators, .. } = &index.definition(definition).kind else {
+        return false;
+    };
+    let text = file.text(db);
+    decorators.iter().any(|decorator| {
+        text.get(usize::from(decorator.start())..usize::from(decorator.end()))
+            .is_some_and(|decorator| decorator.contains("simple_enum"))
+    })
+}
+
+fn is_enum_base(db: &dyn Db, class: &ClassRef) -> bool {
+    let ClassRef::Defined { file, .. } = class else {
+        return false;
+    };
+    matches!(
+        class.name(),
+        "Enum" | "IntEnum" | "StrEnum" | "Flag" | "IntFlag" | "ReprEnum"
+    ) && file
+        .path(db)
+        .file_stem()
+        .is_some_and(|stem| stem == "enum")
+}
+
+/// Whether `attribute`, bound to `value` in the body of enumeration `class`, is a
+/// member: a plain value (not a function, class or descriptor) with a public name,
+/// bound in a class below the `enum` module's own.
+fn is_enum_member(db: &dyn Db, class: &ClassRef, attribute: &str, value: &Union) -> bool {
+    if is_enum_base(db, class) || attribute.starts_with('_') {
+        return false;
+    }
+    value.values().all(|value| {
+        !matches!(
+            value,
+            Value::Function(_)
+                | Value::Class(_)
+                | Value::BoundMethod { .. }
+                | Value::BuiltinFunction(_)
+        ) && !matches!(value, Value::Instance(class, _) if matches!(class.name(), "property" | "classmethod" | "staticmethod" | "cached_property" | "nonmember"))
+    })
+}
+
 /// The value of `attribute` at the end of a class body.
 fn class_body_value(
     db: &dyn Db,
@@ -5122,6 +5294,10 @@ fn join_states_because(left: State, right: State, cause: UnboundCause) -> State 
             for (name, right_cause) in right.maybe_unbound {
                 mark(&mut left.maybe_unbound, name, right_cause);
             }
+            // An alias holds after the join only when both paths bound it to the same test.
+            let right_conditions = right.conditions;
+            left.conditions
+                .retain(|name, condition| right_conditions.get(name) == Some(condition));
             // A path narrowed on one side only is not narrowed after the join.
             let mut right_places = right.places;
             left.places

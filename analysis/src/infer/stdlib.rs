@@ -72,18 +72,50 @@ fn instance(name: &str) -> Value {
     Value::Instance(ClassRef::builtin(name), None)
 }
 
+/// Marks the bytes flavour of `re.Pattern` and `re.Match` in their class names.
+const BYTES_SUFFIX: &str = "[bytes]";
+
+fn regex_class(name: &str, over_bytes: bool) -> Value {
+    if over_bytes {
+        instance(&format!("{name}{BYTES_SUFFIX}"))
+    } else {
+        instance(name)
+    }
+}
+
+/// Whether every member of `value` is bytes or a bytes pattern.
+fn is_bytes(value: &Union) -> bool {
+    value.values().all(|value| match value {
+        Value::Bytes => true,
+        Value::Instance(ClassRef::Builtin(name), _) => name.ends_with(BYTES_SUFFIX),
+        _ => false,
+    })
+}
+
 /// The result of calling a modelled function (`re.match`) or a method of a modelled
 /// object (`os._Environ.get`, `re.Pattern.match`), and the exceptions it may raise.
 pub fn call(qualified: &str, arguments: &Arguments) -> Option<(Union, Vec<&'static str>)> {
     let first = arguments.positional.first();
-    Some(match qualified {
-        "re.match"
-        | "re.search"
-        | "re.fullmatch"
-        | "re.Pattern.match"
-        | "re.Pattern.search"
-        | "re.Pattern.fullmatch" => (optional(instance("re.Match")), Vec::new()),
-        "re.compile" => (Union::new(instance("re.Pattern"), None), Vec::new()),
+    // Patterns and matches over bytes are their own classes (`re.Match[bytes]`): their
+    // groups are bytes.
+    let (qualified, over_bytes) = match qualified.split_once(BYTES_SUFFIX) {
+        Some((class, method)) => (format!("{class}{method}"), true),
+        None => (qualified.to_owned(), false),
+    };
+    let bytes_argument = |index: usize| arguments.positional.get(index).is_some_and(is_bytes);
+    Some(match qualified.as_str() {
+        "re.match" | "re.search" | "re.fullmatch" => (
+            optional(regex_class("re.Match", bytes_argument(0) || bytes_argument(1))),
+            Vec::new(),
+        ),
+        "re.Pattern.match" | "re.Pattern.search" | "re.Pattern.fullmatch" => (
+            optional(regex_class("re.Match", over_bytes || bytes_argument(0))),
+            Vec::new(),
+        ),
+        "re.compile" => (
+            Union::new(regex_class("re.Pattern", bytes_argument(0)), None),
+            Vec::new(),
+        ),
         "os.getenv" | "os._Environ.get" => {
             let found = Union::new(Value::Str(None), None);
             let missing = arguments
@@ -125,7 +157,17 @@ pub fn call(qualified: &str, arguments: &Arguments) -> Option<(Union, Vec<&'stat
         }
         // A group in an optional part of the pattern may be None; most groups are not,
         // and guessing None everywhere would flag every `int(m.group(1))`.
-        "re.Match.group" => (Union::new(Value::Str(None), None), vec!["IndexError"]),
+        "re.Match.group" => (
+            Union::new(
+                if over_bytes {
+                    Value::Bytes
+                } else {
+                    Value::Str(None)
+                },
+                None,
+            ),
+            vec!["IndexError"],
+        ),
         "re.Match.groups" => (
             Union::new(Value::Tuple(crate::values::Items::of(None)), None),
             Vec::new(),

@@ -518,11 +518,14 @@ struct Subclasses {
 }
 
 impl Subclasses {
-    /// Whether a class of the same file deriving from the instance's class has
+    /// Whether a class deriving from the instance's (or class object's) class has
     /// `attribute` (`self.auth_header` in a base class whose subclasses set it), or may
-    /// have it (its attributes are open).
+    /// have it (its attributes are open): by MRO in the same file, by base name in the
+    /// rest of the workspace.
     fn defines(&mut self, db: &dyn Db, value: &Value, attribute: &str) -> bool {
-        let Value::Instance(class @ ClassRef::Defined { file, .. }, _) = value else {
+        let (Value::Instance(class @ ClassRef::Defined { file, .. }, _)
+        | Value::Class(class @ ClassRef::Defined { file, .. })) = value
+        else {
             return false;
         };
         let key = (class.clone(), attribute.to_owned());
@@ -562,7 +565,7 @@ impl Subclasses {
                 .as_ref()
                 .as_ref()
                 .is_none_or(|names| names.iter().any(|name| name == attribute))
-        });
+        }) || super::subclasses::provided_by_subclass(db, class.name(), attribute);
         self.answers.insert(key, answer);
         answer
     }
@@ -628,6 +631,8 @@ fn attribute_names(db: &dyn Db, value: &Value) -> Attributes {
         | Value::Generator(_)
         | Value::Coroutine(_)
         | Value::Class(ClassRef::Builtin(_)) => Attributes::NotApplicable,
+        // Some class, which one unknown: any attribute may be there.
+        Value::Instance(ClassRef::Builtin(name), ..) if name == "type" => Attributes::Open,
         other => {
             let type_name = match other {
                 Value::Instance(class, ..) => class.name().to_owned(),
@@ -711,6 +716,14 @@ fn defined_class_attributes(db: &dyn Db, class: &ClassRef, instance: bool) -> Op
                 return None;
             }
             names.push(name.to_owned());
+            if name == "__slots__" {
+                if let Some(value) = index.definition(member).value_range {
+                    names.extend(slot_names(
+                        text.get(usize::from(value.start())..usize::from(value.end()))
+                            .unwrap_or(""),
+                    ));
+                }
+            }
             if instance {
                 if let DefinitionKind::Function { body, .. } = index.definition(member).kind {
                     names.extend(
@@ -723,13 +736,22 @@ fn defined_class_attributes(db: &dyn Db, class: &ClassRef, instance: bool) -> Op
                 }
             }
         }
-        // Instances may gain attributes where they are used (`p.z = 1`): any store of
-        // that shape in the defining file keeps the name.
-        if instance {
-            collect_outside_stores(db, *file, &mut names);
-        }
+        // Instances and classes may gain attributes where they are used (`p.z = 1`,
+        // `timezone.utc = …`): any store of that shape in the defining file keeps the name.
+        collect_outside_stores(db, *file, &mut names);
     }
     Some(names)
+}
+
+/// The quoted names of a `__slots__` value (`('int', 'is_safe')`, `"x"`).
+fn slot_names(value: &str) -> Vec<String> {
+    value
+        .split(['\'', '"'])
+        .skip(1)
+        .step_by(2)
+        .filter(|name| crate::resolve::is_python_identifier(name))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Names stored as `something.name = …` anywhere in `file`.
@@ -763,8 +785,8 @@ fn module_attribute_names(db: &dyn Db, module: &str) -> Option<Vec<String>> {
     if path.extension().is_some_and(|extension| extension == "pyi") {
         return None;
     }
-    let text = file.text(db);
-    if text.contains("import *") || text.contains("globals()") {
+    let exports = crate::index::module_exports(db, file);
+    if exports.dynamic || !exports.star_imports.is_empty() {
         return None;
     }
     let mut names: Vec<String> = values.iter().map(|(name, _)| name.to_string()).collect();

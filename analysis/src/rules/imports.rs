@@ -221,8 +221,7 @@ fn report_missing_name(context: &mut RuleContext<'_>, import: &Import, module: &
 /// `setattr`/`globals()` writers or a function declaring `global name` bind names the
 /// export summary does not list.
 fn binds_names_dynamically(db: &dyn Db, target: SourceFile, name: &str) -> bool {
-    let text = target.text(db);
-    if text.contains("globals()") || text.contains("sys.modules") {
+    if crate::index::module_exports(db, target).dynamic {
         return true;
     }
     let index = file_index(db, target);

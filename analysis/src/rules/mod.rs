@@ -35,6 +35,7 @@ mod plugins;
 mod recursion;
 mod security;
 mod stdlib_modules;
+mod subclasses;
 pub mod traceback;
 mod types;
 pub mod user;

@@ -468,11 +468,11 @@ fn implicitly_imported_names(context: &RuleContext<'_>) -> FxHashSet<SmolStr> {
     names
 }
 
-/// Star imports the index cannot follow, `globals()` updates or `exec` bind names
-/// nothing records: undefined names are not judged in such a file.
+/// Star imports the index cannot follow or whose module binds names dynamically, and
+/// this module's own dynamic bindings (`globals()` updates, `exec`): undefined names are
+/// not judged in such a file.
 fn has_dynamic_globals(context: &RuleContext<'_>) -> bool {
-    let text = context.text;
-    if text.contains("globals()") || text.contains("exec(") || text.contains("__builtins__") {
+    if crate::index::module_exports(context.db, context.file).dynamic {
         return true;
     }
     let resolver = module_resolver(context.db);
@@ -489,10 +489,9 @@ fn has_dynamic_globals(context: &RuleContext<'_>) -> bool {
             let Some(target) = module_file(context.db, &module) else {
                 return true;
             };
+            let exports = crate::index::module_exports(context.db, target);
             // A star import of a module that star-imports in turn: not followed further.
-            !crate::index::module_exports(context.db, target)
-                .star_imports
-                .is_empty()
+            exports.dynamic || !exports.star_imports.is_empty()
         })
 }
 
