@@ -61,6 +61,19 @@ struct Env {
     /// Names bound to a test (`ok = x is not None`), by the test's range and the names
     /// it reads: `if ok:` narrows like the test while none of them is rebound.
     conditions: FxHashMap<Name, ConditionAlias>,
+    /// Names an earlier `if test:` bound on one side only (`if args.file: name = …`):
+    /// a later test of the same text, while none of its names is rebound, tells
+    /// whether they are bound.
+    correlations: FxHashMap<Name, BoundWhen>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BoundWhen {
+    test: ConditionAlias,
+    /// The test's source text.
+    text: SmolStr,
+    /// Bound when the test is true (`true`) or false.
+    truth: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,11 +97,14 @@ impl Env {
 
     /// Drops the condition aliases `name` is or that read `name`.
     fn forget_conditions_on(&mut self, name: &str) {
-        if self.conditions.is_empty() {
+        if self.conditions.is_empty() && self.correlations.is_empty() {
             return;
         }
         self.conditions.retain(|alias, condition| {
             alias != name && !condition.reads.iter().any(|read| read == name)
+        });
+        self.correlations.retain(|bound, correlation| {
+            bound != name && !correlation.test.reads.iter().any(|read| read == name)
         });
     }
 
@@ -338,6 +354,19 @@ enum ArgumentSlot<'a> {
 }
 
 /// Methods that change their receiver in place (whatever its type).
+/// The mutating methods that may add items.
+const GROWING_METHODS: &[&str] = &[
+    "append",
+    "appendleft",
+    "extend",
+    "extendleft",
+    "insert",
+    "add",
+    "update",
+    "setdefault",
+    "__setitem__",
+];
+
 const MUTATING_METHODS: &[&str] = &[
     "append",
     "appendleft",
@@ -456,6 +485,7 @@ pub(super) struct Interpreter<'db> {
     parameter_names: Vec<Name>,
     mutated_parameters: BTreeSet<Name>,
     returned_parameters: BTreeSet<Name>,
+    mutated_globals: BTreeSet<Name>,
     /// For a method run on a shaped receiver: `self` at the returns.
     receiver_exit: Option<Union>,
 }
@@ -515,6 +545,7 @@ impl<'db> Interpreter<'db> {
             bound_arguments,
             parameter_names: Vec::new(),
             mutated_parameters: BTreeSet::new(),
+            mutated_globals: BTreeSet::new(),
             returned_parameters: BTreeSet::new(),
             receiver_exit: None,
         };
@@ -630,6 +661,7 @@ impl<'db> Interpreter<'db> {
             is_recursive: false,
             operations,
             mutated_parameters: self.mutated_parameters.into_iter().collect(),
+            mutated_globals: self.mutated_globals.into_iter().collect(),
             returned_parameters: self.returned_parameters.into_iter().collect(),
             unbound_loads,
         }
@@ -900,6 +932,25 @@ impl<'db> Interpreter<'db> {
         let alternatives: Vec<Node<'_>> = node
             .children_by_field_name("alternative", &mut cursor)
             .collect();
+        if alternatives.is_empty() {
+            let one_sided = Self::one_sided_bindings(&joined, &otherwise);
+            self.state = join_states(joined, otherwise);
+            self.correlate_bindings(condition, one_sided);
+            return;
+        }
+        if let [else_clause] = alternatives.as_slice() {
+            if else_clause.kind() == "else_clause" {
+                let after = self.branch_block(
+                    else_clause.child_by_field_name("body"),
+                    self.branch_id(*else_clause, BranchKind::Else),
+                    otherwise.take(),
+                );
+                let one_sided = Self::one_sided_bindings(&joined, &after);
+                self.state = join_states(joined, after);
+                self.correlate_bindings(condition, one_sided);
+                return;
+            }
+        }
         let mut has_else = false;
         for alternative in alternatives {
             if alternative.kind() == "elif_clause" {
@@ -937,6 +988,129 @@ impl<'db> Interpreter<'db> {
             joined = join_states(joined, otherwise);
         }
         self.state = joined;
+    }
+
+    /// Names bound at the end of one side of an `if` and not the other (`true`: bound
+    /// after the true side only).
+    fn one_sided_bindings(when_true: &State, when_false: &State) -> Vec<(Name, bool)> {
+        let (Some(true_side), Some(false_side)) = (when_true, when_false) else {
+            return Vec::new();
+        };
+        let bound = |env: &Env, name: &Name| {
+            env.values.contains_key(name) && !env.maybe_unbound.contains_key(name)
+        };
+        true_side
+            .values
+            .keys()
+            .filter(|name| bound(true_side, name) && !bound(false_side, name))
+            .map(|name| (name.clone(), true))
+            .chain(
+                false_side
+                    .values
+                    .keys()
+                    .filter(|name| bound(false_side, name) && !bound(true_side, name))
+                    .map(|name| (name.clone(), false)),
+            )
+            .collect()
+    }
+
+    /// After `if test:` (at most an `else`): the names one side bound are bound exactly
+    /// when `test` was true (or false), as long as `test` reads the same values.
+    fn correlate_bindings(&mut self, test: Node<'_>, one_sided: Vec<(Name, bool)>) {
+        if one_sided.is_empty() {
+            return;
+        }
+        let Some(reads) = self.condition_reads(test, true) else {
+            return;
+        };
+        let text = SmolStr::new(self.slice(test));
+        let condition = ConditionAlias {
+            range: range_of(test),
+            reads,
+        };
+        let Some(env) = &mut self.state else {
+            return;
+        };
+        for (name, truth) in one_sided {
+            if !env.maybe_unbound.contains_key(&name) || condition.reads.contains(&name) {
+                continue;
+            }
+            env.correlations.insert(
+                name,
+                BoundWhen {
+                    test: condition.clone(),
+                    text: text.clone(),
+                    truth,
+                },
+            );
+        }
+    }
+
+    /// `test` read again: the names an earlier test of the same text bound on one side
+    /// are bound on that side here.
+    fn apply_correlations(&self, test: Node<'_>, when_true: &mut State, when_false: &mut State) {
+        let Some(env) = when_true.as_ref().or(when_false.as_ref()) else {
+            return;
+        };
+        if env.correlations.is_empty() {
+            return;
+        }
+        let text = self.slice(test);
+        let matching: Vec<(Name, bool)> = env
+            .correlations
+            .iter()
+            .filter(|(_, correlation)| correlation.text == text)
+            .map(|(name, correlation)| (name.clone(), correlation.truth))
+            .collect();
+        for (name, truth) in matching {
+            let side = if truth { &mut *when_true } else { &mut *when_false };
+            if let Some(env) = side {
+                env.maybe_unbound.remove(&name);
+            }
+        }
+    }
+
+    /// The names a test reads, when it reads only names, attribute paths (by their root
+    /// name, with `allow_attributes`) and the builtin predicates (`isinstance`, `len` …).
+    fn condition_reads(&self, test: Node<'_>, allow_attributes: bool) -> Option<Vec<Name>> {
+        let mut reads = Vec::new();
+        let mut stack = vec![test];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "identifier" => reads.push(Name::new(self.slice(node))),
+                "attribute" if allow_attributes => {
+                    let mut root = node;
+                    while root.kind() == "attribute" {
+                        root = root.child_by_field_name("object")?;
+                    }
+                    if root.kind() != "identifier" {
+                        return None;
+                    }
+                    reads.push(Name::new(self.slice(root)));
+                }
+                "call" => {
+                    let function = node.child_by_field_name("function")?;
+                    if !matches!(
+                        self.slice(function),
+                        "isinstance" | "issubclass" | "hasattr" | "callable" | "len"
+                    ) {
+                        return None;
+                    }
+                    stack.extend(node.child_by_field_name("arguments"));
+                }
+                // Reads that may change under us, or bind names themselves.
+                "attribute" | "subscript" | "lambda" | "named_expression" | "await"
+                | "list_comprehension" | "generator_expression" => return None,
+                _ => {
+                    let mut cursor = node.walk();
+                    stack.extend(node.named_children(&mut cursor));
+                }
+            }
+            if reads.len() > 16 {
+                return None;
+            }
+        }
+        Some(reads)
     }
 
     fn for_statement(&mut self, node: Node<'_>) {
@@ -1883,6 +2057,7 @@ impl<'db> Interpreter<'db> {
                     self.expression(object);
                     if object.kind() == "identifier" {
                         self.note_mutation(object);
+                        self.note_growth(object);
                         self.store_item(object, key.as_ref(), &value);
                     }
                 }
@@ -2386,6 +2561,61 @@ impl<'db> Interpreter<'db> {
         }
     }
 
+    /// `object` (a name) grows here (an item store, `append`, `update`): noted for the
+    /// summary when it belongs to an enclosing scope. Removals are not noted: what a
+    /// caller knows missing stays missing.
+    fn note_growth(&mut self, object: Node<'_>) {
+        if object.kind() == "identifier" {
+            let name = Name::new(self.slice(object));
+            self.note_free_mutation(&name);
+        }
+    }
+
+    /// A function changes `name` in place: noted when `name` is not its own local.
+    fn note_free_mutation(&mut self, name: &Name) {
+        let scope = self.index.scope(self.scope);
+        if scope.kind != ScopeKind::Function {
+            return;
+        }
+        let is_local = !scope.globals.iter().any(|global| global == name)
+            && !scope.nonlocals.iter().any(|nonlocal| nonlocal == name)
+            && self.index.definitions_in_scope(self.scope, name).next().is_some();
+        if !is_local {
+            self.mutated_globals.insert(name.clone());
+        }
+    }
+
+    /// After a call to a function of this file that changes names of enclosing scopes
+    /// in place (`def_op(...)` filling the module's `opmap`): their known contents no
+    /// longer hold here, and a function making such a call changes them too.
+    fn forget_mutated_globals(&mut self, callee: &Union) {
+        for value in callee.values() {
+            let (Value::Function(function) | Value::BoundMethod { function, .. }) = value else {
+                continue;
+            };
+            let Some((file, scope)) = self.function_scope(function) else {
+                continue;
+            };
+            if file != self.file || scope == self.scope {
+                continue;
+            }
+            let mutated = infer_scope(self.db, file, scope).mutated_globals.clone();
+            for name in mutated {
+                self.note_free_mutation(&name);
+                let Some(env) = &mut self.state else { return };
+                if let Some(current) = env.get(&name) {
+                    let forgotten = current.map(|value| match value {
+                        Value::Instance(class, Some(_)) => Value::Instance(class.clone(), None),
+                        other => opened_container(other),
+                    });
+                    if forgotten != *current {
+                        env.refine(name, forgotten);
+                    }
+                }
+            }
+        }
+    }
+
     /// The parameters a `return` expression hands back (as such, or inside a literal
     /// container).
     fn note_returned_parameters(&mut self, value: Node<'_>) {
@@ -2482,6 +2712,7 @@ impl<'db> Interpreter<'db> {
                 continue;
             }
             self.note_mutation(name_node);
+            self.note_growth(name_node);
             let name = Name::new(self.slice(name_node));
             let Some(env) = &mut self.state else { return };
             if let Some(current) = env.get(&name) {
@@ -2581,9 +2812,10 @@ impl<'db> Interpreter<'db> {
             return (Some(env.clone()), Some(env));
         }
         self.depth += 1;
-        let result = self.narrow_env(condition, env);
+        let (mut when_true, mut when_false) = self.narrow_env(condition, env);
+        self.apply_correlations(condition, &mut when_true, &mut when_false);
         self.depth -= 1;
-        result
+        (when_true, when_false)
     }
 
     fn narrow_env(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
@@ -2695,35 +2927,9 @@ impl<'db> Interpreter<'db> {
         ) {
             return;
         }
-        if test.kind() == "call"
-            && !test
-                .child_by_field_name("function")
-                .is_some_and(|function| {
-                    matches!(
-                        self.slice(function),
-                        "isinstance" | "issubclass" | "hasattr" | "callable" | "len"
-                    )
-                })
-        {
+        let Some(reads) = self.condition_reads(test, false) else {
             return;
-        }
-        let mut reads = Vec::new();
-        let mut stack = vec![test];
-        while let Some(node) = stack.pop() {
-            match node.kind() {
-                "identifier" => reads.push(Name::new(self.slice(node))),
-                // Reads through attributes, subscripts or other calls may change under us.
-                "attribute" | "subscript" | "lambda" | "named_expression" | "await" => return,
-                "call" if node != test => return,
-                _ => {
-                    let mut cursor = node.walk();
-                    stack.extend(node.named_children(&mut cursor));
-                }
-            }
-            if reads.len() > 16 {
-                return;
-            }
-        }
+        };
         let alias = Name::new(self.slice(name));
         if reads.contains(&alias) {
             return;
@@ -3890,9 +4096,20 @@ impl<'db> Interpreter<'db> {
         if let Some(env) = &mut self.state
             && let Some(value) = env.get(name)
         {
-            let value = value.clone();
-            let maybe = env.maybe_unbound.get(name).copied();
+            let mut value = value.clone();
+            let mut maybe = env.maybe_unbound.get(name).copied();
             env.mark_read(name);
+            // `global x` / `nonlocal x` names are bound where they live when this scope
+            // has not bound them yet: a path without this scope's binding reads that one.
+            if maybe.is_some() {
+                let scope = self.index.scope(self.scope);
+                if scope.globals.iter().any(|global| global == name)
+                    || scope.nonlocals.iter().any(|nonlocal| nonlocal == name)
+                {
+                    maybe = None;
+                    value = value.join(&Union::unknown());
+                }
+            }
             if self.record {
                 let load = self.local_loads.entry(offset).or_default();
                 load.bound = true;
@@ -4117,6 +4334,9 @@ impl<'db> Interpreter<'db> {
                 && MUTATING_METHODS.contains(&self.slice(method))
             {
                 self.note_mutation(object);
+                if GROWING_METHODS.contains(&self.slice(method)) {
+                    self.note_growth(object);
+                }
             }
         }
         self.forget_places_touched_by_call(
@@ -4140,6 +4360,7 @@ impl<'db> Interpreter<'db> {
                 self.forget_mutated_arguments(&callee, argument_list);
             }
         }
+        self.forget_mutated_globals(&callee);
         if callee.single() == Some(&Value::BuiltinFunction(SmolStr::new_static("next"))) {
             self.advance_iterator(node);
         }
@@ -5298,6 +5519,9 @@ fn join_states_because(left: State, right: State, cause: UnboundCause) -> State 
             let right_conditions = right.conditions;
             left.conditions
                 .retain(|name, condition| right_conditions.get(name) == Some(condition));
+            let right_correlations = right.correlations;
+            left.correlations
+                .retain(|name, correlation| right_correlations.get(name) == Some(correlation));
             // A path narrowed on one side only is not narrowed after the join.
             let mut right_places = right.places;
             left.places

@@ -59,6 +59,10 @@ pub struct ScopeInference {
     pub mutated_parameters: Vec<Name>,
     /// Parameters the function may return (as the value or inside a returned container).
     pub returned_parameters: Vec<Name>,
+    /// Names of enclosing scopes (module globals, mostly) whose containers the function
+    /// may change in place (`registry[name] = f`, `seen.add(x)`), itself or through the
+    /// functions of its file it calls; sorted.
+    pub mutated_globals: Vec<Name>,
     /// Loads of this scope's own names that some path reaches with the name unbound,
     /// sorted by offset (for the names rules; joined over loop rounds).
     pub unbound_loads: Vec<UnboundLoad>,
