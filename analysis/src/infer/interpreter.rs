@@ -600,7 +600,37 @@ impl<'db> Interpreter<'db> {
         interpreter.finish()
     }
 
-    fn finish(self) -> ScopeInference {
+    fn finish(mut self) -> ScopeInference {
+        // Module globals that functions rebind (`global _db; _db = …`): importers may
+        // read them after such a call.
+        let declared_global: rustc_hash::FxHashSet<&Name> = if self.scope == FileIndex::MODULE_SCOPE {
+            self.index
+                .scopes
+                .iter()
+                .flat_map(|scope| scope.globals.iter())
+                .collect()
+        } else {
+            rustc_hash::FxHashSet::default()
+        };
+        if !declared_global.is_empty() {
+            let rebound: Vec<(Name, Origin)> = self
+                .state
+                .iter()
+                .flat_map(|env| env.values.keys())
+                .filter(|name| declared_global.contains(name))
+                .filter_map(|name| {
+                    self.rebound_elsewhere(FileIndex::MODULE_SCOPE, name)
+                        .map(|origin| (name.clone(), origin))
+                })
+                .collect();
+            if let Some(env) = &mut self.state {
+                for (name, origin) in rebound {
+                    if let Some(value) = env.values.get_mut(&name) {
+                        *value = value.join(&Union::new(Value::Unknown, Some(origin)));
+                    }
+                }
+            }
+        }
         let mut loads: Vec<(u32, Union)> = self.loads.into_iter().collect();
         loads.sort_by_key(|(offset, _)| *offset);
         let mut bindings: Vec<(DefinitionId, Union)> = self.bindings.into_iter().collect();
@@ -2587,8 +2617,10 @@ impl<'db> Interpreter<'db> {
 
     /// After a call to a function of this file that changes names of enclosing scopes
     /// in place (`def_op(...)` filling the module's `opmap`): their known contents no
-    /// longer hold here, and a function making such a call changes them too.
-    fn forget_mutated_globals(&mut self, callee: &Union) {
+    /// longer hold here, and a function making such a call changes them too. Names it
+    /// rebinds through `global` are unknown after the call (`_init_policy()` setting the
+    /// module's `_policy`).
+    fn forget_mutated_globals(&mut self, callee: &Union, call: Node<'_>) {
         for value in callee.values() {
             let (Value::Function(function) | Value::BoundMethod { function, .. }) = value else {
                 continue;
@@ -2598,6 +2630,26 @@ impl<'db> Interpreter<'db> {
             };
             if file != self.file || scope == self.scope {
                 continue;
+            }
+            // `global x; x = …` in the callee: `x` holds what it assigned (not followed).
+            let callee_scope = self.index.scope(scope);
+            let rebound: Vec<Name> = callee_scope
+                .globals
+                .iter()
+                .filter(|name| self.index.definitions_in_scope(scope, name).next().is_some())
+                .cloned()
+                .collect();
+            for name in rebound {
+                let is_own_local = self.scope != FileIndex::MODULE_SCOPE
+                    && !self.index.scope(self.scope).globals.contains(&name)
+                    && self.index.definitions_in_scope(self.scope, &name).next().is_some();
+                if is_own_local {
+                    continue;
+                }
+                let origin = self.origin(range_of(call));
+                if let Some(env) = &mut self.state {
+                    env.insert(name, Union::new(Value::Unknown, Some(origin)));
+                }
             }
             let mutated = infer_scope(self.db, file, scope).mutated_globals.clone();
             for name in mutated {
@@ -4137,8 +4189,8 @@ impl<'db> Interpreter<'db> {
                     if let Some(value) = outer.exit_value(name) {
                         // Functions that rebind it through `global`/`nonlocal` may have
                         // run before this read: their values are not followed.
-                        if self.is_rebound_elsewhere(scope, name) {
-                            return value.join(&Union::unknown());
+                        if let Some(rebound) = self.rebound_elsewhere(scope, name) {
+                            return value.join(&Union::new(Value::Unknown, Some(rebound)));
                         }
                         return value.clone();
                     }
@@ -4222,20 +4274,34 @@ impl<'db> Interpreter<'db> {
 
     /// Whether a scope other than `owner` assigns `name` of `owner` through a
     /// `global` or `nonlocal` declaration.
-    fn is_rebound_elsewhere(&self, owner: ScopeId, name: &Name) -> bool {
+    /// Where a function rebinds `name` of scope `owner` through `global`/`nonlocal`
+    /// (the first such binding), if one does.
+    fn rebound_elsewhere(&self, owner: ScopeId, name: &Name) -> Option<Origin> {
         let owner_is_module = owner == FileIndex::MODULE_SCOPE;
-        self.index.scopes.iter().enumerate().any(|(id, scope)| {
-            let declared = if owner_is_module {
-                scope.globals.contains(name)
-            } else {
-                scope.nonlocals.contains(name) && is_ancestor(self.index, owner, ScopeId(id as u32))
-            };
-            declared
-                && scope
+        self.index
+            .scopes
+            .iter()
+            .enumerate()
+            .filter(|(id, scope)| {
+                if owner_is_module {
+                    scope.globals.contains(name)
+                } else {
+                    scope.nonlocals.contains(name)
+                        && is_ancestor(self.index, owner, ScopeId(*id as u32))
+                }
+            })
+            .find_map(|(_, scope)| {
+                scope
                     .definitions
                     .iter()
-                    .any(|&definition| self.index.definition(definition).name == *name)
-        })
+                    .map(|&definition| self.index.definition(definition))
+                    .find(|definition| definition.name == *name)
+            })
+            .map(|definition| Origin {
+                file: self.file,
+                range: definition.node_range,
+                branch: definition.branch,
+            })
     }
 
     fn call(&mut self, node: Node<'_>) -> Union {
@@ -4360,7 +4426,7 @@ impl<'db> Interpreter<'db> {
                 self.forget_mutated_arguments(&callee, argument_list);
             }
         }
-        self.forget_mutated_globals(&callee);
+        self.forget_mutated_globals(&callee, node);
         if callee.single() == Some(&Value::BuiltinFunction(SmolStr::new_static("next"))) {
             self.advance_iterator(node);
         }

@@ -27,7 +27,8 @@
 //!   that no path binds is `unbound-local` (definite); one that some paths bind is
 //!   `possibly-unbound`: likely when a branch skipped the binding, possible when only a
 //!   loop that may run zero times did. The correlated-condition idiom (`if verbose:
-//!   start = …` … `if verbose: print(start)`) cannot be told apart from a bug, so a
+//!   start = …` … `if verbose: print(start)`) is safe while the test reads the same
+//!   values: the interpreter marks the names bound under the same test again. Any other
 //!   read guarded by a condition that does not also guard a binding is only possible.
 //!
 //! Guards: `try`/`except NameError` around the read, reads in annotations (not
@@ -796,8 +797,15 @@ def verbose_timing(verbose):
         start = 1
     work = 2
     if verbose:
-        print(start)  # expect: possibly-unbound confidence=possible
+        print(start)
     return work
+
+def verbose_changed(verbose):
+    if verbose:
+        start = 1
+    verbose = not verbose
+    if verbose:
+        print(start)  # expect: possibly-unbound confidence=possible
 
 def deleted(flag):
     item = 1

@@ -1,0 +1,1 @@
+"""A small text toolkit whose modules lean on idioms real libraries use."""
