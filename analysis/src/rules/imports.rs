@@ -275,6 +275,13 @@ fn is_type_checking_only(context: &RuleContext<'_>, range: TextRange) -> bool {
     })
 }
 
+/// `__name__ == "__main__"` (either quote, either side).
+fn is_main_guard(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = compact.replace('\'', "\"");
+    compact == "__name__==\"__main__\"" || compact == "\"__main__\"==__name__"
+}
+
 fn is_type_checking_condition(text: &str) -> bool {
     text == "TYPE_CHECKING" || text.ends_with(".TYPE_CHECKING")
 }
@@ -731,15 +738,18 @@ fn module_level_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
     let path = file.path(db);
     let parsed = parse(db, file);
     let text = file.text(db);
+    // Not under `if TYPE_CHECKING:`, nor under `if __name__ == "__main__":` (run as a
+    // script, the module is `__main__`: what it imports then finds its own module
+    // fresh, not half initialised).
     let runs_at_import = |branch: crate::index::BranchId| {
         index.branch_path(branch).all(|(_, branch)| {
             branch.kind != BranchKind::TryBody
                 && !(branch.kind == BranchKind::IfTrue
                     && branch.condition.is_some_and(|condition| {
-                        is_type_checking_condition(
-                            text.get(usize::from(condition.start())..usize::from(condition.end()))
-                                .unwrap_or(""),
-                        )
+                        let condition = text
+                            .get(usize::from(condition.start())..usize::from(condition.end()))
+                            .unwrap_or("");
+                        is_type_checking_condition(condition) || is_main_guard(condition)
                     }))
         })
     };
@@ -1153,6 +1163,7 @@ import shop.api
 import late
 import lazy
 import typed
+import dialog
 #- /late.py
 def helper():
     return 1
@@ -1180,6 +1191,17 @@ def make() -> "Thing":
 from typed import make
 class Thing:
     pass
+#- /dialog.py
+from dialog_demo import show
+class Dialog:
+    pass
+#- /dialog_demo.py
+def show():
+    return 1
+import dialog
+if __name__ == '__main__':
+    from dialog import Dialog  # expect-not: circular-import
+    Dialog()
 "#,
         );
     }
