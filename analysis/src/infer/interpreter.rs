@@ -5170,7 +5170,13 @@ impl<'db> Interpreter<'db> {
                         .child_by_field_name("subscript")
                         .is_some_and(|key| key.kind() == "slice");
                     if is_slice {
-                        Union::new(Value::List(Items::of(items.element())), Some(origin))
+                        // A slice keeps the sequence's type: `key[:-1]` of a tuple is a tuple.
+                        let sliced = Items::of(items.element());
+                        let sliced = match value {
+                            Value::Tuple(_) => Value::Tuple(sliced),
+                            _ => Value::List(sliced),
+                        };
+                        Union::new(sliced, Some(origin))
                     } else {
                         items
                             .element()

@@ -266,9 +266,11 @@ fn external_attribute_stores(db: &dyn Db) -> Vec<String> {
     names
 }
 
-/// Whether `origin` is the `None` of an attribute placeholder (`self.raw = None`) whose
-/// attribute some other code of the workspace sets from outside (`response.raw = resp`):
-/// the None only says "not set yet", what is read later is not known here.
+/// Whether `origin` is the `None` of a placeholder whose real value is set elsewhere: an
+/// attribute some other code of the workspace sets from outside (`self.raw = None`,
+/// `response.raw = resp`), a class attribute a subclass defines (`skip_on = None`), or a
+/// global of a module that sets its globals dynamically. The None only says "not set
+/// yet": what is read later is not known here.
 fn is_external_placeholder(db: &dyn Db, origin: &crate::values::Origin) -> bool {
     let parsed = crate::parse::parse(db, origin.file);
     let Some(node) = parsed.root().descendant_for_byte_range(
@@ -283,18 +285,52 @@ fn is_external_placeholder(db: &dyn Db, origin: &crate::values::Origin) -> bool 
     let Some(assignment) = node.parent().filter(|parent| parent.kind() == "assignment") else {
         return false;
     };
-    let Some(attribute) = assignment
-        .child_by_field_name("left")
-        .filter(|left| left.kind() == "attribute")
-        .and_then(|left| left.child_by_field_name("attribute"))
-    else {
+    let Some(left) = assignment.child_by_field_name("left") else {
         return false;
     };
     let text = origin.file.text(db);
-    let name = text.get(attribute.byte_range()).unwrap_or("");
-    external_attribute_stores(db)
-        .binary_search_by(|stored| stored.as_str().cmp(name))
-        .is_ok()
+    let stored_outside = |name: &str| {
+        external_attribute_stores(db)
+            .binary_search_by(|stored| stored.as_str().cmp(name))
+            .is_ok()
+    };
+    match left.kind() {
+        "attribute" => {
+            let Some(attribute) = left.child_by_field_name("attribute") else {
+                return false;
+            };
+            stored_outside(text.get(attribute.byte_range()).unwrap_or(""))
+        }
+        "identifier" => {
+            let name = text.get(left.byte_range()).unwrap_or("");
+            // The statement's container: a class body or the module.
+            let container = assignment
+                .parent()
+                .filter(|statement| statement.kind() == "expression_statement")
+                .and_then(|statement| statement.parent());
+            match container.map(|node| (node.kind(), node)) {
+                // `vsource = None` in a class body: subclasses or outside code
+                // (`self.__class__.vsource = …`) give the real value.
+                Some(("block", block)) => block
+                    .parent()
+                    .filter(|class| class.kind() == "class_definition")
+                    .and_then(|class| class.child_by_field_name("name"))
+                    .is_some_and(|class_name| {
+                        stored_outside(name)
+                            || super::subclasses::provided_by_subclass(
+                                db,
+                                text.get(class_name.byte_range()).unwrap_or(""),
+                                name,
+                            )
+                    }),
+                // `_warnings = None` in a module that sets its globals dynamically
+                // (`setattr(sys.modules[__name__], …)`, `globals()[…]`).
+                Some(("module", _)) => crate::index::module_exports(db, origin.file).dynamic,
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// [`none_tally`], with placeholder Nones set from outside counted as unknown.

@@ -157,6 +157,14 @@ fn report_missing_name(context: &mut RuleContext<'_>, import: &Import, module: &
     if context.is_caught(import.range, "ImportError") {
         return;
     }
+    // Every module has these (`from pkg import __doc__`).
+    if matches!(
+        name.as_str(),
+        "__doc__" | "__name__" | "__file__" | "__path__" | "__spec__" | "__loader__"
+            | "__package__" | "__dict__" | "__builtins__" | "__cached__"
+    ) {
+        return;
+    }
     let db = context.db;
     let resolver: &ModuleResolver = module_resolver(db);
     let display = dotted_display(import);

@@ -602,7 +602,9 @@ fn judge(db: &dyn Db, value: &Value, call: &CallSite, keywords: &[SmolStr]) -> V
         Value::BoundMethod {
             function, class, ..
         } => {
-            if is_overridden_below(db, class, function.name()) {
+            if is_overridden_below(db, class, function.name())
+                || crate::rules::subclasses::provided_by_subclass(db, class.name(), function.name())
+            {
                 return Verdict::Unknown;
             }
             function_signature(db, function, Access::Bound)
