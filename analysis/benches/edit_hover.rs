@@ -15,10 +15,6 @@ use std::time::{Duration, Instant};
 use analysis::text_edit::TextEdit;
 use analysis::{AnalysisHost, Change, TextRange, TextSize};
 
-/// The server's allocator, so the write and hover times match what it sees.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let mut args = std::env::args().skip(1).filter(|arg| arg != "--bench");
     let mut file: Option<PathBuf> = None;

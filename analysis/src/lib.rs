@@ -24,7 +24,6 @@ pub mod limits;
 pub mod modules;
 mod parse;
 pub mod patches;
-mod reclaim;
 pub mod resolve;
 pub mod rules;
 pub mod syntax;

@@ -18,12 +18,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc instead of the system allocator: the analysis allocates and frees millions
-/// of small values (unions, origins, names), and glibc's malloc spent a quarter of the
-/// server's CPU on them; freeing a revision's memos inside each write took milliseconds.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "remedy",

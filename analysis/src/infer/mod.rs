@@ -64,24 +64,6 @@ pub struct ScopeInference {
     pub unbound_loads: Vec<UnboundLoad>,
 }
 
-impl Drop for ScopeInference {
-    /// Results that own heap memory go to the reclaim thread: salsa frees the memos a
-    /// revision replaced inside the next write, which is on the keystroke path, and a
-    /// file's inference is thousands of small results.
-    fn drop(&mut self) {
-        let owns_heap = self.loads.capacity()
-            + self.bindings.capacity()
-            + self.exit.capacity()
-            + self.calls.capacity()
-            + self.operations.capacity()
-            + self.self_attributes.capacity()
-            > 0;
-        if owns_heap && crate::reclaim::should_defer() {
-            crate::reclaim::defer_drop(std::mem::take(self));
-        }
-    }
-}
-
 /// A load of a local name that may find it unbound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UnboundLoad {
