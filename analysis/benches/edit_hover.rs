@@ -119,7 +119,7 @@ fn main() {
         ms(percentile(&latencies, 1.0)),
         ms(latencies.iter().sum::<Duration>()) / latencies.len().max(1) as f64
     );
-    hovers.sort_by(|a, b| b.0.cmp(&a.0));
+    hovers.sort_by_key(|(elapsed, ..)| std::cmp::Reverse(*elapsed));
     for (elapsed, line, word) in hovers.iter().take(8) {
         println!("  {:.1} ms  L{line} `{word}`", ms(*elapsed));
     }
