@@ -63,6 +63,10 @@ fn main() {
         .collect();
     let step = (targets.len() / edits.max(1)).max(1);
     let targets: Vec<(usize, usize)> = targets.into_iter().step_by(step).collect();
+    if targets.is_empty() {
+        println!("no identifier 20 lines below the insertion point: nothing to hover");
+        return;
+    }
 
     let mut writes: Vec<Duration> = Vec::new();
     let mut hovers: Vec<(Duration, usize, String)> = Vec::new();
@@ -81,7 +85,7 @@ fn main() {
         writes.push(started.elapsed());
 
         let (line, column) = targets[i % targets.len()];
-        let hover_offset = line_start(&text, line + i + 1) + column;
+        let hover_offset = (line_start(&text, line + i + 1) + column).min(text.len());
         let analysis = host.analysis();
         let started = Instant::now();
         let hover = analysis.hover(id, TextSize::from(hover_offset as u32));
