@@ -3137,6 +3137,27 @@ impl<'db> Interpreter<'db> {
             return (Some(env.clone()), Some(env));
         };
         let other_is_none = other.kind() == "none";
+        // `config != {}`, `items == []`, `name != ""`: for containers and strings, equal
+        // to the empty literal means falsy.
+        let other_is_empty = match other.kind() {
+            "dictionary" | "list" | "tuple" | "set" => other.named_child_count() == 0,
+            "string" => matches!(self.slice(other), "\"\"" | "''"),
+            _ => false,
+        };
+        if other_is_empty && matches!(operator.as_str(), "==" | "!=") {
+            let emptiness = |value: &Value| match value {
+                Value::Dict(_) | Value::List(_) | Value::Tuple(_) | Value::Set(_) | Value::Str(_) => {
+                    value.truthiness().map(|truthy| !truthy)
+                }
+                _ => None,
+            };
+            let (when_empty, when_not) = self.split_name(env, &name, emptiness);
+            return if operator == "==" {
+                (when_empty, when_not)
+            } else {
+                (when_not, when_empty)
+            };
+        }
         match operator.as_str() {
             "is" | "==" if other_is_none => self.split_name(env, &name, |value| match value {
                 Value::None => Some(true),

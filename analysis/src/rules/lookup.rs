@@ -173,12 +173,22 @@ fn unknown_key_in_empty_dict(
         ..Tally::default()
     };
     let bad_origins = origins_of(object, is_empty);
+    let filled_in_loop = context
+        .node(range)
+        .is_some_and(|node| is_stored_in_enclosing_loop(context, node));
     for member in object.members() {
         let value = &member.value;
         match value {
             _ if is_empty(value) => tally.bad += 1,
-            Value::Dict(_) if is_later_state(member, &bad_origins) => tally.good += 1,
-            // Filled with keys the analysis cannot name, perhaps this one.
+            // The same dict filled by the loop this read is in (`counts[w] += 1`): the
+            // first round reads it empty.
+            Value::Dict(_) if is_later_state(member, &bad_origins) && filled_in_loop => {
+                tally.good += 1
+            }
+            // Filled with keys the analysis cannot name, perhaps this one. Read after
+            // the filling loop, the empty state only remains when that loop ran zero
+            // times, which usually also skips this read (`for h, t in fixups:
+            // handlers[t]`): possible only.
             Value::Dict(_) | Value::Unknown => tally.unknown += 1,
             _ => tally.good += 1,
         }
@@ -210,6 +220,64 @@ fn origins_of(union: &Union, is_bad: impl Fn(&Value) -> bool) -> Vec<crate::valu
         .filter(|member| is_bad(&member.value))
         .flat_map(|member| member.origins.iter().cloned())
         .collect()
+}
+
+/// Whether a loop around the subscript `node` stores items into the same object
+/// (`object[...] = …`, `object[...] += …`, `object.update(…)`, `object.setdefault(…)`).
+fn is_stored_in_enclosing_loop<'t>(context: &RuleContext<'t>, node: tree_sitter::Node<'t>) -> bool {
+    let Some(object) = node.child_by_field_name("value") else {
+        return false;
+    };
+    let object_text = context.node_text(object);
+    for ancestor in context.ancestors(node) {
+        match ancestor.kind() {
+            "for_statement" | "while_statement" => {
+                let body = context.node_text(ancestor);
+                let stores = [
+                    format!("{object_text}["),
+                    format!("{object_text}.update("),
+                    format!("{object_text}.setdefault("),
+                ];
+                if stores.iter().any(|store| {
+                    body.match_indices(store.as_str()).any(|(at, _)| {
+                        // An item store: the subscript is followed by `=` or `op=`.
+                        let rest = &body[at + store.len()..];
+                        !store.ends_with('[') || is_item_store(rest)
+                    })
+                }) {
+                    return true;
+                }
+            }
+            "function_definition" | "class_definition" | "module" => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// After `object[`: whether the subscript closes into an assignment (`] = `, `] += `).
+fn is_item_store(rest: &str) -> bool {
+    let mut depth = 1usize;
+    for (at, character) in rest.char_indices() {
+        match character {
+            '[' | '(' | '{' => depth += 1,
+            ']' | ')' | '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    let after = rest[at + 1..].trim_start();
+                    return after.starts_with('=') && !after.starts_with("==")
+                        || ["+=", "-=", "*=", "|=", "/=", "&="]
+                            .iter()
+                            .any(|operator| after.starts_with(operator));
+                }
+            }
+            _ => {}
+        }
+        if at > 400 {
+            return false;
+        }
+    }
+    false
 }
 
 /// An open dict built where a bad one was built is the same dict later in a loop (keys

@@ -75,11 +75,15 @@ fn unsafe_deserialization(context: &mut RuleContext<'_>, call: Node<'_>, path: &
     let (confidence, message, safe) = if let Some((_, safe)) =
         UNSAFE_LOADERS.iter().find(|(loader, _)| *loader == path)
     {
+        let risk = if path.starts_with("marshal.") {
+            // marshal builds code objects without running them; bad data crashes it.
+            "is not meant for untrusted data: malformed input can crash the interpreter"
+        } else {
+            "can run arbitrary code while it rebuilds objects from untrusted data"
+        };
         (
             Confidence::Likely,
-            format!(
-                "`{call_text}` can run arbitrary code while it rebuilds objects from untrusted data: use {safe} for plain data"
-            ),
+            format!("`{call_text}` {risk}: use {safe} for plain data"),
             (*safe).to_owned(),
         )
     } else if matches!(path, "yaml.load" | "yaml.load_all") {
