@@ -40,7 +40,7 @@ def heal(remedy, path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--remedy", default=os.path.join(HERE, "..", "..", "target", "release", "remedy"))
-    parser.add_argument("--corpus", default=HERE, help="folder holding crash/ and clean/")
+    parser.add_argument("--corpus", default=HERE, type=os.path.abspath, help="folder holding crash/ and clean/")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     remedy = os.path.abspath(args.remedy)
