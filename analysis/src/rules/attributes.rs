@@ -214,6 +214,71 @@ fn run_none(context: &mut RuleContext<'_>) {
             run_call,
         );
     }
+    none_into_iterating_builtins(context);
+}
+
+/// The positional arguments a builtin iterates: `enumerate(xs)`, `sorted(xs)`,
+/// `", ".join(xs)`, `zip(a, b)`, `map(f, xs)`, `max(xs)` (one argument only).
+fn iterated_positions(callee: &Value, count: usize) -> std::ops::Range<usize> {
+    let name = match callee {
+        Value::BuiltinFunction(name) | Value::Class(ClassRef::Builtin(name)) => name.as_str(),
+        _ => return 0..0,
+    };
+    match name {
+        "enumerate" | "sorted" | "list" | "tuple" | "set" | "frozenset" | "sum" | "any"
+        | "all" | "reversed" | "iter" | "dict" | "str.join" => 0..count.min(1),
+        "min" | "max" if count == 1 => 0..1,
+        "zip" => 0..count,
+        "map" | "filter" if count >= 2 => 1..count,
+        _ => 0..0,
+    }
+}
+
+/// `enumerate(None)`, `sorted(None)`, `", ".join(None)`: the builtin iterates its
+/// argument, which fails like `for x in None` (TypeError), reported as `none-iteration`
+/// on the argument.
+fn none_into_iterating_builtins(context: &mut RuleContext<'_>) {
+    let calls: Vec<_> = context
+        .calls()
+        .filter(|(_, call)| !call.has_unpacking)
+        .filter_map(|(run, call)| {
+            let callee = call.callee.single()?;
+            let positions = iterated_positions(callee, call.positional.len());
+            let arguments: Vec<(usize, Union)> = positions
+                .map(|position| (position, call.positional[position].clone()))
+                .filter(|(_, argument)| argument.values().any(|value| *value == Value::None))
+                .collect();
+            (!arguments.is_empty()).then(|| (run.call, call.range(), arguments))
+        })
+        .collect();
+    for (run_call, range, arguments) in calls {
+        let Some(argument_list) = context
+            .node(range)
+            .and_then(|node| node.child_by_field_name("arguments"))
+        else {
+            continue;
+        };
+        for (position, argument) in arguments {
+            // Positional arguments come first in the argument list.
+            let Some(argument_node) = argument_list.named_child(position) else {
+                continue;
+            };
+            if argument_node.kind() == "keyword_argument" {
+                continue;
+            }
+            let text = context.node_text(argument_node);
+            report_none(
+                context,
+                "none-iteration",
+                range_of(argument_node),
+                &argument,
+                "iterating over it",
+                text,
+                "TypeError",
+                run_call,
+            );
+        }
+    }
 }
 
 /// Attribute names stored on some object other than `self`/`cls` (`response.raw = …`)

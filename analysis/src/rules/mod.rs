@@ -33,6 +33,7 @@ mod path_guards;
 mod pitfalls;
 mod plugins;
 mod recursion;
+mod removed_names;
 mod security;
 mod stdlib_modules;
 pub mod traceback;
@@ -106,6 +107,7 @@ pub(crate) const CHECKS: &[Check] = &[
     versions::VERSION_CHECK,
     names::CHECK,
     imports::CHECK,
+    removed_names::CHECK,
     frameworks::FASTAPI_CHECK,
     frameworks::REQUEST_KEYS_CHECK,
     frameworks::VIEWS_CHECK,
