@@ -33,6 +33,7 @@ mod path_guards;
 mod pitfalls;
 mod plugins;
 mod recursion;
+mod recursive_property;
 mod removed_names;
 mod security;
 mod stdlib_modules;
@@ -100,6 +101,7 @@ pub(crate) const CHECKS: &[Check] = &[
     types::SHADOWED_CHECK,
     arithmetic::DIVISION_CHECK,
     recursion::CHECK,
+    recursive_property::CHECK,
     asyncio::ASYNCIO_CHECK,
     pitfalls::PITFALLS_CHECK,
     iterators::ITERATION_CHECK,
