@@ -1,0 +1,44 @@
+"""Quick fixes for the crashes of old code and slips of the hand."""
+
+
+def flatten(groups):
+    # heal: removed-stdlib-name use-current-stdlib-name
+    from collections import Iterable
+
+    flat = []
+    for group in groups:
+        if isinstance(group, Iterable):
+            flat.extend(group)
+    return flat
+
+
+def interleave(first, second):
+    # heal: removed-stdlib-name use-current-stdlib-name
+    from itertools import imap as apply_all
+
+    return list(apply_all(str, first + second))
+
+
+def cheapest(offers, budget):
+    lowest_price = budget
+    for vendor, price in offers:
+        if price < lowest_price:
+            lowest_price = price
+            winner = vendor
+    # heal: possibly-unbound initialise-before-branch
+    return winner
+
+
+class Window:
+    def __init__(self, width, height):
+        self.width = width
+        self.height = height
+        self.area = width * height
+
+
+def describe(window):
+    # heal: not-callable drop-call
+    return f"{window.width}x{window.height} ({window.area()} px)"
+
+
+print(flatten([[1], [2, 3]]), interleave([1], [2]), cheapest([("a", 3)], 5), describe(Window(2, 3)))
