@@ -42,3 +42,31 @@ def describe(window):
 
 
 print(flatten([[1], [2, 3]]), interleave([1], [2]), cheapest([("a", 3)], 5), describe(Window(2, 3)))
+
+
+class Playlist:
+    def __init__(self):
+        self.tracks = []
+
+    def enqueue(self, title):
+        # heal: unknown-attribute rename-to-suggestion
+        self.tracks.push(title)
+        return len(self.tracks)
+
+
+def shipping(weight):
+    if weight > 10:
+        return 12.5
+    elif weight > 0:
+        return 4.0
+
+
+def basket_total(weights):
+    total = 0.0
+    for weight in weights:
+        # heal: none-operand none-operand-or-zero
+        total += shipping(weight)
+    return total
+
+
+print(Playlist().enqueue("intro"), basket_total([3, 0]))

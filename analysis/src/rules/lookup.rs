@@ -288,7 +288,10 @@ fn is_in_filling_loop(
 }
 
 /// Where the statement holding `node` starts.
-fn enclosing_statement_start(context: &RuleContext<'_>, node: tree_sitter::Node<'_>) -> line_index::TextSize {
+fn enclosing_statement_start(
+    context: &RuleContext<'_>,
+    node: tree_sitter::Node<'_>,
+) -> line_index::TextSize {
     let mut current = node;
     while let Some(parent) = context.parent(current) {
         if matches!(parent.kind(), "block" | "module") {

@@ -191,9 +191,9 @@ fn runs_on_every_call(context: &RuleContext<'_>, node: Node<'_>, body: Node<'_>)
                 }
             }
             "conditional_expression" => return false,
-            "if_statement" | "elif_clause" | "else_clause" | "try_statement"
-            | "except_clause" | "for_statement" | "while_statement" | "with_statement"
-            | "match_statement" | "block" => return false,
+            "if_statement" | "elif_clause" | "else_clause" | "try_statement" | "except_clause"
+            | "for_statement" | "while_statement" | "with_statement" | "match_statement"
+            | "block" => return false,
             _ => {}
         }
         current = parent;

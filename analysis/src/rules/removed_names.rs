@@ -39,7 +39,10 @@ pub(crate) const CHECK: Check = Check {
 #[derive(Clone, Copy)]
 enum Replacement {
     /// The same object under `name` in `module`.
-    Import { module: &'static str, name: &'static str },
+    Import {
+        module: &'static str,
+        name: &'static str,
+    },
     /// A builtin (or an attribute of one) that does the same job: `izip` → `zip`.
     Builtin(&'static str),
     /// No drop-in replacement.
@@ -96,36 +99,186 @@ const fn gone(module: &'static str, name: &'static str, removed_in: (u8, u8)) ->
 
 /// Names the standard library dropped, with their replacements.
 const REMOVED_NAMES: &[RemovedName] = &[
-    moved("collections", "AsyncGenerator", (3, 10), "collections.abc", "AsyncGenerator"),
-    moved("collections", "AsyncIterable", (3, 10), "collections.abc", "AsyncIterable"),
-    moved("collections", "AsyncIterator", (3, 10), "collections.abc", "AsyncIterator"),
-    moved("collections", "Awaitable", (3, 10), "collections.abc", "Awaitable"),
-    moved("collections", "ByteString", (3, 10), "collections.abc", "ByteString"),
-    moved("collections", "Callable", (3, 10), "collections.abc", "Callable"),
-    moved("collections", "Collection", (3, 10), "collections.abc", "Collection"),
-    moved("collections", "Container", (3, 10), "collections.abc", "Container"),
-    moved("collections", "Coroutine", (3, 10), "collections.abc", "Coroutine"),
-    moved("collections", "Generator", (3, 10), "collections.abc", "Generator"),
-    moved("collections", "Hashable", (3, 10), "collections.abc", "Hashable"),
-    moved("collections", "ItemsView", (3, 10), "collections.abc", "ItemsView"),
-    moved("collections", "Iterable", (3, 10), "collections.abc", "Iterable"),
-    moved("collections", "Iterator", (3, 10), "collections.abc", "Iterator"),
-    moved("collections", "KeysView", (3, 10), "collections.abc", "KeysView"),
-    moved("collections", "Mapping", (3, 10), "collections.abc", "Mapping"),
-    moved("collections", "MappingView", (3, 10), "collections.abc", "MappingView"),
-    moved("collections", "MutableMapping", (3, 10), "collections.abc", "MutableMapping"),
-    moved("collections", "MutableSequence", (3, 10), "collections.abc", "MutableSequence"),
-    moved("collections", "MutableSet", (3, 10), "collections.abc", "MutableSet"),
-    moved("collections", "Reversible", (3, 10), "collections.abc", "Reversible"),
-    moved("collections", "Sequence", (3, 10), "collections.abc", "Sequence"),
+    moved(
+        "collections",
+        "AsyncGenerator",
+        (3, 10),
+        "collections.abc",
+        "AsyncGenerator",
+    ),
+    moved(
+        "collections",
+        "AsyncIterable",
+        (3, 10),
+        "collections.abc",
+        "AsyncIterable",
+    ),
+    moved(
+        "collections",
+        "AsyncIterator",
+        (3, 10),
+        "collections.abc",
+        "AsyncIterator",
+    ),
+    moved(
+        "collections",
+        "Awaitable",
+        (3, 10),
+        "collections.abc",
+        "Awaitable",
+    ),
+    moved(
+        "collections",
+        "ByteString",
+        (3, 10),
+        "collections.abc",
+        "ByteString",
+    ),
+    moved(
+        "collections",
+        "Callable",
+        (3, 10),
+        "collections.abc",
+        "Callable",
+    ),
+    moved(
+        "collections",
+        "Collection",
+        (3, 10),
+        "collections.abc",
+        "Collection",
+    ),
+    moved(
+        "collections",
+        "Container",
+        (3, 10),
+        "collections.abc",
+        "Container",
+    ),
+    moved(
+        "collections",
+        "Coroutine",
+        (3, 10),
+        "collections.abc",
+        "Coroutine",
+    ),
+    moved(
+        "collections",
+        "Generator",
+        (3, 10),
+        "collections.abc",
+        "Generator",
+    ),
+    moved(
+        "collections",
+        "Hashable",
+        (3, 10),
+        "collections.abc",
+        "Hashable",
+    ),
+    moved(
+        "collections",
+        "ItemsView",
+        (3, 10),
+        "collections.abc",
+        "ItemsView",
+    ),
+    moved(
+        "collections",
+        "Iterable",
+        (3, 10),
+        "collections.abc",
+        "Iterable",
+    ),
+    moved(
+        "collections",
+        "Iterator",
+        (3, 10),
+        "collections.abc",
+        "Iterator",
+    ),
+    moved(
+        "collections",
+        "KeysView",
+        (3, 10),
+        "collections.abc",
+        "KeysView",
+    ),
+    moved(
+        "collections",
+        "Mapping",
+        (3, 10),
+        "collections.abc",
+        "Mapping",
+    ),
+    moved(
+        "collections",
+        "MappingView",
+        (3, 10),
+        "collections.abc",
+        "MappingView",
+    ),
+    moved(
+        "collections",
+        "MutableMapping",
+        (3, 10),
+        "collections.abc",
+        "MutableMapping",
+    ),
+    moved(
+        "collections",
+        "MutableSequence",
+        (3, 10),
+        "collections.abc",
+        "MutableSequence",
+    ),
+    moved(
+        "collections",
+        "MutableSet",
+        (3, 10),
+        "collections.abc",
+        "MutableSet",
+    ),
+    moved(
+        "collections",
+        "Reversible",
+        (3, 10),
+        "collections.abc",
+        "Reversible",
+    ),
+    moved(
+        "collections",
+        "Sequence",
+        (3, 10),
+        "collections.abc",
+        "Sequence",
+    ),
     moved("collections", "Set", (3, 10), "collections.abc", "Set"),
     moved("collections", "Sized", (3, 10), "collections.abc", "Sized"),
-    moved("collections", "ValuesView", (3, 10), "collections.abc", "ValuesView"),
+    moved(
+        "collections",
+        "ValuesView",
+        (3, 10),
+        "collections.abc",
+        "ValuesView",
+    ),
     builtin("itertools", "izip", (3, 0), "zip"),
     builtin("itertools", "imap", (3, 0), "map"),
     builtin("itertools", "ifilter", (3, 0), "filter"),
-    moved("itertools", "ifilterfalse", (3, 0), "itertools", "filterfalse"),
-    moved("itertools", "izip_longest", (3, 0), "itertools", "zip_longest"),
+    moved(
+        "itertools",
+        "ifilterfalse",
+        (3, 0),
+        "itertools",
+        "filterfalse",
+    ),
+    moved(
+        "itertools",
+        "izip_longest",
+        (3, 0),
+        "itertools",
+        "zip_longest",
+    ),
     builtin("string", "maketrans", (3, 0), "str.maketrans"),
     moved("string", "letters", (3, 0), "string", "ascii_letters"),
     moved("string", "lowercase", (3, 0), "string", "ascii_lowercase"),
@@ -256,9 +409,9 @@ fn report(
     let mut fix_parameters = Vec::new();
     // Only a statement importing this one name is rewritten whole.
     let single_line = !context.node_text(statement).contains('\n');
-    if let Some(replacement) = replacement.filter(|text| {
-        names_in_statement == 1 && single_line && !text.contains('\n')
-    }) {
+    if let Some(replacement) =
+        replacement.filter(|text| names_in_statement == 1 && single_line && !text.contains('\n'))
+    {
         fix_parameters.push((SmolStr::new_static("replacement"), replacement));
     }
     context.report(Finding {

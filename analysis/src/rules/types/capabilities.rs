@@ -191,7 +191,9 @@ fn run(context: &mut RuleContext<'_>) {
             });
         if without_arguments {
             context.with_finding("not-callable", range, |finding| {
-                finding.fix_parameters.push(("uncalled".into(), text.clone()));
+                finding
+                    .fix_parameters
+                    .push(("uncalled".into(), text.clone()));
             });
         }
     }
