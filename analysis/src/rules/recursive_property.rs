@@ -181,14 +181,13 @@ fn runs_on_every_call(context: &RuleContext<'_>, node: Node<'_>, body: Node<'_>)
             break;
         }
         match parent.kind() {
-            "boolean_operator" => {
-                // The right side of `and` / `or` runs only sometimes.
+            // The right side of `and` / `or` runs only sometimes.
+            "boolean_operator"
                 if parent
                     .child_by_field_name("right")
-                    .is_some_and(|right| right.id() == current.id())
-                {
-                    return false;
-                }
+                    .is_some_and(|right| right.id() == current.id()) =>
+            {
+                return false;
             }
             "conditional_expression" => return false,
             "if_statement" | "elif_clause" | "else_clause" | "try_statement" | "except_clause"

@@ -15,7 +15,9 @@
 //! The names are data ([`REMOVED_NAMES`]): module, name, the version that removed it and
 //! the replacement, when there is one that behaves the same. With `python_version`
 //! configured a name counts when that version lacks it; without, only names removed by
-//! 3.10 (the oldest Python still supported) count. Confidence is definite: the import
+//! 3.10 (the oldest Python still supported) count. Imports under a `try` that catches
+//! ImportError, in an `except` clause (the fallback of a newer import) or under an `if`
+//! on the Python version (`sys.version_info`, `PY2`) are left alone. Confidence is definite: the import
 //! fails whenever it runs. Healing rewrites a one-name import to the replacement
 //! (`from collections.abc import Mapping`, `from itertools import zip_longest as
 //! izip_longest`, `izip = zip`).
@@ -339,7 +341,9 @@ fn run(context: &mut RuleContext<'_>) {
                 continue;
             }
             let range = range_of(*name_node);
-            if context.is_caught(range, "ImportError") || is_shadowed_by_workspace(context, module)
+            if context.is_caught(range, "ImportError")
+                || is_compatibility_fallback(context, statement)
+                || is_shadowed_by_workspace(context, module)
             {
                 continue;
             }
@@ -362,6 +366,32 @@ fn imported_name<'t>(context: &RuleContext<'t>, node: Node<'_>) -> (&'t str, Opt
     } else {
         (context.node_text(node), None)
     }
+}
+
+/// Under `if sys.version_info < (3,):`, `if PY2:` or their `else`, or in an `except`
+/// clause (`try: from collections.abc import Mapping` / `except ImportError: from
+/// collections import Mapping`): the import runs only on the Python it was written for.
+fn is_compatibility_fallback(context: &RuleContext<'_>, statement: Node<'_>) -> bool {
+    let mut current = context.parent(statement);
+    while let Some(node) = current {
+        if node.kind() == "except_clause" {
+            return true;
+        }
+        if node.kind() == "if_statement" {
+            let condition = node
+                .child_by_field_name("condition")
+                .map(|condition| context.node_text(condition))
+                .unwrap_or("");
+            if ["version", "PY2", "PY3", "PY_2", "PY_3"]
+                .iter()
+                .any(|marker| condition.contains(marker))
+            {
+                return true;
+            }
+        }
+        current = context.parent(node);
+    }
+    false
 }
 
 /// A workspace file named like the stdlib module (`collections.py` beside the script)
@@ -439,7 +469,7 @@ mod tests {
     fn removed_names_are_flagged_unless_guarded() {
         check(
             r#"
-import itertools
+import sys
 from collections import OrderedDict  # a name that stayed
 from collections.abc import Mapping  # the new home
 # expect: removed-stdlib-name confidence=definite
@@ -451,10 +481,21 @@ except ImportError:
     from itertools import zip_longest as izip_longest
 
 
+if sys.version_info[0] == 2:
+    from itertools import izip
+else:
+    izip = zip
+
+try:
+    from collections.abc import Sequence
+except ImportError:
+    from collections import Sequence
+
+
 def pairs(left, right):
     # expect: removed-stdlib-name confidence=definite
     from string import maketrans as make_table
-    return list(izip_longest(left, right)), make_table, OrderedDict, Mapping, imap
+    return list(izip_longest(left, right)), make_table, OrderedDict, Mapping, imap, izip, Sequence
 "#,
         );
     }
