@@ -8,7 +8,10 @@ a crash counts as found when a finding of the matching exception sits on the cra
 (or on any line of the traceback in that file); a clean program counts as flagged when
 it gets any finding at the default threshold.
 
-Usage: evaluate.py [--remedy PATH] [--verbose]
+Usage: evaluate.py [--remedy PATH] [--corpus DIR] [--verbose]
+
+--corpus names another folder with the same `crash/` and `clean/` layout
+(e.g. ../crash-corpus-2); the default is the folder of this script.
 """
 
 import argparse
@@ -69,10 +72,11 @@ SAME = {
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--remedy", default=os.path.join(HERE, "..", "..", "target", "release", "remedy"))
+    parser.add_argument("--corpus", default=HERE, type=os.path.abspath, help="folder holding crash/ and clean/")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    crash_dir = os.path.join(HERE, "crash")
-    clean_dir = os.path.join(HERE, "clean")
+    crash_dir = os.path.join(args.corpus, "crash")
+    clean_dir = os.path.join(args.corpus, "clean")
     crash_findings = findings(args.remedy, crash_dir)
     clean_findings = findings(args.remedy, clean_dir)
     found = 0

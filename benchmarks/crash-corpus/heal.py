@@ -7,7 +7,10 @@ A crashing program counts as healed when the patched program exits normally and 
 output starts with everything the original printed before it crashed. A clean program
 must come out unchanged in behaviour: same output, normal exit.
 
-Usage: heal.py [--remedy PATH] [--verbose]
+Usage: heal.py [--remedy PATH] [--corpus DIR] [--verbose]
+
+--corpus names another folder with the same `crash/` and `clean/` layout
+(e.g. ../crash-corpus-2); the default is the folder of this script.
 """
 
 import argparse
@@ -37,13 +40,14 @@ def heal(remedy, path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--remedy", default=os.path.join(HERE, "..", "..", "target", "release", "remedy"))
+    parser.add_argument("--corpus", default=HERE, type=os.path.abspath, help="folder holding crash/ and clean/")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     remedy = os.path.abspath(args.remedy)
     healed = broken = crash_total = clean_total = 0
     with tempfile.TemporaryDirectory() as scratch:
         for kind in ("crash", "clean"):
-            source = os.path.join(HERE, kind)
+            source = os.path.join(args.corpus, kind)
             for name in sorted(os.listdir(source)):
                 if not name.endswith(".py"):
                     continue

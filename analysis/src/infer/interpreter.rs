@@ -1251,6 +1251,7 @@ impl<'db> Interpreter<'db> {
         let mut head = before.clone();
         let mut breaks: State = None;
         let mut last_back_edge: State = None;
+        let mut converged = false;
         for round in 0..=LOOP_ROUNDS {
             self.state = head.clone();
             if let Some(condition) = condition {
@@ -1298,6 +1299,7 @@ impl<'db> Interpreter<'db> {
                 }
             }
             if next_head == head {
+                converged = true;
                 break;
             }
             head = next_head;
@@ -1307,7 +1309,14 @@ impl<'db> Interpreter<'db> {
             Some(condition) => self.narrow(condition, head).1,
             None => head,
         };
-        if runs_at_least_once {
+        if runs_at_least_once && condition.is_none() && converged {
+            // At the fixpoint the back edge holds every state after one pass or more,
+            // which are all the exits of a loop that runs at least once: the state from
+            // before the loop (`by_name = {}` still empty) is not one of them.
+            if let Some(last) = &last_back_edge {
+                exhausted = Some(last.clone());
+            }
+        } else if runs_at_least_once {
             // Every normal exit went through the body: bound-ness is that of the back
             // edges (values keep the joined head, as before).
             if let (Some(env), Some(last)) = (&mut exhausted, &last_back_edge) {

@@ -162,6 +162,26 @@ fn run_none(context: &mut RuleContext<'_>) {
                         "TypeError",
                         call,
                     );
+                    // Arithmetic with a number: 0 is the neutral stand-in for None.
+                    let is_number =
+                        |value: &Value| matches!(value, Value::Int(_) | Value::Float(_));
+                    let numeric_partner = other.values().any(is_number)
+                        && other
+                            .values()
+                            .all(|value| is_number(value) || *value == Value::Unknown);
+                    let assigned = field == "left" && node.kind() == "augmented_assignment";
+                    if numeric_partner && !assigned && matches!(operator.as_str(), "+" | "-") {
+                        let operand = text.to_owned();
+                        context.with_finding("none-operand", range, |finding| {
+                            if !finding
+                                .fix_parameters
+                                .iter()
+                                .any(|(name, _)| name == "operand")
+                            {
+                                finding.fix_parameters.push(("operand".into(), operand));
+                            }
+                        });
+                    }
                 }
             }
             OperationKind::Unpack { value, .. } => {
@@ -213,6 +233,71 @@ fn run_none(context: &mut RuleContext<'_>) {
             "TypeError",
             run_call,
         );
+    }
+    none_into_iterating_builtins(context);
+}
+
+/// The positional arguments a builtin iterates: `enumerate(xs)`, `sorted(xs)`,
+/// `", ".join(xs)`, `zip(a, b)`, `map(f, xs)`, `max(xs)` (one argument only).
+fn iterated_positions(callee: &Value, count: usize) -> std::ops::Range<usize> {
+    let name = match callee {
+        Value::BuiltinFunction(name) | Value::Class(ClassRef::Builtin(name)) => name.as_str(),
+        _ => return 0..0,
+    };
+    match name {
+        "enumerate" | "sorted" | "list" | "tuple" | "set" | "frozenset" | "sum" | "any" | "all"
+        | "reversed" | "iter" | "dict" | "str.join" => 0..count.min(1),
+        "min" | "max" if count == 1 => 0..1,
+        "zip" => 0..count,
+        "map" | "filter" if count >= 2 => 1..count,
+        _ => 0..0,
+    }
+}
+
+/// `enumerate(None)`, `sorted(None)`, `", ".join(None)`: the builtin iterates its
+/// argument, which fails like `for x in None` (TypeError), reported as `none-iteration`
+/// on the argument.
+fn none_into_iterating_builtins(context: &mut RuleContext<'_>) {
+    let calls: Vec<_> = context
+        .calls()
+        .filter(|(_, call)| !call.has_unpacking)
+        .filter_map(|(run, call)| {
+            let callee = call.callee.single()?;
+            let positions = iterated_positions(callee, call.positional.len());
+            let arguments: Vec<(usize, Union)> = positions
+                .map(|position| (position, call.positional[position].clone()))
+                .filter(|(_, argument)| argument.values().any(|value| *value == Value::None))
+                .collect();
+            (!arguments.is_empty()).then(|| (run.call, call.range(), arguments))
+        })
+        .collect();
+    for (run_call, range, arguments) in calls {
+        let Some(argument_list) = context
+            .node(range)
+            .and_then(|node| node.child_by_field_name("arguments"))
+        else {
+            continue;
+        };
+        for (position, argument) in arguments {
+            // Positional arguments come first in the argument list.
+            let Some(argument_node) = argument_list.named_child(position) else {
+                continue;
+            };
+            if argument_node.kind() == "keyword_argument" {
+                continue;
+            }
+            let text = context.node_text(argument_node);
+            report_none(
+                context,
+                "none-iteration",
+                range_of(argument_node),
+                &argument,
+                "iterating over it",
+                text,
+                "TypeError",
+                run_call,
+            );
+        }
     }
 }
 
@@ -873,6 +958,31 @@ pub(crate) fn closest_name(name: &str, candidates: &[String]) -> Option<String> 
         .min_by(|left, right| left.0.cmp(&right.0).then_with(|| left.1.cmp(right.1)))
         .map(|(_, candidate)| candidate.clone())
         .or_else(|| longer_spelling_of(name, candidates))
+        .or_else(|| habitual_equivalent(name, candidates))
+}
+
+/// Method names carried over from other languages or from Python 2, with the Python
+/// name that does the same job: `push` is `append` on a list, `iteritems` is `items`.
+const HABITUAL_NAMES: &[(&str, &str)] = &[
+    ("push", "append"),
+    ("add", "append"),
+    ("addAll", "extend"),
+    ("trim", "strip"),
+    ("toUpperCase", "upper"),
+    ("toLowerCase", "lower"),
+    ("indexOf", "index"),
+    ("iteritems", "items"),
+    ("iterkeys", "keys"),
+    ("itervalues", "values"),
+];
+
+/// The Python name for a habitual name from [`HABITUAL_NAMES`], when the object has it.
+fn habitual_equivalent(name: &str, candidates: &[String]) -> Option<String> {
+    let (_, equivalent) = HABITUAL_NAMES.iter().find(|(habit, _)| *habit == name)?;
+    candidates
+        .iter()
+        .any(|candidate| candidate == equivalent)
+        .then(|| (*equivalent).to_owned())
 }
 
 /// `uppercase` for `upper`, `startswith_text` for `startswith`: a name that extends

@@ -90,10 +90,13 @@ fn key_error(
         _ => false,
     };
     let bad_origins = origins_of(object, is_bad);
+    let in_filling_loop = is_in_filling_loop(context, range, &bad_origins);
     for member in object.members() {
         let value = &member.value;
         match value {
-            Value::Dict(dict) if dict.open && is_later_state(member, &bad_origins) => {
+            Value::Dict(dict)
+                if dict.open && in_filling_loop && is_later_state(member, &bad_origins) =>
+            {
                 tally.good += 1;
             }
             Value::Dict(dict) => {
@@ -173,22 +176,15 @@ fn unknown_key_in_empty_dict(
         ..Tally::default()
     };
     let bad_origins = origins_of(object, is_empty);
-    let filled_in_loop = context
-        .node(range)
-        .is_some_and(|node| is_stored_in_enclosing_loop(context, node));
+    let in_filling_loop = is_in_filling_loop(context, range, &bad_origins);
     for member in object.members() {
         let value = &member.value;
         match value {
             _ if is_empty(value) => tally.bad += 1,
-            // The same dict filled by the loop this read is in (`counts[w] += 1`): the
-            // first round reads it empty.
-            Value::Dict(_) if is_later_state(member, &bad_origins) && filled_in_loop => {
+            Value::Dict(_) if in_filling_loop && is_later_state(member, &bad_origins) => {
                 tally.good += 1
             }
-            // Filled with keys the analysis cannot name, perhaps this one. Read after
-            // the filling loop, the empty state only remains when that loop ran zero
-            // times, which usually also skips this read (`for h, t in fixups:
-            // handlers[t]`): possible only.
+            // Filled with keys the analysis cannot name, perhaps this one.
             Value::Dict(_) | Value::Unknown => tally.unknown += 1,
             _ => tally.good += 1,
         }
@@ -222,64 +218,6 @@ fn origins_of(union: &Union, is_bad: impl Fn(&Value) -> bool) -> Vec<crate::valu
         .collect()
 }
 
-/// Whether a loop around the subscript `node` stores items into the same object
-/// (`object[...] = …`, `object[...] += …`, `object.update(…)`, `object.setdefault(…)`).
-fn is_stored_in_enclosing_loop<'t>(context: &RuleContext<'t>, node: tree_sitter::Node<'t>) -> bool {
-    let Some(object) = node.child_by_field_name("value") else {
-        return false;
-    };
-    let object_text = context.node_text(object);
-    for ancestor in context.ancestors(node) {
-        match ancestor.kind() {
-            "for_statement" | "while_statement" => {
-                let body = context.node_text(ancestor);
-                let stores = [
-                    format!("{object_text}["),
-                    format!("{object_text}.update("),
-                    format!("{object_text}.setdefault("),
-                ];
-                if stores.iter().any(|store| {
-                    body.match_indices(store.as_str()).any(|(at, _)| {
-                        // An item store: the subscript is followed by `=` or `op=`.
-                        let rest = &body[at + store.len()..];
-                        !store.ends_with('[') || is_item_store(rest)
-                    })
-                }) {
-                    return true;
-                }
-            }
-            "function_definition" | "class_definition" | "module" => return false,
-            _ => {}
-        }
-    }
-    false
-}
-
-/// After `object[`: whether the subscript closes into an assignment (`] = `, `] += `).
-fn is_item_store(rest: &str) -> bool {
-    let mut depth = 1usize;
-    for (at, character) in rest.char_indices() {
-        match character {
-            '[' | '(' | '{' => depth += 1,
-            ']' | ')' | '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    let after = rest[at + 1..].trim_start();
-                    return after.starts_with('=') && !after.starts_with("==")
-                        || ["+=", "-=", "*=", "|=", "/=", "&="]
-                            .iter()
-                            .any(|operator| after.starts_with(operator));
-                }
-            }
-            _ => {}
-        }
-        if at > 400 {
-            return false;
-        }
-    }
-    false
-}
-
 /// An open dict built where a bad one was built is the same dict later in a loop (keys
 /// stored since): the bad state comes first, so this member does not make the finding
 /// a guess.
@@ -289,6 +227,113 @@ fn is_later_state(member: &crate::values::Member, bad_origins: &[crate::values::
             .origins
             .iter()
             .all(|origin| bad_origins.contains(origin))
+}
+
+/// Whether the lookup at `range` runs inside a loop that fills the dict it reads: a loop
+/// that does not contain where the dict was built (`bad_origins`) and whose body stores
+/// into the same object (`counts[word] += 1`, `seen[k] = …`, `d.setdefault(…)`). Only
+/// there does the first pass read the dict as built, before its own stores.
+///
+/// ```python
+/// counts = {}
+/// for word in words:
+///     counts[word] += 1     # the first pass sees `{}`: the later states do not help
+/// result = {}
+/// for k in keys:
+///     result[k] = 1
+/// result["a"]               # after the loop: empty only when `keys` was, so unknown
+/// ```
+fn is_in_filling_loop(
+    context: &RuleContext<'_>,
+    range: line_index::TextRange,
+    bad_origins: &[crate::values::Origin],
+) -> bool {
+    let Some(lookup) = context.node(range) else {
+        return false;
+    };
+    let Some(object) = lookup.child_by_field_name("value") else {
+        return false;
+    };
+    let object_text = context.node_text(object);
+    let mut current = context.parent(lookup);
+    while let Some(node) = current {
+        match node.kind() {
+            "function_definition" | "class_definition" | "lambda" => return false,
+            "for_statement" | "while_statement" => {
+                let loop_range = crate::index::range_of(node);
+                let built_inside = bad_origins.iter().any(|origin| {
+                    origin.file == context.file && loop_range.contains_range(origin.range)
+                });
+                if !built_inside {
+                    let stores = loop_stores_into(context, node, object_text);
+                    if stores.is_empty() {
+                        current = context.parent(node);
+                        continue;
+                    }
+                    // A store earlier in the body (`sections[name] = {}` under an `if`)
+                    // may run before this lookup on the first pass: then what the first
+                    // pass reads depends on the data.
+                    let lookup_start = range.start();
+                    let statement_start = enclosing_statement_start(context, lookup);
+                    return stores.iter().all(|store| {
+                        store.start() >= statement_start || store.start() >= lookup_start
+                    });
+                }
+            }
+            _ => {}
+        }
+        current = context.parent(node);
+    }
+    false
+}
+
+/// Where the statement holding `node` starts.
+fn enclosing_statement_start(
+    context: &RuleContext<'_>,
+    node: tree_sitter::Node<'_>,
+) -> line_index::TextSize {
+    let mut current = node;
+    while let Some(parent) = context.parent(current) {
+        if matches!(parent.kind(), "block" | "module") {
+            break;
+        }
+        current = parent;
+    }
+    crate::index::range_of(current).start()
+}
+
+/// The stores into `object_text` inside `loop_node`: `object[k] = v`, `object[k] += v` or
+/// a call of a method that adds keys (`object.setdefault(…)`, `object.update(…)`).
+fn loop_stores_into(
+    context: &RuleContext<'_>,
+    loop_node: tree_sitter::Node<'_>,
+    object_text: &str,
+) -> Vec<line_index::TextRange> {
+    let is_store = |node: &tree_sitter::Node<'_>| match node.kind() {
+        "assignment" | "augmented_assignment" => node
+            .child_by_field_name("left")
+            .filter(|left| left.kind() == "subscript")
+            .and_then(|left| left.child_by_field_name("value"))
+            .is_some_and(|target| context.node_text(target) == object_text),
+        "call" => node
+            .child_by_field_name("function")
+            .filter(|function| function.kind() == "attribute")
+            .is_some_and(|function| {
+                let receiver = function
+                    .child_by_field_name("object")
+                    .map(|receiver| context.node_text(receiver));
+                let method = function
+                    .child_by_field_name("attribute")
+                    .map(|method| context.node_text(method));
+                receiver == Some(object_text)
+                    && matches!(method, Some("setdefault" | "update" | "__setitem__"))
+            }),
+        _ => false,
+    };
+    super::dotted::descendants(loop_node)
+        .filter(is_store)
+        .map(crate::index::range_of)
+        .collect()
 }
 
 /// A default for `.get()` with the type of the dict's values (`0` for ints, `""` for

@@ -33,6 +33,8 @@ mod path_guards;
 mod pitfalls;
 mod plugins;
 mod recursion;
+mod recursive_property;
+mod removed_names;
 mod security;
 mod stdlib_modules;
 mod subclasses;
@@ -100,6 +102,7 @@ pub(crate) const CHECKS: &[Check] = &[
     types::SHADOWED_CHECK,
     arithmetic::DIVISION_CHECK,
     recursion::CHECK,
+    recursive_property::CHECK,
     asyncio::ASYNCIO_CHECK,
     pitfalls::PITFALLS_CHECK,
     iterators::ITERATION_CHECK,
@@ -107,6 +110,7 @@ pub(crate) const CHECKS: &[Check] = &[
     versions::VERSION_CHECK,
     names::CHECK,
     imports::CHECK,
+    removed_names::CHECK,
     frameworks::FASTAPI_CHECK,
     frameworks::REQUEST_KEYS_CHECK,
     frameworks::VIEWS_CHECK,

@@ -182,6 +182,20 @@ fn run(context: &mut RuleContext<'_>) {
             "callable",
             run_call,
         );
+        // `stats.mean()` on a plain value: without arguments, reading it is what was meant.
+        let without_arguments = context
+            .node(range)
+            .and_then(|node| node.child_by_field_name("arguments"))
+            .is_some_and(|arguments| {
+                arguments.kind() == "argument_list" && arguments.named_child_count() == 0
+            });
+        if without_arguments {
+            context.with_finding("not-callable", range, |finding| {
+                finding
+                    .fix_parameters
+                    .push(("uncalled".into(), text.clone()));
+            });
+        }
     }
     let operations: Vec<_> = context
         .operations()
