@@ -17,10 +17,10 @@ use crate::config::Config;
 use crate::db::{Db, RootDatabase};
 use crate::ide;
 use crate::input::SourceFile;
-use crate::parse::{TreeHandle, parse};
+use crate::parse::ParseBase;
 use crate::patches;
 use crate::resolve::SearchRoot;
-use crate::text_edit::{TextEdit, apply_edit};
+use crate::text_edit::{TextEdit, apply_edit, diff_edit};
 
 pub type Cancellable<T> = Result<T, Cancelled>;
 
@@ -148,12 +148,9 @@ impl AnalysisHost {
             };
             match file_change {
                 FileChange::Set { path, text } => match known(&self.db, &files, &path) {
-                    Some(file) => {
-                        file.set_text(&mut self.db).to(text);
-                        file.set_edited_tree(&mut self.db).to(None);
-                    }
+                    Some(file) => self.replace_text(file, text),
                     None => {
-                        let file = SourceFile::new(&self.db, path.clone(), text, None);
+                        let file = SourceFile::new(&self.db, path.clone(), text);
                         files
                             .get_or_insert_with(|| workspace.files(&self.db).as_ref().clone())
                             .insert(path, file);
@@ -176,17 +173,41 @@ impl AnalysisHost {
         }
     }
 
-    /// Applies `edits` to the text and to the previous tree, so the next parse is incremental.
+    /// Applies `edits` to the text and to the latest tree, so the next parse is
+    /// incremental. Never parses: a parse of a huge file would hold up the edit (and every
+    /// request behind it) for a second.
     fn edit_file(&mut self, file: SourceFile, edits: &[TextEdit]) {
-        let mut tree = (*parse(&self.db, file).tree()).clone();
+        let mut tree = file.parse_base(&self.db).latest_tree();
         let mut text = file.text(&self.db).to_string();
         for edit in edits {
             let input_edit = apply_edit(&mut text, edit);
-            tree.edit(&input_edit);
+            if let Some(tree) = &mut tree {
+                tree.edit(&input_edit);
+            }
         }
         file.set_text(&mut self.db).to(Arc::from(text));
-        file.set_edited_tree(&mut self.db)
-            .to(Some(TreeHandle(Arc::new(tree))));
+        file.set_parse_base(&mut self.db)
+            .to(tree.map(ParseBase::edited).unwrap_or_default());
+    }
+
+    /// Replaces the whole text of `file`. The span between the common prefix and suffix
+    /// of the old and new text becomes one edit of the latest tree, so a client sending
+    /// whole documents still gets incremental parses (and a huge file does not hold two
+    /// unrelated trees while it is parsed again). An unchanged text changes nothing.
+    fn replace_text(&mut self, file: SourceFile, text: Arc<str>) {
+        let old_text = file.text(&self.db);
+        let Some(edit) = diff_edit(old_text, &text) else {
+            return;
+        };
+        let base = match file.parse_base(&self.db).latest_tree() {
+            Some(mut tree) => {
+                tree.edit(&edit);
+                ParseBase::edited(tree)
+            }
+            None => ParseBase::default(),
+        };
+        file.set_text(&mut self.db).to(text);
+        file.set_parse_base(&mut self.db).to(base);
     }
 
     /// Direct database access for tests and benchmarks inside the crate's users.
