@@ -15,7 +15,7 @@
 //! the parse stops there when salsa asks the query to unwind (a write is pending, or the
 //! request was cancelled), so a write never waits for a whole parse of a huge file.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, UnsafeCell};
 use std::fmt;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, Weak};
@@ -23,9 +23,47 @@ use std::sync::{Arc, Mutex, Weak};
 use crate::db::Db;
 use crate::input::SourceFile;
 
-/// A shared tree compared by identity.
+/// The tree of one parse, shared by the parse result and the file's [`ParseBase`], and
+/// compared by identity.
+///
+/// A replaced parse result stays in salsa's memory until the parse runs again and then
+/// until the next write, so a file whose new text reparses while the old tree is alive
+/// holds two trees: ~270 MB for a 1 MB line. For a file over the analysis limits the
+/// host therefore releases the old tree when it changes the file's text
+/// ([`ParseBase::release_parsed_tree`]), and the next parse starts from scratch.
 #[derive(Clone)]
-pub struct TreeHandle(pub Arc<tree_sitter::Tree>);
+pub struct TreeHandle(Arc<TreeCell>);
+
+struct TreeCell(UnsafeCell<tree_sitter::Tree>);
+
+// SAFETY: `tree_sitter::Tree` is `Send` and `Sync`; the cell is written only by
+// `TreeCell::release`, whose caller guarantees that no other reference exists.
+unsafe impl Sync for TreeCell {}
+
+impl TreeCell {
+    fn tree(&self) -> &tree_sitter::Tree {
+        // SAFETY: the tree is replaced only by `release`, whose caller guarantees that no
+        // reference handed out here is alive.
+        unsafe { &*self.0.get() }
+    }
+
+    /// Replaces the tree with an empty one and returns it (freeing a million nodes takes
+    /// a tenth of a second: the caller decides where).
+    ///
+    /// # Safety
+    /// No reference obtained from [`TreeCell::tree`] may be alive, on any thread.
+    unsafe fn release(&self) -> tree_sitter::Tree {
+        let empty = parse_text("", None);
+        // SAFETY: guaranteed by the caller.
+        unsafe { std::mem::replace(&mut *self.0.get(), empty) }
+    }
+}
+
+impl TreeHandle {
+    fn new(tree: tree_sitter::Tree) -> TreeHandle {
+        TreeHandle(Arc::new(TreeCell(UnsafeCell::new(tree))))
+    }
+}
 
 impl PartialEq for TreeHandle {
     fn eq(&self, other: &Self) -> bool {
@@ -49,7 +87,7 @@ pub struct ParsedFile {
 
 impl ParsedFile {
     pub fn tree(&self) -> &tree_sitter::Tree {
-        &self.tree.0
+        self.tree.0.tree()
     }
 
     pub fn handle(&self) -> &TreeHandle {
@@ -57,7 +95,7 @@ impl ParsedFile {
     }
 
     pub fn root(&self) -> tree_sitter::Node<'_> {
-        self.tree.0.root_node()
+        self.tree().root_node()
     }
 }
 
@@ -155,7 +193,7 @@ struct ParseBaseInner {
     /// it, it would keep a second tree alive.
     edited: Mutex<Option<tree_sitter::Tree>>,
     /// The tree the parse query built from this base, while its memo keeps it alive.
-    parsed: Mutex<Weak<tree_sitter::Tree>>,
+    parsed: Mutex<Weak<TreeCell>>,
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -179,9 +217,29 @@ impl ParseBase {
     pub fn latest_tree(&self) -> Option<tree_sitter::Tree> {
         let parsed = locked(&self.0.parsed).upgrade();
         match parsed {
-            Some(tree) => Some((*tree).clone()),
+            Some(cell) => Some(cell.tree().clone()),
             None => locked(&self.0.edited).clone(),
         }
+    }
+
+    /// Frees the tree that the parse built from this base, and the edited tree, for a
+    /// file whose text just changed (see [`TreeHandle`]).
+    ///
+    /// # Safety
+    /// No reference into the parse results of this base's revision may be alive: the
+    /// caller has just written to the database (which cancelled every snapshot and
+    /// waited for them to be dropped) and holds none itself. Those results are stale:
+    /// the file's text changed, so salsa parses it again before anyone reads its tree.
+    /// Returns the trees, to be dropped where it costs nobody a wait.
+    pub(crate) unsafe fn release_parsed_tree(&self) -> Vec<tree_sitter::Tree> {
+        let mut released: Vec<tree_sitter::Tree> =
+            locked(&self.0.edited).take().into_iter().collect();
+        let parsed = locked(&self.0.parsed).upgrade();
+        if let Some(cell) = parsed {
+            // SAFETY: guaranteed by the caller.
+            released.push(unsafe { cell.release() });
+        }
+        released
     }
 
     /// The edited previous tree to parse from (a cheap copy), if it is still there.
@@ -189,8 +247,8 @@ impl ParseBase {
         locked(&self.0.edited).clone()
     }
 
-    fn record_parse(&self, tree: &Arc<tree_sitter::Tree>) {
-        *locked(&self.0.parsed) = Arc::downgrade(tree);
+    fn record_parse(&self, tree: &TreeHandle) {
+        *locked(&self.0.parsed) = Arc::downgrade(&tree.0);
         locked(&self.0.edited).take();
     }
 }
@@ -225,12 +283,10 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> ParsedFile {
     let text = file.text(db);
     let base = file.parse_base(db);
     let old = base.edited_tree();
-    let tree = Arc::new(parse_text_cancellable(db, text, old.as_ref()));
+    let tree = TreeHandle::new(parse_text_cancellable(db, text, old.as_ref()));
     drop(old);
     base.record_parse(&tree);
-    ParsedFile {
-        tree: TreeHandle(tree),
-    }
+    ParsedFile { tree }
 }
 
 #[cfg(test)]
@@ -304,6 +360,25 @@ mod tests {
         let (tree, base) = parsed(&host);
         assert_eq!(base, "ParseBase(edited tree)");
         assert_eq!(tree, fresh_parse("x = 1\ny = [2,\n"));
+    }
+
+    #[test]
+    fn a_file_over_the_limits_frees_its_old_tree_when_edited() {
+        let text = "x = 1\n".repeat(crate::limits::FULL_ANALYSIS_MAX_LINES + 1);
+        let mut host = host_with(&text);
+        let old_tree = {
+            let db = host.raw_database();
+            let file = db.file(Path::new(PATH)).expect("the file was added");
+            super::parse(db, file).handle().clone()
+        };
+        assert_eq!(old_tree.0.tree().root_node().child_count(), 30_001);
+        edit(&mut host, 0, 0, "y = 2\n");
+        // The previous parse result still exists (salsa keeps it until the next write),
+        // but its tree is gone; the new text is parsed from scratch.
+        assert_eq!(old_tree.0.tree().root_node().child_count(), 0);
+        let (tree, base) = parsed(&host);
+        assert_eq!(base, "ParseBase(from scratch)");
+        assert_eq!(tree, fresh_parse(&format!("y = 2\n{text}")));
     }
 
     #[test]

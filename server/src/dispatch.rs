@@ -74,7 +74,7 @@ where
 
 /// How long a request about a document over the analysis limits waits for a fresh
 /// answer before it gets the last complete one (see [`read_within_budget`]).
-pub const LIMITED_ANSWER_BUDGET: Duration = Duration::from_millis(150);
+pub const LIMITED_ANSWER_BUDGET: Duration = Duration::from_millis(100);
 
 /// [`read`] for a request about a document over the analysis limits, where one parse
 /// and index take a second: when `compute` has not answered within `budget`, the request

@@ -129,7 +129,9 @@ impl ServerState {
     }
 
     pub fn apply(&self, change: Change) {
-        lock(&self.host).apply_change(change);
+        let mut host = lock(&self.host);
+        host.apply_change(change);
+        drop_off_thread(host.take_released_trees());
     }
 
     pub fn document_version(&self, uri: &Uri) -> Option<i32> {
@@ -209,6 +211,7 @@ impl ServerState {
             change.edit_file(document.path.clone(), edits);
         }
         host.apply_change(change);
+        drop_off_thread(host.take_released_trees());
         Some(document.path.clone())
     }
 
@@ -237,7 +240,28 @@ impl ServerState {
             }
             analysis::FileChange::Edit { .. } => true,
         });
-        lock(&self.host).apply_change(change);
+        let mut host = lock(&self.host);
+        host.apply_change(change);
+        drop_off_thread(host.take_released_trees());
+    }
+}
+
+/// Drops the trees a change released on a thread of their own: freeing the tree of a
+/// huge file takes a tenth of a second, which an edit (and every message behind it)
+/// must not wait for. Their pages then go back to the system, or the next tree, built
+/// on another thread's arena, would come on top of them.
+fn drop_off_thread(trees: analysis::ReleasedTrees) {
+    if trees.is_empty() {
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("remedy-drop".to_owned())
+        .spawn(move || {
+            drop(trees);
+            return_free_memory();
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "cannot start a thread to free a tree; freeing it here");
     }
 }
 

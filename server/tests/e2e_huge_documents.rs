@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use support::LspClient;
 
-/// Far above the server's 150 ms budget (a loaded machine, a debug build), far below
+/// Far above the server's 100 ms budget (a loaded machine, a debug build), far below
 /// what a parse and an index of the document take there.
 const ANSWER_BOUND: Duration = Duration::from_secs(2);
 
