@@ -80,7 +80,7 @@ impl RootDatabase {
             .files(db)
             .iter()
             .map(|(path, file)| {
-                let copy = SourceFile::new(&scratch, path.clone(), file.text(db).clone(), None);
+                let copy = SourceFile::new(&scratch, path.clone(), file.text(db).clone());
                 (path.clone(), copy)
             })
             .collect();
@@ -106,7 +106,7 @@ impl RootDatabase {
         if let Some(file) = self.file(path) {
             if **file.text(self) != *text {
                 file.set_text(self).to(text);
-                file.set_edited_tree(self).to(None);
+                file.set_parse_base(self).to(Default::default());
             }
         }
     }

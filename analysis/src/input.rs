@@ -1,15 +1,16 @@
 //! The only things the outside world sets: file texts, the workspace layout and settings.
 //!
-//! A [`SourceFile`] keeps, beside its text, the previous tree already adjusted with
-//! `Tree::edit` for the latest edits. The `parse` query hands it to tree-sitter so a
-//! one-character edit reparses in well under a millisecond instead of a full parse.
+//! A [`SourceFile`] keeps, beside its text, a [`ParseBase`]: the previous tree already
+//! adjusted with `Tree::edit` for the latest edits. The `parse` query hands it to
+//! tree-sitter so a one-character edit reparses in well under a millisecond instead of a
+//! full parse.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::parse::TreeHandle;
+use crate::parse::ParseBase;
 use crate::resolve::SearchRoot;
 
 /// One Python source file known to the analysis (open in the editor or found on disk).
@@ -19,9 +20,10 @@ pub struct SourceFile {
     pub path: Arc<Path>,
     #[returns(ref)]
     pub text: Arc<str>,
-    /// The previous tree, edited to match `text`; `None` means "parse from scratch".
+    /// What the next parse starts from (by default: nothing, a parse from scratch).
+    #[default]
     #[returns(ref)]
-    pub edited_tree: Option<TreeHandle>,
+    pub parse_base: ParseBase,
 }
 
 /// The set of known files and where modules are searched for.

@@ -31,7 +31,7 @@ pub mod testing;
 pub mod text_edit;
 pub mod values;
 
-pub use api::{Analysis, AnalysisHost, Cancellable, Change, FileChange, FileId};
+pub use api::{Analysis, AnalysisHost, Cancellable, Change, FileChange, FileId, ReleasedTrees};
 pub use db::{Db, RootDatabase};
 pub use input::{SourceFile, Workspace};
 pub use line_index::{LineCol, LineIndex, TextRange, TextSize, WideEncoding, WideLineCol};

@@ -31,7 +31,8 @@ pub fn is_analysis_limited(db: &dyn Db, file: SourceFile) -> bool {
     analysis_limit(db, file).is_some()
 }
 
-fn limit_message(text: &str) -> Option<String> {
+/// Why a Python file of this text only gets a limited analysis, or `None`.
+pub fn limit_message(text: &str) -> Option<String> {
     let bytes = text.len();
     if bytes > FULL_ANALYSIS_MAX_BYTES {
         return Some(format!(

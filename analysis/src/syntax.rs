@@ -58,9 +58,22 @@ pub struct SyntaxError {
 
 /// Collects every syntax error of `tree` (parsed from `text`), in source order.
 pub fn syntax_errors(tree: &tree_sitter::Tree, text: &str) -> Vec<SyntaxError> {
-    let mut facts = collect_syntax_facts(tree, text);
+    syntax_errors_cancellable(tree, text, &|| ())
+}
+
+/// [`syntax_errors`], calling `check_cancelled` every few thousand nodes and between
+/// phases: on a huge file the search takes a third of a second, and a caller that is
+/// cancelled (a salsa query under a pending write) unwinds from there.
+pub fn syntax_errors_cancellable(
+    tree: &tree_sitter::Tree,
+    text: &str,
+    check_cancelled: &dyn Fn(),
+) -> Vec<SyntaxError> {
+    let mut facts = collect_syntax_facts(tree, text, check_cancelled);
+    check_cancelled();
     let tokenizer_scan = scan_tokenizer_errors(&mut facts.tokens, text);
     mark_logical_line_starts(&mut facts.tokens, text);
+    check_cancelled();
     let context = DiagnosisContext::new(text, &facts.tokens);
     let accepted_type_parameter_lists: Vec<bool> = facts
         .type_parameter_lists
@@ -120,8 +133,11 @@ pub fn syntax_errors(tree: &tree_sitter::Tree, text: &str) -> Vec<SyntaxError> {
     for block in &facts.empty_blocks {
         structural_candidates.push(block.to_candidate());
     }
+    check_cancelled();
     structural_candidates.extend(check_indentation(&context));
+    check_cancelled();
     structural_candidates.extend(check_logical_lines(&context, &facts.statement_starts));
+    check_cancelled();
     structural_candidates.extend(facts.unenforced_rule_candidates);
 
     // On a logical line with tokens tree-sitter could not place, a Python 2 shape is most
@@ -262,7 +278,11 @@ struct Frame<'tree> {
     type_parameter_list: Option<usize>,
 }
 
-fn collect_syntax_facts<'tree>(tree: &'tree tree_sitter::Tree, text: &str) -> SyntaxFacts<'tree> {
+fn collect_syntax_facts<'tree>(
+    tree: &'tree tree_sitter::Tree,
+    text: &str,
+    check_cancelled: &dyn Fn(),
+) -> SyntaxFacts<'tree> {
     let mut facts = SyntaxFacts {
         tokens: Vec::new(),
         error_sites: Vec::new(),
@@ -276,7 +296,12 @@ fn collect_syntax_facts<'tree>(tree: &'tree tree_sitter::Tree, text: &str) -> Sy
     };
     let mut frames: Vec<Frame<'tree>> = Vec::new();
     let mut cursor = tree.walk();
+    let mut visited = 0usize;
     loop {
+        visited += 1;
+        if visited.is_multiple_of(8192) {
+            check_cancelled();
+        }
         let node = cursor.node();
         let visit = visit_node(&mut facts, &frames, node, text);
         if cursor.goto_first_child() {

@@ -51,7 +51,7 @@ pub fn apply_edit(text: &mut String, edit: &TextEdit) -> tree_sitter::InputEdit 
     let old_end_position = point_at(text, old_end_byte);
     text.replace_range(start_byte..old_end_byte, &edit.insert);
     let new_end_byte = start_byte + edit.insert.len();
-    let new_end_position = advance_point(start_position, &edit.insert);
+    let new_end_position = advance_point(start_position, edit.insert.as_bytes());
     tree_sitter::InputEdit {
         start_byte,
         old_end_byte,
@@ -60,6 +60,38 @@ pub fn apply_edit(text: &mut String, edit: &TextEdit) -> tree_sitter::InputEdit 
         old_end_position,
         new_end_position,
     }
+}
+
+/// The one edit that turns `old` into `new`: the span between their common prefix and
+/// their common suffix. `None` when the texts are equal. (A client that sends whole
+/// documents changes a line or two at a time; this lets the parse reuse the rest.)
+pub fn diff_edit(old: &str, new: &str) -> Option<tree_sitter::InputEdit> {
+    let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+    let prefix = old_bytes
+        .iter()
+        .zip(new_bytes)
+        .take_while(|(left, right)| left == right)
+        .count();
+    if prefix == old.len() && prefix == new.len() {
+        return None;
+    }
+    let longest_suffix = old.len().min(new.len()) - prefix;
+    let suffix = old_bytes
+        .iter()
+        .rev()
+        .zip(new_bytes.iter().rev())
+        .take(longest_suffix)
+        .take_while(|(left, right)| left == right)
+        .count();
+    let start_position = point_at(old, prefix);
+    Some(tree_sitter::InputEdit {
+        start_byte: prefix,
+        old_end_byte: old.len() - suffix,
+        new_end_byte: new.len() - suffix,
+        start_position,
+        old_end_position: point_at(old, old.len() - suffix),
+        new_end_position: advance_point(start_position, &new_bytes[prefix..new.len() - suffix]),
+    })
 }
 
 /// Applies `edits` in order and returns the new text.
@@ -82,10 +114,10 @@ fn point_at(text: &str, offset: usize) -> tree_sitter::Point {
     tree_sitter::Point { row, column }
 }
 
-fn advance_point(start: tree_sitter::Point, inserted: &str) -> tree_sitter::Point {
-    match inserted.rfind('\n') {
+fn advance_point(start: tree_sitter::Point, inserted: &[u8]) -> tree_sitter::Point {
+    match inserted.iter().rposition(|&byte| byte == b'\n') {
         Some(last_newline) => tree_sitter::Point {
-            row: start.row + inserted.bytes().filter(|&byte| byte == b'\n').count(),
+            row: start.row + inserted.iter().filter(|&&byte| byte == b'\n').count(),
             column: inserted.len() - last_newline - 1,
         },
         None => tree_sitter::Point {
@@ -146,5 +178,41 @@ mod tests {
                 "after {edit:?}: {text}"
             );
         }
+    }
+
+    #[test]
+    fn diff_edit_spans_what_changed_between_two_texts() {
+        assert_eq!(diff_edit("x = 1\n", "x = 1\n"), None);
+        let old = "def f(a):\n    return a\n\nx = f(1)\n";
+        let new = "def f(a):\n    b = a\n    return b\n\nx = f(1)\n";
+        let edit = diff_edit(old, new).expect("the texts differ");
+        assert_eq!(
+            (edit.start_byte, edit.old_end_byte, edit.new_end_byte),
+            (14, 22, 32)
+        );
+        assert_eq!(edit.start_position, tree_sitter::Point::new(1, 4));
+        assert_eq!(edit.old_end_position, tree_sitter::Point::new(1, 12));
+        assert_eq!(edit.new_end_position, tree_sitter::Point::new(2, 12));
+        let mut tree = parse_text(old, None);
+        tree.edit(&edit);
+        assert_eq!(
+            parse_text(new, Some(&tree)).root_node().to_sexp(),
+            parse_text(new, None).root_node().to_sexp()
+        );
+        // `é` and `è` share their first byte: the edit may split a character, and must
+        // not panic doing so.
+        let edit = diff_edit("s = 'é'\n", "s = 'è'\n").expect("the texts differ");
+        assert_eq!(
+            (edit.start_byte, edit.old_end_byte, edit.new_end_byte),
+            (6, 7, 7)
+        );
+        // Deleting everything, inserting into nothing.
+        let edit = diff_edit("abc", "").expect("the texts differ");
+        assert_eq!(
+            (edit.start_byte, edit.old_end_byte, edit.new_end_byte),
+            (0, 3, 0)
+        );
+        let edit = diff_edit("", "ab\nc").expect("the texts differ");
+        assert_eq!(edit.new_end_position, tree_sitter::Point::new(1, 1));
     }
 }

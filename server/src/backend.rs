@@ -237,6 +237,6 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        handlers::pull_diagnostics(&self.state, params).await
+        handlers::pull_diagnostics(&self.state, &self.client, params).await
     }
 }

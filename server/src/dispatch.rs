@@ -4,45 +4,120 @@
 //! - salsa cancellation (a newer edit arrived) → `ContentModified` (-32801);
 //! - a panic inside the analysis → `InternalError`, and the server keeps running;
 //! - a request cancelled by the client drops the future here; the guard then cancels
-//!   the snapshot's salsa queries so the blocking thread stops early and releases it.
+//!   the snapshot's salsa queries so the blocking thread stops early and releases it;
+//! - a request about a document over the analysis limits waits at most a budget for a
+//!   fresh answer, then gets the last complete one ([`read_within_budget`]).
 
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use analysis::{Analysis, Cancellable};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 
-use crate::state::ServerState;
+use crate::state::{ServerState, lock};
 
 const CONTENT_MODIFIED: i64 = -32801;
 
 /// The error code of a read that a newer write cancelled.
 pub const CONTENT_MODIFIED_CODE: ErrorCode = ErrorCode::ServerError(CONTENT_MODIFIED);
 
-struct CancelOnDrop(Option<analysis::salsa_cancellation::Token>);
+/// Cancels the snapshot of a read whose request was dropped (the client cancelled it).
+/// The snapshot is taken on the blocking pool, so the token arrives there.
+#[derive(Default)]
+struct Cancellation {
+    dropped: bool,
+    token: Option<analysis::salsa_cancellation::Token>,
+}
+
+struct CancelOnDrop(Option<Arc<Mutex<Cancellation>>>);
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        if let Some(token) = self.0.take() {
-            token.cancel();
+        if let Some(cancellation) = self.0.take() {
+            let mut cancellation = lock(&cancellation);
+            cancellation.dropped = true;
+            if let Some(token) = cancellation.token.take() {
+                token.cancel();
+            }
         }
     }
 }
 
-/// Runs `compute` against a fresh snapshot on the blocking pool.
+/// Runs `compute` against a fresh snapshot on the blocking pool. The snapshot is taken
+/// there too: taking it waits for a write in progress, which must not hold up an async
+/// worker (the other requests and the edits behind it).
 pub async fn read<T, F>(state: &Arc<ServerState>, compute: F) -> Result<T>
 where
     T: Send + 'static,
     F: FnOnce(&Analysis) -> Cancellable<T> + Send + 'static,
 {
-    let snapshot = state.snapshot();
-    let mut guard = CancelOnDrop(Some(snapshot.cancellation_token()));
+    let cancellation = Arc::new(Mutex::new(Cancellation::default()));
+    let mut guard = CancelOnDrop(Some(cancellation.clone()));
+    let state = state.clone();
     let joined = tokio::task::spawn_blocking(move || {
+        let snapshot = state.snapshot();
+        {
+            let mut cancellation = lock(&cancellation);
+            if cancellation.dropped {
+                return Ok(Err(salsa_cancelled()));
+            }
+            cancellation.token = Some(snapshot.cancellation_token());
+        }
         std::panic::catch_unwind(AssertUnwindSafe(|| compute(&snapshot)))
     })
     .await;
     // The computation ended by itself: nothing to cancel.
     guard.0 = None;
+    answer(joined)
+}
+
+/// How long a request about a document over the analysis limits waits for a fresh
+/// answer before it gets the last complete one (see [`read_within_budget`]).
+pub const LIMITED_ANSWER_BUDGET: Duration = Duration::from_millis(100);
+
+/// [`read`] for a request about a document over the analysis limits, where one parse
+/// and index take a second: when `compute` has not answered within `budget`, the request
+/// gets `stale()` instead (the last complete answer, or an empty one) and `compute` goes
+/// on in the background, to warm the analysis for the next request and hand its value to
+/// `on_fresh` (unless a newer edit cancels it first). A request cancelled by the client
+/// does not stop it either.
+pub async fn read_within_budget<T, F>(
+    state: &Arc<ServerState>,
+    budget: Duration,
+    compute: F,
+    stale: impl FnOnce() -> T,
+    on_fresh: impl FnOnce(&T) + Send + 'static,
+) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Analysis) -> Cancellable<T> + Send + 'static,
+{
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let background_state = state.clone();
+    tokio::spawn(async move {
+        let result = read(&background_state, compute).await;
+        if let Ok(value) = &result {
+            on_fresh(value);
+        }
+        // The request may have been answered (or dropped) already.
+        let _ = sender.send(result);
+    });
+    match tokio::time::timeout(budget, receiver).await {
+        Ok(Ok(result)) => result,
+        // The background task always sends unless the runtime shuts down.
+        Ok(Err(_closed)) => Err(Error::internal_error()),
+        Err(_elapsed) => Ok(stale()),
+    }
+}
+
+fn salsa_cancelled() -> analysis::Cancelled {
+    analysis::Cancelled::Local
+}
+
+fn answer<T>(
+    joined: std::result::Result<std::thread::Result<Cancellable<T>>, tokio::task::JoinError>,
+) -> Result<T> {
     match joined {
         Ok(Ok(Ok(value))) => Ok(value),
         Ok(Ok(Err(_cancelled))) => Err(Error {

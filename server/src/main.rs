@@ -86,7 +86,27 @@ fn init_logging() {
 /// more than the 2 MiB that threads get by default; the pages are only touched when used.
 pub(crate) const ANALYSIS_STACK_BYTES: usize = 16 * 1024 * 1024;
 
+/// glibc gives threads that allocate their own arenas (up to eight per core), and what
+/// one arena frees serves no other: trees parsed on different blocking threads then add
+/// up in the resident set. Two arenas keep the peak of a session on a 1 MB line ~20 MB
+/// lower (measured with `MALLOC_ARENA_MAX`, which this equals).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_allocator_arenas() {
+    const M_ARENA_MAX: std::ffi::c_int = -8;
+    unsafe extern "C" {
+        fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+    }
+    // SAFETY: `mallopt` only tunes the allocator; it runs before any other thread starts.
+    unsafe {
+        mallopt(M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_allocator_arenas() {}
+
 fn run_lsp() -> ExitCode {
+    limit_allocator_arenas();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(ANALYSIS_STACK_BYTES)

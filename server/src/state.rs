@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use analysis::text_edit::TextEdit;
 use analysis::{Analysis, AnalysisHost, Change};
-use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::{
+    Diagnostic, DocumentSymbolResponse, TextDocumentContentChangeEvent, Uri,
+};
 
 use crate::convert::position::{LineTable, PositionEncoding, text_range};
 
@@ -15,6 +17,16 @@ use crate::convert::position::{LineTable, PositionEncoding, text_range};
 pub struct Document {
     pub path: Arc<Path>,
     pub version: i32,
+}
+
+/// An open document over the analysis limits (see `analysis::limits`): its parse and
+/// index take a second, so its requests wait a budget for a fresh answer and otherwise
+/// get the last complete one (`dispatch::read_within_budget`), moved into the latest text.
+pub struct LimitedDocument {
+    /// The latest text, kept here so that a stale answer never waits for a write.
+    pub text: Arc<str>,
+    pub symbols: Option<DocumentSymbolResponse>,
+    pub diagnostics: Option<Vec<Diagnostic>>,
 }
 
 pub struct ServerState {
@@ -26,6 +38,8 @@ pub struct ServerState {
     pub client_settings: Mutex<Option<serde_json::Value>>,
     /// Crashes from the last `remedy.healTraceback`, by file, until the file is edited.
     pub traceback_findings: Mutex<HashMap<PathBuf, Vec<analysis::ide::Diagnostic>>>,
+    /// Open documents over the analysis limits. Locked last, and never while waiting.
+    limited: Mutex<HashMap<Uri, LimitedDocument>>,
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: every writer
@@ -46,7 +60,46 @@ impl ServerState {
             roots: Mutex::new(Vec::new()),
             client_settings: Mutex::new(None),
             traceback_findings: Mutex::new(HashMap::new()),
+            limited: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Records the latest text of an open document, and whether it is over the limits.
+    fn note_text(&self, uri: &Uri, text: &str) {
+        let mut limited = lock(&self.limited);
+        if analysis::limits::limit_message(text).is_none() {
+            limited.remove(uri);
+            return;
+        }
+        let text = Arc::from(text);
+        match limited.get_mut(uri) {
+            Some(document) => document.text = text,
+            None => {
+                limited.insert(
+                    uri.clone(),
+                    LimitedDocument {
+                        text,
+                        symbols: None,
+                        diagnostics: None,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Whether `uri` is an open document over the analysis limits.
+    pub fn is_limited(&self, uri: &Uri) -> bool {
+        lock(&self.limited).contains_key(uri)
+    }
+
+    /// Reads (`f(None)` when `uri` is not a limited document) or updates the record of a
+    /// document over the limits.
+    pub fn with_limited<T>(
+        &self,
+        uri: &Uri,
+        f: impl FnOnce(Option<&mut LimitedDocument>) -> T,
+    ) -> T {
+        f(lock(&self.limited).get_mut(uri))
     }
 
     /// The traceback crashes recorded for `path`.
@@ -65,8 +118,20 @@ impl ServerState {
         lock(&self.host).analysis()
     }
 
+    /// Frees the results that the last computations replaced (salsa keeps them until the
+    /// next write): after a reparse of a huge file that reused little of the previous
+    /// tree, the two trees would otherwise stay in memory together. Like a write, it
+    /// cancels the running reads and waits for them; unlike one, it changes no input, so
+    /// nothing is computed again.
+    pub fn release_replaced_results(&self) {
+        lock(&self.host).evict_least_recently_used();
+        return_free_memory();
+    }
+
     pub fn apply(&self, change: Change) {
-        lock(&self.host).apply_change(change);
+        let mut host = lock(&self.host);
+        host.apply_change(change);
+        drop_off_thread(host.take_released_trees());
     }
 
     pub fn document_version(&self, uri: &Uri) -> Option<i32> {
@@ -84,6 +149,7 @@ impl ServerState {
 
     pub fn open(&self, uri: Uri, path: Arc<Path>, version: i32, text: String) {
         let mut documents = lock(&self.documents);
+        self.note_text(&uri, &text);
         let mut change = Change::default();
         change.set_file(path.clone(), text);
         self.apply(change);
@@ -136,6 +202,7 @@ impl ServerState {
                 }
             }
         }
+        self.note_text(uri, &text);
         let mut change = Change::default();
         if let Some(full_text) = full_text {
             change.set_file(document.path.clone(), full_text);
@@ -144,6 +211,7 @@ impl ServerState {
             change.edit_file(document.path.clone(), edits);
         }
         host.apply_change(change);
+        drop_off_thread(host.take_released_trees());
         Some(document.path.clone())
     }
 
@@ -151,6 +219,7 @@ impl ServerState {
     /// is dropped when it does not exist on disk).
     pub fn close(&self, uri: &Uri, disk_text: Option<String>) -> Option<Arc<Path>> {
         let document = lock(&self.documents).remove(uri)?;
+        lock(&self.limited).remove(uri);
         let mut change = Change::default();
         match disk_text {
             Some(text) => change.set_file(document.path.clone(), text),
@@ -171,6 +240,44 @@ impl ServerState {
             }
             analysis::FileChange::Edit { .. } => true,
         });
-        lock(&self.host).apply_change(change);
+        let mut host = lock(&self.host);
+        host.apply_change(change);
+        drop_off_thread(host.take_released_trees());
     }
 }
+
+/// Drops the trees a change released on a thread of their own: freeing the tree of a
+/// huge file takes a tenth of a second, which an edit (and every message behind it)
+/// must not wait for. Their pages then go back to the system, or the next tree, built
+/// on another thread's arena, would come on top of them.
+fn drop_off_thread(trees: analysis::ReleasedTrees) {
+    if trees.is_empty() {
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("remedy-drop".to_owned())
+        .spawn(move || {
+            drop(trees);
+            return_free_memory();
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "cannot start a thread to free a tree; freeing it here");
+    }
+}
+
+/// Hands the pages that the allocator holds free back to the system. A tree of a huge
+/// file is a million small allocations; once freed, glibc keeps their pages, and the next
+/// tree, allocated from another thread's arena, adds its own on top.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn return_free_memory() {
+    unsafe extern "C" {
+        fn malloc_trim(pad: usize) -> std::ffi::c_int;
+    }
+    // SAFETY: `malloc_trim` only returns free memory to the system; it is thread-safe.
+    unsafe {
+        malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_free_memory() {}

@@ -57,6 +57,8 @@ use support::{LspClient, frame};
 const DEADLINE: Duration = Duration::from_secs(5);
 /// At most this many well-formed requests are in flight.
 const MAX_IN_FLIGHT: usize = 8;
+/// How often the end-of-session check asks both documents before reporting a divergence.
+const CONVERGENCE_ATTEMPTS: usize = 20;
 
 const INTERNAL_ERROR: i64 = -32603;
 
@@ -783,6 +785,8 @@ struct SessionReport {
     results: usize,
     errors_by_code: BTreeMap<i64, usize>,
     peak_rss_mb: f64,
+    /// The peak after the end-of-session check too (informative).
+    check_peak_rss_mb: f64,
     findings: Findings,
 }
 
@@ -1495,6 +1499,40 @@ fn fingerprint(session: &mut Session, uri: &str, stem: &str, probes: &[(u32, u32
     answers
 }
 
+/// Whether the server gives `text` only a limited analysis (the rule of
+/// `analysis::limits`: over 512 KiB or over 30,000 lines).
+fn is_over_analysis_limits(text: &str) -> bool {
+    text.len() > 512 * 1024 || text.bytes().filter(|&byte| byte == b'\n').count() + 1 > 30_000
+}
+
+/// Whether a fingerprint's diagnostics hold the note of a complete limited analysis.
+fn has_limited_note(answers: &[Value]) -> bool {
+    answers
+        .get(1)
+        .is_some_and(|diagnostics| diagnostics.to_string().contains("analysis-limited"))
+}
+
+/// Waits until the server has analysed the document's latest text when it is over the
+/// analysis limits (its answers meanwhile come from older analyses), so that the
+/// session's peak memory counts that analysis.
+fn wait_for_complete_analysis(session: &mut Session) {
+    if !is_over_analysis_limits(&session.doc.text) {
+        return;
+    }
+    let uri = session.doc.uri.clone();
+    let until = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < until {
+        let response = session.client.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        if response.to_string().contains("analysis-limited") {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn check_text(session: &mut Session, index: usize) {
     // Let everything in flight settle first.
     let settle = Instant::now();
@@ -1520,8 +1558,31 @@ fn check_text(session: &mut Session, index: usize) {
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();
     let reference_stem = format!("reference_doc_{index}");
-    let fuzzed = fingerprint(session, &doc_uri, &doc_stem, &probes);
-    let reference = fingerprint(session, &reference_uri, &reference_stem, &probes);
+    // A document over the analysis limits answers from its last complete analysis (or
+    // not at all) while a new one is built, a second or more for a huge file. Its
+    // answers count once they are complete: the diagnostics of a complete analysis
+    // carry the `analysis-limited` note, a stale or empty answer may not. Both copies
+    // must then agree, in a round asked after both were complete.
+    let limited = is_over_analysis_limits(&text);
+    let mut attempts = 0;
+    let mut complete_before = false;
+    let (fuzzed, reference) = loop {
+        attempts += 1;
+        let fuzzed = fingerprint(session, &doc_uri, &doc_stem, &probes);
+        let reference = fingerprint(session, &reference_uri, &reference_stem, &probes);
+        let complete = !limited || (has_limited_note(&fuzzed) && has_limited_note(&reference));
+        let settled = !limited || complete_before;
+        if (fuzzed == reference && complete && settled) || attempts == CONVERGENCE_ATTEMPTS {
+            if !complete {
+                session.report.findings.divergences.push(format!(
+                    "the analysis of a document over the limits never completed ({attempts} rounds)"
+                ));
+            }
+            break (fuzzed, reference);
+        }
+        complete_before = complete;
+        std::thread::sleep(Duration::from_millis(500));
+    };
     for (which, (left, right)) in fuzzed.iter().zip(&reference).enumerate() {
         if left != right {
             let what = match which {
@@ -1711,6 +1772,18 @@ fn run_session(
         }
         session.step();
     }
+    let settle = Instant::now();
+    while !session.pending.is_empty() && settle.elapsed() < DEADLINE + Duration::from_secs(1) {
+        session.pump(Duration::from_millis(100));
+    }
+    // The session's peak, with a complete analysis of the final text but before the
+    // check below opens a second copy of the document (two copies of a 1 MB line are two
+    // trees of ~135 MB).
+    if session.client.is_alive() {
+        wait_for_complete_analysis(&mut session);
+    }
+    let pid = session.client.pid();
+    session.report.peak_rss_mb = peak_rss_mb(pid);
     if session.client.is_alive() {
         check_text(&mut session, index);
     }
@@ -1719,9 +1792,7 @@ fn run_session(
         session.pump(Duration::from_millis(100));
     }
     session.pump(Duration::ZERO);
-
-    let pid = session.client.pid();
-    session.report.peak_rss_mb = peak_rss_mb(pid);
+    session.report.check_peak_rss_mb = peak_rss_mb(pid);
     let alive = session.client.is_alive();
     let stderr = session.client.stderr();
     let findings = &mut session.report.findings;
@@ -1784,7 +1855,7 @@ fn run_session(
     let mut sorted = report.latencies_ms.clone();
     sorted.sort_by(f64::total_cmp);
     eprintln!(
-        "campaign {campaign} session {index:>3} {kind_name:<20} bytes={initial_bytes:>8} steps={:>5} requests={:>5} malformed={:>4} cancels={:>4} p99={:>8.1}ms max={:>8.1}ms rss={:>6.1}MB problems={}",
+        "campaign {campaign} session {index:>3} {kind_name:<20} bytes={initial_bytes:>8} steps={:>5} requests={:>5} malformed={:>4} cancels={:>4} p99={:>8.1}ms max={:>8.1}ms rss={:>6.1}MB (with the check {:>6.1}MB) problems={}",
         report.steps,
         report.requests,
         report.malformed,
@@ -1792,6 +1863,7 @@ fn run_session(
         percentile(&sorted, 99.0),
         sorted.last().copied().unwrap_or(0.0),
         report.peak_rss_mb,
+        report.check_peak_rss_mb,
         report.findings.count(),
     );
     report

@@ -481,7 +481,8 @@ impl FileIndex {
 #[salsa::tracked(returns(ref), lru = 256)]
 pub fn file_index(db: &dyn Db, file: SourceFile) -> FileIndex {
     let parsed = parse(db, file);
-    builder::IndexBuilder::new(file.text(db)).build(parsed.root())
+    builder::IndexBuilder::new(file.text(db))
+        .build_cancellable(parsed.root(), &|| db.unwind_if_revision_cancelled())
 }
 
 impl fmt::Display for ScopeKind {

@@ -133,6 +133,23 @@ pub fn range(text: &str, lines: &LineTable, range: TextRange, encoding: Position
     }
 }
 
+/// `range`, computed on an older text, moved into `text`: each end where [`offset`]
+/// lands it (a character past its line's end at the end of the line, a line past the last
+/// at the end of the text), in order.
+pub fn clamp_range(
+    text: &str,
+    lines: &LineTable,
+    range: Range,
+    encoding: PositionEncoding,
+) -> Range {
+    let clamp = |at: Position| position(text, lines, offset(text, lines, at, encoding), encoding);
+    let (start, end) = (clamp(range.start), clamp(range.end));
+    Range {
+        start: start.min(end),
+        end: start.max(end),
+    }
+}
+
 /// The byte range of an LSP range; a reversed range is put in order.
 pub fn text_range(
     text: &str,
@@ -155,6 +172,47 @@ mod tests {
 
     fn pos(line: u32, character: u32) -> Position {
         Position { line, character }
+    }
+
+    #[test]
+    fn ranges_of_an_older_text_clamp_into_the_current_one() {
+        let text = "ab\n\u{1F600}x\n";
+        let lines = LineTable::new(text);
+        let clamp = |start: Position, end: Position| {
+            clamp_range(text, &lines, Range { start, end }, PositionEncoding::Utf16)
+        };
+        // Past the end of a line: the end of that line.
+        assert_eq!(
+            clamp(pos(0, 1), pos(0, 9)),
+            Range {
+                start: pos(0, 1),
+                end: pos(0, 2)
+            }
+        );
+        // Past the last line: the end of the text.
+        assert_eq!(
+            clamp(pos(1, 0), pos(7, 3)),
+            Range {
+                start: pos(1, 0),
+                end: pos(2, 0)
+            }
+        );
+        // Inside a surrogate pair: the start of the character.
+        assert_eq!(
+            clamp(pos(1, 1), pos(1, 3)),
+            Range {
+                start: pos(1, 0),
+                end: pos(1, 3)
+            }
+        );
+        // Ends that cross after clamping stay in order.
+        assert_eq!(
+            clamp(pos(9, 0), pos(0, 5)),
+            Range {
+                start: pos(0, 2),
+                end: pos(2, 0)
+            }
+        );
     }
 
     #[test]

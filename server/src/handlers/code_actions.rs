@@ -17,7 +17,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::convert::position::{self, LineTable, PositionEncoding};
 use crate::convert::{path_to_uri, uri_to_path};
-use crate::dispatch::read;
+use crate::dispatch::{LIMITED_ANSWER_BUDGET, read, read_within_budget};
 use crate::state::{ServerState, lock};
 
 /// The kind of the action applying every safe patch of a file.
@@ -44,7 +44,8 @@ pub async fn code_action(
     let client_diagnostics = params.context.diagnostics;
     let lsp_range = params.range;
     let crashes = state.traceback_findings_for(&uri_to_path(&uri));
-    read(state, move |analysis| {
+    let limited = state.is_limited(&uri);
+    let compute = move |analysis: &Analysis| {
         let path = uri_to_path(&uri);
         let Some(file) = analysis.file_id(&path) else {
             return Ok(None);
@@ -134,8 +135,12 @@ pub async fn code_action(
             }
         }
         Ok(Some(actions))
-    })
-    .await
+    };
+    if limited {
+        // A file over the limits gets no rules, so no fixes; an older tree has none either.
+        return read_within_budget(state, LIMITED_ANSWER_BUDGET, compute, || None, |_| ()).await;
+    }
+    read(state, compute).await
 }
 
 /// The fix's title, marked when applying it changes behaviour on the path that works.

@@ -23,6 +23,7 @@ pub fn did_open(state: &Arc<ServerState>, client: &Client, params: DidOpenTextDo
     let document = params.text_document;
     let path = uri_to_path(&document.uri);
     state.open(document.uri.clone(), path, document.version, document.text);
+    warm_limited_document_after_edit(state, client, document.uri.clone(), document.version);
     schedule_diagnostics(state, client, document.uri, Some(document.version));
 }
 
@@ -41,7 +42,72 @@ pub fn did_change(state: &Arc<ServerState>, client: &Client, params: DidChangeTe
         );
         return;
     }
+    warm_limited_document_after_edit(state, client, uri.clone(), version);
     schedule_diagnostics_after_edit(state, client, uri, version);
+}
+
+/// Builds the analysis of a document over the analysis limits in the background once
+/// its edits pause for [`EDIT_DEBOUNCE`], and keeps its symbols and diagnostics as the
+/// answers to give while the next edit is analysed. Requests about such a document do not
+/// wait for its analysis (`dispatch::read_within_budget`), so without this an idle
+/// server would keep answering from an older text until asked often enough. A pulling
+/// client is then told to pull again.
+fn warm_limited_document_after_edit(
+    state: &Arc<ServerState>,
+    client: &Client,
+    uri: Uri,
+    version: i32,
+) {
+    if !state.is_limited(&uri) {
+        return;
+    }
+    let state = state.clone();
+    let client = client.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(EDIT_DEBOUNCE).await;
+        if state.document_version(&uri) != Some(version) {
+            return;
+        }
+        // First the parse and the index, then drop the previous tree before the
+        // syntax-error search, whose scratch data would come on top of two trees.
+        let parsed_path = uri_to_path(&uri);
+        let parsed = read(&state, move |analysis| {
+            match analysis.file_id(&parsed_path) {
+                Some(file) => analysis.prepare(file),
+                None => Ok(()),
+            }
+        })
+        .await;
+        if parsed.is_err() || state.document_version(&uri) != Some(version) {
+            return;
+        }
+        let releasing_state = state.clone();
+        let _ =
+            tokio::task::spawn_blocking(move || releasing_state.release_replaced_results()).await;
+        let encoding = state.encoding();
+        let crashes = state.traceback_findings_for(&uri_to_path(&uri));
+        let analysed_uri = uri.clone();
+        let answers = read(&state, move |analysis| {
+            let diagnostics =
+                super::document_diagnostics(analysis, &analysed_uri, encoding, crashes)?;
+            let symbols = super::document_symbols(analysis, &analysed_uri, encoding)?;
+            Ok((diagnostics, symbols))
+        })
+        .await;
+        // Cancelled by a newer edit, which warms its own version.
+        let Ok((diagnostics, symbols)) = answers else {
+            return;
+        };
+        state.with_limited(&uri, |document| {
+            if let Some(document) = document {
+                document.diagnostics = Some(diagnostics);
+                document.symbols = symbols;
+            }
+        });
+        if state.pull_diagnostics.load(Ordering::Relaxed) {
+            let _ = client.workspace_diagnostic_refresh().await;
+        }
+    });
 }
 
 /// How long the diagnostics of an edited document wait for the next keystroke. While the

@@ -1,12 +1,13 @@
 //! Read requests: hover, definition, document symbols, pull diagnostics.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use analysis::Analysis;
 use analysis::ide::{DocumentSymbol as DomainSymbol, SymbolKind as DomainSymbolKind};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
+    Diagnostic, DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
     DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, FullDocumentDiagnosticReport,
     GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams, Location,
     RelatedFullDocumentDiagnosticReport, SymbolKind, Uri,
@@ -14,7 +15,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::convert::position::{self, LineTable, PositionEncoding};
 use crate::convert::{self, uri_to_path};
-use crate::dispatch::read;
+use crate::dispatch::{LIMITED_ANSWER_BUDGET, read, read_within_budget};
 use crate::state::ServerState;
 
 /// The analysis file of a document URI, with its text and line table.
@@ -29,7 +30,8 @@ pub async fn hover(state: &Arc<ServerState>, params: HoverParams) -> Result<Opti
     let encoding = state.encoding();
     let uri = params.text_document_position_params.text_document.uri;
     let position = params.text_document_position_params.position;
-    read(state, move |analysis| {
+    let limited = state.is_limited(&uri);
+    let compute = move |analysis: &Analysis| {
         let Some((file, text, lines)) = file_context(analysis, &uri) else {
             return Ok(None);
         };
@@ -38,8 +40,12 @@ pub async fn hover(state: &Arc<ServerState>, params: HoverParams) -> Result<Opti
             contents: HoverContents::Markup(convert::markdown(result.markdown)),
             range: Some(position::range(&text, &lines, result.range, encoding)),
         }))
-    })
-    .await
+    };
+    if limited {
+        // No hover until the new tree is there: an older one may name another token.
+        return read_within_budget(state, LIMITED_ANSWER_BUDGET, compute, || None, |_| ()).await;
+    }
+    read(state, compute).await
 }
 
 pub async fn goto_definition(
@@ -49,7 +55,8 @@ pub async fn goto_definition(
     let encoding = state.encoding();
     let uri = params.text_document_position_params.text_document.uri;
     let position = params.text_document_position_params.position;
-    read(state, move |analysis| {
+    let limited = state.is_limited(&uri);
+    let compute = move |analysis: &Analysis| {
         let Some((file, text, lines)) = file_context(analysis, &uri) else {
             return Ok(None);
         };
@@ -77,8 +84,11 @@ pub async fn goto_definition(
         } else {
             Some(GotoDefinitionResponse::Array(locations))
         })
-    })
-    .await
+    };
+    if limited {
+        return read_within_budget(state, LIMITED_ANSWER_BUDGET, compute, || None, |_| ()).await;
+    }
+    read(state, compute).await
 }
 
 pub async fn document_symbol(
@@ -87,18 +97,100 @@ pub async fn document_symbol(
 ) -> Result<Option<DocumentSymbolResponse>> {
     let encoding = state.encoding();
     let uri = params.text_document.uri;
-    read(state, move |analysis| {
-        let Some((file, text, lines)) = file_context(analysis, &uri) else {
-            return Ok(None);
-        };
-        let symbols = analysis.document_symbols(file)?;
-        let converted = symbols
-            .iter()
-            .map(|symbol| document_symbol_of(&text, &lines, encoding, symbol))
-            .collect();
-        Ok(Some(DocumentSymbolResponse::Nested(converted)))
-    })
-    .await
+    let limited = state.is_limited(&uri);
+    let compute = {
+        let uri = uri.clone();
+        move |analysis: &Analysis| document_symbols(analysis, &uri, encoding)
+    };
+    if !limited {
+        return read(state, compute).await;
+    }
+    let stale = || {
+        state.with_limited(&uri, |document| {
+            let document = document?;
+            let Some(DocumentSymbolResponse::Nested(symbols)) = &document.symbols else {
+                return None;
+            };
+            let lines = LineTable::new(&document.text);
+            let moved = symbols
+                .iter()
+                .map(|symbol| clamp_symbol(&document.text, &lines, encoding, symbol.clone()))
+                .collect();
+            Some(DocumentSymbolResponse::Nested(moved))
+        })
+    };
+    let fresh_state = state.clone();
+    let fresh_uri = uri.clone();
+    let on_fresh = move |symbols: &Option<DocumentSymbolResponse>| {
+        fresh_state.with_limited(&fresh_uri, |document| {
+            if let Some(document) = document {
+                document.symbols = symbols.clone();
+            }
+        });
+    };
+    read_within_budget(state, LIMITED_ANSWER_BUDGET, compute, stale, on_fresh).await
+}
+
+/// The document symbols of `uri`, converted.
+pub(crate) fn document_symbols(
+    analysis: &Analysis,
+    uri: &Uri,
+    encoding: PositionEncoding,
+) -> analysis::Cancellable<Option<DocumentSymbolResponse>> {
+    let Some((file, text, lines)) = file_context(analysis, uri) else {
+        return Ok(None);
+    };
+    let symbols = analysis.document_symbols(file)?;
+    let converted = symbols
+        .iter()
+        .map(|symbol| document_symbol_of(&text, &lines, encoding, symbol))
+        .collect();
+    Ok(Some(DocumentSymbolResponse::Nested(converted)))
+}
+
+/// The diagnostics of `uri` with `crashes` added, converted.
+pub(crate) fn document_diagnostics(
+    analysis: &Analysis,
+    uri: &Uri,
+    encoding: PositionEncoding,
+    crashes: Vec<analysis::ide::Diagnostic>,
+) -> analysis::Cancellable<Vec<Diagnostic>> {
+    let Some((file, text, lines)) = file_context(analysis, uri) else {
+        return Ok(Vec::new());
+    };
+    let mut findings = analysis.diagnostics(file)?;
+    findings.extend(crashes);
+    Ok(findings
+        .iter()
+        .map(|finding| convert::diagnostic(analysis, &text, &lines, encoding, finding))
+        .collect())
+}
+
+/// A symbol of an older text moved into `text`.
+fn clamp_symbol(
+    text: &str,
+    lines: &LineTable,
+    encoding: PositionEncoding,
+    mut symbol: DocumentSymbol,
+) -> DocumentSymbol {
+    symbol.range = position::clamp_range(text, lines, symbol.range, encoding);
+    symbol.selection_range = position::clamp_range(text, lines, symbol.selection_range, encoding);
+    // The selection stays inside the range, as the specification asks.
+    symbol.selection_range.start = symbol
+        .selection_range
+        .start
+        .clamp(symbol.range.start, symbol.range.end);
+    symbol.selection_range.end = symbol
+        .selection_range
+        .end
+        .clamp(symbol.selection_range.start, symbol.range.end);
+    symbol.children = symbol.children.map(|children| {
+        children
+            .into_iter()
+            .map(|child| clamp_symbol(text, lines, encoding, child))
+            .collect()
+    });
+    symbol
 }
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must still be written.
@@ -133,25 +225,81 @@ fn document_symbol_of(
     }
 }
 
+/// A diagnostic of an older text moved into `text`.
+fn clamp_diagnostic(
+    text: &str,
+    lines: &LineTable,
+    encoding: PositionEncoding,
+    uri: &Uri,
+    diagnostic: &Diagnostic,
+) -> Diagnostic {
+    let mut diagnostic = diagnostic.clone();
+    diagnostic.range = position::clamp_range(text, lines, diagnostic.range, encoding);
+    for related in diagnostic.related_information.iter_mut().flatten() {
+        if &related.location.uri == uri {
+            related.location.range =
+                position::clamp_range(text, lines, related.location.range, encoding);
+        }
+    }
+    diagnostic
+}
+
 pub async fn pull_diagnostics(
     state: &Arc<ServerState>,
+    client: &tower_lsp_server::Client,
     params: DocumentDiagnosticParams,
 ) -> Result<DocumentDiagnosticReportResult> {
     let encoding = state.encoding();
     let uri = params.text_document.uri;
     let crashes = state.traceback_findings_for(&uri_to_path(&uri));
-    let items = read(state, move |analysis| {
-        let Some((file, text, lines)) = file_context(analysis, &uri) else {
-            return Ok(Vec::new());
+    let limited = state.is_limited(&uri);
+    let compute = {
+        let uri = uri.clone();
+        move |analysis: &Analysis| document_diagnostics(analysis, &uri, encoding, crashes)
+    };
+    let items = if limited {
+        let answered_stale = Arc::new(AtomicBool::new(false));
+        let stale = {
+            let answered_stale = answered_stale.clone();
+            let uri = uri.clone();
+            move || {
+                answered_stale.store(true, Ordering::SeqCst);
+                state
+                    .with_limited(&uri, |document| {
+                        let document = document?;
+                        let lines = LineTable::new(&document.text);
+                        let moved = document
+                            .diagnostics
+                            .as_ref()?
+                            .iter()
+                            .map(|diagnostic| {
+                                clamp_diagnostic(&document.text, &lines, encoding, &uri, diagnostic)
+                            })
+                            .collect();
+                        Some(moved)
+                    })
+                    .unwrap_or_default()
+            }
         };
-        let mut findings = analysis.diagnostics(file)?;
-        findings.extend(crashes);
-        Ok(findings
-            .iter()
-            .map(|finding| convert::diagnostic(analysis, &text, &lines, encoding, finding))
-            .collect())
-    })
-    .await?;
+        let fresh_state = state.clone();
+        let client = client.clone();
+        let on_fresh = move |items: &Vec<Diagnostic>| {
+            fresh_state.with_limited(&uri, |document| {
+                if let Some(document) = document {
+                    document.diagnostics = Some(items.clone());
+                }
+            });
+            // The client shows the stale answer until told to pull again.
+            if answered_stale.load(Ordering::SeqCst) {
+                tokio::spawn(async move {
+                    let _ = client.workspace_diagnostic_refresh().await;
+                });
+            }
+        };
+        read_within_budget(state, LIMITED_ANSWER_BUDGET, compute, stale, on_fresh).await?
+    } else {
+        read(state, compute).await?
+    };
     Ok(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
