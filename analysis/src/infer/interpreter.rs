@@ -3273,10 +3273,11 @@ impl<'db> Interpreter<'db> {
         let Some(current) = env.get(&name) else {
             return;
         };
-        if let Some(kept) = current.filter(|value| known_length(value) != Some(0))
-            && kept != *current
-        {
-            env.refine(name, kept);
+        match current.filter(|value| known_length(value) != Some(0)) {
+            Some(kept) if kept != *current => env.refine(name, kept),
+            Some(_) => {}
+            // Every member is empty: the body never runs.
+            None => self.state = None,
         }
     }
 

@@ -53,4 +53,12 @@ def stale_alias(path=None):
     return ""
 
 
-print(get_policy(), describe(), checked_total([]), report(sys.argv))
+def prepare_hooks(hooks=None):
+    hooks = hooks or {}
+    names = []
+    for event in hooks:
+        names.append(hooks[event])
+    return names
+
+
+print(get_policy(), describe(), checked_total([]), report(sys.argv), prepare_hooks(None))
