@@ -39,6 +39,16 @@ pub(crate) fn class_outlines(db: &dyn Db, file: SourceFile) -> Vec<ClassOutline>
         text.get(usize::from(range.start())..usize::from(range.end()))
             .unwrap_or("")
     };
+    // `from .base import Blueprint as SansioBlueprint`: the class is `Blueprint`.
+    let aliases: FxHashMap<&str, &str> = index
+        .imports
+        .iter()
+        .filter_map(|import| {
+            let original = import.name.as_deref()?;
+            let bound = &index.definition(import.definition?).name;
+            (bound.as_str() != original).then_some((bound.as_str(), original))
+        })
+        .collect();
     let mut outlines = Vec::new();
     for definition in &index.definitions {
         let DefinitionKind::Class { body, bases, .. } = &definition.kind else {
@@ -65,6 +75,10 @@ pub(crate) fn class_outlines(db: &dyn Db, file: SourceFile) -> Vec<ClassOutline>
         let bases = bases
             .iter()
             .filter_map(|&base| base_name(slice(base)))
+            .map(|base| match aliases.get(base.as_str()) {
+                Some(original) => SmolStr::new(original),
+                None => base,
+            })
             .collect();
         outlines.push(ClassOutline {
             name: definition.name.clone(),
