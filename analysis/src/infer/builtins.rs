@@ -431,7 +431,7 @@ pub fn key_value(key: &crate::values::Key) -> Value {
 }
 
 /// `"42".isdigit()`, `"abc".startswith("a")`: string tests on a known string.
-fn fold_str_predicate(text: &str, method: &str, arguments: &Arguments) -> Option<bool> {
+pub(super) fn fold_str_predicate(text: &str, method: &str, arguments: &Arguments) -> Option<bool> {
     let nonempty = !text.is_empty();
     Some(match method {
         "isdigit" | "isdecimal" | "isnumeric" => nonempty && text.chars().all(|c| c.is_numeric()),
@@ -463,6 +463,9 @@ pub fn method_result(receiver: &Value, method: &str, arguments: &Arguments) -> O
     if let Value::Str(Some(text)) = receiver {
         if let Some(folded) = fold_str_predicate(text, method, arguments) {
             return Some(Union::new(Value::Bool(Some(folded)), None));
+        }
+        if let Some(folded) = fold_str_method(text, method, arguments) {
+            return Some(Union::new(folded, None));
         }
     }
     let value = match (receiver, method) {
@@ -634,4 +637,147 @@ fn divmod_part(operands: &[Union]) -> Union {
         if float { Value::Float(None) } else { Value::Int(None) },
         None,
     )
+}
+
+/// Known strings longer than this, or splitting into more parts, are not folded.
+const MAX_FOLDED_TEXT: usize = 4096;
+const MAX_FOLDED_PARTS: usize = 64;
+
+/// `text.method(...)` computed on a known string (`"a=1".split("=")` is `['a', '1']`),
+/// when the arguments are known too.
+fn fold_str_method(text: &str, method: &str, arguments: &Arguments) -> Option<Value> {
+    if text.len() > MAX_FOLDED_TEXT || !arguments.keywords.is_empty() || arguments.has_unpacking {
+        return None;
+    }
+    let string_argument = |index: usize| -> Option<Option<&str>> {
+        match arguments.positional.get(index) {
+            None => Some(None),
+            Some(argument) => match argument.single()? {
+                Value::Str(Some(value)) => Some(Some(value.as_str())),
+                Value::None => Some(None),
+                _ => None,
+            },
+        }
+    };
+    let int_argument = |index: usize| -> Option<Option<i64>> {
+        match arguments.positional.get(index) {
+            None => Some(None),
+            Some(argument) => match argument.single()? {
+                Value::Int(Some(value)) => Some(Some(*value)),
+                _ => None,
+            },
+        }
+    };
+    let text_value = |value: &str| Value::Str(Some(SmolStr::new(value)));
+    let parts = |parts: Vec<&str>| -> Option<Value> {
+        (parts.len() <= MAX_FOLDED_PARTS).then(|| {
+            Value::List(Items::exact(
+                parts
+                    .into_iter()
+                    .map(|part| Union::new(text_value(part), None))
+                    .collect(),
+            ))
+        })
+    };
+    match (method, arguments.positional.len()) {
+        ("strip" | "lstrip" | "rstrip", 0 | 1) => {
+            let characters = string_argument(0)?;
+            let strip = |c: char| match characters {
+                Some(characters) => characters.contains(c),
+                None => c.is_whitespace(),
+            };
+            Some(text_value(match method {
+                "strip" => text.trim_matches(strip),
+                "lstrip" => text.trim_start_matches(strip),
+                _ => text.trim_end_matches(strip),
+            }))
+        }
+        ("lower", 0) => Some(text_value(&text.to_lowercase())),
+        ("upper", 0) => Some(text_value(&text.to_uppercase())),
+        ("replace", 2) => {
+            let (Some(old), Some(new)) = (string_argument(0)?, string_argument(1)?) else {
+                return None;
+            };
+            if old.is_empty() {
+                return None;
+            }
+            let replaced = text.replace(old, new);
+            (replaced.len() <= MAX_FOLDED_TEXT).then(|| text_value(&replaced))
+        }
+        ("split" | "rsplit", 0..=2) => {
+            let separator = string_argument(0)?;
+            let limit = int_argument(1)?.filter(|limit| *limit >= 0).map(|limit| limit as usize);
+            let pieces: Vec<&str> = match (separator, limit, method) {
+                (Some(""), ..) => return None,
+                (Some(separator), None, _) => text.split(separator).collect(),
+                (Some(separator), Some(limit), "split") => {
+                    text.splitn(limit + 1, separator).collect()
+                }
+                (Some(separator), Some(limit), _) => {
+                    let mut pieces: Vec<&str> = text.rsplitn(limit + 1, separator).collect();
+                    pieces.reverse();
+                    pieces
+                }
+                // Whitespace runs, empty strings dropped; with a limit, not folded.
+                (None, None, _) => text.split_whitespace().collect(),
+                (None, Some(_), _) => return None,
+            };
+            parts(pieces)
+        }
+        ("splitlines", 0) => parts(python_lines(text)),
+        ("partition" | "rpartition", 1) => {
+            let separator = string_argument(0)??;
+            if separator.is_empty() {
+                return None;
+            }
+            let found = if method == "partition" {
+                text.find(separator)
+            } else {
+                text.rfind(separator)
+            };
+            let (before, middle, after) = match (found, method) {
+                (Some(at), _) => (&text[..at], separator, &text[at + separator.len()..]),
+                (None, "partition") => (text, "", ""),
+                (None, _) => ("", "", text),
+            };
+            Some(Value::Tuple(Items::exact(
+                [before, middle, after]
+                    .into_iter()
+                    .map(|part| Union::new(text_value(part), None))
+                    .collect(),
+            )))
+        }
+        _ => None,
+    }
+}
+
+/// `str.splitlines()`: lines split at every line boundary Python knows, without them.
+fn python_lines(text: &str) -> Vec<&str> {
+    let is_boundary = |c: char| {
+        matches!(
+            c,
+            '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}'
+                | '\u{2028}' | '\u{2029}'
+        )
+    };
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut characters = text.char_indices().peekable();
+    while let Some((at, c)) = characters.next() {
+        if is_boundary(c) {
+            lines.push(&text[start..at]);
+            let mut end = at + c.len_utf8();
+            if c == '\r' {
+                if let Some((_, '\n')) = characters.peek() {
+                    characters.next();
+                    end += 1;
+                }
+            }
+            start = end;
+        }
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    lines
 }

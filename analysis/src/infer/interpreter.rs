@@ -3356,6 +3356,54 @@ impl<'db> Interpreter<'db> {
     }
 
     fn narrow_call(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
+        // `part.isdigit()`, `line.startswith("#")` on a union of known strings: each
+        // string goes to the side its own answer picks.
+        if let Some((subject, method)) = condition
+            .child_by_field_name("function")
+            .filter(|function| function.kind() == "attribute")
+            .and_then(|function| {
+                Some((
+                    function.child_by_field_name("object")?,
+                    function.child_by_field_name("attribute")?,
+                ))
+            })
+            .filter(|(subject, _)| is_place_node(*subject))
+        {
+            let method = self.slice(method);
+            let saved = std::mem::replace(&mut self.state, Some(env.clone()));
+            let recording = std::mem::replace(&mut self.record, false);
+            let arguments = condition
+                .child_by_field_name("arguments")
+                .map(|arguments| self.arguments(arguments));
+            self.record = recording;
+            self.state = saved;
+            if let Some(arguments) = arguments {
+                let mut env = env;
+                let subject_is_text = self.subject_name(&mut env, subject).filter(|name| {
+                    let current = if name.contains('.') {
+                        env.places.get(name)
+                    } else {
+                        env.get(name)
+                    };
+                    current.is_some_and(|current| {
+                        current.values().any(|value| matches!(value, Value::Str(Some(_))))
+                    })
+                });
+                if let Some(name) = subject_is_text {
+                    return self.split_name(env, &name, |value| match value {
+                        Value::Str(Some(text)) => {
+                            builtins::fold_str_predicate(text, method, &arguments)
+                        }
+                        _ => None,
+                    });
+                }
+                return self.narrow_call_of(condition, env);
+            }
+        }
+        self.narrow_call_of(condition, env)
+    }
+
+    fn narrow_call_of(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
         let function = condition
             .child_by_field_name("function")
             .map(|function| self.slice(function))
