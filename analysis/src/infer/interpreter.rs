@@ -4092,45 +4092,54 @@ impl<'db> Interpreter<'db> {
         let iterable_node = for_clause.child_by_field_name("right")?;
         // Quiet: the general path below records the iterable when this one gives up.
         let iterable = self.expression_quiet(iterable_node);
-        let items = match iterable.single()? {
-            Value::List(items) | Value::Tuple(items) | Value::Iterator(items) if items.exact => {
-                items.items.clone()
-            }
-            _ => return None,
-        };
-        if items.len() > MAX_EXACT_COMPREHENSION_ITEMS {
+        // Each member a container of known items (the lists a caller may pass): each
+        // gives its own result.
+        let members: Vec<Vec<Union>> = iterable
+            .values()
+            .map(|value| match value {
+                Value::List(items) | Value::Tuple(items) | Value::Iterator(items) if items.exact => {
+                    Some(items.items.clone())
+                }
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        if members.iter().map(Vec::len).sum::<usize>() > MAX_EXACT_COMPREHENSION_ITEMS {
             return None;
         }
         // First pass without recording: do all filters fold for every item?
         let saved_state = self.state.clone();
         let saved_record = self.record;
         self.record = false;
-        let mut kept = Vec::new();
-        for item in &items {
-            self.state = saved_state.clone();
-            self.bind(target, item.clone(), *for_clause);
-            let mut keep = true;
-            for filter in filters {
-                let condition = filter.named_child(0)?;
-                let value = self.expression(condition);
-                let truths: BTreeSet<Option<bool>> =
-                    value.values().map(Value::truthiness).collect();
-                match truths.into_iter().collect::<Vec<_>>().as_slice() {
-                    [Some(true)] => {}
-                    [Some(false)] => {
-                        keep = false;
-                        break;
-                    }
-                    _ => {
-                        self.state = saved_state;
-                        self.record = saved_record;
-                        return None;
+        let mut kept_per_member: Vec<Vec<Union>> = Vec::new();
+        for items in &members {
+            let mut kept = Vec::new();
+            for item in items {
+                self.state = saved_state.clone();
+                self.bind(target, item.clone(), *for_clause);
+                let mut keep = true;
+                for filter in filters {
+                    let condition = filter.named_child(0)?;
+                    let value = self.expression(condition);
+                    let truths: BTreeSet<Option<bool>> =
+                        value.values().map(Value::truthiness).collect();
+                    match truths.into_iter().collect::<Vec<_>>().as_slice() {
+                        [Some(true)] => {}
+                        [Some(false)] => {
+                            keep = false;
+                            break;
+                        }
+                        _ => {
+                            self.state = saved_state;
+                            self.record = saved_record;
+                            return None;
+                        }
                     }
                 }
+                if keep {
+                    kept.push(item.clone());
+                }
             }
-            if keep {
-                kept.push(item.clone());
-            }
+            kept_per_member.push(kept);
         }
         self.state = saved_state.clone();
         self.record = saved_record;
@@ -4142,25 +4151,29 @@ impl<'db> Interpreter<'db> {
                 iterable: recorded_iterable,
             },
         );
-        let mut values = Vec::new();
-        for item in kept {
-            self.state = saved_state.clone();
-            self.bind(target, item, *for_clause);
-            for filter in filters {
-                if let Some(condition) = filter.named_child(0) {
-                    self.expression(condition);
+        let mut results = Vec::new();
+        for kept in kept_per_member {
+            let mut values = Vec::new();
+            for item in kept {
+                self.state = saved_state.clone();
+                self.bind(target, item, *for_clause);
+                for filter in filters {
+                    if let Some(condition) = filter.named_child(0) {
+                        self.expression(condition);
+                    }
                 }
+                values.push(self.expression(body));
             }
-            values.push(self.expression(body));
+            let items = Items::exact(values);
+            let value = if node.kind() == "list_comprehension" {
+                Value::List(items)
+            } else {
+                Value::Iterator(items)
+            };
+            results.push(self.literal(value, node));
         }
         self.state = saved_state;
-        let items = Items::exact(values);
-        let value = if node.kind() == "list_comprehension" {
-            Value::List(items)
-        } else {
-            Value::Iterator(items)
-        };
-        Some(self.literal(value, node))
+        Union::join_all(results)
     }
 
     fn binary(&mut self, node: Node<'_>) -> Union {

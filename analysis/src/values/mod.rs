@@ -326,7 +326,7 @@ impl Value {
 /// Containers nest at most this deep in a value; deeper contents are forgotten
 /// (`[[[[1]]]]` keeps three levels of lists). Self-referencing updates in loops
 /// (`node = (value, node)`) would otherwise grow without end.
-pub const MAX_VALUE_DEPTH: usize = 3;
+pub const MAX_VALUE_DEPTH: usize = 4;
 /// Containers keep at most this many known items or entries.
 pub const MAX_CONTAINER_ITEMS: usize = 64;
 
