@@ -20,3 +20,24 @@ def word(text: str):
     if match is not None:
         return match.group(1).decode("ascii")  # expect: unknown-attribute
     return None
+
+
+SCORES = {"math": [("ana", 14), ("cy", None)], "art": [("ben", None)]}
+
+
+def graded(entries):
+    return [grade for _, grade in entries if grade is not None]
+
+
+def mean(values):
+    return sum(values) / len(values)  # expect: division-by-zero
+
+
+def mean_guarded(values):
+    if not values:
+        return 0.0
+    return sum(values) / len(values)
+
+
+for subject, entries in SCORES.items():
+    print(subject, mean(graded(entries)), mean_guarded(graded(entries)))
