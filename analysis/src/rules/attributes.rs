@@ -837,13 +837,13 @@ fn defined_class_attributes(db: &dyn Db, class: &ClassRef, instance: bool) -> Op
                 return None;
             }
             names.push(name.to_owned());
-            if name == "__slots__" {
-                if let Some(value) = index.definition(member).value_range {
-                    names.extend(slot_names(
-                        text.get(usize::from(value.start())..usize::from(value.end()))
-                            .unwrap_or(""),
-                    ));
-                }
+            if name == "__slots__"
+                && let Some(value) = index.definition(member).value_range
+            {
+                names.extend(slot_names(
+                    text.get(usize::from(value.start())..usize::from(value.end()))
+                        .unwrap_or(""),
+                ));
             }
             if instance {
                 if let DefinitionKind::Function { body, .. } = index.definition(member).kind {
