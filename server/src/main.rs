@@ -73,7 +73,10 @@ fn main() -> ExitCode {
 
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("REMEDY_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        // salsa warns when a query cycle unwinds a second time after an edit cancelled
+        // it ("propagating panic for cycle head"): a cancellation the request handlers
+        // contain and answer, not a fault worth a warning on every keystroke.
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,salsa=error"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

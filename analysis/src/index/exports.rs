@@ -96,8 +96,8 @@ pub fn module_exports(db: &dyn Db, file: SourceFile) -> ModuleExports {
         .map(|import| (import.level, import.module.clone()))
         .collect();
     let text = file.text(db);
-    let computed_all = index.dunder_all.is_none()
-        && names.iter().any(|exported| exported.name == "__all__");
+    let computed_all =
+        index.dunder_all.is_none() && names.iter().any(|exported| exported.name == "__all__");
     ModuleExports {
         names,
         dunder_all: index.dunder_all.clone(),

@@ -634,7 +634,11 @@ fn divmod_part(operands: &[Union]) -> Union {
         return Union::unknown();
     }
     Union::new(
-        if float { Value::Float(None) } else { Value::Int(None) },
+        if float {
+            Value::Float(None)
+        } else {
+            Value::Int(None)
+        },
         None,
     )
 }
@@ -706,7 +710,9 @@ fn fold_str_method(text: &str, method: &str, arguments: &Arguments) -> Option<Va
         }
         ("split" | "rsplit", 0..=2) => {
             let separator = string_argument(0)?;
-            let limit = int_argument(1)?.filter(|limit| *limit >= 0).map(|limit| limit as usize);
+            let limit = int_argument(1)?
+                .filter(|limit| *limit >= 0)
+                .map(|limit| limit as usize);
             let pieces: Vec<&str> = match (separator, limit, method) {
                 (Some(""), ..) => return None,
                 (Some(separator), None, _) => text.split(separator).collect(),
@@ -756,8 +762,15 @@ fn python_lines(text: &str) -> Vec<&str> {
     let is_boundary = |c: char| {
         matches!(
             c,
-            '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}'
-                | '\u{2028}' | '\u{2029}'
+            '\n' | '\r'
+                | '\u{0b}'
+                | '\u{0c}'
+                | '\u{1c}'
+                | '\u{1d}'
+                | '\u{1e}'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
         )
     };
     let mut lines = Vec::new();

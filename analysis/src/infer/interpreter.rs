@@ -137,6 +137,21 @@ impl Env {
         self.values.values_mut()
     }
 
+    /// `name` may have been changed in place by code not followed here: its known
+    /// contents (exact items, closed dicts, instance shapes) no longer hold.
+    fn forget_contents(&mut self, name: Name) {
+        let Some(current) = self.values.get(&name) else {
+            return;
+        };
+        let forgotten = current.map(|value| match value {
+            Value::Instance(class, Some(_)) => Value::Instance(class.clone(), None),
+            other => opened_container(other),
+        });
+        if forgotten != *current {
+            self.refine(name, forgotten);
+        }
+    }
+
     /// A read of `name` succeeded: the paths where it was unbound raised there, so the
     /// paths that go on have it bound.
     fn mark_read(&mut self, name: &Name) {
@@ -603,7 +618,8 @@ impl<'db> Interpreter<'db> {
     fn finish(mut self) -> ScopeInference {
         // Module globals that functions rebind (`global _db; _db = …`): importers may
         // read them after such a call.
-        let declared_global: rustc_hash::FxHashSet<&Name> = if self.scope == FileIndex::MODULE_SCOPE {
+        let declared_global: rustc_hash::FxHashSet<&Name> = if self.scope == FileIndex::MODULE_SCOPE
+        {
             self.index
                 .scopes
                 .iter()
@@ -1093,7 +1109,11 @@ impl<'db> Interpreter<'db> {
             .map(|(name, correlation)| (name.clone(), correlation.truth))
             .collect();
         for (name, truth) in matching {
-            let side = if truth { &mut *when_true } else { &mut *when_false };
+            let side = if truth {
+                &mut *when_true
+            } else {
+                &mut *when_false
+            };
             if let Some(env) = side {
                 env.maybe_unbound.remove(&name);
             }
@@ -1129,8 +1149,13 @@ impl<'db> Interpreter<'db> {
                     stack.extend(node.child_by_field_name("arguments"));
                 }
                 // Reads that may change under us, or bind names themselves.
-                "attribute" | "subscript" | "lambda" | "named_expression" | "await"
-                | "list_comprehension" | "generator_expression" => return None,
+                "attribute"
+                | "subscript"
+                | "lambda"
+                | "named_expression"
+                | "await"
+                | "list_comprehension"
+                | "generator_expression" => return None,
                 _ => {
                     let mut cursor = node.walk();
                     stack.extend(node.named_children(&mut cursor));
@@ -2618,7 +2643,11 @@ impl<'db> Interpreter<'db> {
         }
         let is_local = !scope.globals.iter().any(|global| global == name)
             && !scope.nonlocals.iter().any(|nonlocal| nonlocal == name)
-            && self.index.definitions_in_scope(self.scope, name).next().is_some();
+            && self
+                .index
+                .definitions_in_scope(self.scope, name)
+                .next()
+                .is_some();
         if !is_local {
             self.mutated_globals.insert(name.clone());
         }
@@ -2645,13 +2674,22 @@ impl<'db> Interpreter<'db> {
             let rebound: Vec<Name> = callee_scope
                 .globals
                 .iter()
-                .filter(|name| self.index.definitions_in_scope(scope, name).next().is_some())
+                .filter(|name| {
+                    self.index
+                        .definitions_in_scope(scope, name)
+                        .next()
+                        .is_some()
+                })
                 .cloned()
                 .collect();
             for name in rebound {
                 let is_own_local = self.scope != FileIndex::MODULE_SCOPE
                     && !self.index.scope(self.scope).globals.contains(&name)
-                    && self.index.definitions_in_scope(self.scope, &name).next().is_some();
+                    && self
+                        .index
+                        .definitions_in_scope(self.scope, &name)
+                        .next()
+                        .is_some();
                 if is_own_local {
                     continue;
                 }
@@ -2664,15 +2702,7 @@ impl<'db> Interpreter<'db> {
             for name in mutated {
                 self.note_free_mutation(&name);
                 let Some(env) = &mut self.state else { return };
-                if let Some(current) = env.get(&name) {
-                    let forgotten = current.map(|value| match value {
-                        Value::Instance(class, Some(_)) => Value::Instance(class.clone(), None),
-                        other => opened_container(other),
-                    });
-                    if forgotten != *current {
-                        env.refine(name, forgotten);
-                    }
-                }
+                env.forget_contents(name);
             }
         }
     }
@@ -2776,15 +2806,7 @@ impl<'db> Interpreter<'db> {
             self.note_growth(name_node);
             let name = Name::new(self.slice(name_node));
             let Some(env) = &mut self.state else { return };
-            if let Some(current) = env.get(&name) {
-                let forgotten = current.map(|value| match value {
-                    Value::Instance(class, Some(_)) => Value::Instance(class.clone(), None),
-                    other => opened_container(other),
-                });
-                if forgotten != *current {
-                    env.refine(name, forgotten);
-                }
-            }
+            env.forget_contents(name);
         }
     }
 
@@ -3155,9 +3177,11 @@ impl<'db> Interpreter<'db> {
         };
         if other_is_empty && matches!(operator.as_str(), "==" | "!=") {
             let emptiness = |value: &Value| match value {
-                Value::Dict(_) | Value::List(_) | Value::Tuple(_) | Value::Set(_) | Value::Str(_) => {
-                    value.truthiness().map(|truthy| !truthy)
-                }
+                Value::Dict(_)
+                | Value::List(_)
+                | Value::Tuple(_)
+                | Value::Set(_)
+                | Value::Str(_) => value.truthiness().map(|truthy| !truthy),
                 _ => None,
             };
             let (when_empty, when_not) = self.split_name(env, &name, emptiness);
@@ -3386,7 +3410,9 @@ impl<'db> Interpreter<'db> {
                         env.get(name)
                     };
                     current.is_some_and(|current| {
-                        current.values().any(|value| matches!(value, Value::Str(Some(_))))
+                        current
+                            .values()
+                            .any(|value| matches!(value, Value::Str(Some(_))))
                     })
                 });
                 if let Some(name) = subject_is_text {
@@ -4097,7 +4123,9 @@ impl<'db> Interpreter<'db> {
         let members: Vec<Vec<Union>> = iterable
             .values()
             .map(|value| match value {
-                Value::List(items) | Value::Tuple(items) | Value::Iterator(items) if items.exact => {
+                Value::List(items) | Value::Tuple(items) | Value::Iterator(items)
+                    if items.exact =>
+                {
                     Some(items.items.clone())
                 }
                 _ => None,
@@ -5494,10 +5522,7 @@ fn is_enum_base(db: &dyn Db, class: &ClassRef) -> bool {
     matches!(
         class.name(),
         "Enum" | "IntEnum" | "StrEnum" | "Flag" | "IntFlag" | "ReprEnum"
-    ) && file
-        .path(db)
-        .file_stem()
-        .is_some_and(|stem| stem == "enum")
+    ) && file.path(db).file_stem().is_some_and(|stem| stem == "enum")
 }
 
 /// Whether `attribute`, bound to `value` in the body of enumeration `class`, is a

@@ -105,7 +105,10 @@ pub fn call(qualified: &str, arguments: &Arguments) -> Option<(Union, Vec<&'stat
     let bytes_argument = |index: usize| arguments.positional.get(index).is_some_and(is_bytes);
     Some(match qualified.as_str() {
         "re.match" | "re.search" | "re.fullmatch" => (
-            optional(regex_class("re.Match", bytes_argument(0) || bytes_argument(1))),
+            optional(regex_class(
+                "re.Match",
+                bytes_argument(0) || bytes_argument(1),
+            )),
             Vec::new(),
         ),
         "re.Pattern.match" | "re.Pattern.search" | "re.Pattern.fullmatch" => (

@@ -160,8 +160,16 @@ fn report_missing_name(context: &mut RuleContext<'_>, import: &Import, module: &
     // Every module has these (`from pkg import __doc__`).
     if matches!(
         name.as_str(),
-        "__doc__" | "__name__" | "__file__" | "__path__" | "__spec__" | "__loader__"
-            | "__package__" | "__dict__" | "__builtins__" | "__cached__"
+        "__doc__"
+            | "__name__"
+            | "__file__"
+            | "__path__"
+            | "__spec__"
+            | "__loader__"
+            | "__package__"
+            | "__dict__"
+            | "__builtins__"
+            | "__cached__"
     ) {
         return;
     }

@@ -111,7 +111,10 @@ pub(crate) fn subclasses_by_base(db: &dyn Db) -> Arc<FxHashMap<SmolStr, Vec<Clas
         }
         for outline in class_outlines(db, *file) {
             for base in &outline.bases {
-                by_base.entry(base.clone()).or_default().push(outline.clone());
+                by_base
+                    .entry(base.clone())
+                    .or_default()
+                    .push(outline.clone());
             }
         }
     }
