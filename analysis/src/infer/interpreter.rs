@@ -2118,11 +2118,18 @@ impl<'db> Interpreter<'db> {
                     .child_by_field_name("subscript")
                     .map(|key| self.expression(key));
                 if let Some(object) = object {
-                    self.expression(object);
+                    let container = self.expression(object);
                     if object.kind() == "identifier" {
                         self.note_mutation(object);
                         self.note_growth(object);
                         self.store_item(object, key.as_ref(), &value);
+                    } else if let Some(path) = self.place_path(object) {
+                        // `self.buttons[name] = …`: later reads of the path on this flow
+                        // see the entry.
+                        let updated = item_stored(&container, key.as_ref(), &value);
+                        if let Some(env) = &mut self.state {
+                            env.places.insert(path, updated);
+                        }
                     }
                 }
             }
@@ -2135,43 +2142,11 @@ impl<'db> Interpreter<'db> {
     /// `d[k] = v` on a local dict (or list) updates its known entries.
     fn store_item(&mut self, object: Node<'_>, key: Option<&Union>, value: &Union) {
         let name = Name::new(self.slice(object));
-        let literal = key.and_then(Union::single).and_then(literal_key);
         let Some(env) = &mut self.state else { return };
         let Some(current) = env.get(&name) else {
             return;
         };
-        let updated = current.map(|container| match container {
-            Value::Dict(dict) => {
-                let mut dict = dict.as_ref().clone();
-                match &literal {
-                    Some(key) => dict.set(key.clone(), value.clone()),
-                    None => dict.open = true,
-                }
-                Value::Dict(Box::new(dict))
-            }
-            Value::List(items) => {
-                let mut items = items.clone();
-                match literal {
-                    Some(Key::Int(at)) if items.exact => {
-                        let length = items.items.len() as i64;
-                        let index = if at < 0 { at + length } else { at };
-                        if (0..length).contains(&index) {
-                            items.items[index as usize] = value.clone();
-                        }
-                    }
-                    _ => {
-                        items = Items::of(
-                            items
-                                .element()
-                                .map(|element| element.join(value))
-                                .or(Some(value.clone())),
-                        )
-                    }
-                }
-                Value::List(items)
-            }
-            other => other.clone(),
-        });
+        let updated = item_stored(&current, key, value);
         env.refine(name, updated);
     }
 
@@ -5669,6 +5644,44 @@ fn is_stub_body(body: Node<'_>) -> bool {
 
 /// Joins two paths. A name bound on one side only keeps that side's value and becomes
 /// maybe unbound for `cause` (values never show it; see [`Env`]).
+/// `container` after `container[key] = value`: a literal key sets a known entry, any
+/// other key opens a dict; a list gets the value among its elements.
+fn item_stored(container: &Union, key: Option<&Union>, value: &Union) -> Union {
+    let literal = key.and_then(Union::single).and_then(literal_key);
+    container.map(|container| match container {
+        Value::Dict(dict) => {
+            let mut dict = dict.as_ref().clone();
+            match &literal {
+                Some(key) => dict.set(key.clone(), value.clone()),
+                None => dict.open = true,
+            }
+            Value::Dict(Box::new(dict))
+        }
+        Value::List(items) => {
+            let mut items = items.clone();
+            match literal {
+                Some(Key::Int(at)) if items.exact => {
+                    let length = items.items.len() as i64;
+                    let index = if at < 0 { at + length } else { at };
+                    if (0..length).contains(&index) {
+                        items.items[index as usize] = value.clone();
+                    }
+                }
+                _ => {
+                    items = Items::of(
+                        items
+                            .element()
+                            .map(|element| element.join(value))
+                            .or(Some(value.clone())),
+                    )
+                }
+            }
+            Value::List(items)
+        }
+        other => other.clone(),
+    })
+}
+
 fn join_states_because(left: State, right: State, cause: UnboundCause) -> State {
     fn mark(maybe_unbound: &mut FxHashMap<Name, UnboundCause>, name: Name, cause: UnboundCause) {
         let entry = maybe_unbound.entry(name).or_insert(cause);

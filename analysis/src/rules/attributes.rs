@@ -41,6 +41,34 @@ pub(crate) const UNKNOWN_ATTRIBUTE_CHECK: Check = Check {
     run: run_unknown_attribute,
 };
 
+/// Attributes of `object`, which `None` has too.
+const OBJECT_ATTRIBUTES: &[&str] = &[
+    "__class__",
+    "__delattr__",
+    "__dir__",
+    "__doc__",
+    "__eq__",
+    "__format__",
+    "__ge__",
+    "__getattribute__",
+    "__gt__",
+    "__hash__",
+    "__init__",
+    "__init_subclass__",
+    "__le__",
+    "__lt__",
+    "__ne__",
+    "__new__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__repr__",
+    "__setattr__",
+    "__sizeof__",
+    "__str__",
+    "__subclasshook__",
+    "__bool__",
+];
+
 fn none_tally(union: &Union) -> Tally {
     let mut tally = Tally {
         pruned: union.pruned(),
@@ -65,6 +93,10 @@ fn run_none(context: &mut RuleContext<'_>) {
         let range = operation.range;
         match &operation.kind {
             OperationKind::Attribute { object, attribute } => {
+                // `None.__class__`, `None.__eq__`: what every object has.
+                if OBJECT_ATTRIBUTES.contains(&attribute.as_str()) {
+                    continue;
+                }
                 let Some(node) = context.node(range) else {
                     continue;
                 };
@@ -827,7 +859,13 @@ fn defined_class_attributes(db: &dyn Db, class: &ClassRef, instance: bool) -> Op
                 return None;
             }
         }
-        if class_text.contains("setattr(") || class_text.contains("__dict__") {
+        // `setattr`, `__dict__` updates and `parser.parse_args(argv, self)` set
+        // attributes the class body does not name.
+        if ["setattr(", "__dict__", "parse_args(", "parse_known_args("]
+            .iter()
+            .any(|trick| class_text.contains(trick))
+            || is_mixed_in_at_run_time(db, *file, index.definition(definition).name.as_str())
+        {
             return None;
         }
         let scope = index.scope(*body);
@@ -877,18 +915,85 @@ fn slot_names(value: &str) -> Vec<String> {
 
 /// Names stored as `something.name = …` anywhere in `file`.
 fn collect_outside_stores(db: &dyn Db, file: crate::input::SourceFile, names: &mut Vec<String>) {
+    names.extend(assignment_scan(db, file).attribute_stores.iter().cloned());
+}
+
+/// What a line-by-line look at a file's assignments finds, once per file text.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct AssignmentScan {
+    /// The attribute of every attribute target (`b.c` in `a = b.c = value`).
+    attribute_stores: Vec<String>,
+    /// The words of lines that assign a `__bases__` (classes mixed in at run time).
+    bases_lines_words: Vec<String>,
+}
+
+#[salsa::tracked(returns(ref))]
+pub(crate) fn assignment_scan(db: &dyn Db, file: crate::input::SourceFile) -> AssignmentScan {
     let text = file.text(db);
+    let mut scan = AssignmentScan::default();
     for line in text.lines() {
-        let Some((target, _)) = line.split_once('=') else {
+        if !line.contains('=') {
             continue;
-        };
-        let target = target.trim_end_matches(['+', '-', '*', '/', '|', '&', ' ']);
-        if let Some((_, attribute)) = target.trim().rsplit_once('.') {
-            if crate::resolve::is_python_identifier(attribute) {
-                names.push(attribute.to_owned());
+        }
+        // Every target of `a = b.c = value`: the parts before the last plain `=`.
+        let mut targets = assignment_targets(line);
+        targets.pop();
+        for target in &targets {
+            let target = target.trim_end_matches(['+', '-', '*', '/', '|', '&', ' ']);
+            if let Some((_, attribute)) = target.trim().rsplit_once('.') {
+                if crate::resolve::is_python_identifier(attribute) {
+                    scan.attribute_stores.push(attribute.to_owned());
+                }
             }
         }
+        if targets
+            .iter()
+            .any(|target| target.trim_end().ends_with("__bases__"))
+        {
+            scan.bases_lines_words.extend(
+                line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|word| !word.is_empty())
+                    .map(str::to_owned),
+            );
+        }
     }
+    for words in [&mut scan.attribute_stores, &mut scan.bases_lines_words] {
+        words.sort_unstable();
+        words.dedup();
+    }
+    scan
+}
+
+/// `line` split at its assignment signs (`=`, not `==`, `<=`, `>=`, `!=`): the targets,
+/// then the value. A line without one gives a single part.
+fn assignment_targets(line: &str) -> Vec<&str> {
+    let bytes = line.as_bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if byte != b'=' {
+            continue;
+        }
+        let before = at.checked_sub(1).map(|before| bytes[before]);
+        let after = bytes.get(at + 1).copied();
+        if matches!(before, Some(b'=' | b'<' | b'>' | b'!')) || after == Some(b'=') {
+            continue;
+        }
+        parts.push(&line[start..at]);
+        start = at + 1;
+    }
+    parts.push(&line[start..]);
+    parts
+}
+
+/// Whether the file mixes `class_name` into another class at run time
+/// (`Widget.__bases__ = Widget.__bases__ + (Form,)`): its instances are then also
+/// instances of classes the analysis does not see in its MRO.
+fn is_mixed_in_at_run_time(db: &dyn Db, file: crate::input::SourceFile, class_name: &str) -> bool {
+    assignment_scan(db, file)
+        .bases_lines_words
+        .binary_search_by(|word| word.as_str().cmp(class_name))
+        .is_ok()
 }
 
 /// A module's attributes, when it resolves to a file the analysis has and that file has no

@@ -41,6 +41,7 @@ use tree_sitter::Node;
 
 use super::attributes::closest_name;
 use super::context::RuleContext;
+use super::removed_names::is_under_version_check;
 use super::stdlib_modules::is_stdlib_module;
 use super::{Check, Finding};
 use crate::builtins::builtin;
@@ -102,6 +103,9 @@ fn run_undefined_name(context: &mut RuleContext<'_>) {
         }
         if context.is_caught(name_ref.range, "NameError")
             || is_in_broken_syntax(context, name_ref.range)
+            || context
+                .node(name_ref.range)
+                .is_some_and(|node| is_under_version_check(context, node))
             || !is_evaluated_annotation_or_code(context, name_ref.range, name_ref.scope)
         {
             continue;
@@ -191,6 +195,11 @@ fn run_unbound(context: &mut RuleContext<'_>) {
                 .iter()
                 .all(|&id| is_under_type_checking(context, index, id))
         {
+            continue;
+        }
+        // Outside functions, a name not bound yet falls back to the builtin of that name
+        // (`if jython: from java.lang import Exception`).
+        if index.scope(scope).kind != ScopeKind::Function && builtin(&name).is_some() {
             continue;
         }
         match load.maybe {
@@ -626,6 +635,33 @@ def main():
     return area(2, 3)
 
 main()
+"#,
+        );
+    }
+
+    #[test]
+    fn module_names_fall_back_to_builtins() {
+        check(
+            r#"
+import sys
+
+if sys.platform.startswith("java"):
+    from java.lang import Exception
+
+class ParseError(Exception):
+    pass
+
+if sys.version_info < (3, 0):
+    input = raw_input
+
+def ask(prompt):
+    return input(prompt)
+
+def local_shadow(flag):
+    if flag:
+        len = 3
+    # expect: possibly-unbound
+    return len
 "#,
         );
     }

@@ -371,27 +371,27 @@ fn imported_name<'t>(context: &RuleContext<'t>, node: Node<'_>) -> (&'t str, Opt
 /// Under `if sys.version_info < (3,):`, `if PY2:` or their `else`, or in an `except`
 /// clause (`try: from collections.abc import Mapping` / `except ImportError: from
 /// collections import Mapping`): the import runs only on the Python it was written for.
-fn is_compatibility_fallback(context: &RuleContext<'_>, statement: Node<'_>) -> bool {
-    let mut current = context.parent(statement);
-    while let Some(node) = current {
-        if node.kind() == "except_clause" {
-            return true;
-        }
-        if node.kind() == "if_statement" {
-            let condition = node
+fn is_compatibility_fallback<'db>(context: &RuleContext<'db>, statement: Node<'db>) -> bool {
+    context
+        .ancestors(statement)
+        .any(|node| node.kind() == "except_clause")
+        || is_under_version_check(context, statement)
+}
+
+/// Under `if sys.version_info < (3,):`, `if PY2:`, `if six.PY3:` or their `else`: code
+/// written for one version of Python only.
+pub(super) fn is_under_version_check<'db>(context: &RuleContext<'db>, node: Node<'db>) -> bool {
+    context.ancestors(node).any(|ancestor| {
+        ancestor.kind() == "if_statement"
+            && ancestor
                 .child_by_field_name("condition")
                 .map(|condition| context.node_text(condition))
-                .unwrap_or("");
-            if ["version", "PY2", "PY3", "PY_2", "PY_3"]
-                .iter()
-                .any(|marker| condition.contains(marker))
-            {
-                return true;
-            }
-        }
-        current = context.parent(node);
-    }
-    false
+                .is_some_and(|condition| {
+                    ["version", "PY2", "PY3", "PY_2", "PY_3"]
+                        .iter()
+                        .any(|marker| condition.contains(marker))
+                })
+    })
 }
 
 /// A workspace file named like the stdlib module (`collections.py` beside the script)

@@ -20,6 +20,7 @@ use super::dotted::{callee_path, descendants, keyword_argument, positional_argum
 use super::iterators::load_values;
 use super::pitfalls::{range_of, report_syntactic};
 use crate::config::Confidence;
+use crate::index::DefinitionKind;
 use crate::values::Value;
 
 pub(crate) const SECURITY_CHECK: Check = Check {
@@ -176,19 +177,131 @@ fn eval_injection(context: &mut RuleContext<'_>, call: Node<'_>, path: &str) {
         return;
     }
     let code_text = first_line(context.node_text(code)).to_owned();
-    let instead = if path == "eval" {
-        "`ast.literal_eval` for literals, or an explicit parser"
+    // Text a program assembles from its own code fragments (`namedtuple`, `dataclasses`,
+    // templates filled with identifiers) is generated code: the parts may still come from
+    // outside, but nothing here shows they do.
+    let (confidence, message) = if is_generated_code(context, code, 0) {
+        (
+            Confidence::Possible,
+            format!(
+                "`{path}({code_text})` runs code assembled from a template: make sure no part of it comes from untrusted input"
+            ),
+        )
     } else {
-        "explicit functions instead of generated code"
+        let instead = if path == "eval" {
+            "`ast.literal_eval` for literals, or an explicit parser"
+        } else {
+            "explicit functions instead of generated code"
+        };
+        (
+            Confidence::Likely,
+            format!("`{path}({code_text})` runs whatever code `{code_text}` holds: use {instead}"),
+        )
     };
     report_syntactic(
         context,
         "eval-injection",
         range_of(call),
-        Confidence::Likely,
-        format!("`{path}({code_text})` runs whatever code `{code_text}` holds: use {instead}"),
+        confidence,
+        message,
         vec![("function", path.to_owned()), ("argument", code_text)],
     );
+}
+
+/// Reads that bring text from outside the program into it.
+const EXTERNAL_READS: &[&str] = &[
+    "input(",
+    "sys.argv",
+    "sys.stdin",
+    "os.environ",
+    "getenv(",
+    ".read(",
+    ".readline(",
+    ".readlines(",
+    ".recv(",
+    "request.",
+];
+
+/// Whether `node` builds code from literal code fragments: an f-string with
+/// replacement fields, `%` or `.format` on a literal template, concatenation with a
+/// literal, a join with a literal separator, or a local name every assignment of
+/// which does one of those. A part read straight from outside (`input()`, `sys.argv`,
+/// a file's `.read()`) makes it untrusted text instead.
+fn is_generated_code(context: &RuleContext<'_>, node: Node<'_>, depth: usize) -> bool {
+    if depth > 3 {
+        return false;
+    }
+    let text = context.node_text(node);
+    if EXTERNAL_READS.iter().any(|read| text.contains(read)) {
+        return false;
+    }
+    let is_literal = |node: Node<'_>| is_literal_string(context, node);
+    match node.kind() {
+        "parenthesized_expression" => node
+            .named_child(0)
+            .is_some_and(|inner| is_generated_code(context, inner, depth + 1)),
+        "string" => {
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor)
+                .any(|child| child.kind() == "interpolation")
+        }
+        "concatenated_string" => !is_literal_string(context, node),
+        "binary_operator" => {
+            let operator = node
+                .child_by_field_name("operator")
+                .map(|operator| context.node_text(operator));
+            let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) else {
+                return false;
+            };
+            match operator {
+                Some("%") => is_literal(left),
+                Some("+") => {
+                    is_literal(left)
+                        || is_literal(right)
+                        || is_generated_code(context, left, depth + 1)
+                        || is_generated_code(context, right, depth + 1)
+                }
+                _ => false,
+            }
+        }
+        "call" => node
+            .child_by_field_name("function")
+            .filter(|function| function.kind() == "attribute")
+            .is_some_and(|function| {
+                let method = function
+                    .child_by_field_name("attribute")
+                    .map(|attribute| context.node_text(attribute));
+                let receiver = function.child_by_field_name("object");
+                matches!(method, Some("format" | "join" | "format_map"))
+                    && receiver.is_some_and(|receiver| {
+                        is_literal(receiver) || is_generated_code(context, receiver, depth + 1)
+                    })
+            }),
+        "identifier" => {
+            let index = context.index;
+            let scope = index.scope_at(node.start_byte().try_into().unwrap_or_default());
+            // The nearest assignment before the read decides (a loop that rebinds the
+            // name later does not matter here).
+            let start = node.start_byte();
+            let Some(definition) = index
+                .definitions_in_scope(scope, text)
+                .map(|id| index.definition(id))
+                .filter(|definition| usize::from(definition.node_range.end()) <= start)
+                .last()
+            else {
+                return false;
+            };
+            definition.kind == DefinitionKind::Assignment
+                && definition
+                    .value_range
+                    .and_then(|range| context.node(range))
+                    .is_some_and(|value| is_generated_code(context, value, depth + 1))
+        }
+        _ => false,
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -304,6 +417,44 @@ def restore(blob, path, name, expression):
     os.system("rm -rf " + path)
     os.system("clear")
     return state, config, safe, also_safe, value, constant
+"#,
+        );
+    }
+
+    #[test]
+    fn generated_code_is_only_possible() {
+        check(
+            r#"
+#- /remedy.toml
+min_confidence = "possible"
+#- /main.py
+import sys
+
+def make_record(type_name, fields):
+    arguments = ", ".join(fields)
+    source = f"def __new__(cls, {arguments}):\n    return (cls, {arguments})\n"
+    namespace = {}
+    # expect: eval-injection confidence=possible
+    exec(source, namespace)
+    body = "lambda self: " + type_name
+    # expect: eval-injection confidence=possible
+    getter = eval(body)
+    lines = ["def run():"]
+    lines.append("    pass")
+    # expect: eval-injection confidence=possible
+    exec("\n".join(lines), namespace)
+    return namespace["__new__"], getter
+
+def calculator():
+    # expect: eval-injection confidence=likely
+    total = eval("2 + " + input("expression: "))
+    expression = sys.argv[1]
+    # expect: eval-injection confidence=likely
+    value = eval(expression)
+    formula = "x * " + sys.argv[2]
+    # expect: eval-injection confidence=likely
+    scaled = eval(formula)
+    return total, value, scaled
 "#,
         );
     }
