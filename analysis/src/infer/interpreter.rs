@@ -3207,14 +3207,18 @@ impl<'db> Interpreter<'db> {
                 let Some(expected) = expected.single().cloned().filter(is_literal) else {
                     return (Some(env.clone()), Some(env));
                 };
+                let literal = expected.clone();
                 let equal = move |value: &Value| {
                     if is_literal(value) {
-                        Some(literal_equal(value, &expected))
+                        Some(literal_equal(value, &literal))
                     } else {
                         None
                     }
                 };
                 let (when_equal, when_different) = self.split_name(env, &name, equal);
+                // `mode == "fast"` with `mode` some string: it is that string here.
+                let when_equal =
+                    refine_to_literals(when_equal, &name, std::slice::from_ref(&expected));
                 if operator == "==" {
                     (when_equal, when_different)
                 } else {
@@ -3250,6 +3254,10 @@ impl<'db> Interpreter<'db> {
             let name = Name::new(self.slice(element));
             let test = |value: &Value| membership(value, &container_value);
             states = self.split_both(states, &name, element, &test);
+            // `value in ("True", "False")` with `value` some string: one of those here.
+            if let Some(literals) = container_value.single().and_then(literal_items) {
+                states.0 = refine_to_literals(states.0, &name, &literals);
+            }
         }
         if container.kind() == "identifier" {
             let name = Name::new(self.slice(container));
@@ -5898,6 +5906,61 @@ fn unescape(text: &str) -> Option<String> {
 /// The key of a literal value, when it is hashable and known.
 pub(super) fn literal_key(value: &Value) -> Option<Key> {
     Key::from_value(value)
+}
+
+/// The items of an exact tuple, list or set of literals (at most a union's width).
+fn literal_items(container: &Value) -> Option<Vec<Value>> {
+    let (Value::Tuple(items) | Value::List(items) | Value::Set(items)) = container else {
+        return None;
+    };
+    if !items.exact || items.items.is_empty() || items.items.len() > Union::MAX_MEMBERS {
+        return None;
+    }
+    let mut literals = Vec::new();
+    for item in &items.items {
+        for value in item.values() {
+            if !is_literal(value) || literals.contains(value) {
+                if !is_literal(value) {
+                    return None;
+                }
+                continue;
+            }
+            literals.push(value.clone());
+        }
+    }
+    Some(literals)
+}
+
+/// In `state`, the members of `name` that are some value of a literal's type (or
+/// unknown) become the literals of that type among `literals`: a test that passed only
+/// for those values has told which one it is.
+fn refine_to_literals(state: State, name: &Name, literals: &[Value]) -> State {
+    let mut env = state?;
+    let Some(current) = env.get(name) else {
+        return Some(env);
+    };
+    let of_kind = |kind: &Value| -> Vec<Value> {
+        literals
+            .iter()
+            .filter(|literal| match kind {
+                Value::Unknown => true,
+                Value::Str(None) => matches!(literal, Value::Str(Some(_))),
+                Value::Int(None) => matches!(literal, Value::Int(Some(_))),
+                Value::Float(None) => matches!(literal, Value::Float(Some(_))),
+                Value::Bool(None) => matches!(literal, Value::Bool(Some(_))),
+                _ => false,
+            })
+            .cloned()
+            .collect()
+    };
+    let refined = current.expand(|value| {
+        let matching = of_kind(value);
+        (!matching.is_empty()).then_some(matching)
+    });
+    if refined != *current {
+        env.insert(name.clone(), refined);
+    }
+    Some(env)
 }
 
 fn is_literal(value: &Value) -> bool {

@@ -660,6 +660,30 @@ impl Union {
         mapped
     }
 
+    /// Replaces each member by the values `expand` gives for it (keeping its origins), or
+    /// keeps it when `expand` gives `None`.
+    pub fn expand(&self, mut expand: impl FnMut(&Value) -> Option<Vec<Value>>) -> Union {
+        let mut expanded = Union {
+            members: Vec::new(),
+            pruned: self.pruned,
+        };
+        for member in &self.members {
+            match expand(&member.value) {
+                Some(values) => {
+                    for value in values {
+                        expanded.insert(Member {
+                            value,
+                            origins: member.origins.clone(),
+                        });
+                    }
+                }
+                None => expanded.insert(member.clone()),
+            }
+        }
+        expanded.normalize();
+        expanded
+    }
+
     /// The same members with their origins replaced by `origin` (a value passing through
     /// a new binding keeps its value but now comes from here).
     pub fn with_origin(&self, origin: Origin) -> Union {

@@ -51,3 +51,20 @@ first = "a b  c".split()[2]  # hover[first]: 'c' (str)
 
 
 print(parse(SETTINGS), parse_guarded(SETTINGS), numbers("1, 2, x"), numbers_careless("1, x"))
+
+
+def parse_setting(line):
+    """A config value turned into a constant only when it is one of a few spellings."""
+    key, value = line.split("=")
+    value = value.strip()
+    if value in ["True", "False", "None"]:
+        constant = value  # hover[constant]: 'True' (str) | 'False' (str) | 'None' (str)
+        value = eval(constant)
+    return key.strip(), value
+
+
+def speed_of(mode):
+    mode = str(mode)
+    if mode == "fast":
+        return mode  # hover[mode]: 'fast' (str)
+    return "normal"
