@@ -831,6 +831,18 @@ fn defined_class_attributes(db: &dyn Db, class: &ClassRef, instance: bool) -> Op
         };
         let index = file_index(db, *file);
         let definition = index.definition_at_path(path)?;
+        // `if win32: class Arena: … else: class Arena: …`: which one an instance comes
+        // from is not tracked, so neither attribute set is the whole story.
+        let same_name = index
+            .definitions_in_scope(
+                index.definition(definition).scope,
+                index.definition(definition).name.as_str(),
+            )
+            .filter(|&id| matches!(index.definition(id).kind, DefinitionKind::Class { .. }))
+            .count();
+        if same_name > 1 {
+            return None;
+        }
         let DefinitionKind::Class {
             body,
             bases,
