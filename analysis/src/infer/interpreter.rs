@@ -1989,6 +1989,10 @@ impl<'db> Interpreter<'db> {
                 // Unknown members say nothing about the layout: they add "unknown" to
                 // every position of the known tuples (`c_impl or py_impl` results).
                 let unknown_part = value.filter(|member| *member == Value::Unknown);
+                // An unknown item must survive the join with the other tuples' items
+                // (`(match.group(1), rest) | (None, url)` unpacks to "unknown or None",
+                // not to None): it gets the unpacking as its origin.
+                let here = self.origin(range_of(target));
                 let exact_items = {
                     let mut per_member = value
                         .values()
@@ -2008,7 +2012,10 @@ impl<'db> Interpreter<'db> {
                                     joined
                                         .iter()
                                         .zip(&items)
-                                        .map(|(left, right)| left.join(right))
+                                        .map(|(left, right)| {
+                                            left.with_default_origin(here)
+                                                .join(&right.with_default_origin(here))
+                                        })
                                         .collect::<Vec<Union>>()
                                 })
                                 .map(Some)
@@ -5288,6 +5295,15 @@ impl<'db> Interpreter<'db> {
                 }
                 (Value::Str(_), _) => Union::new(Value::Str(None), Some(origin)),
                 _ => Union::new(Value::Unknown, Some(origin)),
+            };
+            // An unknown item of one member must survive the join with the others'
+            // (`(name, rest) | (None, url)` indexed at 0 is "unknown or None").
+            let result = if object.members().len() > 1
+                && result.values().any(|value| *value == Value::Unknown)
+            {
+                result.with_default_origin(origin)
+            } else {
+                result
             };
             results.push(result);
         }
