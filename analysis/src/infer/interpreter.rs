@@ -4461,7 +4461,27 @@ impl<'db> Interpreter<'db> {
                 }
                 Value::Class(class) => self.construct(class, &consumed, origin),
                 Value::BuiltinFunction(name) => {
-                    if let Some((result, raises)) = stdlib::call(name, &consumed) {
+                    // `re.Pattern` methods read the pattern's text from their receiver.
+                    let pattern = if name.starts_with("re.Pattern.") {
+                        function
+                            .and_then(|function| function.child_by_field_name("object"))
+                            .map(|object| self.expression_quiet(object))
+                            .and_then(|receiver| match receiver.single() {
+                                Some(Value::Instance(_, Some(shape))) => shape
+                                    .get("pattern")
+                                    .and_then(Union::single)
+                                    .and_then(|pattern| match pattern {
+                                        Value::Str(Some(text)) => Some(text.clone()),
+                                        _ => None,
+                                    }),
+                                _ => None,
+                            })
+                    } else {
+                        None
+                    };
+                    if let Some((result, raises)) =
+                        stdlib::call(name, &consumed, pattern.as_deref())
+                    {
                         for exception in raises {
                             self.raise(exception);
                         }

@@ -11,7 +11,7 @@
 use smol_str::SmolStr;
 
 use super::builtins::Arguments;
-use crate::values::{ClassRef, Union, Value};
+use crate::values::{ClassRef, Shape, Union, Value};
 
 /// Module attributes with a model: functions (by qualified name) and a few objects.
 pub fn module_attribute(module: &str, attribute: &str) -> Option<Value> {
@@ -72,6 +72,69 @@ fn instance(name: &str) -> Value {
     Value::Instance(ClassRef::builtin(name), None)
 }
 
+/// The text of a value known to be one string.
+fn known_str(value: Option<&Union>) -> Option<&str> {
+    match value?.single()? {
+        Value::Str(Some(text)) => Some(text.as_str()),
+        _ => None,
+    }
+}
+
+/// A match object, None, or either, from what is known of the outcome.
+fn match_result(found: Value, outcome: Option<bool>) -> Union {
+    match outcome {
+        Some(true) => Union::new(found, None),
+        Some(false) => Union::new(Value::None, None),
+        None => optional(found),
+    }
+}
+
+/// The longest subject text a known-text regex call is evaluated on.
+const MAX_REGEX_SUBJECT: usize = 10_000;
+
+/// Whether `re.<method>(pattern, subject)` finds a match: evaluated when the subject is
+/// known, or `true` for any subject when the pattern matches the empty string at the start
+/// (`^([ \t]*)`). `None` when the pattern uses what the regex engine here reads
+/// differently from Python's `re` (then nothing is claimed).
+pub(crate) fn regex_outcome(method: &str, pattern: &str, subject: Option<&str>) -> Option<bool> {
+    // Set operations (`&&`, `--`, `~~`) and nested classes (`[[`) mean other things in
+    // Python's character classes; backreferences and lookarounds are not supported here.
+    if ["&&", "--", "~~", "[[", "(?=", "(?!", "(?<=", "(?<!", "(?P="]
+        .iter()
+        .any(|construct| pattern.contains(construct))
+    {
+        return None;
+    }
+    let pattern = pattern.replace("\\Z", "\\z");
+    let anchored = match method {
+        "match" => format!("\\A(?:{pattern})"),
+        "fullmatch" => format!("\\A(?:{pattern})\\z"),
+        "search" => pattern.clone(),
+        _ => return None,
+    };
+    if let Some(subject) = subject {
+        // Python's `$` also matches before a final newline.
+        if subject.len() > MAX_REGEX_SUBJECT || (pattern.contains('$') && subject.ends_with('\n')) {
+            return None;
+        }
+        let regex = regex::RegexBuilder::new(&anchored)
+            .size_limit(1 << 20)
+            .build()
+            .ok()?;
+        return Some(regex.is_match(subject));
+    }
+    if method == "fullmatch" {
+        return None;
+    }
+    let hir = regex_syntax::Parser::new().parse(&anchored).ok()?;
+    let properties = hir.properties();
+    let only_start_anchor = properties
+        .look_set()
+        .iter()
+        .all(|look| look == regex_syntax::hir::Look::Start);
+    (properties.minimum_len() == Some(0) && only_start_anchor).then_some(true)
+}
+
 /// Marks the bytes flavour of `re.Pattern` and `re.Match` in their class names.
 const BYTES_SUFFIX: &str = "[bytes]";
 
@@ -94,7 +157,13 @@ fn is_bytes(value: &Union) -> bool {
 
 /// The result of calling a modelled function (`re.match`) or a method of a modelled
 /// object (`os._Environ.get`, `re.Pattern.match`), and the exceptions it may raise.
-pub fn call(qualified: &str, arguments: &Arguments) -> Option<(Union, Vec<&'static str>)> {
+///
+/// `pattern` is the text of the receiver's pattern for `re.Pattern` methods, when known.
+pub fn call(
+    qualified: &str,
+    arguments: &Arguments,
+    pattern: Option<&str>,
+) -> Option<(Union, Vec<&'static str>)> {
     let first = arguments.positional.first();
     // Patterns and matches over bytes are their own classes (`re.Match[bytes]`): their
     // groups are bytes.
@@ -104,21 +173,54 @@ pub fn call(qualified: &str, arguments: &Arguments) -> Option<(Union, Vec<&'stat
     };
     let bytes_argument = |index: usize| arguments.positional.get(index).is_some_and(is_bytes);
     Some(match qualified.as_str() {
-        "re.match" | "re.search" | "re.fullmatch" => (
-            optional(regex_class(
-                "re.Match",
-                bytes_argument(0) || bytes_argument(1),
-            )),
-            Vec::new(),
-        ),
-        "re.Pattern.match" | "re.Pattern.search" | "re.Pattern.fullmatch" => (
-            optional(regex_class("re.Match", over_bytes || bytes_argument(0))),
-            Vec::new(),
-        ),
-        "re.compile" => (
-            Union::new(regex_class("re.Pattern", bytes_argument(0)), None),
-            Vec::new(),
-        ),
+        "re.match" | "re.search" | "re.fullmatch" => {
+            let found = regex_class("re.Match", bytes_argument(0) || bytes_argument(1));
+            let outcome = if arguments.positional.len() == 2 && arguments.keywords.is_empty() {
+                let method = qualified.trim_start_matches("re.");
+                known_str(arguments.positional.first()).and_then(|pattern| {
+                    regex_outcome(method, pattern, known_str(arguments.positional.get(1)))
+                })
+            } else {
+                None
+            };
+            (match_result(found, outcome), Vec::new())
+        }
+        "re.Pattern.match" | "re.Pattern.search" | "re.Pattern.fullmatch" => {
+            let found = regex_class("re.Match", over_bytes || bytes_argument(0));
+            let outcome = if arguments.positional.len() == 1 && arguments.keywords.is_empty() {
+                let method = qualified.trim_start_matches("re.Pattern.");
+                pattern.and_then(|pattern| {
+                    regex_outcome(method, pattern, known_str(arguments.positional.first()))
+                })
+            } else {
+                None
+            };
+            (match_result(found, outcome), Vec::new())
+        }
+        "re.compile" => {
+            // The pattern's text rides along as its `pattern` attribute, so its methods
+            // can tell whether they match (flags change how it reads: then it does not).
+            let shape = if arguments.positional.len() == 1 && arguments.keywords.is_empty() {
+                arguments
+                    .positional
+                    .first()
+                    .filter(|pattern| known_str(Some(pattern)).is_some())
+                    .and_then(|pattern| {
+                        Shape::new(vec![(SmolStr::new_static("pattern"), pattern.clone())])
+                    })
+            } else {
+                None
+            };
+            let class = if bytes_argument(0) {
+                format!("re.Pattern{BYTES_SUFFIX}")
+            } else {
+                "re.Pattern".to_owned()
+            };
+            (
+                Union::new(Value::Instance(ClassRef::builtin(&class), shape), None),
+                Vec::new(),
+            )
+        }
         "os.getenv" | "os._Environ.get" => {
             let found = Union::new(Value::Str(None), None);
             let missing = arguments
@@ -196,4 +298,46 @@ pub fn call(qualified: &str, arguments: &Arguments) -> Option<(Union, Vec<&'stat
         }
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::regex_outcome;
+
+    #[test]
+    fn regex_outcomes_on_known_and_unknown_text() {
+        // Known subjects are matched.
+        assert_eq!(
+            regex_outcome("match", r"(\d+)\.(\d+)", Some("3.11")),
+            Some(true)
+        );
+        assert_eq!(
+            regex_outcome("match", r"(\d+)\.(\d+)", Some("v3.11")),
+            Some(false)
+        );
+        assert_eq!(
+            regex_outcome("search", r"(\d+)\.(\d+)", Some("v3.11")),
+            Some(true)
+        );
+        assert_eq!(
+            regex_outcome("fullmatch", r"\d+", Some("311a")),
+            Some(false)
+        );
+        assert_eq!(regex_outcome("fullmatch", r"\d+", Some("311")), Some(true));
+        assert_eq!(
+            regex_outcome("match", r"(?P<key>\w+)=", Some("port=80")),
+            Some(true)
+        );
+        // Patterns that match the empty string at the start never fail.
+        assert_eq!(regex_outcome("match", r"^([ \t]*)", None), Some(true));
+        assert_eq!(regex_outcome("search", r"[^:]*", None), Some(true));
+        // Others may fail on unknown text.
+        assert_eq!(regex_outcome("match", r"\d*$", None), None);
+        assert_eq!(regex_outcome("match", r"\s+", None), None);
+        assert_eq!(regex_outcome("fullmatch", r".*", None), None);
+        // What Python reads differently is left alone.
+        assert_eq!(regex_outcome("match", r"[[a]", Some("[")), None);
+        assert_eq!(regex_outcome("match", r"(a)(?P=x)", Some("aa")), None);
+        assert_eq!(regex_outcome("match", r"a$", Some("a\n")), None);
+    }
 }
