@@ -19,6 +19,7 @@ use smol_str::SmolStr;
 use tree_sitter::Node;
 
 use super::builtins::{self, Arguments, element_of};
+use super::conditions::{ConditionChain, Implied};
 use super::stdlib;
 use super::{
     CallArguments, CallSite, Operation, OperationKind, ScopeInference, UnboundCause, UnboundLoad,
@@ -998,6 +999,10 @@ impl<'db> Interpreter<'db> {
             }
         }
         let mut has_else = false;
+        // What the earlier tests being false say about each `elif` (`if x is None: …
+        // elif x is not None: …` leaves no way past the chain).
+        let mut chain = ConditionChain::default();
+        chain.add(condition, self.text);
         for alternative in alternatives {
             if alternative.kind() == "elif_clause" {
                 let branch = self.branch_id(alternative, BranchKind::Elif);
@@ -1013,7 +1018,12 @@ impl<'db> Interpreter<'db> {
                     self.expression(elif_condition);
                 }
                 let taken_state = self.state.take();
-                let (when_true, when_false) = self.narrow(elif_condition, taken_state);
+                let (mut when_true, mut when_false) = self.narrow(elif_condition, taken_state);
+                match chain.add(elif_condition, self.text) {
+                    Implied::AlwaysTrue => when_false = None,
+                    Implied::AlwaysFalse => when_true = None,
+                    Implied::Unknown => {}
+                }
                 self.branch = saved;
                 let body = alternative.child_by_field_name("consequence");
                 let after = self.branch_block(body, branch, when_true);

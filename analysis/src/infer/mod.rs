@@ -11,6 +11,7 @@
 //! origins stripped, so edits that only move code do not change what importers see.
 
 mod builtins;
+mod conditions;
 mod interpreter;
 mod stdlib;
 
