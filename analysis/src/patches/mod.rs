@@ -284,6 +284,9 @@ impl<'a> Site<'a> {
                 }
             }
         }
+        if self.finding.rule == "bad-builtin-arg" {
+            self.parse_fallback();
+        }
         if self.finding.rule == "none-iteration" {
             self.set("operand", parenthesised(self.slice(node), node));
         }
@@ -317,6 +320,40 @@ impl<'a> Site<'a> {
             }
         }
         self.set("return_value", "");
+    }
+
+    /// `int(text)` that may not parse: the statement as it would read with a neutral
+    /// number in place of the call (`total += int(raw)` → `total += 0`), for a handler.
+    fn parse_fallback(&mut self) {
+        let fallback = match self.parameter("function").as_deref() {
+            Some("int") => "0",
+            Some("float") => "0.0",
+            _ => return,
+        };
+        let Some(statement) = own_line_statement(self.text, self.node) else {
+            return;
+        };
+        let statement_text = self.slice(statement);
+        if statement_text.contains('\n') || layout::first_block(statement).is_some() {
+            return;
+        }
+        let relative = |offset: line_index::TextSize| {
+            usize::from(offset)
+                .checked_sub(statement.start_byte())
+                .filter(|at| *at <= statement_text.len())
+        };
+        let (Some(start), Some(end)) = (
+            relative(self.finding.range.start()),
+            relative(self.finding.range.end()),
+        ) else {
+            return;
+        };
+        let rewritten = format!(
+            "{}{fallback}{}",
+            &statement_text[..start],
+            &statement_text[end..]
+        );
+        self.set("fallback_statement", rewritten);
     }
 
     /// `"total: " + count`: the non-string side gets `str()`.
@@ -504,6 +541,7 @@ impl<'a> Site<'a> {
                 .child_by_field_name("right")
                 .is_some_and(|node| is_pure(self, node)),
             "route" => self.in_route(),
+            "pattern-list" => self.node.kind() == "pattern_list",
             "loop" => self.in_loop(),
             "function" => self.enclosing_function().is_some(),
             "async-function" => self
@@ -528,6 +566,9 @@ impl<'a> Site<'a> {
                             .is_some_and(|node| is_pure(self, node))
                     })
                 })
+            }
+            _ if condition.starts_with("raises:") => {
+                self.parameter("exception").as_deref() == Some(&condition["raises:".len()..])
             }
             _ => match condition.strip_prefix("method:") {
                 Some(method) => self
@@ -618,6 +659,18 @@ impl<'a> Site<'a> {
             Strategy::WrapStatement => {
                 let statement = own_line_statement(self.text, self.node)?;
                 Some(layout::wrap_statement(
+                    self.text,
+                    &self.layout,
+                    self.root,
+                    statement,
+                    text,
+                ))
+            }
+            Strategy::TryStatement => {
+                // A compound statement would take its whole body into the `try:`.
+                let statement = own_line_statement(self.text, self.node)
+                    .filter(|statement| layout::first_block(*statement).is_none())?;
+                Some(layout::try_statement(
                     self.text,
                     &self.layout,
                     self.root,

@@ -549,4 +549,9 @@ fn unpack_mismatch(
         },
     );
     context.report_tally("unpack-mismatch", range, tally, message, related, call);
+    let mut parameters = vec![("exception", "ValueError".to_owned())];
+    if !starred && length > targets {
+        parameters.push(("extra", "yes".to_owned()));
+    }
+    attach_parameters(context, "unpack-mismatch", range, &parameters);
 }
