@@ -485,7 +485,7 @@ pub(super) struct Interpreter<'db> {
     yields: Option<Union>,
     raises: BTreeSet<SmolStr>,
     self_attributes: FxHashMap<Name, Union>,
-    calls: FxHashMap<u32, CallSite>,
+    calls: FxHashMap<(u32, u32), CallSite>,
     operations: FxHashMap<(u32, u32, u8), Operation>,
     /// Exception names caught by the `try` statements around the current point.
     handlers: Vec<Vec<SmolStr>>,
@@ -657,7 +657,7 @@ impl<'db> Interpreter<'db> {
         let mut self_attributes: Vec<(Name, Union)> = self.self_attributes.into_iter().collect();
         self_attributes.sort_by(|left, right| left.0.cmp(&right.0));
         let mut calls: Vec<CallSite> = self.calls.into_values().collect();
-        calls.sort_by_key(|call| call.offset);
+        calls.sort_by_key(|call| (call.offset, std::cmp::Reverse(call.end)));
         let mut unbound_loads: Vec<UnboundLoad> = self
             .local_loads
             .into_iter()
@@ -4565,7 +4565,8 @@ impl<'db> Interpreter<'db> {
                 keywords: arguments.keywords,
                 has_unpacking: arguments.has_unpacking,
             };
-            self.calls.insert(offset, call);
+            // Keyed by the whole range: `next(rows).split(",")` is two calls at one offset.
+            self.calls.insert((offset, call.end), call);
         }
         result
     }
