@@ -43,4 +43,26 @@ def share(amounts):
     return sum(kept) / len(kept)
 
 
+def largest_expense(amounts):
+    large = [amount for amount in amounts if amount > 100]
+    # heal: bad-builtin-arg min-max-default
+    return max(large)
+
+
+def largest_expense_guarded(amounts):
+    large = [amount for amount in amounts if amount > 100]
+    if not large:
+        return 0
+    return max(large)
+
+
+def longest_memo(memos):
+    for memo in memos:
+        words = memo.split()
+        # heal: bad-builtin-arg min-max-default
+        print(max(words, key=len))
+
+
 print(total_spent(LINES), opening_balance(), entries(ROWS), account_of(), share([5, 20]))
+print(largest_expense([5, 20]), largest_expense_guarded([5, 20]))
+longest_memo(["rent for march", ""])
