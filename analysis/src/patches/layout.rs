@@ -131,10 +131,9 @@ pub(crate) fn own_line_statement<'t>(text: &str, node: Node<'t>) -> Option<Node<
 
 pub(crate) fn first_block(statement: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = statement.walk();
-    let found = statement
+    statement
         .children(&mut cursor)
-        .find(|child| child.kind() == "block");
-    found
+        .find(|child| child.kind() == "block")
 }
 
 /// The indentation of the line holding `offset`.

@@ -731,13 +731,12 @@ fn run(context: &mut RuleContext<'_>) {
         if let Some(signature) = signature {
             parameters.push(("signature", signature));
         }
-        if let Some(target) = mismatched.and_then(CallTarget::of) {
-            if let Some(parameter) = missing_one.filter(|_| call.keywords.is_empty()) {
-                if let Some(completed) = completed_call(context, call, &target) {
-                    parameters.push(("parameter", parameter));
-                    parameters.extend(completed);
-                }
-            }
+        if let Some(target) = mismatched.and_then(CallTarget::of)
+            && let Some(parameter) = missing_one.filter(|_| call.keywords.is_empty())
+            && let Some(completed) = completed_call(context, call, &target)
+        {
+            parameters.push(("parameter", parameter));
+            parameters.extend(completed);
         }
         attach_parameters(context, "call-arity", range, parameters);
     }

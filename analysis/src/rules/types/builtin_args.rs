@@ -381,10 +381,10 @@ fn run(context: &mut RuleContext<'_>) {
                 ("argument", argument_text),
                 ("exception", rejection.exception.to_owned()),
             ];
-            if matches!(name, "min" | "max") {
-                if let Some(call_text) = with_empty_default(context, range, &argument) {
-                    parameters.push(("call_with_default", call_text));
-                }
+            if matches!(name, "min" | "max")
+                && let Some(call_text) = with_empty_default(context, range, &argument)
+            {
+                parameters.push(("call_with_default", call_text));
             }
             attach_parameters(context, "bad-builtin-arg", range, parameters);
             break;
