@@ -534,16 +534,18 @@ impl<'a> Site<'a> {
         found
     }
 
-    fn in_loop(&self) -> bool {
+    /// The kind of the innermost loop around the finding in its function, if any.
+    fn enclosing_loop_kind(&self) -> Option<&'static str> {
         let mut node = self.node.parent();
         while let Some(current) = node {
             match current.kind() {
-                "for_statement" | "while_statement" => return true,
-                "function_definition" | "class_definition" | "lambda" => return false,
+                "for_statement" => return Some("for_statement"),
+                "while_statement" => return Some("while_statement"),
+                "function_definition" | "class_definition" | "lambda" => return None,
                 _ => node = current.parent(),
             }
         }
-        false
+        None
     }
 
     /// Whether the finding's node is read (not assigned, deleted or a loop target).
@@ -587,7 +589,9 @@ impl<'a> Site<'a> {
                 .is_some_and(|node| is_pure(self, node)),
             "route" => self.in_route(),
             "pattern-list" => self.node.kind() == "pattern_list",
-            "loop" => self.in_loop(),
+            "loop" => self.enclosing_loop_kind().is_some(),
+            // `continue` in a `while` loop may skip the step that ends it (`i += 1`).
+            "for-loop" => self.enclosing_loop_kind() == Some("for_statement"),
             "function" => self.enclosing_function().is_some(),
             "async-function" => self
                 .enclosing_function()

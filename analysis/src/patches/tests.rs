@@ -471,3 +471,28 @@ def parse():
         "{fixes:?}"
     );
 }
+
+#[test]
+fn a_while_loop_is_not_skipped_with_continue() {
+    // `continue` could skip the step that ends a `while` loop: the fallback comes instead.
+    check_first_fix(
+        r#"
+attempts = 0
+while attempts < 3:
+    count = int$0("x")
+    attempts += 1
+    print(count)
+"#,
+        expect![[r##"
+            # Fall back to `count = 0` when `int()` cannot parse the text [fallback-on-parse-error]
+            attempts = 0
+            while attempts < 3:
+                try:
+                    count = int("x")
+                except ValueError:
+                    count = 0
+                attempts += 1
+                print(count)
+        "##]],
+    );
+}
