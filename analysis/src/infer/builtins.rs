@@ -247,6 +247,17 @@ pub fn call(name: &str, arguments: &Arguments) -> (Union, Vec<&'static str>) {
         }
         "sorted" => Value::List(Items::of(arguments.first().and_then(element_of))),
         "iter" => {
+            // `iter(text.splitlines())` over several known lists: one iterator per list,
+            // each keeping its origins, so an empty one can still be told apart.
+            if let Some(iterable) = arguments
+                .first()
+                .filter(|iterable| iterable.members().len() > 1)
+            {
+                let iterator = iterable.map(|value| {
+                    Value::Iterator(iterated_items(Some(&Union::new(value.clone(), None))))
+                });
+                return (iterator, Vec::new());
+            }
             return (
                 Union::new(Value::Iterator(iterated_items(arguments.first())), None),
                 Vec::new(),

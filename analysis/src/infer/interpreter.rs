@@ -486,7 +486,7 @@ pub(super) struct Interpreter<'db> {
     yields: Option<Union>,
     raises: BTreeSet<SmolStr>,
     self_attributes: FxHashMap<Name, Union>,
-    calls: FxHashMap<u32, CallSite>,
+    calls: FxHashMap<(u32, u32), CallSite>,
     operations: FxHashMap<(u32, u32, u8), Operation>,
     /// Exception names caught by the `try` statements around the current point.
     handlers: Vec<Vec<SmolStr>>,
@@ -658,7 +658,7 @@ impl<'db> Interpreter<'db> {
         let mut self_attributes: Vec<(Name, Union)> = self.self_attributes.into_iter().collect();
         self_attributes.sort_by(|left, right| left.0.cmp(&right.0));
         let mut calls: Vec<CallSite> = self.calls.into_values().collect();
-        calls.sort_by_key(|call| call.offset);
+        calls.sort_by_key(|call| (call.offset, std::cmp::Reverse(call.end)));
         let mut unbound_loads: Vec<UnboundLoad> = self
             .local_loads
             .into_iter()
@@ -4095,7 +4095,10 @@ impl<'db> Interpreter<'db> {
     /// `[x for x in (1, 2, 3) if x > 1]` is `[2, 3]`. `None` when that does not hold
     /// (the general evaluation then runs).
     fn exact_comprehension(&mut self, node: Node<'_>) -> Option<Union> {
-        if !matches!(node.kind(), "list_comprehension" | "generator_expression") {
+        if !matches!(
+            node.kind(),
+            "list_comprehension" | "generator_expression" | "dictionary_comprehension"
+        ) {
             return None;
         }
         let mut cursor = node.walk();
@@ -4182,6 +4185,12 @@ impl<'db> Interpreter<'db> {
         let mut results = Vec::new();
         for kept in kept_per_member {
             let mut values = Vec::new();
+            // `{name: 0 for name in NAMES}`: one entry per kept item, closed when every
+            // key is a literal.
+            let mut dict = DictValue {
+                entries: Vec::new(),
+                open: false,
+            };
             for item in kept {
                 self.state = saved_state.clone();
                 self.bind(target, item, *for_clause);
@@ -4190,7 +4199,25 @@ impl<'db> Interpreter<'db> {
                         self.expression(condition);
                     }
                 }
+                if node.kind() == "dictionary_comprehension" {
+                    let key = body
+                        .child_by_field_name("key")
+                        .map(|key| self.expression(key));
+                    let value = body
+                        .child_by_field_name("value")
+                        .map(|value| self.expression(value))
+                        .unwrap_or_else(Union::unknown);
+                    match key.as_ref().and_then(Union::single).and_then(literal_key) {
+                        Some(key) => dict.set(key, value),
+                        None => dict.open = true,
+                    }
+                    continue;
+                }
                 values.push(self.expression(body));
+            }
+            if node.kind() == "dictionary_comprehension" {
+                results.push(self.literal(Value::Dict(Box::new(dict)), node));
+                continue;
             }
             let items = Items::exact(values);
             let value = if node.kind() == "list_comprehension" {
@@ -4585,7 +4612,8 @@ impl<'db> Interpreter<'db> {
                 keywords: arguments.keywords,
                 has_unpacking: arguments.has_unpacking,
             };
-            self.calls.insert(offset, call);
+            // Keyed by the whole range: `next(rows).split(",")` is two calls at one offset.
+            self.calls.insert((offset, call.end), call);
         }
         result
     }

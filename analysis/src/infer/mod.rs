@@ -46,7 +46,8 @@ pub struct ScopeInference {
     pub raises: Vec<SmolStr>,
     /// For methods: attributes assigned on the first parameter (`self.x = …`).
     pub self_attributes: Vec<(Name, Union)>,
-    /// Calls in the scope: the call's start offset, its callee and its result.
+    /// Calls in the scope, sorted by start offset, outermost first: the call's range, its
+    /// callee and its result.
     pub calls: Vec<CallSite>,
     /// The scope calls itself, directly or through other functions.
     pub is_recursive: bool,
@@ -120,12 +121,11 @@ impl ScopeInference {
             .map(|(_, union)| union)
     }
 
+    /// The outermost call starting at `offset` (`f(x).g()` is two calls starting there).
     pub fn call_at(&self, offset: TextSize) -> Option<&CallSite> {
         let offset = u32::from(offset);
-        self.calls
-            .binary_search_by_key(&offset, |call| call.offset)
-            .ok()
-            .map(|at| &self.calls[at])
+        let at = self.calls.partition_point(|call| call.offset < offset);
+        self.calls.get(at).filter(|call| call.offset == offset)
     }
 }
 

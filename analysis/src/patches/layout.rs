@@ -129,12 +129,11 @@ pub(crate) fn own_line_statement<'t>(text: &str, node: Node<'t>) -> Option<Node<
     Some(statement)
 }
 
-fn first_block(statement: Node<'_>) -> Option<Node<'_>> {
+pub(crate) fn first_block(statement: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = statement.walk();
-    let found = statement
+    statement
         .children(&mut cursor)
-        .find(|child| child.kind() == "block");
-    found
+        .find(|child| child.kind() == "block")
 }
 
 /// The indentation of the line holding `offset`.
@@ -154,12 +153,46 @@ pub(crate) fn wrap_statement(
     statement: Node<'_>,
     condition: &str,
 ) -> Vec<TextEdit> {
+    indent_under_header(text, layout, root, statement, &format!("if {condition}:"))
+}
+
+/// Edits that put `statement` in the body of a `try:` whose handlers are the rendered
+/// `handlers` lines (`except ValueError:\n{unit}continue`), at the statement's indentation.
+pub(crate) fn try_statement(
+    text: &str,
+    layout: &Layout,
+    root: Node<'_>,
+    statement: Node<'_>,
+    handlers: &str,
+) -> Vec<TextEdit> {
+    let mut edits = indent_under_header(text, layout, root, statement, "try:");
+    let indent = indentation_at(text, statement.start_byte());
+    let end = statement.end_byte();
+    let after = next_line(text, end);
+    let mut inserted = layout.lines(handlers, indent);
+    // The statement ends the file without a line ending: the handlers start a new line.
+    if after == text.len() && !text[end..].contains('\n') {
+        inserted.insert_str(0, layout.eol);
+    }
+    edits.push(TextEdit::replace(range(after, after), inserted));
+    edits
+}
+
+/// Edits inserting `header` above `statement` at its indentation and indenting every line
+/// of the statement one level, except lines that continue a multi-line string.
+fn indent_under_header(
+    text: &str,
+    layout: &Layout,
+    root: Node<'_>,
+    statement: Node<'_>,
+    header: &str,
+) -> Vec<TextEdit> {
     let start = statement.start_byte();
     let first_line = line_start(text, start);
     let indent = indentation_at(text, start);
     let mut edits = vec![TextEdit::replace(
         range(first_line, first_line),
-        format!("{indent}if {condition}:{}{}", layout.eol, layout.unit),
+        format!("{indent}{header}{}{}", layout.eol, layout.unit),
     )];
     let mut at = start;
     while let Some(newline) = text[at..statement.end_byte()].find('\n') {

@@ -31,11 +31,12 @@ use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
 use crate::db::Db;
-use crate::index::{DefinitionKind, FileIndex, file_index, range_of};
+use crate::index::{DefinitionKind, FileIndex, ScopeKind, file_index, range_of};
 use crate::input::SourceFile;
 use crate::parse::parse;
 use crate::rules::{Finding, file_findings, framework_enabled_by_name};
 use crate::text_edit::TextEdit;
+use crate::values::{Union, Value};
 
 pub use templates::Applicability;
 pub(crate) use templates::render as render_template;
@@ -193,6 +194,9 @@ impl<'a> Site<'a> {
         if let Some(value) = self.parameters.get(name) {
             return Some(value.clone());
         }
+        if name == "return_value" {
+            return Some(self.return_value());
+        }
         self.finding
             .fix_parameters
             .iter()
@@ -284,6 +288,9 @@ impl<'a> Site<'a> {
                 }
             }
         }
+        if self.finding.rule == "bad-builtin-arg" {
+            self.parse_fallback();
+        }
         if self.finding.rule == "none-iteration" {
             self.set("operand", parenthesised(self.slice(node), node));
         }
@@ -316,7 +323,82 @@ impl<'a> Site<'a> {
                 self.set("enclosing_function", &self.text[name.byte_range()]);
             }
         }
-        self.set("return_value", "");
+    }
+
+    /// ` [], []` after `return` in a function returning a pair of lists elsewhere; empty
+    /// (a plain `return`) when its callers may get None anyway or its values disagree.
+    /// Computed only for templates that use it: it runs the rules' call specialisation.
+    fn return_value(&self) -> String {
+        self.enclosing_function_returns()
+            .iter()
+            .find_map(|returns| neutral_value_text(returns, 0))
+            .map(|value| format!(" {value}"))
+            .unwrap_or_default()
+    }
+
+    /// What the function holding the finding returns on its other paths: first as run for
+    /// the calls of this file (their arguments are known), then as run on its own.
+    fn enclosing_function_returns(&self) -> Vec<Union> {
+        let index = file_index(self.db, self.file);
+        let mut scope = index.scope_at(self.finding.range.start());
+        while index.scope(scope).kind != ScopeKind::Function {
+            let Some(parent) = index.scope(scope).parent else {
+                return Vec::new();
+            };
+            if matches!(
+                index.scope(scope).kind,
+                ScopeKind::Class | ScopeKind::Module
+            ) {
+                return Vec::new();
+            }
+            scope = parent;
+        }
+        let context = crate::rules::RuleContext::new(self.db, self.file);
+        let specialised = Union::join_all(
+            context
+                .runs()
+                .iter()
+                .filter(|run| run.scope == scope && run.call.is_some())
+                .filter_map(|run| run.inference.returns.clone()),
+        );
+        let generic = crate::infer::infer_scope(self.db, self.file, scope)
+            .returns
+            .clone();
+        specialised.into_iter().chain(generic).collect()
+    }
+
+    /// `int(text)` that may not parse: the statement as it would read with a neutral
+    /// number in place of the call (`total += int(raw)` → `total += 0`), for a handler.
+    fn parse_fallback(&mut self) {
+        let fallback = match self.parameter("function").as_deref() {
+            Some("int") => "0",
+            Some("float") => "0.0",
+            _ => return,
+        };
+        let Some(statement) = own_line_statement(self.text, self.node) else {
+            return;
+        };
+        let statement_text = self.slice(statement);
+        if statement_text.contains('\n') || layout::first_block(statement).is_some() {
+            return;
+        }
+        let relative = |offset: line_index::TextSize| {
+            usize::from(offset)
+                .checked_sub(statement.start_byte())
+                .filter(|at| *at <= statement_text.len())
+        };
+        let (Some(start), Some(end)) = (
+            relative(self.finding.range.start()),
+            relative(self.finding.range.end()),
+        ) else {
+            return;
+        };
+        let rewritten = format!(
+            "{}{fallback}{}",
+            &statement_text[..start],
+            &statement_text[end..]
+        );
+        self.set("fallback_statement", rewritten);
     }
 
     /// `"total: " + count`: the non-string side gets `str()`.
@@ -452,16 +534,18 @@ impl<'a> Site<'a> {
         found
     }
 
-    fn in_loop(&self) -> bool {
+    /// The kind of the innermost loop around the finding in its function, if any.
+    fn enclosing_loop_kind(&self) -> Option<&'static str> {
         let mut node = self.node.parent();
         while let Some(current) = node {
             match current.kind() {
-                "for_statement" | "while_statement" => return true,
-                "function_definition" | "class_definition" | "lambda" => return false,
+                "for_statement" => return Some("for_statement"),
+                "while_statement" => return Some("while_statement"),
+                "function_definition" | "class_definition" | "lambda" => return None,
                 _ => node = current.parent(),
             }
         }
-        false
+        None
     }
 
     /// Whether the finding's node is read (not assigned, deleted or a loop target).
@@ -504,7 +588,10 @@ impl<'a> Site<'a> {
                 .child_by_field_name("right")
                 .is_some_and(|node| is_pure(self, node)),
             "route" => self.in_route(),
-            "loop" => self.in_loop(),
+            "pattern-list" => self.node.kind() == "pattern_list",
+            "loop" => self.enclosing_loop_kind().is_some(),
+            // `continue` in a `while` loop may skip the step that ends it (`i += 1`).
+            "for-loop" => self.enclosing_loop_kind() == Some("for_statement"),
             "function" => self.enclosing_function().is_some(),
             "async-function" => self
                 .enclosing_function()
@@ -527,6 +614,14 @@ impl<'a> Site<'a> {
                         find_descendant(self.node, |node| self.slice(node) == text)
                             .is_some_and(|node| is_pure(self, node))
                     })
+                })
+            }
+            _ if condition.starts_with("raises:") => {
+                // `raises:ValueError|StopIteration`: the finding's exception is one of these.
+                self.parameter("exception").is_some_and(|exception| {
+                    condition["raises:".len()..]
+                        .split('|')
+                        .any(|name| name == exception)
                 })
             }
             _ => match condition.strip_prefix("method:") {
@@ -618,6 +713,18 @@ impl<'a> Site<'a> {
             Strategy::WrapStatement => {
                 let statement = own_line_statement(self.text, self.node)?;
                 Some(layout::wrap_statement(
+                    self.text,
+                    &self.layout,
+                    self.root,
+                    statement,
+                    text,
+                ))
+            }
+            Strategy::TryStatement => {
+                // A compound statement would take its whole body into the `try:`.
+                let statement = own_line_statement(self.text, self.node)
+                    .filter(|statement| layout::first_block(*statement).is_none())?;
+                Some(layout::try_statement(
                     self.text,
                     &self.layout,
                     self.root,
@@ -873,6 +980,47 @@ fn is_pure(site: &Site<'_>, node: Node<'_>) -> bool {
         stack.extend(current.named_children(&mut cursor));
     }
     true
+}
+
+/// The empty value of the shape a function returns, as code: `return [], []` for a
+/// function returning a pair of lists, `return 0` for a count. `None` when the function
+/// may already return None (a plain `return` fits its callers), or its values disagree.
+fn neutral_value_text(returns: &Union, depth: usize) -> Option<String> {
+    if depth > 2 {
+        return None;
+    }
+    let mut found: Option<String> = None;
+    for value in returns.values() {
+        let text = match value {
+            Value::Bool(_) => "False".to_owned(),
+            Value::Int(_) => "0".to_owned(),
+            Value::Float(_) => "0.0".to_owned(),
+            Value::Str(_) => "\"\"".to_owned(),
+            Value::List(_) => "[]".to_owned(),
+            Value::Dict(_) => "{}".to_owned(),
+            Value::Set(_) => "set()".to_owned(),
+            Value::Tuple(items) if items.exact && depth == 0 && !items.items.is_empty() => {
+                let parts: Option<Vec<String>> = items
+                    .items
+                    .iter()
+                    .map(|item| neutral_value_text(item, depth + 1))
+                    .collect();
+                let parts = parts?;
+                if parts.len() == 1 {
+                    format!("{},", parts[0])
+                } else {
+                    parts.join(", ")
+                }
+            }
+            Value::Tuple(items) if items.exact && items.items.is_empty() => "()".to_owned(),
+            _ => return None,
+        };
+        match &found {
+            Some(seen) if *seen != text => return None,
+            _ => found = Some(text),
+        }
+    }
+    found
 }
 
 /// `text` of `node` in parentheses when an operator could bind into it.

@@ -48,6 +48,9 @@ pub(crate) enum Strategy {
     Replace,
     /// `if <text>:` around the statement holding the finding.
     WrapStatement,
+    /// The statement holding the finding in a `try:`; the rendered lines are its handlers
+    /// (`except ValueError:` and their bodies), at the statement's indentation.
+    TryStatement,
     /// The rendered lines before the statement holding the finding, at its indentation.
     InsertBeforeStatement,
     /// The rendered lines first in the enclosing function's body (after its docstring).

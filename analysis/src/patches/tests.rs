@@ -342,7 +342,7 @@ print(first_negative([3, 5]))
 }
 
 #[test]
-fn a_len_guard_protects_the_divisor() {
+fn a_len_divisor_gives_zero_instead_of_returning_none() {
     check_first_fix(
         r#"
 def average(scores):
@@ -352,10 +352,9 @@ for scores in ([90, 85], []):
     print(average(scores))
 "#,
         expect![[r#"
-            # Run this statement only when `len(scores)` is not zero [guard-divisor]
+            # Use 0 when `len(scores)` is zero [divide-or-zero]
             def average(scores):
-                if len(scores) != 0:
-                    return sum(scores) / len(scores)
+                return sum(scores) / len(scores) if len(scores) else 0
 
             for scores in ([90, 85], []):
                 print(average(scores))
@@ -422,5 +421,78 @@ print(m$0.group(0))  # the year
             if m is not None:
                 print(m.group(0))  # the year
         "#]],
+    );
+}
+
+#[test]
+fn an_unparsable_number_in_a_loop_skips_the_item_with_tabs_crlf_and_no_final_newline() {
+    let fixture = "\n#- /main.py\r\nfor raw in [\"3\", \"x\"]:\r\n\tprint(int(raw))";
+    let fixture_with_cursor = fixture.replacen("int(raw)", "int$0(raw)", 1);
+    check_first_fix(
+        &fixture_with_cursor,
+        expect![[r##"
+        # Skip to the next item when this statement raises ValueError [skip-item-on-error]
+        for raw in ["3", "x"]:⏎
+        	try:⏎
+        		print(int(raw))⏎
+        	except ValueError:⏎
+        		continue⏎
+    "##]],
+    );
+}
+
+#[test]
+fn an_unparsable_number_outside_a_loop_falls_back_to_zero_at_the_end_of_the_file() {
+    check_first_fix(
+        "\ndef parse():\n    return 2 * int$0(\"two\")\n\nprint(parse())",
+        expect![[r##"
+            # Fall back to `return 2 * 0` when `int()` cannot parse the text [fallback-on-parse-error]
+            def parse():
+                try:
+                    return 2 * int("two")
+                except ValueError:
+                    return 2 * 0
+
+            print(parse())"##]],
+    );
+}
+
+#[test]
+fn a_compound_statement_is_not_put_in_a_try() {
+    let fixes = offered(
+        r#"
+def parse():
+    if int$0("two") > 1:
+        print("big")
+"#,
+    );
+    assert!(
+        fixes.iter().all(|fix| !fix.contains("Fall back")),
+        "{fixes:?}"
+    );
+}
+
+#[test]
+fn a_while_loop_is_not_skipped_with_continue() {
+    // `continue` could skip the step that ends a `while` loop: the fallback comes instead.
+    check_first_fix(
+        r#"
+attempts = 0
+while attempts < 3:
+    count = int$0("x")
+    attempts += 1
+    print(count)
+"#,
+        expect![[r##"
+            # Fall back to `count = 0` when `int()` cannot parse the text [fallback-on-parse-error]
+            attempts = 0
+            while attempts < 3:
+                try:
+                    count = int("x")
+                except ValueError:
+                    count = 0
+                attempts += 1
+                print(count)
+        "##]],
     );
 }

@@ -70,7 +70,10 @@ fn run_stop_iteration(context: &mut RuleContext<'_>) {
         context.report_tally("stop-iteration", range, tally, message, related, run_call);
         let argument = argument.to_owned();
         context.with_finding("stop-iteration", range, |finding| {
-            finding.fix_parameters = vec![("iterator".into(), argument)];
+            finding.fix_parameters = vec![
+                ("iterator".into(), argument),
+                ("exception".into(), "StopIteration".to_owned()),
+            ];
         });
     }
 }

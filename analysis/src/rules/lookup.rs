@@ -74,7 +74,7 @@ fn key_error(
     let Some(keys) = literal_keys(key) else {
         return unknown_key_in_empty_dict(context, range, object, call);
     };
-    if context.is_caught(range, "KeyError") {
+    if context.is_caught(range, "KeyError") || is_membership_guarded(context, range) {
         return;
     }
     let mut tally = Tally {
@@ -145,6 +145,103 @@ fn key_error(
 
 /// `counts[word] += 1` on a dict that is still empty: whatever the key, it is missing.
 /// Only dicts known to be empty count as bad; a dict with entries might hold the key.
+/// Whether `d[expr]` sits under `if expr in d:` (or after `if expr not in d:` that leaves
+/// the block), for keys the interpreter cannot narrow because they are not names:
+/// `if ballot[0] in counts: counts[ballot[0]] += 1`.
+fn is_membership_guarded(context: &RuleContext<'_>, range: line_index::TextRange) -> bool {
+    let Some(subscript) = context.node(range) else {
+        return false;
+    };
+    let (Some(object), Some(key)) = (
+        subscript.child_by_field_name("value"),
+        subscript.child_by_field_name("subscript"),
+    ) else {
+        return false;
+    };
+    let (object, key) = (context.node_text(object), context.node_text(key));
+    // `key in object` (or `key not in object` when `negated`) is one of the conjuncts.
+    let tests = |condition: tree_sitter::Node<'_>, negated: bool| {
+        let mut stack = vec![condition];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "parenthesized_expression" => stack.extend(node.named_child(0)),
+                "boolean_operator" if context.node_text(node).contains(" and ") && !negated => {
+                    stack.extend(node.child_by_field_name("left"));
+                    stack.extend(node.child_by_field_name("right"));
+                }
+                "comparison_operator" => {
+                    let text = context.node_text(node);
+                    let operator = if negated { " not in " } else { " in " };
+                    if text
+                        .split_once(operator)
+                        .is_some_and(|(left, right)| left.trim() == key && right.trim() == object)
+                    {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    };
+    let mut previous = subscript;
+    for ancestor in context.ancestors(subscript) {
+        match ancestor.kind() {
+            "if_statement" | "elif_clause" | "while_statement" | "conditional_expression" => {
+                let (condition, guarded) = if ancestor.kind() == "conditional_expression" {
+                    // `d[k] if k in d else default`: the first named child is guarded.
+                    (ancestor.named_child(1), ancestor.named_child(0))
+                } else {
+                    (
+                        ancestor.child_by_field_name("condition"),
+                        ancestor
+                            .child_by_field_name("consequence")
+                            .or_else(|| ancestor.child_by_field_name("body")),
+                    )
+                };
+                if guarded.is_some_and(|guarded| guarded.id() == previous.id())
+                    && condition.is_some_and(|condition| tests(condition, false))
+                {
+                    return true;
+                }
+            }
+            "block" => {
+                // An earlier `if key not in object: continue` in the same block.
+                let mut sibling = context.previous_sibling(previous);
+                while let Some(statement) = sibling {
+                    if statement.kind() == "if_statement"
+                        && statement.child_by_field_name("alternative").is_none()
+                        && statement
+                            .child_by_field_name("condition")
+                            .is_some_and(|condition| tests(condition, true))
+                        && statement
+                            .child_by_field_name("consequence")
+                            .and_then(|body| {
+                                body.named_child(body.named_child_count().checked_sub(1)?)
+                            })
+                            .is_some_and(|last| {
+                                matches!(
+                                    last.kind(),
+                                    "continue_statement"
+                                        | "return_statement"
+                                        | "break_statement"
+                                        | "raise_statement"
+                                )
+                            })
+                    {
+                        return true;
+                    }
+                    sibling = context.previous_sibling(statement);
+                }
+            }
+            "function_definition" | "class_definition" | "lambda" => return false,
+            _ => {}
+        }
+        previous = ancestor;
+    }
+    false
+}
+
 fn unknown_key_in_empty_dict(
     context: &mut RuleContext<'_>,
     range: line_index::TextRange,
@@ -549,4 +646,9 @@ fn unpack_mismatch(
         },
     );
     context.report_tally("unpack-mismatch", range, tally, message, related, call);
+    let mut parameters = vec![("exception", "ValueError".to_owned())];
+    if !starred && length > targets {
+        parameters.push(("extra", "yes".to_owned()));
+    }
+    attach_parameters(context, "unpack-mismatch", range, &parameters);
 }

@@ -254,6 +254,11 @@ impl Value {
             Value::Int(_) => Value::Int(None),
             Value::Float(_) => Value::Float(None),
             Value::Str(_) => Value::Str(None),
+            // A tuple keeps its length and positions (`(month, int)` rows stay pairs whose
+            // second item is an int); only its items widen.
+            Value::Tuple(items) if items.exact => Value::Tuple(Items::exact(
+                items.items.iter().map(Union::widened).collect(),
+            )),
             Value::Tuple(items) => Value::Tuple(items.widened()),
             Value::List(items) => Value::List(items.widened()),
             Value::Set(items) => Value::Set(items.widened()),

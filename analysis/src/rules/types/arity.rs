@@ -672,6 +672,7 @@ fn run(context: &mut RuleContext<'_>) {
             ..Tally::default()
         };
         let mut first: Option<(String, Option<String>)> = None;
+        let mut mismatched: Option<&Value> = None;
         for member in call.callee.members() {
             let value = &member.value;
             // `cls(...)` in a classmethod may build a subclass with another `__init__`.
@@ -697,6 +698,7 @@ fn run(context: &mut RuleContext<'_>) {
                 Verdict::Mismatch(message, signature) => {
                     tally.bad += 1;
                     first.get_or_insert((message, signature));
+                    mismatched.get_or_insert(value);
                 }
             }
         }
@@ -714,6 +716,11 @@ fn run(context: &mut RuleContext<'_>) {
             Some(signature) => format!("{message} (signature: `{signature}`)"),
             None => message,
         };
+        // The message names the one missing positional parameter: `…: 'currency'`.
+        let missing_one = message
+            .split_once("missing 1 required positional argument: '")
+            .and_then(|(_, rest)| rest.split_once('\''))
+            .map(|(name, _)| name.to_owned());
         context.report_tally("call-arity", range, tally, message, Vec::new(), run_call);
         let callee = context
             .node(range)
@@ -724,6 +731,112 @@ fn run(context: &mut RuleContext<'_>) {
         if let Some(signature) = signature {
             parameters.push(("signature", signature));
         }
+        if let Some(target) = mismatched.and_then(CallTarget::of)
+            && let Some(parameter) = missing_one.filter(|_| call.keywords.is_empty())
+            && let Some(completed) = completed_call(context, call, &target)
+        {
+            parameters.push(("parameter", parameter));
+            parameters.extend(completed);
+        }
         attach_parameters(context, "call-arity", range, parameters);
     }
+}
+
+/// What a call reaches, to find the other calls of the same function or class.
+#[derive(PartialEq)]
+enum CallTarget<'a> {
+    Function(&'a FunctionRef),
+    Class(&'a ClassRef),
+}
+
+impl<'a> CallTarget<'a> {
+    fn of(value: &'a Value) -> Option<CallTarget<'a>> {
+        match value {
+            Value::Function(function) | Value::BoundMethod { function, .. } => {
+                Some(CallTarget::Function(function))
+            }
+            Value::Class(class) => Some(CallTarget::Class(class)),
+            _ => None,
+        }
+    }
+}
+
+/// `Money(1.5)` missing its last positional argument, where the other calls of this file
+/// pass a literal there: the call with the literal they agree on (`Money(1.5, "EUR")`), or
+/// the empty container when they pass different ones of one kind (`[]` for tag lists).
+/// Parameters `argument` and `completed_call`, for the `pass-missing-argument` fix.
+fn completed_call(
+    context: &RuleContext<'_>,
+    call: &CallSite,
+    target: &CallTarget<'_>,
+) -> Option<Vec<(&'static str, String)>> {
+    let position = call.positional.len();
+    let mut seen = Vec::new();
+    let mut literals: Vec<(&str, &str)> = Vec::new();
+    for (_, other) in context.calls() {
+        let range = other.range();
+        if range == call.range() || seen.contains(&range) || !other.keywords.is_empty() {
+            continue;
+        }
+        let same_target = other
+            .callee
+            .values()
+            .any(|value| CallTarget::of(value).is_some_and(|other_target| other_target == *target));
+        if !same_target || other.positional.len() != position + 1 {
+            continue;
+        }
+        seen.push(range);
+        let Some(argument) = context
+            .node(range)
+            .and_then(|node| node.child_by_field_name("arguments"))
+            .and_then(|arguments| arguments.named_child(position))
+        else {
+            continue;
+        };
+        if let Some(kind) = literal_kind(argument.kind()) {
+            literals.push((kind, context.node_text(argument)));
+        }
+    }
+    let (kind, text) = *literals.first()?;
+    let argument = if literals.iter().all(|(_, other)| *other == text) {
+        text.to_owned()
+    } else if literals.iter().all(|(other, _)| *other == kind) {
+        match kind {
+            "list" => "[]".to_owned(),
+            "dictionary" => "{}".to_owned(),
+            "tuple" => "()".to_owned(),
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    let node = context.node(call.range())?;
+    let function = node.child_by_field_name("function")?;
+    let arguments = node.child_by_field_name("arguments")?;
+    if arguments.kind() != "argument_list" {
+        return None;
+    }
+    let inside = context.node_text(arguments);
+    let inside = inside.strip_prefix('(')?.strip_suffix(')')?.trim_end();
+    let inside = inside.strip_suffix(',').unwrap_or(inside);
+    let separator = if inside.trim().is_empty() { "" } else { ", " };
+    let completed = format!(
+        "{}({inside}{separator}{argument})",
+        context.node_text(function)
+    );
+    Some(vec![("argument", argument), ("completed_call", completed)])
+}
+
+/// The literal kinds whose text can be passed again elsewhere.
+fn literal_kind(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "string" | "concatenated_string" => "string",
+        "integer" | "float" => "number",
+        "true" | "false" => "bool",
+        "none" => "none",
+        "list" => "list",
+        "dictionary" => "dictionary",
+        "tuple" => "tuple",
+        _ => return None,
+    })
 }

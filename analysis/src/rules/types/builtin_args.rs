@@ -189,6 +189,30 @@ fn judge_argument(db: &dyn Db, function: &str, member: &Member, specialised: boo
                 None => None,
             },
         },
+        // `max(words)` of a paragraph with no words.
+        "min" | "max" => match value {
+            Value::List(items)
+            | Value::Tuple(items)
+            | Value::Set(items)
+            | Value::Iterator(items)
+                if items.exact && items.items.is_empty() =>
+            {
+                value_error("the sequence is empty".to_owned())
+            }
+            Value::Str(Some(text)) if text.is_empty() => {
+                value_error("the sequence is empty".to_owned())
+            }
+            Value::List(items)
+            | Value::Tuple(items)
+            | Value::Set(items)
+            | Value::Iterator(items)
+                if items.exact =>
+            {
+                Some(None)
+            }
+            Value::Str(Some(_)) => Some(None),
+            _ => None,
+        },
         "ord" => match value {
             Value::Str(Some(text)) if text.chars().count() == 1 => Some(None),
             Value::Str(Some(text)) => type_error(format!(
@@ -242,6 +266,14 @@ fn checked_argument(name: &str, call: &CallSite) -> Vec<(Union, bool)> {
         "int" | "float" if call.positional.len() == 1 && call.keywords.is_empty() => first
             .map(|first| vec![(first.clone(), false)])
             .unwrap_or_default(),
+        "min" | "max"
+            if call.positional.len() == 1
+                && !call.keywords.iter().any(|(name, _)| name == "default") =>
+        {
+            first
+                .map(|first| vec![(first.clone(), false)])
+                .unwrap_or_default()
+        }
         "range" if call.keywords.is_empty() => call
             .positional
             .iter()
@@ -344,17 +376,51 @@ fn run(context: &mut RuleContext<'_>) {
                 |value| format!("{} comes from here", describe_with_article(value)),
             );
             context.report_tally("bad-builtin-arg", range, tally, message, related, run_call);
-            attach_parameters(
-                context,
-                "bad-builtin-arg",
-                range,
-                vec![
-                    ("function", shown.to_owned()),
-                    ("argument", argument_text),
-                    ("exception", rejection.exception.to_owned()),
-                ],
-            );
+            let mut parameters = vec![
+                ("function", shown.to_owned()),
+                ("argument", argument_text),
+                ("exception", rejection.exception.to_owned()),
+            ];
+            if matches!(name, "min" | "max")
+                && let Some(call_text) = with_empty_default(context, range, &argument)
+            {
+                parameters.push(("call_with_default", call_text));
+            }
+            attach_parameters(context, "bad-builtin-arg", range, parameters);
             break;
         }
     }
+}
+
+/// `max(words, key=len)` → `max(words, key=len, default="")`: the call with a default of
+/// the elements' type (`""` for strings, `0` for ints), None when they are mixed or unknown.
+fn with_empty_default(
+    context: &RuleContext<'_>,
+    range: line_index::TextRange,
+    argument: &Union,
+) -> Option<String> {
+    let node = context.node(range)?;
+    let arguments = node.child_by_field_name("arguments")?;
+    let text = context.node_text(node);
+    let inside_end = arguments.end_byte().checked_sub(node.start_byte() + 1)?;
+    let (before, after) = (text.get(..inside_end)?, text.get(inside_end..)?);
+    let before = before.trim_end();
+    let before = before.strip_suffix(',').unwrap_or(before);
+    let mut default: Option<&str> = None;
+    for value in element_of(argument).iter().flat_map(Union::values) {
+        let this = match value {
+            Value::Str(_) => "\"\"",
+            Value::Int(_) | Value::Bool(_) => "0",
+            Value::Float(_) => "0.0",
+            _ => "None",
+        };
+        match default {
+            Some(seen) if seen != this => default = Some("None"),
+            _ => default = Some(this),
+        }
+    }
+    Some(format!(
+        "{before}, default={}{after}",
+        default.unwrap_or("None")
+    ))
 }
