@@ -286,6 +286,21 @@ struct Mutation<'t> {
     maybe_existing_key: bool,
 }
 
+/// The values of the object an attribute (`obj.keys`) is read from, over every run.
+fn receiver_values(context: &RuleContext<'_>, attribute: Node<'_>) -> Option<Union> {
+    let range = range_of(attribute);
+    Union::join_all(
+        context
+            .operations()
+            .filter_map(|(_, operation)| match &operation.kind {
+                OperationKind::Attribute { object, .. } if operation.range == range => {
+                    Some(object.clone())
+                }
+                _ => None,
+            }),
+    )
+}
+
 fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
     let (Some(target), Some(iterable), Some(body)) = (
         loop_node.child_by_field_name("left"),
@@ -404,6 +419,10 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
     }
     let values = match container.kind() {
         "identifier" => load_values(context, TextSize::from(container.start_byte() as u32)),
+        // `self._visible.keys()`: the receiver's values where the method is read.
+        "attribute" if is_view => iterable
+            .child_by_field_name("function")
+            .and_then(|function| receiver_values(context, function)),
         _ => None,
     };
     let line = context.line_of(TextSize::from(loop_node.start_byte() as u32));

@@ -69,3 +69,39 @@ def build_getter(field):
     source = f"lambda record: record[{field!r}]"
     # expect: eval-injection confidence=possible
     return eval(source)
+
+
+class Headers:
+    """A header list: `keys()` returns a new list, not a view."""
+
+    def __init__(self):
+        self._items = []
+
+    def keys(self):
+        return [key for key, _ in self._items]
+
+    def __delitem__(self, key):
+        self._items = [item for item in self._items if item[0] != key]
+
+
+class Mailbox:
+    def __init__(self):
+        self.visible = Headers()
+        self.cache = {"a": 1}
+
+    def prune(self, keep):
+        for header in self.visible.keys():
+            if header not in keep:
+                del self.visible[header]
+
+    def clear_cache(self):
+        for key in self.cache.keys():
+            # expect: mutate-while-iterating
+            del self.cache[key]
+
+
+def drop_first(word):
+    text = str(word)
+    # expect: not-subscriptable
+    del text[0]
+    return text

@@ -36,6 +36,8 @@ pub(crate) const CAPABILITY_CHECK: Check = Check {
 enum Capability {
     Call,
     Subscript,
+    /// `del x[k]`.
+    DeleteItem,
     Iterate,
 }
 
@@ -68,6 +70,7 @@ fn can(db: &dyn Db, member: &Member, capability: Capability, specialised: bool) 
         Value::Instance(class @ ClassRef::Defined { .. }, ..) => match capability {
             Capability::Call => lookup(class, &["__call__"]),
             Capability::Subscript => lookup(class, &["__getitem__"]),
+            Capability::DeleteItem => lookup(class, &["__delitem__"]),
             Capability::Iterate => lookup(class, &["__iter__", "__getitem__"]),
         },
         Value::Instance(ClassRef::Builtin(_), ..) => None,
@@ -82,11 +85,11 @@ fn can(db: &dyn Db, member: &Member, capability: Capability, specialised: bool) 
                     lookup(class, &["__class_getitem__"])
                 }
             }
-            Capability::Iterate => None,
+            Capability::Iterate | Capability::DeleteItem => None,
         },
         Value::Class(ClassRef::Builtin(_)) => match capability {
             Capability::Call | Capability::Subscript => Some(true),
-            Capability::Iterate => None,
+            Capability::Iterate | Capability::DeleteItem => None,
         },
         // `e.args`, `match.string`: an attribute read off a builtin value is a method
         // only when it is called; otherwise it may be any data attribute.
@@ -97,9 +100,11 @@ fn can(db: &dyn Db, member: &Member, capability: Capability, specialised: bool) 
             Some(capability == Capability::Call)
         }
         Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Complex => Some(false),
-        Value::Str(_) | Value::Bytes | Value::List(_) | Value::Tuple(_) | Value::Dict(_) => {
-            Some(capability != Capability::Call)
-        }
+        Value::List(_) | Value::Dict(_) => Some(capability != Capability::Call),
+        Value::Str(_) | Value::Bytes | Value::Tuple(_) => Some(matches!(
+            capability,
+            Capability::Subscript | Capability::Iterate
+        )),
         Value::Set(_) => Some(capability == Capability::Iterate),
         Value::Module(_) | Value::Coroutine(_) => Some(false),
         Value::Generator(_) | Value::Iterator(_) => Some(capability == Capability::Iterate),
@@ -205,21 +210,36 @@ fn run(context: &mut RuleContext<'_>) {
         let range = operation.range;
         match &operation.kind {
             OperationKind::Subscript { object, .. } => {
-                let Some(text) = context
-                    .node(range)
-                    .and_then(|node| node.child_by_field_name("value"))
+                let Some(node) = context.node(range) else {
+                    continue;
+                };
+                let Some(text) = node
+                    .child_by_field_name("value")
                     .map(|value| context.node_text(value).to_owned())
                 else {
                     continue;
+                };
+                // `del x[k]` needs `__delitem__`, not `__getitem__`.
+                let deleted = context.parent(node).is_some_and(|parent| {
+                    parent.kind() == "delete_statement"
+                        || (parent.kind() == "expression_list"
+                            && context
+                                .parent(parent)
+                                .is_some_and(|statement| statement.kind() == "delete_statement"))
+                });
+                let (capability, adjective) = if deleted {
+                    (Capability::DeleteItem, "able to delete items")
+                } else {
+                    (Capability::Subscript, "subscriptable")
                 };
                 report(
                     context,
                     "not-subscriptable",
                     range,
                     object,
-                    Capability::Subscript,
+                    capability,
                     &text,
-                    "subscriptable",
+                    adjective,
                     run_call,
                 );
             }
