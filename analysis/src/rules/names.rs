@@ -50,8 +50,9 @@ use crate::index::{
     BranchKind, DefinitionId, DefinitionKind, FileIndex, NameContext, NameResolution, ScopeId,
     ScopeKind,
 };
-use crate::infer::{UnboundCause, UnboundLoad};
+use crate::infer::{OperationKind, UnboundCause, UnboundLoad};
 use crate::modules::{module_file, module_resolver};
+use crate::values::Value;
 
 pub(crate) const CHECK: Check = Check {
     rules: &["undefined-name", "possibly-unbound", "unbound-local"],
@@ -273,6 +274,28 @@ fn report_unbound(
     });
 }
 
+/// Whether the `for` loop whose header is at `header` iterates over something known to be
+/// empty on some path (an empty list among its values).
+fn loop_may_be_empty(context: &RuleContext<'_>, header: TextRange) -> bool {
+    let is_empty = |value: &Value| match value {
+        Value::List(items) | Value::Tuple(items) | Value::Set(items) | Value::Iterator(items) => {
+            items.exact && items.items.is_empty()
+        }
+        Value::Dict(dict) => !dict.open && dict.entries.is_empty(),
+        Value::Str(Some(text)) => text.is_empty(),
+        _ => false,
+    };
+    context
+        .operations()
+        .any(|(_, operation)| match &operation.kind {
+            OperationKind::Iterate { iterable } if operation.range.start() == header.start() => {
+                iterable.values().any(is_empty)
+            }
+
+            _ => false,
+        })
+}
+
 fn report_possibly_unbound(
     context: &mut RuleContext<'_>,
     scope: ScopeId,
@@ -298,8 +321,14 @@ fn report_possibly_unbound(
         before
     };
     let guarded = is_guarded_apart(index, load_branch, &shown);
+    // Bound only by running a loop over something not known to be empty: unbound only
+    // if the iterable turns out empty, which nothing here says it may be.
+    let only_by_unknown_loops = shown.iter().all(|&id| {
+        let branch = index.branch(index.definition(id).branch);
+        branch.kind == BranchKind::ForBody && !loop_may_be_empty(context, branch.header_range)
+    });
     let (confidence, score) = match cause {
-        UnboundCause::Branch if !guarded => (Confidence::Likely, 75),
+        UnboundCause::Branch if !guarded && !only_by_unknown_loops => (Confidence::Likely, 75),
         _ => (Confidence::Possible, 40),
     };
     let first = index.definition(shown[0]);

@@ -34,3 +34,28 @@ def size_word(items):
         word = "single"
     # expect: possibly-unbound
     return word
+
+
+def last_header(headers):
+    for header in headers:
+        if header.startswith("X-"):
+            break
+    # expect: possibly-unbound confidence=possible
+    return header
+
+
+def first_long_word(words):
+    for word in words:
+        if len(word) > 3:
+            longest = word
+            break
+    # expect: possibly-unbound confidence=likely
+    return longest
+
+
+def leading_comments(lines):
+    for at, line in enumerate(lines):
+        if not line.startswith("#"):
+            break
+    # expect: possibly-unbound confidence=possible
+    return lines[:at]
