@@ -30,7 +30,9 @@ root = f"/tmp/paced-{os.getpid()}"
 os.makedirs(root, exist_ok=True)
 path = f"{root}/huge.py"
 uri = "file://" + path
-proc = subprocess.Popen([remedy, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+server_log = os.environ.get("PACED_SERVER_LOG")
+proc = subprocess.Popen([remedy, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                        stderr=open(server_log, "w") if server_log else subprocess.DEVNULL)
 incoming = queue.Queue()
 
 def reader():
@@ -83,6 +85,7 @@ request("initialize", {"processId": os.getpid(), "rootUri": "file://" + root, "c
 notify("initialized", {})
 notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
 latencies = []
+labelled = []
 version = 1
 GARBAGE = ["(", ")", "[", "def ", ":", "    zz = 1\n", "'", "\n", "x", ",", "lambda", "]]"]
 
@@ -97,10 +100,12 @@ for step in range(edits):
     for method in ["textDocument/diagnostic", "textDocument/documentSymbol"]:
         _, ms = request(method, {"textDocument": {"uri": uri}})
         latencies.append(ms)
+        labelled.append((ms, f"{method} before edit {step}"))
     offset = rng.randrange(len(text) + 1) if rng.random() < 0.7 else 0
     insert = rng.choice(GARBAGE)
     version += 1
-    if rng.random() < 0.3:
+    resync = rng.random() < 0.3
+    if resync:
         # A full resync with the edit applied.
         text = text[:offset] + insert + text[offset:]
         notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]})
@@ -112,6 +117,7 @@ for step in range(edits):
     line = rng.randrange(text.count("\n") + 1)
     _, ms = request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": line, "character": 3}})
     latencies.append(ms)
+    labelled.append((ms, f"hover after edit {step} ({'resync' if resync else 'incremental'} {insert!r} at {offset})"))
 time.sleep(pause)
 message, ms = request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
 items = (message.get("result") or {}).get("items", [])
@@ -120,6 +126,8 @@ p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
 print(f"{kind}: {edits} edits, {len(latencies)} requests, p50={latencies[len(latencies)//2]:.1f}ms "
       f"p99={p99:.1f}ms max={latencies[-1]:.1f}ms peak_rss={peak_rss():.1f}MB "
       f"final diagnostics={len(items)} ({sorted(set(i.get('code') for i in items))})")
+for ms, label in sorted(labelled, reverse=True)[:5]:
+    print(f"  {ms:7.1f} ms  {label}")
 request("shutdown", None)
 notify("exit", None)
 proc.wait(timeout=10)
