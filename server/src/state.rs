@@ -275,6 +275,7 @@ impl ServerState {
             change.edit_file(document.path.clone(), edits);
         }
         host.apply_change(change);
+        let applied = started.elapsed();
         let released = host.take_released_trees();
         drop(host);
         if !released.is_empty() {
@@ -284,7 +285,7 @@ impl ServerState {
                 None => drop_off_thread(released),
             }
         }
-        tracing::debug!(version, elapsed = ?started.elapsed(), "didChange applied");
+        tracing::debug!(version, ?applied, elapsed = ?started.elapsed(), "didChange applied");
         Some(document.path.clone())
     }
 

@@ -805,6 +805,9 @@ struct Pending {
     uri: String,
     /// Normal requests count for latency; malformed ones only for "exactly one answer".
     normal: bool,
+    /// Changes of the fuzzed document sent before the request, and requests in flight.
+    changes_before: usize,
+    in_flight: usize,
 }
 
 #[derive(Default)]
@@ -827,6 +830,8 @@ struct SessionReport {
     limited_analyses: usize,
     /// Pauses that waited for such an analysis of the latest version.
     pauses: usize,
+    /// The slowest answers, with what was going on (printed, to find where time goes).
+    slowest: Vec<(f64, String)>,
     findings: Findings,
 }
 
@@ -851,6 +856,8 @@ struct Session {
     limits: (usize, usize),
     /// The version of the fuzzed document's last change, as sent (a stale one too).
     last_sent_version: i32,
+    /// How many changes of the fuzzed document were sent.
+    changes_sent: usize,
     /// The latest version of the fuzzed document whose diagnostics carried the
     /// `analysis-limited` note: its background analysis completed.
     analysed_version: Option<i32>,
@@ -895,6 +902,8 @@ impl Session {
                 first_shape: self.shape_index(),
                 uri: self.doc.uri.clone(),
                 normal: true,
+                changes_before: self.changes_sent,
+                in_flight: self.pending.len(),
             },
         );
         self.report.requests += 1;
@@ -913,6 +922,8 @@ impl Session {
                 first_shape: self.shape_index(),
                 uri: uri.to_owned(),
                 normal: false,
+                changes_before: self.changes_sent,
+                in_flight: self.pending.len(),
             },
         );
         self.report.malformed += 1;
@@ -926,6 +937,7 @@ impl Session {
     fn did_change(&mut self, changes: Vec<Value>) {
         self.doc.version += 1;
         self.last_sent_version = self.doc.version;
+        self.changes_sent += 1;
         let params = json!({
             "textDocument": {"uri": self.doc.uri, "version": self.doc.version},
             "contentChanges": changes,
@@ -989,9 +1001,22 @@ impl Session {
             ));
         }
         if pending.normal {
+            let ms = elapsed.as_secs_f64() * 1000.0;
+            self.report.latencies_ms.push(ms);
+            self.report.slowest.push((
+                ms,
+                format!(
+                    "{} after step {}, {} changes sent meanwhile, {} in flight before",
+                    pending.method,
+                    self.report.steps,
+                    self.changes_sent - pending.changes_before,
+                    pending.in_flight
+                ),
+            ));
             self.report
-                .latencies_ms
-                .push(elapsed.as_secs_f64() * 1000.0);
+                .slowest
+                .sort_by(|left, right| right.0.total_cmp(&left.0));
+            self.report.slowest.truncate(3);
         }
         if let Some(error) = message.get("error") {
             let code = error.get("code").and_then(Value::as_i64).unwrap_or(0);
@@ -1893,6 +1918,7 @@ fn run_session(
         files_before,
         limits,
         last_sent_version: 0,
+        changes_sent: 0,
         analysed_version: None,
     };
     for step in 0..steps {
@@ -2003,6 +2029,9 @@ fn run_session(
         report.findings.count(),
         started.elapsed().as_secs_f64(),
     );
+    for (ms, what) in report.slowest.iter().filter(|(ms, _)| *ms > 100.0) {
+        eprintln!("    {ms:8.1} ms  {what}");
+    }
     report
 }
 
@@ -2026,6 +2055,13 @@ fn randomized_sessions_keep_the_server_alive_answering_and_in_sync() {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let (mut sessions_over_limits, mut limited_analyses, mut pauses) = (0, 0, 0);
     for &campaign in &config.seeds {
+        let campaign_start = (
+            all_latencies.len(),
+            totals,
+            limited_analyses,
+            failures.len(),
+        );
+        let mut campaign_peak = 0.0f64;
         let per_session = config.steps.div_ceil(config.sessions);
         for index in 0..config.sessions {
             if config.only_session.is_some_and(|only| only != index) {
@@ -2038,6 +2074,7 @@ fn randomized_sessions_keep_the_server_alive_answering_and_in_sync() {
             totals.3 += report.cancels;
             results += report.results;
             peak = peak.max(report.peak_rss_mb);
+            campaign_peak = campaign_peak.max(report.peak_rss_mb);
             sessions_over_limits += usize::from(report.over_limits);
             limited_analyses += report.limited_analyses;
             pauses += report.pauses;
@@ -2074,6 +2111,21 @@ fn randomized_sessions_keep_the_server_alive_answering_and_in_sync() {
                 }
             }
         }
+        let mut latencies = all_latencies[campaign_start.0..].to_vec();
+        latencies.sort_by(f64::total_cmp);
+        eprintln!(
+            "campaign {campaign}: steps={} requests={} malformed={} cancels={} p50={:.1}ms p99={:.1}ms max={:.1}ms peak_rss={:.1}MB limited analyses={} problems={}",
+            totals.0 - campaign_start.1.0,
+            totals.1 - campaign_start.1.1,
+            totals.2 - campaign_start.1.2,
+            totals.3 - campaign_start.1.3,
+            percentile(&latencies, 50.0),
+            percentile(&latencies, 99.0),
+            latencies.last().copied().unwrap_or(0.0),
+            campaign_peak,
+            limited_analyses - campaign_start.2,
+            failures.len() - campaign_start.3,
+        );
     }
     all_latencies.sort_by(f64::total_cmp);
     eprintln!(

@@ -425,7 +425,11 @@ fn refresh_open_documents(state: &Arc<ServerState>, client: &Client) {
         return;
     }
     for (uri, _, version) in state.open_documents() {
-        schedule_diagnostics(state, client, uri, Some(version));
+        // A document over the limits is analysed in the background only (a computation
+        // of its diagnostics here would build its tree beside the one being released).
+        if !analyse_limited_document_after_edit(state, client, &uri, version) {
+            schedule_diagnostics(state, client, uri, Some(version));
+        }
     }
 }
 
