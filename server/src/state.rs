@@ -32,6 +32,10 @@ pub struct LimitedDocument {
     pub version: i32,
     /// The version whose background analysis completed, if any.
     pub analysed_version: Option<i32>,
+    /// The version whose background analysis is running, if any: a second one for the
+    /// same version (a refresh of the open documents) would cancel the first at every
+    /// step, and be cancelled by it, for ever.
+    analysing_version: Option<i32>,
     pub symbols: Option<DocumentSymbolResponse>,
     pub diagnostics: Option<Vec<Diagnostic>>,
     /// Trees of older texts that edits released, freed by the next background analysis
@@ -98,6 +102,7 @@ impl ServerState {
                         text,
                         version,
                         analysed_version: None,
+                        analysing_version: None,
                         symbols: None,
                         diagnostics: None,
                         released: Vec::new(),
@@ -113,6 +118,30 @@ impl ServerState {
         lock(&self.limited)
             .get(uri)
             .is_some_and(|document| document.analysed_version == Some(document.version))
+    }
+
+    /// Claims the background analysis of `version` of a document over the limits;
+    /// `false` when one is already running for that version (or the document is not
+    /// over the limits). The claim ends with [`ServerState::end_limited_analysis`].
+    pub fn begin_limited_analysis(&self, uri: &Uri, version: i32) -> bool {
+        let mut limited = lock(&self.limited);
+        let Some(document) = limited.get_mut(uri) else {
+            return false;
+        };
+        if document.analysing_version == Some(version) {
+            return false;
+        }
+        document.analysing_version = Some(version);
+        true
+    }
+
+    /// Ends the claim of [`ServerState::begin_limited_analysis`].
+    pub fn end_limited_analysis(&self, uri: &Uri, version: i32) {
+        if let Some(document) = lock(&self.limited).get_mut(uri)
+            && document.analysing_version == Some(version)
+        {
+            document.analysing_version = None;
+        }
     }
 
     /// Records the answers of the complete background analysis of `version` of a

@@ -74,69 +74,82 @@ fn analyse_limited_document_after_edit(
     let uri = uri.clone();
     tokio::spawn(async move {
         tokio::time::sleep(EDIT_DEBOUNCE).await;
-        let is_current = |state: &ServerState| state.document_version(&uri) == Some(version);
-        if !is_current(&state) {
+        if state.document_version(&uri) != Some(version)
+            || !state.begin_limited_analysis(&uri, version)
+        {
             return;
         }
-        let released = state.take_released_trees(&uri);
-        let _ = tokio::task::spawn_blocking(move || crate::state::free_trees(released)).await;
-        for _attempt in 0..MAX_DIAGNOSTICS_ATTEMPTS {
-            if !is_current(&state) {
-                return;
-            }
-            let parsed_path = uri_to_path(&uri);
-            let parsed = read(&state, move |analysis| {
-                match analysis.file_id(&parsed_path) {
-                    Some(file) => analysis.prepare(file),
-                    None => Ok(()),
-                }
-            })
-            .await;
-            match parsed {
-                Ok(()) => {}
-                Err(error) if is_cancellation(&error) => continue,
-                Err(_) => return,
-            }
-            if !is_current(&state) {
-                return;
-            }
-            let releasing_state = state.clone();
-            let _ = tokio::task::spawn_blocking(move || releasing_state.release_replaced_results())
-                .await;
-            let encoding = state.encoding();
-            let crashes = state.traceback_findings_for(&uri_to_path(&uri));
-            let analysed_uri = uri.clone();
-            let answers = read(&state, move |analysis| {
-                let diagnostics =
-                    super::document_diagnostics(analysis, &analysed_uri, encoding, crashes)?;
-                let symbols = super::document_symbols(analysis, &analysed_uri, encoding)?;
-                Ok((diagnostics, symbols))
-            })
-            .await;
-            let (diagnostics, symbols) = match answers {
-                Ok(answers) => answers,
-                Err(error) if is_cancellation(&error) => continue,
-                Err(_) => return,
-            };
-            // A newer edit analyses its own version.
-            if !state.record_limited_analysis(&uri, version, diagnostics.clone(), symbols) {
-                return;
-            }
-            if state.pull_diagnostics.load(Ordering::Relaxed) {
-                let _ = client.workspace_diagnostic_refresh().await;
-            } else {
-                client
-                    .publish_diagnostics(uri, diagnostics, Some(version))
-                    .await;
-            }
-            return;
-        }
-        tracing::warn!(
-            uri = uri.as_str(),
-            "the analysis of a document over the limits was cancelled too often; giving up"
-        );
+        analyse_limited_document(&state, &client, &uri, version).await;
+        state.end_limited_analysis(&uri, version);
     });
     true
+}
+
+/// The background analysis of [`analyse_limited_document_after_edit`], for `version`.
+async fn analyse_limited_document(
+    state: &Arc<ServerState>,
+    client: &Client,
+    uri: &Uri,
+    version: i32,
+) {
+    let is_current = |state: &ServerState| state.document_version(uri) == Some(version);
+    let released = state.take_released_trees(uri);
+    let _ = tokio::task::spawn_blocking(move || crate::state::free_trees(released)).await;
+    for _attempt in 0..MAX_DIAGNOSTICS_ATTEMPTS {
+        if !is_current(state) {
+            return;
+        }
+        let parsed_path = uri_to_path(uri);
+        let parsed = read(state, move |analysis| {
+            match analysis.file_id(&parsed_path) {
+                Some(file) => analysis.prepare(file),
+                None => Ok(()),
+            }
+        })
+        .await;
+        match parsed {
+            Ok(()) => {}
+            Err(error) if is_cancellation(&error) => continue,
+            Err(_) => return,
+        }
+        if !is_current(state) {
+            return;
+        }
+        let releasing_state = state.clone();
+        let _ =
+            tokio::task::spawn_blocking(move || releasing_state.release_replaced_results()).await;
+        let encoding = state.encoding();
+        let crashes = state.traceback_findings_for(&uri_to_path(uri));
+        let analysed_uri = uri.clone();
+        let answers = read(state, move |analysis| {
+            let diagnostics =
+                super::document_diagnostics(analysis, &analysed_uri, encoding, crashes)?;
+            let symbols = super::document_symbols(analysis, &analysed_uri, encoding)?;
+            Ok((diagnostics, symbols))
+        })
+        .await;
+        let (diagnostics, symbols) = match answers {
+            Ok(answers) => answers,
+            Err(error) if is_cancellation(&error) => continue,
+            Err(_) => return,
+        };
+        // A newer edit analyses its own version.
+        if !state.record_limited_analysis(uri, version, diagnostics.clone(), symbols) {
+            return;
+        }
+        if state.pull_diagnostics.load(Ordering::Relaxed) {
+            let _ = client.workspace_diagnostic_refresh().await;
+        } else {
+            client
+                .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+                .await;
+        }
+        return;
+    }
+    tracing::warn!(
+        uri = uri.as_str(),
+        "the analysis of a document over the limits was cancelled too often; giving up"
+    );
 }
 
 /// How long the diagnostics of an edited document wait for the next keystroke. While the
