@@ -21,7 +21,7 @@ pub struct Document {
 
 /// An open document over the analysis limits (see `analysis::limits`): its parse and
 /// index take a second, so it is analysed in the background once its edits pause
-/// (`handlers::warm_limited_document_after_edit`). Until that analysis of its latest
+/// (`handlers::analyse_limited_document_after_edit`). Until that analysis of its latest
 /// version is complete, its requests get the last complete answers, moved into the
 /// latest text, at once and without starting a computation
 /// (`dispatch::read_within_budget`).
