@@ -7,14 +7,39 @@
 //! hovers without values; no inference and no rules. An information diagnostic at the
 //! top of the file says so. The largest hand-written files of the standard library
 //! (`test_typing.py`: 376 KB, 10,473 lines) stay under both limits.
+//!
+//! A process may move both limits once, before it analyses anything
+//! ([`set_full_analysis_limits`]; the server reads `REMEDY_FULL_ANALYSIS_MAX_BYTES` and
+//! `REMEDY_FULL_ANALYSIS_MAX_LINES`): the session fuzz lowers them so that its small
+//! files take the path of huge ones in seconds.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::db::Db;
 use crate::input::SourceFile;
 
-/// Above this size (in UTF-8 bytes) a file gets a limited analysis.
+/// Above this size (in UTF-8 bytes) a file gets a limited analysis, by default.
 pub const FULL_ANALYSIS_MAX_BYTES: usize = 512 * 1024;
-/// Above this many lines a file gets a limited analysis.
+/// Above this many lines a file gets a limited analysis, by default.
 pub const FULL_ANALYSIS_MAX_LINES: usize = 30_000;
+
+static MAX_BYTES: AtomicUsize = AtomicUsize::new(FULL_ANALYSIS_MAX_BYTES);
+static MAX_LINES: AtomicUsize = AtomicUsize::new(FULL_ANALYSIS_MAX_LINES);
+
+/// Replaces the limits for the whole process. Call it before the first analysis: results
+/// computed under the old limits are not recomputed.
+pub fn set_full_analysis_limits(max_bytes: usize, max_lines: usize) {
+    MAX_BYTES.store(max_bytes, Ordering::Relaxed);
+    MAX_LINES.store(max_lines, Ordering::Relaxed);
+}
+
+/// The limits in force: (bytes, lines).
+pub fn full_analysis_limits() -> (usize, usize) {
+    (
+        MAX_BYTES.load(Ordering::Relaxed),
+        MAX_LINES.load(Ordering::Relaxed),
+    )
+}
 
 /// Why `file` only gets a limited analysis, or `None` when it gets the full one.
 #[salsa::tracked(returns(ref))]
@@ -33,18 +58,19 @@ pub fn is_analysis_limited(db: &dyn Db, file: SourceFile) -> bool {
 
 /// Why a Python file of this text only gets a limited analysis, or `None`.
 pub fn limit_message(text: &str) -> Option<String> {
+    let (max_bytes, max_lines) = full_analysis_limits();
     let bytes = text.len();
-    if bytes > FULL_ANALYSIS_MAX_BYTES {
+    if bytes > max_bytes {
         return Some(format!(
             "Analysis is limited in this file: at {} KiB it is over the {} KiB limit, so only syntax errors are reported and hovers show no values",
             bytes / 1024,
-            FULL_ANALYSIS_MAX_BYTES / 1024
+            max_bytes / 1024
         ));
     }
     let lines = text.bytes().filter(|&byte| byte == b'\n').count() + 1;
-    if lines > FULL_ANALYSIS_MAX_LINES {
+    if lines > max_lines {
         return Some(format!(
-            "Analysis is limited in this file: at {lines} lines it is over the {FULL_ANALYSIS_MAX_LINES}-line limit, so only syntax errors are reported and hovers show no values"
+            "Analysis is limited in this file: at {lines} lines it is over the {max_lines}-line limit, so only syntax errors are reported and hovers show no values"
         ));
     }
     None

@@ -6,8 +6,10 @@ huge file completes before the next edit; here each edit is followed by a pause 
 enough for the analysis of the new text to complete, so every version is parsed, indexed
 and searched for syntax errors. Edits insert a random token (`(`, `def `, an indented
 line, ...) at a random offset or at the start, incrementally or as a full resync. Before
-each edit a diagnostic pull and a symbol request, after it a hover. Prints request
-latencies and the server's peak RSS (Linux).
+each edit a diagnostic pull, a symbol request and a hover (answered from the analysed
+text), after it a hover (answered at once from the last analysis: none). Prints request
+latencies, the slowest five requests and the server's peak RSS (Linux); with
+PACED_SERVER_LOG=FILE (and REMEDY_LOG=remedy=debug) the server's log goes to FILE.
 
 usage: python3 benchmarks/huge-edits/paced.py REMEDY lines|megaline EDITS PAUSE_SECONDS SEED
   lines: 100,000 lines (100 functions); megaline: a 1 MB line (a list of 333,333 ones)
@@ -30,7 +32,9 @@ root = f"/tmp/paced-{os.getpid()}"
 os.makedirs(root, exist_ok=True)
 path = f"{root}/huge.py"
 uri = "file://" + path
-proc = subprocess.Popen([remedy, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+server_log = os.environ.get("PACED_SERVER_LOG")
+proc = subprocess.Popen([remedy, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                        stderr=open(server_log, "w") if server_log else subprocess.DEVNULL)
 incoming = queue.Queue()
 
 def reader():
@@ -83,6 +87,9 @@ request("initialize", {"processId": os.getpid(), "rootUri": "file://" + root, "c
 notify("initialized", {})
 notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
 latencies = []
+labelled = []
+probe_rng = random.Random(seed + 1)
+analysed_hovers = 0
 version = 1
 GARBAGE = ["(", ")", "[", "def ", ":", "    zz = 1\n", "'", "\n", "x", ",", "lambda", "]]"]
 
@@ -97,10 +104,18 @@ for step in range(edits):
     for method in ["textDocument/diagnostic", "textDocument/documentSymbol"]:
         _, ms = request(method, {"textDocument": {"uri": uri}})
         latencies.append(ms)
+        labelled.append((ms, f"{method} before edit {step}"))
+    # A hover on the analysed text (its own generator: the edits stay those of a seed).
+    line = probe_rng.randrange(text.count("\n") + 1)
+    message, ms = request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": line, "character": 4}})
+    latencies.append(ms)
+    labelled.append((ms, f"hover before edit {step} (line {line})"))
+    analysed_hovers += message.get("result") is not None
     offset = rng.randrange(len(text) + 1) if rng.random() < 0.7 else 0
     insert = rng.choice(GARBAGE)
     version += 1
-    if rng.random() < 0.3:
+    resync = rng.random() < 0.3
+    if resync:
         # A full resync with the edit applied.
         text = text[:offset] + insert + text[offset:]
         notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]})
@@ -112,6 +127,7 @@ for step in range(edits):
     line = rng.randrange(text.count("\n") + 1)
     _, ms = request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": line, "character": 3}})
     latencies.append(ms)
+    labelled.append((ms, f"hover after edit {step} ({'resync' if resync else 'incremental'} {insert!r} at {offset})"))
 time.sleep(pause)
 message, ms = request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
 items = (message.get("result") or {}).get("items", [])
@@ -119,7 +135,10 @@ latencies.sort()
 p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
 print(f"{kind}: {edits} edits, {len(latencies)} requests, p50={latencies[len(latencies)//2]:.1f}ms "
       f"p99={p99:.1f}ms max={latencies[-1]:.1f}ms peak_rss={peak_rss():.1f}MB "
-      f"final diagnostics={len(items)} ({sorted(set(i.get('code') for i in items))})")
+      f"final diagnostics={len(items)} ({sorted(set(i.get('code') for i in items))}) "
+      f"hovers with content before edits={analysed_hovers}/{edits}")
+for ms, label in sorted(labelled, reverse=True)[:5]:
+    print(f"  {ms:7.1f} ms  {label}")
 request("shutdown", None)
 notify("exit", None)
 proc.wait(timeout=10)

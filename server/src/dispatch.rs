@@ -5,8 +5,9 @@
 //! - a panic inside the analysis → `InternalError`, and the server keeps running;
 //! - a request cancelled by the client drops the future here; the guard then cancels
 //!   the snapshot's salsa queries so the blocking thread stops early and releases it;
-//! - a request about a document over the analysis limits waits at most a budget for a
-//!   fresh answer, then gets the last complete one ([`read_within_budget`]).
+//! - a request about a document over the analysis limits gets the last complete answer
+//!   at once while its latest version is not analysed, and otherwise waits at most a
+//!   budget for a fresh one ([`read_within_budget`]).
 
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use analysis::{Analysis, Cancellable};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::Uri;
 
 use crate::state::{ServerState, lock};
 
@@ -72,18 +74,24 @@ where
     answer(joined)
 }
 
-/// How long a request about a document over the analysis limits waits for a fresh
-/// answer before it gets the last complete one (see [`read_within_budget`]).
+/// How long a request about an analysed document over the analysis limits waits for a
+/// fresh answer before it gets the last complete one (see [`read_within_budget`]).
 pub const LIMITED_ANSWER_BUDGET: Duration = Duration::from_millis(100);
 
-/// [`read`] for a request about a document over the analysis limits, where one parse
-/// and index take a second: when `compute` has not answered within `budget`, the request
-/// gets `stale()` instead (the last complete answer, or an empty one) and `compute` goes
-/// on in the background, to warm the analysis for the next request and hand its value to
-/// `on_fresh` (unless a newer edit cancels it first). A request cancelled by the client
-/// does not stop it either.
+/// [`read`] for a request about `uri`, a document over the analysis limits, where one
+/// parse and index take a second.
+///
+/// Until the background analysis of its latest version is complete (see
+/// `ServerState::has_current_analysis`), the request gets `stale()` (the last complete
+/// answer, or an empty one) at once: it neither waits for that analysis nor starts one of
+/// its own, which would compete for the cores with the analysis, the edits behind it and
+/// the answers to the other requests. Otherwise `compute` runs; when it has not answered
+/// within `budget`, the request gets `stale()` too and `compute` goes on in the
+/// background, to hand its value to `on_fresh` (unless a newer edit cancels it first). A
+/// request cancelled by the client does not stop it either.
 pub async fn read_within_budget<T, F>(
     state: &Arc<ServerState>,
+    uri: &Uri,
     budget: Duration,
     compute: F,
     stale: impl FnOnce() -> T,
@@ -93,6 +101,10 @@ where
     T: Send + 'static,
     F: FnOnce(&Analysis) -> Cancellable<T> + Send + 'static,
 {
+    if !state.has_current_analysis(uri) {
+        return Ok(stale());
+    }
+    let started = std::time::Instant::now();
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let background_state = state.clone();
     tokio::spawn(async move {
@@ -107,7 +119,13 @@ where
         Ok(Ok(result)) => result,
         // The background task always sends unless the runtime shuts down.
         Ok(Err(_closed)) => Err(Error::internal_error()),
-        Err(_elapsed) => Ok(stale()),
+        Err(_elapsed) => {
+            tracing::debug!(
+                elapsed = ?started.elapsed(),
+                "an analysed document over the limits answered from its last analysis"
+            );
+            Ok(stale())
+        }
     }
 }
 

@@ -59,6 +59,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
+    read_analysis_limits();
     match cli.command {
         Command::Lsp { stdio: _ } => run_lsp(),
         Command::Check(args) => cli::check::run(args),
@@ -68,6 +69,30 @@ fn main() -> ExitCode {
         Command::Heal(args) => cli::heal::run(args),
         Command::Fix(args) => cli::fix::run(args),
         Command::ConfigSchema(args) => cli::schema::run(args),
+    }
+}
+
+/// `REMEDY_FULL_ANALYSIS_MAX_BYTES` and `REMEDY_FULL_ANALYSIS_MAX_LINES` move the size
+/// limits of full analysis (see `analysis::limits`); the session fuzz lowers them.
+fn read_analysis_limits() {
+    let read = |name: &str| {
+        let value = std::env::var(name).ok()?;
+        match value.trim().parse::<usize>() {
+            Ok(number) => Some(number),
+            Err(_) => {
+                tracing::warn!(%value, "{name} is not a number; ignored");
+                None
+            }
+        }
+    };
+    let bytes = read("REMEDY_FULL_ANALYSIS_MAX_BYTES");
+    let lines = read("REMEDY_FULL_ANALYSIS_MAX_LINES");
+    if bytes.is_some() || lines.is_some() {
+        let (default_bytes, default_lines) = analysis::limits::full_analysis_limits();
+        analysis::limits::set_full_analysis_limits(
+            bytes.unwrap_or(default_bytes),
+            lines.unwrap_or(default_lines),
+        );
     }
 }
 

@@ -20,13 +20,29 @@ pub struct Document {
 }
 
 /// An open document over the analysis limits (see `analysis::limits`): its parse and
-/// index take a second, so its requests wait a budget for a fresh answer and otherwise
-/// get the last complete one (`dispatch::read_within_budget`), moved into the latest text.
+/// index take a second, so it is analysed in the background once its edits pause
+/// (`handlers::analyse_limited_document_after_edit`). Until that analysis of its latest
+/// version is complete, its requests get the last complete answers, moved into the
+/// latest text, at once and without starting a computation
+/// (`dispatch::read_within_budget`).
 pub struct LimitedDocument {
     /// The latest text, kept here so that a stale answer never waits for a write.
     pub text: Arc<str>,
+    /// The version of `text`.
+    pub version: i32,
+    /// The version whose background analysis completed, if any.
+    pub analysed_version: Option<i32>,
+    /// The version whose background analysis is running, if any: a second one for the
+    /// same version (a refresh of the open documents) would cancel the first at every
+    /// step, and be cancelled by it, for ever.
+    analysing_version: Option<i32>,
     pub symbols: Option<DocumentSymbolResponse>,
     pub diagnostics: Option<Vec<Diagnostic>>,
+    /// Trees of older texts that edits released, freed by the next background analysis
+    /// before it parses: freeing and returning ~120 MB to the system takes a quarter of
+    /// a second, during which the allocator's lock holds up the answers of the server
+    /// (the request right after an edit waited for it).
+    released: Vec<analysis::ReleasedTrees>,
 }
 
 pub struct ServerState {
@@ -65,26 +81,99 @@ impl ServerState {
     }
 
     /// Records the latest text of an open document, and whether it is over the limits.
-    fn note_text(&self, uri: &Uri, text: &str) {
+    fn note_text(&self, uri: &Uri, version: i32, text: &str) {
         let mut limited = lock(&self.limited);
         if analysis::limits::limit_message(text).is_none() {
-            limited.remove(uri);
+            if let Some(document) = limited.remove(uri) {
+                document.released.into_iter().for_each(drop_off_thread);
+            }
             return;
         }
         let text = Arc::from(text);
         match limited.get_mut(uri) {
-            Some(document) => document.text = text,
+            Some(document) => {
+                document.text = text;
+                document.version = version;
+            }
             None => {
                 limited.insert(
                     uri.clone(),
                     LimitedDocument {
                         text,
+                        version,
+                        analysed_version: None,
+                        analysing_version: None,
                         symbols: None,
                         diagnostics: None,
+                        released: Vec::new(),
                     },
                 );
             }
         }
+    }
+
+    /// Whether `uri` is a document over the analysis limits whose latest version has
+    /// been analysed: only then may a request about it start a computation.
+    pub fn has_current_analysis(&self, uri: &Uri) -> bool {
+        lock(&self.limited)
+            .get(uri)
+            .is_some_and(|document| document.analysed_version == Some(document.version))
+    }
+
+    /// Claims the background analysis of `version` of a document over the limits;
+    /// `false` when one is already running for that version (or the document is not
+    /// over the limits). The claim ends with [`ServerState::end_limited_analysis`].
+    pub fn begin_limited_analysis(&self, uri: &Uri, version: i32) -> bool {
+        let mut limited = lock(&self.limited);
+        let Some(document) = limited.get_mut(uri) else {
+            return false;
+        };
+        if document.analysing_version == Some(version) {
+            return false;
+        }
+        document.analysing_version = Some(version);
+        true
+    }
+
+    /// Ends the claim of [`ServerState::begin_limited_analysis`].
+    pub fn end_limited_analysis(&self, uri: &Uri, version: i32) {
+        if let Some(document) = lock(&self.limited).get_mut(uri)
+            && document.analysing_version == Some(version)
+        {
+            document.analysing_version = None;
+        }
+    }
+
+    /// Records the answers of the complete background analysis of `version` of a
+    /// document over the limits. Returns `false`, recording nothing, when that version is
+    /// no longer the latest (a newer edit analyses its own).
+    pub fn record_limited_analysis(
+        &self,
+        uri: &Uri,
+        version: i32,
+        diagnostics: Vec<Diagnostic>,
+        symbols: Option<DocumentSymbolResponse>,
+    ) -> bool {
+        let mut limited = lock(&self.limited);
+        let Some(document) = limited
+            .get_mut(uri)
+            .filter(|document| document.version == version)
+        else {
+            return false;
+        };
+        document.diagnostics = Some(diagnostics);
+        document.symbols = symbols;
+        document.analysed_version = Some(version);
+        true
+    }
+
+    /// Takes the trees released by the edits of a document over the limits (see
+    /// [`LimitedDocument::released`]), to be freed with [`free_trees`].
+    pub fn take_released_trees(&self, uri: &Uri) -> Vec<analysis::ReleasedTrees> {
+        lock(&self.limited)
+            .get_mut(uri)
+            .map(|document| std::mem::take(&mut document.released))
+            .unwrap_or_default()
     }
 
     /// Whether `uri` is an open document over the analysis limits.
@@ -124,8 +213,11 @@ impl ServerState {
     /// cancels the running reads and waits for them; unlike one, it changes no input, so
     /// nothing is computed again.
     pub fn release_replaced_results(&self) {
+        let started = std::time::Instant::now();
         lock(&self.host).evict_least_recently_used();
+        let evicted = started.elapsed();
         return_free_memory();
+        tracing::debug!(?evicted, total = ?started.elapsed(), "replaced results released");
     }
 
     pub fn apply(&self, change: Change) {
@@ -149,7 +241,7 @@ impl ServerState {
 
     pub fn open(&self, uri: Uri, path: Arc<Path>, version: i32, text: String) {
         let mut documents = lock(&self.documents);
-        self.note_text(&uri, &text);
+        self.note_text(&uri, version, &text);
         let mut change = Change::default();
         change.set_file(path.clone(), text);
         self.apply(change);
@@ -177,6 +269,7 @@ impl ServerState {
         }
         document.version = version;
         let encoding = self.encoding();
+        let started = std::time::Instant::now();
         let mut host = lock(&self.host);
         let Some(file) = host.file_id(&document.path) else {
             return Some(document.path.clone());
@@ -202,7 +295,7 @@ impl ServerState {
                 }
             }
         }
-        self.note_text(uri, &text);
+        self.note_text(uri, version, &text);
         let mut change = Change::default();
         if let Some(full_text) = full_text {
             change.set_file(document.path.clone(), full_text);
@@ -211,7 +304,17 @@ impl ServerState {
             change.edit_file(document.path.clone(), edits);
         }
         host.apply_change(change);
-        drop_off_thread(host.take_released_trees());
+        let applied = started.elapsed();
+        let released = host.take_released_trees();
+        drop(host);
+        if !released.is_empty() {
+            let mut limited = lock(&self.limited);
+            match limited.get_mut(uri) {
+                Some(document) => document.released.push(released),
+                None => drop_off_thread(released),
+            }
+        }
+        tracing::debug!(version, ?applied, elapsed = ?started.elapsed(), "didChange applied");
         Some(document.path.clone())
     }
 
@@ -219,7 +322,9 @@ impl ServerState {
     /// is dropped when it does not exist on disk).
     pub fn close(&self, uri: &Uri, disk_text: Option<String>) -> Option<Arc<Path>> {
         let document = lock(&self.documents).remove(uri)?;
-        lock(&self.limited).remove(uri);
+        if let Some(limited) = lock(&self.limited).remove(uri) {
+            limited.released.into_iter().for_each(drop_off_thread);
+        }
         let mut change = Change::default();
         match disk_text {
             Some(text) => change.set_file(document.path.clone(), text),
@@ -248,21 +353,32 @@ impl ServerState {
 
 /// Drops the trees a change released on a thread of their own: freeing the tree of a
 /// huge file takes a tenth of a second, which an edit (and every message behind it)
-/// must not wait for. Their pages then go back to the system, or the next tree, built
-/// on another thread's arena, would come on top of them.
+/// must not wait for.
 fn drop_off_thread(trees: analysis::ReleasedTrees) {
     if trees.is_empty() {
         return;
     }
     let spawned = std::thread::Builder::new()
         .name("remedy-drop".to_owned())
-        .spawn(move || {
-            drop(trees);
-            return_free_memory();
-        });
+        .spawn(move || free_trees(vec![trees]));
     if let Err(error) = spawned {
         tracing::warn!(%error, "cannot start a thread to free a tree; freeing it here");
     }
+}
+
+/// Frees released trees, then hands their pages back to the system, or the next tree,
+/// built on another thread's arena, would come on top of them. Takes a quarter of a
+/// second for the tree of a huge file, holding the allocator's lock for part of it: call
+/// it where nobody waits for an answer.
+pub fn free_trees(trees: Vec<analysis::ReleasedTrees>) {
+    if trees.iter().all(analysis::ReleasedTrees::is_empty) {
+        return;
+    }
+    let started = std::time::Instant::now();
+    drop(trees);
+    let dropped = started.elapsed();
+    return_free_memory();
+    tracing::debug!(?dropped, total = ?started.elapsed(), "released trees freed");
 }
 
 /// Hands the pages that the allocator holds free back to the system. A tree of a huge

@@ -12,6 +12,15 @@
 //! definition, code actions, document symbols and pulled diagnostics at random and
 //! invalid positions; `$/cancelRequest`; malformed frames; files deleted while open.
 //!
+//! A session whose document is over the analysis limits (the 100,000-line file and the
+//! 1 MB line) keeps it over them: its edits replace at most a few hundred bytes and it
+//! never deletes everything. Instead it sometimes pauses until the server has analysed
+//! the latest text in the background (the `analysis-limited` note arrives with that
+//! version's diagnostics), then asks about it, so the huge texts are parsed, indexed
+//! and searched for syntax errors between edits, and answered from. At the small scale
+//! the server's limits are lowered (`REMEDY_FULL_ANALYSIS_MAX_BYTES`, `..._LINES`) so
+//! that the files of a tenth of the size take that path too.
+//!
 //! What must hold, checked as the session runs and at its end:
 //! - the server stays alive and writes nothing but frames on stdout;
 //! - every request with a readable id gets exactly one response within 5 s (malformed
@@ -24,7 +33,9 @@
 //! - at the end, the fuzzed document answers document symbols, diagnostics and hovers
 //!   exactly as a fresh document opened with the client's text: the server's text is
 //!   the client's;
-//! - peak memory (the process's `VmHWM`) stays under the bound.
+//! - peak memory (the process's `VmHWM`) stays under the bound;
+//! - a paused session's analysis completes within [`ANALYSIS_WAIT`], and a campaign with
+//!   sessions over the limits completes at least one such analysis per session.
 //!
 //! `cargo test` runs a bounded campaign (small pathological files, a few minutes in a
 //! debug build). Environment variables change it:
@@ -59,6 +70,16 @@ const DEADLINE: Duration = Duration::from_secs(5);
 const MAX_IN_FLIGHT: usize = 8;
 /// How often the end-of-session check asks both documents before reporting a divergence.
 const CONVERGENCE_ATTEMPTS: usize = 20;
+/// How long a pause waits for the background analysis of a document over the limits.
+const ANALYSIS_WAIT: Duration = Duration::from_secs(30);
+/// The longest span an edit of a document over the limits replaces, in bytes.
+const HUGE_EDIT_SPAN: usize = 256;
+/// The analysis limits (bytes, lines) the server gets at the small scale: the small
+/// 10,000-line file (190 KB) and the 100 KB line are over them; the 200 nested `if`s
+/// (82 KB) and most standard-library modules are not.
+const SMALL_SCALE_LIMITS: (usize, usize) = (90 * 1024, 5_000);
+/// The server's own limits (`analysis::limits`), at full scale.
+const FULL_SCALE_LIMITS: (usize, usize) = (512 * 1024, 30_000);
 
 const INTERNAL_ERROR: i64 = -32603;
 
@@ -103,6 +124,15 @@ impl Config {
             only_session: var("REMEDY_FUZZ_ONLY_SESSION")
                 .map(|value| value.parse().expect("REMEDY_FUZZ_ONLY_SESSION: a number")),
             max_rss_mb: number("REMEDY_FUZZ_MAX_RSS_MB", 300) as f64,
+        }
+    }
+
+    /// The analysis limits (bytes, lines) of the server under test.
+    fn analysis_limits(&self) -> (usize, usize) {
+        if self.full_scale {
+            FULL_SCALE_LIMITS
+        } else {
+            SMALL_SCALE_LIMITS
         }
     }
 }
@@ -617,6 +647,8 @@ struct Findings {
     security: Vec<String>,
     protocol: Vec<String>,
     memory: Vec<String>,
+    /// Background analyses of a document over the limits that never completed.
+    stalled_analyses: Vec<String>,
 }
 
 impl Findings {
@@ -633,6 +665,7 @@ impl Findings {
             + self.security.len()
             + self.protocol.len()
             + self.memory.len()
+            + self.stalled_analyses.len()
     }
 }
 
@@ -772,6 +805,9 @@ struct Pending {
     uri: String,
     /// Normal requests count for latency; malformed ones only for "exactly one answer".
     normal: bool,
+    /// Changes of the fuzzed document sent before the request, and requests in flight.
+    changes_before: usize,
+    in_flight: usize,
 }
 
 #[derive(Default)]
@@ -787,6 +823,15 @@ struct SessionReport {
     peak_rss_mb: f64,
     /// The peak after the end-of-session check too (informative).
     check_peak_rss_mb: f64,
+    /// Whether the session's document started over the analysis limits.
+    over_limits: bool,
+    /// Complete background analyses of the fuzzed document over the limits: diagnostics
+    /// pushed with the `analysis-limited` note.
+    limited_analyses: usize,
+    /// Pauses that waited for such an analysis of the latest version.
+    pauses: usize,
+    /// The slowest answers, with what was going on (printed, to find where time goes).
+    slowest: Vec<(f64, String)>,
     findings: Findings,
 }
 
@@ -807,9 +852,23 @@ struct Session {
     report: SessionReport,
     extra_documents: Vec<Document>,
     files_before: Vec<PathBuf>,
+    /// The server's analysis limits (bytes, lines).
+    limits: (usize, usize),
+    /// The version of the fuzzed document's last change, as sent (a stale one too).
+    last_sent_version: i32,
+    /// How many changes of the fuzzed document were sent.
+    changes_sent: usize,
+    /// The latest version of the fuzzed document whose diagnostics carried the
+    /// `analysis-limited` note: its background analysis completed.
+    analysed_version: Option<i32>,
 }
 
 impl Session {
+    /// Whether the fuzzed document's text is over the server's analysis limits.
+    fn is_over_limits(&self) -> bool {
+        is_over_analysis_limits(&self.doc.text, self.limits)
+    }
+
     fn shape_index(&self) -> usize {
         self.shapes_base + self.shapes.len() - 1
     }
@@ -843,6 +902,8 @@ impl Session {
                 first_shape: self.shape_index(),
                 uri: self.doc.uri.clone(),
                 normal: true,
+                changes_before: self.changes_sent,
+                in_flight: self.pending.len(),
             },
         );
         self.report.requests += 1;
@@ -861,6 +922,8 @@ impl Session {
                 first_shape: self.shape_index(),
                 uri: uri.to_owned(),
                 normal: false,
+                changes_before: self.changes_sent,
+                in_flight: self.pending.len(),
             },
         );
         self.report.malformed += 1;
@@ -873,6 +936,8 @@ impl Session {
 
     fn did_change(&mut self, changes: Vec<Value>) {
         self.doc.version += 1;
+        self.last_sent_version = self.doc.version;
+        self.changes_sent += 1;
         let params = json!({
             "textDocument": {"uri": self.doc.uri, "version": self.doc.version},
             "contentChanges": changes,
@@ -883,9 +948,22 @@ impl Session {
 
     /// Handles one message from the server.
     fn receive(&mut self, message: Value) {
-        if message.get("method").is_some() {
+        if let Some(method) = message.get("method") {
             // Server-to-client requests are answered by the support client; notifications
-            // (progress, logs) carry nothing to check.
+            // (progress, logs) carry nothing to check, but the fuzzed document's
+            // diagnostics tell which of its versions over the limits were analysed.
+            let params = &message["params"];
+            if method == "textDocument/publishDiagnostics"
+                && params["uri"].as_str() == Some(self.doc.uri.as_str())
+                && params["diagnostics"]
+                    .to_string()
+                    .contains("analysis-limited")
+            {
+                self.report.limited_analyses += 1;
+                if let Some(version) = params["version"].as_i64() {
+                    self.analysed_version = Some(version as i32);
+                }
+            }
             return;
         }
         let Some(id) = message.get("id").and_then(Value::as_i64) else {
@@ -923,9 +1001,22 @@ impl Session {
             ));
         }
         if pending.normal {
+            let ms = elapsed.as_secs_f64() * 1000.0;
+            self.report.latencies_ms.push(ms);
+            self.report.slowest.push((
+                ms,
+                format!(
+                    "{} after step {}, {} changes sent meanwhile, {} in flight before",
+                    pending.method,
+                    self.report.steps,
+                    self.changes_sent - pending.changes_before,
+                    pending.in_flight
+                ),
+            ));
             self.report
-                .latencies_ms
-                .push(elapsed.as_secs_f64() * 1000.0);
+                .slowest
+                .sort_by(|left, right| right.0.total_cmp(&left.0));
+            self.report.slowest.truncate(3);
         }
         if let Some(error) = message.get("error") {
             let code = error.get("code").and_then(Value::as_i64).unwrap_or(0);
@@ -1023,7 +1114,11 @@ impl Session {
                 return;
             }
         }
+        let over_limits = self.report.over_limits;
         match self.rng.below(100) {
+            // A document over the limits stays over them, and is sometimes left alone
+            // long enough for its analysis to complete.
+            43 if over_limits => self.pause_for_analysis(),
             0..=29 => self.edit_valid(),
             30..=34 => self.edit_past_end_of_line(),
             35..=39 => self.edit_undefined(),
@@ -1058,7 +1153,57 @@ impl Session {
         } else {
             random_insert(&mut self.rng)
         };
+        let end = self.bounded_span_end(start, end);
         self.apply_and_send(start, end, insert);
+    }
+
+    /// `end`, or `start` when the span would replace more than [`HUGE_EDIT_SPAN`] bytes of
+    /// a document over the limits (a random span holds a third of the text on average).
+    fn bounded_span_end(&self, start: (u32, u32), end: (u32, u32)) -> (u32, u32) {
+        if !self.report.over_limits {
+            return end;
+        }
+        match (self.doc.land(start.0, start.1), self.doc.land(end.0, end.1)) {
+            (Landing::Offset(from), Landing::Offset(to)) if from.abs_diff(to) > HUGE_EDIT_SPAN => {
+                start
+            }
+            _ => end,
+        }
+    }
+
+    /// Waits until the server has analysed the latest version of a document over the
+    /// limits (its diagnostics arrive with the `analysis-limited` note), then asks about
+    /// it: answers computed from the huge tree, not the stale ones given while it edits.
+    fn pause_for_analysis(&mut self) {
+        if !self.is_over_limits() {
+            return;
+        }
+        if !self.wait_for_analysis(ANALYSIS_WAIT) {
+            return;
+        }
+        self.report.pauses += 1;
+        for _ in 0..3 {
+            self.request_at_random_position();
+        }
+        self.request_document();
+    }
+
+    /// Pumps messages until the diagnostics of the last version sent carry the
+    /// `analysis-limited` note; a stalled analysis after `wait` is a finding.
+    fn wait_for_analysis(&mut self, wait: Duration) -> bool {
+        let version = self.last_sent_version;
+        let until = Instant::now() + wait;
+        while self.analysed_version != Some(version) {
+            if Instant::now() >= until || !self.client.is_alive() {
+                self.report.findings.stalled_analyses.push(format!(
+                    "version {version} of a document over the limits ({} bytes) was not analysed within {wait:?}",
+                    self.doc.text.len()
+                ));
+                return false;
+            }
+            self.pump(Duration::from_millis(50));
+        }
+        true
     }
 
     /// Applies a change with defined positions to the client's text and sends it.
@@ -1093,6 +1238,7 @@ impl Session {
             (end, start)
         };
         let insert = random_insert(&mut self.rng);
+        let end = self.bounded_span_end(start, end);
         self.apply_and_send(start, end, insert);
     }
 
@@ -1135,6 +1281,7 @@ impl Session {
                 (second, first)
             };
             let insert = random_insert(&mut self.rng);
+            let end = self.bounded_span_end(start, end);
             let (Landing::Offset(from), Landing::Offset(to)) =
                 (self.doc.land(start.0, start.1), self.doc.land(end.0, end.1))
             else {
@@ -1312,6 +1459,7 @@ impl Session {
                 let mut text = std::mem::take(&mut self.doc.text);
                 text.insert_str(at, &insert);
                 self.doc.set_text(text);
+                self.last_sent_version = self.doc.version - 5;
                 let params = json!({
                     "textDocument": {"uri": uri, "version": self.doc.version - 5},
                     "contentChanges": [{"range": range((0, 0), (0, 0)), "text": insert}],
@@ -1362,6 +1510,7 @@ impl Session {
                 text.insert_str(offset, "a\u{FFFD}b");
                 self.doc.set_text(text);
                 self.doc.version += 1;
+                self.last_sent_version = self.doc.version;
                 let body = format!(
                     r#"{{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {{"textDocument": {{"uri": "{uri}", "version": {}}}, "contentChanges": [{{"range": {}, "text": "a\udc00b"}}]}}}}"#,
                     self.doc.version,
@@ -1500,9 +1649,9 @@ fn fingerprint(session: &mut Session, uri: &str, stem: &str, probes: &[(u32, u32
 }
 
 /// Whether the server gives `text` only a limited analysis (the rule of
-/// `analysis::limits`: over 512 KiB or over 30,000 lines).
-fn is_over_analysis_limits(text: &str) -> bool {
-    text.len() > 512 * 1024 || text.bytes().filter(|&byte| byte == b'\n').count() + 1 > 30_000
+/// `analysis::limits`: over `limits.0` bytes or over `limits.1` lines).
+fn is_over_analysis_limits(text: &str, (max_bytes, max_lines): (usize, usize)) -> bool {
+    text.len() > max_bytes || text.bytes().filter(|&byte| byte == b'\n').count() + 1 > max_lines
 }
 
 /// Whether a fingerprint's diagnostics hold the note of a complete limited analysis.
@@ -1516,20 +1665,8 @@ fn has_limited_note(answers: &[Value]) -> bool {
 /// analysis limits (its answers meanwhile come from older analyses), so that the
 /// session's peak memory counts that analysis.
 fn wait_for_complete_analysis(session: &mut Session) {
-    if !is_over_analysis_limits(&session.doc.text) {
-        return;
-    }
-    let uri = session.doc.uri.clone();
-    let until = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < until {
-        let response = session.client.request(
-            "textDocument/diagnostic",
-            json!({"textDocument": {"uri": uri}}),
-        );
-        if response.to_string().contains("analysis-limited") {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(200));
+    if session.is_over_limits() {
+        session.wait_for_analysis(Duration::from_secs(60));
     }
 }
 
@@ -1563,7 +1700,7 @@ fn check_text(session: &mut Session, index: usize) {
     // answers count once they are complete: the diagnostics of a complete analysis
     // carry the `analysis-limited` note, a stale or empty answer may not. Both copies
     // must then agree, in a round asked after both were complete.
-    let limited = is_over_analysis_limits(&text);
+    let limited = is_over_analysis_limits(&text, session.limits);
     let mut attempts = 0;
     let mut complete_before = false;
     let (fuzzed, reference) = loop {
@@ -1709,10 +1846,12 @@ fn run_session(
     steps: usize,
     stdlib: &[PathBuf],
 ) -> SessionReport {
+    let started = Instant::now();
     let mut rng = Rng::new(campaign.wrapping_mul(1_000_003).wrapping_add(index as u64));
     let kind = seed_kind(index);
     let text = generate(kind, &mut rng, config, stdlib);
     let initial_bytes = text.len();
+    let limits = config.analysis_limits();
     let workspace = make_workspace(&format!("{campaign}-{index}"));
     let path = workspace.root.join("fuzzed_doc.py");
     std::fs::write(&path, &text).expect("write the document");
@@ -1729,6 +1868,14 @@ fn run_session(
         ("PATH", path_variable),
         ("VIRTUAL_ENV", workspace.root.join(".venv").into_os_string()),
         ("REMEDY_LOG", OsString::from("warn")),
+        (
+            "REMEDY_FULL_ANALYSIS_MAX_BYTES",
+            OsString::from(limits.0.to_string()),
+        ),
+        (
+            "REMEDY_FULL_ANALYSIS_MAX_LINES",
+            OsString::from(limits.1.to_string()),
+        ),
     ];
     let mut client = LspClient::spawn_with_env(&["lsp", "--stdio"], Some(&workspace.root), &env);
     client.set_timeout(Duration::from_secs(30));
@@ -1748,6 +1895,7 @@ fn run_session(
         json!({"textDocument": {"uri": uri, "languageId": "python", "version": 0, "text": text}}),
     );
     let files_before = list_files(&workspace.root);
+    let over_limits = is_over_analysis_limits(&text, limits);
     let doc = Document::new(uri, path, text);
     let shapes = vec![doc.shape()];
     let mut session = Session {
@@ -1762,13 +1910,24 @@ fn run_session(
         answered: HashSet::new(),
         timed_out: HashSet::new(),
         next_id: 1_000_000,
-        report: SessionReport::default(),
+        report: SessionReport {
+            over_limits,
+            ..SessionReport::default()
+        },
         extra_documents: Vec::new(),
         files_before,
+        limits,
+        last_sent_version: 0,
+        changes_sent: 0,
+        analysed_version: None,
     };
-    for _ in 0..steps {
+    for step in 0..steps {
         if !session.client.is_alive() {
             break;
+        }
+        // Besides its random pauses, a session over the limits pauses halfway through.
+        if session.report.over_limits && step == steps / 2 {
+            session.pause_for_analysis();
         }
         session.step();
     }
@@ -1850,12 +2009,13 @@ fn run_session(
                 .push(format!("exit status {status} after shutdown"));
         }
     }
+    let final_bytes = session.doc.text.len();
     let report = session.report;
     let kind_name = format!("{kind:?}");
     let mut sorted = report.latencies_ms.clone();
     sorted.sort_by(f64::total_cmp);
     eprintln!(
-        "campaign {campaign} session {index:>3} {kind_name:<20} bytes={initial_bytes:>8} steps={:>5} requests={:>5} malformed={:>4} cancels={:>4} p99={:>8.1}ms max={:>8.1}ms rss={:>6.1}MB (with the check {:>6.1}MB) problems={}",
+        "campaign {campaign} session {index:>3} {kind_name:<20} bytes={initial_bytes:>8}->{final_bytes:<8} steps={:>5} requests={:>5} malformed={:>4} cancels={:>4} p99={:>8.1}ms max={:>8.1}ms rss={:>6.1}MB (with the check {:>6.1}MB) limited analyses={} pauses={} problems={} ({:.1} s)",
         report.steps,
         report.requests,
         report.malformed,
@@ -1864,8 +2024,14 @@ fn run_session(
         sorted.last().copied().unwrap_or(0.0),
         report.peak_rss_mb,
         report.check_peak_rss_mb,
+        report.limited_analyses,
+        report.pauses,
         report.findings.count(),
+        started.elapsed().as_secs_f64(),
     );
+    for (ms, what) in report.slowest.iter().filter(|(ms, _)| *ms > 100.0) {
+        eprintln!("    {ms:8.1} ms  {what}");
+    }
     report
 }
 
@@ -1887,7 +2053,15 @@ fn randomized_sessions_keep_the_server_alive_answering_and_in_sync() {
     let mut results = 0;
     let mut peak = 0.0f64;
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let (mut sessions_over_limits, mut limited_analyses, mut pauses) = (0, 0, 0);
     for &campaign in &config.seeds {
+        let campaign_start = (
+            all_latencies.len(),
+            totals,
+            limited_analyses,
+            failures.len(),
+        );
+        let mut campaign_peak = 0.0f64;
         let per_session = config.steps.div_ceil(config.sessions);
         for index in 0..config.sessions {
             if config.only_session.is_some_and(|only| only != index) {
@@ -1900,6 +2074,15 @@ fn randomized_sessions_keep_the_server_alive_answering_and_in_sync() {
             totals.3 += report.cancels;
             results += report.results;
             peak = peak.max(report.peak_rss_mb);
+            campaign_peak = campaign_peak.max(report.peak_rss_mb);
+            sessions_over_limits += usize::from(report.over_limits);
+            limited_analyses += report.limited_analyses;
+            pauses += report.pauses;
+            if report.over_limits && report.limited_analyses == 0 {
+                failures.push(format!(
+                    "[replay: REMEDY_FUZZ_SEEDS={campaign} REMEDY_FUZZ_ONLY_SESSION={index}] a session over the analysis limits never had its document analysed"
+                ));
+            }
             all_latencies.extend(report.latencies_ms.iter().copied());
             let findings = &report.findings;
             for (name, list) in [
@@ -1915,6 +2098,7 @@ fn randomized_sessions_keep_the_server_alive_answering_and_in_sync() {
                 ("security", &findings.security),
                 ("protocol", &findings.protocol),
                 ("memory", &findings.memory),
+                ("stalled analyses", &findings.stalled_analyses),
             ] {
                 *counts.entry(name).or_default() += list.len();
                 for item in list.iter().take(5) {
@@ -1927,10 +2111,25 @@ fn randomized_sessions_keep_the_server_alive_answering_and_in_sync() {
                 }
             }
         }
+        let mut latencies = all_latencies[campaign_start.0..].to_vec();
+        latencies.sort_by(f64::total_cmp);
+        eprintln!(
+            "campaign {campaign}: steps={} requests={} malformed={} cancels={} p50={:.1}ms p99={:.1}ms max={:.1}ms peak_rss={:.1}MB limited analyses={} problems={}",
+            totals.0 - campaign_start.1.0,
+            totals.1 - campaign_start.1.1,
+            totals.2 - campaign_start.1.2,
+            totals.3 - campaign_start.1.3,
+            percentile(&latencies, 50.0),
+            percentile(&latencies, 99.0),
+            latencies.last().copied().unwrap_or(0.0),
+            campaign_peak,
+            limited_analyses - campaign_start.2,
+            failures.len() - campaign_start.3,
+        );
     }
     all_latencies.sort_by(f64::total_cmp);
     eprintln!(
-        "total: steps={} requests={} results={results} malformed={} cancels={} p50={:.1}ms p99={:.1}ms max={:.1}ms peak_rss={:.1}MB problems={counts:?}",
+        "total: steps={} requests={} results={results} malformed={} cancels={} p50={:.1}ms p99={:.1}ms max={:.1}ms peak_rss={:.1}MB sessions over the limits={sessions_over_limits} limited analyses={limited_analyses} pauses={pauses} problems={counts:?}",
         totals.0,
         totals.1,
         totals.2,

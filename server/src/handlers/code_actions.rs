@@ -45,6 +45,7 @@ pub async fn code_action(
     let lsp_range = params.range;
     let crashes = state.traceback_findings_for(&uri_to_path(&uri));
     let limited = state.is_limited(&uri);
+    let requested_uri = uri.clone();
     let compute = move |analysis: &Analysis| {
         let path = uri_to_path(&uri);
         let Some(file) = analysis.file_id(&path) else {
@@ -138,7 +139,15 @@ pub async fn code_action(
     };
     if limited {
         // A file over the limits gets no rules, so no fixes; an older tree has none either.
-        return read_within_budget(state, LIMITED_ANSWER_BUDGET, compute, || None, |_| ()).await;
+        return read_within_budget(
+            state,
+            &requested_uri,
+            LIMITED_ANSWER_BUDGET,
+            compute,
+            || None,
+            |_| (),
+        )
+        .await;
     }
     read(state, compute).await
 }

@@ -23,8 +23,9 @@ pub fn did_open(state: &Arc<ServerState>, client: &Client, params: DidOpenTextDo
     let document = params.text_document;
     let path = uri_to_path(&document.uri);
     state.open(document.uri.clone(), path, document.version, document.text);
-    warm_limited_document_after_edit(state, client, document.uri.clone(), document.version);
-    schedule_diagnostics(state, client, document.uri, Some(document.version));
+    if !analyse_limited_document_after_edit(state, client, &document.uri, document.version) {
+        schedule_diagnostics(state, client, document.uri, Some(document.version));
+    }
 }
 
 pub fn did_change(state: &Arc<ServerState>, client: &Client, params: DidChangeTextDocumentParams) {
@@ -42,72 +43,113 @@ pub fn did_change(state: &Arc<ServerState>, client: &Client, params: DidChangeTe
         );
         return;
     }
-    warm_limited_document_after_edit(state, client, uri.clone(), version);
-    schedule_diagnostics_after_edit(state, client, uri, version);
+    if !analyse_limited_document_after_edit(state, client, &uri, version) {
+        schedule_diagnostics_after_edit(state, client, uri, version);
+    }
 }
 
-/// Builds the analysis of a document over the analysis limits in the background once
-/// its edits pause for [`EDIT_DEBOUNCE`], and keeps its symbols and diagnostics as the
-/// answers to give while the next edit is analysed. Requests about such a document do not
-/// wait for its analysis (`dispatch::read_within_budget`), so without this an idle
-/// server would keep answering from an older text until asked often enough. A pulling
-/// client is then told to pull again.
-fn warm_limited_document_after_edit(
+/// Analyses `version` of a document over the analysis limits in the background once its
+/// edits pause for [`EDIT_DEBOUNCE`], and returns `true`; returns `false` for any other
+/// document. Requests about such a document start no computation until this analysis is
+/// complete (`dispatch::read_within_budget`): they get the answers it keeps (symbols and
+/// diagnostics) from the last version analysed. When it completes, a pulling client is
+/// told to pull again, and a client that does not pull gets the diagnostics pushed.
+///
+/// In order: free the trees that the edits released (not earlier: it holds up the
+/// allocator, and so the answers, for a quarter of a second), parse and index, drop the
+/// replaced results (before the syntax-error search, whose scratch data would come on
+/// top of them), then diagnostics and symbols. A computation cancelled by a write that
+/// left this version the latest (another file changed) starts again.
+fn analyse_limited_document_after_edit(
     state: &Arc<ServerState>,
     client: &Client,
-    uri: Uri,
+    uri: &Uri,
     version: i32,
-) {
-    if !state.is_limited(&uri) {
-        return;
+) -> bool {
+    if !state.is_limited(uri) {
+        return false;
     }
     let state = state.clone();
     let client = client.clone();
+    let uri = uri.clone();
     tokio::spawn(async move {
         tokio::time::sleep(EDIT_DEBOUNCE).await;
-        if state.document_version(&uri) != Some(version) {
+        if state.document_version(&uri) != Some(version)
+            || !state.begin_limited_analysis(&uri, version)
+        {
             return;
         }
-        // First the parse and the index, then drop the previous tree before the
-        // syntax-error search, whose scratch data would come on top of two trees.
-        let parsed_path = uri_to_path(&uri);
-        let parsed = read(&state, move |analysis| {
+        analyse_limited_document(&state, &client, &uri, version).await;
+        state.end_limited_analysis(&uri, version);
+    });
+    true
+}
+
+/// The background analysis of [`analyse_limited_document_after_edit`], for `version`.
+async fn analyse_limited_document(
+    state: &Arc<ServerState>,
+    client: &Client,
+    uri: &Uri,
+    version: i32,
+) {
+    let is_current = |state: &ServerState| state.document_version(uri) == Some(version);
+    let released = state.take_released_trees(uri);
+    let _ = tokio::task::spawn_blocking(move || crate::state::free_trees(released)).await;
+    for _attempt in 0..MAX_DIAGNOSTICS_ATTEMPTS {
+        if !is_current(state) {
+            return;
+        }
+        let parsed_path = uri_to_path(uri);
+        let parsed = read(state, move |analysis| {
             match analysis.file_id(&parsed_path) {
                 Some(file) => analysis.prepare(file),
                 None => Ok(()),
             }
         })
         .await;
-        if parsed.is_err() || state.document_version(&uri) != Some(version) {
+        match parsed {
+            Ok(()) => {}
+            Err(error) if is_cancellation(&error) => continue,
+            Err(_) => return,
+        }
+        if !is_current(state) {
             return;
         }
         let releasing_state = state.clone();
         let _ =
             tokio::task::spawn_blocking(move || releasing_state.release_replaced_results()).await;
         let encoding = state.encoding();
-        let crashes = state.traceback_findings_for(&uri_to_path(&uri));
+        let crashes = state.traceback_findings_for(&uri_to_path(uri));
         let analysed_uri = uri.clone();
-        let answers = read(&state, move |analysis| {
+        let answers = read(state, move |analysis| {
             let diagnostics =
                 super::document_diagnostics(analysis, &analysed_uri, encoding, crashes)?;
             let symbols = super::document_symbols(analysis, &analysed_uri, encoding)?;
             Ok((diagnostics, symbols))
         })
         .await;
-        // Cancelled by a newer edit, which warms its own version.
-        let Ok((diagnostics, symbols)) = answers else {
-            return;
+        let (diagnostics, symbols) = match answers {
+            Ok(answers) => answers,
+            Err(error) if is_cancellation(&error) => continue,
+            Err(_) => return,
         };
-        state.with_limited(&uri, |document| {
-            if let Some(document) = document {
-                document.diagnostics = Some(diagnostics);
-                document.symbols = symbols;
-            }
-        });
+        // A newer edit analyses its own version.
+        if !state.record_limited_analysis(uri, version, diagnostics.clone(), symbols) {
+            return;
+        }
         if state.pull_diagnostics.load(Ordering::Relaxed) {
             let _ = client.workspace_diagnostic_refresh().await;
+        } else {
+            client
+                .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+                .await;
         }
-    });
+        return;
+    }
+    tracing::warn!(
+        uri = uri.as_str(),
+        "the analysis of a document over the limits was cancelled too often; giving up"
+    );
 }
 
 /// How long the diagnostics of an edited document wait for the next keystroke. While the
@@ -396,7 +438,11 @@ fn refresh_open_documents(state: &Arc<ServerState>, client: &Client) {
         return;
     }
     for (uri, _, version) in state.open_documents() {
-        schedule_diagnostics(state, client, uri, Some(version));
+        // A document over the limits is analysed in the background only (a computation
+        // of its diagnostics here would build its tree beside the one being released).
+        if !analyse_limited_document_after_edit(state, client, &uri, version) {
+            schedule_diagnostics(state, client, uri, Some(version));
+        }
     }
 }
 

@@ -31,6 +31,7 @@ pub async fn hover(state: &Arc<ServerState>, params: HoverParams) -> Result<Opti
     let uri = params.text_document_position_params.text_document.uri;
     let position = params.text_document_position_params.position;
     let limited = state.is_limited(&uri);
+    let requested_uri = uri.clone();
     let compute = move |analysis: &Analysis| {
         let Some((file, text, lines)) = file_context(analysis, &uri) else {
             return Ok(None);
@@ -43,7 +44,15 @@ pub async fn hover(state: &Arc<ServerState>, params: HoverParams) -> Result<Opti
     };
     if limited {
         // No hover until the new tree is there: an older one may name another token.
-        return read_within_budget(state, LIMITED_ANSWER_BUDGET, compute, || None, |_| ()).await;
+        return read_within_budget(
+            state,
+            &requested_uri,
+            LIMITED_ANSWER_BUDGET,
+            compute,
+            || None,
+            |_| (),
+        )
+        .await;
     }
     read(state, compute).await
 }
@@ -56,6 +65,7 @@ pub async fn goto_definition(
     let uri = params.text_document_position_params.text_document.uri;
     let position = params.text_document_position_params.position;
     let limited = state.is_limited(&uri);
+    let requested_uri = uri.clone();
     let compute = move |analysis: &Analysis| {
         let Some((file, text, lines)) = file_context(analysis, &uri) else {
             return Ok(None);
@@ -86,7 +96,15 @@ pub async fn goto_definition(
         })
     };
     if limited {
-        return read_within_budget(state, LIMITED_ANSWER_BUDGET, compute, || None, |_| ()).await;
+        return read_within_budget(
+            state,
+            &requested_uri,
+            LIMITED_ANSWER_BUDGET,
+            compute,
+            || None,
+            |_| (),
+        )
+        .await;
     }
     read(state, compute).await
 }
@@ -128,7 +146,7 @@ pub async fn document_symbol(
             }
         });
     };
-    read_within_budget(state, LIMITED_ANSWER_BUDGET, compute, stale, on_fresh).await
+    read_within_budget(state, &uri, LIMITED_ANSWER_BUDGET, compute, stale, on_fresh).await
 }
 
 /// The document symbols of `uri`, converted.
@@ -283,8 +301,9 @@ pub async fn pull_diagnostics(
         };
         let fresh_state = state.clone();
         let client = client.clone();
+        let fresh_uri = uri.clone();
         let on_fresh = move |items: &Vec<Diagnostic>| {
-            fresh_state.with_limited(&uri, |document| {
+            fresh_state.with_limited(&fresh_uri, |document| {
                 if let Some(document) = document {
                     document.diagnostics = Some(items.clone());
                 }
@@ -296,7 +315,7 @@ pub async fn pull_diagnostics(
                 });
             }
         };
-        read_within_budget(state, LIMITED_ANSWER_BUDGET, compute, stale, on_fresh).await?
+        read_within_budget(state, &uri, LIMITED_ANSWER_BUDGET, compute, stale, on_fresh).await?
     } else {
         read(state, compute).await?
     };
