@@ -5334,7 +5334,7 @@ fn is_abstract_method(db: &dyn Db, file: SourceFile, index: &FileIndex, scope: S
 
 /// Whether the function whose body is `scope` has a decorator named `name` (last part
 /// of a dotted name, without call arguments: `abc.abstractmethod`).
-fn has_decorator(
+pub(super) fn has_decorator(
     db: &dyn Db,
     file: SourceFile,
     index: &FileIndex,
