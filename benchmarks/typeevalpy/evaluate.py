@@ -112,6 +112,16 @@ def find_fact(facts, entry):
             and fact["line"] == line
             and same_function(fact["function"], entry.get("function"))
         ]
+        if not candidates and "." in name and "[" not in name:
+            # An attribute store: the benchmark names it `self.n` or `Cls.n`.
+            candidates = [
+                fact
+                for fact in facts
+                if fact["kind"] == "variable"
+                and "." in fact["name"]
+                and last_part(fact["name"]) == last_part(name)
+                and fact["line"] == line
+            ]
         if column is not None:
             exact = [fact for fact in candidates if fact["column"] == column]
             candidates = exact or candidates

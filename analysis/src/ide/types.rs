@@ -217,8 +217,21 @@ fn facts_of_file(db: &dyn Db, file: SourceFile, views: &ScopeViews) -> Vec<Infer
             _ => continue,
         };
         let runs = runs_of(id);
-        let returns = runs.iter().filter_map(|run| run.returns.as_ref());
-        let names = type_names(returns);
+        // Calling a generator or `async` function returns the generator or coroutine.
+        let made = match (scope.is_async, scope.is_generator) {
+            (true, true) => Some("async_generator"),
+            (false, true) => Some("generator"),
+            (true, false) => Some("coroutine"),
+            (false, false) => None,
+        };
+        let names = match made {
+            Some(name) => TypeNames {
+                names: vec![name.to_owned()],
+                parameterized: vec![name.to_owned()],
+                unknown: false,
+            },
+            None => type_names(runs.iter().filter_map(|run| run.returns.as_ref())),
+        };
         let position = lines.line_col(name_start);
         facts.push(InferredType {
             subject: TypeSubject::Function,
@@ -285,8 +298,78 @@ fn facts_of_file(db: &dyn Db, file: SourceFile, views: &ScopeViews) -> Vec<Infer
             });
         }
     }
+    attribute_store_facts(db, file, views, &mut facts);
     facts.sort_by_key(|fact| (fact.line, fact.column));
     facts
+}
+
+/// `obj.attr = value` statements: a variable fact named `obj.attr` at the attribute's
+/// name, with the stored value's types in every view of the scope.
+fn attribute_store_facts(
+    db: &dyn Db,
+    file: SourceFile,
+    views: &ScopeViews,
+    facts: &mut Vec<InferredType>,
+) {
+    let index = file_index(db, file);
+    let lines = line_index(db, file);
+    let parsed = crate::parse::parse(db, file);
+    let text = file.text(db);
+    let mut stack = vec![parsed.root()];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if !matches!(node.kind(), "assignment" | "augmented_assignment") {
+            continue;
+        }
+        let Some(target) = node.child_by_field_name("left") else {
+            continue;
+        };
+        let targets: Vec<tree_sitter::Node<'_>> = match target.kind() {
+            "attribute" => vec![target],
+            "pattern_list" | "tuple_pattern" => {
+                let mut cursor = target.walk();
+                target
+                    .named_children(&mut cursor)
+                    .filter(|child| child.kind() == "attribute")
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        for target in targets {
+            let Some(attribute) = target.child_by_field_name("attribute") else {
+                continue;
+            };
+            let offset = ::line_index::TextSize::from(attribute.start_byte() as u32);
+            let scope = evaluating_scope(index, index.scope_at(offset));
+            let Some(runs) = views.runs.get(&(file, scope)) else {
+                continue;
+            };
+            let unions: Vec<&Union> = runs.iter().filter_map(|run| run.load_at(offset)).collect();
+            if unions.is_empty() {
+                continue;
+            }
+            let names = type_names(unions.into_iter());
+            let position = lines.line_col(offset);
+            let function = (index.scope(scope).kind == ScopeKind::Function)
+                .then(|| index.scope(scope).definition)
+                .flatten()
+                .map(|definition| index.path_of(definition).to_string());
+            facts.push(InferredType {
+                subject: TypeSubject::Variable,
+                name: text
+                    .get(target.start_byte()..target.end_byte())
+                    .unwrap_or_default()
+                    .to_owned(),
+                function,
+                line: position.line,
+                column: position.col,
+                types: names.names,
+                parameterized: names.parameterized,
+                unknown: names.unknown,
+            });
+        }
+    }
 }
 
 /// The values the recorded calls pass for the parameter `definition` of the function
