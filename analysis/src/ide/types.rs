@@ -113,14 +113,21 @@ impl<'db> ScopeViews<'db> {
                     views.record_arguments(db, value, call, depth);
                     let function = match value {
                         Value::Function(function) | Value::BoundMethod { function, .. } => {
-                            function
+                            function.clone()
+                        }
+                        // A constructor call runs the class's own `__init__`.
+                        Value::Class(crate::values::ClassRef::Defined { file, path }) => {
+                            FunctionRef::Defined {
+                                file: *file,
+                                path: format!("{path}.__init__").into(),
+                            }
                         }
                         _ => continue,
                     };
                     if followed >= MAX_VIEWS {
                         continue;
                     }
-                    let Some((file, scope, run)) = specialised_call(db, function, call, depth)
+                    let Some((file, scope, run)) = specialised_call(db, &function, call, depth)
                     else {
                         continue;
                     };
@@ -506,5 +513,120 @@ fn item_facts(name: &str, unions: &[Union], depth: u8, out: &mut Vec<(String, Ve
     for (key, unions) in items {
         item_facts(&key, &unions, depth - 1, out);
         out.push((key, unions));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::fixture::{fixture_files, host_with_files};
+
+    /// The facts of every file of `fixture`, by path, calls gathered from all of them.
+    fn facts(fixture: &str) -> Vec<(String, Vec<InferredType>)> {
+        let files = fixture_files(fixture).expect("the fixture is well formed");
+        let (host, ids) = host_with_files(&files);
+        let ordered: Vec<_> = ids.values().copied().collect();
+        let facts = host
+            .analysis()
+            .inferred_types(&ordered)
+            .expect("nothing cancels this analysis");
+        ids.keys()
+            .zip(facts)
+            .map(|(path, (_, facts))| (path.display().to_string(), facts))
+            .collect()
+    }
+
+    /// The type names of the fact about `name` of `subject` on 1-based `line`.
+    fn types_of(
+        facts: &[InferredType],
+        subject: TypeSubject,
+        name: &str,
+        line: u32,
+    ) -> Vec<String> {
+        let fact = facts
+            .iter()
+            .find(|fact| fact.subject == subject && fact.name == name && fact.line + 1 == line)
+            .unwrap_or_else(|| panic!("no {subject:?} fact `{name}` on L{line}: {facts:#?}"));
+        fact.types.clone()
+    }
+
+    #[test]
+    fn parameters_and_returns_come_from_the_calls() {
+        let files = facts(
+            r#"
+def call(f):
+    return f()
+
+def greet():
+    return "hi"
+
+text = call(greet)
+"#,
+        );
+        let facts = &files[0].1;
+        assert_eq!(types_of(facts, TypeSubject::Function, "call", 1), ["str"]);
+        assert_eq!(types_of(facts, TypeSubject::Parameter, "f", 1), ["function"]);
+        assert_eq!(types_of(facts, TypeSubject::Function, "greet", 4), ["str"]);
+        assert_eq!(types_of(facts, TypeSubject::Variable, "text", 7), ["str"]);
+    }
+
+    #[test]
+    fn calls_in_one_file_tell_the_parameters_of_another() {
+        let files = facts(
+            r#"
+#- /main.py
+from shapes import Square
+
+square = Square(3)
+area = square.area(2.5)
+#- /shapes.py
+class Square:
+    def __init__(self, side):
+        self.side = side
+
+    def area(self, scale):
+        return self.side * self.side * scale
+"#,
+        );
+        let (path, shapes) = &files[1];
+        assert!(path.ends_with("shapes.py"), "{path}");
+        assert_eq!(types_of(shapes, TypeSubject::Parameter, "side", 2), ["int"]);
+        assert_eq!(types_of(shapes, TypeSubject::Parameter, "scale", 5), ["float"]);
+        assert_eq!(types_of(shapes, TypeSubject::Variable, "self.side", 3), ["int"]);
+        assert_eq!(types_of(&files[0].1, TypeSubject::Variable, "area", 4), ["float"]);
+    }
+
+    #[test]
+    fn container_items_and_generators_have_facts() {
+        let files = facts(
+            r#"
+pair = [len, {"id": 1}]
+
+def numbers():
+    yield 1
+"#,
+        );
+        let facts = &files[0].1;
+        assert_eq!(types_of(facts, TypeSubject::Variable, "pair", 1), ["list"]);
+        assert_eq!(
+            types_of(facts, TypeSubject::Variable, "pair[0]", 1),
+            ["builtin_function_or_method"]
+        );
+        assert_eq!(types_of(facts, TypeSubject::Variable, "pair[1]['id']", 1), ["int"]);
+        assert_eq!(types_of(facts, TypeSubject::Function, "numbers", 3), ["generator"]);
+    }
+
+    #[test]
+    fn a_parameter_no_call_reaches_has_no_types() {
+        let files = facts(
+            r#"
+def unused(value):
+    return value
+"#,
+        );
+        let facts = &files[0].1;
+        assert!(types_of(facts, TypeSubject::Parameter, "value", 1).is_empty());
+        let fact = facts.iter().find(|fact| fact.name == "value").unwrap();
+        assert!(fact.unknown);
     }
 }

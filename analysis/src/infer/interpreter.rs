@@ -2137,6 +2137,11 @@ impl<'db> Interpreter<'db> {
                         self.note_mutation(object);
                         self.note_growth(object);
                         self.store_item(object, key.as_ref(), &value);
+                    } else if let Some((root, mut path)) = self.literal_subscript_path(object) {
+                        // `d["a"]["b"] = v`: the inner container of a local changes.
+                        self.note_mutation(root);
+                        path.push(key.as_ref().and_then(Union::single).and_then(literal_key));
+                        self.store_item_path(root, &path, &value);
                     }
                 }
             }
@@ -2148,45 +2153,41 @@ impl<'db> Interpreter<'db> {
 
     /// `d[k] = v` on a local dict (or list) updates its known entries.
     fn store_item(&mut self, object: Node<'_>, key: Option<&Union>, value: &Union) {
-        let name = Name::new(self.slice(object));
         let literal = key.and_then(Union::single).and_then(literal_key);
+        self.store_item_path(object, &[literal], value);
+    }
+
+    /// `d["a"]["b"] = v` on a local container: the item at the end of the literal `path`
+    /// (outermost key first; `None` for a key that is not a literal) is updated.
+    fn store_item_path(&mut self, object: Node<'_>, path: &[Option<Key>], value: &Union) {
+        let name = Name::new(self.slice(object));
         let Some(env) = &mut self.state else { return };
         let Some(current) = env.get(&name) else {
             return;
         };
-        let updated = current.map(|container| match container {
-            Value::Dict(dict) => {
-                let mut dict = dict.as_ref().clone();
-                match &literal {
-                    Some(key) => dict.set(key.clone(), value.clone()),
-                    None => dict.open = true,
-                }
-                Value::Dict(Box::new(dict))
-            }
-            Value::List(items) => {
-                let mut items = items.clone();
-                match literal {
-                    Some(Key::Int(at)) if items.exact => {
-                        let length = items.items.len() as i64;
-                        let index = if at < 0 { at + length } else { at };
-                        if (0..length).contains(&index) {
-                            items.items[index as usize] = value.clone();
-                        }
-                    }
-                    _ => {
-                        items = Items::of(
-                            items
-                                .element()
-                                .map(|element| element.join(value))
-                                .or(Some(value.clone())),
-                        )
-                    }
-                }
-                Value::List(items)
-            }
-            other => other.clone(),
-        });
+        let updated = current.map(|container| stored_into(container, path, value));
         env.refine(name, updated);
+    }
+
+    /// The local name and literal keys of `d["a"]["b"]` (outermost first), when every
+    /// key is a literal.
+    fn literal_subscript_path<'t>(&mut self, node: Node<'t>) -> Option<(Node<'t>, Vec<Option<Key>>)> {
+        let mut path = Vec::new();
+        let mut current = node;
+        while current.kind() == "subscript" {
+            let key = current.child_by_field_name("subscript")?;
+            if key.kind() == "slice" {
+                return None;
+            }
+            let literal = self.expression_quiet(key).single().and_then(literal_key)?;
+            path.push(Some(literal));
+            current = current.child_by_field_name("value")?;
+        }
+        if current.kind() != "identifier" {
+            return None;
+        }
+        path.reverse();
+        Some((current, path))
     }
 
     /// `xs.append(v)`, `d.update(...)`, `s.add(v)` on a local container change its value.
@@ -5476,6 +5477,66 @@ impl Interpreter<'_> {
             };
         }
         (bounds[2] != Some(0)).then_some(bounds)
+    }
+}
+
+/// `container` after `container[path[0]][path[1]]… = value`: the last key replaces (or
+/// adds) its item; an inner key that is missing or not a literal leaves `container` as
+/// it was, and so does a container that is not a dict or an exact list.
+fn stored_into(container: &Value, path: &[Option<Key>], value: &Union) -> Value {
+    let Some((key, rest)) = path.split_first() else {
+        return container.clone();
+    };
+    let inner = |union: &Union| union.map(|inner| stored_into(inner, rest, value));
+    match container {
+        Value::Dict(dict) => {
+            let mut dict = dict.as_ref().clone();
+            match (key, rest.is_empty()) {
+                (Some(key), true) => dict.set(key.clone(), value.clone()),
+                (None, true) => dict.open = true,
+                (Some(key), false) => {
+                    let Some((_, found)) = dict.entries.iter().find(|(entry, _)| entry == key)
+                    else {
+                        return container.clone();
+                    };
+                    let updated = inner(found);
+                    dict.set(key.clone(), updated);
+                }
+                (None, false) => return container.clone(),
+            }
+            Value::Dict(Box::new(dict))
+        }
+        Value::List(items) => {
+            let mut items = items.clone();
+            let position = match key {
+                Some(Key::Int(at)) if items.exact => {
+                    let length = items.items.len() as i64;
+                    let index = if *at < 0 { at + length } else { *at };
+                    (0..length).contains(&index).then_some(index as usize)
+                }
+                _ => None,
+            };
+            match (position, rest.is_empty()) {
+                (Some(position), true) => items.items[position] = value.clone(),
+                (Some(position), false) => {
+                    items.items[position] = inner(&items.items[position]);
+                }
+                (None, true) => {
+                    // An out-of-range index raises; an unknown one may hit any item.
+                    if !(matches!(key, Some(Key::Int(_))) && items.exact) {
+                        items = Items::of(
+                            items
+                                .element()
+                                .map(|element| element.join(value))
+                                .or(Some(value.clone())),
+                        );
+                    }
+                }
+                (None, false) => return container.clone(),
+            }
+            Value::List(items)
+        }
+        other => other.clone(),
     }
 }
 
