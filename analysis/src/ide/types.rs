@@ -218,7 +218,10 @@ fn facts_of_file(db: &dyn Db, file: SourceFile, views: &ScopeViews) -> Vec<Infer
                     continue;
                 };
                 let data = index.definition(definition);
-                (index.path_of(definition).to_string(), data.name_range.start())
+                (
+                    index.path_of(definition).to_string(),
+                    data.name_range.start(),
+                )
             }
             ScopeKind::Lambda => ("lambda".to_owned(), scope.range.start()),
             _ => continue,
@@ -274,7 +277,9 @@ fn facts_of_file(db: &dyn Db, file: SourceFile, views: &ScopeViews) -> Vec<Infer
             .filter_map(|run| run.binding(definition).cloned())
             .collect();
         if let DefinitionKind::Parameter { kind, .. } = data.kind {
-            unions.extend(passed_values(db, views, file, index, data.scope, definition, kind));
+            unions.extend(passed_values(
+                db, views, file, index, data.scope, definition, kind,
+            ));
         }
         let names = type_names(unions.iter());
         let position = lines.line_col(name_ref.range.start());
@@ -565,7 +570,10 @@ text = call(greet)
         );
         let facts = &files[0].1;
         assert_eq!(types_of(facts, TypeSubject::Function, "call", 1), ["str"]);
-        assert_eq!(types_of(facts, TypeSubject::Parameter, "f", 1), ["function"]);
+        assert_eq!(
+            types_of(facts, TypeSubject::Parameter, "f", 1),
+            ["function"]
+        );
         assert_eq!(types_of(facts, TypeSubject::Function, "greet", 4), ["str"]);
         assert_eq!(types_of(facts, TypeSubject::Variable, "text", 7), ["str"]);
     }
@@ -591,9 +599,18 @@ class Square:
         let (path, shapes) = &files[1];
         assert!(path.ends_with("shapes.py"), "{path}");
         assert_eq!(types_of(shapes, TypeSubject::Parameter, "side", 2), ["int"]);
-        assert_eq!(types_of(shapes, TypeSubject::Parameter, "scale", 5), ["float"]);
-        assert_eq!(types_of(shapes, TypeSubject::Variable, "self.side", 3), ["int"]);
-        assert_eq!(types_of(&files[0].1, TypeSubject::Variable, "area", 4), ["float"]);
+        assert_eq!(
+            types_of(shapes, TypeSubject::Parameter, "scale", 5),
+            ["float"]
+        );
+        assert_eq!(
+            types_of(shapes, TypeSubject::Variable, "self.side", 3),
+            ["int"]
+        );
+        assert_eq!(
+            types_of(&files[0].1, TypeSubject::Variable, "area", 4),
+            ["float"]
+        );
     }
 
     #[test]
@@ -612,8 +629,14 @@ def numbers():
             types_of(facts, TypeSubject::Variable, "pair[0]", 1),
             ["builtin_function_or_method"]
         );
-        assert_eq!(types_of(facts, TypeSubject::Variable, "pair[1]['id']", 1), ["int"]);
-        assert_eq!(types_of(facts, TypeSubject::Function, "numbers", 3), ["generator"]);
+        assert_eq!(
+            types_of(facts, TypeSubject::Variable, "pair[1]['id']", 1),
+            ["int"]
+        );
+        assert_eq!(
+            types_of(facts, TypeSubject::Function, "numbers", 3),
+            ["generator"]
+        );
     }
 
     #[test]

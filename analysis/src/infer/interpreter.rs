@@ -2171,7 +2171,10 @@ impl<'db> Interpreter<'db> {
 
     /// The local name and literal keys of `d["a"]["b"]` (outermost first), when every
     /// key is a literal.
-    fn literal_subscript_path<'t>(&mut self, node: Node<'t>) -> Option<(Node<'t>, Vec<Option<Key>>)> {
+    fn literal_subscript_path<'t>(
+        &mut self,
+        node: Node<'t>,
+    ) -> Option<(Node<'t>, Vec<Option<Key>>)> {
         let mut path = Vec::new();
         let mut current = node;
         while current.kind() == "subscript" {
