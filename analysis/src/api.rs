@@ -354,6 +354,21 @@ impl Analysis {
         self.with_db(|db| ide::inferred_names(db, file.0))
     }
 
+    /// The type names inferred for the functions, parameters and bound names of each of
+    /// `files`, with call sites gathered from all of them (`remedy types`).
+    pub fn inferred_types(
+        &self,
+        files: &[FileId],
+    ) -> Cancellable<Vec<(FileId, Vec<ide::InferredType>)>> {
+        self.with_db(|db| {
+            let sources: Vec<_> = files.iter().map(|file| file.0).collect();
+            ide::inferred_types(db, &sources)
+                .into_iter()
+                .map(|(file, facts)| (FileId(file), facts))
+                .collect()
+        })
+    }
+
     pub fn document_symbols(&self, file: FileId) -> Cancellable<Vec<ide::DocumentSymbol>> {
         self.with_db(|db| ide::document_symbols(db, file.0))
     }

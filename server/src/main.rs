@@ -46,6 +46,8 @@ enum Command {
     },
     /// Print every name occurrence of FILE with its inferred values (--json for tools).
     Infer(cli::infer::InferArgs),
+    /// Print the type names inferred for every function return, parameter and bound name of FILE...
+    Types(cli::types::TypesArgs),
     /// List every rule with its documentation.
     Rules(cli::rules::RulesArgs),
     /// Map a real traceback onto the workspace: the failing line, its rule, the prediction.
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(args),
         Command::Hover { location } => cli::hover::run(&location),
         Command::Infer(args) => cli::infer::run(args),
+        Command::Types(args) => cli::types::run(args),
         Command::Rules(args) => cli::rules::run(args),
         Command::Heal(args) => cli::heal::run(args),
         Command::Fix(args) => cli::fix::run(args),

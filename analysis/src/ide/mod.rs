@@ -7,6 +7,7 @@ mod inferred;
 mod symbols;
 mod targets;
 mod traceback;
+mod types;
 mod values;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ pub use symbols::{
     DocumentSymbol, NavigationTarget, SymbolKind, document_symbols, goto_definition,
 };
 pub use traceback::{TracebackDiagnostic, traceback_diagnostics};
+pub use types::{InferredType, TypeSubject, inferred_types};
 
 /// Line starts of `file`, for offset ↔ line/column conversions.
 #[salsa::tracked(returns(ref))]

@@ -2102,6 +2102,20 @@ impl<'db> Interpreter<'db> {
                 if let Some(object) = object {
                     self.expression(object);
                 }
+                // Hovers (and `remedy types`) on the stored attribute's name read the
+                // value it is given (`loads` by offset, like attribute reads).
+                if self.record
+                    && self.state.is_some()
+                    && let Some(attribute) = attribute
+                {
+                    let entry = self
+                        .loads
+                        .entry(attribute.start_byte() as u32)
+                        .or_insert_with(|| value.clone());
+                    if *entry != value {
+                        *entry = entry.join(&value);
+                    }
+                }
                 if let (Some(object), Some(attribute)) = (object, attribute) {
                     if object.kind() == "identifier"
                         && self.self_name.as_deref() == Some(self.slice(object))
@@ -2140,6 +2154,11 @@ impl<'db> Interpreter<'db> {
                         self.note_mutation(object);
                         self.note_growth(object);
                         self.store_item(object, key.as_ref(), &value);
+                    } else if let Some((root, mut path)) = self.literal_subscript_path(object) {
+                        // `d["a"]["b"] = v`: the inner container of a local changes.
+                        self.note_mutation(root);
+                        path.push(key.as_ref().and_then(Union::single).and_then(literal_key));
+                        self.store_item_path(root, &path, &value);
                     } else if let Some(path) = self.place_path(object) {
                         // `self.buttons[name] = …`: later reads of the path on this flow
                         // see the entry.
@@ -2158,23 +2177,56 @@ impl<'db> Interpreter<'db> {
 
     /// `d[k] = v` on a local dict (or list) updates its known entries.
     fn store_item(&mut self, object: Node<'_>, key: Option<&Union>, value: &Union) {
+        let literal = key.and_then(Union::single).and_then(literal_key);
+        self.store_item_path(object, &[literal], value);
+    }
+
+    /// `d["a"]["b"] = v` on a local container: the item at the end of the literal `path`
+    /// (outermost key first; `None` for a key that is not a literal) is updated.
+    fn store_item_path(&mut self, object: Node<'_>, path: &[Option<Key>], value: &Union) {
         let name = Name::new(self.slice(object));
         let Some(env) = &mut self.state else { return };
         let Some(current) = env.get(&name) else {
             return;
         };
-        let updated = item_stored(&current, key, value);
+        let updated = current.map(|container| stored_into(container, path, value));
         env.refine(name, updated);
+    }
+
+    /// The local name and literal keys of `d["a"]["b"]` (outermost first), when every
+    /// key is a literal.
+    fn literal_subscript_path<'t>(
+        &mut self,
+        node: Node<'t>,
+    ) -> Option<(Node<'t>, Vec<Option<Key>>)> {
+        let mut path = Vec::new();
+        let mut current = node;
+        while current.kind() == "subscript" {
+            let key = current.child_by_field_name("subscript")?;
+            if key.kind() == "slice" {
+                return None;
+            }
+            let literal = self.expression_quiet(key).single().and_then(literal_key)?;
+            path.push(Some(literal));
+            current = current.child_by_field_name("value")?;
+        }
+        if current.kind() != "identifier" {
+            return None;
+        }
+        path.reverse();
+        Some((current, path))
     }
 
     /// `xs.append(v)`, `d.update(...)`, `s.add(v)` on a local container change its value.
     /// Generators of the workspace as iterators over what they yield (when iterated or
     /// consumed by a builtin).
     fn generators_as_iterators(&self, union: &Union) -> Union {
-        if !union
-            .values()
-            .any(|value| matches!(value, Value::Generator(_)))
-        {
+        if !union.values().any(|value| {
+            matches!(
+                value,
+                Value::Generator(_) | Value::Instance(ClassRef::Defined { .. }, _)
+            )
+        }) {
             return union.clone();
         }
         union.map(|value| match value {
@@ -2184,8 +2236,54 @@ impl<'db> Interpreter<'db> {
                     .and_then(|(file, scope)| infer_scope(self.db, file, scope).yields.clone());
                 Value::Iterator(Items::of(yields))
             }
+            Value::Instance(class @ ClassRef::Defined { .. }, _) => {
+                match self.iteration_protocol_items(class) {
+                    Some(items) => Value::Iterator(Items::of(Some(items))),
+                    None => value.clone(),
+                }
+            }
             other => other.clone(),
         })
+    }
+
+    /// What iterating an instance of a class of the workspace produces: the yields of a
+    /// generator `__iter__`, or the returns of `__next__` on what `__iter__` returns
+    /// (`return self` in iterator classes).
+    ///
+    /// ```python
+    /// class Countdown:
+    ///     def __iter__(self):
+    ///         return self
+    ///     def __next__(self):
+    ///         ...
+    ///         return self.n      # `for n in Countdown()` binds what this returns
+    /// ```
+    fn iteration_protocol_items(&self, class: &ClassRef) -> Option<Union> {
+        let iter_method = self.lookup_class_attribute(class, "__iter__")?;
+        let Some(Value::Function(iter_function)) = iter_method.single() else {
+            return None;
+        };
+        let (file, scope) = self.function_scope(iter_function)?;
+        let inference = infer_scope(self.db, file, scope);
+        if file_index(self.db, file).scope(scope).is_generator {
+            return inference.yields.clone();
+        }
+        let iterators = inference.returns.as_ref()?;
+        let mut items = Vec::new();
+        for iterator in iterators.values() {
+            match iterator {
+                Value::Instance(iterator_class @ ClassRef::Defined { .. }, _) => {
+                    let next = self.lookup_class_attribute(iterator_class, "__next__")?;
+                    let Some(Value::Function(next_function)) = next.single() else {
+                        return None;
+                    };
+                    let (file, scope) = self.function_scope(next_function)?;
+                    items.push(infer_scope(self.db, file, scope).returns.clone()?);
+                }
+                other => items.push(element_of(&Union::new(other.clone(), None))?),
+            }
+        }
+        Union::join_all(items)
     }
 
     /// A method read from its class and called with the receiver first: the receiver's
@@ -2294,13 +2392,19 @@ impl<'db> Interpreter<'db> {
     /// Kept out of `expression` so its frame stays small in deep recursion.
     #[inline(never)]
     fn attribute_read(&mut self, node: Node<'_>) -> Union {
-        let object = node
-            .child_by_field_name("object")
-            .map(|object| self.expression(object));
         let attribute = node
             .child_by_field_name("attribute")
             .map(|attribute| self.slice(attribute))
             .unwrap_or("");
+        if let Some(found) = node
+            .child_by_field_name("object")
+            .and_then(|object| self.super_attribute(object, attribute))
+        {
+            return found;
+        }
+        let object = node
+            .child_by_field_name("object")
+            .map(|object| self.expression(object));
         if let Some(object) = &object {
             self.record_operation(
                 node,
@@ -5000,6 +5104,62 @@ impl<'db> Interpreter<'db> {
         }
     }
 
+    /// `super().name` (or `super(Class, self).name`) in a method: `name` looked up along
+    /// the MRO after the class (the method's own, or the one named), methods bound to the
+    /// receiver. The MRO is the class's, not `type(self)`'s: with diamonds below the
+    /// class a different base may answer at run time.
+    ///
+    /// ```python
+    /// class Child(Base):
+    ///     def greet(self):
+    ///         return super().greet()   # Base.greet bound to self
+    /// ```
+    fn super_attribute(&mut self, object: Node<'_>, attribute: &str) -> Option<Union> {
+        if object.kind() != "call" {
+            return None;
+        }
+        let callee = object.child_by_field_name("function")?;
+        if callee.kind() != "identifier" || self.slice(callee) != "super" {
+            return None;
+        }
+        let arguments = object.child_by_field_name("arguments")?;
+        let start = match arguments.named_child_count() {
+            0 => self.enclosing_class()?,
+            2 => match self.expression_quiet(arguments.named_child(0)?).single() {
+                Some(Value::Class(class @ ClassRef::Defined { .. })) => class.clone(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        // The receiver's shape, read without recording a load of `self`.
+        let receiver = self
+            .self_name
+            .as_ref()
+            .and_then(|name| self.state.as_ref()?.get(name))
+            .and_then(|value| match value.single() {
+                Some(Value::Instance(_, shape)) => shape.clone(),
+                _ => None,
+            });
+        let origin = self.origin(range_of(object));
+        for class in class_mro(self.db, &start).into_iter().skip(1) {
+            let Some((file, body)) = class_body(self.db, &class) else {
+                continue;
+            };
+            if let Some(value) = class_body_value(self.db, file, body, attribute) {
+                return Some(value.map(|value| match value {
+                    Value::Function(function) => Value::BoundMethod {
+                        function: function.clone(),
+                        class: class.clone(),
+                        receiver: receiver.clone(),
+                    },
+                    other => other.clone(),
+                }));
+            }
+        }
+        // A builtin base (`object`, `dict`) or an unresolved one answers.
+        Some(Union::new(Value::Unknown, Some(origin)))
+    }
+
     /// The class whose method body is being interpreted.
     fn enclosing_class(&self) -> Option<ClassRef> {
         let parent = self.index.scope(self.scope).parent?;
@@ -5337,7 +5497,22 @@ impl<'db> Interpreter<'db> {
                     let is_slice = node
                         .child_by_field_name("subscript")
                         .is_some_and(|key| key.kind() == "slice");
-                    if is_slice {
+                    let exact_slice = if is_slice && items.exact {
+                        node.child_by_field_name("subscript")
+                            .and_then(|slice| self.literal_slice_bounds(slice))
+                            .map(|bounds| slice_items(&items.items, bounds))
+                    } else {
+                        None
+                    };
+                    if let Some(sliced) = exact_slice {
+                        // `parts[1:3]` of a known sequence: exactly those items.
+                        let sliced = Items::exact(sliced);
+                        let sliced = match value {
+                            Value::Tuple(_) => Value::Tuple(sliced),
+                            _ => Value::List(sliced),
+                        };
+                        Union::new(sliced, Some(origin))
+                    } else if is_slice {
                         // A slice keeps the sequence's type: `key[:-1]` of a tuple is a tuple.
                         let sliced = Items::of(items.element());
                         let sliced = match value {
@@ -5369,6 +5544,124 @@ impl<'db> Interpreter<'db> {
     }
 }
 
+impl Interpreter<'_> {
+    /// The `start`, `stop` and `step` of a slice (`1:3`, `::-1`, `-2:`) when each one
+    /// written is an integer literal (or `None`); `None` otherwise.
+    fn literal_slice_bounds(&mut self, slice: Node<'_>) -> Option<[Option<i64>; 3]> {
+        let mut bounds = [None, None, None];
+        let mut part = 0;
+        let mut cursor = slice.walk();
+        for child in slice.children(&mut cursor) {
+            if child.kind() == ":" {
+                part += 1;
+                if part > 2 {
+                    return None;
+                }
+                continue;
+            }
+            if !child.is_named() || child.kind() == "comment" {
+                continue;
+            }
+            bounds[part] = match self.expression_quiet(child).single()? {
+                Value::Int(Some(number)) => Some(*number),
+                Value::None => None,
+                _ => return None,
+            };
+        }
+        (bounds[2] != Some(0)).then_some(bounds)
+    }
+}
+
+/// `container` after `container[path[0]][path[1]]… = value`: the last key replaces (or
+/// adds) its item; an inner key that is missing or not a literal leaves `container` as
+/// it was, and so does a container that is not a dict or an exact list.
+fn stored_into(container: &Value, path: &[Option<Key>], value: &Union) -> Value {
+    let Some((key, rest)) = path.split_first() else {
+        return container.clone();
+    };
+    let inner = |union: &Union| union.map(|inner| stored_into(inner, rest, value));
+    match container {
+        Value::Dict(dict) => {
+            let mut dict = dict.as_ref().clone();
+            match (key, rest.is_empty()) {
+                (Some(key), true) => dict.set(key.clone(), value.clone()),
+                (None, true) => dict.open = true,
+                (Some(key), false) => {
+                    let Some((_, found)) = dict.entries.iter().find(|(entry, _)| entry == key)
+                    else {
+                        return container.clone();
+                    };
+                    let updated = inner(found);
+                    dict.set(key.clone(), updated);
+                }
+                (None, false) => return container.clone(),
+            }
+            Value::Dict(Box::new(dict))
+        }
+        Value::List(items) => {
+            let mut items = items.clone();
+            let position = match key {
+                Some(Key::Int(at)) if items.exact => {
+                    let length = items.items.len() as i64;
+                    let index = if *at < 0 { at + length } else { *at };
+                    (0..length).contains(&index).then_some(index as usize)
+                }
+                _ => None,
+            };
+            match (position, rest.is_empty()) {
+                (Some(position), true) => items.items[position] = value.clone(),
+                (Some(position), false) => {
+                    items.items[position] = inner(&items.items[position]);
+                }
+                (None, true) => {
+                    // An out-of-range index raises; an unknown one may hit any item.
+                    if !(matches!(key, Some(Key::Int(_))) && items.exact) {
+                        items = Items::of(
+                            items
+                                .element()
+                                .map(|element| element.join(value))
+                                .or(Some(value.clone())),
+                        );
+                    }
+                }
+                (None, false) => return container.clone(),
+            }
+            Value::List(items)
+        }
+        other => other.clone(),
+    }
+}
+
+/// The items `sequence[start:stop:step]` selects, as Python computes them.
+fn slice_items(items: &[Union], [start, stop, step]: [Option<i64>; 3]) -> Vec<Union> {
+    let length = items.len() as i64;
+    let step = step.unwrap_or(1);
+    let resolve = |bound: Option<i64>, default: i64, low: i64, high: i64| match bound {
+        None => default,
+        Some(at) if at < 0 => (at + length).clamp(low, high),
+        Some(at) => at.clamp(low, high),
+    };
+    let mut selected = Vec::new();
+    if step > 0 {
+        let start = resolve(start, 0, 0, length);
+        let stop = resolve(stop, length, 0, length);
+        let mut at = start;
+        while at < stop {
+            selected.push(items[at as usize].clone());
+            at += step;
+        }
+    } else {
+        let start = resolve(start, length - 1, -1, length - 1);
+        let stop = resolve(stop, -1, -1, length - 1);
+        let mut at = start;
+        while at > stop {
+            selected.push(items[at as usize].clone());
+            at += step;
+        }
+    }
+    selected
+}
+
 /// The body scope of a function defined in source.
 pub(crate) fn function_scope(db: &dyn Db, function: &FunctionRef) -> Option<(SourceFile, ScopeId)> {
     match function {
@@ -5391,7 +5684,7 @@ fn is_abstract_method(db: &dyn Db, file: SourceFile, index: &FileIndex, scope: S
 
 /// Whether the function whose body is `scope` has a decorator named `name` (last part
 /// of a dotted name, without call arguments: `abc.abstractmethod`).
-fn has_decorator(
+pub(super) fn has_decorator(
     db: &dyn Db,
     file: SourceFile,
     index: &FileIndex,

@@ -27,6 +27,18 @@ pub use builtins::{annotation_value, element_of};
 pub(crate) use interpreter::function_scope;
 pub use interpreter::{class_bases, class_mro};
 
+/// Whether the function whose body is `scope` is a method called with its receiver
+/// first (not `@staticmethod` / `@classmethod`).
+pub(crate) fn is_unbound_method(db: &dyn Db, file: SourceFile, scope: ScopeId) -> bool {
+    interpreter::is_unbound_method(db, file, scope)
+}
+
+/// Whether the function whose body is `scope` is decorated `@staticmethod`.
+pub(crate) fn is_static_method(db: &dyn Db, file: SourceFile, scope: ScopeId) -> bool {
+    let index = file_index(db, file);
+    interpreter::has_decorator(db, file, index, scope, "staticmethod")
+}
+
 /// What the interpreter learnt about one scope.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ScopeInference {

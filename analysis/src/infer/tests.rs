@@ -334,3 +334,100 @@ print($0a)
         .expect("the bindings of `a` are listed");
     assert_eq!(binding.qualified_name.as_deref(), Some("m.a"));
 }
+
+#[test]
+fn super_reads_the_next_class_along_the_mro() {
+    check(
+        r#"
+class Base:
+    def greet(self):
+        return "hello"
+
+    def size(self):
+        return 3
+
+
+class Child(Base):
+    def greet(self):
+        return super().greet()
+
+    def size(self):
+        return super(Child, self).size()
+
+
+child = Child()
+word = child.greet()  # hover[word]: `'hello' (str)`
+count = child.size()  # hover[count]: `3 (int)`
+"#,
+    );
+}
+
+#[test]
+fn iterating_instances_follows_iter_and_next() {
+    check(
+        r#"
+class Countdown:
+    def __init__(self, start):
+        self.start = start
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if input():
+            raise StopIteration
+        return "tick"
+
+
+class Pair:
+    def __iter__(self):
+        yield 1
+        yield "two"
+
+
+for tick in Countdown(3):
+    print(tick)  # hover[tick]: `'tick' (str)`
+
+for item in Pair():
+    print(item)  # hover[item]: `1 (int) | 'two' (str)`
+"#,
+    );
+}
+
+#[test]
+fn slices_of_known_sequences_keep_their_items() {
+    check(
+        r#"
+request = ["GET", "/index", 200]
+route = request[1:][0]  # hover[route]: `'/index' (str)`
+status = request[::-1][0]  # hover[status]: `200 (int)`
+pair = ("a", 1.5, None)[-2:]
+last = pair[1]  # hover[last]: `None`
+"#,
+    );
+}
+
+#[test]
+fn nested_item_stores_update_the_inner_container() {
+    check(
+        r#"
+settings = {"db": {"port": 5432}, "hosts": ["a", "b"]}
+settings["db"]["port"] = "5433"
+settings["hosts"][1] = None
+port = settings["db"]["port"]  # hover[port]: `'5433' (str)`
+second = settings["hosts"][1]  # hover[second]: `None`
+"#,
+    );
+}
+
+#[test]
+fn attribute_stores_show_the_stored_value() {
+    check(
+        r#"
+class Job:
+    def __init__(self, name):
+        self.label = f"job-{name}"  # hover[label]: `str`
+        self.retries = 3  # hover[retries]: `3 (int)`
+"#,
+    );
+}

@@ -1,4 +1,4 @@
-//! The command line: `remedy check`, `hover`, `infer`, `rules`, `heal`, `fix` and
+//! The command line: `remedy check`, `hover`, `infer`, `types`, `rules`, `heal`, `fix` and
 //! `config-schema`.
 
 pub mod check;
@@ -9,6 +9,7 @@ pub mod infer;
 mod render;
 pub mod rules;
 pub mod schema;
+pub mod types;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
