@@ -7,7 +7,7 @@ mod inferred;
 mod symbols;
 mod targets;
 mod traceback;
-mod values;
+pub(crate) mod values;
 
 use std::sync::Arc;
 
