@@ -117,7 +117,7 @@ impl<'text> IndexBuilder<'text> {
                     .iter()
                     .map(|&decorator| range_of(decorator))
                     .collect();
-                if let Some(definition) = node.child_by_field_name("definition") {
+                if let Some(definition) = node.child_by_field_id(fields().definition) {
                     match definition.kind() {
                         "function_definition" => {
                             self.function(stack, definition, place, decorator_ranges)
@@ -144,26 +144,26 @@ impl<'text> IndexBuilder<'text> {
                 let binding = Binding {
                     kind: DefinitionKind::AugmentedAssignment,
                     node_range: range_of(node),
-                    value_range: node.child_by_field_name("right").map(range_of),
+                    value_range: node.child_by_field_id(fields().right).map(range_of),
                     annotation: None,
                 };
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.child_by_field_id(fields().left) {
                     if left.kind() == "identifier" {
                         // `x += 1` reads `x` before it rebinds it.
                         self.name_ref(left, place, NameContext::Load, None);
                     }
                     stack.push(Task::Bind(left, place, binding));
                 }
-                push_field(stack, node, "right", place);
+                push_field(stack, node, fields().right, place);
             }
             "named_expression" => {
                 let binding = Binding {
                     kind: DefinitionKind::NamedExpression,
                     node_range: range_of(node),
-                    value_range: node.child_by_field_name("value").map(range_of),
+                    value_range: node.child_by_field_id(fields().value).map(range_of),
                     annotation: None,
                 };
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.child_by_field_id(fields().name) {
                     // PEP 572: a walrus in a comprehension binds in the enclosing scope.
                     let mut target = place;
                     while self.index.scope(target.scope).kind == ScopeKind::Comprehension {
@@ -177,41 +177,43 @@ impl<'text> IndexBuilder<'text> {
                     }
                     stack.push(Task::Bind(name, target, binding));
                 }
-                push_field(stack, node, "value", place);
+                push_field(stack, node, fields().value, place);
             }
             "if_statement" => self.if_statement(stack, node, place),
             "while_statement" => {
-                let body_branch = self.loop_branch(node, place, BranchKind::WhileBody, "condition");
-                push_field(stack, node, "alternative", place);
+                let body_branch =
+                    self.loop_branch(node, place, BranchKind::WhileBody, fields().condition);
+                push_field(stack, node, fields().alternative, place);
                 push_field(
                     stack,
                     node,
-                    "body",
+                    fields().body,
                     Place {
                         branch: body_branch,
                         ..place
                     },
                 );
-                push_field(stack, node, "condition", place);
+                push_field(stack, node, fields().condition, place);
             }
             "for_statement" => {
-                let body_branch = self.loop_branch(node, place, BranchKind::ForBody, "right");
+                let body_branch =
+                    self.loop_branch(node, place, BranchKind::ForBody, fields().right);
                 let body_place = Place {
                     branch: body_branch,
                     ..place
                 };
-                push_field(stack, node, "alternative", place);
-                push_field(stack, node, "body", body_place);
-                if let Some(left) = node.child_by_field_name("left") {
+                push_field(stack, node, fields().alternative, place);
+                push_field(stack, node, fields().body, body_place);
+                if let Some(left) = node.child_by_field_id(fields().left) {
                     let binding = Binding {
                         kind: DefinitionKind::ForTarget,
                         node_range: range_of(node),
-                        value_range: node.child_by_field_name("right").map(range_of),
+                        value_range: node.child_by_field_id(fields().right).map(range_of),
                         annotation: None,
                     };
                     stack.push(Task::Bind(left, body_place, binding));
                 }
-                push_field(stack, node, "right", place);
+                push_field(stack, node, fields().right, place);
             }
             "else_clause" => {
                 let kind = match node.parent().map(|parent| parent.kind()) {
@@ -221,7 +223,7 @@ impl<'text> IndexBuilder<'text> {
                     _ => BranchKind::Else,
                 };
                 let body = node
-                    .child_by_field_name("body")
+                    .child_by_field_id(fields().body)
                     .or_else(|| last_named_child(node));
                 let branch = self.new_branch(kind, place, node, body, None);
                 push_children(stack, node, Place { branch, ..place });
@@ -305,31 +307,31 @@ impl<'text> IndexBuilder<'text> {
                 self.index.scopes[place.scope.index()].is_generator = true;
                 push_children(stack, node, place);
             }
-            "attribute" => push_field(stack, node, "object", place),
-            "keyword_argument" => push_field(stack, node, "value", place),
+            "attribute" => push_field(stack, node, fields().object, place),
+            "keyword_argument" => push_field(stack, node, fields().value, place),
             "type_alias_statement" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.child_by_field_id(fields().left) {
                     let name = first_identifier(left);
                     if let Some(name) = name {
                         let binding = Binding {
                             kind: DefinitionKind::TypeAlias,
                             node_range: range_of(node),
-                            value_range: node.child_by_field_name("right").map(range_of),
+                            value_range: node.child_by_field_id(fields().right).map(range_of),
                             annotation: None,
                         };
                         self.define(name, place, binding);
                     }
                 }
-                push_field(stack, node, "right", place);
+                push_field(stack, node, fields().right, place);
             }
             _ => push_children(stack, node, place),
         }
     }
 
     fn assignment<'tree>(&mut self, stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
-        let left = node.child_by_field_name("left");
-        let right = node.child_by_field_name("right");
-        let annotation = node.child_by_field_name("type");
+        let left = node.child_by_field_id(fields().left);
+        let right = node.child_by_field_id(fields().right);
+        let annotation = node.child_by_field_id(fields().type_);
         let kind = if right.is_none() && annotation.is_some() {
             DefinitionKind::Annotation
         } else {
@@ -366,7 +368,7 @@ impl<'text> IndexBuilder<'text> {
         decorators: Vec<TextRange>,
     ) {
         let is_async = children(node).iter().any(|child| child.kind() == "async");
-        let name = node.child_by_field_name("name");
+        let name = node.child_by_field_id(fields().name);
         let scope_name = name
             .map(|name| self.name_of(name))
             .unwrap_or_else(|| "<function>".into());
@@ -377,7 +379,7 @@ impl<'text> IndexBuilder<'text> {
             range_of(node),
             None,
         );
-        let body = node.child_by_field_name("body");
+        let body = node.child_by_field_id(fields().body);
         {
             let data = &mut self.index.scopes[scope.index()];
             data.is_async = is_async;
@@ -393,7 +395,7 @@ impl<'text> IndexBuilder<'text> {
                 },
                 node_range: range_of(node),
                 value_range: None,
-                annotation: node.child_by_field_name("return_type").map(range_of),
+                annotation: node.child_by_field_id(fields().return_type).map(range_of),
             };
             let definition = self.define(name, place, binding);
             self.index.scopes[scope.index()].definition = Some(definition);
@@ -405,11 +407,11 @@ impl<'text> IndexBuilder<'text> {
         if let Some(body) = body {
             push_children(stack, body, inner);
         }
-        if let Some(parameters) = node.child_by_field_name("parameters") {
+        if let Some(parameters) = node.child_by_field_id(fields().parameters) {
             self.parameters(stack, parameters, place, inner);
         }
-        push_field(stack, node, "return_type", place);
-        push_field(stack, node, "type_parameters", place);
+        push_field(stack, node, fields().return_type, place);
+        push_field(stack, node, fields().type_parameters, place);
     }
 
     fn class<'tree>(
@@ -419,7 +421,7 @@ impl<'text> IndexBuilder<'text> {
         place: Place,
         decorators: Vec<TextRange>,
     ) {
-        let name = node.child_by_field_name("name");
+        let name = node.child_by_field_id(fields().name);
         let scope_name = name
             .map(|name| self.name_of(name))
             .unwrap_or_else(|| "<class>".into());
@@ -430,10 +432,10 @@ impl<'text> IndexBuilder<'text> {
             range_of(node),
             None,
         );
-        let body = node.child_by_field_name("body");
+        let body = node.child_by_field_id(fields().body);
         self.index.scopes[scope.index()].docstring =
             body.and_then(|body| docstring(body, self.text));
-        let superclasses = node.child_by_field_name("superclasses");
+        let superclasses = node.child_by_field_id(fields().superclasses);
         let bases = superclasses
             .map(|arguments| {
                 named_children(arguments)
@@ -470,7 +472,7 @@ impl<'text> IndexBuilder<'text> {
         if let Some(superclasses) = superclasses {
             push_children(stack, superclasses, place);
         }
-        push_field(stack, node, "type_parameters", place);
+        push_field(stack, node, fields().type_parameters, place);
     }
 
     fn lambda<'tree>(&mut self, stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
@@ -485,8 +487,8 @@ impl<'text> IndexBuilder<'text> {
             scope,
             branch: self.index.scope(scope).body_branch,
         };
-        push_field(stack, node, "body", inner);
-        if let Some(parameters) = node.child_by_field_name("parameters") {
+        push_field(stack, node, fields().body, inner);
+        if let Some(parameters) = node.child_by_field_id(fields().parameters) {
             self.parameters(stack, parameters, place, inner);
         }
     }
@@ -506,7 +508,7 @@ impl<'text> IndexBuilder<'text> {
             let (name, default, annotation, this_kind) = match parameter.kind() {
                 "identifier" => (Some(parameter), None, None, kind),
                 "typed_parameter" => {
-                    let annotation = parameter.child_by_field_name("type");
+                    let annotation = parameter.child_by_field_id(fields().type_);
                     let inner_node = named_children(parameter)
                         .into_iter()
                         .find(|child| Some(*child) != annotation);
@@ -533,10 +535,10 @@ impl<'text> IndexBuilder<'text> {
                 }
                 "default_parameter" | "typed_default_parameter" => (
                     parameter
-                        .child_by_field_name("name")
+                        .child_by_field_id(fields().name)
                         .filter(|name| name.kind() == "identifier"),
-                    parameter.child_by_field_name("value"),
-                    parameter.child_by_field_name("type"),
+                    parameter.child_by_field_id(fields().value),
+                    parameter.child_by_field_id(fields().type_),
                     kind,
                 ),
                 "list_splat_pattern" => (
@@ -624,17 +626,17 @@ impl<'text> IndexBuilder<'text> {
         for child in named_children(node) {
             if child.kind() == "for_in_clause" {
                 // The first iterable is evaluated in the enclosing scope.
-                if let Some(right) = child.child_by_field_name("right") {
+                if let Some(right) = child.child_by_field_id(fields().right) {
                     tasks.push(Task::Visit(
                         right,
                         if is_first_clause { place } else { inner },
                     ));
                 }
-                if let Some(left) = child.child_by_field_name("left") {
+                if let Some(left) = child.child_by_field_id(fields().left) {
                     let binding = Binding {
                         kind: DefinitionKind::ComprehensionTarget,
                         node_range: range_of(child),
-                        value_range: child.child_by_field_name("right").map(range_of),
+                        value_range: child.child_by_field_id(fields().right).map(range_of),
                         annotation: None,
                     };
                     tasks.push(Task::Bind(left, inner, binding));
@@ -660,8 +662,8 @@ impl<'text> IndexBuilder<'text> {
         node: Node<'tree>,
         place: Place,
     ) {
-        let condition = node.child_by_field_name("condition");
-        let consequence = node.child_by_field_name("consequence");
+        let condition = node.child_by_field_id(fields().condition);
+        let consequence = node.child_by_field_id(fields().consequence);
         let true_branch = self.new_branch(BranchKind::IfTrue, place, node, consequence, condition);
         let mut alternatives = Vec::new();
         let mut cursor = node.walk();
@@ -670,8 +672,8 @@ impl<'text> IndexBuilder<'text> {
         }
         for alternative in alternatives.into_iter().rev() {
             if alternative.kind() == "elif_clause" {
-                let elif_condition = alternative.child_by_field_name("condition");
-                let elif_body = alternative.child_by_field_name("consequence");
+                let elif_condition = alternative.child_by_field_id(fields().condition);
+                let elif_body = alternative.child_by_field_id(fields().consequence);
                 let branch = self.new_branch(
                     BranchKind::Elif,
                     place,
@@ -711,11 +713,11 @@ impl<'text> IndexBuilder<'text> {
         node: Node<'_>,
         place: Place,
         kind: BranchKind,
-        condition_field: &str,
+        condition_field: u16,
     ) -> BranchId {
-        let body = node.child_by_field_name("body");
+        let body = node.child_by_field_id(fields().body);
         let condition = if kind == BranchKind::WhileBody {
-            node.child_by_field_name(condition_field)
+            node.child_by_field_id(condition_field)
         } else {
             None
         };
@@ -728,7 +730,7 @@ impl<'text> IndexBuilder<'text> {
         node: Node<'tree>,
         place: Place,
     ) {
-        let body = node.child_by_field_name("body");
+        let body = node.child_by_field_id(fields().body);
         let try_branch = self.new_branch(BranchKind::TryBody, place, node, body, None);
         let mut tasks = Vec::new();
         if let Some(body) = body {
@@ -753,13 +755,13 @@ impl<'text> IndexBuilder<'text> {
                         None,
                     );
                     let handler_place = Place { branch, ..place };
-                    let mut value = clause.child_by_field_name("value");
-                    let mut alias = clause.child_by_field_name("alias");
+                    let mut value = clause.child_by_field_id(fields().value);
+                    let mut alias = clause.child_by_field_id(fields().alias);
                     // `except (A, B) as e:` may parse as one `as_pattern` expression.
                     if let Some(pattern) = value.filter(|value| value.kind() == "as_pattern") {
                         value = named_children(pattern).into_iter().next();
                         alias = pattern
-                            .child_by_field_name("alias")
+                            .child_by_field_id(fields().alias)
                             .map(|target| first_identifier(target).unwrap_or(target));
                     }
                     if let Some(value) = value {
@@ -810,11 +812,11 @@ impl<'text> IndexBuilder<'text> {
                 continue;
             }
             for item in named_children(clause) {
-                let Some(value) = item.child_by_field_name("value") else {
+                let Some(value) = item.child_by_field_id(fields().value) else {
                     continue;
                 };
                 if value.kind() == "as_pattern" {
-                    let target = value.child_by_field_name("alias");
+                    let target = value.child_by_field_id(fields().alias);
                     for part in named_children(value) {
                         if Some(part) != target {
                             tasks.push(Task::Visit(part, place));
@@ -835,7 +837,7 @@ impl<'text> IndexBuilder<'text> {
                 }
             }
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.child_by_field_id(fields().body) {
             tasks.push(Task::Visit(body, place));
         }
         stack.extend(tasks.into_iter().rev());
@@ -848,18 +850,18 @@ impl<'text> IndexBuilder<'text> {
         place: Place,
     ) {
         let mut tasks = Vec::new();
-        if let Some(subject) = node.child_by_field_name("subject") {
+        if let Some(subject) = node.child_by_field_id(fields().subject) {
             tasks.push(Task::Visit(subject, place));
         }
         let cases = node
-            .child_by_field_name("body")
+            .child_by_field_id(fields().body)
             .map(named_children)
             .unwrap_or_default();
         for case in cases {
             if case.kind() != "case_clause" {
                 continue;
             }
-            let consequence = case.child_by_field_name("consequence");
+            let consequence = case.child_by_field_id(fields().consequence);
             let branch = self.new_branch(BranchKind::MatchCase, place, case, consequence, None);
             let case_place = Place { branch, ..place };
             for child in named_children(case) {
@@ -919,7 +921,7 @@ impl<'text> IndexBuilder<'text> {
                 }
             }
             "as_pattern" => {
-                let alias = node.child_by_field_name("alias");
+                let alias = node.child_by_field_id(fields().alias);
                 for child in named_children(node) {
                     if Some(child) == alias {
                         if let Some(name) = first_identifier(child) {
@@ -996,8 +998,8 @@ impl<'text> IndexBuilder<'text> {
             return;
         }
         let (Some(object), Some(attribute)) = (
-            target.child_by_field_name("object"),
-            target.child_by_field_name("attribute"),
+            target.child_by_field_id(fields().object),
+            target.child_by_field_id(fields().attribute),
         ) else {
             return;
         };
@@ -1040,8 +1042,8 @@ impl<'text> IndexBuilder<'text> {
         for name in names {
             let (module_node, alias) = match name.kind() {
                 "aliased_import" => (
-                    name.child_by_field_name("name"),
-                    name.child_by_field_name("alias"),
+                    name.child_by_field_id(fields().name),
+                    name.child_by_field_id(fields().alias),
                 ),
                 _ => (Some(name), None),
             };
@@ -1074,7 +1076,7 @@ impl<'text> IndexBuilder<'text> {
     }
 
     fn import_from_statement(&mut self, node: Node<'_>, place: Place) {
-        let Some(module_node) = node.child_by_field_name("module_name") else {
+        let Some(module_node) = node.child_by_field_id(fields().module_name) else {
             return;
         };
         let (level, module) = if module_node.kind() == "relative_import" {
@@ -1115,8 +1117,8 @@ impl<'text> IndexBuilder<'text> {
         for name in names {
             let (imported, alias) = match name.kind() {
                 "aliased_import" => (
-                    name.child_by_field_name("name"),
-                    name.child_by_field_name("alias"),
+                    name.child_by_field_id(fields().name),
+                    name.child_by_field_id(fields().alias),
                 ),
                 _ => (Some(name), None),
             };
@@ -1304,6 +1306,56 @@ impl<'text> IndexBuilder<'text> {
     }
 }
 
+macro_rules! grammar_fields {
+    ($($field:ident = $name:literal),* $(,)?) => {
+        /// Field ids of the Python grammar, looked up once: `child_by_field_name` scans the
+        /// grammar's field names with `strncmp` on every call, which was a tenth of the
+        /// index build.
+        pub(crate) struct Fields {
+            $(pub(crate) $field: u16,)*
+        }
+
+        pub(crate) fn fields() -> &'static Fields {
+            static FIELDS: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
+            FIELDS.get_or_init(|| {
+                let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+                // The names are literals of this file, checked against the grammar the
+                // first time any index is built (every index test does).
+                Fields {
+                    $($field: language
+                        .field_id_for_name($name)
+                        .expect("the Python grammar has this field")
+                        .get(),)*
+                }
+            })
+        }
+    };
+}
+
+grammar_fields!(
+    alias = "alias",
+    alternative = "alternative",
+    arguments = "arguments",
+    attribute = "attribute",
+    body = "body",
+    condition = "condition",
+    consequence = "consequence",
+    definition = "definition",
+    function = "function",
+    left = "left",
+    module_name = "module_name",
+    name = "name",
+    object = "object",
+    parameters = "parameters",
+    return_type = "return_type",
+    right = "right",
+    subject = "subject",
+    superclasses = "superclasses",
+    type_ = "type",
+    type_parameters = "type_parameters",
+    value = "value",
+);
+
 pub(crate) fn range_of(node: Node<'_>) -> TextRange {
     TextRange::new(
         TextSize::from(node.start_byte() as u32),
@@ -1358,8 +1410,8 @@ fn push_children<'tree>(stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: 
     stack[start..].reverse();
 }
 
-fn push_field<'tree>(stack: &mut Vec<Task<'tree>>, node: Node<'tree>, field: &str, place: Place) {
-    if let Some(child) = node.child_by_field_name(field) {
+fn push_field<'tree>(stack: &mut Vec<Task<'tree>>, node: Node<'tree>, field: u16, place: Place) {
+    if let Some(child) = node.child_by_field_id(field) {
         stack.push(Task::Visit(child, place));
     }
 }

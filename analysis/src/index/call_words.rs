@@ -29,6 +29,7 @@
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
+use super::builder::fields;
 use super::{FileIndex, Name, ScopeId, ScopeKind};
 use crate::db::Db;
 use crate::input::SourceFile;
@@ -243,7 +244,7 @@ impl<'text> CallSitesBuilder<'text> {
     ) {
         match node.kind() {
             "call" => {
-                if let Some(function) = node.child_by_field_name("function") {
+                if let Some(function) = node.child_by_field_id(fields().function) {
                     let words = self.words_of(&[Some(function)]);
                     self.sites.calls.push(CallSite {
                         body_of: context.body_of,
@@ -253,31 +254,34 @@ impl<'text> CallSitesBuilder<'text> {
                     // `table.append(f)`, `self.handlers.update(k=f)`: the arguments
                     // flow into the receiver's name.
                     if function.kind() == "attribute" {
-                        let object = function.child_by_field_name("object");
-                        self.flow(&[node.child_by_field_name("arguments")], object);
+                        let object = function.child_by_field_id(fields().object);
+                        self.flow(&[node.child_by_field_id(fields().arguments)], object);
                     }
                 }
             }
             "assignment" | "augmented_assignment" => self.flow(
                 &[
-                    node.child_by_field_name("right"),
-                    node.child_by_field_name("type"),
+                    node.child_by_field_id(fields().right),
+                    node.child_by_field_id(fields().type_),
                 ],
-                node.child_by_field_name("left"),
+                node.child_by_field_id(fields().left),
             ),
             "for_statement" | "for_in_clause" => self.flow(
-                &[node.child_by_field_name("right")],
-                node.child_by_field_name("left"),
+                &[node.child_by_field_id(fields().right)],
+                node.child_by_field_id(fields().left),
             ),
-            "as_pattern" => self.flow(&[node.named_child(0)], node.child_by_field_name("alias")),
+            "as_pattern" => self.flow(
+                &[node.named_child(0)],
+                node.child_by_field_id(fields().alias),
+            ),
             "named_expression" => self.flow(
-                &[node.child_by_field_name("value")],
-                node.child_by_field_name("name"),
+                &[node.child_by_field_id(fields().value)],
+                node.child_by_field_id(fields().name),
             ),
             "default_parameter" | "typed_default_parameter" | "typed_parameter" => {
-                let value = node.child_by_field_name("value");
-                let annotation = node.child_by_field_name("type");
-                let name = node.child_by_field_name("name").or_else(|| {
+                let value = node.child_by_field_id(fields().value);
+                let annotation = node.child_by_field_id(fields().type_);
+                let name = node.child_by_field_id(fields().name).or_else(|| {
                     let mut cursor = node.walk();
                     node.named_children(&mut cursor)
                         .find(|child| Some(*child) != annotation && Some(*child) != value)
@@ -296,14 +300,14 @@ impl<'text> CallSitesBuilder<'text> {
                 }
             }
             "aliased_import" => self.flow(
-                &[node.child_by_field_name("name")],
-                node.child_by_field_name("alias"),
+                &[node.child_by_field_id(fields().name)],
+                node.child_by_field_id(fields().alias),
             ),
             "match_statement" => {
-                let subject = node.child_by_field_name("subject");
+                let subject = node.child_by_field_id(fields().subject);
                 let mut cursor = node.walk();
                 let patterns: Vec<Node<'_>> = node
-                    .child_by_field_name("body")
+                    .child_by_field_id(fields().body)
                     .map(|body| {
                         body.named_children(&mut cursor)
                             .filter(|clause| clause.kind() == "case_clause")
@@ -322,9 +326,10 @@ impl<'text> CallSitesBuilder<'text> {
                 }
             }
             "decorated_definition" => {
-                let definition = node.child_by_field_name("definition");
+                let definition = node.child_by_field_id(fields().definition);
                 // `@cache def f`: `f` names what the decorators return.
-                let name = definition.and_then(|definition| definition.child_by_field_name("name"));
+                let name =
+                    definition.and_then(|definition| definition.child_by_field_id(fields().name));
                 if let Some(name) = name {
                     let mut cursor = node.walk();
                     let decorators: Vec<Option<Node<'_>>> = node
@@ -364,12 +369,12 @@ impl<'text> CallSitesBuilder<'text> {
             }
             "function_definition" | "class_definition" | "lambda" => {
                 let start = node.start_byte() as u32;
-                let body = node.child_by_field_name("body");
-                let name = node.child_by_field_name("name");
+                let body = node.child_by_field_id(fields().body);
+                let name = node.child_by_field_id(fields().name);
                 let function = match (node.kind(), name) {
                     ("function_definition", Some(name)) => {
                         let word = self.intern(name);
-                        if let Some(returns) = node.child_by_field_name("return_type") {
+                        if let Some(returns) = node.child_by_field_id(fields().return_type) {
                             let sources = self.words_of(&[Some(returns)]);
                             let targets = self.push_words(&[word]);
                             self.sites.flows.push(Flow {
@@ -442,12 +447,12 @@ impl<'text> CallSitesBuilder<'text> {
                     self.scratch.push(word);
                 }
                 "attribute" => {
-                    if let Some(attribute) = node.child_by_field_name("attribute") {
+                    if let Some(attribute) = node.child_by_field_id(fields().attribute) {
                         let word = self.intern(attribute);
                         self.scratch.push(word);
                     }
                 }
-                "subscript" => stack.extend(node.child_by_field_name("value")),
+                "subscript" => stack.extend(node.child_by_field_id(fields().value)),
                 _ => {
                     let mut cursor = node.walk();
                     stack.extend(node.named_children(&mut cursor));
@@ -473,18 +478,18 @@ impl<'text> CallSitesBuilder<'text> {
                         .push(if called { result(word) } else { value(word) });
                 }
                 "call" => {
-                    if let Some(function) = node.child_by_field_name("function") {
+                    if let Some(function) = node.child_by_field_id(fields().function) {
                         match function.kind() {
                             "identifier" => stack.push((function, true)),
                             "attribute" => {
                                 stack.extend(
                                     function
-                                        .child_by_field_name("attribute")
+                                        .child_by_field_id(fields().attribute)
                                         .map(|attribute| (attribute, true)),
                                 );
                                 stack.extend(
                                     function
-                                        .child_by_field_name("object")
+                                        .child_by_field_id(fields().object)
                                         .map(|object| (object, called)),
                                 );
                             }
@@ -492,7 +497,7 @@ impl<'text> CallSitesBuilder<'text> {
                         }
                     }
                     stack.extend(
-                        node.child_by_field_name("arguments")
+                        node.child_by_field_id(fields().arguments)
                             .map(|arguments| (arguments, called)),
                     );
                 }
