@@ -1367,12 +1367,25 @@ pub(crate) fn range_usize(range: TextRange) -> std::ops::Range<usize> {
     u32::from(range.start()) as usize..u32::from(range.end()) as usize
 }
 
+/// How many children a node may have for lookups by index to beat a cursor.
+const FEW_CHILDREN: usize = 4;
+
 fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    let count = node.child_count();
+    if count <= FEW_CHILDREN {
+        return (0..count).filter_map(|index| node.child(index)).collect();
+    }
     let mut cursor = node.walk();
     node.children(&mut cursor).collect()
 }
 
 fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let count = node.named_child_count();
+    if count <= FEW_CHILDREN {
+        return (0..count)
+            .filter_map(|index| node.named_child(index))
+            .collect();
+    }
     let mut cursor = node.walk();
     node.named_children(&mut cursor).collect()
 }
@@ -1401,6 +1414,18 @@ fn first_identifier_shallow(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 fn push_children<'tree>(stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
+    // A few children by index: `named_child(i)` walks from the first child, so it
+    // costs i steps, but needs no cursor (whose creation allocates).
+    let count = node.named_child_count();
+    if count <= FEW_CHILDREN {
+        for index in (0..count).rev() {
+            stack.extend(
+                node.named_child(index)
+                    .map(|child| Task::Visit(child, place)),
+            );
+        }
+        return;
+    }
     let mut cursor = node.walk();
     let start = stack.len();
     stack.extend(
