@@ -105,20 +105,20 @@ impl<'text> IndexBuilder<'text> {
     }
 
     fn visit<'tree>(&mut self, stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => self.name_ref(node, place, NameContext::Load, None),
             "comment" | "string_content" | "escape_sequence" => {}
             "decorated_definition" => {
                 let decorators: Vec<Node<'tree>> = children(node)
                     .into_iter()
-                    .filter(|child| child.kind() == "decorator")
+                    .filter(|child| kind_of(*child) == "decorator")
                     .collect();
                 let decorator_ranges = decorators
                     .iter()
                     .map(|&decorator| range_of(decorator))
                     .collect();
                 if let Some(definition) = node.child_by_field_id(fields().definition) {
-                    match definition.kind() {
+                    match kind_of(definition) {
                         "function_definition" => {
                             self.function(stack, definition, place, decorator_ranges)
                         }
@@ -148,7 +148,7 @@ impl<'text> IndexBuilder<'text> {
                     annotation: None,
                 };
                 if let Some(left) = node.child_by_field_id(fields().left) {
-                    if left.kind() == "identifier" {
+                    if kind_of(left) == "identifier" {
                         // `x += 1` reads `x` before it rebinds it.
                         self.name_ref(left, place, NameContext::Load, None);
                     }
@@ -216,7 +216,7 @@ impl<'text> IndexBuilder<'text> {
                 push_field(stack, node, fields().right, place);
             }
             "else_clause" => {
-                let kind = match node.parent().map(|parent| parent.kind()) {
+                let kind = match node.parent().map(|parent| kind_of(parent)) {
                     Some("while_statement") => BranchKind::WhileElse,
                     Some("for_statement") => BranchKind::ForElse,
                     Some("try_statement") => BranchKind::TryElse,
@@ -276,11 +276,11 @@ impl<'text> IndexBuilder<'text> {
             "global_statement" | "nonlocal_statement" => {
                 let names: Vec<Name> = named_children(node)
                     .into_iter()
-                    .filter(|child| child.kind() == "identifier")
+                    .filter(|child| kind_of(*child) == "identifier")
                     .map(|child| self.name_of(child))
                     .collect();
                 let scope = &mut self.index.scopes[place.scope.index()];
-                if node.kind() == "global_statement" {
+                if kind_of(node) == "global_statement" {
                     scope.globals.extend(names);
                 } else {
                     scope.nonlocals.extend(names);
@@ -367,7 +367,9 @@ impl<'text> IndexBuilder<'text> {
         place: Place,
         decorators: Vec<TextRange>,
     ) {
-        let is_async = children(node).iter().any(|child| child.kind() == "async");
+        let is_async = children(node)
+            .iter()
+            .any(|child| kind_of(*child) == "async");
         let name = node.child_by_field_id(fields().name);
         let scope_name = name
             .map(|name| self.name_of(name))
@@ -440,7 +442,9 @@ impl<'text> IndexBuilder<'text> {
             .map(|arguments| {
                 named_children(arguments)
                     .into_iter()
-                    .filter(|argument| !matches!(argument.kind(), "keyword_argument" | "comment"))
+                    .filter(|argument| {
+                        !matches!(kind_of(*argument), "keyword_argument" | "comment")
+                    })
                     .map(range_of)
                     .collect()
             })
@@ -505,7 +509,7 @@ impl<'text> IndexBuilder<'text> {
         let mut defined: Vec<DefinitionId> = Vec::new();
         let mut evaluated: Vec<Node<'tree>> = Vec::new();
         for parameter in named_children(parameters) {
-            let (name, default, annotation, this_kind) = match parameter.kind() {
+            let (name, default, annotation, this_kind) = match kind_of(parameter) {
                 "identifier" => (Some(parameter), None, None, kind),
                 "typed_parameter" => {
                     let annotation = parameter.child_by_field_id(fields().type_);
@@ -513,20 +517,20 @@ impl<'text> IndexBuilder<'text> {
                         .into_iter()
                         .find(|child| Some(*child) != annotation);
                     match inner_node {
-                        Some(splat) if splat.kind() == "list_splat_pattern" => (
+                        Some(splat) if kind_of(splat) == "list_splat_pattern" => (
                             first_identifier(splat),
                             None,
                             annotation,
                             ParameterKind::VarPositional,
                         ),
-                        Some(splat) if splat.kind() == "dictionary_splat_pattern" => (
+                        Some(splat) if kind_of(splat) == "dictionary_splat_pattern" => (
                             first_identifier(splat),
                             None,
                             annotation,
                             ParameterKind::VarKeyword,
                         ),
                         other => (
-                            other.filter(|node| node.kind() == "identifier"),
+                            other.filter(|node| kind_of(*node) == "identifier"),
                             None,
                             annotation,
                             kind,
@@ -536,7 +540,7 @@ impl<'text> IndexBuilder<'text> {
                 "default_parameter" | "typed_default_parameter" => (
                     parameter
                         .child_by_field_id(fields().name)
-                        .filter(|name| name.kind() == "identifier"),
+                        .filter(|name| kind_of(*name) == "identifier"),
                     parameter.child_by_field_id(fields().value),
                     parameter.child_by_field_id(fields().type_),
                     kind,
@@ -604,7 +608,7 @@ impl<'text> IndexBuilder<'text> {
         node: Node<'tree>,
         place: Place,
     ) {
-        let name = match node.kind() {
+        let name = match kind_of(node) {
             "list_comprehension" => "<listcomp>",
             "set_comprehension" => "<setcomp>",
             "dictionary_comprehension" => "<dictcomp>",
@@ -624,7 +628,7 @@ impl<'text> IndexBuilder<'text> {
         let mut is_first_clause = true;
         let mut tasks = Vec::new();
         for child in named_children(node) {
-            if child.kind() == "for_in_clause" {
+            if kind_of(child) == "for_in_clause" {
                 // The first iterable is evaluated in the enclosing scope.
                 if let Some(right) = child.child_by_field_id(fields().right) {
                     tasks.push(Task::Visit(
@@ -642,7 +646,7 @@ impl<'text> IndexBuilder<'text> {
                     tasks.push(Task::Bind(left, inner, binding));
                 }
                 is_first_clause = false;
-            } else if child.kind() != "comment" {
+            } else if kind_of(child) != "comment" {
                 tasks.push(Task::Visit(child, inner));
             }
         }
@@ -671,7 +675,7 @@ impl<'text> IndexBuilder<'text> {
             alternatives.push(alternative);
         }
         for alternative in alternatives.into_iter().rev() {
-            if alternative.kind() == "elif_clause" {
+            if kind_of(alternative) == "elif_clause" {
                 let elif_condition = alternative.child_by_field_id(fields().condition);
                 let elif_body = alternative.child_by_field_id(fields().consequence);
                 let branch = self.new_branch(
@@ -743,10 +747,10 @@ impl<'text> IndexBuilder<'text> {
             ));
         }
         for clause in named_children(node) {
-            match clause.kind() {
+            match kind_of(clause) {
                 "except_clause" | "except_group_clause" => {
                     let handler_body =
-                        last_named_child(clause).filter(|child| child.kind() == "block");
+                        last_named_child(clause).filter(|child| kind_of(*child) == "block");
                     let branch = self.new_branch(
                         BranchKind::ExceptHandler,
                         place,
@@ -758,7 +762,7 @@ impl<'text> IndexBuilder<'text> {
                     let mut value = clause.child_by_field_id(fields().value);
                     let mut alias = clause.child_by_field_id(fields().alias);
                     // `except (A, B) as e:` may parse as one `as_pattern` expression.
-                    if let Some(pattern) = value.filter(|value| value.kind() == "as_pattern") {
+                    if let Some(pattern) = value.filter(|value| kind_of(*value) == "as_pattern") {
                         value = named_children(pattern).into_iter().next();
                         alias = pattern
                             .child_by_field_id(fields().alias)
@@ -779,7 +783,7 @@ impl<'text> IndexBuilder<'text> {
                     for child in named_children(clause) {
                         let is_header = Some(child) == value
                             || Some(child) == alias
-                            || (child.kind() == "as_pattern"
+                            || (kind_of(child) == "as_pattern"
                                 && child.start_byte()
                                     < handler_body.map_or(0, |body| body.start_byte()));
                         if !is_header {
@@ -808,14 +812,14 @@ impl<'text> IndexBuilder<'text> {
     ) {
         let mut tasks = Vec::new();
         for clause in named_children(node) {
-            if clause.kind() != "with_clause" {
+            if kind_of(clause) != "with_clause" {
                 continue;
             }
             for item in named_children(clause) {
                 let Some(value) = item.child_by_field_id(fields().value) else {
                     continue;
                 };
-                if value.kind() == "as_pattern" {
+                if kind_of(value) == "as_pattern" {
                     let target = value.child_by_field_id(fields().alias);
                     for part in named_children(value) {
                         if Some(part) != target {
@@ -858,14 +862,14 @@ impl<'text> IndexBuilder<'text> {
             .map(named_children)
             .unwrap_or_default();
         for case in cases {
-            if case.kind() != "case_clause" {
+            if kind_of(case) != "case_clause" {
                 continue;
             }
             let consequence = case.child_by_field_id(fields().consequence);
             let branch = self.new_branch(BranchKind::MatchCase, place, case, consequence, None);
             let case_place = Place { branch, ..place };
             for child in named_children(case) {
-                match child.kind() {
+                match kind_of(child) {
                     "case_pattern" => tasks.push(Task::Pattern(child, case_place, range_of(case))),
                     _ => tasks.push(Task::Visit(child, case_place)),
                 }
@@ -892,7 +896,7 @@ impl<'text> IndexBuilder<'text> {
                 builder.define(name, place, binding);
             }
         };
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => capture(self, node),
             "dotted_name" => {
                 let parts = named_children(node);
@@ -905,7 +909,7 @@ impl<'text> IndexBuilder<'text> {
             }
             "class_pattern" => {
                 for (position, child) in named_children(node).into_iter().enumerate() {
-                    if position == 0 && child.kind() == "dotted_name" {
+                    if position == 0 && kind_of(child) == "dotted_name" {
                         if let Some(first) = named_children(child).first() {
                             self.name_ref(*first, place, NameContext::Load, None);
                         }
@@ -960,7 +964,7 @@ impl<'text> IndexBuilder<'text> {
         place: Place,
         binding: Binding,
     ) {
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => {
                 self.define(node, place, binding);
             }
@@ -1009,7 +1013,7 @@ impl<'text> IndexBuilder<'text> {
             .map(|&id| &self.index.definitions[id.index()])
             .find(|definition| matches!(definition.kind, DefinitionKind::Parameter { .. }))
             .map(|definition| definition.name.clone());
-        if object.kind() == "identifier"
+        if kind_of(object) == "identifier"
             && first_parameter.as_deref() == Some(self.slice(range_of(object)))
         {
             let name = self.name_of(attribute);
@@ -1025,7 +1029,7 @@ impl<'text> IndexBuilder<'text> {
         node: Node<'tree>,
         place: Place,
     ) {
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => self.name_ref(node, place, NameContext::Del, None),
             "expression_list" | "tuple" | "list" | "parenthesized_expression" => {
                 for child in named_children(node).into_iter().rev() {
@@ -1040,7 +1044,7 @@ impl<'text> IndexBuilder<'text> {
         let mut cursor = node.walk();
         let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
         for name in names {
-            let (module_node, alias) = match name.kind() {
+            let (module_node, alias) = match kind_of(name) {
                 "aliased_import" => (
                     name.child_by_field_id(fields().name),
                     name.child_by_field_id(fields().alias),
@@ -1079,11 +1083,11 @@ impl<'text> IndexBuilder<'text> {
         let Some(module_node) = node.child_by_field_id(fields().module_name) else {
             return;
         };
-        let (level, module) = if module_node.kind() == "relative_import" {
+        let (level, module) = if kind_of(module_node) == "relative_import" {
             let mut level = 0;
             let mut module = String::new();
             for child in named_children(module_node) {
-                match child.kind() {
+                match kind_of(child) {
                     "import_prefix" => {
                         level = self
                             .slice(range_of(child))
@@ -1101,7 +1105,7 @@ impl<'text> IndexBuilder<'text> {
         };
         if named_children(node)
             .iter()
-            .any(|child| child.kind() == "wildcard_import")
+            .any(|child| kind_of(*child) == "wildcard_import")
         {
             self.index.imports.push(Import {
                 level,
@@ -1115,7 +1119,7 @@ impl<'text> IndexBuilder<'text> {
         let mut cursor = node.walk();
         let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
         for name in names {
-            let (imported, alias) = match name.kind() {
+            let (imported, alias) = match kind_of(name) {
                 "aliased_import" => (
                     name.child_by_field_id(fields().name),
                     name.child_by_field_id(fields().alias),
@@ -1367,6 +1371,22 @@ pub(crate) fn range_usize(range: TextRange) -> std::ops::Range<usize> {
     u32::from(range.start()) as usize..u32::from(range.end()) as usize
 }
 
+/// The node's kind (alias-aware, as `Node::kind`) from a table built once: `Node::kind`
+/// measures and validates the C string on every call.
+pub(crate) fn kind_of(node: Node<'_>) -> &'static str {
+    static KINDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        (0..language.node_kind_count() as u16)
+            .map(|id| language.node_kind_for_id(id).unwrap_or(""))
+            .collect()
+    });
+    kinds
+        .get(usize::from(node.kind_id()))
+        .copied()
+        .unwrap_or_else(|| node.kind())
+}
+
 /// How many children a node may have for lookups by index to beat a cursor.
 const FEW_CHILDREN: usize = 4;
 
@@ -1395,7 +1415,7 @@ fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 fn first_identifier(node: Node<'_>) -> Option<Node<'_>> {
-    if node.kind() == "identifier" {
+    if kind_of(node) == "identifier" {
         return Some(node);
     }
     named_children(node)
@@ -1404,12 +1424,12 @@ fn first_identifier(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 fn first_identifier_shallow(node: Node<'_>) -> Option<Node<'_>> {
-    if node.kind() == "identifier" {
+    if kind_of(node) == "identifier" {
         Some(node)
     } else {
         named_children(node)
             .into_iter()
-            .find(|child| child.kind() == "identifier")
+            .find(|child| kind_of(*child) == "identifier")
     }
 }
 
@@ -1447,12 +1467,12 @@ fn docstring(body: Node<'_>, text: &str) -> Option<String> {
     let mut cursor = body.walk();
     let first = body
         .named_children(&mut cursor)
-        .find(|child| child.kind() != "comment")?;
-    if first.kind() != "expression_statement" {
+        .find(|child| kind_of(*child) != "comment")?;
+    if kind_of(first) != "expression_statement" {
         return None;
     }
     let string = first.named_child(0)?;
-    if string.kind() != "string" || first.named_child_count() != 1 {
+    if kind_of(string) != "string" || first.named_child_count() != 1 {
         return None;
     }
     let raw = text.get(range_usize(range_of(string)))?;
@@ -1504,14 +1524,14 @@ fn clean_docstring(raw: &str) -> String {
 
 /// The strings of a literal list or tuple (`__all__ = ["a", "b"]`).
 fn string_list(node: Node<'_>, text: &str) -> Option<Vec<Name>> {
-    if !matches!(node.kind(), "list" | "tuple") {
+    if !matches!(kind_of(node), "list" | "tuple") {
         return None;
     }
     named_children(node)
         .into_iter()
-        .filter(|child| child.kind() != "comment")
+        .filter(|child| kind_of(*child) != "comment")
         .map(|child| {
-            if child.kind() != "string" {
+            if kind_of(child) != "string" {
                 return None;
             }
             text.get(range_usize(range_of(child)))

@@ -29,7 +29,7 @@
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
-use super::builder::fields;
+use super::builder::{fields, kind_of};
 use super::{FileIndex, Name, ScopeId, ScopeKind};
 use crate::db::Db;
 use crate::input::SourceFile;
@@ -242,7 +242,7 @@ impl<'text> CallSitesBuilder<'text> {
         context: Context,
         stack: &mut Vec<(Node<'tree>, Context)>,
     ) {
-        match node.kind() {
+        match kind_of(node) {
             "call" => {
                 if let Some(function) = node.child_by_field_id(fields().function) {
                     let words = self.words_of(&[Some(function)]);
@@ -253,7 +253,7 @@ impl<'text> CallSitesBuilder<'text> {
                     });
                     // `table.append(f)`, `self.handlers.update(k=f)`: the arguments
                     // flow into the receiver's name.
-                    if function.kind() == "attribute" {
+                    if kind_of(function) == "attribute" {
                         let object = function.child_by_field_id(fields().object);
                         self.flow(&[node.child_by_field_id(fields().arguments)], object);
                     }
@@ -310,7 +310,7 @@ impl<'text> CallSitesBuilder<'text> {
                     .child_by_field_id(fields().body)
                     .map(|body| {
                         body.named_children(&mut cursor)
-                            .filter(|clause| clause.kind() == "case_clause")
+                            .filter(|clause| kind_of(*clause) == "case_clause")
                             .collect()
                     })
                     .unwrap_or_default();
@@ -318,7 +318,7 @@ impl<'text> CallSitesBuilder<'text> {
                     let mut cursor = clause.walk();
                     let cases: Vec<Node<'_>> = clause
                         .named_children(&mut cursor)
-                        .filter(|child| child.kind() == "case_pattern")
+                        .filter(|child| kind_of(*child) == "case_pattern")
                         .collect();
                     for case in cases {
                         self.flow(&[subject], Some(case));
@@ -334,7 +334,7 @@ impl<'text> CallSitesBuilder<'text> {
                     let mut cursor = node.walk();
                     let decorators: Vec<Option<Node<'_>>> = node
                         .named_children(&mut cursor)
-                        .filter(|child| child.kind() == "decorator")
+                        .filter(|child| kind_of(*child) == "decorator")
                         .map(Some)
                         .collect();
                     let (start, end) = self.words_of(&decorators);
@@ -371,7 +371,7 @@ impl<'text> CallSitesBuilder<'text> {
                 let start = node.start_byte() as u32;
                 let body = node.child_by_field_id(fields().body);
                 let name = node.child_by_field_id(fields().name);
-                let function = match (node.kind(), name) {
+                let function = match (kind_of(node), name) {
                     ("function_definition", Some(name)) => {
                         let word = self.intern(name);
                         if let Some(returns) = node.child_by_field_id(fields().return_type) {
@@ -441,7 +441,7 @@ impl<'text> CallSitesBuilder<'text> {
     fn target_words(&mut self, target: Node<'_>) {
         let mut stack = vec![target];
         while let Some(node) = stack.pop() {
-            match node.kind() {
+            match kind_of(node) {
                 "identifier" => {
                     let word = self.intern(node);
                     self.scratch.push(word);
@@ -470,7 +470,7 @@ impl<'text> CallSitesBuilder<'text> {
         let mut stack: Vec<(Node<'_>, bool)> =
             nodes.iter().flatten().map(|&node| (node, false)).collect();
         while let Some((node, called)) = stack.pop() {
-            match node.kind() {
+            match kind_of(node) {
                 "identifier" => {
                     let word = self.intern(node);
                     self.sites
@@ -479,7 +479,7 @@ impl<'text> CallSitesBuilder<'text> {
                 }
                 "call" => {
                     if let Some(function) = node.child_by_field_id(fields().function) {
-                        match function.kind() {
+                        match kind_of(function) {
                             "identifier" => stack.push((function, true)),
                             "attribute" => {
                                 stack.extend(
