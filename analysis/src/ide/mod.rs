@@ -8,7 +8,7 @@ mod symbols;
 mod targets;
 mod traceback;
 mod types;
-mod values;
+pub(crate) mod values;
 
 use std::sync::Arc;
 

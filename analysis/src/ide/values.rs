@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::db::Db;
 use crate::index::{
     BranchKind, DefinitionId, DefinitionKind, FileIndex, NameContext, NameRef, ParameterKind,
-    ScopeId, ScopeKind, file_index,
+    ScopeId, ScopeKind, call_sites, file_index,
 };
 use crate::infer::infer_scope;
 use crate::input::SourceFile;
@@ -284,11 +284,9 @@ fn call_results(db: &dyn Db, file: SourceFile, definition: DefinitionId) -> Stri
     let index = file_index(db, file);
     let path = index.path_of(definition);
     let mut results: Vec<(u32, Union)> = Vec::new();
-    for (scope_index, scope) in index.scopes.iter().enumerate() {
-        if scope.kind == ScopeKind::Comprehension {
-            continue;
-        }
-        for call in &infer_scope(db, file, ScopeId(scope_index as u32)).calls {
+    let name = index.definition(definition).name.clone();
+    for scope in scopes_that_may_call(db, file, &[name.as_str()], &[]) {
+        for call in &infer_scope(db, file, scope).calls {
             let calls_it = call.callee.values().any(|value| match value {
                 Value::Function(FunctionRef::Defined {
                     file: target,
@@ -440,11 +438,19 @@ pub(crate) fn parameter_section(
         .collect();
     let position = parameters.iter().position(|&id| id == definition)?;
     let mut passed: Vec<(u32, Union)> = Vec::new();
-    for (scope_index, scope) in index.scopes.iter().enumerate() {
-        if scope.kind == ScopeKind::Comprehension {
-            continue;
-        }
-        let inference = infer_scope(db, file, ScopeId(scope_index as u32));
+    let function_name = index.definition(function_definition).name.clone();
+    let mut values = vec![function_name.as_str()];
+    let mut results = Vec::new();
+    if is_method && function_name == "__init__" {
+        // Calls of the class: by its name, `self.__class__(…)`, `type(self)(…)`, and the
+        // first parameter of a classmethod (`cls(…)`, whatever its name).
+        let class_scope = index.definition(function_definition).scope;
+        values.extend([index.scope(class_scope).name.as_str(), "__class__"]);
+        values.extend(decorated_methods_first_parameters(index));
+        results.push("type");
+    }
+    for scope in scopes_that_may_call(db, file, &values, &results) {
+        let inference = infer_scope(db, file, scope);
         for call in &inference.calls {
             // How many leading parameters the call binds implicitly (`self`).
             let implicit = call.callee.values().find_map(|value| match value {
@@ -511,4 +517,68 @@ pub(crate) fn parameter_section(
         let _ = writeln!(out, "- … {} more calls", passed.len() - 10);
     }
     Some(out)
+}
+
+/// The scopes whose inference may record a call of a value named by `seeds` (see
+/// [`crate::index::CallSites`]), in id order; every scope but the comprehensions when
+/// the syntactic summary cannot place a call.
+fn scopes_that_may_call(
+    db: &dyn Db,
+    file: SourceFile,
+    values: &[&str],
+    results: &[&str],
+) -> Vec<ScopeId> {
+    let index = file_index(db, file);
+    call_sites(db, file)
+        .scopes_that_may_call(index, values, results)
+        .filter(|_| !tests_scan_every_scope())
+        .unwrap_or_else(|| {
+            (0..index.scopes.len() as u32)
+                .map(ScopeId)
+                .filter(|&scope| index.scope(scope).kind != ScopeKind::Comprehension)
+                .collect()
+        })
+}
+
+#[cfg(test)]
+thread_local! {
+    static SCAN_EVERY_SCOPE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with the callers sections looking at every scope of the file, as they did
+/// before [`crate::index::CallSites`] (tests compare both).
+#[cfg(test)]
+pub(crate) fn with_every_scope_scanned<T>(f: impl FnOnce() -> T) -> T {
+    SCAN_EVERY_SCOPE.with(|flag| flag.set(true));
+    let result = f();
+    SCAN_EVERY_SCOPE.with(|flag| flag.set(false));
+    result
+}
+
+fn tests_scan_every_scope() -> bool {
+    #[cfg(test)]
+    return SCAN_EVERY_SCOPE.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
+}
+
+/// The first parameter of every decorated method of the file (`cls` of classmethods).
+fn decorated_methods_first_parameters(index: &FileIndex) -> Vec<&str> {
+    index
+        .definitions
+        .iter()
+        .filter_map(|definition| match &definition.kind {
+            DefinitionKind::Function {
+                body, decorators, ..
+            } if !decorators.is_empty()
+                && index.scope(definition.scope).kind == ScopeKind::Class =>
+            {
+                index.scope(*body).definitions.first().copied()
+            }
+            _ => None,
+        })
+        .map(|first| index.definition(first))
+        .filter(|first| matches!(first.kind, DefinitionKind::Parameter { .. }))
+        .map(|first| first.name.as_str())
+        .collect()
 }

@@ -105,20 +105,20 @@ impl<'text> IndexBuilder<'text> {
     }
 
     fn visit<'tree>(&mut self, stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => self.name_ref(node, place, NameContext::Load, None),
             "comment" | "string_content" | "escape_sequence" => {}
             "decorated_definition" => {
                 let decorators: Vec<Node<'tree>> = children(node)
                     .into_iter()
-                    .filter(|child| child.kind() == "decorator")
+                    .filter(|child| kind_of(*child) == "decorator")
                     .collect();
                 let decorator_ranges = decorators
                     .iter()
                     .map(|&decorator| range_of(decorator))
                     .collect();
-                if let Some(definition) = node.child_by_field_name("definition") {
-                    match definition.kind() {
+                if let Some(definition) = node.child_by_field_id(fields().definition) {
+                    match kind_of(definition) {
                         "function_definition" => {
                             self.function(stack, definition, place, decorator_ranges)
                         }
@@ -144,26 +144,26 @@ impl<'text> IndexBuilder<'text> {
                 let binding = Binding {
                     kind: DefinitionKind::AugmentedAssignment,
                     node_range: range_of(node),
-                    value_range: node.child_by_field_name("right").map(range_of),
+                    value_range: node.child_by_field_id(fields().right).map(range_of),
                     annotation: None,
                 };
-                if let Some(left) = node.child_by_field_name("left") {
-                    if left.kind() == "identifier" {
+                if let Some(left) = node.child_by_field_id(fields().left) {
+                    if kind_of(left) == "identifier" {
                         // `x += 1` reads `x` before it rebinds it.
                         self.name_ref(left, place, NameContext::Load, None);
                     }
                     stack.push(Task::Bind(left, place, binding));
                 }
-                push_field(stack, node, "right", place);
+                push_field(stack, node, fields().right, place);
             }
             "named_expression" => {
                 let binding = Binding {
                     kind: DefinitionKind::NamedExpression,
                     node_range: range_of(node),
-                    value_range: node.child_by_field_name("value").map(range_of),
+                    value_range: node.child_by_field_id(fields().value).map(range_of),
                     annotation: None,
                 };
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.child_by_field_id(fields().name) {
                     // PEP 572: a walrus in a comprehension binds in the enclosing scope.
                     let mut target = place;
                     while self.index.scope(target.scope).kind == ScopeKind::Comprehension {
@@ -177,51 +177,53 @@ impl<'text> IndexBuilder<'text> {
                     }
                     stack.push(Task::Bind(name, target, binding));
                 }
-                push_field(stack, node, "value", place);
+                push_field(stack, node, fields().value, place);
             }
             "if_statement" => self.if_statement(stack, node, place),
             "while_statement" => {
-                let body_branch = self.loop_branch(node, place, BranchKind::WhileBody, "condition");
-                push_field(stack, node, "alternative", place);
+                let body_branch =
+                    self.loop_branch(node, place, BranchKind::WhileBody, fields().condition);
+                push_field(stack, node, fields().alternative, place);
                 push_field(
                     stack,
                     node,
-                    "body",
+                    fields().body,
                     Place {
                         branch: body_branch,
                         ..place
                     },
                 );
-                push_field(stack, node, "condition", place);
+                push_field(stack, node, fields().condition, place);
             }
             "for_statement" => {
-                let body_branch = self.loop_branch(node, place, BranchKind::ForBody, "right");
+                let body_branch =
+                    self.loop_branch(node, place, BranchKind::ForBody, fields().right);
                 let body_place = Place {
                     branch: body_branch,
                     ..place
                 };
-                push_field(stack, node, "alternative", place);
-                push_field(stack, node, "body", body_place);
-                if let Some(left) = node.child_by_field_name("left") {
+                push_field(stack, node, fields().alternative, place);
+                push_field(stack, node, fields().body, body_place);
+                if let Some(left) = node.child_by_field_id(fields().left) {
                     let binding = Binding {
                         kind: DefinitionKind::ForTarget,
                         node_range: range_of(node),
-                        value_range: node.child_by_field_name("right").map(range_of),
+                        value_range: node.child_by_field_id(fields().right).map(range_of),
                         annotation: None,
                     };
                     stack.push(Task::Bind(left, body_place, binding));
                 }
-                push_field(stack, node, "right", place);
+                push_field(stack, node, fields().right, place);
             }
             "else_clause" => {
-                let kind = match node.parent().map(|parent| parent.kind()) {
+                let kind = match node.parent().map(|parent| kind_of(parent)) {
                     Some("while_statement") => BranchKind::WhileElse,
                     Some("for_statement") => BranchKind::ForElse,
                     Some("try_statement") => BranchKind::TryElse,
                     _ => BranchKind::Else,
                 };
                 let body = node
-                    .child_by_field_name("body")
+                    .child_by_field_id(fields().body)
                     .or_else(|| last_named_child(node));
                 let branch = self.new_branch(kind, place, node, body, None);
                 push_children(stack, node, Place { branch, ..place });
@@ -274,11 +276,11 @@ impl<'text> IndexBuilder<'text> {
             "global_statement" | "nonlocal_statement" => {
                 let names: Vec<Name> = named_children(node)
                     .into_iter()
-                    .filter(|child| child.kind() == "identifier")
+                    .filter(|child| kind_of(*child) == "identifier")
                     .map(|child| self.name_of(child))
                     .collect();
                 let scope = &mut self.index.scopes[place.scope.index()];
-                if node.kind() == "global_statement" {
+                if kind_of(node) == "global_statement" {
                     scope.globals.extend(names);
                 } else {
                     scope.nonlocals.extend(names);
@@ -305,31 +307,31 @@ impl<'text> IndexBuilder<'text> {
                 self.index.scopes[place.scope.index()].is_generator = true;
                 push_children(stack, node, place);
             }
-            "attribute" => push_field(stack, node, "object", place),
-            "keyword_argument" => push_field(stack, node, "value", place),
+            "attribute" => push_field(stack, node, fields().object, place),
+            "keyword_argument" => push_field(stack, node, fields().value, place),
             "type_alias_statement" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.child_by_field_id(fields().left) {
                     let name = first_identifier(left);
                     if let Some(name) = name {
                         let binding = Binding {
                             kind: DefinitionKind::TypeAlias,
                             node_range: range_of(node),
-                            value_range: node.child_by_field_name("right").map(range_of),
+                            value_range: node.child_by_field_id(fields().right).map(range_of),
                             annotation: None,
                         };
                         self.define(name, place, binding);
                     }
                 }
-                push_field(stack, node, "right", place);
+                push_field(stack, node, fields().right, place);
             }
             _ => push_children(stack, node, place),
         }
     }
 
     fn assignment<'tree>(&mut self, stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
-        let left = node.child_by_field_name("left");
-        let right = node.child_by_field_name("right");
-        let annotation = node.child_by_field_name("type");
+        let left = node.child_by_field_id(fields().left);
+        let right = node.child_by_field_id(fields().right);
+        let annotation = node.child_by_field_id(fields().type_);
         let kind = if right.is_none() && annotation.is_some() {
             DefinitionKind::Annotation
         } else {
@@ -365,8 +367,10 @@ impl<'text> IndexBuilder<'text> {
         place: Place,
         decorators: Vec<TextRange>,
     ) {
-        let is_async = children(node).iter().any(|child| child.kind() == "async");
-        let name = node.child_by_field_name("name");
+        let is_async = children(node)
+            .iter()
+            .any(|child| kind_of(*child) == "async");
+        let name = node.child_by_field_id(fields().name);
         let scope_name = name
             .map(|name| self.name_of(name))
             .unwrap_or_else(|| "<function>".into());
@@ -377,7 +381,7 @@ impl<'text> IndexBuilder<'text> {
             range_of(node),
             None,
         );
-        let body = node.child_by_field_name("body");
+        let body = node.child_by_field_id(fields().body);
         {
             let data = &mut self.index.scopes[scope.index()];
             data.is_async = is_async;
@@ -393,7 +397,7 @@ impl<'text> IndexBuilder<'text> {
                 },
                 node_range: range_of(node),
                 value_range: None,
-                annotation: node.child_by_field_name("return_type").map(range_of),
+                annotation: node.child_by_field_id(fields().return_type).map(range_of),
             };
             let definition = self.define(name, place, binding);
             self.index.scopes[scope.index()].definition = Some(definition);
@@ -405,11 +409,11 @@ impl<'text> IndexBuilder<'text> {
         if let Some(body) = body {
             push_children(stack, body, inner);
         }
-        if let Some(parameters) = node.child_by_field_name("parameters") {
+        if let Some(parameters) = node.child_by_field_id(fields().parameters) {
             self.parameters(stack, parameters, place, inner);
         }
-        push_field(stack, node, "return_type", place);
-        push_field(stack, node, "type_parameters", place);
+        push_field(stack, node, fields().return_type, place);
+        push_field(stack, node, fields().type_parameters, place);
     }
 
     fn class<'tree>(
@@ -419,7 +423,7 @@ impl<'text> IndexBuilder<'text> {
         place: Place,
         decorators: Vec<TextRange>,
     ) {
-        let name = node.child_by_field_name("name");
+        let name = node.child_by_field_id(fields().name);
         let scope_name = name
             .map(|name| self.name_of(name))
             .unwrap_or_else(|| "<class>".into());
@@ -430,15 +434,17 @@ impl<'text> IndexBuilder<'text> {
             range_of(node),
             None,
         );
-        let body = node.child_by_field_name("body");
+        let body = node.child_by_field_id(fields().body);
         self.index.scopes[scope.index()].docstring =
             body.and_then(|body| docstring(body, self.text));
-        let superclasses = node.child_by_field_name("superclasses");
+        let superclasses = node.child_by_field_id(fields().superclasses);
         let bases = superclasses
             .map(|arguments| {
                 named_children(arguments)
                     .into_iter()
-                    .filter(|argument| !matches!(argument.kind(), "keyword_argument" | "comment"))
+                    .filter(|argument| {
+                        !matches!(kind_of(*argument), "keyword_argument" | "comment")
+                    })
                     .map(range_of)
                     .collect()
             })
@@ -470,7 +476,7 @@ impl<'text> IndexBuilder<'text> {
         if let Some(superclasses) = superclasses {
             push_children(stack, superclasses, place);
         }
-        push_field(stack, node, "type_parameters", place);
+        push_field(stack, node, fields().type_parameters, place);
     }
 
     fn lambda<'tree>(&mut self, stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
@@ -485,8 +491,8 @@ impl<'text> IndexBuilder<'text> {
             scope,
             branch: self.index.scope(scope).body_branch,
         };
-        push_field(stack, node, "body", inner);
-        if let Some(parameters) = node.child_by_field_name("parameters") {
+        push_field(stack, node, fields().body, inner);
+        if let Some(parameters) = node.child_by_field_id(fields().parameters) {
             self.parameters(stack, parameters, place, inner);
         }
     }
@@ -503,28 +509,28 @@ impl<'text> IndexBuilder<'text> {
         let mut defined: Vec<DefinitionId> = Vec::new();
         let mut evaluated: Vec<Node<'tree>> = Vec::new();
         for parameter in named_children(parameters) {
-            let (name, default, annotation, this_kind) = match parameter.kind() {
+            let (name, default, annotation, this_kind) = match kind_of(parameter) {
                 "identifier" => (Some(parameter), None, None, kind),
                 "typed_parameter" => {
-                    let annotation = parameter.child_by_field_name("type");
+                    let annotation = parameter.child_by_field_id(fields().type_);
                     let inner_node = named_children(parameter)
                         .into_iter()
                         .find(|child| Some(*child) != annotation);
                     match inner_node {
-                        Some(splat) if splat.kind() == "list_splat_pattern" => (
+                        Some(splat) if kind_of(splat) == "list_splat_pattern" => (
                             first_identifier(splat),
                             None,
                             annotation,
                             ParameterKind::VarPositional,
                         ),
-                        Some(splat) if splat.kind() == "dictionary_splat_pattern" => (
+                        Some(splat) if kind_of(splat) == "dictionary_splat_pattern" => (
                             first_identifier(splat),
                             None,
                             annotation,
                             ParameterKind::VarKeyword,
                         ),
                         other => (
-                            other.filter(|node| node.kind() == "identifier"),
+                            other.filter(|node| kind_of(*node) == "identifier"),
                             None,
                             annotation,
                             kind,
@@ -533,10 +539,10 @@ impl<'text> IndexBuilder<'text> {
                 }
                 "default_parameter" | "typed_default_parameter" => (
                     parameter
-                        .child_by_field_name("name")
-                        .filter(|name| name.kind() == "identifier"),
-                    parameter.child_by_field_name("value"),
-                    parameter.child_by_field_name("type"),
+                        .child_by_field_id(fields().name)
+                        .filter(|name| kind_of(*name) == "identifier"),
+                    parameter.child_by_field_id(fields().value),
+                    parameter.child_by_field_id(fields().type_),
                     kind,
                 ),
                 "list_splat_pattern" => (
@@ -602,7 +608,7 @@ impl<'text> IndexBuilder<'text> {
         node: Node<'tree>,
         place: Place,
     ) {
-        let name = match node.kind() {
+        let name = match kind_of(node) {
             "list_comprehension" => "<listcomp>",
             "set_comprehension" => "<setcomp>",
             "dictionary_comprehension" => "<dictcomp>",
@@ -622,25 +628,25 @@ impl<'text> IndexBuilder<'text> {
         let mut is_first_clause = true;
         let mut tasks = Vec::new();
         for child in named_children(node) {
-            if child.kind() == "for_in_clause" {
+            if kind_of(child) == "for_in_clause" {
                 // The first iterable is evaluated in the enclosing scope.
-                if let Some(right) = child.child_by_field_name("right") {
+                if let Some(right) = child.child_by_field_id(fields().right) {
                     tasks.push(Task::Visit(
                         right,
                         if is_first_clause { place } else { inner },
                     ));
                 }
-                if let Some(left) = child.child_by_field_name("left") {
+                if let Some(left) = child.child_by_field_id(fields().left) {
                     let binding = Binding {
                         kind: DefinitionKind::ComprehensionTarget,
                         node_range: range_of(child),
-                        value_range: child.child_by_field_name("right").map(range_of),
+                        value_range: child.child_by_field_id(fields().right).map(range_of),
                         annotation: None,
                     };
                     tasks.push(Task::Bind(left, inner, binding));
                 }
                 is_first_clause = false;
-            } else if child.kind() != "comment" {
+            } else if kind_of(child) != "comment" {
                 tasks.push(Task::Visit(child, inner));
             }
         }
@@ -660,8 +666,8 @@ impl<'text> IndexBuilder<'text> {
         node: Node<'tree>,
         place: Place,
     ) {
-        let condition = node.child_by_field_name("condition");
-        let consequence = node.child_by_field_name("consequence");
+        let condition = node.child_by_field_id(fields().condition);
+        let consequence = node.child_by_field_id(fields().consequence);
         let true_branch = self.new_branch(BranchKind::IfTrue, place, node, consequence, condition);
         let mut alternatives = Vec::new();
         let mut cursor = node.walk();
@@ -669,9 +675,9 @@ impl<'text> IndexBuilder<'text> {
             alternatives.push(alternative);
         }
         for alternative in alternatives.into_iter().rev() {
-            if alternative.kind() == "elif_clause" {
-                let elif_condition = alternative.child_by_field_name("condition");
-                let elif_body = alternative.child_by_field_name("consequence");
+            if kind_of(alternative) == "elif_clause" {
+                let elif_condition = alternative.child_by_field_id(fields().condition);
+                let elif_body = alternative.child_by_field_id(fields().consequence);
                 let branch = self.new_branch(
                     BranchKind::Elif,
                     place,
@@ -711,11 +717,11 @@ impl<'text> IndexBuilder<'text> {
         node: Node<'_>,
         place: Place,
         kind: BranchKind,
-        condition_field: &str,
+        condition_field: u16,
     ) -> BranchId {
-        let body = node.child_by_field_name("body");
+        let body = node.child_by_field_id(fields().body);
         let condition = if kind == BranchKind::WhileBody {
-            node.child_by_field_name(condition_field)
+            node.child_by_field_id(condition_field)
         } else {
             None
         };
@@ -728,7 +734,7 @@ impl<'text> IndexBuilder<'text> {
         node: Node<'tree>,
         place: Place,
     ) {
-        let body = node.child_by_field_name("body");
+        let body = node.child_by_field_id(fields().body);
         let try_branch = self.new_branch(BranchKind::TryBody, place, node, body, None);
         let mut tasks = Vec::new();
         if let Some(body) = body {
@@ -741,10 +747,10 @@ impl<'text> IndexBuilder<'text> {
             ));
         }
         for clause in named_children(node) {
-            match clause.kind() {
+            match kind_of(clause) {
                 "except_clause" | "except_group_clause" => {
                     let handler_body =
-                        last_named_child(clause).filter(|child| child.kind() == "block");
+                        last_named_child(clause).filter(|child| kind_of(*child) == "block");
                     let branch = self.new_branch(
                         BranchKind::ExceptHandler,
                         place,
@@ -753,13 +759,13 @@ impl<'text> IndexBuilder<'text> {
                         None,
                     );
                     let handler_place = Place { branch, ..place };
-                    let mut value = clause.child_by_field_name("value");
-                    let mut alias = clause.child_by_field_name("alias");
+                    let mut value = clause.child_by_field_id(fields().value);
+                    let mut alias = clause.child_by_field_id(fields().alias);
                     // `except (A, B) as e:` may parse as one `as_pattern` expression.
-                    if let Some(pattern) = value.filter(|value| value.kind() == "as_pattern") {
+                    if let Some(pattern) = value.filter(|value| kind_of(*value) == "as_pattern") {
                         value = named_children(pattern).into_iter().next();
                         alias = pattern
-                            .child_by_field_name("alias")
+                            .child_by_field_id(fields().alias)
                             .map(|target| first_identifier(target).unwrap_or(target));
                     }
                     if let Some(value) = value {
@@ -777,7 +783,7 @@ impl<'text> IndexBuilder<'text> {
                     for child in named_children(clause) {
                         let is_header = Some(child) == value
                             || Some(child) == alias
-                            || (child.kind() == "as_pattern"
+                            || (kind_of(child) == "as_pattern"
                                 && child.start_byte()
                                     < handler_body.map_or(0, |body| body.start_byte()));
                         if !is_header {
@@ -806,15 +812,15 @@ impl<'text> IndexBuilder<'text> {
     ) {
         let mut tasks = Vec::new();
         for clause in named_children(node) {
-            if clause.kind() != "with_clause" {
+            if kind_of(clause) != "with_clause" {
                 continue;
             }
             for item in named_children(clause) {
-                let Some(value) = item.child_by_field_name("value") else {
+                let Some(value) = item.child_by_field_id(fields().value) else {
                     continue;
                 };
-                if value.kind() == "as_pattern" {
-                    let target = value.child_by_field_name("alias");
+                if kind_of(value) == "as_pattern" {
+                    let target = value.child_by_field_id(fields().alias);
                     for part in named_children(value) {
                         if Some(part) != target {
                             tasks.push(Task::Visit(part, place));
@@ -835,7 +841,7 @@ impl<'text> IndexBuilder<'text> {
                 }
             }
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.child_by_field_id(fields().body) {
             tasks.push(Task::Visit(body, place));
         }
         stack.extend(tasks.into_iter().rev());
@@ -848,22 +854,22 @@ impl<'text> IndexBuilder<'text> {
         place: Place,
     ) {
         let mut tasks = Vec::new();
-        if let Some(subject) = node.child_by_field_name("subject") {
+        if let Some(subject) = node.child_by_field_id(fields().subject) {
             tasks.push(Task::Visit(subject, place));
         }
         let cases = node
-            .child_by_field_name("body")
+            .child_by_field_id(fields().body)
             .map(named_children)
             .unwrap_or_default();
         for case in cases {
-            if case.kind() != "case_clause" {
+            if kind_of(case) != "case_clause" {
                 continue;
             }
-            let consequence = case.child_by_field_name("consequence");
+            let consequence = case.child_by_field_id(fields().consequence);
             let branch = self.new_branch(BranchKind::MatchCase, place, case, consequence, None);
             let case_place = Place { branch, ..place };
             for child in named_children(case) {
-                match child.kind() {
+                match kind_of(child) {
                     "case_pattern" => tasks.push(Task::Pattern(child, case_place, range_of(case))),
                     _ => tasks.push(Task::Visit(child, case_place)),
                 }
@@ -890,7 +896,7 @@ impl<'text> IndexBuilder<'text> {
                 builder.define(name, place, binding);
             }
         };
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => capture(self, node),
             "dotted_name" => {
                 let parts = named_children(node);
@@ -903,7 +909,7 @@ impl<'text> IndexBuilder<'text> {
             }
             "class_pattern" => {
                 for (position, child) in named_children(node).into_iter().enumerate() {
-                    if position == 0 && child.kind() == "dotted_name" {
+                    if position == 0 && kind_of(child) == "dotted_name" {
                         if let Some(first) = named_children(child).first() {
                             self.name_ref(*first, place, NameContext::Load, None);
                         }
@@ -919,7 +925,7 @@ impl<'text> IndexBuilder<'text> {
                 }
             }
             "as_pattern" => {
-                let alias = node.child_by_field_name("alias");
+                let alias = node.child_by_field_id(fields().alias);
                 for child in named_children(node) {
                     if Some(child) == alias {
                         if let Some(name) = first_identifier(child) {
@@ -958,7 +964,7 @@ impl<'text> IndexBuilder<'text> {
         place: Place,
         binding: Binding,
     ) {
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => {
                 self.define(node, place, binding);
             }
@@ -996,8 +1002,8 @@ impl<'text> IndexBuilder<'text> {
             return;
         }
         let (Some(object), Some(attribute)) = (
-            target.child_by_field_name("object"),
-            target.child_by_field_name("attribute"),
+            target.child_by_field_id(fields().object),
+            target.child_by_field_id(fields().attribute),
         ) else {
             return;
         };
@@ -1007,7 +1013,7 @@ impl<'text> IndexBuilder<'text> {
             .map(|&id| &self.index.definitions[id.index()])
             .find(|definition| matches!(definition.kind, DefinitionKind::Parameter { .. }))
             .map(|definition| definition.name.clone());
-        if object.kind() == "identifier"
+        if kind_of(object) == "identifier"
             && first_parameter.as_deref() == Some(self.slice(range_of(object)))
         {
             let name = self.name_of(attribute);
@@ -1023,7 +1029,7 @@ impl<'text> IndexBuilder<'text> {
         node: Node<'tree>,
         place: Place,
     ) {
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => self.name_ref(node, place, NameContext::Del, None),
             "expression_list" | "tuple" | "list" | "parenthesized_expression" => {
                 for child in named_children(node).into_iter().rev() {
@@ -1038,10 +1044,10 @@ impl<'text> IndexBuilder<'text> {
         let mut cursor = node.walk();
         let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
         for name in names {
-            let (module_node, alias) = match name.kind() {
+            let (module_node, alias) = match kind_of(name) {
                 "aliased_import" => (
-                    name.child_by_field_name("name"),
-                    name.child_by_field_name("alias"),
+                    name.child_by_field_id(fields().name),
+                    name.child_by_field_id(fields().alias),
                 ),
                 _ => (Some(name), None),
             };
@@ -1074,14 +1080,14 @@ impl<'text> IndexBuilder<'text> {
     }
 
     fn import_from_statement(&mut self, node: Node<'_>, place: Place) {
-        let Some(module_node) = node.child_by_field_name("module_name") else {
+        let Some(module_node) = node.child_by_field_id(fields().module_name) else {
             return;
         };
-        let (level, module) = if module_node.kind() == "relative_import" {
+        let (level, module) = if kind_of(module_node) == "relative_import" {
             let mut level = 0;
             let mut module = String::new();
             for child in named_children(module_node) {
-                match child.kind() {
+                match kind_of(child) {
                     "import_prefix" => {
                         level = self
                             .slice(range_of(child))
@@ -1099,7 +1105,7 @@ impl<'text> IndexBuilder<'text> {
         };
         if named_children(node)
             .iter()
-            .any(|child| child.kind() == "wildcard_import")
+            .any(|child| kind_of(*child) == "wildcard_import")
         {
             self.index.imports.push(Import {
                 level,
@@ -1113,10 +1119,10 @@ impl<'text> IndexBuilder<'text> {
         let mut cursor = node.walk();
         let names: Vec<Node<'_>> = node.children_by_field_name("name", &mut cursor).collect();
         for name in names {
-            let (imported, alias) = match name.kind() {
+            let (imported, alias) = match kind_of(name) {
                 "aliased_import" => (
-                    name.child_by_field_name("name"),
-                    name.child_by_field_name("alias"),
+                    name.child_by_field_id(fields().name),
+                    name.child_by_field_id(fields().alias),
                 ),
                 _ => (Some(name), None),
             };
@@ -1304,6 +1310,56 @@ impl<'text> IndexBuilder<'text> {
     }
 }
 
+macro_rules! grammar_fields {
+    ($($field:ident = $name:literal),* $(,)?) => {
+        /// Field ids of the Python grammar, looked up once: `child_by_field_name` scans the
+        /// grammar's field names with `strncmp` on every call, which was a tenth of the
+        /// index build.
+        pub(crate) struct Fields {
+            $(pub(crate) $field: u16,)*
+        }
+
+        pub(crate) fn fields() -> &'static Fields {
+            static FIELDS: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
+            FIELDS.get_or_init(|| {
+                let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+                // The names are literals of this file, checked against the grammar the
+                // first time any index is built (every index test does).
+                Fields {
+                    $($field: language
+                        .field_id_for_name($name)
+                        .expect("the Python grammar has this field")
+                        .get(),)*
+                }
+            })
+        }
+    };
+}
+
+grammar_fields!(
+    alias = "alias",
+    alternative = "alternative",
+    arguments = "arguments",
+    attribute = "attribute",
+    body = "body",
+    condition = "condition",
+    consequence = "consequence",
+    definition = "definition",
+    function = "function",
+    left = "left",
+    module_name = "module_name",
+    name = "name",
+    object = "object",
+    parameters = "parameters",
+    return_type = "return_type",
+    right = "right",
+    subject = "subject",
+    superclasses = "superclasses",
+    type_ = "type",
+    type_parameters = "type_parameters",
+    value = "value",
+);
+
 pub(crate) fn range_of(node: Node<'_>) -> TextRange {
     TextRange::new(
         TextSize::from(node.start_byte() as u32),
@@ -1315,12 +1371,41 @@ pub(crate) fn range_usize(range: TextRange) -> std::ops::Range<usize> {
     u32::from(range.start()) as usize..u32::from(range.end()) as usize
 }
 
+/// The node's kind (alias-aware, as `Node::kind`) from a table built once: `Node::kind`
+/// measures and validates the C string on every call.
+pub(crate) fn kind_of(node: Node<'_>) -> &'static str {
+    static KINDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        (0..language.node_kind_count() as u16)
+            .map(|id| language.node_kind_for_id(id).unwrap_or(""))
+            .collect()
+    });
+    kinds
+        .get(usize::from(node.kind_id()))
+        .copied()
+        .unwrap_or_else(|| node.kind())
+}
+
+/// How many children a node may have for lookups by index to beat a cursor.
+const FEW_CHILDREN: usize = 4;
+
 fn children(node: Node<'_>) -> Vec<Node<'_>> {
+    let count = node.child_count();
+    if count <= FEW_CHILDREN {
+        return (0..count).filter_map(|index| node.child(index)).collect();
+    }
     let mut cursor = node.walk();
     node.children(&mut cursor).collect()
 }
 
 fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let count = node.named_child_count();
+    if count <= FEW_CHILDREN {
+        return (0..count)
+            .filter_map(|index| node.named_child(index))
+            .collect();
+    }
     let mut cursor = node.walk();
     node.named_children(&mut cursor).collect()
 }
@@ -1330,7 +1415,7 @@ fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 fn first_identifier(node: Node<'_>) -> Option<Node<'_>> {
-    if node.kind() == "identifier" {
+    if kind_of(node) == "identifier" {
         return Some(node);
     }
     named_children(node)
@@ -1339,16 +1424,28 @@ fn first_identifier(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 fn first_identifier_shallow(node: Node<'_>) -> Option<Node<'_>> {
-    if node.kind() == "identifier" {
+    if kind_of(node) == "identifier" {
         Some(node)
     } else {
         named_children(node)
             .into_iter()
-            .find(|child| child.kind() == "identifier")
+            .find(|child| kind_of(*child) == "identifier")
     }
 }
 
 fn push_children<'tree>(stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: Place) {
+    // A few children by index: `named_child(i)` walks from the first child, so it
+    // costs i steps, but needs no cursor (whose creation allocates).
+    let count = node.named_child_count();
+    if count <= FEW_CHILDREN {
+        for index in (0..count).rev() {
+            stack.extend(
+                node.named_child(index)
+                    .map(|child| Task::Visit(child, place)),
+            );
+        }
+        return;
+    }
     let mut cursor = node.walk();
     let start = stack.len();
     stack.extend(
@@ -1358,8 +1455,8 @@ fn push_children<'tree>(stack: &mut Vec<Task<'tree>>, node: Node<'tree>, place: 
     stack[start..].reverse();
 }
 
-fn push_field<'tree>(stack: &mut Vec<Task<'tree>>, node: Node<'tree>, field: &str, place: Place) {
-    if let Some(child) = node.child_by_field_name(field) {
+fn push_field<'tree>(stack: &mut Vec<Task<'tree>>, node: Node<'tree>, field: u16, place: Place) {
+    if let Some(child) = node.child_by_field_id(field) {
         stack.push(Task::Visit(child, place));
     }
 }
@@ -1370,12 +1467,12 @@ fn docstring(body: Node<'_>, text: &str) -> Option<String> {
     let mut cursor = body.walk();
     let first = body
         .named_children(&mut cursor)
-        .find(|child| child.kind() != "comment")?;
-    if first.kind() != "expression_statement" {
+        .find(|child| kind_of(*child) != "comment")?;
+    if kind_of(first) != "expression_statement" {
         return None;
     }
     let string = first.named_child(0)?;
-    if string.kind() != "string" || first.named_child_count() != 1 {
+    if kind_of(string) != "string" || first.named_child_count() != 1 {
         return None;
     }
     let raw = text.get(range_usize(range_of(string)))?;
@@ -1427,14 +1524,14 @@ fn clean_docstring(raw: &str) -> String {
 
 /// The strings of a literal list or tuple (`__all__ = ["a", "b"]`).
 fn string_list(node: Node<'_>, text: &str) -> Option<Vec<Name>> {
-    if !matches!(node.kind(), "list" | "tuple") {
+    if !matches!(kind_of(node), "list" | "tuple") {
         return None;
     }
     named_children(node)
         .into_iter()
-        .filter(|child| child.kind() != "comment")
+        .filter(|child| kind_of(*child) != "comment")
         .map(|child| {
-            if child.kind() != "string" {
+            if kind_of(child) != "string" {
                 return None;
             }
             text.get(range_usize(range_of(child)))

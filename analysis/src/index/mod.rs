@@ -25,6 +25,7 @@
 //! its file; cross-file consumers read the range-free [`ModuleExports`] instead.
 
 mod builder;
+mod call_words;
 mod exports;
 
 use std::fmt;
@@ -38,6 +39,7 @@ use crate::input::SourceFile;
 use crate::parse::parse;
 
 pub(crate) use builder::range_of;
+pub use call_words::{CallSites, call_sites};
 pub use exports::{ExportKind, ExportedName, ModuleExports, module_exports};
 
 pub type Name = SmolStr;
