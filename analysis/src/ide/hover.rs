@@ -338,7 +338,20 @@ fn render_binding_line(
     let data = index.definition(definition);
     let lines = line_index(db, file);
     let line = lines.line_col(data.name_range.start()).line + 1;
-    let statement = first_line(&without_comments(db, file, data.node_range));
+    // Only the statement's first line is shown: a statement as long as a 1 MB list
+    // literal is read no further than that line, and at most a few hundred bytes of it.
+    let text = file.text(db);
+    let start = usize::from(data.node_range.start()).min(text.len());
+    let mut end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |at| start + at)
+        .min(usize::from(data.node_range.end()))
+        .min(start + 512);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let shown = TextRange::new(data.node_range.start(), TextSize::from(end as u32));
+    let statement = first_line(&without_comments(db, file, shown));
     let _ = write!(out, "- L{line} `{statement}`");
     let branch = index.branch(data.branch);
     if branch.kind != BranchKind::ScopeBody {
@@ -437,7 +450,6 @@ fn without_comments(db: &dyn Db, file: SourceFile, range: TextRange) -> String {
         // Comments inside the range are descendants of the smallest node covering it (or
         // of its ancestors, when they trail the header).
         let container = node.parent().unwrap_or(node);
-        let mut cursor = container.walk();
         let mut stack = vec![container];
         while let Some(current) = stack.pop() {
             if current.end_byte() <= start || current.start_byte() >= end {
@@ -447,7 +459,22 @@ fn without_comments(db: &dyn Db, file: SourceFile, range: TextRange) -> String {
                 comments.push(current.start_byte()..current.end_byte());
                 continue;
             }
-            stack.extend(current.children(&mut cursor));
+            // Only the children that overlap the range (a list of 300,000 items has
+            // just a few there).
+            let mut cursor = current.walk();
+            if cursor.goto_first_child_for_byte(start).is_none() {
+                continue;
+            }
+            loop {
+                let child = cursor.node();
+                if child.start_byte() >= end {
+                    break;
+                }
+                stack.push(child);
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
         }
     }
     comments.sort_by_key(|comment| comment.start);
