@@ -873,9 +873,10 @@ fn defined_class_attributes(db: &dyn Db, class: &ClassRef, instance: bool) -> Op
         }
         // `setattr`, `__dict__` updates and `parser.parse_args(argv, self)` set
         // attributes the class body does not name.
-        if ["setattr(", "__dict__", "parse_args(", "parse_known_args("]
+        if ["setattr(", "__dict__"]
             .iter()
             .any(|trick| class_text.contains(trick))
+            || parses_arguments_into_self(class_text)
             || is_mixed_in_at_run_time(db, *file, index.definition(definition).name.as_str())
         {
             return None;
@@ -996,6 +997,20 @@ fn assignment_targets(line: &str) -> Vec<&str> {
     }
     parts.push(&line[start..]);
     parts
+}
+
+/// Whether the class hands itself to argparse as the namespace to fill
+/// (`parser.parse_args(argv, self)`, `parse_known_args(namespace=self)`).
+fn parses_arguments_into_self(class_text: &str) -> bool {
+    ["parse_args(", "parse_known_args("].iter().any(|call| {
+        class_text.match_indices(call).any(|(at, _)| {
+            let arguments = &class_text[at + call.len()..];
+            let arguments = arguments.split(')').next().unwrap_or("");
+            arguments
+                .split(',')
+                .any(|argument| matches!(argument.trim(), "self" | "namespace=self"))
+        })
+    })
 }
 
 /// Whether the file mixes `class_name` into another class at run time
