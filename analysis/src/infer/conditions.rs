@@ -161,7 +161,7 @@ impl ConditionChain {
                 let mut cursor = node.walk();
                 let operators: Vec<String> = node
                     .children_by_field_name("operators", &mut cursor)
-                    .map(|operator| slice(operator))
+                    .map(&slice)
                     .collect();
                 // `a not in b` has two operator tokens; `a < b < c` is read by its text.
                 let operator = operators.join(" ");
