@@ -78,6 +78,26 @@ where
 /// fresh answer before it gets the last complete one (see [`read_within_budget`]).
 pub const LIMITED_ANSWER_BUDGET: Duration = Duration::from_millis(100);
 
+/// [`read`], or for `uri` over the analysis limits (`limited`), [`read_within_budget`]
+/// with no answer when no fresh one comes in time: hovers, definitions and code actions
+/// computed on an older tree may name another token.
+pub async fn read_fresh_or_none<T, F>(
+    state: &Arc<ServerState>,
+    uri: &Uri,
+    limited: bool,
+    compute: F,
+) -> Result<Option<T>>
+where
+    T: Send + 'static,
+    F: FnOnce(&Analysis) -> Cancellable<Option<T>> + Send + 'static,
+{
+    if limited {
+        read_within_budget(state, uri, LIMITED_ANSWER_BUDGET, compute, || None, |_| ()).await
+    } else {
+        read(state, compute).await
+    }
+}
+
 /// [`read`] for a request about `uri`, a document over the analysis limits, where one
 /// parse and index take a second.
 ///

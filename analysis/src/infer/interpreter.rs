@@ -2162,7 +2162,9 @@ impl<'db> Interpreter<'db> {
                     } else if let Some(path) = self.place_path(object) {
                         // `self.buttons[name] = …`: later reads of the path on this flow
                         // see the entry.
-                        let updated = item_stored(&container, key.as_ref(), &value);
+                        let keys = [key.as_ref().and_then(Union::single).and_then(literal_key)];
+                        let updated =
+                            container.map(|container| stored_into(container, &keys, &value));
                         if let Some(env) = &mut self.state {
                             env.places.insert(path, updated);
                         }
@@ -4088,19 +4090,7 @@ impl<'db> Interpreter<'db> {
         };
         for child in children {
             match child.kind() {
-                "pair" => {
-                    let key = child
-                        .child_by_field_name("key")
-                        .map(|key| self.expression(key));
-                    let value = child
-                        .child_by_field_name("value")
-                        .map(|value| self.expression(value))
-                        .unwrap_or_else(Union::unknown);
-                    match key.as_ref().and_then(Union::single).and_then(literal_key) {
-                        Some(key) => dict.set(key, value),
-                        None => dict.open = true,
-                    }
-                }
+                "pair" => self.add_dict_entry(child, &mut dict),
                 "dictionary_splat" => {
                     let spread = child.named_child(0).map(|inner| self.expression(inner));
                     match spread.as_ref().and_then(Union::single) {
@@ -4304,17 +4294,7 @@ impl<'db> Interpreter<'db> {
                     }
                 }
                 if node.kind() == "dictionary_comprehension" {
-                    let key = body
-                        .child_by_field_name("key")
-                        .map(|key| self.expression(key));
-                    let value = body
-                        .child_by_field_name("value")
-                        .map(|value| self.expression(value))
-                        .unwrap_or_else(Union::unknown);
-                    match key.as_ref().and_then(Union::single).and_then(literal_key) {
-                        Some(key) => dict.set(key, value),
-                        None => dict.open = true,
-                    }
+                    self.add_dict_entry(body, &mut dict);
                     continue;
                 }
                 values.push(self.expression(body));
@@ -5438,6 +5418,22 @@ impl<'db> Interpreter<'db> {
         None
     }
 
+    /// `key: value` (a pair of a dict display, or a dict comprehension's body) into
+    /// `dict`: a literal key sets a known entry, any other key opens the dict.
+    fn add_dict_entry(&mut self, pair: Node<'_>, dict: &mut DictValue) {
+        let key = pair
+            .child_by_field_name("key")
+            .map(|key| self.expression(key));
+        let value = pair
+            .child_by_field_name("value")
+            .map(|value| self.expression(value))
+            .unwrap_or_else(Union::unknown);
+        match key.as_ref().and_then(Union::single).and_then(literal_key) {
+            Some(key) => dict.set(key, value),
+            None => dict.open = true,
+        }
+    }
+
     fn subscript(&mut self, node: Node<'_>) -> Union {
         let object = node
             .child_by_field_name("value")
@@ -6019,44 +6015,6 @@ fn is_stub_body(body: Node<'_>) -> bool {
 
 /// Joins two paths. A name bound on one side only keeps that side's value and becomes
 /// maybe unbound for `cause` (values never show it; see [`Env`]).
-/// `container` after `container[key] = value`: a literal key sets a known entry, any
-/// other key opens a dict; a list gets the value among its elements.
-fn item_stored(container: &Union, key: Option<&Union>, value: &Union) -> Union {
-    let literal = key.and_then(Union::single).and_then(literal_key);
-    container.map(|container| match container {
-        Value::Dict(dict) => {
-            let mut dict = dict.as_ref().clone();
-            match &literal {
-                Some(key) => dict.set(key.clone(), value.clone()),
-                None => dict.open = true,
-            }
-            Value::Dict(Box::new(dict))
-        }
-        Value::List(items) => {
-            let mut items = items.clone();
-            match literal {
-                Some(Key::Int(at)) if items.exact => {
-                    let length = items.items.len() as i64;
-                    let index = if at < 0 { at + length } else { at };
-                    if (0..length).contains(&index) {
-                        items.items[index as usize] = value.clone();
-                    }
-                }
-                _ => {
-                    items = Items::of(
-                        items
-                            .element()
-                            .map(|element| element.join(value))
-                            .or(Some(value.clone())),
-                    )
-                }
-            }
-            Value::List(items)
-        }
-        other => other.clone(),
-    })
-}
-
 fn join_states_because(left: State, right: State, cause: UnboundCause) -> State {
     fn mark(maybe_unbound: &mut FxHashMap<Name, UnboundCause>, name: Name, cause: UnboundCause) {
         let entry = maybe_unbound.entry(name).or_insert(cause);

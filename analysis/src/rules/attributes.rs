@@ -41,34 +41,6 @@ pub(crate) const UNKNOWN_ATTRIBUTE_CHECK: Check = Check {
     run: run_unknown_attribute,
 };
 
-/// Attributes of `object`, which `None` has too.
-const OBJECT_ATTRIBUTES: &[&str] = &[
-    "__class__",
-    "__delattr__",
-    "__dir__",
-    "__doc__",
-    "__eq__",
-    "__format__",
-    "__ge__",
-    "__getattribute__",
-    "__gt__",
-    "__hash__",
-    "__init__",
-    "__init_subclass__",
-    "__le__",
-    "__lt__",
-    "__ne__",
-    "__new__",
-    "__reduce__",
-    "__reduce_ex__",
-    "__repr__",
-    "__setattr__",
-    "__sizeof__",
-    "__str__",
-    "__subclasshook__",
-    "__bool__",
-];
-
 fn none_tally(union: &Union) -> Tally {
     let mut tally = Tally {
         pruned: union.pruned(),
@@ -93,8 +65,8 @@ fn run_none(context: &mut RuleContext<'_>) {
         let range = operation.range;
         match &operation.kind {
             OperationKind::Attribute { object, attribute } => {
-                // `None.__class__`, `None.__eq__`: what every object has.
-                if OBJECT_ATTRIBUTES.contains(&attribute.as_str()) {
+                // `None.__class__`, `None.__eq__`: what `None` itself has.
+                if builtin_type_has_attribute("NoneType", attribute.as_str()) == Some(true) {
                     continue;
                 }
                 let Some(node) = context.node(range) else {

@@ -17,7 +17,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::convert::position::{self, LineTable, PositionEncoding};
 use crate::convert::{path_to_uri, uri_to_path};
-use crate::dispatch::{LIMITED_ANSWER_BUDGET, read, read_within_budget};
+use crate::dispatch::read_fresh_or_none;
 use crate::state::{ServerState, lock};
 
 /// The kind of the action applying every safe patch of a file.
@@ -137,19 +137,8 @@ pub async fn code_action(
         }
         Ok(Some(actions))
     };
-    if limited {
-        // A file over the limits gets no rules, so no fixes; an older tree has none either.
-        return read_within_budget(
-            state,
-            &requested_uri,
-            LIMITED_ANSWER_BUDGET,
-            compute,
-            || None,
-            |_| (),
-        )
-        .await;
-    }
-    read(state, compute).await
+    // A file over the limits gets no rules, so no fixes; an older tree has none either.
+    read_fresh_or_none(state, &requested_uri, limited, compute).await
 }
 
 /// The fix's title, marked when applying it changes behaviour on the path that works.

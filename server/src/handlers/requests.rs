@@ -15,7 +15,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::convert::position::{self, LineTable, PositionEncoding};
 use crate::convert::{self, uri_to_path};
-use crate::dispatch::{LIMITED_ANSWER_BUDGET, read, read_within_budget};
+use crate::dispatch::{LIMITED_ANSWER_BUDGET, read, read_fresh_or_none, read_within_budget};
 use crate::state::ServerState;
 
 /// The analysis file of a document URI, with its text and line table.
@@ -42,19 +42,8 @@ pub async fn hover(state: &Arc<ServerState>, params: HoverParams) -> Result<Opti
             range: Some(position::range(&text, &lines, result.range, encoding)),
         }))
     };
-    if limited {
-        // No hover until the new tree is there: an older one may name another token.
-        return read_within_budget(
-            state,
-            &requested_uri,
-            LIMITED_ANSWER_BUDGET,
-            compute,
-            || None,
-            |_| (),
-        )
-        .await;
-    }
-    read(state, compute).await
+    // No hover until the new tree is there: an older one may name another token.
+    read_fresh_or_none(state, &requested_uri, limited, compute).await
 }
 
 pub async fn goto_definition(
@@ -95,18 +84,7 @@ pub async fn goto_definition(
             Some(GotoDefinitionResponse::Array(locations))
         })
     };
-    if limited {
-        return read_within_budget(
-            state,
-            &requested_uri,
-            LIMITED_ANSWER_BUDGET,
-            compute,
-            || None,
-            |_| (),
-        )
-        .await;
-    }
-    read(state, compute).await
+    read_fresh_or_none(state, &requested_uri, limited, compute).await
 }
 
 pub async fn document_symbol(
