@@ -29,6 +29,10 @@ def cheapest(offers, budget):
     return winner
 
 
+# Every offer is over budget: no winner.
+print(cheapest([("acme", 12.5), ("globex", 14.0)], budget=10.0))
+
+
 class Window:
     def __init__(self, width, height):
         self.width = width

@@ -2081,6 +2081,14 @@ impl<'db> Interpreter<'db> {
                             self.bind(inner, list, statement);
                         }
                     } else {
+                        // An unknown item is a path's value like any other: without an
+                        // origin, a join would drop it (`ov, err = lib.read()` in a `try`
+                        // whose handler sets `ov = None` is not None on every path).
+                        let item = if item.values().any(|value| *value == Value::Unknown) {
+                            item.with_default_origin(self.origin(range_of(*sub_target)))
+                        } else {
+                            item
+                        };
                         self.bind(*sub_target, item, statement);
                     }
                 }

@@ -471,6 +471,17 @@ fn report_none(
         .count();
     tally.bad -= fallbacks.min(tally.bad);
     tally.unknown += fallbacks;
+    tally.inherent = union
+        .members()
+        .iter()
+        .filter(|member| member.value == Value::None)
+        .all(|member| {
+            !member.origins.is_empty()
+                && member
+                    .origins
+                    .iter()
+                    .all(|origin| context.is_call_origin(origin))
+        });
     let Some((confidence, _)) = tally.assess() else {
         return;
     };

@@ -9,12 +9,44 @@ use tree_sitter::Node;
 
 use super::navigation::TreeNavigator;
 use super::{Finding, Related, Tally};
+use crate::config::Confidence;
 use crate::db::Db;
 use crate::index::{FileIndex, ScopeId, ScopeKind, file_index};
 use crate::infer::{CallSite, Operation, ScopeInference, infer_scope, specialised_call};
 use crate::input::SourceFile;
 use crate::parse::{ParsedFile, parse};
 use crate::values::{Origin, Union, Value};
+
+/// Whether a run of `scope` without a call starts from known values: module and class
+/// bodies run once at import, a function without parameters (and not a method) reads
+/// only what its module binds.
+fn starts_known(index: &FileIndex, scope: ScopeId) -> bool {
+    let data = index.scope(scope);
+    match data.kind {
+        ScopeKind::Module | ScopeKind::Class => true,
+        ScopeKind::Function | ScopeKind::Lambda => {
+            let in_class = data
+                .parent
+                .is_some_and(|parent| index.scope(parent).kind == ScopeKind::Class);
+            !in_class
+                && !data.definitions.iter().any(|&id| {
+                    matches!(
+                        index.definition(id).kind,
+                        crate::index::DefinitionKind::Parameter { .. }
+                    )
+                })
+        }
+        ScopeKind::Comprehension => false,
+    }
+}
+
+/// Whether a call passes only known values: no argument is unknown.
+fn arguments_known(call: &CallSite) -> bool {
+    let known = |union: &Union| !union.values().any(|value| matches!(value, Value::Unknown));
+    !call.has_unpacking
+        && call.positional.iter().all(known)
+        && call.keywords.iter().all(|(_, union)| known(union))
+}
 
 /// At most this many runs are examined per file (specialised runs multiply quickly).
 const MAX_RUNS: usize = 4_000;
@@ -26,6 +58,11 @@ pub struct Run<'db> {
     /// For a specialised run: the call (in this file) whose arguments it used, and how
     /// deep that call nests in other specialised runs.
     pub call: Option<(TextRange, u8)>,
+    /// Whether everything the run starts from is known: module and class bodies,
+    /// functions without parameters, and calls with known arguments made from such runs.
+    /// A problem on some branch of a run whose inputs are unknown depends on those inputs
+    /// (is that branch ever taken?), so it is only possible.
+    pub known_inputs: bool,
 }
 
 pub struct RuleContext<'db> {
@@ -35,6 +72,8 @@ pub struct RuleContext<'db> {
     pub index: &'db FileIndex,
     parsed: &'db ParsedFile,
     runs: Vec<Run<'db>>,
+    /// The runs whose inputs are known, by scope and specialising call.
+    known_runs: rustc_hash::FxHashSet<(ScopeId, Option<TextRange>)>,
     /// Findings by (rule, range): the most confident one wins.
     findings: FxHashMap<(SmolStr, TextRange), Finding>,
     /// Parents and nodes by range in constant time. (Built eagerly: a lazy cell would
@@ -56,13 +95,43 @@ impl<'db> RuleContext<'db> {
                 scope,
                 inference: infer_scope(db, file, scope),
                 call: None,
+                known_inputs: starts_known(index, scope),
             });
+        }
+        // A function called without arguments from code with known inputs runs with its
+        // defaults: its own run starts from known values too (`if __name__ == "__main__":
+        // main()`).
+        loop {
+            let called: Vec<ScopeId> = runs
+                .iter()
+                .filter(|run| run.known_inputs)
+                .flat_map(|run| &run.inference.calls)
+                .filter(|call| call.positional.is_empty() && call.keywords.is_empty())
+                .flat_map(|call| call.callee.values())
+                .filter_map(|value| match value {
+                    Value::Function(function) => crate::infer::function_scope(db, function),
+                    _ => None,
+                })
+                .filter(|&(callee_file, _)| callee_file == file)
+                .map(|(_, scope)| scope)
+                .collect();
+            let mut changed = false;
+            for run in &mut runs {
+                if !run.known_inputs && called.contains(&run.scope) {
+                    run.known_inputs = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
         }
         // Specialised runs of this file's functions, breadth first.
         let mut next = 0;
         while next < runs.len() && runs.len() < MAX_RUNS {
             let depth = runs[next].call.map_or(0, |(_, depth)| depth + 1);
             let calls = &runs[next].inference.calls;
+            let parent_known = runs[next].known_inputs;
             next += 1;
             for call in calls {
                 for value in call.callee.values() {
@@ -80,12 +149,18 @@ impl<'db> RuleContext<'db> {
                             scope,
                             inference,
                             call: Some((range, depth)),
+                            known_inputs: parent_known && arguments_known(call),
                         });
                     }
                 }
             }
         }
         let parsed = parse(db, file);
+        let known_runs = runs
+            .iter()
+            .filter(|run| run.known_inputs)
+            .map(|run| (run.scope, run.call.map(|(call, _)| call)))
+            .collect();
         RuleContext {
             db,
             file,
@@ -93,6 +168,7 @@ impl<'db> RuleContext<'db> {
             index,
             parsed,
             runs,
+            known_runs,
             findings: FxHashMap::default(),
             navigator: TreeNavigator::new(parsed.root()),
         }
@@ -192,6 +268,29 @@ impl<'db> RuleContext<'db> {
         false
     }
 
+    /// Whether the run that saw the operation at `range` (the scope's own run, or the run
+    /// specialised on the call `run`) starts from known inputs.
+    pub fn inputs_known(&self, range: TextRange, run: Option<(TextRange, u8)>) -> bool {
+        let mut scope = self.index.scope_at(range.start());
+        // Comprehensions run inline in the scope that contains them.
+        while self.index.scope(scope).kind == ScopeKind::Comprehension {
+            match self.index.scope(scope).parent {
+                Some(parent) => scope = parent,
+                None => break,
+            }
+        }
+        self.known_runs
+            .contains(&(scope, run.map(|(call, _)| call)))
+    }
+
+    /// Whether `origin` is a call expression of this file (the member is the call's result).
+    pub fn is_call_origin(&self, origin: &Origin) -> bool {
+        origin.file == self.file
+            && self
+                .node(origin.range)
+                .is_some_and(|node| node.kind() == "call")
+    }
+
     /// Records a finding; the same rule at the same range keeps the most confident one.
     pub fn report(&mut self, finding: Finding) {
         let key = (finding.rule.clone(), finding.range);
@@ -225,9 +324,12 @@ impl<'db> RuleContext<'db> {
         related: Vec<Related>,
         run: Option<(TextRange, u8)>,
     ) {
-        let Some((confidence, score)) = tally.assess() else {
+        let Some((mut confidence, mut score)) = tally.assess() else {
             return;
         };
+        if confidence == Confidence::Likely && !tally.inherent && !self.inputs_known(range, run) {
+            (confidence, score) = (Confidence::Possible, 45);
+        }
         let mut related = related;
         if let Some((call, _)) = run {
             related.push(Related {

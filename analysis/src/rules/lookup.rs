@@ -77,10 +77,6 @@ fn key_error(
     if context.is_caught(range, "KeyError") || is_membership_guarded(context, range) {
         return;
     }
-    let mut tally = Tally {
-        pruned: object.pruned(),
-        ..Tally::default()
-    };
     let mut missing_key = None;
     let mut known_keys: Vec<String> = Vec::new();
     let is_bad = |value: &Value| match value {
@@ -91,6 +87,11 @@ fn key_error(
     };
     let bad_origins = origins_of(object, is_bad);
     let in_filling_loop = is_in_filling_loop(context, range, &bad_origins);
+    let mut tally = Tally {
+        pruned: object.pruned(),
+        inherent: in_filling_loop,
+        ..Tally::default()
+    };
     for member in object.members() {
         let value = &member.value;
         match value {
@@ -268,12 +269,15 @@ fn unknown_key_in_empty_dict(
     if !built_here {
         return;
     }
-    let mut tally = Tally {
-        pruned: object.pruned(),
-        ..Tally::default()
-    };
     let bad_origins = origins_of(object, is_empty);
     let in_filling_loop = is_in_filling_loop(context, range, &bad_origins);
+    // Read in the loop that fills it: the first round reads the empty dict, whatever
+    // the inputs are.
+    let mut tally = Tally {
+        pruned: object.pruned(),
+        inherent: in_filling_loop,
+        ..Tally::default()
+    };
     for member in object.members() {
         let value = &member.value;
         match value {

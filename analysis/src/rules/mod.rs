@@ -241,6 +241,11 @@ pub struct Tally {
     pub unknown: usize,
     /// The union was capped: some members are not known.
     pub pruned: bool,
+    /// The bad members do not hinge on which branch unknown inputs select, so the finding
+    /// stays likely in code whose inputs are unknown: what a call returns when it fails
+    /// (`re.match(...)`, `d.get(k)`), or what a framework entry point returns, which
+    /// every kind of request reaches.
+    pub inherent: bool,
 }
 
 impl Tally {

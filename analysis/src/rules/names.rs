@@ -158,6 +158,20 @@ fn run_unbound(context: &mut RuleContext<'_>) {
                 .map(move |load| (run.scope, *load))
         })
         .collect();
+    // Loads some run with known inputs reaches unbound on a path of its own (not only
+    // through a loop that may not run): the skipping branch is known to be reachable.
+    let evidenced: FxHashSet<(ScopeId, u32)> = context
+        .runs()
+        .iter()
+        .filter(|run| run.known_inputs)
+        .flat_map(|run| {
+            run.inference
+                .unbound_loads
+                .iter()
+                .filter(|load| load.maybe != Some(UnboundCause::Loop))
+                .map(move |load| (run.scope, load.offset))
+        })
+        .collect();
     let mut reported: FxHashSet<(ScopeId, SmolStr)> = FxHashSet::default();
     for (scope, load) in loads {
         // `x += 1` reads `x` at its own (store) occurrence.
@@ -206,7 +220,16 @@ fn run_unbound(context: &mut RuleContext<'_>) {
         match load.maybe {
             None => report_unbound(context, scope, &name, range, &definitions, &mut reported),
             Some(cause) => {
-                report_possibly_unbound(context, scope, &name, range, &definitions, cause)
+                let evidenced = evidenced.contains(&(scope, load.offset));
+                report_possibly_unbound(
+                    context,
+                    scope,
+                    &name,
+                    range,
+                    &definitions,
+                    cause,
+                    evidenced,
+                )
             }
         }
     }
@@ -303,6 +326,7 @@ fn report_possibly_unbound(
     range: TextRange,
     definitions: &[DefinitionId],
     cause: UnboundCause,
+    evidenced: bool,
 ) {
     let index = context.index;
     let load_branch = index
@@ -328,7 +352,11 @@ fn report_possibly_unbound(
         branch.kind == BranchKind::ForBody && !loop_may_be_empty(context, branch.header_range)
     });
     let (confidence, score) = match cause {
-        UnboundCause::Branch if !guarded && !only_by_unknown_loops => (Confidence::Likely, 75),
+        // Only a run with known inputs shows the skipping branch is taken; otherwise it
+        // depends on values from the callers (do they ever take it?).
+        UnboundCause::Branch if !guarded && !only_by_unknown_loops && evidenced => {
+            (Confidence::Likely, 75)
+        }
         _ => (Confidence::Possible, 40),
     };
     let first = index.definition(shown[0]);
@@ -691,6 +719,8 @@ def local_shadow(flag):
         len = 3
     # expect: possibly-unbound
     return len
+
+print(local_shadow(False))
 "#,
         );
     }
@@ -816,7 +846,14 @@ import sys
 def parse(text):
     if text:
         value = int(text)
-    return value  # expect: possibly-unbound confidence=likely
+    return value  # expect: possibly-unbound confidence=possible
+
+def count_words(text):
+    if text:
+        words = text.split()
+    return len(words)  # expect: possibly-unbound confidence=likely
+
+print(count_words(""))
 
 def parse_or_fail(text):
     if text:
@@ -876,7 +913,7 @@ def deleted(flag):
     item = 1
     if flag:
         del item
-    return item  # expect: possibly-unbound confidence=likely
+    return item  # expect: possibly-unbound confidence=possible
 
 def caught(flag):
     if flag:

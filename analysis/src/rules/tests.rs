@@ -423,12 +423,13 @@ class Node:
         return self.parent.help
 
     def unguarded(self):
-        # expect: none-attribute confidence=likely
+        # expect: none-attribute confidence=definite
         return self.parent.help
 
 root = Node()
 child = Node(root, "x")
 print(child.path(), child.text(), child.both(), child.asserted(), child.unguarded())
+print(root.unguarded())
 "#,
     );
 }
@@ -523,6 +524,31 @@ def root(node: Node):
     while node.parent is not None:  # expect-not: none-attribute
         node = node.parent
     return node
+"#,
+    );
+}
+
+#[test]
+fn unknown_items_of_an_unpacking_survive_a_join_with_none() {
+    check(
+        r#"
+import _winapi
+
+def start_read(handle):
+    try:
+        overlapped, error = _winapi.ReadFile(handle, 0, True)
+    except OSError as exc:
+        overlapped, error = None, exc.winerror
+    # expect-not: none-attribute
+    return overlapped.event
+
+def first_pair(rows):
+    for key, value in rows:
+        break
+    else:
+        key, value = None, None
+    # expect-not: none-attribute
+    return key.strip()
 "#,
     );
 }

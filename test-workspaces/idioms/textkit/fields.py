@@ -49,7 +49,7 @@ def first_long_word(words):
         if len(word) > 3:
             longest = word
             break
-    # expect: possibly-unbound confidence=likely
+    # expect: possibly-unbound confidence=possible
     return longest
 
 

@@ -58,3 +58,7 @@ def transfer(source, target, sku, amount):
     target.add(item)
     audit_log(f"moved {moved} of {sku} from {source.code} to {target.code}")
     return moved  # expect-not: possibly-unbound
+
+
+if __name__ == "__main__":
+    print(find_item([], "A-100"))

@@ -60,3 +60,7 @@ def latest_snapshot(directory):
     if newest is None:
         return None
     return os.path.join(directory, newest)  # expect-not: possibly-unbound
+
+
+if __name__ == "__main__":
+    print(load_snapshot("snapshots/missing.json"))

@@ -195,3 +195,7 @@ def shadows(raw):
     # expect: builtin-shadowed-call confidence=definite
     answer = input("Continue? ")
     return text, answer
+
+
+if __name__ == "__main__":
+    print(maybe(flag=bool(input("flag? "))))

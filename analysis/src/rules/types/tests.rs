@@ -140,6 +140,8 @@ def label(flag, count):
     # expect: bad-operand confidence=likely
     return prefix + "!"
 
+print(label(len(input()) > 3, 1))
+
 def join(count):
     # expect: bad-operand confidence=definite
     return "total: " + count
