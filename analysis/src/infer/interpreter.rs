@@ -2424,6 +2424,10 @@ impl<'db> Interpreter<'db> {
                 },
             );
         }
+        let object_node = node.child_by_field_name("object");
+        if let (Some(object), Some(object_node)) = (&object, object_node) {
+            self.survives_attribute_read(object_node, object, attribute);
+        }
         // A narrowed or assigned path (`if self.conn is not None:`).
         let narrowed = self.state.as_ref().and_then(|env| {
             if env.places.is_empty() {
@@ -3402,6 +3406,27 @@ impl<'db> Interpreter<'db> {
             }
         }
         states
+    }
+
+    /// After `name.attribute` ran, `name` was not None: None has no such attribute, so
+    /// that path raised. The next use of the name does not report the same None again.
+    fn survives_attribute_read(&mut self, object_node: Node<'_>, object: &Union, attribute: &str) {
+        if object_node.kind() != "identifier"
+            || !object.values().any(|value| *value == Value::None)
+            || crate::builtins::builtin_type_has_attribute("NoneType", attribute) == Some(true)
+        {
+            return;
+        }
+        let name = Name::new(self.slice(object_node));
+        let Some(env) = &mut self.state else { return };
+        let Some(current) = env.get(&name) else {
+            return;
+        };
+        if let Some(kept) = current.filter(|value| *value != Value::None) {
+            if kept != *current {
+                env.refine(name, kept);
+            }
+        }
     }
 
     /// `name` (a container being iterated) has items here: its empty members go.

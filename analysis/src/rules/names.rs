@@ -172,6 +172,9 @@ fn run_unbound(context: &mut RuleContext<'_>) {
                 .map(move |load| (run.scope, load.offset))
         })
         .collect();
+    // A star import that cannot be followed (`from _locale import *` in a `try`) may bind
+    // any module name: one only the fallback binds is not known to be missing.
+    let dynamic_globals = has_dynamic_globals(context);
     let mut reported: FxHashSet<(ScopeId, SmolStr)> = FxHashSet::default();
     for (scope, load) in loads {
         // `x += 1` reads `x` at its own (store) occurrence.
@@ -219,6 +222,7 @@ fn run_unbound(context: &mut RuleContext<'_>) {
         }
         match load.maybe {
             None => report_unbound(context, scope, &name, range, &definitions, &mut reported),
+            Some(_) if dynamic_globals && index.scope(scope).kind == ScopeKind::Module => {}
             Some(cause) => {
                 let evidenced = evidenced.contains(&(scope, load.offset));
                 report_possibly_unbound(
@@ -692,6 +696,22 @@ def main():
     return area(2, 3)
 
 main()
+"#,
+        );
+    }
+
+    #[test]
+    fn names_a_star_import_may_bind_are_not_possibly_unbound() {
+        check(
+            r#"
+try:
+    from _speedups import *
+except ImportError:
+    def checksum(data):
+        return sum(data) % 255
+
+# expect-not: possibly-unbound
+CHECK = checksum
 "#,
         );
     }

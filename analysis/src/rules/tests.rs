@@ -552,3 +552,22 @@ def first_pair(rows):
 "#,
     );
 }
+
+#[test]
+fn a_none_reported_once_per_path() {
+    check(
+        r#"
+import re
+
+ENTRY = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+))?")
+
+def load(value):
+    match = ENTRY.match(value)
+    # expect: none-attribute confidence=likely
+    module = match.group("module")
+    # expect-not: none-attribute
+    attrs = match.group("attr")
+    return module, attrs
+"#,
+    );
+}
