@@ -490,6 +490,9 @@ pub(super) struct Interpreter<'db> {
     operations: FxHashMap<(u32, u32, u8), Operation>,
     /// Exception names caught by the `try` statements around the current point.
     handlers: Vec<Vec<SmolStr>>,
+    /// For each `try` body around the current point: the states before each of its
+    /// statements so far, joined (any statement may raise into the handlers).
+    try_states: Vec<State>,
     loops: Vec<LoopFrame>,
     self_name: Option<Name>,
     depth: u32,
@@ -553,6 +556,7 @@ impl<'db> Interpreter<'db> {
             calls: FxHashMap::default(),
             operations: FxHashMap::default(),
             handlers: Vec::new(),
+            try_states: Vec::new(),
             loops: Vec::new(),
             self_name: None,
             depth: 0,
@@ -788,6 +792,11 @@ impl<'db> Interpreter<'db> {
             // A module of 100,000 statements is one query: let a newer edit stop it here
             // rather than wait for it.
             self.db.unwind_if_revision_cancelled();
+            if !self.try_states.is_empty() {
+                for entry in &mut self.try_states {
+                    *entry = join_states(entry.take(), self.state.clone());
+                }
+            }
             self.statement(statement);
         }
         self.block_depth -= 1;
@@ -1380,6 +1389,7 @@ impl<'db> Interpreter<'db> {
             .flat_map(|clause| self.handled_names(*clause))
             .collect();
         self.handlers.push(handled);
+        self.try_states.push(None);
         let body = node.child_by_field_name("body");
         let after_body = self.branch_block(
             body,
@@ -1387,8 +1397,10 @@ impl<'db> Interpreter<'db> {
             before.clone(),
         );
         self.handlers.pop();
-        // An exception may leave the body at any point: handlers start from either end.
-        let handler_entry = join_states(before, after_body.clone());
+        let inside = self.try_states.pop().flatten();
+        // An exception may leave the body at any statement: handlers start from the state
+        // before any of them, or from the end.
+        let handler_entry = join_states(join_states(before, after_body.clone()), inside);
         let mut joined: State = None;
         let mut after_else = after_body;
         let mut finally = None;

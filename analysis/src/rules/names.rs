@@ -701,6 +701,35 @@ main()
     }
 
     #[test]
+    fn handlers_see_the_bindings_made_before_any_statement_of_the_try_body() {
+        check(
+            r#"
+#- /remedy.toml
+min_confidence = "possible"
+#- /app.py
+def reraise_with_context(exc):
+    try:
+        saved = exc.__context__
+        raise exc
+    except BaseException:
+        # expect-not: unbound-local
+        # expect: possibly-unbound confidence=possible
+        exc.__context__ = saved
+        raise
+
+def encode(chars, detect):
+    try:
+        encoding = detect(chars)
+        return chars.encode(encoding)
+    except LookupError:
+        # expect: possibly-unbound confidence=possible
+        failed = "unknown encoding %s" % encoding
+    return failed
+"#,
+        );
+    }
+
+    #[test]
     fn names_a_star_import_may_bind_are_not_possibly_unbound() {
         check(
             r#"

@@ -237,7 +237,19 @@ fn mutable_default(context: &mut RuleContext<'_>, function: Node<'_>) {
             continue;
         };
         let default = context.node_text(value).to_owned();
+        // A function defined inside another one gets a fresh default each time the outer
+        // one runs: the shared object lives for one outer call, which is how
+        // `def reader(lnum=[lnum]): lnum[0] += 1` keeps a counter on purpose.
+        let nested = context
+            .ancestors(function)
+            .any(|node| matches!(node.kind(), "function_definition" | "lambda"));
         let (confidence, message) = match &sharing {
+            Sharing::Mutated(how) if nested => (
+                Confidence::Possible,
+                format!(
+                    "Default `{default}` of `{name}` is created each time the enclosing function defines `{function_name}`, and `{how}` changes it for every later call until then"
+                ),
+            ),
             Sharing::Mutated(how) => (
                 Confidence::Definite,
                 format!(
@@ -985,6 +997,14 @@ def safe_add(tag, tags=None):
 def memoised(n, _cache={}):
     _cache[n] = n * n
     return _cache[n]
+
+def numbered(lines):
+    # A fresh counter for every call of `numbered`: the inner default is the idiom.
+    # expect-not: mutable-default
+    def next_number(counter=[0]):
+        counter[0] += 1
+        return counter[0]
+    return [(next_number(), line) for line in lines]
 
 def rebinds(items=[]):
     items = list(items)
