@@ -3,7 +3,7 @@
 //! hover at once on an identifier further down (the scenario of `lspbench.py --edits`).
 //!
 //! `cargo bench -p remedy-analysis --bench edit_hover [-- FILE] [--edits N] [--diagnostics]
-//! [--insert-line LINE] [--targets TARGETS]`
+//! [--insert-line LINE] [--targets TARGETS] [--count-queries]`
 //!
 //! FILE defaults to the stdlib's `_pydecimal.py`. Prints p50/p95/max of the write (the
 //! edit applied to the database) and of the hover, and the hovers that took longest.
@@ -11,7 +11,9 @@
 //! server does once the typing pauses. `--insert-line` (0-based) and `--targets` (a file
 //! of `LINE COLUMN` rows, 0-based, in the unedited text, hovered in order) replay the
 //! exact edits and hovers of a `lspbench.py` run, whose insertion line and targets this
-//! bench otherwise only approximates.
+//! bench otherwise only approximates. `--count-queries` records the queries each hover
+//! runs and prints, with the slowest hovers, how many of them were `infer_scope` and
+//! `infer_call`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
