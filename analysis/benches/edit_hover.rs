@@ -38,7 +38,9 @@ fn main() {
                     .unwrap_or(edits)
             }
             "--diagnostics" => with_diagnostics = true,
-            "--insert-line" => insert_line_argument = args.next().and_then(|value| value.parse().ok()),
+            "--insert-line" => {
+                insert_line_argument = args.next().and_then(|value| value.parse().ok())
+            }
             "--targets" => targets_file = args.next().map(PathBuf::from),
             "--count-queries" => count_queries = true,
             _ => file = Some(PathBuf::from(arg)),

@@ -265,7 +265,8 @@ fn infer_every_scope(host: &AnalysisHost) -> (usize, Vec<String>) {
                 analysis::modules::file_at(db, Path::new("/ws/lib.py")).expect("lib.py is known");
             let count = file_index(db, file).scopes.len();
             for scope in 0..count {
-                let _ = analysis::infer::infer_scope(db, file, analysis::index::ScopeId(scope as u32));
+                let _ =
+                    analysis::infer::infer_scope(db, file, analysis::index::ScopeId(scope as u32));
             }
             count
         })
@@ -294,13 +295,19 @@ fn moving_a_function_runs_the_inference_of_every_scope_again() {
     change.set_file(Path::new("/ws/lib.py"), THREE_FUNCTIONS);
     host.apply_change(change);
     let (scopes, first_run) = infer_every_scope(&host);
-    assert_eq!(first_run.len(), scopes, "each scope is inferred once: {first_run:?}");
+    assert_eq!(
+        first_run.len(),
+        scopes,
+        "each scope is inferred once: {first_run:?}"
+    );
 
     // Nothing changed: nothing runs again.
     let (_, unchanged) = infer_every_scope(&host);
     assert!(unchanged.is_empty(), "{unchanged:?}");
 
-    let offset = THREE_FUNCTIONS.find("def second").expect("the fixture defines `second`");
+    let offset = THREE_FUNCTIONS
+        .find("def second")
+        .expect("the fixture defines `second`");
     let mut change = Change::default();
     change.edit_file(
         Path::new("/ws/lib.py"),
