@@ -2,12 +2,18 @@
 //! way: insert `x_i = i` above the top-level statement nearest the middle of a file, then
 //! hover at once on an identifier further down (the scenario of `lspbench.py --edits`).
 //!
-//! `cargo bench -p remedy-analysis --bench edit_hover [-- FILE] [--edits N] [--diagnostics]`
+//! `cargo bench -p remedy-analysis --bench edit_hover [-- FILE] [--edits N] [--diagnostics]
+//! [--insert-line LINE] [--targets TARGETS] [--count-queries]`
 //!
 //! FILE defaults to the stdlib's `_pydecimal.py`. Prints p50/p95/max of the write (the
 //! edit applied to the database) and of the hover, and the hovers that took longest.
 //! With `--diagnostics` the file's diagnostics are computed after every hover, as the
-//! server does once the typing pauses.
+//! server does once the typing pauses. `--insert-line` (0-based) and `--targets` (a file
+//! of `LINE COLUMN` rows, 0-based, in the unedited text, hovered in order) replay the
+//! exact edits and hovers of a `lspbench.py` run, whose insertion line and targets this
+//! bench otherwise only approximates. `--count-queries` records the queries each hover
+//! runs and prints, with the slowest hovers, how many of them were `infer_scope` and
+//! `infer_call`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -20,6 +26,9 @@ fn main() {
     let mut file: Option<PathBuf> = None;
     let mut edits = 100usize;
     let mut with_diagnostics = false;
+    let mut insert_line_argument: Option<usize> = None;
+    let mut targets_file: Option<PathBuf> = None;
+    let mut count_queries = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--edits" => {
@@ -29,6 +38,11 @@ fn main() {
                     .unwrap_or(edits)
             }
             "--diagnostics" => with_diagnostics = true,
+            "--insert-line" => {
+                insert_line_argument = args.next().and_then(|value| value.parse().ok())
+            }
+            "--targets" => targets_file = args.next().map(PathBuf::from),
+            "--count-queries" => count_queries = true,
             _ => file = Some(PathBuf::from(arg)),
         }
     }
@@ -43,7 +57,11 @@ fn main() {
         PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()).join("_pydecimal.py")
     });
     let mut text = std::fs::read_to_string(&file).expect("the file is readable UTF-8");
-    let mut host = AnalysisHost::new();
+    let mut host = if count_queries {
+        AnalysisHost::with_event_log()
+    } else {
+        AnalysisHost::new()
+    };
     let mut change = Change::default();
     change.set_file(file.as_path(), text.clone());
     host.apply_change(change);
@@ -56,13 +74,25 @@ fn main() {
         warm.elapsed().as_secs_f64() * 1e3
     );
 
-    let insert_line = insertion_line(&text);
-    let targets: Vec<(usize, usize)> = identifier_positions(&text)
-        .into_iter()
-        .filter(|&(line, _)| line > insert_line + 20)
-        .collect();
-    let step = (targets.len() / edits.max(1)).max(1);
-    let targets: Vec<(usize, usize)> = targets.into_iter().step_by(step).collect();
+    let insert_line = insert_line_argument.unwrap_or_else(|| insertion_line(&text));
+    let targets: Vec<(usize, usize)> = match &targets_file {
+        Some(path) => std::fs::read_to_string(path)
+            .expect("the targets file is readable")
+            .lines()
+            .filter_map(|row| {
+                let mut fields = row.split_whitespace().map(|field| field.parse().ok());
+                Some((fields.next()??, fields.next()??))
+            })
+            .collect(),
+        None => {
+            let targets: Vec<(usize, usize)> = identifier_positions(&text)
+                .into_iter()
+                .filter(|&(line, _)| line > insert_line + 20)
+                .collect();
+            let step = (targets.len() / edits.max(1)).max(1);
+            targets.into_iter().step_by(step).collect()
+        }
+    };
     if targets.is_empty() {
         println!("no identifier 20 lines below the insertion point: nothing to hover");
         return;
@@ -86,11 +116,29 @@ fn main() {
 
         let (line, column) = targets[i % targets.len()];
         let hover_offset = (line_start(&text, line + i + 1) + column).min(text.len());
+        if count_queries {
+            let _ = host.take_executed_queries();
+        }
         let analysis = host.analysis();
         let started = Instant::now();
         let hover = analysis.hover(id, TextSize::from(hover_offset as u32));
         let elapsed = started.elapsed();
-        let word: String = text[hover_offset..]
+        let executed = if count_queries {
+            let log = host.take_executed_queries();
+            let count = |prefix: &str| log.iter().filter(|query| query.starts_with(prefix)).count();
+            format!(
+                " [{} queries: infer_scope {}, infer_call {}]",
+                log.len(),
+                count("infer_scope"),
+                count("infer_call")
+            )
+        } else {
+            String::new()
+        };
+        let word_start = text[..hover_offset]
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |at| at + 1);
+        let word: String = text[word_start..]
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
@@ -98,7 +146,7 @@ fn main() {
         hovers.push((
             elapsed,
             line + i + 2,
-            format!("{word}{}", if answered { "" } else { " (empty)" }),
+            format!("{word}{}{executed}", if answered { "" } else { " (empty)" }),
         ));
         if with_diagnostics {
             let _ = analysis.diagnostics(id);

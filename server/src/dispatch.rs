@@ -58,6 +58,8 @@ where
     let mut guard = CancelOnDrop(Some(cancellation.clone()));
     let state = state.clone();
     let joined = tokio::task::spawn_blocking(move || {
+        // Declared before the snapshot, so dropped after it.
+        let _in_flight = state.read_in_flight();
         let snapshot = state.snapshot();
         {
             let mut cancellation = lock(&cancellation);

@@ -441,7 +441,15 @@ pub(crate) fn parameter_section(
     let function_name = index.definition(function_definition).name.clone();
     let mut values = vec![function_name.as_str()];
     let mut results = Vec::new();
-    if is_method && function_name == "__init__" {
+    // The receiver of `__init__` (`self`) gets values only from calls of the function
+    // itself (`Base.__init__(self, …)`): a call of the class binds it implicitly, so below
+    // it takes a value there only by a keyword of its name, which no call may pass.
+    let is_receiver_only_passed_by_function_calls = || {
+        position == 0
+            && crate::infer::is_unbound_method(db, file, function_scope)
+            && !passes_keyword(db, file, &parameter.name)
+    };
+    if is_method && function_name == "__init__" && !is_receiver_only_passed_by_function_calls() {
         // Calls of the class: by its name, `self.__class__(…)`, `type(self)(…)`, and the
         // first parameter of a classmethod (`cls(…)`, whatever its name).
         let class_scope = index.definition(function_definition).scope;
@@ -517,6 +525,32 @@ pub(crate) fn parameter_section(
         let _ = writeln!(out, "- … {} more calls", passed.len() - 10);
     }
     Some(out)
+}
+
+/// Whether a call of `file` passes a keyword argument named `name` (`f(name=…)`): the
+/// interpreter records keywords only as written.
+fn passes_keyword(db: &dyn Db, file: SourceFile, name: &str) -> bool {
+    let parsed = crate::parse::parse(db, file);
+    let text = file.text(db);
+    let mut cursor = parsed.root().walk();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "keyword_argument"
+            && node
+                .child_by_field_name("name")
+                .is_some_and(|keyword| text.get(keyword.byte_range()) == Some(name))
+        {
+            return true;
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return false;
+            }
+        }
+    }
 }
 
 /// The scopes whose inference may record a call of a value named by `seeds` (see

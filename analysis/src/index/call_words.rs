@@ -749,4 +749,38 @@ def elsewhere():
             .count();
         assert_eq!((callers, calls), (1, 1), "{hovers:#?}");
     }
+
+    #[test]
+    fn receivers_of_init_match_a_scan_of_every_scope() {
+        // `self` of `Base.__init__` gets values from calls of the function only
+        // (`Base.__init__(self)` in `Child`); `Keyed.__init__`'s `self` also from a call of
+        // the class passing it by keyword (a `TypeError` at run time, recorded as written).
+        let hovers = check_hovers_match_every_scope_scan(
+            r#"
+class Base:
+    def __init__(self, size):
+        self.size = size
+
+    @classmethod
+    def empty(cls):
+        return cls(0)
+
+class Child(Base):
+    def __init__(self):
+        Base.__init__(self, 1)
+
+class Keyed:
+    def __init__(self, label=None):
+        self.label = label
+
+def build():
+    return Base(2), Child(), Keyed(self=3), type(Base(4))(5)
+"#,
+        );
+        let callers: Vec<&String> = hovers
+            .iter()
+            .filter(|hover| hover.contains("**Callers pass**"))
+            .collect();
+        assert_eq!(callers.len(), 3, "{hovers:#?}");
+    }
 }

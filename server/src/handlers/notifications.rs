@@ -494,6 +494,12 @@ pub fn schedule_diagnostics(
                 Ok(Some(diagnostics)) => {
                     if is_current(&state) {
                         client.publish_diagnostics(uri, diagnostics, version).await;
+                        // Now, rather than in the next keystroke's write.
+                        let idle_state = state.clone();
+                        let _ = tokio::task::spawn_blocking(move || {
+                            idle_state.free_replaced_results_when_idle()
+                        })
+                        .await;
                     }
                     return;
                 }
