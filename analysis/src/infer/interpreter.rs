@@ -213,6 +213,18 @@ fn iterated_name<'t>(text: &str, node: Node<'t>, depth: u8) -> Option<Node<'t>> 
 fn mutated(container: &Value, method: &str, arguments: &Arguments) -> Value {
     let first = arguments.positional.first();
     match (container, method) {
+        // `pending.insert(0, job)`: a literal position (clamped, as Python does).
+        (Value::List(items), "insert")
+            if items.exact
+                && let [index, added] = arguments.positional.as_slice()
+                && let Some(Value::Int(Some(index))) = index.single() =>
+        {
+            let length = items.items.len() as i64;
+            let position = if *index < 0 { index + length } else { *index };
+            let mut kept = items.items.clone();
+            kept.insert(position.clamp(0, length) as usize, added.clone());
+            Value::List(Items::exact(kept))
+        }
         (Value::List(items), "append" | "insert") => {
             let added = if method == "insert" {
                 arguments.positional.get(1)
@@ -264,6 +276,21 @@ fn mutated(container: &Value, method: &str, arguments: &Arguments) -> Value {
         (Value::List(items), "pop") if items.exact && arguments.positional.is_empty() => {
             let mut kept = items.items.clone();
             kept.pop();
+            Value::List(Items::exact(kept))
+        }
+        // `queue.pop(0)`: a literal position drops that item (out of range, the call
+        // raises and the list stays as it was).
+        (Value::List(items), "pop")
+            if items.exact
+                && let [index] = arguments.positional.as_slice()
+                && let Some(Value::Int(Some(index))) = index.single() =>
+        {
+            let length = items.items.len() as i64;
+            let position = if *index < 0 { index + length } else { *index };
+            let mut kept = items.items.clone();
+            if (0..length).contains(&position) {
+                kept.remove(position as usize);
+            }
             Value::List(Items::exact(kept))
         }
         (Value::List(items), "pop" | "remove") => Value::List(Items::of(items.element())),
