@@ -51,6 +51,8 @@ const MAX_UNROLLED_ITEMS: usize = 16;
 const UNROLL_BUDGET: u32 = 96;
 /// Calls of unrolled rounds kept beside the last one (see `ScopeInference::round_calls`).
 const MAX_ROUND_CALLS: usize = 64;
+/// Operations of unrolled rounds kept apart (see `Interpreter::round_operations`).
+const MAX_ROUND_OPERATIONS: usize = 2_000;
 
 /// The names bound on the paths reaching a point, with their values.
 ///
@@ -544,6 +546,9 @@ pub(super) struct Interpreter<'db> {
     unrolling: u32,
     /// Calls an unrolled round made with other arguments than the last round's.
     round_calls: Vec<CallSite>,
+    /// The operations of each unrolled round, kept apart: joining `buttons[text]` over
+    /// rounds would pair one round's key with another round's dict.
+    round_operations: Vec<Operation>,
 }
 
 impl<'db> Interpreter<'db> {
@@ -607,6 +612,7 @@ impl<'db> Interpreter<'db> {
             unroll_budget: UNROLL_BUDGET,
             unrolling: 0,
             round_calls: Vec::new(),
+            round_operations: Vec::new(),
         };
         if matches!(scope_data.kind, ScopeKind::Function | ScopeKind::Lambda) {
             interpreter.parameter_names = scope_data
@@ -709,6 +715,11 @@ impl<'db> Interpreter<'db> {
             .collect();
         unbound_loads.sort_by_key(|load| load.offset);
         let mut operations: Vec<Operation> = self.operations.into_values().collect();
+        for operation in self.round_operations {
+            if !operations.contains(&operation) {
+                operations.push(operation);
+            }
+        }
         operations.sort_by_key(|operation| {
             (
                 operation.range.start(),
@@ -1395,12 +1406,29 @@ impl<'db> Interpreter<'db> {
                 self.branch = branch;
             }
             self.state = state;
+            let outer_operations = std::mem::take(&mut self.operations);
             if let Some(target) = target {
                 let origin = self.origin(range_of(target));
                 self.bind(target, item.with_default_origin(origin), statement);
             }
             let taken_state = self.state.take();
             let after = self.branch_block(body, branch, taken_state);
+            let round_operations = std::mem::replace(&mut self.operations, outer_operations);
+            for (key, operation) in round_operations {
+                if self.round_operations.len() < MAX_ROUND_OPERATIONS {
+                    self.round_operations.push(operation);
+                } else {
+                    // Past the cap, rounds join as a fixpoint's do.
+                    match self.operations.entry(key) {
+                        std::collections::hash_map::Entry::Occupied(mut entry) => {
+                            entry.get_mut().kind.join(&operation.kind);
+                        }
+                        std::collections::hash_map::Entry::Vacant(entry) => {
+                            entry.insert(operation);
+                        }
+                    }
+                }
+            }
             self.branch = saved_branch;
             let frame = self.loops.pop().unwrap_or(LoopFrame {
                 breaks: None,
@@ -4855,6 +4883,21 @@ impl<'db> Interpreter<'db> {
         if self.never_returns(&callee, function) {
             self.never_returns_at = Some(node.start_byte() as u32);
         }
+        // `next(it)` without a default on an iterator known to be empty raises
+        // StopIteration: the path ends here, unless a handler around catches it.
+        let raises_stop_iteration = callee.single()
+            == Some(&Value::BuiltinFunction(SmolStr::new_static("next")))
+            && arguments.keywords.is_empty()
+            && !arguments.has_unpacking
+            && matches!(consumed.positional.as_slice(), [iterator] if iterator.values().all(
+                |value| matches!(value, Value::Iterator(items) if items.exact && items.items.is_empty())
+            ))
+            && !self.handlers.iter().flatten().any(|handler| {
+                matches!(
+                    handler.as_str(),
+                    "StopIteration" | "Exception" | "BaseException" | "*"
+                )
+            });
         if self.record {
             let offset = node.start_byte() as u32;
             let call = CallSite {
@@ -4881,6 +4924,9 @@ impl<'db> Interpreter<'db> {
             {
                 self.round_calls.push(earlier);
             }
+        }
+        if raises_stop_iteration {
+            self.state = None;
         }
         result
     }
