@@ -4933,12 +4933,17 @@ impl<'db> Interpreter<'db> {
 
     /// `xs.pop()` / `xs.pop(i)` / `d.pop(k)` (no default) read an item the way `xs[-1]`,
     /// `xs[i]` and `d[k]` do, and fail the same way: recorded as a subscript of the
-    /// receiver (before the pop) for the lookup rules.
+    /// receiver (before the pop) for the lookup rules, when every list it may be has a
+    /// known length.
     fn record_pop(&mut self, call: Node<'_>, receiver: &Union, arguments: &Arguments) {
         if arguments.has_unpacking || !arguments.keywords.is_empty() {
             return;
         }
-        let all_lists = receiver.values().all(|value| matches!(value, Value::List(_)));
+        // Exact lists only: a loop run to a fixpoint joins the empty list it starts from
+        // with the lists later rounds hold, and pairing them is not this rule's to guess.
+        let all_lists = receiver
+            .values()
+            .all(|value| matches!(value, Value::List(items) if items.exact));
         let all_dicts = receiver.values().all(|value| matches!(value, Value::Dict(_)));
         let key = match (arguments.positional.as_slice(), all_lists, all_dicts) {
             ([], true, _) => Union::new(Value::Int(Some(-1)), None),

@@ -533,3 +533,66 @@ def root(node: Node):
 "#,
     );
 }
+
+#[test]
+fn recursion_steps_that_miss_the_base_case_from_the_callers_arguments() {
+    check(
+        r#"
+def pairs(n):
+    if n == 0:
+        return 1
+    # expect: unbounded-recursion confidence=likely
+    return pairs(n - 2) * n
+
+def pairs_from_unknown(n):
+    if n == 0:
+        return 1
+    return pairs_from_unknown(n - 2) * n
+
+def climb(n, memo):
+    if n in memo:
+        return memo[n]
+    if n == 1:
+        return 1
+    return climb(n - 1, memo) + climb(n - 2, memo)
+
+def halve(low, high):
+    if low >= high:
+        return low
+    middle = (low + high) // 2
+    # expect: unbounded-recursion confidence=likely
+    return halve(middle, high)
+
+print(pairs(4))
+print(pairs(5))
+print(pairs_from_unknown(int(input())))
+print(climb(6, {0: 1, 1: 1}))
+print(halve(0, 3))
+"#,
+    );
+}
+
+#[test]
+fn loops_over_known_items_pop_and_fill_round_by_round() {
+    check(
+        r#"
+def drain(items, rounds):
+    pending = list(items)
+    for _ in range(rounds):
+        # The third round, which `drain(…, 3)` runs, pops from an empty list.
+        # expect: index-error confidence=definite
+        pending.pop()
+
+def drain_exactly(items):
+    pending = list(items)
+    for _ in items:
+        pending.pop()
+    return pending
+
+drain(["a", "b"], 3)
+left = drain_exactly(["a", "b"])
+# expect: index-error confidence=definite
+left[0]
+"#,
+    );
+}
