@@ -1274,27 +1274,27 @@ impl<'db> Interpreter<'db> {
         let iterated = node
             .child_by_field_name("right")
             .and_then(|right| iterated_name(self.text, right, 3));
-        let unrolled_items = iterable
-            .as_ref()
-            .and_then(|iterable| self.unrollable_items(iterable, node.child_by_field_name("right")));
+        let unrolled_items = iterable.as_ref().and_then(|iterable| {
+            self.unrollable_items(iterable, node.child_by_field_name("right"))
+        });
         let (mut exhausted, breaks) = if let Some(items) = unrolled_items {
             self.unrolled_loop(body, branch, target, node, items)
         } else {
             self.run_loop(
-            body,
-            branch,
-            |interpreter| {
-                if let Some(iterated) = iterated {
-                    interpreter.drop_empty_members(iterated);
-                }
-                if let Some(target) = target {
-                    let origin = interpreter.origin(range_of(target));
-                    interpreter.bind(target, element.with_default_origin(origin), node);
-                }
-            },
-            None,
-            runs_at_least_once,
-        )
+                body,
+                branch,
+                |interpreter| {
+                    if let Some(iterated) = iterated {
+                        interpreter.drop_empty_members(iterated);
+                    }
+                    if let Some(target) = target {
+                        let origin = interpreter.origin(range_of(target));
+                        interpreter.bind(target, element.with_default_origin(origin), node);
+                    }
+                },
+                None,
+                runs_at_least_once,
+            )
         };
         // A loop that ran to the end leaves an iterator held in a name exhausted.
         if let Some(iterable) = node.child_by_field_name("right") {
@@ -4944,7 +4944,9 @@ impl<'db> Interpreter<'db> {
         let all_lists = receiver
             .values()
             .all(|value| matches!(value, Value::List(items) if items.exact));
-        let all_dicts = receiver.values().all(|value| matches!(value, Value::Dict(_)));
+        let all_dicts = receiver
+            .values()
+            .all(|value| matches!(value, Value::Dict(_)));
         let key = match (arguments.positional.as_slice(), all_lists, all_dicts) {
             ([], true, _) => Union::new(Value::Int(Some(-1)), None),
             ([index], true, _) | ([index], _, true) => index.clone(),

@@ -590,9 +590,9 @@ fn index_error(
             "Index {index} is out of range for `{object_text}` ({kind} of length {length}), so `pop` raises IndexError"
         ),
         (false, 0) => format!("`{object_text}` is an empty {kind}: index {index} is out of range"),
-        (false, _) => format!(
-            "Index {index} is out of range for `{object_text}` ({kind} of length {length})"
-        ),
+        (false, _) => {
+            format!("Index {index} is out of range for `{object_text}` ({kind} of length {length})")
+        }
     };
     let related = context.related_origins(
         object,

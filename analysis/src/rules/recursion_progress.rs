@@ -55,7 +55,9 @@ const MAX_STARTS: usize = 16;
 enum Slot {
     Int,
     /// Handed on unchanged; `memo` when it is an empty dict at every outside call.
-    Passed { memo: bool },
+    Passed {
+        memo: bool,
+    },
 }
 
 struct Function<'t> {
@@ -90,8 +92,7 @@ pub(super) fn run(context: &mut RuleContext<'_>) {
         return;
     }
     // The calls of each candidate, from every run of the file's scopes.
-    let mut calls_by_scope: FxHashMap<ScopeId, Vec<&crate::infer::CallSite>> =
-        FxHashMap::default();
+    let mut calls_by_scope: FxHashMap<ScopeId, Vec<&crate::infer::CallSite>> = FxHashMap::default();
     for (_, call) in context.calls() {
         let Some(Value::Function(function)) = call.callee.single() else {
             continue;
@@ -115,7 +116,9 @@ fn calls_name(context: &RuleContext<'_>, body: Node<'_>, name: &str) -> bool {
         if node.kind() == "call"
             && node
                 .child_by_field_name("function")
-                .is_some_and(|function| function.kind() == "identifier" && context.node_text(function) == name)
+                .is_some_and(|function| {
+                    function.kind() == "identifier" && context.node_text(function) == name
+                })
         {
             return true;
         }
@@ -504,7 +507,10 @@ impl Replay<'_, '_, '_> {
     fn if_statement(&mut self, statement: Node<'_>) -> Option<Flow> {
         let mut arms: Vec<(Option<Node<'_>>, Node<'_>)> = Vec::new();
         let condition = statement.child_by_field_name("condition")?;
-        arms.push((Some(condition), statement.child_by_field_name("consequence")?));
+        arms.push((
+            Some(condition),
+            statement.child_by_field_name("consequence")?,
+        ));
         let mut cursor = statement.walk();
         for alternative in statement.children_by_field_name("alternative", &mut cursor) {
             let body = alternative.child_by_field_name("body")?;
@@ -614,7 +620,9 @@ impl Replay<'_, '_, '_> {
         for argument in arguments.named_children(&mut cursor) {
             match argument.kind() {
                 "keyword_argument" => {
-                    let name = self.context.node_text(argument.child_by_field_name("name")?);
+                    let name = self
+                        .context
+                        .node_text(argument.child_by_field_name("name")?);
                     let slot = self.function.parameters.iter().position(|p| p == name)?;
                     by_slot[slot] = Some(argument.child_by_field_name("value")?);
                 }
@@ -639,8 +647,7 @@ impl Replay<'_, '_, '_> {
                 Slot::Int => next.push(self.integer(argument)?),
                 // Handed on unchanged, or the replay cannot follow it.
                 Slot::Passed { .. } => {
-                    if argument.kind() != "identifier" || self.context.node_text(argument) != name
-                    {
+                    if argument.kind() != "identifier" || self.context.node_text(argument) != name {
                         return None;
                     }
                 }
@@ -652,14 +659,14 @@ impl Replay<'_, '_, '_> {
     fn integer(&self, node: Node<'_>) -> Option<i64> {
         match node.kind() {
             "integer" => self.context.node_text(node).replace('_', "").parse().ok(),
-            "identifier" => self
-                .environment
-                .get(self.context.node_text(node))
-                .copied(),
+            "identifier" => self.environment.get(self.context.node_text(node)).copied(),
             "parenthesized_expression" => self.integer(node.named_child(0)?),
             "unary_operator" => {
                 let operand = self.integer(node.child_by_field_name("argument")?)?;
-                match self.context.node_text(node.child_by_field_name("operator")?) {
+                match self
+                    .context
+                    .node_text(node.child_by_field_name("operator")?)
+                {
                     "-" => operand.checked_neg(),
                     "+" => Some(operand),
                     _ => None,
@@ -668,16 +675,24 @@ impl Replay<'_, '_, '_> {
             "binary_operator" => {
                 let left = self.integer(node.child_by_field_name("left")?)?;
                 let right = self.integer(node.child_by_field_name("right")?)?;
-                match self.context.node_text(node.child_by_field_name("operator")?) {
+                match self
+                    .context
+                    .node_text(node.child_by_field_name("operator")?)
+                {
                     "+" => left.checked_add(right),
                     "-" => left.checked_sub(right),
                     "*" => left.checked_mul(right),
-                    "//" if right != 0 => Some(left.div_euclid(right) - i64::from(
-                        right < 0 && left.rem_euclid(right) != 0,
-                    )),
+                    "//" if right != 0 => Some(
+                        left.div_euclid(right)
+                            - i64::from(right < 0 && left.rem_euclid(right) != 0),
+                    ),
                     "%" if right != 0 => {
                         let remainder = left.rem_euclid(right.abs());
-                        Some(if right < 0 && remainder != 0 { remainder + right } else { remainder })
+                        Some(if right < 0 && remainder != 0 {
+                            remainder + right
+                        } else {
+                            remainder
+                        })
                     }
                     _ => None,
                 }
@@ -690,11 +705,16 @@ impl Replay<'_, '_, '_> {
     fn truth(&self, node: Node<'_>) -> Option<bool> {
         match node.kind() {
             "parenthesized_expression" => self.truth(node.named_child(0)?),
-            "not_operator" => self.truth(node.child_by_field_name("argument")?).map(|t| !t),
+            "not_operator" => self
+                .truth(node.child_by_field_name("argument")?)
+                .map(|t| !t),
             "boolean_operator" => {
                 let left = self.truth(node.child_by_field_name("left")?);
                 let right = self.truth(node.child_by_field_name("right")?);
-                match self.context.node_text(node.child_by_field_name("operator")?) {
+                match self
+                    .context
+                    .node_text(node.child_by_field_name("operator")?)
+                {
                     "and" => match (left, right) {
                         (Some(false), _) | (_, Some(false)) => Some(false),
                         (Some(true), Some(true)) => Some(true),
