@@ -544,6 +544,8 @@ pub(super) struct Interpreter<'db> {
     unroll_budget: u32,
     /// How many unrolled loops enclose the current point.
     unrolling: u32,
+    /// How many loops run to a fixpoint enclose the current point.
+    fixpoint_loops: u32,
     /// Calls an unrolled round made with other arguments than the last round's.
     round_calls: Vec<CallSite>,
     /// The operations of each unrolled round, kept apart: joining `buttons[text]` over
@@ -611,6 +613,7 @@ impl<'db> Interpreter<'db> {
             receiver_exit: None,
             unroll_budget: UNROLL_BUDGET,
             unrolling: 0,
+            fixpoint_loops: 0,
             round_calls: Vec::new(),
             round_operations: Vec::new(),
         };
@@ -1476,6 +1479,7 @@ impl<'db> Interpreter<'db> {
         condition: Option<Node<'_>>,
         runs_at_least_once: bool,
     ) -> (State, State) {
+        self.fixpoint_loops += 1;
         let before = self.state.take();
         let mut head = before.clone();
         let mut breaks: State = None;
@@ -1533,6 +1537,7 @@ impl<'db> Interpreter<'db> {
             }
             head = next_head;
         }
+        self.fixpoint_loops -= 1;
         let mut exhausted = match condition {
             Some(condition) if is_always_true(condition, self.text) => None,
             Some(condition) => self.narrow(condition, head).1,
@@ -4936,11 +4941,13 @@ impl<'db> Interpreter<'db> {
     /// receiver (before the pop) for the lookup rules, when every list it may be has a
     /// known length.
     fn record_pop(&mut self, call: Node<'_>, receiver: &Union, arguments: &Arguments) {
-        if arguments.has_unpacking || !arguments.keywords.is_empty() {
+        // Not in a loop run to a fixpoint: its rounds join the empty list it starts from
+        // with the lists later rounds hold (`while pending: … pending.pop()`), and
+        // which pop meets which is not known there.
+        if arguments.has_unpacking || !arguments.keywords.is_empty() || self.fixpoint_loops > 0 {
             return;
         }
-        // Exact lists only: a loop run to a fixpoint joins the empty list it starts from
-        // with the lists later rounds hold, and pairing them is not this rule's to guess.
+        // Exact lists only: a list of unknown length says nothing about its pops.
         let all_lists = receiver
             .values()
             .all(|value| matches!(value, Value::List(items) if items.exact));
