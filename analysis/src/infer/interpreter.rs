@@ -44,6 +44,15 @@ const MAX_BLOCK_DEPTH: u32 = 120;
 const MAX_EXACT_COMPREHENSION_ITEMS: usize = 32;
 /// Rounds of a loop body before its bindings widen to their types.
 const LOOP_ROUNDS: usize = 3;
+/// A `for` loop over at most this many known items runs its body once per item, in
+/// order, instead of to a fixpoint.
+const MAX_UNROLLED_ITEMS: usize = 16;
+/// Unrolled rounds one run of a scope may spend, nested loops included.
+const UNROLL_BUDGET: u32 = 96;
+/// Calls of unrolled rounds kept beside the last one (see `ScopeInference::round_calls`).
+const MAX_ROUND_CALLS: usize = 64;
+/// Operations of unrolled rounds kept apart (see `Interpreter::round_operations`).
+const MAX_ROUND_OPERATIONS: usize = 2_000;
 
 /// The names bound on the paths reaching a point, with their values.
 ///
@@ -206,6 +215,18 @@ fn iterated_name<'t>(text: &str, node: Node<'t>, depth: u8) -> Option<Node<'t>> 
 fn mutated(container: &Value, method: &str, arguments: &Arguments) -> Value {
     let first = arguments.positional.first();
     match (container, method) {
+        // `pending.insert(0, job)`: a literal position (clamped, as Python does).
+        (Value::List(items), "insert")
+            if items.exact
+                && let [index, added] = arguments.positional.as_slice()
+                && let Some(Value::Int(Some(index))) = index.single() =>
+        {
+            let length = items.items.len() as i64;
+            let position = if *index < 0 { index + length } else { *index };
+            let mut kept = items.items.clone();
+            kept.insert(position.clamp(0, length) as usize, added.clone());
+            Value::List(Items::exact(kept))
+        }
         (Value::List(items), "append" | "insert") => {
             let added = if method == "insert" {
                 arguments.positional.get(1)
@@ -257,6 +278,21 @@ fn mutated(container: &Value, method: &str, arguments: &Arguments) -> Value {
         (Value::List(items), "pop") if items.exact && arguments.positional.is_empty() => {
             let mut kept = items.items.clone();
             kept.pop();
+            Value::List(Items::exact(kept))
+        }
+        // `queue.pop(0)`: a literal position drops that item (out of range, the call
+        // raises and the list stays as it was).
+        (Value::List(items), "pop")
+            if items.exact
+                && let [index] = arguments.positional.as_slice()
+                && let Some(Value::Int(Some(index))) = index.single() =>
+        {
+            let length = items.items.len() as i64;
+            let position = if *index < 0 { index + length } else { *index };
+            let mut kept = items.items.clone();
+            if (0..length).contains(&position) {
+                kept.remove(position as usize);
+            }
             Value::List(Items::exact(kept))
         }
         (Value::List(items), "pop" | "remove") => Value::List(Items::of(items.element())),
@@ -507,6 +543,17 @@ pub(super) struct Interpreter<'db> {
     mutated_globals: BTreeSet<Name>,
     /// For a method run on a shaped receiver: `self` at the returns.
     receiver_exit: Option<Union>,
+    /// Unrolled loop rounds this run may still spend.
+    unroll_budget: u32,
+    /// How many unrolled loops enclose the current point.
+    unrolling: u32,
+    /// How many loops run to a fixpoint enclose the current point.
+    fixpoint_loops: u32,
+    /// Calls an unrolled round made with other arguments than the last round's.
+    round_calls: Vec<CallSite>,
+    /// The operations of each unrolled round, kept apart: joining `buttons[text]` over
+    /// rounds would pair one round's key with another round's dict.
+    round_operations: Vec<Operation>,
 }
 
 impl<'db> Interpreter<'db> {
@@ -568,6 +615,11 @@ impl<'db> Interpreter<'db> {
             mutated_globals: BTreeSet::new(),
             returned_parameters: BTreeSet::new(),
             receiver_exit: None,
+            unroll_budget: UNROLL_BUDGET,
+            unrolling: 0,
+            fixpoint_loops: 0,
+            round_calls: Vec::new(),
+            round_operations: Vec::new(),
         };
         if matches!(scope_data.kind, ScopeKind::Function | ScopeKind::Lambda) {
             interpreter.parameter_names = scope_data
@@ -670,6 +722,11 @@ impl<'db> Interpreter<'db> {
             .collect();
         unbound_loads.sort_by_key(|load| load.offset);
         let mut operations: Vec<Operation> = self.operations.into_values().collect();
+        for operation in self.round_operations {
+            if !operations.contains(&operation) {
+                operations.push(operation);
+            }
+        }
         operations.sort_by_key(|operation| {
             (
                 operation.range.start(),
@@ -709,6 +766,11 @@ impl<'db> Interpreter<'db> {
             raises: self.raises.into_iter().collect(),
             self_attributes,
             calls,
+            round_calls: {
+                let mut round_calls = self.round_calls;
+                round_calls.sort_by_key(|call| (call.offset, std::cmp::Reverse(call.end)));
+                round_calls
+            },
             is_recursive: false,
             operations,
             mutated_parameters: self.mutated_parameters.into_iter().collect(),
@@ -1224,21 +1286,28 @@ impl<'db> Interpreter<'db> {
         let iterated = node
             .child_by_field_name("right")
             .and_then(|right| iterated_name(self.text, right, 3));
-        let (mut exhausted, breaks) = self.run_loop(
-            body,
-            branch,
-            |interpreter| {
-                if let Some(iterated) = iterated {
-                    interpreter.drop_empty_members(iterated);
-                }
-                if let Some(target) = target {
-                    let origin = interpreter.origin(range_of(target));
-                    interpreter.bind(target, element.with_default_origin(origin), node);
-                }
-            },
-            None,
-            runs_at_least_once,
-        );
+        let unrolled_items = iterable.as_ref().and_then(|iterable| {
+            self.unrollable_items(iterable, node.child_by_field_name("right"))
+        });
+        let (mut exhausted, breaks) = if let Some(items) = unrolled_items {
+            self.unrolled_loop(body, branch, target, node, items)
+        } else {
+            self.run_loop(
+                body,
+                branch,
+                |interpreter| {
+                    if let Some(iterated) = iterated {
+                        interpreter.drop_empty_members(iterated);
+                    }
+                    if let Some(target) = target {
+                        let origin = interpreter.origin(range_of(target));
+                        interpreter.bind(target, element.with_default_origin(origin), node);
+                    }
+                },
+                None,
+                runs_at_least_once,
+            )
+        };
         // A loop that ran to the end leaves an iterator held in a name exhausted.
         if let Some(iterable) = node.child_by_field_name("right") {
             if iterable.kind() == "identifier" {
@@ -1254,6 +1323,134 @@ impl<'db> Interpreter<'db> {
             }
         }
         self.loop_exit(node, (exhausted, breaks));
+    }
+
+    /// The items a `for` loop walks when they are few and all known, in order: an exact
+    /// list or tuple, a closed dict's keys, a literal string's characters, a `range` of
+    /// literal bounds. `None` sends the loop to the fixpoint (`run_loop`).
+    ///
+    /// ```python
+    /// for start in range(0, 10, 4):   # rounds with start = 0, 4, 8
+    ///     pages.append(start)         # pages: [0, 4, 8] after the loop
+    /// ```
+    fn unrollable_items(&self, iterable: &Union, right: Option<Node<'_>>) -> Option<Vec<Union>> {
+        if iterable.pruned() {
+            return None;
+        }
+        let items = match iterable.single()? {
+            Value::List(items) | Value::Tuple(items) | Value::Iterator(items) if items.exact => {
+                items.items.clone()
+            }
+            Value::Dict(dict) if !dict.open => dict
+                .entries
+                .iter()
+                .map(|(key, _)| Union::new(builtins::key_value(key), None))
+                .collect(),
+            Value::Str(Some(text)) if text.chars().count() <= MAX_UNROLLED_ITEMS => text
+                .chars()
+                .map(|char| Union::new(Value::Str(Some(SmolStr::from(char.to_string()))), None))
+                .collect(),
+            Value::Instance(ClassRef::Builtin(name), _) if name == "range" => {
+                let right = right.filter(|right| right.kind() == "call")?;
+                let call = self
+                    .calls
+                    .get(&(right.start_byte() as u32, right.end_byte() as u32))?;
+                if call.has_unpacking || !call.keywords.is_empty() {
+                    return None;
+                }
+                let bounds: Vec<i64> = call
+                    .positional
+                    .iter()
+                    .map(|bound| match bound.single() {
+                        Some(Value::Int(Some(value))) => Some(*value),
+                        Some(Value::Bool(Some(flag))) => Some(i64::from(*flag)),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?;
+                let (start, stop, step) = match bounds[..] {
+                    [stop] => (0, stop, 1),
+                    [start, stop] => (start, stop, 1),
+                    [start, stop, step] if step != 0 => (start, stop, step),
+                    _ => return None,
+                };
+                let mut values = Vec::new();
+                let mut current = start;
+                while (step > 0 && current < stop) || (step < 0 && current > stop) {
+                    if values.len() > MAX_UNROLLED_ITEMS {
+                        return None;
+                    }
+                    values.push(Union::new(Value::Int(Some(current)), None));
+                    current = current.checked_add(step)?;
+                }
+                values
+            }
+            _ => return None,
+        };
+        let rounds = u32::try_from(items.len()).ok()?;
+        (items.len() <= MAX_UNROLLED_ITEMS && rounds <= self.unroll_budget).then_some(items)
+    }
+
+    /// Runs a loop body once per known item, in order: what one round appends or pops,
+    /// the next round sees. Returns the state after the last item and the join of the
+    /// `break`s, like [`Self::run_loop`].
+    fn unrolled_loop(
+        &mut self,
+        body: Option<Node<'_>>,
+        branch: Option<BranchId>,
+        target: Option<Node<'_>>,
+        statement: Node<'_>,
+        items: Vec<Union>,
+    ) -> (State, State) {
+        self.unroll_budget -= items.len() as u32;
+        self.unrolling += 1;
+        let mut state = self.state.take();
+        let mut breaks: State = None;
+        for item in items {
+            if state.is_none() {
+                break;
+            }
+            self.loops.push(LoopFrame {
+                breaks: None,
+                continues: None,
+            });
+            let saved_branch = self.branch;
+            if let Some(branch) = branch {
+                self.branch = branch;
+            }
+            self.state = state;
+            let outer_operations = std::mem::take(&mut self.operations);
+            if let Some(target) = target {
+                let origin = self.origin(range_of(target));
+                self.bind(target, item.with_default_origin(origin), statement);
+            }
+            let taken_state = self.state.take();
+            let after = self.branch_block(body, branch, taken_state);
+            let round_operations = std::mem::replace(&mut self.operations, outer_operations);
+            for (key, operation) in round_operations {
+                if self.round_operations.len() < MAX_ROUND_OPERATIONS {
+                    self.round_operations.push(operation);
+                } else {
+                    // Past the cap, rounds join as a fixpoint's do.
+                    match self.operations.entry(key) {
+                        std::collections::hash_map::Entry::Occupied(mut entry) => {
+                            entry.get_mut().kind.join(&operation.kind);
+                        }
+                        std::collections::hash_map::Entry::Vacant(entry) => {
+                            entry.insert(operation);
+                        }
+                    }
+                }
+            }
+            self.branch = saved_branch;
+            let frame = self.loops.pop().unwrap_or(LoopFrame {
+                breaks: None,
+                continues: None,
+            });
+            breaks = join_states(breaks, frame.breaks);
+            state = join_states(after, frame.continues);
+        }
+        self.unrolling -= 1;
+        (state, breaks)
     }
 
     fn while_statement(&mut self, node: Node<'_>) {
@@ -1291,6 +1488,7 @@ impl<'db> Interpreter<'db> {
         condition: Option<Node<'_>>,
         runs_at_least_once: bool,
     ) -> (State, State) {
+        self.fixpoint_loops += 1;
         let before = self.state.take();
         let mut head = before.clone();
         let mut breaks: State = None;
@@ -1348,6 +1546,7 @@ impl<'db> Interpreter<'db> {
             }
             head = next_head;
         }
+        self.fixpoint_loops -= 1;
         let mut exhausted = match condition {
             Some(condition) if is_always_true(condition, self.text) => None,
             Some(condition) => self.narrow(condition, head).1,
@@ -4665,6 +4864,11 @@ impl<'db> Interpreter<'db> {
                                 }))
                             })
                             .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)));
+                        if method == "pop"
+                            && let Some(receiver) = &receiver_value
+                        {
+                            self.record_pop(node, receiver, &consumed);
+                        }
                         if let Some(object) =
                             function.and_then(|function| function.child_by_field_name("object"))
                         {
@@ -4729,6 +4933,21 @@ impl<'db> Interpreter<'db> {
         if self.never_returns(&callee, function) {
             self.never_returns_at = Some(node.start_byte() as u32);
         }
+        // `next(it)` without a default on an iterator known to be empty raises
+        // StopIteration: the path ends here, unless a handler around catches it.
+        let raises_stop_iteration = callee.single()
+            == Some(&Value::BuiltinFunction(SmolStr::new_static("next")))
+            && arguments.keywords.is_empty()
+            && !arguments.has_unpacking
+            && matches!(consumed.positional.as_slice(), [iterator] if iterator.values().all(
+                |value| matches!(value, Value::Iterator(items) if items.exact && items.items.is_empty())
+            ))
+            && !self.handlers.iter().flatten().any(|handler| {
+                matches!(
+                    handler.as_str(),
+                    "StopIteration" | "Exception" | "BaseException" | "*"
+                )
+            });
         if self.record {
             let offset = node.start_byte() as u32;
             let call = CallSite {
@@ -4742,9 +4961,56 @@ impl<'db> Interpreter<'db> {
                 has_unpacking: arguments.has_unpacking,
             };
             // Keyed by the whole range: `next(rows).split(",")` is two calls at one offset.
-            self.calls.insert((offset, call.end), call);
+            let earlier = self.calls.insert((offset, call.end), call);
+            // An unrolled round that called with other arguments keeps its call for the
+            // rules (each round's arguments are a real run of the callee).
+            if self.unrolling > 0
+                && let Some(earlier) = earlier
+                && self.round_calls.len() < MAX_ROUND_CALLS
+                && self.calls.get(&(offset, earlier.end)).is_some_and(|last| {
+                    last.positional != earlier.positional || last.keywords != earlier.keywords
+                })
+                && !self.round_calls.contains(&earlier)
+            {
+                self.round_calls.push(earlier);
+            }
+        }
+        if raises_stop_iteration {
+            self.state = None;
         }
         result
+    }
+
+    /// `xs.pop()` / `xs.pop(i)` / `d.pop(k)` (no default) read an item the way `xs[-1]`,
+    /// `xs[i]` and `d[k]` do, and fail the same way: recorded as a subscript of the
+    /// receiver (before the pop) for the lookup rules, when every list it may be has a
+    /// known length.
+    fn record_pop(&mut self, call: Node<'_>, receiver: &Union, arguments: &Arguments) {
+        // Not in a loop run to a fixpoint: its rounds join the empty list it starts from
+        // with the lists later rounds hold (`while pending: … pending.pop()`), and
+        // which pop meets which is not known there.
+        if arguments.has_unpacking || !arguments.keywords.is_empty() || self.fixpoint_loops > 0 {
+            return;
+        }
+        // Exact lists only: a list of unknown length says nothing about its pops.
+        let all_lists = receiver
+            .values()
+            .all(|value| matches!(value, Value::List(items) if items.exact));
+        let all_dicts = receiver
+            .values()
+            .all(|value| matches!(value, Value::Dict(_)));
+        let key = match (arguments.positional.as_slice(), all_lists, all_dicts) {
+            ([], true, _) => Union::new(Value::Int(Some(-1)), None),
+            ([index], true, _) | ([index], _, true) => index.clone(),
+            _ => return,
+        };
+        self.record_operation(
+            call,
+            OperationKind::Subscript {
+                object: receiver.clone(),
+                key: Some(key),
+            },
+        );
     }
 
     /// Whether calling `callee` (the call's `function` node) never returns normally: a
@@ -6395,6 +6661,15 @@ fn compare_literals(operator: &str, left: &Value, right: &Value) -> Option<bool>
         }
         ("not in", item, Value::Dict(dict)) if !dict.open => {
             literal_key(item).map(|key| !dict.entries.iter().any(|(entry, _)| *entry == key))
+        }
+        // `"acme" in ["acme", "globex"]`: a literal among the known items of a sequence,
+        // or a substring of a known string.
+        (
+            "in" | "not in",
+            item,
+            Value::List(_) | Value::Tuple(_) | Value::Set(_) | Value::Str(Some(_)),
+        ) if is_literal(item) => {
+            contains_literal(right, item).map(|found| found == (operator == "in"))
         }
         _ => None,
     }

@@ -61,6 +61,10 @@ pub struct ScopeInference {
     /// Calls in the scope, sorted by start offset, outermost first: the call's range, its
     /// callee and its result.
     pub calls: Vec<CallSite>,
+    /// Calls made by earlier rounds of loops run once per known item (`for x in (1, 2):`)
+    /// with other arguments than the round recorded in `calls`: the rules specialise
+    /// the callee for each of them too. Sorted by offset; at most a few dozen.
+    pub round_calls: Vec<CallSite>,
     /// The scope calls itself, directly or through other functions.
     pub is_recursive: bool,
     /// Operations that may fail at run time, with the values they ran on (for rules).

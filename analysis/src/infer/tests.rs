@@ -88,7 +88,11 @@ fn loops_widen_and_join_with_the_path_that_skips_them() {
 total = 0
 for number in [1, 2, 3]:
     total = total + number
-print(total)  # hover[total]: `int`
+print(total)  # hover[total]: `6 (int)`
+grand = 0
+for number in range(100):
+    grand = grand + number
+print(grand)  # hover[grand]: `int`
 count = 0
 while count < 10:
     count += 1

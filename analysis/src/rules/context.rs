@@ -130,10 +130,10 @@ impl<'db> RuleContext<'db> {
         let mut next = 0;
         while next < runs.len() && runs.len() < MAX_RUNS {
             let depth = runs[next].call.map_or(0, |(_, depth)| depth + 1);
-            let calls = &runs[next].inference.calls;
+            let inference = runs[next].inference;
             let parent_known = runs[next].known_inputs;
             next += 1;
-            for call in calls {
+            for call in inference.calls.iter().chain(&inference.round_calls) {
                 for value in call.callee.values() {
                     let function = match value {
                         Value::Function(function) | Value::BoundMethod { function, .. } => function,
@@ -204,11 +204,16 @@ impl<'db> RuleContext<'db> {
             .flat_map(|run| run.inference.operations.iter().map(move |op| (run, op)))
     }
 
-    /// Every call of every run.
+    /// Every call of every run, the earlier rounds of unrolled loops included (one call
+    /// expression may appear once per distinct argument list).
     pub fn calls(&self) -> impl Iterator<Item = (&Run<'db>, &'db CallSite)> {
-        self.runs
-            .iter()
-            .flat_map(|run| run.inference.calls.iter().map(move |call| (run, call)))
+        self.runs.iter().flat_map(|run| {
+            run.inference
+                .calls
+                .iter()
+                .chain(&run.inference.round_calls)
+                .map(move |call| (run, call))
+        })
     }
 
     pub fn root(&self) -> Node<'db> {

@@ -53,12 +53,27 @@ fn literal_keys(key: &Union) -> Option<Vec<Key>> {
     key.values().map(Key::from_value).collect()
 }
 
+/// The container read: `d` in `d[k]`, `xs` in `xs.pop(0)`.
 fn object_text(context: &RuleContext<'_>, range: line_index::TextRange) -> String {
     context
         .node(range)
-        .and_then(|node| node.child_by_field_name("value"))
+        .and_then(|node| match pop_call_receiver(node) {
+            Some(receiver) => Some(receiver),
+            None => node.child_by_field_name("value"),
+        })
         .map(|object| context.node_text(object).to_owned())
         .unwrap_or_else(|| "the value".to_owned())
+}
+
+/// The receiver of `xs.pop(…)` (recorded by the interpreter as a subscript of `xs`).
+fn pop_call_receiver(node: tree_sitter::Node<'_>) -> Option<tree_sitter::Node<'_>> {
+    if node.kind() != "call" {
+        return None;
+    }
+    let function = node
+        .child_by_field_name("function")
+        .filter(|function| function.kind() == "attribute")?;
+    function.child_by_field_name("object")
 }
 
 fn key_error(
@@ -137,6 +152,10 @@ fn key_error(
     let message = format!("Key `{key_text}` is not in `{object_text}` ({keys_note})");
     let related = context.related_origins(object, is_bad, |_| "dict built here".to_owned());
     context.report_tally("key-error", range, tally, message, related, call);
+    if context.node(range).and_then(pop_call_receiver).is_some() {
+        // `d.get(k)` would not remove the entry: no subscript template fits `d.pop(k)`.
+        return;
+    }
     let mut parameters = vec![("object", object_text), ("key", key_text)];
     if let Some(default) = dict_value_default(object) {
         parameters.push(("default", default));
@@ -153,10 +172,20 @@ fn is_membership_guarded(context: &RuleContext<'_>, range: line_index::TextRange
     let Some(subscript) = context.node(range) else {
         return false;
     };
-    let (Some(object), Some(key)) = (
-        subscript.child_by_field_name("value"),
-        subscript.child_by_field_name("subscript"),
-    ) else {
+    // `d.pop(key)` reads like `d[key]`.
+    let (object, key) = match pop_call_receiver(subscript) {
+        Some(receiver) => (
+            Some(receiver),
+            subscript
+                .child_by_field_name("arguments")
+                .and_then(|arguments| arguments.named_child(0)),
+        ),
+        None => (
+            subscript.child_by_field_name("value"),
+            subscript.child_by_field_name("subscript"),
+        ),
+    };
+    let (Some(object), Some(key)) = (object, key) else {
         return false;
     };
     let (object, key) = (context.node_text(object), context.node_text(key));
@@ -558,10 +587,16 @@ fn index_error(
         return;
     };
     let object_text = object_text(context, range);
-    let message = if length == 0 {
-        format!("`{object_text}` is an empty {kind}: index {index} is out of range")
-    } else {
-        format!("Index {index} is out of range for `{object_text}` ({kind} of length {length})")
+    let is_pop = context.node(range).and_then(pop_call_receiver).is_some();
+    let message = match (is_pop, length) {
+        (true, 0) => format!("`{object_text}` is an empty {kind} here, so `pop` raises IndexError"),
+        (true, _) => format!(
+            "Index {index} is out of range for `{object_text}` ({kind} of length {length}), so `pop` raises IndexError"
+        ),
+        (false, 0) => format!("`{object_text}` is an empty {kind}: index {index} is out of range"),
+        (false, _) => {
+            format!("Index {index} is out of range for `{object_text}` ({kind} of length {length})")
+        }
     };
     let related = context.related_origins(
         object,
@@ -572,6 +607,10 @@ fn index_error(
         },
     );
     context.report_tally("index-error", range, tally, message, related, call);
+    if is_pop {
+        // The subscript templates (`xs[i] if … else default`) do not fit a call.
+        return;
+    }
     let elements = object.values().flat_map(|value| match value {
         Value::List(items) | Value::Tuple(items) => items
             .items

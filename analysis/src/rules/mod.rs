@@ -33,6 +33,7 @@ mod path_guards;
 mod pitfalls;
 mod plugins;
 mod recursion;
+mod recursion_progress;
 mod recursive_property;
 mod removed_names;
 mod security;

@@ -13,6 +13,10 @@
 //! definitions, comprehensions, the right side of `and`/`or` and conditional expressions
 //! are not definite. Those calls give a graph between the file's functions; every cycle
 //! in it recurses without end.
+//!
+//! Functions that have a base case their recursive steps miss (`n - 2` jumping over
+//! `n == 1`, a bisection that stops shrinking) are the other half, in
+//! [`super::recursion_progress`].
 
 use line_index::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -129,6 +133,8 @@ fn run(context: &mut RuleContext<'_>) {
             fix_parameters: vec![("function".into(), function.name.clone())],
         });
     }
+    // Recursions that do have a base case, which their steps miss.
+    super::recursion_progress::run(context);
 }
 
 /// The cycle of definite calls starting and ending at `start` (its scopes, `start`

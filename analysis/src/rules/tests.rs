@@ -223,17 +223,22 @@ def first_even_or_none(numbers):
 
 print(first_even_or_none([1, 3, 5]))
 
+def header_after_loop():
+    lines = iter(["x", "y"])
+    for line in lines:
+        print(line)
+    # expect: stop-iteration confidence=definite
+    return next(lines)
+
+header_after_loop()
+
 words = iter(["a", "b"])
 print(next(words))
 print(next(words))
 # expect: stop-iteration confidence=definite
 print(next(words))
-
-lines = iter(["x", "y"])
-for line in lines:
-    print(line)
-# expect: stop-iteration confidence=definite
-header = next(lines)
+# The third `next` raised: nothing runs past it.
+print(next(words))
 "#,
     );
 }
@@ -323,7 +328,9 @@ fn lengths_of_unions_reach_divisions() {
     check(
         r#"
 def average(scores):
-    # expect: division-by-zero confidence=likely
+    # The loop over the two known students runs once each: `average([])` is one of
+    # its calls.
+    # expect: division-by-zero confidence=definite
     return sum(scores) / len(scores)
 
 def report(students):
@@ -554,6 +561,44 @@ def first_pair(rows):
 }
 
 #[test]
+fn recursion_steps_that_miss_the_base_case_from_the_callers_arguments() {
+    check(
+        r#"
+def pairs(n):
+    if n == 0:
+        return 1
+    # expect: unbounded-recursion confidence=likely
+    return pairs(n - 2) * n
+
+def pairs_from_unknown(n):
+    if n == 0:
+        return 1
+    return pairs_from_unknown(n - 2) * n
+
+def climb(n, memo):
+    if n in memo:
+        return memo[n]
+    if n == 1:
+        return 1
+    return climb(n - 1, memo) + climb(n - 2, memo)
+
+def halve(low, high):
+    if low >= high:
+        return low
+    middle = (low + high) // 2
+    # expect: unbounded-recursion confidence=likely
+    return halve(middle, high)
+
+print(pairs(4))
+print(pairs(5))
+print(pairs_from_unknown(int(input())))
+print(climb(6, {0: 1, 1: 1}))
+print(halve(0, 3))
+"#,
+    );
+}
+
+#[test]
 fn a_none_reported_once_per_path() {
     check(
         r#"
@@ -568,6 +613,31 @@ def load(value):
     # expect-not: none-attribute
     attrs = match.group("attr")
     return module, attrs
+"#,
+    );
+}
+
+#[test]
+fn loops_over_known_items_pop_and_fill_round_by_round() {
+    check(
+        r#"
+def drain(items, rounds):
+    pending = list(items)
+    for _ in range(rounds):
+        # The third round, which `drain(…, 3)` runs, pops from an empty list.
+        # expect: index-error confidence=definite
+        pending.pop()
+
+def drain_exactly(items):
+    pending = list(items)
+    for _ in items:
+        pending.pop()
+    return pending
+
+drain(["a", "b"], 3)
+left = drain_exactly(["a", "b"])
+# expect: index-error confidence=definite
+left[0]
 "#,
     );
 }

@@ -406,8 +406,18 @@ fn with_empty_default(
     let (before, after) = (text.get(..inside_end)?, text.get(inside_end..)?);
     let before = before.trim_end();
     let before = before.strip_suffix(',').unwrap_or(before);
+    // What the argument holds over every run of the call (each round of an unrolled
+    // loop, each caller): the empty one says nothing about the element type.
+    let argument = Union::join_all(
+        std::iter::once(argument.clone()).chain(
+            context
+                .calls()
+                .filter(|(_, call)| call.range() == range)
+                .filter_map(|(_, call)| call.positional.first().cloned()),
+        ),
+    )?;
     let mut default: Option<&str> = None;
-    for value in element_of(argument).iter().flat_map(Union::values) {
+    for value in element_of(&argument).iter().flat_map(Union::values) {
         let this = match value {
             Value::Str(_) => "\"\"",
             Value::Int(_) | Value::Bool(_) => "0",
