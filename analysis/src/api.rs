@@ -319,12 +319,14 @@ impl Analysis {
         self.with_db(|db| ide::line_index(db, file.0).clone())
     }
 
-    /// Parses, indexes and resolves the imports of `file`, so that later whole-workspace
-    /// queries (the circular-import simulation) find that work done. A warm-up that
-    /// batch checks run on all cores before asking for diagnostics.
+    /// Parses, indexes and resolves the imports of `file`, and computes its part of the
+    /// whole-workspace queries (the circular-import simulation, subclass outlines, ...),
+    /// so that those find that work done. A warm-up that batch checks run on all cores
+    /// before asking for diagnostics.
     pub fn prepare(&self, file: FileId) -> Cancellable<()> {
         self.with_db(|db| {
             crate::modules::import_targets(db, file.0);
+            crate::rules::prepare_workspace_summaries(db, file.0);
         })
     }
 

@@ -16,6 +16,13 @@ into `--corpus`/Lib without site-packages, as `make_corpus.py` does):
           middle, then at once a hover further down): p50/p95, the keystroke path.
   check   the command-line checker over the whole Lib folder: wall, CPU (user+sys of
           the child), peak RSS, files/s.
+  leafhub a generated project (`CORPUS/leafhub`: `core.py`, imported by 60 modules that
+          also import each other in a tree, half of them imported by none) with all 61
+          files open; then --edits x (insert a line into a function body of a leaf
+          module, then of `core.py`, alternating): seconds from `didChange` until every
+          open file answers a pull of `textDocument/diagnostic` (edited file first, all
+          in flight), p50 and max for leaf and hub edits. The client declares refresh
+          support, so every server answers pulls.
 
 Servers and checkers are run interleaved (round 1: remedy, ty, pyright, ruff; round 2:
 ...), so that machine noise hits all of them alike; medians over the rounds are printed
@@ -28,6 +35,8 @@ installed are skipped. Nothing here asserts a time: it measures and prints.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import importlib.util
 import json
 import os
 import shutil
@@ -116,7 +125,110 @@ def scenario_check(args, label, server, corpus) -> dict:
             "check_files_per_s": round(files / wall, 1), "check_status": os.waitstatus_to_exitcode(status)}
 
 
-SCENARIOS = {"open": scenario_open, "hover": scenario_hover_edit, "check": scenario_check}
+LEAFHUB_MODULES = 60
+LEAFHUB_LEAF = f"mod_{LEAFHUB_MODULES - 1:02}.py"
+
+
+def make_leafhub(corpus: Path) -> Path:
+    """`corpus`/leafhub: `core.py` and modules `mod_00` … `mod_59`; `mod_i` imports `core` and
+    `mod_{i // 2}`, so `mod_30` … `mod_59` are leaves no module imports. Rewritten each run."""
+    root = corpus / "leafhub"
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    core = ["\"\"\"Functions and a class every module imports.\"\"\"", ""]
+    for k in range(40):
+        core += [f"def func_{k}(value, scale={k + 1}):", "    total = value * scale",
+                 f"    if total > {100 + k}:", f"        total = total - {k}",
+                 "    parts = [total, value, scale]", "    return sum(parts) // len(parts)", ""]
+    core += ["class Record:", "    def __init__(self, left, right):", "        self.left = left",
+             "        self.right = right", "", "    def total(self):",
+             "        return self.left + self.right", "", "    def label(self):",
+             "        return f'{self.left}:{self.right}'", ""]
+    (root / "core.py").write_text("\n".join(core) + "\n")
+    for i in range(LEAFHUB_MODULES):
+        lines = ["import core", f"from core import Record, func_{i % 40}, func_{(i * 7) % 40}"]
+        if i:
+            lines.append(f"from mod_{i // 2:02} import use_0 as parent_use")
+        lines.append("")
+        for j in range(12):
+            parent = "parent_use(x)" if i else "x"
+            lines += [f"def use_{j}(x):", f"    a = func_{i % 40}(x) + {j}",
+                      f"    b = core.func_{(i * 7) % 40}(a)", "    record = Record(a, b)",
+                      f"    c = {parent}", "    if record.total() > c:",
+                      "        return record.label()", "    return str(record.total() + c)", ""]
+        (root / f"mod_{i:02}.py").write_text("\n".join(lines))
+    return root
+
+
+def load_lspbench(path: str):
+    spec = importlib.util.spec_from_file_location("lspbench", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def leafhub_session(lspbench, args, cmd: str, root: Path) -> dict:
+    files = sorted(root.glob("*.py"))
+    client = lspbench.Client(cmd.split(), root, os.devnull)
+    await client.start()
+    sampler = lspbench.MemSampler(client.proc.pid)
+    sampling = asyncio.create_task(sampler.run())
+    result: dict = {}
+    try:
+        params = lspbench.init_params(root, None, True)
+        params["capabilities"]["workspace"]["diagnostics"]["refreshSupport"] = True
+        init = await client.request("initialize", params, timeout=args.timeout)
+        client.caps = init.get("capabilities") or {}
+        await client.notify("initialized", {})
+        uris = {path.name: await client.open(path) for path in files}
+        await client.diagnostics(list(uris.values()), lspbench.now(), args.timeout, "pull")
+        texts = {name: (root / name).read_text().splitlines() for name in ("core.py", LEAFHUB_LEAF)}
+        # The first line of a function body in the middle of each file.
+        targets = {name: 1 + next(n for n, line in enumerate(lines)
+                                  if n >= len(lines) // 2 and line.startswith("def "))
+                   for name, lines in texts.items()}
+        times: dict[str, list[float]] = {"leaf": [], "hub": []}
+        for edit in range(args.edits):
+            for kind, name in (("leaf", LEAFHUB_LEAF), ("hub", "core.py")):
+                uri = uris[name]
+                client.versions[uri] += 1
+                at = {"line": targets[name], "character": 0}
+                started = lspbench.now()
+                await client.notify("textDocument/didChange", {
+                    "textDocument": {"uri": uri, "version": client.versions[uri]},
+                    "contentChanges": [{"range": {"start": at, "end": at},
+                                        "text": f"    edit_{edit} = {edit}\n"}]})
+                order = [uri, *(other for other in uris.values() if other != uri)]
+                got = await client.diagnostics(order, started, args.timeout, "pull")
+                if len(got) == len(order):
+                    times[kind].append(max(arrived for arrived, _ in got.values()) - started)
+                await asyncio.sleep(0.2)
+        for kind, measured in times.items():
+            if measured:
+                result[f"{kind}_p50_ms"] = round(statistics.median(measured) * 1e3, 1)
+                result[f"{kind}_max_ms"] = round(max(measured) * 1e3, 1)
+        result["errors"] = client.errors[:3]
+    finally:
+        sampler.sample()
+        sampling.cancel()
+        await client.stop(sampler)
+    return result
+
+
+def scenario_leafhub(args, label, server, corpus) -> dict:
+    root = make_leafhub(corpus)
+    lspbench = load_lspbench(args.lspbench)
+    try:
+        measured = asyncio.run(leafhub_session(lspbench, args, server["lsp"], root))
+    except Exception as error:  # keep the other scenarios' numbers
+        return {"leafhub_error": f"{type(error).__name__}: {error}"}
+    return {f"edit_{key}" if not key.startswith("errors") else "leafhub_errors": value
+            for key, value in measured.items() if value or key != "errors"}
+
+
+SCENARIOS = {"open": scenario_open, "hover": scenario_hover_edit, "check": scenario_check,
+             "leafhub": scenario_leafhub}
 
 # (metric, row title); ratios are Remedy/peer for every row.
 ROWS = [
@@ -127,6 +239,10 @@ ROWS = [
     ("hover_nonempty", "hover non-empty share"),
     ("edit_p50_ms", "edit → hover p50 (ms)"),
     ("edit_p95_ms", "edit → hover p95 (ms)"),
+    ("edit_leaf_p50_ms", "leafhub: edit leaf → all open diagnostics p50 (ms)"),
+    ("edit_leaf_max_ms", "leafhub: edit leaf → all open diagnostics max (ms)"),
+    ("edit_hub_p50_ms", "leafhub: edit hub → all open diagnostics p50 (ms)"),
+    ("edit_hub_max_ms", "leafhub: edit hub → all open diagnostics max (ms)"),
     ("check_wall_s", "check Lib: wall (s)"),
     ("check_cpu_s", "check Lib: CPU (s)"),
     ("check_peak_rss_mb", "check Lib: peak RSS (MB)"),
@@ -166,7 +282,9 @@ def main(argv=None) -> int:
                         help="scratch folder; the stdlib is copied to CORPUS/Lib once")
     parser.add_argument("--venv", help="a virtual environment holding peers (ty, ruff)")
     parser.add_argument("--servers", help="comma-separated subset of remedy,ty,pyright,ruff")
-    parser.add_argument("--scenarios", default="open,hover,check", help="subset of open,hover,check")
+    parser.add_argument("--scenarios", default="open,hover,check,leafhub",
+                        help="subset of open,hover,check,leafhub")
+    parser.add_argument("--edits", type=int, default=20, help="leafhub: edits of each module")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--json", help="write every round's raw numbers here")

@@ -19,9 +19,7 @@
 use tree_sitter::Node;
 
 use super::context::RuleContext;
-use super::dotted::{
-    callee_path, descendants, enclosing_function, is_async_def, positional_argument,
-};
+use super::dotted::{callee_path, enclosing_function, is_async_def, positional_argument};
 use super::pitfalls::{range_of, report_syntactic};
 use super::{Check, Tally};
 use crate::config::Confidence;
@@ -42,7 +40,7 @@ pub(crate) const ASYNCIO_CHECK: Check = Check {
 fn run(context: &mut RuleContext<'_>) {
     coroutine_not_awaited(context);
     run_non_coroutine(context);
-    for node in descendants(context.root()) {
+    for &node in context.nodes().iter() {
         match node.kind() {
             "await" => await_outside_async(context, node),
             "call" => {

@@ -337,6 +337,11 @@ fn external_attribute_stores_in(db: &dyn Db, file: crate::input::SourceFile) -> 
     names
 }
 
+/// Computes [`external_attribute_stores_in`] of `file` ahead of the workspace-wide merge.
+pub(super) fn prepare_external_attribute_stores(db: &dyn Db, file: crate::input::SourceFile) {
+    external_attribute_stores_in(db, file);
+}
+
 /// [`external_attribute_stores_in`] over the workspace's own files.
 #[salsa::tracked(returns(ref))]
 fn external_attribute_stores(db: &dyn Db) -> Vec<String> {

@@ -220,6 +220,12 @@ impl<'db> RuleContext<'db> {
         self.parsed.root()
     }
 
+    /// Every node of the file, root first, in source order: what
+    /// `descendants(context.root())` yields, from the walk the navigator already made.
+    pub fn nodes(&self) -> std::rc::Rc<[Node<'db>]> {
+        self.navigator.nodes()
+    }
+
     /// The smallest node spanning exactly `range`, if there is one.
     pub fn node(&self, range: TextRange) -> Option<Node<'db>> {
         self.db.unwind_if_revision_cancelled();

@@ -454,6 +454,14 @@ fn import_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
     module_level_events(db, file)
 }
 
+/// Computes the import-time events of `file` if the simulation takes it as a module, ahead
+/// of the simulation that reads the events of many files.
+pub(super) fn prepare_import_events(db: &dyn Db, file: SourceFile) {
+    if simulated_set(db).contains(&file) {
+        import_events(db, file);
+    }
+}
+
 /// The modules an import-time step runs (the edges the simulation follows).
 fn imported_modules(events: &[ImportEvent]) -> impl Iterator<Item = SourceFile> + '_ {
     events

@@ -35,8 +35,9 @@ pub(crate) const ITERATION_CHECK: Check = Check {
 
 fn run(context: &mut RuleContext<'_>) {
     let root = context.root();
+    let nodes = context.nodes();
     let mut scope_bodies = vec![root];
-    for node in descendants(root) {
+    for &node in nodes.iter() {
         if node.kind() == "function_definition" {
             scope_bodies.extend(node.child_by_field_name("body"));
         }
@@ -44,7 +45,7 @@ fn run(context: &mut RuleContext<'_>) {
     for body in scope_bodies {
         iterator_reuse(context, body);
     }
-    for node in descendants(root) {
+    for &node in nodes.iter() {
         match node.kind() {
             "for_statement" => mutate_while_iterating(context, node),
             "comparison_operator" => float_equality(context, node),

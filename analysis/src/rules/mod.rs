@@ -168,6 +168,23 @@ pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
     findings
 }
 
+/// Computes the per-file summaries that the workspace-wide queries merge (class outlines,
+/// attributes stored from outside, frameworks imported, import-time events), so that
+/// a batch check can compute them on all cores before the first file's findings ask for
+/// the merged result, which would otherwise visit every file on one thread.
+pub(crate) fn prepare_workspace_summaries(db: &dyn Db, file: SourceFile) {
+    let path = file.path(db);
+    if !frameworks::is_python_path(path) {
+        return;
+    }
+    frameworks::file_imports_any_framework(db, file);
+    if imports::is_workspace_path(crate::modules::module_resolver(db), path) {
+        subclasses::class_outlines(db, file);
+        attributes::prepare_external_attribute_stores(db, file);
+    }
+    imports::prepare_import_events(db, file);
+}
+
 /// Code under `if TYPE_CHECKING:` never runs: nothing there can fail at run time.
 fn drop_type_checking_only(db: &dyn Db, file: SourceFile, findings: &mut Vec<Finding>) {
     let parsed = crate::parse::parse(db, file);

@@ -23,6 +23,8 @@
 //! Walks up are capped at [`MAX_ANCESTOR_STEPS`]: past it a walk ends as if it had met
 //! its boundary, a degraded answer for code CPython itself refuses to compile.
 
+use std::rc::Rc;
+
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
@@ -48,6 +50,9 @@ pub struct TreeNavigator<'t> {
     deep_empty_by_range: FxHashMap<(usize, usize), Node<'t>>,
     /// The children of every node with more than [`WIDE_NODE`] children, in order.
     wide_children: FxHashMap<usize, Vec<Node<'t>>>,
+    /// Every node of the tree in source order (the order of `dotted::descendants` from
+    /// the root), for the rules that visit the whole tree: one walk instead of one each.
+    preorder: Rc<[Node<'t>]>,
 }
 
 impl<'t> TreeNavigator<'t> {
@@ -58,12 +63,15 @@ impl<'t> TreeNavigator<'t> {
             by_range: FxHashMap::default(),
             deep_empty_by_range: FxHashMap::default(),
             wide_children: FxHashMap::default(),
+            preorder: Rc::from(Vec::new()),
         };
+        let mut preorder: Vec<Node<'t>> = Vec::new();
         let mut cursor = root.walk();
         // The ancestors of the cursor's node, root first.
         let mut path: Vec<Node<'t>> = Vec::new();
         loop {
             let node = cursor.node();
+            preorder.push(node);
             if let Some(parent) = path.last() {
                 navigator.parents.insert(node.id(), *parent);
             }
@@ -87,11 +95,18 @@ impl<'t> TreeNavigator<'t> {
                     break;
                 }
                 if !cursor.goto_parent() {
+                    navigator.preorder = Rc::from(preorder);
                     return navigator;
                 }
                 path.pop();
             }
         }
+    }
+
+    /// Every node of the tree, root first, in source order (a shared handle: the caller
+    /// may keep it while it changes the context that owns the navigator).
+    pub fn nodes(&self) -> Rc<[Node<'t>]> {
+        Rc::clone(&self.preorder)
     }
 
     /// The parent of `node` (a node of this tree).

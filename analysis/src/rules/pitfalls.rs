@@ -38,8 +38,7 @@ pub(crate) const PITFALLS_CHECK: Check = Check {
 };
 
 fn run(context: &mut RuleContext<'_>) {
-    let nodes = descendants(context.root());
-    for node in nodes {
+    for &node in context.nodes().iter() {
         match node.kind() {
             "function_definition" => mutable_default(context, node),
             "for_statement" => late_binding_in_loop(context, node),

@@ -44,7 +44,10 @@ enum Accessor {
 }
 
 fn run(context: &mut RuleContext<'_>) {
-    let definitions: Vec<Node<'_>> = descendants(context.root())
+    let definitions: Vec<Node<'_>> = context
+        .nodes()
+        .iter()
+        .copied()
         .filter(|node| node.kind() == "decorated_definition")
         .filter(|node| {
             context

@@ -27,7 +27,6 @@ use smol_str::SmolStr;
 use tree_sitter::Node;
 
 use super::context::RuleContext;
-use super::dotted::descendants;
 use super::{Check, Finding};
 use crate::config::Confidence;
 use crate::index::range_of;
@@ -313,7 +312,10 @@ fn run(context: &mut RuleContext<'_>) {
         .config(context.db)
         .python_version
         .unwrap_or(OLDEST_SUPPORTED);
-    let statements: Vec<Node<'_>> = descendants(context.root())
+    let statements: Vec<Node<'_>> = context
+        .nodes()
+        .iter()
+        .copied()
         .filter(|node| node.kind() == "import_from_statement")
         .collect();
     for statement in statements {

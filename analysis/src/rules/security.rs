@@ -16,7 +16,7 @@ use tree_sitter::Node;
 
 use super::Check;
 use super::context::RuleContext;
-use super::dotted::{callee_path, descendants, keyword_argument, positional_argument};
+use super::dotted::{callee_path, keyword_argument, positional_argument};
 use super::iterators::load_values;
 use super::pitfalls::{range_of, report_syntactic};
 use crate::config::Confidence;
@@ -33,7 +33,7 @@ pub(crate) const SECURITY_CHECK: Check = Check {
 };
 
 fn run(context: &mut RuleContext<'_>) {
-    for node in descendants(context.root()) {
+    for &node in context.nodes().iter() {
         if node.kind() != "call" {
             continue;
         }

@@ -43,7 +43,7 @@ fn run(context: &mut RuleContext<'_>) {
         .extension()
         .is_some_and(|extension| extension == "pyi");
     let mut features = Vec::new();
-    for node in descendants(root) {
+    for &node in context.nodes().iter() {
         feature_at(
             context,
             node,

@@ -190,10 +190,13 @@ const FILES_PER_BATCH: usize = 512;
 
 /// Diagnostics of every file, computed on all cores (one snapshot per thread).
 ///
-/// First every file is parsed, indexed and has its imports resolved, in parallel: the
-/// workspace-wide queries (the circular-import simulation) then find that work done
-/// instead of doing it on one thread while the others wait. Then files are checked in
-/// batches, evicting least recently used trees between batches.
+/// First every file is parsed, indexed and has its imports resolved and its part of the
+/// workspace-wide queries computed (the circular-import simulation, subclass outlines),
+/// in parallel: those queries then find that work done instead of doing it on one thread
+/// while the others wait. Both passes go in batches, evicting least recently used trees
+/// and indexes between batches, so that at most a few batches of trees are alive at
+/// once. The preparation visits the batches last to first, so the trees it leaves are
+/// those of the first batch checked.
 fn check_files(
     host: &mut AnalysisHost,
     files: &[(PathBuf, FileId)],
@@ -201,16 +204,25 @@ fn check_files(
     timings: bool,
 ) -> Vec<FileFindings> {
     let mut progress = Progress::new(show_progress, "indexing");
-    on_all_cores(host, files, &mut progress, |analysis, _, file| {
-        // No writer runs during `check`, so nothing can cancel these queries.
-        let _ = analysis.prepare(file);
-    });
+    progress.total = files.len();
+    let batches: Vec<Vec<(PathBuf, FileId)>> = files
+        .chunks(FILES_PER_BATCH)
+        .map(|batch| largest_first(host, batch))
+        .collect();
+    for batch in batches.iter().rev() {
+        on_all_cores(host, batch, &mut progress, |analysis, _, file| {
+            // No writer runs during `check`, so nothing can cancel these queries.
+            let _ = analysis.prepare(file);
+        });
+        progress.offset += batch.len();
+        host.evict_least_recently_used();
+    }
     progress.finish();
     let mut progress = Progress::new(show_progress, "checking");
     progress.total = files.len();
     let mut results: Vec<FileFindings> = Vec::with_capacity(files.len());
     let mut durations: Vec<(std::time::Duration, PathBuf)> = Vec::new();
-    for batch in files.chunks(FILES_PER_BATCH) {
+    for batch in &batches {
         progress.offset = results.len();
         let checked = on_all_cores(host, batch, &mut progress, |analysis, path, file| {
             let started = std::time::Instant::now();
@@ -238,6 +250,18 @@ fn check_files(
     }
     results.sort_by(|left, right| left.0.cmp(&right.0));
     results
+}
+
+/// `batch` with its largest files first: the threads take files in order, so a slow
+/// file taken last would keep one core busy while the others wait for the batch to end.
+fn largest_first(host: &AnalysisHost, batch: &[(PathBuf, FileId)]) -> Vec<(PathBuf, FileId)> {
+    let mut sized: Vec<(usize, &(PathBuf, FileId))> = batch
+        .iter()
+        .map(|entry| (host.file_text(entry.1).len(), entry))
+        .collect();
+    // Stable: files of one size keep their path order.
+    sized.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
+    sized.into_iter().map(|(_, entry)| entry.clone()).collect()
 }
 
 /// Runs `work` on every file, one snapshot per core, and returns the results in any order.

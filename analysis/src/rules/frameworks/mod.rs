@@ -102,6 +102,12 @@ pub(crate) fn file_imports_framework(db: &dyn Db, file: SourceFile, framework: F
     file_frameworks(db, file) & framework.bit() != 0
 }
 
+/// Whether `file` imports any framework (computes the summary [`workspace_frameworks`]
+/// merges).
+pub(crate) fn file_imports_any_framework(db: &dyn Db, file: SourceFile) -> bool {
+    *file_frameworks(db, file) != 0
+}
+
 /// The frameworks `file` imports, as a bit set (a cheap text test first: most files never
 /// mention a framework).
 #[salsa::tracked]
