@@ -203,6 +203,14 @@ impl<'db> RuleContext<'db> {
         }
     }
 
+    /// Whether a finding of `rule` is already recorded on the line of `offset`.
+    pub fn has_finding_on_line(&self, rule: &str, offset: TextSize) -> bool {
+        let line = self.line_of(offset);
+        self.findings
+            .values()
+            .any(|finding| finding.rule == rule && self.line_of(finding.range.start()) == line)
+    }
+
     /// Changes the finding of `rule` recorded at `range`, if any.
     pub fn with_finding(
         &mut self,
