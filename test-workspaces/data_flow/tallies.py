@@ -7,7 +7,8 @@ BALLOTS = [["oak", "maple"], ["birch"], ["willow", "oak"]]
 def tally(ballots):
     counts = {name: 0 for name in CANDIDATES}
     for ballot in ballots:
-        # expect: key-error confidence=likely
+        # Running the file reaches this with 'willow': definite.
+        # expect: key-error confidence=definite
         counts[ballot[0]] += 1
     return counts
 

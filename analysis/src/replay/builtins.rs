@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
-use super::format::{float_repr, format_value};
+use super::format::format_value;
 use super::interp::{Flow, Interp, R, builtin_is_type, stop};
 use super::protocol::{int_of, normalize, number};
 use super::value::*;

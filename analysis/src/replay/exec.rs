@@ -5,7 +5,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
-use super::interp::{Flow, Frame, Interp, R, Raised, range_of, stop};
+use super::interp::{Flow, Frame, Interp, R, range_of, stop};
 use super::scope::parameter_name;
 use super::value::*;
 
@@ -1683,10 +1683,4 @@ fn unescape(content: &str) -> Option<String> {
         }
     }
     Some(out)
-}
-
-impl Raised {
-    pub(crate) fn innermost(&self) -> Option<&(line_index::TextRange, Rc<str>)> {
-        self.frames.last()
-    }
 }

@@ -18,7 +18,7 @@ const HEAP_LIMIT: usize = 2_000_000;
 /// Python's default recursion limit.
 const RECURSION_LIMIT: usize = 1000;
 /// Nested expression evaluation (in Rust frames) before the replay gives up.
-const NESTING_LIMIT: u32 = 2_000;
+const NESTING_LIMIT: u32 = 40_000;
 
 /// How control leaves a statement or expression other than normally.
 #[derive(Debug)]
@@ -268,10 +268,6 @@ impl<'t> Interp<'t> {
 
     pub(crate) fn tuple(&mut self, items: Vec<Value>) -> R<Value> {
         self.alloc(Obj::Tuple(items))
-    }
-
-    pub(crate) fn class_of_name(&self, name: &str) -> ObjId {
-        self.classes[name]
     }
 
     /// The class of an instance (`None` for everything else).
@@ -906,7 +902,6 @@ impl<'t> Interp<'t> {
             return stop("not a function");
         };
         let function = function.clone();
-        let info = self.scope_info(function.node);
         let env = self.alloc_id(Obj::Env(Env {
             vars: FxHashMap::default(),
             parent: function.closure,

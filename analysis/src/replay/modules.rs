@@ -288,7 +288,29 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("enum", &["auto"]),
     ("asyncio", &["run", "gather", "sleep", "wait_for"]),
     ("copy", &["copy", "deepcopy"]),
-    ("operator", &["itemgetter", "attrgetter"]),
+    (
+        "operator",
+        &[
+            "itemgetter",
+            "attrgetter",
+            "add",
+            "sub",
+            "mul",
+            "truediv",
+            "floordiv",
+            "mod",
+            "pow",
+            "eq",
+            "ne",
+            "lt",
+            "le",
+            "gt",
+            "ge",
+            "neg",
+            "contains",
+            "getitem",
+        ],
+    ),
 ];
 
 const TYPING_NAMES: &[&str] = &[
@@ -1046,6 +1068,47 @@ pub(crate) fn call_module_function(
                 return stop("copy without a value");
             };
             return copy_value(interp, value, function_name == "copy.deepcopy", 0);
+        }
+        "operator.add" | "operator.sub" | "operator.mul" | "operator.truediv"
+        | "operator.floordiv" | "operator.mod" | "operator.pow" | "operator.eq" | "operator.ne"
+        | "operator.lt" | "operator.le" | "operator.gt" | "operator.ge" | "operator.contains"
+        | "operator.getitem" => {
+            let [left, right] = args.as_slice() else {
+                let name = &function_name["operator.".len()..];
+                return interp.error(
+                    node,
+                    "TypeError",
+                    format!("{name} expected 2 arguments, got {}", args.len()),
+                );
+            };
+            let (left, right) = (left.clone(), right.clone());
+            let symbol = match &function_name["operator.".len()..] {
+                "add" => "+",
+                "sub" => "-",
+                "mul" => "*",
+                "truediv" => "/",
+                "floordiv" => "//",
+                "mod" => "%",
+                "pow" => "**",
+                "contains" => return Ok(Value::Bool(interp.contains(&left, &right, node)?)),
+                "getitem" => return interp.get_item(&left, &right, node),
+                comparison => {
+                    let symbol = match comparison {
+                        "eq" => "==",
+                        "ne" => "!=",
+                        "lt" => "<",
+                        "le" => "<=",
+                        "gt" => ">",
+                        _ => ">=",
+                    };
+                    return Ok(Value::Bool(interp.compare(symbol, &left, &right, node)?));
+                }
+            };
+            return interp.binary(symbol, left, right, node);
+        }
+        "operator.neg" => {
+            let value = args.into_iter().next().unwrap_or(Value::None);
+            return super::builtins::unary(interp, "-", value, node);
         }
         "operator.itemgetter" => {
             if args.len() != 1 {

@@ -203,12 +203,14 @@ impl<'db> RuleContext<'db> {
         }
     }
 
-    /// Whether a finding of `rule` is already recorded on the line of `offset`.
-    pub fn has_finding_on_line(&self, rule: &str, offset: TextSize) -> bool {
+    /// The findings already recorded on the line of `offset`: (rule, range).
+    pub fn findings_on_line(&self, offset: TextSize) -> Vec<(SmolStr, TextRange)> {
         let line = self.line_of(offset);
         self.findings
             .values()
-            .any(|finding| finding.rule == rule && self.line_of(finding.range.start()) == line)
+            .filter(|finding| self.line_of(finding.range.start()) == line)
+            .map(|finding| (finding.rule.clone(), finding.range))
+            .collect()
     }
 
     /// Changes the finding of `rule` recorded at `range`, if any.

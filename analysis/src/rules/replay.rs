@@ -27,7 +27,7 @@
 
 use smol_str::SmolStr;
 
-use super::context::RuleContext;
+use super::context::{RuleContext, exception_is_subclass};
 use super::{Check, Finding, Related};
 use crate::config::Confidence;
 use crate::replay::{ReplayOutcome, replay_outcome};
@@ -73,9 +73,6 @@ fn run(context: &mut RuleContext<'_>) {
         .or_else(|| super::traceback::classify(&raised.builtin_base, &raised.message))
         .filter(|rule| REPLAY_CHECK.rules.contains(rule))
         .unwrap_or("uncaught-exception");
-    if context.has_finding_on_line(rule, innermost.range.start()) {
-        return;
-    }
     let path: Vec<String> = raised
         .frames
         .iter()
@@ -99,7 +96,7 @@ fn run(context: &mut RuleContext<'_>) {
         format!("{}: {}", raised.exception, raised.message)
     };
     let message = format!("Running this file with its own data raises {shown} ({path})");
-    let related = raised
+    let related: Vec<Related> = raised
         .frames
         .iter()
         .rev()
@@ -114,6 +111,38 @@ fn run(context: &mut RuleContext<'_>) {
             },
         })
         .collect();
+    // A finding of the same id on this line is the same problem: it becomes definite,
+    // with the replay's account of how the run gets there. A finding of another rule
+    // that predicts a related exception there (`possibly-unbound` for a `NameError`)
+    // already names it: nothing is added.
+    let on_line = context.findings_on_line(innermost.range.start());
+    if let Some((_, range)) = on_line.iter().find(|(existing, _)| existing == rule) {
+        // The message stays: patches are verified by comparing messages before and after.
+        let account = Related {
+            file: context.file,
+            range: innermost.range,
+            message: format!("{message}, so this is definite"),
+        };
+        context.with_finding(rule, *range, |finding| {
+            if finding.confidence != Confidence::Definite {
+                finding.confidence = Confidence::Definite;
+                finding.score = finding.score.max(97);
+                finding.related.push(account);
+            }
+        });
+        return;
+    }
+    let related_exception = on_line.iter().any(|(existing, _)| {
+        super::rule_metadata(existing)
+            .and_then(|metadata| metadata.exception.as_deref())
+            .is_some_and(|exception| {
+                exception_is_subclass(&raised.builtin_base, exception)
+                    || exception_is_subclass(exception, &raised.builtin_base)
+            })
+    });
+    if related_exception {
+        return;
+    }
     context.report(Finding {
         rule: SmolStr::new_static(rule),
         range: innermost.range,
