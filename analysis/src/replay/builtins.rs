@@ -278,6 +278,23 @@ pub(crate) fn call_builtin(
     kwargs: Vec<(Rc<str>, Value)>,
     node: Node<'_>,
 ) -> R<Value> {
+    let takes_keywords = matches!(
+        name,
+        "print"
+            | "sorted"
+            | "min"
+            | "max"
+            | "enumerate"
+            | "zip"
+            | "sum"
+            | "int"
+            | "round"
+            | "dict"
+            | "object"
+    );
+    if !kwargs.is_empty() && !takes_keywords {
+        return stop(format!("keyword arguments to {name}"));
+    }
     match name {
         "print" => {
             only_kwargs(
@@ -1526,6 +1543,14 @@ pub(crate) fn call_method(
     }
     if name.starts_with("awaitable:") {
         return stop("awaitable called");
+    }
+    // Methods that take keywords read them; for the others a keyword is not modelled.
+    let takes_keywords = matches!(
+        name,
+        "sort" | "split" | "rsplit" | "format" | "update" | "most_common"
+    );
+    if !kwargs.is_empty() && !takes_keywords {
+        return stop(format!("keyword arguments to {name}"));
     }
     match receiver {
         Value::Str(text) => str_method(interp, text.clone(), name, args, kwargs, node),

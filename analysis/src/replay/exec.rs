@@ -789,11 +789,11 @@ impl<'t> Interp<'t> {
             }
             "attribute" => {
                 let object = self.eval(left.child_by_field_name("object").expect("object"))?;
-                let name = self.field_text(left, "attribute");
-                let current = self.get_attr(&object, name, left)?;
+                let name = self.mangle(self.field_text(left, "attribute"));
+                let current = self.get_attr(&object, &name, left)?;
                 let value = self.eval(right)?;
                 let result = self.inplace(operator, current, value, node)?;
-                self.set_attr(&object, name, result, left)
+                self.set_attr(&object, &name, result, left)
             }
             "subscript" => {
                 let object = self.eval(left.child_by_field_name("value").expect("value"))?;
@@ -853,8 +853,8 @@ impl<'t> Interp<'t> {
             "identifier" => self.store_name(self.node_text(target), value),
             "attribute" => {
                 let object = self.eval(target.child_by_field_name("object").expect("object"))?;
-                let name = self.field_text(target, "attribute");
-                self.set_attr(&object, name, value, target)
+                let name = self.mangle(self.field_text(target, "attribute"));
+                self.set_attr(&object, &name, value, target)
             }
             "subscript" => {
                 let object = self.eval(target.child_by_field_name("value").expect("value"))?;
@@ -1146,8 +1146,8 @@ impl<'t> Interp<'t> {
             "lambda" => self.make_function(node, None),
             "attribute" => {
                 let object = self.eval(node.child_by_field_name("object").expect("object"))?;
-                let name = self.field_text(node, "attribute");
-                self.get_attr(&object, name, node)
+                let name = self.mangle(self.field_text(node, "attribute"));
+                self.get_attr(&object, &name, node)
             }
             "subscript" => {
                 let object = self.eval(node.child_by_field_name("value").expect("value"))?;

@@ -510,6 +510,9 @@ impl<'t> Interp<'t> {
     }
 
     pub(crate) fn builtin_name(&self, name: &str) -> Option<Value> {
+        if matches!(name, "IOError" | "EnvironmentError") {
+            return Some(Value::Obj(self.classes["OSError"]));
+        }
         if let Some(class) = self.classes.get(name) {
             if !matches!(
                 name,
@@ -584,6 +587,31 @@ impl<'t> Interp<'t> {
         let class = self.instance_class(value)?;
         let (_, method) = self.class_lookup(class, name)?;
         Some(method)
+    }
+
+    /// `__name` written in a class body's method means `_Class__name`.
+    pub(crate) fn mangle(&self, name: &'t str) -> std::borrow::Cow<'t, str> {
+        if !name.starts_with("__") || name.ends_with("__") {
+            return std::borrow::Cow::Borrowed(name);
+        }
+        let owner = self.frames.iter().rev().find_map(|frame| {
+            if let Some(function) = frame.function {
+                if let Obj::Function(function) = self.obj(function) {
+                    return Some(function.owner);
+                }
+            }
+            if frame.class_ns.is_some() {
+                return Some(None);
+            }
+            Some(None)
+        });
+        match owner.flatten() {
+            Some(owner) => {
+                let class = self.class(owner).name.trim_start_matches('_').to_owned();
+                std::borrow::Cow::Owned(format!("_{class}{name}"))
+            }
+            None => std::borrow::Cow::Borrowed(name),
+        }
     }
 
     pub(crate) fn get_attr(&mut self, object: &Value, name: &str, node: Node<'_>) -> R<Value> {

@@ -25,7 +25,9 @@
 mod builtins;
 mod exec;
 mod format;
+mod heap;
 mod interp;
+mod json;
 mod modules;
 mod protocol;
 mod regex;

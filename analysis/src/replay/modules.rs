@@ -30,6 +30,9 @@ const MODELLED: &[&str] = &[
     "__future__",
     "copy",
     "operator",
+    "heapq",
+    "bisect",
+    "logging",
 ];
 
 fn module_value(interp: &mut Interp<'_>, name: &str) -> R<Value> {
@@ -91,6 +94,17 @@ fn module_value(interp: &mut Interp<'_>, name: &str) -> R<Value> {
                 ("MULTILINE", 8),
                 ("S", 16),
                 ("DOTALL", 16),
+            ] {
+                attrs.insert(Rc::from(key), Value::Int(value));
+            }
+        }
+        "logging" => {
+            for (key, value) in [
+                ("DEBUG", 10),
+                ("INFO", 20),
+                ("WARNING", 30),
+                ("ERROR", 40),
+                ("CRITICAL", 50),
             ] {
                 attrs.insert(Rc::from(key), Value::Int(value));
             }
@@ -289,6 +303,42 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("asyncio", &["run", "gather", "sleep", "wait_for"]),
     ("copy", &["copy", "deepcopy"]),
     (
+        "heapq",
+        &[
+            "heappush",
+            "heappop",
+            "heapify",
+            "heappushpop",
+            "heapreplace",
+            "nsmallest",
+            "nlargest",
+        ],
+    ),
+    (
+        "bisect",
+        &[
+            "bisect",
+            "bisect_left",
+            "bisect_right",
+            "insort",
+            "insort_left",
+            "insort_right",
+        ],
+    ),
+    (
+        "logging",
+        &[
+            "basicConfig",
+            "getLogger",
+            "debug",
+            "info",
+            "warning",
+            "error",
+            "exception",
+            "critical",
+        ],
+    ),
+    (
         "operator",
         &[
             "itemgetter",
@@ -384,6 +434,16 @@ pub(crate) fn module_attribute(
                     Rc::from("module:stream.write"),
                 )),
                 _ => stop(format!("{module}.{name}")),
+            };
+        }
+        "logging.Logger" => {
+            return match name {
+                "debug" | "info" | "warning" | "error" | "exception" | "critical" | "setLevel"
+                | "addHandler" => interp.alloc(Obj::BuiltinMethod(
+                    object.clone(),
+                    Rc::from("module:logging.log"),
+                )),
+                _ => stop(format!("logger attribute {name}")),
             };
         }
         "re.Match" | "re.Pattern" => {
@@ -642,22 +702,7 @@ pub(crate) fn call_module_function(
             let Some(Value::Str(text)) = args.first() else {
                 return stop("json.loads of a non-string");
             };
-            return match serde_json::from_str::<serde_json::Value>(text) {
-                Ok(parsed) => json_value(interp, &parsed),
-                Err(error) => {
-                    let message = format!(
-                        "{} at line {} column {}",
-                        error
-                            .to_string()
-                            .split(" at line")
-                            .next()
-                            .unwrap_or("invalid JSON"),
-                        error.line(),
-                        error.column()
-                    );
-                    interp.error(node, "JSONDecodeError", message)
-                }
-            };
+            return super::json::loads(interp, text, node);
         }
         "collections.defaultdict" => {
             let factory = args
@@ -1063,6 +1108,52 @@ pub(crate) fn call_module_function(
             }
             return interp.alloc(Obj::Iterator(Iter::Items(Rc::new(pairs), 0)));
         }
+        "logging.basicConfig"
+        | "logging.log"
+        | "logging.debug"
+        | "logging.info"
+        | "logging.warning"
+        | "logging.error"
+        | "logging.exception"
+        | "logging.critical" => {
+            // Logging writes to stderr; a bad format is reported by logging, not raised.
+            return Ok(Value::None);
+        }
+        "logging.getLogger" => {
+            return interp.alloc(Obj::Module(
+                Rc::from("logging.Logger"),
+                FxHashMap::default(),
+            ));
+        }
+        "heapq.heappush" | "heapq.heappop" | "heapq.heapify" | "heapq.heappushpop"
+        | "heapq.heapreplace" => {
+            return super::heap::call(interp, &function_name["heapq.".len()..], args, node);
+        }
+        "heapq.nsmallest" | "heapq.nlargest" => {
+            let (Some(count), Some(iterable)) = (args.first().and_then(int_of), args.get(1)) else {
+                return stop("nsmallest arguments");
+            };
+            let items = interp.collect(iterable, node)?;
+            let reverse = (function_name == "heapq.nlargest").then_some(Value::Bool(true));
+            let mut sorted =
+                super::builtins::sort_values(interp, items, kwarg(&kwargs, "key"), reverse, node)?;
+            sorted.truncate(count.max(0) as usize);
+            return interp.list(sorted);
+        }
+        "bisect.bisect"
+        | "bisect.bisect_left"
+        | "bisect.bisect_right"
+        | "bisect.insort"
+        | "bisect.insort_left"
+        | "bisect.insort_right" => {
+            return super::heap::bisect(
+                interp,
+                &function_name["bisect.".len()..],
+                args,
+                kwargs,
+                node,
+            );
+        }
         "copy.copy" | "copy.deepcopy" => {
             let Some(value) = args.first() else {
                 return stop("copy without a value");
@@ -1410,33 +1501,6 @@ fn json_string(text: &str) -> String {
     }
     out.push('"');
     out
-}
-
-fn json_value(interp: &mut Interp<'_>, value: &serde_json::Value) -> R<Value> {
-    Ok(match value {
-        serde_json::Value::Null => Value::None,
-        serde_json::Value::Bool(value) => Value::Bool(*value),
-        serde_json::Value::Number(number) => match number.as_i64() {
-            Some(value) => Value::Int(value),
-            None => match number.as_f64() {
-                Some(value) if number.is_f64() => Value::Float(value),
-                _ => return stop("large JSON number"),
-            },
-        },
-        serde_json::Value::String(text) => Value::str(text),
-        serde_json::Value::Array(items) => {
-            let mut values = Vec::with_capacity(items.len());
-            for item in items {
-                values.push(json_value(interp, item)?);
-            }
-            interp.list(values)?
-        }
-        serde_json::Value::Object(entries) => {
-            let _ = entries;
-            // serde_json's map does not keep the text's key order here.
-            return stop("JSON object order");
-        }
-    })
 }
 
 // ---- classes made by the library ---------------------------------------------------------

@@ -313,3 +313,35 @@ fn dict_changed_during_iteration() {
         "RuntimeError: dictionary changed size during iteration @L2"
     );
 }
+
+#[test]
+fn more_stdlib_models() {
+    completes(
+        "import heapq, bisect, json, logging\nlog = logging.getLogger(__name__)\nlog.info('start %s', 1)\n\
+         h = []\nfor x in [5, 1, 4, 2]:\n    heapq.heappush(h, x)\nassert h == [1, 2, 4, 5] and heapq.heappop(h) == 1 and h == [2, 5, 4]\n\
+         xs = [1, 3, 5]\nbisect.insort(xs, 4)\nassert xs == [1, 3, 4, 5] and bisect.bisect_left(xs, 3) == 1\n\
+         data = json.loads('{\"b\": 1, \"a\": [true, null, 2.5]}')\nassert list(data) == ['b', 'a'] and data['a'][2] == 2.5\n\
+         assert {2, 0, 1} == {0, 1, 2} and list({3, 1, 2}) == [1, 2, 3]\n",
+    );
+    assert_eq!(
+        outcome("import heapq\njobs = []\nheapq.heappop(jobs)\n"),
+        "IndexError: index out of range @L3"
+    );
+    assert_eq!(
+        outcome("import json\nconfig = json.loads('{\"port\": 80,}')\n"),
+        "JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 13 (char 12) @L2"
+    );
+    // Set order for strings depends on the hash seed: iterating one is not modelled.
+    assert_eq!(
+        outcome("for name in {'b', 'a'}:\n    print(name)\n"),
+        "Stopped"
+    );
+}
+
+#[test]
+fn private_names_are_mangled() {
+    completes(
+        "class Account:\n    def __init__(self):\n        self.__balance = 5\n    def balance(self):\n        return self.__balance\n\
+         a = Account()\nassert a.balance() == 5 and a._Account__balance == 5\n",
+    );
+}
