@@ -654,6 +654,12 @@ impl<'t> Interp<'t> {
                         if name == "__dict__" || name.starts_with("__") {
                             return stop(format!("unmodelled attribute {name}"));
                         }
+                        let library_class = self.class(class).namedtuple.is_some()
+                            || self.class(class).enum_members.is_some()
+                            || self.dataclass_of(class).is_some();
+                        if library_class && name.starts_with('_') {
+                            return stop(format!("library instance attribute {name}"));
+                        }
                         if let Some((_, getattr)) = self.class_lookup(class, "__getattr__") {
                             let getattr = self.bind(getattr, object.clone(), class)?;
                             return self.call(&getattr, vec![Value::str(name)], Vec::new(), node);
@@ -681,6 +687,13 @@ impl<'t> Interp<'t> {
                                 },
                                 _ => Ok(attribute),
                             };
+                        }
+                        // Classes made by the library carry attributes the replay does not
+                        // model (a namedtuple's field descriptors, an enum's `_member_map_`).
+                        if class.namedtuple.is_some()
+                            || (class.enum_members.is_some() && name.starts_with('_'))
+                        {
+                            return stop(format!("library class attribute {name}"));
                         }
                         if class.enum_members.is_some() || !class.builtin {
                             if name.starts_with("__") {

@@ -250,6 +250,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
             "findall",
             "sub",
             "split",
+            "finditer",
         ],
     ),
     (

@@ -369,6 +369,14 @@ fn call_with_pattern(
             }
             interp.list(results)
         }
+        "finditer" => {
+            let mut matches = Vec::new();
+            for captures in regex.captures_iter(&text) {
+                interp.step()?;
+                matches.push(make_match(interp, &regex, captures, &text)?);
+            }
+            interp.alloc(Obj::Iterator(Iter::Items(Rc::new(matches), 0)))
+        }
         "split" => {
             if regex.captures_len() > 1 {
                 return stop("split with groups");

@@ -345,3 +345,26 @@ fn private_names_are_mangled() {
          a = Account()\nassert a.balance() == 5 and a._Account__balance == 5\n",
     );
 }
+
+#[test]
+fn library_classes_keep_their_unmodelled_attributes() {
+    // A namedtuple's fields are descriptors on the class; `_replace` is a method.
+    assert_eq!(
+        outcome(
+            "from collections import namedtuple\nPoint = namedtuple('Point', 'x y')\nPoint.x.__doc__ = 'x'\n"
+        ),
+        "Stopped"
+    );
+    assert_eq!(
+        outcome(
+            "from collections import namedtuple\nPoint = namedtuple('Point', 'x y')\np = Point(1, 2)._replace(x=3)\n"
+        ),
+        "Stopped"
+    );
+    assert_eq!(
+        outcome(
+            "from collections import namedtuple\nPoint = namedtuple('Point', 'x y')\np = Point(1, 2)\nprint(p.z)\n"
+        ),
+        "AttributeError: 'Point' object has no attribute 'z' @L4"
+    );
+}

@@ -323,7 +323,8 @@ fn lengths_of_unions_reach_divisions() {
     check(
         r#"
 def average(scores):
-    # expect: division-by-zero confidence=likely
+    # Definite: running the file reaches it with bob's empty list (the replay).
+    # expect: division-by-zero confidence=definite
     return sum(scores) / len(scores)
 
 def report(students):
