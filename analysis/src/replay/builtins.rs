@@ -304,10 +304,11 @@ pub(crate) fn call_builtin(
                 &["sep", "end", "file", "flush"],
                 node,
             )?;
-            if let Some(file) = kwarg(&kwargs, "file") {
-                if !matches!(file, Value::None) && !is_std_stream(interp, &file) {
-                    return stop("print to a file");
-                }
+            if let Some(file) = kwarg(&kwargs, "file")
+                && !matches!(file, Value::None)
+                && !is_std_stream(interp, &file)
+            {
+                return stop("print to a file");
             }
             for arg in &args {
                 // `print` calls `str()`: a user `__str__` runs (and may raise).
@@ -315,12 +316,12 @@ pub(crate) fn call_builtin(
                     if interp.class_lookup(class, "__str__").is_some()
                         || interp.class_lookup(class, "__repr__").is_some()
                     {
-                        interp.to_str(arg, node)?;
+                        interp.str_of(arg, node)?;
                     }
-                } else if let Value::Obj(id) = arg {
-                    if matches!(interp.obj(*id), Obj::List(_) | Obj::Tuple(_) | Obj::Dict(_)) {
-                        interp.to_repr(arg, node)?;
-                    }
+                } else if let Value::Obj(id) = arg
+                    && matches!(interp.obj(*id), Obj::List(_) | Obj::Tuple(_) | Obj::Dict(_))
+                {
+                    interp.repr_of(arg, node)?;
                 }
             }
             Ok(Value::None)
@@ -434,12 +435,11 @@ pub(crate) fn call_builtin(
                 _ => false,
             };
             if !reversible {
-                if let Some(class) = interp.instance_class(&args[0]) {
-                    if interp.class_lookup(class, "__reversed__").is_some()
-                        || interp.class_lookup(class, "__len__").is_some()
-                    {
-                        return stop("reversed on a user sequence");
-                    }
+                if let Some(class) = interp.instance_class(&args[0])
+                    && (interp.class_lookup(class, "__reversed__").is_some()
+                        || interp.class_lookup(class, "__len__").is_some())
+                {
+                    return stop("reversed on a user sequence");
                 }
                 let type_name = interp.type_name(&args[0]);
                 return interp.error(
@@ -634,14 +634,14 @@ pub(crate) fn call_builtin(
             match args.first() {
                 None => Ok(Value::str("")),
                 Some(value) => Ok(interp
-                    .to_str(value, node)?
+                    .str_of(value, node)?
                     .map_or(Value::Opaque, |text| Value::str(&text))),
             }
         }
         "repr" | "ascii" => {
             arity::<()>(interp, name, &args, 1, 1, node)?;
             Ok(interp
-                .to_repr(&args[0], node)?
+                .repr_of(&args[0], node)?
                 .map_or(Value::Opaque, |text| Value::str(&text)))
         }
         "bool" => {
@@ -965,7 +965,7 @@ pub(crate) fn call_builtin(
             };
             if spec.is_empty() {
                 return Ok(interp
-                    .to_str(&args[0], node)?
+                    .str_of(&args[0], node)?
                     .map_or(Value::Opaque, |text| Value::str(&text)));
             }
             Ok(format_value(interp, &args[0], &spec, node)?
@@ -1037,19 +1037,11 @@ pub(crate) fn mapping_or_pairs(
     let mut pairs = Vec::with_capacity(items.len());
     for (at, item) in items.into_iter().enumerate() {
         if interp.is_iterable(&item) == Some(false) {
-            let type_name = interp.type_name(&item);
-            return interp
-                .error(
-                    node,
-                    "TypeError",
-                    format!(
-                        "cannot convert dictionary update sequence element #{at} to a sequence"
-                    ),
-                )
-                .or_else(|flow| {
-                    let _ = type_name;
-                    Err(flow)
-                });
+            return interp.error(
+                node,
+                "TypeError",
+                format!("cannot convert dictionary update sequence element #{at} to a sequence"),
+            );
         }
         let parts = interp.collect(&item, node)?;
         if parts.len() != 2 {
@@ -1511,16 +1503,16 @@ pub(crate) fn call_method(
     }
     if name == "super.__init__" {
         // `BaseException.__init__` stores its arguments; `object.__init__` takes none.
-        if let Some(class) = interp.instance_class(receiver) {
-            if interp.is_subclass(class, interp.classes["BaseException"]) {
-                let tuple = interp.tuple(args)?;
-                if let Value::Obj(id) = receiver {
-                    if let Obj::Instance(_, attrs) = interp.obj_mut(*id) {
-                        attrs.insert(Rc::from("args"), tuple);
-                    }
-                }
-                return Ok(Value::None);
+        if let Some(class) = interp.instance_class(receiver)
+            && interp.is_subclass(class, interp.classes["BaseException"])
+        {
+            let tuple = interp.tuple(args)?;
+            if let Value::Obj(id) = receiver
+                && let Obj::Instance(_, attrs) = interp.obj_mut(*id)
+            {
+                attrs.insert(Rc::from("args"), tuple);
             }
+            return Ok(Value::None);
         }
         if !args.is_empty() || !kwargs.is_empty() {
             return interp.error(
@@ -2026,16 +2018,16 @@ fn str_format(
                 };
                 let value = match conversion.as_deref() {
                     Some("r") => interp
-                        .to_repr(&value, node)?
+                        .repr_of(&value, node)?
                         .map_or(Value::Opaque, |text| Value::str(&text)),
                     Some("s") => interp
-                        .to_str(&value, node)?
+                        .str_of(&value, node)?
                         .map_or(Value::Opaque, |text| Value::str(&text)),
                     Some(_) => return stop("format conversion"),
                     None => value,
                 };
                 let rendered = if spec.is_empty() {
-                    interp.to_str(&value, node)?
+                    interp.str_of(&value, node)?
                 } else {
                     format_value(interp, &value, &spec, node)?
                 };
@@ -2096,7 +2088,7 @@ fn sequence_method(
                 }
             }
             let message = if kind == "list" {
-                match interp.to_repr(&target, node)? {
+                match interp.repr_of(&target, node)? {
                     Some(text) => format!("{text} is not in list"),
                     None => return stop("message of list.index"),
                 }
@@ -2574,7 +2566,7 @@ fn deque_method(
         }
         "pop" | "popleft" => {
             if items.is_empty() {
-                return interp.error(node, "IndexError", format!("pop from an empty deque"));
+                return interp.error(node, "IndexError", "pop from an empty deque".to_string());
             }
             let left = name == "popleft";
             let mut popped = Value::None;

@@ -9,6 +9,9 @@ use super::interp::{Flow, Frame, Interp, R, range_of, stop};
 use super::scope::parameter_name;
 use super::value::*;
 
+/// Positional and keyword arguments of a call.
+type Arguments = (Vec<Value>, Vec<(Rc<str>, Value)>);
+
 impl<'t> Interp<'t> {
     /// Runs the module: the outcome of `python file.py`.
     pub(crate) fn run_module(&mut self, root: Node<'t>) -> R<()> {
@@ -261,20 +264,18 @@ impl<'t> Interp<'t> {
                 self.handling.push(raised);
                 result = self.exec_block(block);
                 self.handling.pop();
-                if let Some(alias) = alias {
-                    if alias.kind() == "identifier" {
-                        let name = self.node_text(alias);
-                        let _ = self.delete_name(name, alias);
-                    }
+                if let Some(alias) = alias
+                    && alias.kind() == "identifier"
+                {
+                    let name = self.node_text(alias);
+                    let _ = self.delete_name(name, alias);
                 }
                 break;
             }
-        } else if result.is_ok() {
-            if let Some(else_clause) = clauses.iter().find(|clause| clause.kind() == "else_clause")
-            {
-                result =
-                    self.exec_block(else_clause.child_by_field_name("body").expect("else body"));
-            }
+        } else if result.is_ok()
+            && let Some(else_clause) = clauses.iter().find(|clause| clause.kind() == "else_clause")
+        {
+            result = self.exec_block(else_clause.child_by_field_name("body").expect("else body"));
         }
         if let Some(finally) = clauses
             .iter()
@@ -688,27 +689,23 @@ impl<'t> Interp<'t> {
             order.push(name.clone());
             return self.store_name(&name, value);
         }
-        if statement.kind() == "expression_statement" {
-            if let Some(assignment) = statement
+        if statement.kind() == "expression_statement"
+            && let Some(assignment) = statement
                 .named_child(0)
                 .filter(|child| child.kind() == "assignment")
+            && let Some(left) = assignment
+                .child_by_field_name("left")
+                .filter(|left| left.kind() == "identifier")
+        {
+            let name: Rc<str> = Rc::from(self.node_text(left));
+            if assignment.child_by_field_name("type").is_some()
+                && let Obj::Class(data) = self.obj_mut(class)
+                && !data.annotations.contains(&name)
             {
-                if let Some(left) = assignment
-                    .child_by_field_name("left")
-                    .filter(|left| left.kind() == "identifier")
-                {
-                    let name: Rc<str> = Rc::from(self.node_text(left));
-                    if assignment.child_by_field_name("type").is_some() {
-                        if let Obj::Class(data) = self.obj_mut(class) {
-                            if !data.annotations.contains(&name) {
-                                data.annotations.push(name.clone());
-                            }
-                        }
-                    }
-                    if !order.contains(&name) {
-                        order.push(name);
-                    }
-                }
+                data.annotations.push(name.clone());
+            }
+            if !order.contains(&name) {
+                order.push(name);
             }
         }
         self.exec(statement)
@@ -1268,10 +1265,10 @@ impl<'t> Interp<'t> {
         // `obj.method(...)` on builtin values goes straight to the method.
         let callee = self.eval(function)?;
         let (args, kwargs) = self.eval_arguments(arguments)?;
-        if let Value::Builtin("super") = callee {
-            if args.is_empty() {
-                return self.zero_argument_super(node);
-            }
+        if let Value::Builtin("super") = callee
+            && args.is_empty()
+        {
+            return self.zero_argument_super(node);
         }
         self.set_position(node);
         let result = self.call(&callee, args, kwargs, node);
@@ -1279,10 +1276,7 @@ impl<'t> Interp<'t> {
         result
     }
 
-    pub(crate) fn eval_arguments(
-        &mut self,
-        arguments: Node<'t>,
-    ) -> R<(Vec<Value>, Vec<(Rc<str>, Value)>)> {
+    pub(crate) fn eval_arguments(&mut self, arguments: Node<'t>) -> R<Arguments> {
         let mut args = Vec::new();
         let mut kwargs: Vec<(Rc<str>, Value)> = Vec::new();
         if arguments.kind() == "generator_expression" {
@@ -1425,7 +1419,7 @@ impl<'t> Interp<'t> {
                         .child_by_field_name("expression")
                         .expect("format expression");
                     let inner = self.eval(inner)?;
-                    match self.to_str(&inner, child)? {
+                    match self.str_of(&inner, child)? {
                         Some(text) => spec.push_str(&text),
                         None => return Ok(None),
                     }
@@ -1437,11 +1431,11 @@ impl<'t> Interp<'t> {
             None => None,
         };
         let value = match conversion {
-            Some("!r") | Some("!a") => match self.to_repr(&value, expression)? {
+            Some("!r") | Some("!a") => match self.repr_of(&value, expression)? {
                 Some(text) => Value::str(&text),
                 None => return Ok(None),
             },
-            Some("!s") => match self.to_str(&value, expression)? {
+            Some("!s") => match self.str_of(&value, expression)? {
                 Some(text) => Value::str(&text),
                 None => return Ok(None),
             },
@@ -1452,9 +1446,9 @@ impl<'t> Interp<'t> {
                 super::format::format_value(self, &value, &spec, node)?
             }
             _ if !self_documenting.is_empty() && conversion.is_none() => {
-                self.to_repr(&value, expression)?
+                self.repr_of(&value, expression)?
             }
-            _ => self.to_str(&value, expression)?,
+            _ => self.str_of(&value, expression)?,
         };
         Ok(rendered.map(|text| format!("{self_documenting}{text}")))
     }

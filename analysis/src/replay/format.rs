@@ -287,7 +287,7 @@ pub(crate) fn format_value(
         }
         _ => {
             if spec.is_empty() {
-                return interp.to_str(value, node);
+                return interp.str_of(value, node);
             }
             let name = interp.type_name(value);
             interp.error(
@@ -370,8 +370,8 @@ pub(crate) fn percent_format(
         let left = spec.starts_with('-');
         let spec = spec.trim_start_matches('-');
         let rendered = match kind {
-            's' => interp.to_str(&value, node)?,
-            'r' => interp.to_repr(&value, node)?,
+            's' => interp.str_of(&value, node)?,
+            'r' => interp.repr_of(&value, node)?,
             'd' | 'i' | 'f' | 'F' | 'x' | 'X' => {
                 if number(&value).is_none() {
                     let name = interp.type_name(&value);

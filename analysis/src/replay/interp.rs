@@ -464,10 +464,10 @@ impl<'t> Interp<'t> {
     pub(crate) fn load_name(&mut self, name: &str, node: Node<'_>) -> R<Value> {
         let frame = self.frames.last().expect("a frame runs");
         let (env, info, class_ns) = (frame.env, frame.info.clone(), frame.class_ns);
-        if let Some(ns) = class_ns {
-            if let Some(value) = self.env_get(ns, name) {
-                return Ok(value);
-            }
+        if let Some(ns) = class_ns
+            && let Some(value) = self.env_get(ns, name)
+        {
+            return Ok(value);
         }
         if let (Some(env), Some(info)) = (env, &info) {
             if info.globals.contains(name) {
@@ -513,13 +513,13 @@ impl<'t> Interp<'t> {
         if matches!(name, "IOError" | "EnvironmentError") {
             return Some(Value::Obj(self.classes["OSError"]));
         }
-        if let Some(class) = self.classes.get(name) {
-            if !matches!(
+        if let Some(class) = self.classes.get(name)
+            && !matches!(
                 name,
                 "ABC" | "Enum" | "IntEnum" | "StrEnum" | "JSONDecodeError"
-            ) {
-                return Some(Value::Obj(*class));
-            }
+            )
+        {
+            return Some(Value::Obj(*class));
         }
         super::builtins::BUILTIN_FUNCTIONS
             .iter()
@@ -594,18 +594,15 @@ impl<'t> Interp<'t> {
         if !name.starts_with("__") || name.ends_with("__") {
             return std::borrow::Cow::Borrowed(name);
         }
-        let owner = self.frames.iter().rev().find_map(|frame| {
-            if let Some(function) = frame.function {
-                if let Obj::Function(function) = self.obj(function) {
-                    return Some(function.owner);
-                }
-            }
-            if frame.class_ns.is_some() {
-                return Some(None);
-            }
-            Some(None)
-        });
-        match owner.flatten() {
+        // The innermost frame decides: a method of a class mangles, anything else does not.
+        let owner =
+            self.frames
+                .last()
+                .and_then(|frame| match frame.function.map(|id| self.obj(id)) {
+                    Some(Obj::Function(function)) => function.owner,
+                    _ => None,
+                });
+        match owner {
             Some(owner) => {
                 let class = self.class(owner).name.trim_start_matches('_').to_owned();
                 std::borrow::Cow::Owned(format!("_{class}{name}"))
@@ -629,16 +626,11 @@ impl<'t> Interp<'t> {
                         let class = *class;
                         let own = attrs.get(name).cloned();
                         if let Some((_, attribute)) = self.class_lookup(class, name) {
-                            if let Value::Obj(attribute_id) = attribute {
-                                if let Obj::Property(getter, _) = self.obj(attribute_id) {
-                                    let getter = getter.clone();
-                                    return self.call(
-                                        &getter,
-                                        vec![object.clone()],
-                                        Vec::new(),
-                                        node,
-                                    );
-                                }
+                            if let Value::Obj(attribute_id) = attribute
+                                && let Obj::Property(getter, _) = self.obj(attribute_id)
+                            {
+                                let getter = getter.clone();
+                                return self.call(&getter, vec![object.clone()], Vec::new(), node);
                             }
                             if let Some(own) = own {
                                 return Ok(own);
@@ -814,28 +806,28 @@ impl<'t> Interp<'t> {
                         {
                             return stop("custom __setattr__ or __slots__");
                         }
-                        if let Some((_, Value::Obj(attribute))) = self.class_lookup(class, name) {
-                            if let Obj::Property(_, setter) = self.obj(attribute) {
-                                return match setter.clone() {
-                                    Some(setter) => {
-                                        self.call(
-                                            &setter,
-                                            vec![object.clone(), value],
-                                            Vec::new(),
-                                            node,
-                                        )?;
-                                        Ok(())
-                                    }
-                                    None => {
-                                        let class_name = self.class(class).name.clone();
-                                        self.error(
+                        if let Some((_, Value::Obj(attribute))) = self.class_lookup(class, name)
+                            && let Obj::Property(_, setter) = self.obj(attribute)
+                        {
+                            return match setter.clone() {
+                                Some(setter) => {
+                                    self.call(
+                                        &setter,
+                                        vec![object.clone(), value],
+                                        Vec::new(),
+                                        node,
+                                    )?;
+                                    Ok(())
+                                }
+                                None => {
+                                    let class_name = self.class(class).name.clone();
+                                    self.error(
                                             node,
                                             "AttributeError",
                                             format!("property '{name}' of '{class_name}' object has no setter"),
                                         )
-                                    }
-                                };
-                            }
+                                }
+                            };
                         }
                         if let Obj::Instance(_, attrs) = self.obj_mut(id) {
                             attrs.insert(Rc::from(name), value);
@@ -1168,38 +1160,39 @@ impl<'t> Interp<'t> {
         if self.class_lookup(class, "__new__").is_some() {
             return stop("custom __new__");
         }
-        if let Some(abc) = self.classes.get("ABC").copied() {
-            if self.is_subclass(class, abc) {
-                let mut abstract_names = Vec::new();
-                let mut seen = rustc_hash::FxHashSet::default();
-                for ancestor in data.mro.clone() {
-                    let names: Vec<(Rc<str>, Value)> = self
-                        .class(ancestor)
-                        .attrs
-                        .iter()
-                        .map(|(name, value)| (name.clone(), value.clone()))
-                        .collect();
-                    for (name, value) in names {
-                        if !seen.insert(name.clone()) {
-                            continue;
-                        }
-                        if self.is_abstract(&value) {
-                            abstract_names.push(name);
-                        }
+        if let Some(abc) = self.classes.get("ABC").copied()
+            && self.is_subclass(class, abc)
+        {
+            let mut abstract_names = Vec::new();
+            let mut seen = rustc_hash::FxHashSet::default();
+            for ancestor in data.mro.clone() {
+                let names: Vec<(Rc<str>, Value)> = self
+                    .class(ancestor)
+                    .attrs
+                    .iter()
+                    .map(|(name, value)| (name.clone(), value.clone()))
+                    .collect();
+                for (name, value) in names {
+                    if !seen.insert(name.clone()) {
+                        continue;
+                    }
+                    if self.is_abstract(&value) {
+                        abstract_names.push(name);
                     }
                 }
-                if !abstract_names.is_empty() {
-                    abstract_names.sort();
-                    let quoted: Vec<String> = abstract_names
-                        .iter()
-                        .map(|name| format!("'{name}'"))
-                        .collect();
-                    let noun = if quoted.len() == 1 {
-                        "method"
-                    } else {
-                        "methods"
-                    };
-                    return self.error(
+            }
+            if !abstract_names.is_empty() {
+                abstract_names.sort();
+                let quoted: Vec<String> = abstract_names
+                    .iter()
+                    .map(|name| format!("'{name}'"))
+                    .collect();
+                let noun = if quoted.len() == 1 {
+                    "method"
+                } else {
+                    "methods"
+                };
+                return self.error(
                         node,
                         "TypeError",
                         format!(
@@ -1208,7 +1201,6 @@ impl<'t> Interp<'t> {
                             quoted.join(", ")
                         ),
                     );
-                }
             }
         }
         let mut attrs = Map::default();

@@ -26,12 +26,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(
-        &mut self,
-        interp: &mut Interp<'_>,
-        node: Node<'_>,
-        depth: u32,
-    ) -> Result<R<Value>, Invalid> {
+    fn value(&mut self, interp: &mut Interp<'_>, depth: u32) -> Result<R<Value>, Invalid> {
         if depth > 500 {
             return Ok(stop("JSON nesting"));
         }
@@ -63,7 +58,7 @@ impl Parser<'_> {
                         return Err(Invalid("Expecting ':' delimiter", self.at));
                     }
                     self.at += 1;
-                    let value = match self.value(interp, node, depth + 1)? {
+                    let value = match self.value(interp, depth + 1)? {
                         Ok(value) => value,
                         Err(flow) => return Ok(Err(flow)),
                     };
@@ -95,7 +90,7 @@ impl Parser<'_> {
                     return Ok(interp.list(items));
                 }
                 loop {
-                    match self.value(interp, node, depth + 1)? {
+                    match self.value(interp, depth + 1)? {
                         Ok(value) => items.push(value),
                         Err(flow) => return Ok(Err(flow)),
                     }
@@ -235,7 +230,7 @@ impl Parser<'_> {
 
 pub(crate) fn loads(interp: &mut Interp<'_>, text: &str, node: Node<'_>) -> R<Value> {
     let mut parser = Parser { text, at: 0 };
-    let invalid = match parser.value(interp, node, 0) {
+    let invalid = match parser.value(interp, 0) {
         Ok(Ok(value)) => {
             parser.skip_space();
             if parser.at == text.len() {

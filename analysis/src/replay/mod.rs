@@ -135,7 +135,7 @@ fn replay_root(root: tree_sitter::Node<'_>, text: &str, path: &str) -> ReplayOut
                 .unwrap_or_else(|| "Exception".to_owned());
             // `str()` of the exception may run user code: a failure there leaves it empty.
             let node = root;
-            let message = match interp.to_str(&raised.value, node) {
+            let message = match interp.str_of(&raised.value, node) {
                 Ok(Some(message)) => message,
                 _ => String::new(),
             };

@@ -478,10 +478,10 @@ pub(crate) fn module_attribute(
         }
         _ => {}
     }
-    if let Some((_, names)) = FUNCTIONS.iter().find(|(candidate, _)| *candidate == module) {
-        if names.contains(&name) {
-            return function(interp, module, name);
-        }
+    if let Some((_, names)) = FUNCTIONS.iter().find(|(candidate, _)| *candidate == module)
+        && names.contains(&name)
+    {
+        return function(interp, module, name);
     }
     let _ = node;
     stop(format!("{module}.{name} is not modelled"))
@@ -855,13 +855,11 @@ pub(crate) fn call_module_function(
         }
         "functools.wraps" | "functools.lru_cache" | "functools.cache" => {
             // Decorators that keep the function's behaviour (caching aside).
-            if function_name != "functools.wraps" {
-                if let Some(function) = args.first() {
-                    if matches!(function, Value::Obj(id) if matches!(interp.obj(*id), Obj::Function(_)))
-                    {
-                        return Ok(function.clone());
-                    }
-                }
+            if function_name != "functools.wraps"
+                && let Some(function) = args.first()
+                && matches!(function, Value::Obj(id) if matches!(interp.obj(*id), Obj::Function(_)))
+            {
+                return Ok(function.clone());
             }
             return interp.alloc(Obj::BuiltinMethod(Value::None, Rc::from("module:identity")));
         }
@@ -1594,11 +1592,11 @@ pub(crate) fn namedtuple_init(
             ),
         );
     }
-    if let Value::Obj(id) = instance {
-        if let Obj::Instance(_, attrs) = interp.obj_mut(*id) {
-            for (field, value) in fields.into_iter().zip(values) {
-                attrs.insert(field, value.expect("checked"));
-            }
+    if let Value::Obj(id) = instance
+        && let Obj::Instance(_, attrs) = interp.obj_mut(*id)
+    {
+        for (field, value) in fields.into_iter().zip(values) {
+            attrs.insert(field, value.expect("checked"));
         }
     }
     Ok(())
@@ -1668,24 +1666,24 @@ fn make_dataclass(
                 }
             }
             Some(value) => {
-                if let Value::Obj(id) = &value {
-                    if matches!(interp.obj(*id), Obj::List(_) | Obj::Dict(_) | Obj::Set(..)) {
-                        let kind = interp.type_name(&value);
-                        return interp.error(
+                if let Value::Obj(id) = &value
+                    && matches!(interp.obj(*id), Obj::List(_) | Obj::Dict(_) | Obj::Set(..))
+                {
+                    let kind = interp.type_name(&value);
+                    return interp.error(
                             node,
                             "ValueError",
                             format!("mutable default <class '{kind}'> for field {name} is not allowed: use default_factory"),
                         );
-                    }
                 }
                 field.default = Some(value);
             }
             None => {}
         }
-        if let Some(annotation) = field_annotation_is_classvar(interp, &data, name) {
-            if annotation {
-                continue;
-            }
+        if let Some(annotation) = field_annotation_is_classvar(interp, &data, name)
+            && annotation
+        {
+            continue;
         }
         fields.retain(|existing| existing.name != field.name);
         fields.push(field);
@@ -1831,11 +1829,11 @@ pub(crate) fn dataclass_init(
         };
         assigned.push((field.name.clone(), value));
     }
-    if let Value::Obj(id) = instance {
-        if let Obj::Instance(_, attrs) = interp.obj_mut(*id) {
-            for (field, value) in assigned {
-                attrs.insert(field, value);
-            }
+    if let Value::Obj(id) = instance
+        && let Obj::Instance(_, attrs) = interp.obj_mut(*id)
+    {
+        for (field, value) in assigned {
+            attrs.insert(field, value);
         }
     }
     if let Some((_, post_init)) = interp.class_lookup(class, "__post_init__") {
@@ -1945,7 +1943,7 @@ pub(crate) fn enum_lookup(
         return stop("enum _missing_");
     }
     let name = interp.class(class).name.clone();
-    let Some(shown) = interp.to_repr(value, node)? else {
+    let Some(shown) = interp.repr_of(value, node)? else {
         return stop("enum value repr");
     };
     interp.error(node, "ValueError", format!("{shown} is not a valid {name}"))
@@ -1962,10 +1960,10 @@ pub(crate) fn enum_by_name(
     };
     let members = interp.class(class).enum_members.clone().unwrap_or_default();
     for member in members {
-        if let Obj::Instance(_, attrs) = interp.obj(super::builtins::obj_id(&member)) {
-            if matches!(attrs.get("name"), Some(Value::Str(member_name)) if member_name == name) {
-                return Ok(member);
-            }
+        if let Obj::Instance(_, attrs) = interp.obj(super::builtins::obj_id(&member))
+            && matches!(attrs.get("name"), Some(Value::Str(member_name)) if member_name == name)
+        {
+            return Ok(member);
         }
     }
     interp.raise_with_args(node, "KeyError", vec![index.clone()])

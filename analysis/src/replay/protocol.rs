@@ -51,7 +51,7 @@ impl<'t> Interp<'t> {
 
     /// `str(value)`; `None` when the text cannot be known exactly (a default `repr` with an
     /// address, a float Python prints in exponent form).
-    pub(crate) fn to_str(&mut self, value: &Value, node: Node<'_>) -> R<Option<String>> {
+    pub(crate) fn str_of(&mut self, value: &Value, node: Node<'_>) -> R<Option<String>> {
         match value {
             Value::Str(text) => Ok(Some(text.to_string())),
             Value::Opaque => Ok(None),
@@ -70,11 +70,11 @@ impl<'t> Interp<'t> {
                     if self.is_subclass(class, self.classes["BaseException"]) {
                         return self.exception_str(value, node);
                     }
-                    self.to_repr(value, node)
+                    self.repr_of(value, node)
                 }
-                _ => self.to_repr(value, node),
+                _ => self.repr_of(value, node),
             },
-            _ => self.to_repr(value, node),
+            _ => self.repr_of(value, node),
         }
     }
 
@@ -96,20 +96,20 @@ impl<'t> Interp<'t> {
         let is_key_error = self.is_subclass(class, self.classes["KeyError"]);
         match items.len() {
             0 => Ok(Some(String::new())),
-            1 if is_key_error => self.to_repr(&items[0], node),
-            1 => self.to_str(&items[0], node),
-            _ => self.to_repr(&Value::Obj(args_id), node),
+            1 if is_key_error => self.repr_of(&items[0], node),
+            1 => self.str_of(&items[0], node),
+            _ => self.repr_of(&Value::Obj(args_id), node),
         }
     }
 
-    pub(crate) fn to_repr(&mut self, value: &Value, node: Node<'_>) -> R<Option<String>> {
+    pub(crate) fn repr_of(&mut self, value: &Value, node: Node<'_>) -> R<Option<String>> {
         self.enter()?;
-        let result = self.to_repr_inner(value, node);
+        let result = self.repr_of_inner(value, node);
         self.leave();
         result
     }
 
-    fn to_repr_inner(&mut self, value: &Value, node: Node<'_>) -> R<Option<String>> {
+    fn repr_of_inner(&mut self, value: &Value, node: Node<'_>) -> R<Option<String>> {
         Ok(Some(match value {
             Value::None => "None".to_owned(),
             Value::Bool(true) => "True".to_owned(),
@@ -158,7 +158,7 @@ impl<'t> Interp<'t> {
                         let mut parts = Vec::new();
                         for (key, value) in dict.entries.values() {
                             let (Some(key), Some(value)) =
-                                (self.to_repr(key, node)?, self.to_repr(value, node)?)
+                                (self.repr_of(key, node)?, self.repr_of(value, node)?)
                             else {
                                 return Ok(None);
                             };
@@ -204,7 +204,7 @@ impl<'t> Interp<'t> {
                         }
                         if self.class(class).builtin {
                             let args = attrs.get("args").cloned().unwrap_or(Value::None);
-                            let Some(args) = self.to_repr(&args, node)? else {
+                            let Some(args) = self.repr_of(&args, node)? else {
                                 return Ok(None);
                             };
                             let args = args
@@ -218,7 +218,7 @@ impl<'t> Interp<'t> {
                             let mut parts = Vec::new();
                             for field in fields {
                                 let value = attrs.get(&field.name).cloned().unwrap_or(Value::None);
-                                let Some(text) = self.to_repr(&value, node)? else {
+                                let Some(text) = self.repr_of(&value, node)? else {
                                     return Ok(None);
                                 };
                                 parts.push(format!("{}={text}", field.name));
@@ -229,7 +229,7 @@ impl<'t> Interp<'t> {
                             let mut parts = Vec::new();
                             for field in fields {
                                 let value = attrs.get(&field).cloned().unwrap_or(Value::None);
-                                let Some(text) = self.to_repr(&value, node)? else {
+                                let Some(text) = self.repr_of(&value, node)? else {
                                     return Ok(None);
                                 };
                                 parts.push(format!("{field}={text}"));
@@ -239,14 +239,13 @@ impl<'t> Interp<'t> {
                         if let Some(member) = attrs
                             .get("name")
                             .filter(|_| self.class(class).enum_members.is_some())
+                            && let Value::Str(member) = member
                         {
-                            if let Value::Str(member) = member {
-                                let value = attrs.get("value").cloned().unwrap_or(Value::None);
-                                let Some(text) = self.to_repr(&value, node)? else {
-                                    return Ok(None);
-                                };
-                                return Ok(Some(format!("<{name}.{member}: {text}>")));
-                            }
+                            let value = attrs.get("value").cloned().unwrap_or(Value::None);
+                            let Some(text) = self.repr_of(&value, node)? else {
+                                return Ok(None);
+                            };
+                            return Ok(Some(format!("<{name}.{member}: {text}>")));
                         }
                         return Ok(None);
                     }
@@ -266,7 +265,7 @@ impl<'t> Interp<'t> {
     fn join_reprs(&mut self, items: &[Value], node: Node<'_>) -> R<Option<String>> {
         let mut parts = Vec::with_capacity(items.len());
         for item in items {
-            match self.to_repr(item, node)? {
+            match self.repr_of(item, node)? {
                 Some(text) => parts.push(text),
                 None => return Ok(None),
             }
@@ -465,10 +464,10 @@ impl<'t> Interp<'t> {
                 }
             }
             (Value::Obj(id), _) | (_, Value::Obj(id)) => {
-                if let Obj::Instance(class, _) = self.obj(*id) {
-                    if self.class_lookup(*class, "__eq__").is_some() {
-                        return stop("__eq__ against a builtin value");
-                    }
+                if let Obj::Instance(class, _) = self.obj(*id)
+                    && self.class_lookup(*class, "__eq__").is_some()
+                {
+                    return stop("__eq__ against a builtin value");
                 }
                 false
             }
@@ -539,12 +538,11 @@ impl<'t> Interp<'t> {
         node: Node<'_>,
         operator: &str,
     ) -> R<bool> {
-        if let Some(class) = self.instance_class(right) {
-            if self.class_lookup(class, "__lt__").is_some()
-                || self.class_lookup(class, "__gt__").is_some()
-            {
-                return stop("reflected comparison");
-            }
+        if let Some(class) = self.instance_class(right)
+            && (self.class_lookup(class, "__lt__").is_some()
+                || self.class_lookup(class, "__gt__").is_some())
+        {
+            return stop("reflected comparison");
         }
         let (a, b) = (self.type_name(left), self.type_name(right));
         self.error(
@@ -564,10 +562,10 @@ impl<'t> Interp<'t> {
         match operator {
             "==" => self.equal(left, right, node),
             "!=" => {
-                if let Some(class) = self.instance_class(left) {
-                    if self.class_lookup(class, "__ne__").is_some() {
-                        return stop("custom __ne__");
-                    }
+                if let Some(class) = self.instance_class(left)
+                    && self.class_lookup(class, "__ne__").is_some()
+                {
+                    return stop("custom __ne__");
                 }
                 Ok(!self.equal(left, right, node)?)
             }
@@ -831,49 +829,48 @@ impl<'t> Interp<'t> {
                 _ => {}
             }
         }
-        if let (Value::Obj(id), count) | (count, Value::Obj(id)) = (&left, &right) {
-            if operator == "*" {
-                if let Some(count) = int_of(count) {
-                    let count = count.max(0) as usize;
-                    match self.obj(*id).clone() {
-                        Obj::List(items) => {
-                            self.check_length(items.len().saturating_mul(count))?;
-                            let items: Vec<Value> =
-                                (0..count).flat_map(|_| items.iter().cloned()).collect();
-                            return self.list(items);
-                        }
-                        Obj::Tuple(items) => {
-                            self.check_length(items.len().saturating_mul(count))?;
-                            let items: Vec<Value> =
-                                (0..count).flat_map(|_| items.iter().cloned()).collect();
-                            return self.tuple(items);
-                        }
-                        _ => {}
-                    }
+        if let (Value::Obj(id), count) | (count, Value::Obj(id)) = (&left, &right)
+            && operator == "*"
+            && let Some(count) = int_of(count)
+        {
+            let count = count.max(0) as usize;
+            match self.obj(*id).clone() {
+                Obj::List(items) => {
+                    self.check_length(items.len().saturating_mul(count))?;
+                    let items: Vec<Value> =
+                        (0..count).flat_map(|_| items.iter().cloned()).collect();
+                    return self.list(items);
                 }
+                Obj::Tuple(items) => {
+                    self.check_length(items.len().saturating_mul(count))?;
+                    let items: Vec<Value> =
+                        (0..count).flat_map(|_| items.iter().cloned()).collect();
+                    return self.tuple(items);
+                }
+                _ => {}
             }
         }
         // User classes: `__add__` and friends, then the reflected `__radd__`.
         let dunder = super::builtins::dunder_name(operator);
-        if let Some(class) = self.instance_class(&left) {
-            if let Some((_, method)) = self.class_lookup(class, &format!("__{dunder}__")) {
-                let method = self.bind(method, left.clone(), class)?;
-                let result = self.call(&method, vec![right.clone()], Vec::new(), node)?;
-                if !matches!(result, Value::Builtin("NotImplemented")) {
-                    return Ok(result);
-                }
-                return stop("NotImplemented");
+        if let Some(class) = self.instance_class(&left)
+            && let Some((_, method)) = self.class_lookup(class, &format!("__{dunder}__"))
+        {
+            let method = self.bind(method, left.clone(), class)?;
+            let result = self.call(&method, vec![right.clone()], Vec::new(), node)?;
+            if !matches!(result, Value::Builtin("NotImplemented")) {
+                return Ok(result);
             }
+            return stop("NotImplemented");
         }
-        if let Some(class) = self.instance_class(&right) {
-            if let Some((_, method)) = self.class_lookup(class, &format!("__r{dunder}__")) {
-                let method = self.bind(method, right.clone(), class)?;
-                let result = self.call(&method, vec![left.clone()], Vec::new(), node)?;
-                if !matches!(result, Value::Builtin("NotImplemented")) {
-                    return Ok(result);
-                }
-                return stop("NotImplemented");
+        if let Some(class) = self.instance_class(&right)
+            && let Some((_, method)) = self.class_lookup(class, &format!("__r{dunder}__"))
+        {
+            let method = self.bind(method, right.clone(), class)?;
+            let result = self.call(&method, vec![left.clone()], Vec::new(), node)?;
+            if !matches!(result, Value::Builtin("NotImplemented")) {
+                return Ok(result);
             }
+            return stop("NotImplemented");
         }
         let (a, b) = (self.type_name(&left), self.type_name(&right));
         let message = match (&left, operator) {

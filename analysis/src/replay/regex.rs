@@ -392,9 +392,7 @@ fn call_with_pattern(
                 return stop("sub with group references");
             }
             Ok(Value::str(
-                &regex
-                    .replace_all(&text, regex::NoExpand(replacement))
-                    .into_owned(),
+                &regex.replace_all(&text, regex::NoExpand(replacement)),
             ))
         }
         _ => stop(format!("re.{method}")),

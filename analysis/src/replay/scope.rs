@@ -118,12 +118,11 @@ fn collect(text: &str, node: Node<'_>, info: &mut ScopeInfo, in_comprehension: b
             }
         }
         "with_item" => {
-            if let Some(value) = node.child_by_field_name("value") {
-                if value.kind() == "as_pattern" {
-                    if let Some(alias) = value.child_by_field_name("alias") {
-                        targets(text, alias, info);
-                    }
-                }
+            if let Some(value) = node.child_by_field_name("value")
+                && value.kind() == "as_pattern"
+                && let Some(alias) = value.child_by_field_name("alias")
+            {
+                targets(text, alias, info);
             }
         }
         "except_clause" => {
@@ -133,10 +132,9 @@ fn collect(text: &str, node: Node<'_>, info: &mut ScopeInfo, in_comprehension: b
             if let Some(value) = node
                 .child_by_field_name("value")
                 .filter(|value| value.kind() == "as_pattern")
+                && let Some(alias) = value.child_by_field_name("alias")
             {
-                if let Some(alias) = value.child_by_field_name("alias") {
-                    targets(text, alias, info);
-                }
+                targets(text, alias, info);
             }
         }
         "import_statement" | "import_from_statement" => {
