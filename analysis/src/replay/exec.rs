@@ -522,7 +522,7 @@ impl<'t> Interp<'t> {
             Some(owner) => Rc::from(format!("{}.{}", self.class(owner).name, name).as_str()),
             None => name.clone(),
         };
-        self.alloc(Obj::Function(Function {
+        self.alloc(Obj::Function(Box::new(Function {
             name,
             qualname,
             node,
@@ -532,7 +532,7 @@ impl<'t> Interp<'t> {
             is_generator: info.is_generator,
             is_abstract: false,
             owner,
-        }))
+        })))
     }
 
     fn make_class(&mut self, node: Node<'t>) -> R<Value> {
@@ -582,7 +582,7 @@ impl<'t> Interp<'t> {
         let Some(mro) = self.linearize(&bases) else {
             return stop("inconsistent MRO");
         };
-        let class = self.alloc_id(Obj::Class(Class {
+        let class = self.alloc_id(Obj::Class(Box::new(Class {
             name: name.clone(),
             bases: bases.clone(),
             mro: Vec::new(),
@@ -593,7 +593,7 @@ impl<'t> Interp<'t> {
             enum_members: None,
             namedtuple: None,
             node: Some(node),
-        }))?;
+        })))?;
         let mut full_mro = vec![class];
         full_mro.extend(mro);
         if let Obj::Class(data) = self.obj_mut(class) {

@@ -14,7 +14,7 @@ use super::value::*;
 /// Statements plus expressions evaluated before the replay gives up.
 pub(crate) const STEP_BUDGET: u64 = 400_000;
 /// Objects allocated before the replay gives up.
-const HEAP_LIMIT: usize = 2_000_000;
+const HEAP_LIMIT: usize = 1_000_000;
 /// Python's default recursion limit.
 const RECURSION_LIMIT: usize = 1000;
 /// Nested expression evaluation (in Rust frames) before the replay gives up.
@@ -152,7 +152,7 @@ impl<'t> Interp<'t> {
             handling: Vec::new(),
             script_path: Rc::from(script_path),
         };
-        let object = interp.alloc_raw(Obj::Class(Class {
+        let object = interp.alloc_raw(Obj::Class(Box::new(Class {
             name: Rc::from("object"),
             bases: Vec::new(),
             mro: Vec::new(),
@@ -163,7 +163,7 @@ impl<'t> Interp<'t> {
             enum_members: None,
             namedtuple: None,
             node: None,
-        }));
+        })));
         interp.set_mro(object, vec![object]);
         interp.classes.insert("object", object);
         for (name, base) in EXCEPTION_CLASSES {
@@ -172,7 +172,7 @@ impl<'t> Interp<'t> {
             if let Obj::Class(class) = &interp.heap[base as usize] {
                 mro = class.mro.clone();
             }
-            let id = interp.alloc_raw(Obj::Class(Class {
+            let id = interp.alloc_raw(Obj::Class(Box::new(Class {
                 name: Rc::from(*name),
                 bases: vec![base],
                 mro: Vec::new(),
@@ -183,7 +183,7 @@ impl<'t> Interp<'t> {
                 enum_members: None,
                 namedtuple: None,
                 node: None,
-            }));
+            })));
             mro.insert(0, id);
             interp.set_mro(id, mro);
             interp.classes.insert(name, id);

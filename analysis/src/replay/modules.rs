@@ -1506,7 +1506,7 @@ fn json_string(text: &str) -> String {
 
 fn make_namedtuple_class(interp: &mut Interp<'_>, name: Rc<str>, fields: Vec<Rc<str>>) -> R<Value> {
     let object = interp.classes["object"];
-    let class = interp.alloc_id(Obj::Class(Class {
+    let class = interp.alloc_id(Obj::Class(Box::new(Class {
         name,
         bases: vec![object],
         mro: Vec::new(),
@@ -1517,7 +1517,7 @@ fn make_namedtuple_class(interp: &mut Interp<'_>, name: Rc<str>, fields: Vec<Rc<
         enum_members: None,
         namedtuple: Some(fields),
         node: None,
-    }))?;
+    })))?;
     if let Obj::Class(data) = interp.obj_mut(class) {
         data.mro = vec![class, object];
     }

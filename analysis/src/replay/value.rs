@@ -177,8 +177,8 @@ pub(crate) enum Obj<'t> {
     Set(Map<Key, Value>, bool),
     Deque(VecDeque<Value>, Option<usize>),
     Instance(ObjId, Map<Rc<str>, Value>),
-    Class(Class<'t>),
-    Function(Function<'t>),
+    Class(Box<Class<'t>>),
+    Function(Box<Function<'t>>),
     BoundMethod(Value, Value),
     /// A method of a builtin value (`items.append`) or module function, bound to its receiver.
     BuiltinMethod(Value, Rc<str>),
