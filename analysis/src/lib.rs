@@ -24,6 +24,7 @@ pub mod limits;
 pub mod modules;
 mod parse;
 pub mod patches;
+pub mod replay;
 pub mod resolve;
 pub mod rules;
 pub mod syntax;

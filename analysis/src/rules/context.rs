@@ -313,6 +313,16 @@ impl<'db> RuleContext<'db> {
         }
     }
 
+    /// The findings already recorded on the line of `offset`: (rule, range).
+    pub fn findings_on_line(&self, offset: TextSize) -> Vec<(SmolStr, TextRange)> {
+        let line = self.line_of(offset);
+        self.findings
+            .values()
+            .filter(|finding| self.line_of(finding.range.start()) == line)
+            .map(|finding| (finding.rule.clone(), finding.range))
+            .collect()
+    }
+
     /// Changes the finding of `rule` recorded at `range`, if any.
     pub fn with_finding(
         &mut self,

@@ -36,6 +36,7 @@ mod recursion;
 mod recursion_progress;
 mod recursive_property;
 mod removed_names;
+mod replay;
 mod security;
 mod stdlib_modules;
 mod subclasses;
@@ -120,6 +121,8 @@ pub(crate) const CHECKS: &[Check] = &[
     plugins::TOOL_INFO_CHECK,
     plugins::INTERFACE_CHECK,
     plugins::MANIFEST_CHECK,
+    // Last: it keeps one finding per rule and line with the rules above.
+    replay::REPLAY_CHECK,
 ];
 
 /// The rule ids that have logic.

@@ -329,7 +329,7 @@ fn lengths_of_unions_reach_divisions() {
         r#"
 def average(scores):
     # The loop over the two known students runs once each: `average([])` is one of
-    # its calls.
+    # its calls (and the replay reaches it too).
     # expect: division-by-zero confidence=definite
     return sum(scores) / len(scores)
 
@@ -567,7 +567,8 @@ fn recursion_steps_that_miss_the_base_case_from_the_callers_arguments() {
 def pairs(n):
     if n == 0:
         return 1
-    # expect: unbounded-recursion confidence=likely
+    # Running the file reaches `pairs(5)` (the replay): definite.
+    # expect: unbounded-recursion confidence=definite
     return pairs(n - 2) * n
 
 def pairs_from_unknown(n):

@@ -104,6 +104,8 @@ import functools
 def retry(function):
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
+        # The static rule skips the unknown decorator; running the file fails here (the replay).
+        # expect: call-arity confidence=definite
         return function(*args, **kwargs)
     return wrapper
 
