@@ -3633,10 +3633,10 @@ impl<'db> Interpreter<'db> {
         let Some(current) = env.get(&name) else {
             return;
         };
-        if let Some(kept) = current.filter(|value| *value != Value::None) {
-            if kept != *current {
-                env.refine(name, kept);
-            }
+        if let Some(kept) = current.filter(|value| *value != Value::None)
+            && kept != *current
+        {
+            env.refine(name, kept);
         }
     }
 

@@ -17,37 +17,6 @@ use crate::input::SourceFile;
 use crate::parse::{ParsedFile, parse};
 use crate::values::{Origin, Union, Value};
 
-/// Whether a run of `scope` without a call starts from known values: module and class
-/// bodies run once at import, a function without parameters (and not a method) reads
-/// only what its module binds.
-fn starts_known(index: &FileIndex, scope: ScopeId) -> bool {
-    let data = index.scope(scope);
-    match data.kind {
-        ScopeKind::Module | ScopeKind::Class => true,
-        ScopeKind::Function | ScopeKind::Lambda => {
-            let in_class = data
-                .parent
-                .is_some_and(|parent| index.scope(parent).kind == ScopeKind::Class);
-            !in_class
-                && !data.definitions.iter().any(|&id| {
-                    matches!(
-                        index.definition(id).kind,
-                        crate::index::DefinitionKind::Parameter { .. }
-                    )
-                })
-        }
-        ScopeKind::Comprehension => false,
-    }
-}
-
-/// Whether a call passes only known values: no argument is unknown.
-fn arguments_known(call: &CallSite) -> bool {
-    let known = |union: &Union| !union.values().any(|value| matches!(value, Value::Unknown));
-    !call.has_unpacking
-        && call.positional.iter().all(known)
-        && call.keywords.iter().all(|(_, union)| known(union))
-}
-
 /// At most this many runs are examined per file (specialised runs multiply quickly).
 const MAX_RUNS: usize = 4_000;
 
@@ -534,4 +503,35 @@ fn exception_parent(name: &str) -> Option<&'static str> {
         "BadRequestKeyError" | "MultiValueDictKeyError" => "KeyError",
         _ => "Exception",
     })
+}
+
+/// Whether a run of `scope` without a call starts from known values: module and class
+/// bodies run once at import, a function without parameters (and not a method) reads
+/// only what its module binds.
+fn starts_known(index: &FileIndex, scope: ScopeId) -> bool {
+    let data = index.scope(scope);
+    match data.kind {
+        ScopeKind::Module | ScopeKind::Class => true,
+        ScopeKind::Function | ScopeKind::Lambda => {
+            let in_class = data
+                .parent
+                .is_some_and(|parent| index.scope(parent).kind == ScopeKind::Class);
+            !in_class
+                && !data.definitions.iter().any(|&id| {
+                    matches!(
+                        index.definition(id).kind,
+                        crate::index::DefinitionKind::Parameter { .. }
+                    )
+                })
+        }
+        ScopeKind::Comprehension => false,
+    }
+}
+
+/// Whether a call passes only known values: no argument is unknown.
+fn arguments_known(call: &CallSite) -> bool {
+    let known = |union: &Union| !union.values().any(|value| matches!(value, Value::Unknown));
+    !call.has_unpacking
+        && call.positional.iter().all(known)
+        && call.keywords.iter().all(|(_, union)| known(union))
 }
