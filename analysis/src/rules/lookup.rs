@@ -280,7 +280,10 @@ fn unknown_key_in_empty_dict(
 ) {
     let is_empty =
         |value: &Value| matches!(value, Value::Dict(dict) if !dict.open && dict.entries.is_empty());
-    if !object.values().any(is_empty) || context.is_caught(range, "KeyError") {
+    if !object.values().any(is_empty)
+        || context.is_caught(range, "KeyError")
+        || is_membership_guarded(context, range)
+    {
         return;
     }
     // Only a dict this scope built: a global `CACHE = {}` read in a function may have

@@ -642,3 +642,29 @@ left[0]
 "#,
     );
 }
+
+#[test]
+fn a_membership_test_guards_a_read_of_an_unknown_key_in_an_empty_dict() {
+    check(
+        r#"
+class Memo:
+    def __init__(self):
+        self.table = {}
+
+    def get(self, key, make):
+        if key in self.table:
+            # expect-not: key-error
+            return self.table[key]
+        self.table[key] = make()
+        return self.table[key]
+
+    def peek(self, key):
+        # expect: key-error confidence=definite
+        return self.table[key]
+
+memo = Memo()
+print(memo.get(("a", 1), lambda: 3), memo.get(("a", 1), lambda: 4))
+print(memo.peek(("b", 2)))
+"#,
+    );
+}
