@@ -1279,115 +1279,7 @@ pub(crate) fn sort_values(
 
 // ---- attributes and methods of builtin values ------------------------------------------
 
-const STR_METHODS: &[&str] = &[
-    "capitalize",
-    "casefold",
-    "center",
-    "count",
-    "encode",
-    "endswith",
-    "expandtabs",
-    "find",
-    "format",
-    "format_map",
-    "index",
-    "isalnum",
-    "isalpha",
-    "isascii",
-    "isdecimal",
-    "isdigit",
-    "isidentifier",
-    "islower",
-    "isnumeric",
-    "isprintable",
-    "isspace",
-    "istitle",
-    "isupper",
-    "join",
-    "ljust",
-    "lower",
-    "lstrip",
-    "maketrans",
-    "partition",
-    "removeprefix",
-    "removesuffix",
-    "replace",
-    "rfind",
-    "rindex",
-    "rjust",
-    "rpartition",
-    "rsplit",
-    "rstrip",
-    "split",
-    "splitlines",
-    "startswith",
-    "strip",
-    "swapcase",
-    "title",
-    "translate",
-    "upper",
-    "zfill",
-];
-const LIST_METHODS: &[&str] = &[
-    "append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse",
-    "sort",
-];
-const DICT_METHODS: &[&str] = &[
-    "clear",
-    "copy",
-    "fromkeys",
-    "get",
-    "items",
-    "keys",
-    "pop",
-    "popitem",
-    "setdefault",
-    "update",
-    "values",
-];
 const COUNTER_METHODS: &[&str] = &["most_common", "elements", "subtract", "total"];
-const SET_METHODS: &[&str] = &[
-    "add",
-    "clear",
-    "copy",
-    "difference",
-    "difference_update",
-    "discard",
-    "intersection",
-    "intersection_update",
-    "isdisjoint",
-    "issubset",
-    "issuperset",
-    "pop",
-    "remove",
-    "symmetric_difference",
-    "symmetric_difference_update",
-    "union",
-    "update",
-];
-const TUPLE_METHODS: &[&str] = &["count", "index"];
-const INT_METHODS: &[&str] = &[
-    "as_integer_ratio",
-    "bit_count",
-    "bit_length",
-    "conjugate",
-    "denominator",
-    "from_bytes",
-    "imag",
-    "numerator",
-    "real",
-    "to_bytes",
-    "is_integer",
-];
-const FLOAT_METHODS: &[&str] = &[
-    "as_integer_ratio",
-    "conjugate",
-    "fromhex",
-    "hex",
-    "imag",
-    "is_integer",
-    "real",
-];
 const DEQUE_METHODS: &[&str] = &[
     "append",
     "appendleft",
@@ -1415,26 +1307,30 @@ pub(crate) fn builtin_attr(
     if name.starts_with("__") {
         return stop(format!("dunder attribute {name}"));
     }
-    let methods: &[&str] = match object {
-        Value::Str(_) => STR_METHODS,
-        Value::Int(_) | Value::Bool(_) => INT_METHODS,
-        Value::Float(_) => FLOAT_METHODS,
+    // Builtin types answer from the analysis' table of their attributes (the same one the
+    // rules use): `base` names the table's type, `extra` adds `Counter`'s and `deque`'s.
+    let (base, extra): (Option<&str>, &[&str]) = match object {
+        Value::Str(_) => (Some("str"), &[]),
+        Value::Int(_) => (Some("int"), &[]),
+        Value::Bool(_) => (Some("bool"), &[]),
+        Value::Float(_) => (Some("float"), &[]),
         Value::Obj(id) => match interp.obj(*id) {
-            Obj::List(_) => LIST_METHODS,
-            Obj::Tuple(_) => TUPLE_METHODS,
-            Obj::Dict(dict) => {
-                if dict.kind == DictKind::Counter && COUNTER_METHODS.contains(&name) {
-                    COUNTER_METHODS
-                } else if dict.kind == DictKind::DefaultDict && name == "default_factory" {
+            Obj::List(_) => (Some("list"), &[]),
+            Obj::Tuple(_) => (Some("tuple"), &[]),
+            Obj::Set(_, false) => (Some("set"), &[]),
+            Obj::Set(_, true) => (Some("frozenset"), &[]),
+            Obj::Dict(dict) => match dict.kind {
+                DictKind::Plain => (Some("dict"), &[]),
+                DictKind::Counter => (Some("dict"), COUNTER_METHODS),
+                DictKind::DefaultDict if name == "default_factory" => {
                     return Ok(dict.default_factory.clone().unwrap_or(Value::None));
-                } else if dict.kind != DictKind::Plain && !DICT_METHODS.contains(&name) {
-                    return stop(format!("{name} of a dict subclass"));
-                } else {
-                    DICT_METHODS
                 }
-            }
-            Obj::Set(..) => SET_METHODS,
-            Obj::Deque(..) => DEQUE_METHODS,
+                _ if crate::builtins::builtin_type_has_attribute("dict", name) == Some(true) => {
+                    (Some("dict"), &[])
+                }
+                _ => return stop(format!("{name} of a dict subclass")),
+            },
+            Obj::Deque(..) => (None, DEQUE_METHODS),
             Obj::Iterator(_) | Obj::Generator(..) => {
                 return stop(format!("iterator attribute {name}"));
             }
@@ -1453,7 +1349,11 @@ pub(crate) fn builtin_attr(
         }
         _ => return stop(format!("attribute {name} of a builtin value")),
     };
-    if !methods.contains(&name) {
+    let known = extra.contains(&name)
+        || base.is_some_and(|base| {
+            crate::builtins::builtin_type_has_attribute(base, name) == Some(true)
+        });
+    if !known {
         let type_name = interp.type_name(object);
         return interp.error(
             node,
