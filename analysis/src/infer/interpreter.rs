@@ -531,6 +531,10 @@ pub(super) struct Interpreter<'db> {
     try_states: Vec<State>,
     loops: Vec<LoopFrame>,
     self_name: Option<Name>,
+    /// Class bodies of this file, by whether they derive from the enclosing class.
+    derives_from_enclosing: FxHashMap<ScopeId, bool>,
+    /// Classes, by whether they derive from `type`.
+    metaclasses: FxHashMap<ClassRef, bool>,
     depth: u32,
     block_depth: u32,
     record: bool,
@@ -606,6 +610,8 @@ impl<'db> Interpreter<'db> {
             try_states: Vec::new(),
             loops: Vec::new(),
             self_name: None,
+            derives_from_enclosing: FxHashMap::default(),
+            metaclasses: FxHashMap::default(),
             depth: 0,
             block_depth: 0,
             record: true,
@@ -854,7 +860,7 @@ impl<'db> Interpreter<'db> {
             // A module of 100,000 statements is one query: let a newer edit stop it here
             // rather than wait for it.
             self.db.unwind_if_revision_cancelled();
-            if !self.try_states.is_empty() {
+            if !self.try_states.is_empty() && statement_may_raise(statement) {
                 for entry in &mut self.try_states {
                     *entry = join_states(entry.take(), self.state.clone());
                 }
@@ -1590,16 +1596,12 @@ impl<'db> Interpreter<'db> {
         self.handlers.push(handled);
         self.try_states.push(None);
         let body = node.child_by_field_name("body");
-        let after_body = self.branch_block(
-            body,
-            self.branch_id(node, BranchKind::TryBody),
-            before.clone(),
-        );
+        let after_body = self.branch_block(body, self.branch_id(node, BranchKind::TryBody), before);
         self.handlers.pop();
         let inside = self.try_states.pop().flatten();
-        // An exception may leave the body at any statement: handlers start from the state
-        // before any of them, or from the end.
-        let handler_entry = join_states(join_states(before, after_body.clone()), inside);
+        // An exception may leave the body at any statement that can raise: handlers start
+        // from the state before any of those, or from the end.
+        let handler_entry = join_states(after_body.clone(), inside);
         let mut joined: State = None;
         let mut after_else = after_body;
         let mut finally = None;
@@ -2649,7 +2651,15 @@ impl<'db> Interpreter<'db> {
         });
         let value = match (narrowed, object) {
             (Some(narrowed), _) => narrowed,
-            (None, Some(object)) => self.attribute(&object, attribute, node),
+            (None, Some(object)) => {
+                let value = self.attribute(&object, attribute, node);
+                match object_node.and_then(|object| self.overriding_subclass(object, attribute)) {
+                    // `self.path_stats(path)` in a base class whose subclass below
+                    // overrides `path_stats`: `self` may be that subclass.
+                    Some(origin) => value.join(&Union::new(Value::Unknown, Some(origin))),
+                    None => value,
+                }
+            }
             (None, None) => self.literal(Value::Unknown, node),
         };
         // Hovers on the attribute's name read it back (`loads` by offset).
@@ -3128,6 +3138,84 @@ impl<'db> Interpreter<'db> {
             let name = Name::new(self.slice(name_node));
             let Some(env) = &mut self.state else { return };
             env.forget_contents(name);
+        }
+        self.forget_mutated_defaults(callee, arguments);
+    }
+
+    /// `def fill(table=table): table[k] = v` called as `fill()`: the default is the
+    /// enclosing scope's `table` itself, and the call fills it. Names used as defaults of
+    /// parameters the call leaves out and the callee mutates lose their known contents.
+    fn forget_mutated_defaults(&mut self, callee: &Union, arguments: Node<'_>) {
+        let mut cursor = arguments.walk();
+        let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+        if children
+            .iter()
+            .any(|child| matches!(child.kind(), "list_splat" | "dictionary_splat"))
+        {
+            return;
+        }
+        let positional = children
+            .iter()
+            .filter(|child| !matches!(child.kind(), "keyword_argument" | "comment"))
+            .count();
+        let keywords: Vec<&str> = children
+            .iter()
+            .filter(|child| child.kind() == "keyword_argument")
+            .filter_map(|child| child.child_by_field_name("name"))
+            .map(|name| self.slice(name))
+            .collect();
+        let mut forgotten = Vec::new();
+        for value in callee.values() {
+            let (function, skip) = match value {
+                Value::Function(function) => (function, 0),
+                Value::BoundMethod { function, .. } => (function, 1),
+                _ => continue,
+            };
+            let Some((file, scope)) = self.function_scope(function) else {
+                continue;
+            };
+            if file != self.file || scope == self.scope {
+                continue;
+            }
+            let mutated = &infer_scope(self.db, file, scope).mutated_parameters;
+            if mutated.is_empty() {
+                continue;
+            }
+            let parameters = self
+                .index
+                .scope(scope)
+                .definitions
+                .iter()
+                .map(|&definition| self.index.definition(definition))
+                .filter(|data| matches!(data.kind, DefinitionKind::Parameter { .. }));
+            for (position, data) in parameters.enumerate() {
+                let DefinitionKind::Parameter {
+                    default: Some(default),
+                    ..
+                } = data.kind
+                else {
+                    continue;
+                };
+                let passed = position >= skip && position - skip < positional
+                    || keywords.contains(&data.name.as_str());
+                if passed || !mutated.contains(&data.name) {
+                    continue;
+                }
+                let default_text = self
+                    .text
+                    .get(usize::from(default.start())..usize::from(default.end()));
+                if let Some(name) =
+                    default_text.filter(|text| crate::resolve::is_python_identifier(text))
+                {
+                    forgotten.push(Name::new(name));
+                }
+            }
+        }
+        for name in forgotten {
+            self.note_free_mutation(&name);
+            if let Some(env) = &mut self.state {
+                env.forget_contents(name);
+            }
         }
     }
 
@@ -5452,6 +5540,70 @@ impl<'db> Interpreter<'db> {
     }
 
     /// The class whose method body is being interpreted.
+    /// When `object` is the `self` of the method being interpreted and a class of this
+    /// file deriving from the method's class defines `attribute` in its body: an origin at
+    /// that class body. Methods and class attributes resolve by the receiver's class, so a
+    /// base class reading `self._buffer_factory` may get the subclass's.
+    fn overriding_subclass(&mut self, object: Node<'_>, attribute: &str) -> Option<Origin> {
+        if object.kind() != "identifier" || self.self_name.as_deref() != Some(self.slice(object)) {
+            return None;
+        }
+        let class = self.enclosing_class()?;
+        let own_body = class_body(self.db, &class).map(|(_, body)| body);
+        // Only classes defining the name are candidates; their MROs are computed once
+        // per run.
+        let candidates: Vec<(usize, ScopeId)> = self
+            .index
+            .definitions
+            .iter()
+            .enumerate()
+            .filter_map(|(id, data)| match data.kind {
+                DefinitionKind::Class { body, .. } if Some(body) != own_body => Some((id, body)),
+                _ => None,
+            })
+            .filter(|(_, body)| {
+                self.index
+                    .definitions_in_scope(*body, attribute)
+                    .next()
+                    .is_some()
+            })
+            .collect();
+        for (id, body) in candidates {
+            let derives = match self.derives_from_enclosing.get(&body) {
+                Some(derives) => *derives,
+                None => {
+                    let path = self.index.path_of(crate::index::DefinitionId(id as u32));
+                    let subclass = ClassRef::Defined {
+                        file: self.file,
+                        path,
+                    };
+                    let derives = class_mro(self.db, &subclass).contains(&class);
+                    self.derives_from_enclosing.insert(body, derives);
+                    derives
+                }
+            };
+            if derives {
+                let scope = self.index.scope(body);
+                return Some(Origin {
+                    file: self.file,
+                    range: scope.range,
+                    branch: scope.body_branch,
+                });
+            }
+        }
+        None
+    }
+
+    /// [`is_metaclass`], remembered per class for this run.
+    fn is_metaclass_cached(&mut self, class: &ClassRef) -> bool {
+        if let Some(known) = self.metaclasses.get(class) {
+            return *known;
+        }
+        let known = is_metaclass(self.db, class);
+        self.metaclasses.insert(class.clone(), known);
+        known
+    }
+
     fn enclosing_class(&self) -> Option<ClassRef> {
         let parent = self.index.scope(self.scope).parent?;
         let definition = self.index.scope(parent).definition?;
@@ -5539,6 +5691,12 @@ impl<'db> Interpreter<'db> {
             let result = match value {
                 Value::Instance(class @ ClassRef::Defined { .. }, shape) => {
                     match self.lookup_instance_attribute(class, shape.as_ref(), attribute) {
+                        // An instance of a metaclass is a class: its own attributes
+                        // (`cls.__new__` of the enum being called) come before the
+                        // metaclass's.
+                        Some(found) if self.is_metaclass_cached(class) => {
+                            found.join(&Union::new(Value::Unknown, Some(origin)))
+                        }
                         Some(found) => self.read_properties(found, origin),
                         None => Union::new(Value::Unknown, Some(origin)),
                     }
@@ -5745,6 +5903,26 @@ impl<'db> Interpreter<'db> {
         }
     }
 
+    /// Whether `key` is the key parameter of the `__getitem__`/`__setitem__`/`__delitem__`
+    /// being interpreted, with no value known: the protocol passes slices there as well as
+    /// indexes.
+    fn is_item_protocol_key(&self, key: Node<'_>) -> bool {
+        if key.kind() != "identifier" || self.bound_arguments.is_some() {
+            return false;
+        }
+        let scope = self.index.scope(self.scope);
+        let Some(definition) = scope.definition else {
+            return false;
+        };
+        matches!(
+            self.index.definition(definition).name.as_str(),
+            "__getitem__" | "__setitem__" | "__delitem__"
+        ) && self
+            .parameter_names
+            .get(1)
+            .is_some_and(|name| name == self.slice(key))
+    }
+
     fn subscript(&mut self, node: Node<'_>) -> Union {
         let object = node
             .child_by_field_name("value")
@@ -5777,8 +5955,16 @@ impl<'db> Interpreter<'db> {
                     }
                 }
                 (Value::Dict(dict), None) => {
-                    Union::join_all(dict.entries.iter().map(|(_, value)| value.clone()))
-                        .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)))
+                    let entries =
+                        Union::join_all(dict.entries.iter().map(|(_, value)| value.clone()));
+                    match entries {
+                        // Other code may have stored other values under other keys.
+                        Some(entries) if dict.open => {
+                            entries.join(&Union::new(Value::Unknown, Some(origin)))
+                        }
+                        Some(entries) => entries,
+                        None => Union::new(Value::Unknown, Some(origin)),
+                    }
                 }
                 (Value::List(items) | Value::Tuple(items), Some(Key::Int(at))) => {
                     let length = items.items.len() as i64;
@@ -5827,6 +6013,17 @@ impl<'db> Interpreter<'db> {
                             _ => Value::List(sliced),
                         };
                         Union::new(sliced, Some(origin))
+                    } else if key_node.is_some_and(|key| self.is_item_protocol_key(key)) {
+                        // `self._months[i]` in `__getitem__(self, i)`: `i` may be a slice.
+                        let element = items
+                            .element()
+                            .unwrap_or_else(|| Union::new(Value::Unknown, Some(origin)));
+                        let sliced = Items::of(items.element());
+                        let sliced = match value {
+                            Value::Tuple(_) => Value::Tuple(sliced),
+                            _ => Value::List(sliced),
+                        };
+                        element.join(&Union::new(sliced, Some(origin)))
                     } else {
                         items
                             .element()
@@ -6213,6 +6410,13 @@ fn class_body_value(
 /// The method resolution order of a class (C3 linearisation over the classes whose
 /// bases are known; builtin bases end the chain). Inconsistent hierarchies fall back to
 /// depth-first order, cycles are cut.
+/// Whether `class` derives from `type`: its instances are classes.
+fn is_metaclass(db: &dyn Db, class: &ClassRef) -> bool {
+    class_mro(db, class)
+        .iter()
+        .any(|base| matches!(base, ClassRef::Builtin(name) if name == "type"))
+}
+
 pub fn class_mro(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
     fn linearize(db: &dyn Db, class: &ClassRef, visiting: &mut Vec<ClassRef>) -> Vec<ClassRef> {
         if visiting.contains(class) || visiting.len() > 32 {
@@ -6834,5 +7038,82 @@ fn known_length(value: &Value) -> Option<usize> {
         Value::Dict(dict) if !dict.open => Some(dict.entries.len()),
         Value::Str(Some(text)) => Some(text.chars().count()),
         _ => None,
+    }
+}
+
+/// Whether running `statement` itself may raise before the statements nested in it run:
+/// the states before such statements are where a `try` body's handlers may start. A
+/// compound statement whose header only reads names and literals cannot raise before its
+/// blocks run, and neither can binding a name to such a value, so `i = -1` or
+/// `if args.filename:` at the top of a `try` body adds no handler state of its own.
+fn statement_may_raise(statement: Node<'_>) -> bool {
+    match statement.kind() {
+        "pass_statement" | "break_statement" | "continue_statement" | "global_statement"
+        | "nonlocal_statement" | "try_statement" => false,
+        "function_definition" => false,
+        "if_statement" => {
+            let mut conditions = vec![statement.child_by_field_name("condition")];
+            let mut cursor = statement.walk();
+            conditions.extend(
+                statement
+                    .children_by_field_name("alternative", &mut cursor)
+                    .filter(|clause| clause.kind() == "elif_clause")
+                    .map(|clause| clause.child_by_field_name("condition")),
+            );
+            !conditions
+                .into_iter()
+                .all(|condition| condition.is_some_and(expression_cannot_raise))
+        }
+        "while_statement" => !statement
+            .child_by_field_name("condition")
+            .is_some_and(expression_cannot_raise),
+        "expression_statement" => {
+            let mut cursor = statement.walk();
+            let children: Vec<Node<'_>> = statement.named_children(&mut cursor).collect();
+            !children.iter().all(|child| {
+                child.kind() == "assignment"
+                    && child.child_by_field_name("type").is_none()
+                    && child
+                        .child_by_field_name("left")
+                        .is_some_and(|left| left.kind() == "identifier")
+                    && child
+                        .child_by_field_name("right")
+                        .is_some_and(expression_cannot_raise)
+            })
+        }
+        _ => true,
+    }
+}
+
+/// Literals, names, attribute reads of names, and `not`/`and`/`or`/comparisons of those:
+/// expressions that do not raise in a program that runs at all.
+fn expression_cannot_raise(node: Node<'_>) -> bool {
+    match node.kind() {
+        "identifier" | "integer" | "float" | "true" | "false" | "none" => true,
+        "string" => {
+            let mut cursor = node.walk();
+            !node
+                .named_children(&mut cursor)
+                .any(|child| child.kind() == "interpolation")
+        }
+        "attribute" => node
+            .child_by_field_name("object")
+            .is_some_and(expression_cannot_raise),
+        "unary_operator" => {
+            node.child_by_field_name("operator")
+                .is_some_and(|operator| operator.kind() == "-")
+                && node
+                    .child_by_field_name("argument")
+                    .is_some_and(|argument| matches!(argument.kind(), "integer" | "float"))
+        }
+        "parenthesized_expression"
+        | "not_operator"
+        | "boolean_operator"
+        | "comparison_operator" => {
+            let mut cursor = node.walk();
+            let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+            !children.is_empty() && children.into_iter().all(expression_cannot_raise)
+        }
+        _ => false,
     }
 }

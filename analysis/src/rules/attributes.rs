@@ -582,6 +582,14 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
                     } else if subclasses.defines(context.db, value, attribute) {
                         // A mixin reading what its subclasses provide.
                         tally.unknown += 1;
+                    } else if matches!(value, Value::Instance(..))
+                        && external_attribute_stores(context.db)
+                            .binary_search_by(|stored| stored.as_str().cmp(attribute.as_str()))
+                            .is_ok()
+                    {
+                        // Set from outside somewhere in the workspace
+                        // (`self.top.instance_dict = …` on another class's instance).
+                        tally.unknown += 1;
                     } else {
                         tally.bad += 1;
                         owner.get_or_insert_with(|| description.clone());
@@ -806,6 +814,9 @@ fn defined_class_attributes(db: &dyn Db, class: &ClassRef, instance: bool) -> Op
             .iter()
             .map(|name| (*name).to_owned()),
     );
+    // Per class along the MRO: how many names the classes before it gave, and the
+    // methods it calls through `super()`.
+    let mut super_calls: Vec<(usize, Vec<String>)> = Vec::new();
     for class in class_mro(db, class) {
         let ClassRef::Defined { file, path } = &class else {
             match class.name() {
@@ -817,6 +828,7 @@ fn defined_class_attributes(db: &dyn Db, class: &ClassRef, instance: bool) -> Op
                 _ => return None,
             }
         };
+        let start = names.len();
         let index = file_index(db, *file);
         let definition = index.definition_at_path(path)?;
         // `if win32: class Arena: … else: class Arena: …`: which one an instance comes
@@ -896,11 +908,51 @@ fn defined_class_attributes(db: &dyn Db, class: &ClassRef, instance: bool) -> Op
                 }
             }
         }
+        super_calls.push((start, super_method_names(class_text)));
         // Instances and classes may gain attributes where they are used (`p.z = 1`,
         // `timezone.utc = …`): any store of that shape in the defining file keeps the name.
         collect_outside_stores(db, *file, &mut names);
     }
+    // `super().init(...)` with no class along the MRO defining `init`: a cooperative
+    // mixin, combined with the class that does at run time (`type(name, (cls, Base), {})`),
+    // so its instances have attributes no class of its MRO names.
+    let before_first = builtin_names("object").len();
+    for (position, (_, called)) in super_calls.iter().enumerate() {
+        let own_end = super_calls
+            .get(position + 1)
+            .map_or(names.len(), |(next, _)| *next);
+        let later = &names[own_end..];
+        let provided = |name: &String| {
+            later.iter().any(|later| later == name) || names[..before_first].contains(name)
+        };
+        if !called.iter().all(provided) {
+            return None;
+        }
+    }
     Some(names)
+}
+
+/// The methods a class body reaches through `super()` (`super().init(...)`,
+/// `super(Header, self).parse(...)`), dunders left out.
+fn super_method_names(class_text: &str) -> Vec<String> {
+    let mut called = Vec::new();
+    for (at, _) in class_text.match_indices("super(") {
+        let rest = &class_text[at + "super(".len()..];
+        let Some(close) = rest.find(')') else {
+            continue;
+        };
+        let Some(after) = rest[close + 1..].strip_prefix('.') else {
+            continue;
+        };
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() && !(name.starts_with("__") && name.ends_with("__")) {
+            called.push(name);
+        }
+    }
+    called
 }
 
 /// The quoted names of a `__slots__` value (`('int', 'is_safe')`, `"x"`).

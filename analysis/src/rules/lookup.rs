@@ -107,6 +107,10 @@ fn key_error(
         inherent: in_filling_loop,
         ..Tally::default()
     };
+    let scope = context
+        .index
+        .scope(context.index.scope_at(range.start()))
+        .range;
     for member in object.members() {
         let value = &member.value;
         match value {
@@ -114,6 +118,16 @@ fn key_error(
                 if dict.open && in_filling_loop && is_later_state(member, &bad_origins) =>
             {
                 tally.good += 1;
+            }
+            // An empty dict another scope or module made (`objecttable = {}` at module
+            // level): a registry that code elsewhere fills at run time.
+            Value::Dict(dict)
+                if dict.entries.is_empty()
+                    && member.origins.iter().all(|origin| {
+                        origin.file != context.file || !scope.contains_range(origin.range)
+                    }) =>
+            {
+                tally.unknown += 1;
             }
             Value::Dict(dict) => {
                 let missing = keys

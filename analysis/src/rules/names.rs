@@ -712,8 +712,10 @@ def reraise_with_context(exc):
         saved = exc.__context__
         raise exc
     except BaseException:
+        # Reading an attribute of a name and binding it cannot raise: `saved` is bound
+        # before `raise exc`, the only statement that can.
         # expect-not: unbound-local
-        # expect: possibly-unbound confidence=possible
+        # expect-not: possibly-unbound
         exc.__context__ = saved
         raise
 
@@ -725,6 +727,41 @@ def encode(chars, detect):
         # expect: possibly-unbound confidence=possible
         failed = "unknown encoding %s" % encoding
     return failed
+
+def tokenize_main(args, tokenize, report):
+    try:
+        if args.filename:
+            filename = args.filename
+            tokens = tokenize(open(filename).readline)
+        else:
+            filename = "<stdin>"
+            tokens = tokenize(None)
+        for token in tokens:
+            print(token)
+    except SyntaxError as err:
+        # expect-not: possibly-unbound
+        report(err, filename)
+
+def first_failure(items, check):
+    try:
+        index = -1
+        for index, item in enumerate(items):
+            check(item)
+    except ValueError:
+        # expect-not: possibly-unbound
+        return index
+    return None
+
+def parse_port(text):
+    try:
+        if int(text) > 0:
+            port = int(text)
+        else:
+            port = 0
+    except ValueError:
+        # The condition itself may raise before `port` is bound.
+        # expect: possibly-unbound confidence=possible
+        print(port)
 "#,
         );
     }

@@ -172,8 +172,22 @@ fn callee_scope(context: &RuleContext<'_>, function: &FunctionRef) -> Option<Sco
         return None;
     }
     let definition = context.index.definition_at_path(path)?;
-    match context.index.definition(definition).kind {
-        DefinitionKind::Function { body, .. } => Some(body),
+    let data = context.index.definition(definition);
+    // `def localeconv(): …` under `except ImportError:`, `_localeconv = localeconv`, then a
+    // second `def localeconv(): return _localeconv()`: both share the path, so which one a
+    // call reaches is not known here.
+    let same_name = context
+        .index
+        .definitions_in_scope(data.scope, data.name.as_str())
+        .filter(|&id| {
+            matches!(
+                context.index.definition(id).kind,
+                DefinitionKind::Function { .. }
+            )
+        })
+        .count();
+    match data.kind {
+        DefinitionKind::Function { body, .. } if same_name == 1 => Some(body),
         _ => None,
     }
 }

@@ -507,6 +507,300 @@ print(loader.paht)
 }
 
 #[test]
+fn cooperative_mixins_read_what_the_class_they_are_combined_with_provides() {
+    check(
+        r#"
+class BaseHeader(str):
+    def init(self, name):
+        self._name = name
+
+    @property
+    def name(self):
+        return self._name
+
+class AddressHeader:
+    def init(self, *args, **kw):
+        self._addresses = kw.pop("addresses")
+        super().init(*args, **kw)
+
+class SingleAddressHeader(AddressHeader):
+    @property
+    def address(self):
+        if len(self._addresses) != 1:
+            # expect-not: unknown-attribute
+            raise ValueError("header {} has several addresses".format(self.name))
+        return self._addresses[0]
+
+def header_class(cls):
+    return type("_" + cls.__name__, (cls, BaseHeader), {})
+
+class Style:
+    def __init__(self, options):
+        self.options = options
+
+    def config(self, **kw):
+        # A plain class without the method: still reported.
+        # expect: unknown-attribute confidence=definite
+        return self._configure(kw)
+
+Style({}).config(color="red")
+"#,
+    );
+}
+
+#[test]
+fn the_key_of_getitem_may_be_a_slice() {
+    check(
+        r#"
+def short(format):
+    return format[:3]
+
+def long(format):
+    return format
+
+class LocalizedMonths:
+    _months = [short, long]
+
+    def __init__(self, format):
+        self.format = format
+
+    def __getitem__(self, i):
+        funcs = self._months[i]
+        if isinstance(i, slice):
+            # expect-not: not-iterable
+            return [f(self.format) for f in funcs]
+        # expect-not: not-callable
+        return funcs(self.format)
+
+def month_names(indexes):
+    names = []
+    for i in indexes:
+        funcs = LocalizedMonths._months[i]
+        # Outside the item protocol an unknown index is an index.
+        # expect: not-iterable
+        names.extend(f("%b") for f in funcs)
+    return names
+
+month_names([0, 1])
+"#,
+    );
+}
+
+#[test]
+fn self_in_a_base_class_may_be_a_subclass_that_overrides_the_attribute() {
+    check(
+        r#"
+import collections
+
+class Transport:
+    buffer_factory = bytearray
+
+    def __init__(self):
+        self.buffer = self.buffer_factory()
+
+class DatagramTransport(Transport):
+    buffer_factory = collections.deque
+
+    def send_ready(self):
+        while self.buffer:
+            # expect-not: unknown-attribute
+            data, addr = self.buffer.popleft()
+            print(data, addr)
+
+class Loader:
+    def path_stats(self, path):
+        return {"mtime": 0}
+
+    def get_code(self, path):
+        st = self.path_stats(path)
+        # expect-not: key-error
+        return st["mtime"], st["size"]
+
+class FileLoader(Loader):
+    def path_stats(self, path):
+        return {"mtime": 1, "size": 2}
+
+class PlainLoader:
+    def path_stats(self, path):
+        return {"mtime": 0}
+
+    def get_code(self, path):
+        st = self.path_stats(path)
+        # No subclass overrides `path_stats`: still reported.
+        # expect: key-error
+        return st["size"]
+
+print(FileLoader().get_code("a.py"), PlainLoader().get_code("b.py"))
+"#,
+    );
+}
+
+#[test]
+fn a_call_that_mutates_a_default_fills_the_name_the_default_is() {
+    check(
+        r#"
+LC_CTYPE = 0
+LC_ALL = 6
+
+def print_locale():
+    categories = {}
+    def init_categories(categories=categories):
+        for name, value in globals().items():
+            if name[:3] == "LC_":
+                categories[name] = value
+    init_categories()
+    # expect-not: key-error
+    del categories["LC_ALL"]
+    return categories
+
+def print_empty():
+    categories = {}
+    def describe(categories=categories):
+        return len(categories)
+    describe()
+    # The callee only reads its default: still empty.
+    # expect: key-error
+    del categories["LC_ALL"]
+
+print_locale()
+print_empty()
+"#,
+    );
+}
+
+#[test]
+fn an_empty_registry_of_another_scope_is_filled_at_run_time() {
+    check(
+        r#"
+#- /rpc.py
+objecttable = {}
+
+class Server:
+    def __init__(self):
+        self.objtable = objecttable
+
+    def register(self, oid, obj):
+        self.objtable[oid] = obj
+
+#- /run.py
+import rpc
+
+HANDLERS = {}
+
+def handle():
+    # expect-not: key-error
+    executive = rpc.objecttable["exec"]
+    # expect-not: key-error
+    return executive, HANDLERS["default"]
+
+def local():
+    table = {}
+    # expect: key-error confidence=definite
+    return table["exec"]
+
+handle()
+local()
+"#,
+    );
+}
+
+#[test]
+fn a_second_definition_of_the_same_name_is_not_a_recursive_call() {
+    check(
+        r#"
+try:
+    from _locale import localeconv
+except ImportError:
+    def localeconv():
+        return {"decimal_point": "."}
+
+_localeconv = localeconv
+
+def localeconv():
+    # expect-not: unbounded-recursion
+    conv = _localeconv()
+    return conv
+
+def countdown(n):
+    print(n)
+    # expect: unbounded-recursion confidence=definite
+    countdown(n - 1)
+
+print(localeconv())
+"#,
+    );
+}
+
+#[test]
+fn an_open_dict_read_with_an_unknown_key_may_give_values_stored_elsewhere() {
+    check(
+        r#"
+class Server:
+    def __init__(self):
+        self.id_to_obj = {"0": (None, ())}
+
+    def register(self, ident, obj, exposed, typeid):
+        self.id_to_obj[ident] = (obj, exposed, typeid)
+
+    def incref(self, ident):
+        # expect-not: unpack-mismatch
+        obj, exposed, gettypeid = self.id_to_obj[ident]
+        return obj, exposed, gettypeid
+
+def pairs(ident):
+    table = {"a": (1, 2), "b": (3, 4)}
+    # expect: unpack-mismatch
+    first, second, third = table[ident]
+    return first, second, third
+
+pairs("a")
+"#,
+    );
+}
+
+#[test]
+fn attributes_of_a_metaclass_instance_are_the_class_s_own_first() {
+    check(
+        r#"
+class EnumType(type):
+    def __new__(metacls, cls, bases, classdict, *, boundary=None):
+        return super().__new__(metacls, cls, bases, classdict)
+
+    def __call__(cls, value, names=None):
+        if names is None:
+            # expect-not: call-arity
+            return cls.__new__(cls, value)
+        return None
+"#,
+    );
+}
+
+#[test]
+fn attributes_set_from_outside_an_instance_are_not_unknown() {
+    check(
+        r#"
+#- /window.py
+class ListedToplevel:
+    def __init__(self, root):
+        self.root = root
+
+    def update_windowlist(self):
+        # expect-not: unknown-attribute
+        return sorted(self.instance_dict)
+
+#- /editor.py
+from window import ListedToplevel
+
+class EditorWindow:
+    def __init__(self, root):
+        self.top = ListedToplevel(root)
+        self.top.instance_dict = {}
+        self.top.update_windowlist()
+"#,
+    );
+}
+
+#[test]
 fn global_names_and_conditions_reading_the_object_guard_too() {
     check(
         r#"
