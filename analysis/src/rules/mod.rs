@@ -40,6 +40,7 @@ mod replay;
 mod security;
 mod stdlib_modules;
 mod subclasses;
+mod taint;
 pub mod traceback;
 mod types;
 pub mod user;

@@ -6,6 +6,7 @@ import os
 import pickle
 import shlex
 import subprocess
+import sys
 
 import yaml
 
@@ -18,8 +19,16 @@ class SnapshotError(Exception):
 
 def load_snapshot(path):
     with open(path, "rb") as handle:
-        # expect: unsafe-deserialization confidence=likely
+        # The file's contents come from outside the program on every path.
+        # expect: unsafe-deserialization confidence=definite
         return pickle.load(handle)
+
+
+def restore_state(blob):
+    # Where `blob` comes from is unknown here: only possible, below this workspace's
+    # threshold.
+    # expect-not: unsafe-deserialization
+    return pickle.loads(blob)
 
 
 def load_settings(path):
@@ -72,13 +81,23 @@ def remove_snapshot_logged(path):
 
 
 def evaluate_rule(rule_text, quantity):
-    # expect: eval-injection confidence=likely
+    # expect-not: eval-injection
+    return eval(rule_text, {"quantity": quantity})
+
+
+def evaluate_configured_rule(quantity):
+    rule_text = os.environ.get("INVENTORY_RULE", "quantity > 0")
+    # expect: eval-injection confidence=definite
     return eval(rule_text, {"quantity": quantity})
 
 
 def archive(directory, name):
     # expect: shell-injection confidence=likely
     subprocess.run(f"tar czf {name}.tgz {directory}", shell=True, check=True)
+
+
+def archive_named_on_the_command_line(directory):
+    archive(directory, sys.argv[1])
 
 
 def archive_safely(directory, name):
