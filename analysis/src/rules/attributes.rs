@@ -498,7 +498,8 @@ fn report_none(
     // Names too: the interpreter does not narrow a global read inside a function.
     let is_path = object_text
         .split('.')
-        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
+        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        || is_repeatable_match(object_text);
     if is_path
         && context
             .node(range)
@@ -520,6 +521,42 @@ fn report_none(
     context.with_finding(rule, range, |finding| {
         finding.fix_parameters = vec![("object".into(), object_text.to_owned())];
     });
+}
+
+/// `pattern.search(value)`, `HEADER_RE.match(line, pos)`: a regex match whose receiver and
+/// arguments are names, attribute paths or literals gives the same answer when repeated
+/// right away, so `if R.search(v): R.search(v).group(0)` is guarded like a path.
+fn is_repeatable_match(text: &str) -> bool {
+    let Some((callee, rest)) = text.split_once('(') else {
+        return false;
+    };
+    let Some(arguments) = rest.strip_suffix(')') else {
+        return false;
+    };
+    let Some((receiver, method)) = callee.rsplit_once('.') else {
+        return false;
+    };
+    let is_path = |part: &str| {
+        let part = part.trim();
+        !part.is_empty()
+            && part.split('.').all(|segment| {
+                !segment.is_empty() && segment.chars().all(|c| c.is_alphanumeric() || c == '_')
+            })
+    };
+    let is_literal = |part: &str| {
+        let part = part.trim();
+        part.parse::<i64>().is_ok()
+            || (part.len() >= 2
+                && (part.starts_with('"') && part.ends_with('"')
+                    || part.starts_with('\'') && part.ends_with('\''))
+                && !part[1..part.len() - 1].contains(['"', '\''])
+                && !part.contains(','))
+    };
+    matches!(method, "match" | "search" | "fullmatch")
+        && is_path(receiver)
+        && arguments
+            .split(',')
+            .all(|argument| is_path(argument) || is_literal(argument))
 }
 
 /// Whether `origin` lies in an `except ImportError` (or `ModuleNotFoundError`) handler:

@@ -16,6 +16,7 @@ use smol_str::SmolStr;
 
 use super::context::RuleContext;
 use super::{Check, Tally};
+use crate::index::DefinitionKind;
 use crate::infer::OperationKind;
 use crate::values::{Key, Union, Value, key_literal};
 
@@ -177,6 +178,81 @@ fn key_error(
     attach_parameters(context, "key-error", range, &parameters);
 }
 
+/// `for name in tuple(variables): notdone[name]` after `variables = list(notdone.keys())`:
+/// the key is one of the dict's own keys (followed through loop targets and assignments
+/// of the scope, a few steps deep), so the dict holds it whenever the read runs.
+fn is_key_drawn_from_the_dict(context: &RuleContext<'_>, range: line_index::TextRange) -> bool {
+    let Some(subscript) = context.node(range) else {
+        return false;
+    };
+    let (Some(object), Some(key)) = (
+        subscript.child_by_field_name("value"),
+        subscript.child_by_field_name("subscript"),
+    ) else {
+        return false;
+    };
+    if key.kind() != "identifier" {
+        return false;
+    }
+    let dict_text = context.node_text(object).to_owned();
+    let mut pending = vec![(context.node_text(key).to_owned(), 0usize)];
+    let mut seen: Vec<String> = Vec::new();
+    let index = context.index;
+    let scope = index.scope_at(range.start());
+    while let Some((name, depth)) = pending.pop() {
+        if depth > 3 || seen.contains(&name) {
+            continue;
+        }
+        seen.push(name.clone());
+        let sources: Vec<String> = index
+            .definitions_in_scope(scope, &name)
+            .filter_map(|id| {
+                let definition = index.definition(id);
+                let node = context.node(definition.node_range)?;
+                let source = match definition.kind {
+                    DefinitionKind::ForTarget => {
+                        std::iter::successors(Some(node), |node| node.parent())
+                            .find(|node| matches!(node.kind(), "for_statement" | "for_in_clause"))
+                            .and_then(|statement| statement.child_by_field_name("right"))
+                    }
+                    DefinitionKind::Assignment => {
+                        definition.value_range.and_then(|value| context.node(value))
+                    }
+                    _ => None,
+                }?;
+                Some(context.node_text(source).to_owned())
+            })
+            .collect();
+        if sources.is_empty() {
+            continue;
+        }
+        if sources
+            .iter()
+            .all(|source| mentions_word(source, &dict_text))
+        {
+            return true;
+        }
+        for source in sources {
+            for word in source.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if !word.is_empty() && !word.starts_with(|c: char| c.is_ascii_digit()) {
+                    pending.push((word.to_owned(), depth + 1));
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Whether `text` contains `word` (a name or dotted path) not as part of a longer name.
+fn mentions_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        let is_name_char = |c: char| c.is_alphanumeric() || c == '_';
+        !before.is_some_and(|c| is_name_char(c) || c == '.') && !after.is_some_and(is_name_char)
+    })
+}
+
 /// `counts[word] += 1` on a dict that is still empty: whatever the key, it is missing.
 /// Only dicts known to be empty count as bad; a dict with entries might hold the key.
 /// Whether `d[expr]` sits under `if expr in d:` (or after `if expr not in d:` that leaves
@@ -297,6 +373,7 @@ fn unknown_key_in_empty_dict(
     if !object.values().any(is_empty)
         || context.is_caught(range, "KeyError")
         || is_membership_guarded(context, range)
+        || is_key_drawn_from_the_dict(context, range)
     {
         return;
     }

@@ -801,6 +801,90 @@ class EditorWindow:
 }
 
 #[test]
+fn a_repeated_regex_match_is_guarded_by_the_same_match() {
+    check(
+        r#"
+import re
+
+bad_header_value_re = re.compile(r"[\000-\037]")
+
+def check_header(value):
+    if bad_header_value_re.search(value):
+        # expect-not: none-attribute
+        raise ValueError("bad char: %r" % bad_header_value_re.search(value).group(0))
+    return value
+
+def first_digit(value):
+    if bad_header_value_re.search(value):
+        print("control character")
+    # Outside the guarded block the match may be None.
+    # expect: none-attribute confidence=likely
+    return re.search(r"\d", value).group(0)
+
+check_header("a")
+first_digit("a1")
+"#,
+    );
+}
+
+#[test]
+fn protocol_methods_do_not_fix_the_arity_of_implementations() {
+    check(
+        r#"
+from typing import Protocol
+
+class SimplePath(Protocol):
+    def joinpath(self) -> "SimplePath":
+        ...
+
+class PathDistribution:
+    def __init__(self, path: SimplePath):
+        self._path = path
+
+    def read_text(self, filename):
+        # expect-not: call-arity
+        return self._path.joinpath(filename)
+"#,
+    );
+}
+
+#[test]
+fn a_key_drawn_from_the_dict_s_own_keys_is_there() {
+    check(
+        r#"
+def expand(lines):
+    done = {}
+    notdone = {}
+    for line in lines:
+        name, _, value = line.partition("=")
+        if "$" in value:
+            notdone[name] = value
+        else:
+            done[name] = value
+    variables = list(notdone.keys())
+    while len(variables) > 0:
+        for name in tuple(variables):
+            # expect-not: key-error
+            value = notdone[name]
+            done[name] = value.replace("$", "")
+            variables.remove(name)
+    return done
+
+def lookup(lines, wanted):
+    table = {}
+    for line in lines:
+        table[line] = len(line)
+    for name in wanted:
+        # expect: key-error confidence=definite
+        print(table[name])
+
+expand(["a=1", "b=$a"])
+lookup([], ["x"])
+"#,
+    );
+}
+
+#[test]
 fn global_names_and_conditions_reading_the_object_guard_too() {
     check(
         r#"

@@ -602,7 +602,21 @@ fn judge(db: &dyn Db, value: &Value, call: &CallSite, keywords: &[SmolStr]) -> V
         Value::BoundMethod {
             function, class, ..
         } => {
-            if is_overridden_below(db, class, function.name())
+            // A protocol's methods describe what implementations accept at least; the
+            // object behind it is some other class (`SimplePath.joinpath()`).
+            let is_protocol = class_mro(db, class).iter().any(|ancestor| {
+                ancestor.name() == "Protocol"
+                    || defined_class(db, ancestor).is_some_and(|defined| {
+                        unresolved_base_texts(db, &defined, ancestor)
+                            .iter()
+                            .any(|base| {
+                                let base = base.split('[').next().unwrap_or(base);
+                                base.rsplit('.').next() == Some("Protocol")
+                            })
+                    })
+            });
+            if is_protocol
+                || is_overridden_below(db, class, function.name())
                 || crate::rules::subclasses::provided_by_subclass(db, class.name(), function.name())
             {
                 return Verdict::Unknown;
