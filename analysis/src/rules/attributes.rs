@@ -482,10 +482,9 @@ fn report_none(
         .filter(|member| member.value == Value::None)
         .all(|member| {
             !member.origins.is_empty()
-                && member
-                    .origins
-                    .iter()
-                    .all(|origin| context.is_call_origin(origin))
+                && member.origins.iter().all(|origin| {
+                    context.is_call_origin(origin) && !matches_library_output(context, origin)
+                })
         });
     let Some((confidence, _)) = tally.assess() else {
         return;
@@ -521,6 +520,63 @@ fn report_none(
     context.with_finding(rule, range, |finding| {
         finding.fix_parameters = vec![("object".into(), object_text.to_owned())];
     });
+}
+
+/// Whether the call at `origin` is a regex match (`re.match(P, s)`, `R.fullmatch(s)`) of
+/// text that an unmodelled method call returned (`geom = top.wm_geometry()`) and that
+/// does not come from outside the program: a program parsing a library's output with a
+/// fixed pattern usually knows its format, so the match failing is not evidence from this
+/// code, unlike a match of input, file contents or an attribute of unknown data.
+fn matches_library_output(context: &RuleContext<'_>, origin: &crate::values::Origin) -> bool {
+    let Some(call) = context.node(origin.range) else {
+        return false;
+    };
+    let Some(function) = call.child_by_field_name("function") else {
+        return false;
+    };
+    let function_text = context.node_text(function);
+    let Some((receiver, method)) = function_text.rsplit_once('.') else {
+        return false;
+    };
+    if !matches!(method, "match" | "search" | "fullmatch") {
+        return false;
+    }
+    let subject_position = if receiver == "re" { 1 } else { 0 };
+    let Some(subject) = super::dotted::positional_argument(call, subject_position) else {
+        return false;
+    };
+    let produced = match subject.kind() {
+        "call" => Some(subject),
+        "identifier" => {
+            let index = context.index;
+            let scope = index.scope_at(origin.range.start());
+            let name = context.node_text(subject);
+            let start = usize::try_from(u32::from(origin.range.start())).unwrap_or(0);
+            let mut reaching: Vec<_> = index
+                .definitions_in_scope(scope, name)
+                .map(|id| index.definition(id))
+                .filter(|definition| usize::from(definition.node_range.end()) <= start)
+                .collect();
+            match (reaching.pop(), reaching.is_empty()) {
+                (Some(definition), true) if definition.kind == DefinitionKind::Assignment => {
+                    definition.value_range.and_then(|value| context.node(value))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let is_method_output = produced.is_some_and(|node| {
+        node.kind() == "call"
+            && node
+                .child_by_field_name("function")
+                .is_some_and(|function| function.kind() == "attribute")
+    });
+    is_method_output
+        && matches!(
+            super::taint::TaintTracer::new(context).trust(subject),
+            super::taint::Trust::Unknown
+        )
 }
 
 /// `pattern.search(value)`, `HEADER_RE.match(line, pos)`: a regex match whose receiver and

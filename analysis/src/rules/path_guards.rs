@@ -152,7 +152,7 @@ fn ensures(context: &RuleContext<'_>, condition: Node<'_>, path: &str, truthy: b
         "parenthesized_expression" => condition
             .named_child(0)
             .is_some_and(|inner| ensures(context, inner, path, truthy)),
-        "identifier" | "attribute" | "call" => truthy && text(condition) == path,
+        "identifier" | "attribute" => truthy && text(condition) == path,
         "not_operator" => condition
             .child_by_field_name("argument")
             .is_some_and(|argument| ensures(context, argument, path, !truthy)),
@@ -202,6 +202,8 @@ fn ensures(context: &RuleContext<'_>, condition: Node<'_>, path: &str, truthy: b
                 _ => false,
             }
         }
+        // The path itself when it is a repeatable call (`if R.search(v):`).
+        "call" if text(condition) == path => truthy,
         "call" => {
             truthy
                 && condition

@@ -885,6 +885,38 @@ lookup([], ["x"])
 }
 
 #[test]
+fn a_regex_match_of_a_library_s_output_is_only_possibly_none() {
+    check(
+        r#"
+#- /remedy.toml
+min_confidence = "possible"
+#- /main.py
+import re
+
+def get_window_geometry(top):
+    geom = top.wm_geometry()
+    m = re.match(r"(\d+)x(\d+)\+(-?\d+)\+(-?\d+)", geom)
+    # expect: none-attribute confidence=possible
+    return tuple(map(int, m.groups()))
+
+def parse_entry(value):
+    match = re.match(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+))?", value)
+    # A parameter of unknown text: the match failing stays likely.
+    # expect: none-attribute confidence=likely
+    return match.group("module")
+
+def first_line(path):
+    with open(path) as f:
+        line = f.readline()
+    m = re.match(r"key=(.*)", line)
+    # File contents come from outside: likely.
+    # expect: none-attribute confidence=likely
+    return m.group(1)
+"#,
+    );
+}
+
+#[test]
 fn global_names_and_conditions_reading_the_object_guard_too() {
     check(
         r#"
