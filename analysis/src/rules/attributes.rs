@@ -318,18 +318,24 @@ fn external_attribute_stores_in(db: &dyn Db, file: crate::input::SourceFile) -> 
         if value.starts_with('=') || target.ends_with(['<', '>', '!']) {
             continue;
         }
-        let target = target.trim();
-        let Some((object, attribute)) = target.rsplit_once('.') else {
-            continue;
-        };
-        let object = object.trim_start();
-        if object == "self" || object == "cls" || object.is_empty() {
-            continue;
-        }
-        if crate::resolve::is_python_identifier(attribute)
-            && object.split('.').all(crate::resolve::is_python_identifier)
-        {
-            names.push(attribute.to_owned());
+        // `(a.fd, b._fd, *c.fds) = fds`, also as the last line of a target spread over
+        // several lines: each part of the target.
+        for part in target.split(',') {
+            let part = part
+                .trim()
+                .trim_matches(['(', ')', '[', ']', '*', ' ', '\t']);
+            let Some((object, attribute)) = part.rsplit_once('.') else {
+                continue;
+            };
+            let object = object.trim_start();
+            if object == "self" || object == "cls" || object.is_empty() {
+                continue;
+            }
+            if crate::resolve::is_python_identifier(attribute)
+                && object.split('.').all(crate::resolve::is_python_identifier)
+            {
+                names.push(attribute.to_owned());
+            }
         }
     }
     names.sort();

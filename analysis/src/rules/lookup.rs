@@ -243,6 +243,67 @@ fn is_key_drawn_from_the_dict(context: &RuleContext<'_>, range: line_index::Text
     false
 }
 
+/// Whether `call` is `f(key)` where `f` is bound in the scope to `object.__contains__`
+/// (`availhas, matches = avail.__contains__, 0`) and nowhere else.
+fn is_bound_contains_call(
+    context: &RuleContext<'_>,
+    call: tree_sitter::Node<'_>,
+    object: &str,
+    key: &str,
+) -> bool {
+    let (Some(function), Some(arguments)) = (
+        call.child_by_field_name("function"),
+        call.child_by_field_name("arguments"),
+    ) else {
+        return false;
+    };
+    if function.kind() != "identifier"
+        || arguments.named_child_count() != 1
+        || arguments
+            .named_child(0)
+            .is_none_or(|argument| context.node_text(argument) != key)
+    {
+        return false;
+    }
+    let index = context.index;
+    let scope = index.scope_at((call.start_byte() as u32).into());
+    let expected = format!("{object}.__contains__");
+    let mut bindings = index
+        .definitions_in_scope(scope, context.node_text(function))
+        .peekable();
+    bindings.peek().is_some()
+        && bindings.all(|id| {
+            let definition = index.definition(id);
+            let Some(target) = context.node(definition.node_range) else {
+                return false;
+            };
+            let Some(assignment) = std::iter::successors(Some(target), |node| node.parent())
+                .find(|node| node.kind() == "assignment")
+            else {
+                return false;
+            };
+            let (Some(left), Some(right)) = (
+                assignment.child_by_field_name("left"),
+                assignment.child_by_field_name("right"),
+            ) else {
+                return false;
+            };
+            if left.kind() == "identifier" {
+                return context.node_text(right) == expected;
+            }
+            let name = context.node_text(function);
+            let mut cursor = left.walk();
+            let position = left
+                .named_children(&mut cursor)
+                .position(|item| item.kind() == "identifier" && context.node_text(item) == name);
+            let mut cursor = right.walk();
+            let values: Vec<_> = right.named_children(&mut cursor).collect();
+            position
+                .and_then(|position| values.get(position))
+                .is_some_and(|value| context.node_text(*value) == expected)
+        })
+}
+
 /// Whether `text` contains `word` (a name or dotted path) not as part of a longer name.
 fn mentions_word(text: &str, word: &str) -> bool {
     text.match_indices(word).any(|(at, _)| {
@@ -288,6 +349,10 @@ fn is_membership_guarded(context: &RuleContext<'_>, range: line_index::TextRange
                 "boolean_operator" if context.node_text(node).contains(" and ") && !negated => {
                     stack.extend(node.child_by_field_name("left"));
                     stack.extend(node.child_by_field_name("right"));
+                }
+                // `availhas(elt)` after `availhas = avail.__contains__`.
+                "call" if !negated && is_bound_contains_call(context, node, object, key) => {
+                    return true;
                 }
                 "comparison_operator" => {
                     let text = context.node_text(node);

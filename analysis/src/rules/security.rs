@@ -770,6 +770,15 @@ def replaced():
     code = input()
     code = "print(2)"
     exec(code)
+
+def as_literals():
+    exec("import sys\nsys.argv = {!r}".format(input().split()))
+    exec(f"name = {input()!r}")
+    eval(repr(input()))
+
+def not_only_literals():
+    # expect: eval-injection confidence=definite
+    exec("x = {!r}; {}".format(input(), input()))
 "#,
         );
     }

@@ -233,6 +233,8 @@ const METHOD_SOURCES: &[(&str, SourceKind)] = &[
 
 /// Functions whose result leaves no text to inject, whatever they are given.
 const SANITISERS: &[&str] = &[
+    // Evaluated, the text of `repr(s)` gives back the string `s`, nothing else.
+    "repr",
     "shlex.quote",
     "pipes.quote",
     "shlex.join",
@@ -502,9 +504,15 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         };
         match node.kind() {
             "string" => {
+                // `f"{name!r}"` writes the value as a Python literal.
                 let fields: Vec<Node<'db>> = named(node)
                     .into_iter()
                     .filter(|child| child.kind() == "interpolation")
+                    .filter(|field| {
+                        field
+                            .child_by_field_name("type_conversion")
+                            .is_none_or(|conversion| self.context.node_text(conversion) != "!r")
+                    })
                     .filter_map(|field| field.child_by_field_name("expression"))
                     .collect();
                 Trust::all_parts(fields.into_iter().map(|field| self.expression(field)))
@@ -640,6 +648,10 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         }
         if RECEIVER_METHODS.contains(&method) {
             return self.expression(receiver).untrusted_or_unknown();
+        }
+        if method == "format" && is_repr_only_template(self.context, receiver) {
+            // `"_filename = {!r}".format(name)`: each value enters as a Python literal.
+            return Trust::Safe;
         }
         if RECEIVER_AND_ARGUMENT_METHODS.contains(&method) {
             let mut parts = vec![receiver];
@@ -1101,6 +1113,31 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             calls
         })
     }
+}
+
+/// Whether `template` is a string literal whose every replacement field converts with
+/// `!r` (`"_sys.argv = {!r}"`), so `.format` inserts Python literals only.
+fn is_repr_only_template(context: &RuleContext<'_>, template: Node<'_>) -> bool {
+    if template.kind() != "string" {
+        return false;
+    }
+    let mut cursor = template.walk();
+    if template
+        .named_children(&mut cursor)
+        .any(|child| child.kind() == "interpolation")
+    {
+        return false;
+    }
+    let text = context
+        .node_text(template)
+        .replace("{{", "")
+        .replace("}}", "");
+    let fields: Vec<&str> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(field, _)| field))
+        .collect();
+    !fields.is_empty() && fields.iter().all(|field| field.ends_with("!r"))
 }
 
 fn is_mutable_display(node: Node<'_>) -> bool {

@@ -464,6 +464,26 @@ def build(connection):
     response = Response()
     response.raw = connection
     return response
+#- /server.py
+class ForkServer:
+    def __init__(self):
+        self.alive_fd = None
+        self.inherited_fds = None
+
+    def first_inherited(self):
+        # expect-not: none-subscript
+        return self.inherited_fds[0]
+
+    def alive(self):
+        # expect-not: none-attribute
+        return self.alive_fd.fileno()
+
+_forkserver = ForkServer()
+
+def serve_one(fds):
+    (_forkserver.alive_fd, first) = fds[:2]
+    (first,
+     *_forkserver.inherited_fds) = fds
 "#,
     );
 }
@@ -912,6 +932,39 @@ def first_line(path):
     # File contents come from outside: likely.
     # expect: none-attribute confidence=likely
     return m.group(1)
+"#,
+    );
+}
+
+#[test]
+fn a_bound_contains_method_guards_like_in() {
+    check(
+        r#"
+def matching(a, b):
+    avail = {}
+    availhas, matches = avail.__contains__, 0
+    for elt in a:
+        if availhas(elt):
+            # expect-not: key-error
+            numb = avail[elt]
+        else:
+            numb = b.count(elt)
+        avail[elt] = numb - 1
+        if numb > 0:
+            matches = matches + 1
+    return matches
+
+def unguarded(a):
+    avail = {}
+    other = {}
+    seen = other.__contains__
+    for elt in a:
+        if seen(elt):
+            # expect: key-error
+            print(avail[elt])
+
+matching("abc", "cab")
+unguarded("ab")
 "#,
     );
 }
