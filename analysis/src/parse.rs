@@ -141,7 +141,7 @@ fn empty_tree(parser: &mut tree_sitter::Parser) -> tree_sitter::Tree {
 
 /// Parses `text` like [`parse_text`], stopping early when salsa cancels the running
 /// query: then this unwinds with salsa's `Cancelled`, like any cancelled query.
-fn parse_text_cancellable(
+pub(crate) fn parse_text_cancellable(
     db: &dyn Db,
     text: &str,
     old: Option<&tree_sitter::Tree>,
@@ -240,6 +240,14 @@ impl ParseBase {
             released.push(unsafe { cell.release() });
         }
         released
+    }
+
+    /// Whether the tree that the parse query built from this base is still in memory
+    /// (its memo, or a reader, holds it). Read by per-file summaries to choose between
+    /// the memoized tree and a private parse (see `index::SummarySyntax`); the answer
+    /// changes the cost of a summary, never its value.
+    pub(crate) fn has_live_tree(&self) -> bool {
+        locked(&self.0.parsed).strong_count() > 0
     }
 
     /// The edited previous tree to parse from (a cheap copy), if it is still there.

@@ -16,7 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use smol_str::SmolStr;
 
 use crate::db::Db;
-use crate::index::{DefinitionKind, file_index};
+use crate::index::{DefinitionKind, summary_syntax};
 use crate::input::SourceFile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +33,8 @@ pub(crate) struct ClassOutline {
 /// The outline of every class a file defines, at any depth.
 #[salsa::tracked(returns(ref))]
 pub(crate) fn class_outlines(db: &dyn Db, file: SourceFile) -> Vec<ClassOutline> {
-    let index = file_index(db, file);
+    let syntax = summary_syntax(db, file);
+    let index = syntax.index();
     let text = file.text(db);
     let slice = |range: line_index::TextRange| {
         text.get(usize::from(range.start())..usize::from(range.end()))
