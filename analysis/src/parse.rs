@@ -242,12 +242,14 @@ impl ParseBase {
         released
     }
 
-    /// Whether the tree that the parse query built from this base is still in memory
-    /// (its memo, or a reader, holds it). Read by per-file summaries to choose between
-    /// the memoized tree and a private parse (see `index::SummarySyntax`); the answer
-    /// changes the cost of a summary, never its value.
-    pub(crate) fn has_live_tree(&self) -> bool {
-        locked(&self.0.parsed).strong_count() > 0
+    /// Whether a tree of this file is in memory: the one the parse query built from this
+    /// base (its memo, or a reader, holds it), or the edited previous tree that the next
+    /// parse starts from (the file is being edited: that parse is incremental and cheap).
+    /// Read by per-file summaries to choose between the memoized tree and a private parse
+    /// (see `index::SummarySyntax`); the answer changes the cost of a summary, never its
+    /// value.
+    pub(crate) fn has_tree(&self) -> bool {
+        locked(&self.0.parsed).strong_count() > 0 || locked(&self.0.edited).is_some()
     }
 
     /// The edited previous tree to parse from (a cheap copy), if it is still there.

@@ -495,9 +495,10 @@ pub fn file_index(db: &dyn Db, file: SourceFile) -> FileIndex {
 /// capacity of [`parse`] and [`file_index`] only applies between revisions: if the
 /// summaries read the memoized tree and index, every file's stays in memory until the
 /// next write (1.6 GB for the 1,788 files of the standard library when the first 167 are
-/// opened). So a summary reads the memoized ones only while the file's tree is in memory
-/// anyway (the file is open, or the analysis of an open file read it); otherwise it
-/// parses and indexes the file privately and both are dropped with the summary.
+/// opened). So a summary reads the memoized ones only while a tree of the file is in
+/// memory anyway (the file is open and analysed or being edited, or the analysis of an
+/// open file read it); otherwise it parses and indexes the file privately and both are
+/// dropped with the summary.
 ///
 /// Either way the summary is the same function of the file's text, so which one a run
 /// takes changes what it costs, never what it finds.
@@ -530,7 +531,7 @@ impl SummarySyntax<'_> {
 
 /// See [`SummarySyntax`].
 pub(crate) fn summary_syntax(db: &dyn Db, file: SourceFile) -> SummarySyntax<'_> {
-    if file.parse_base(db).has_live_tree() {
+    if file.parse_base(db).has_tree() {
         return SummarySyntax::Memoized {
             parsed: parse(db, file),
             index: file_index(db, file),
