@@ -166,11 +166,13 @@ mod tests {
 
     fn host() -> AnalysisHost {
         let mut host = AnalysisHost::with_event_log();
-        let mut change = Change::default();
-        change.search_roots = Some(vec![SearchRoot {
-            path: PathBuf::from("/ws"),
-            kind: SearchRootKind::Workspace,
-        }]);
+        let mut change = Change {
+            search_roots: Some(vec![SearchRoot {
+                path: PathBuf::from("/ws"),
+                kind: SearchRootKind::Workspace,
+            }]),
+            ..Change::default()
+        };
         for (path, text) in FILES {
             change.set_file(Path::new(path), *text);
         }
