@@ -49,7 +49,16 @@ pub enum ImportTarget {
 /// The resolution of each import of `file`, in the order of `FileIndex::imports`.
 #[salsa::tracked(returns(ref))]
 pub fn import_targets(db: &dyn Db, file: SourceFile) -> Vec<ImportTarget> {
-    let index = file_index(db, file);
+    resolve_import_targets(db, file, file_index(db, file))
+}
+
+/// [`import_targets`] of `file`, whose index is `index` (a summary may hold a private
+/// one: see `index::SummarySyntax`).
+pub(crate) fn resolve_import_targets(
+    db: &dyn Db,
+    file: SourceFile,
+    index: &crate::index::FileIndex,
+) -> Vec<ImportTarget> {
     let resolver = module_resolver(db);
     let path = file.path(db);
     index

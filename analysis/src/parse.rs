@@ -141,7 +141,7 @@ fn empty_tree(parser: &mut tree_sitter::Parser) -> tree_sitter::Tree {
 
 /// Parses `text` like [`parse_text`], stopping early when salsa cancels the running
 /// query: then this unwinds with salsa's `Cancelled`, like any cancelled query.
-fn parse_text_cancellable(
+pub(crate) fn parse_text_cancellable(
     db: &dyn Db,
     text: &str,
     old: Option<&tree_sitter::Tree>,
@@ -240,6 +240,16 @@ impl ParseBase {
             released.push(unsafe { cell.release() });
         }
         released
+    }
+
+    /// Whether a tree of this file is in memory: the one the parse query built from this
+    /// base (its memo, or a reader, holds it), or the edited previous tree that the next
+    /// parse starts from (the file is being edited: that parse is incremental and cheap).
+    /// Read by per-file summaries to choose between the memoized tree and a private parse
+    /// (see `index::SummarySyntax`); the answer changes the cost of a summary, never its
+    /// value.
+    pub(crate) fn has_tree(&self) -> bool {
+        locked(&self.0.parsed).strong_count() > 0 || locked(&self.0.edited).is_some()
     }
 
     /// The edited previous tree to parse from (a cheap copy), if it is still there.

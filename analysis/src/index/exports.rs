@@ -7,7 +7,7 @@
 use crate::db::Db;
 use crate::input::SourceFile;
 
-use super::{DefinitionKind, FileIndex, Name, file_index};
+use super::{DefinitionKind, FileIndex, Name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExportKind {
@@ -69,7 +69,10 @@ impl ModuleExports {
 
 #[salsa::tracked(returns(ref))]
 pub fn module_exports(db: &dyn Db, file: SourceFile) -> ModuleExports {
-    let index = file_index(db, file);
+    // The import-time events of every workspace file read the exports of what it
+    // imports: a private parse unless the module's tree is in memory anyway.
+    let syntax = super::summary_syntax(db, file);
+    let index = syntax.index();
     let module = index.scope(FileIndex::MODULE_SCOPE);
     let mut names: Vec<ExportedName> = Vec::new();
     for &id in &module.definitions {

@@ -52,7 +52,6 @@ use crate::index::{
 };
 use crate::input::SourceFile;
 use crate::modules::{ImportTarget, import_targets, module_file, module_resolver};
-use crate::parse::parse;
 use crate::resolve::{ModuleResolver, ResolvedModule, SearchRootKind};
 
 pub(crate) const CHECK: Check = Check {
@@ -756,11 +755,18 @@ impl Simulation<'_> {
 /// The import statements and module-imported attribute reads that run when `file` is
 /// imported, in source order.
 fn module_level_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
-    let index = file_index(db, file);
-    let targets = import_targets(db, file);
+    let syntax = crate::index::summary_syntax(db, file);
+    let index = syntax.index();
+    let targets = match &syntax {
+        crate::index::SummarySyntax::Memoized { .. } => {
+            std::borrow::Cow::Borrowed(import_targets(db, file).as_slice())
+        }
+        crate::index::SummarySyntax::Private { index, .. } => {
+            std::borrow::Cow::Owned(crate::modules::resolve_import_targets(db, file, index))
+        }
+    };
     let resolver: &ModuleResolver = module_resolver(db);
     let path = file.path(db);
-    let parsed = parse(db, file);
     let text = file.text(db);
     // Not under `if TYPE_CHECKING:`, nor under `if __name__ == "__main__":` (run as a
     // script, the module is `__main__`: what it imports then finds its own module
@@ -780,7 +786,7 @@ fn module_level_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
     let mut events = Vec::new();
     // Module aliases bound by `import x` / `import x.y as z` / `from p import submodule`.
     let mut module_aliases: FxHashMap<SmolStr, SourceFile> = FxHashMap::default();
-    for (import, target) in index.imports.iter().zip(targets) {
+    for (import, target) in index.imports.iter().zip(targets.iter()) {
         let Some(definition) = import.definition else {
             continue;
         };
@@ -889,7 +895,7 @@ fn module_level_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
         {
             continue;
         }
-        let Some(node) = parsed.root().descendant_for_byte_range(
+        let Some(node) = syntax.root().descendant_for_byte_range(
             usize::from(name_ref.range.start()),
             usize::from(name_ref.range.end()),
         ) else {

@@ -16,7 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use smol_str::SmolStr;
 
 use crate::db::Db;
-use crate::index::{DefinitionKind, file_index};
+use crate::index::{DefinitionKind, summary_syntax};
 use crate::input::SourceFile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +33,8 @@ pub(crate) struct ClassOutline {
 /// The outline of every class a file defines, at any depth.
 #[salsa::tracked(returns(ref))]
 pub(crate) fn class_outlines(db: &dyn Db, file: SourceFile) -> Vec<ClassOutline> {
-    let index = file_index(db, file);
+    let syntax = summary_syntax(db, file);
+    let index = syntax.index();
     let text = file.text(db);
     let slice = |range: line_index::TextRange| {
         text.get(usize::from(range.start())..usize::from(range.end()))
@@ -139,4 +140,91 @@ pub(crate) fn provided_by_subclass(db: &dyn Db, class_name: &str, attribute: &st
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::resolve::{SearchRoot, SearchRootKind};
+    use crate::{AnalysisHost, Change};
+
+    const FILES: &[(&str, &str)] = &[
+        (
+            "/ws/base.py",
+            "class Base:\n    def run(self):\n        return self.rate\n",
+        ),
+        (
+            "/ws/fast.py",
+            "from base import Base as Parent\n\nclass Fast(Parent):\n    def __init__(self):\n        self.rate = 2\n",
+        ),
+        (
+            "/ws/other.py",
+            "import base\n\nclass Other(base.Base, metaclass=type):\n    pass\n",
+        ),
+    ];
+
+    fn host() -> AnalysisHost {
+        let mut host = AnalysisHost::with_event_log();
+        let mut change = Change {
+            search_roots: Some(vec![SearchRoot {
+                path: PathBuf::from("/ws"),
+                kind: SearchRootKind::Workspace,
+            }]),
+            ..Change::default()
+        };
+        for (path, text) in FILES {
+            change.set_file(Path::new(path), *text);
+        }
+        host.apply_change(change);
+        host
+    }
+
+    fn executed(host: &AnalysisHost, query: &str) -> usize {
+        host.take_executed_queries()
+            .iter()
+            .filter(|key| key.starts_with(query))
+            .count()
+    }
+
+    /// The workspace-wide merge reads every file's outline, but a file whose tree is not
+    /// in memory is parsed privately: no parse or index memo is left behind.
+    #[test]
+    fn the_merge_over_closed_files_memoizes_no_tree_or_index() {
+        let host = host();
+        let db = host.raw_database();
+        assert!(super::provided_by_subclass(db, "Base", "rate"));
+        let log = host.take_executed_queries();
+        let count = |query: &str| log.iter().filter(|key| key.starts_with(query)).count();
+        assert_eq!(count("class_outlines("), 3, "{log:?}");
+        assert_eq!(count("parse("), 0, "{log:?}");
+        assert_eq!(count("file_index("), 0, "{log:?}");
+    }
+
+    /// A file whose tree is in memory (open, being analysed) reads the memoized index,
+    /// and both ways give the same outlines.
+    #[test]
+    fn memoized_and_private_syntax_give_the_same_outlines() {
+        let private_host = host();
+        let memoized_host = host();
+        for (path, _) in FILES {
+            let private_db = private_host.raw_database();
+            let file = private_db
+                .file(Path::new(path))
+                .expect("the file was added");
+            let private = super::class_outlines(private_db, file).clone();
+            assert_eq!(executed(&private_host, "file_index("), 0);
+
+            let memoized_db = memoized_host.raw_database();
+            let file = memoized_db
+                .file(Path::new(path))
+                .expect("the file was added");
+            crate::parse::parse(memoized_db, file);
+            memoized_host.take_executed_queries();
+            let memoized = super::class_outlines(memoized_db, file).clone();
+            assert_eq!(executed(&memoized_host, "file_index("), 1, "{path}");
+            assert!(!private.is_empty());
+            assert_eq!(private, memoized, "{path}");
+        }
+    }
 }

@@ -32,7 +32,7 @@ use super::Check;
 use super::context::RuleContext;
 use crate::db::Db;
 pub(super) use crate::index::range_of;
-use crate::index::{DefinitionKind, FileIndex, NameResolution, ParameterKind, ScopeId, file_index};
+use crate::index::{DefinitionKind, FileIndex, NameResolution, ParameterKind, ScopeId};
 use crate::input::SourceFile;
 use crate::resolve::SearchRootKind;
 
@@ -123,7 +123,8 @@ fn file_frameworks(db: &dyn Db, file: SourceFile) -> u8 {
     if mentioned.is_empty() {
         return 0;
     }
-    let index = file_index(db, file);
+    let syntax = crate::index::summary_syntax(db, file);
+    let index = syntax.index();
     let mut bits = 0;
     for import in &index.imports {
         if import.level != 0 {
