@@ -428,8 +428,8 @@ fn insert_into_core(host: &mut AnalysisHost, before: &str, line: &str) {
     host.apply_change(change);
 }
 
-/// The importer reads `core.py` through position-free summaries (`scope_facts`,
-/// `scope_summary`, `call_summary`, `class_bases_summary`, `definition_body`): an edit
+/// The importer reads `core.py` through position-free summaries (`file_scope_facts`,
+/// `definition_bodies`, `scope_summary`, `call_summary`, `class_bases_summary`): an edit
 /// of a function body below everything it uses leaves its inference valid.
 #[test]
 fn editing_a_function_body_does_not_reinfer_the_scopes_of_an_importer() {

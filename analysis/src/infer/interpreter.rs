@@ -5962,7 +5962,7 @@ fn slice_items(items: &[Union], [start, stop, step]: [Option<i64>; 3]) -> Vec<Un
 pub(crate) fn function_scope(db: &dyn Db, function: &FunctionRef) -> Option<(SourceFile, ScopeId)> {
     match function {
         FunctionRef::Defined { file, path } => {
-            definition_body(db, *file, path.clone(), false).map(|body| (*file, body))
+            definition_body(db, *file, path, false).map(|body| (*file, body))
         }
         FunctionRef::Lambda { file, scope } => Some((*file, *scope)),
     }
@@ -6115,7 +6115,7 @@ pub fn class_body(db: &dyn Db, class: &ClassRef) -> Option<(SourceFile, ScopeId)
     let ClassRef::Defined { file, path } = class else {
         return None;
     };
-    definition_body(db, *file, path.clone(), true).map(|body| (*file, body))
+    definition_body(db, *file, path, true).map(|body| (*file, body))
 }
 
 /// Whether a class is an enumeration: its MRO holds a base class of the `enum` module.

@@ -28,8 +28,8 @@ pub use builtins::{annotation_value, element_of};
 pub(crate) use interpreter::function_scope;
 pub use interpreter::{class_bases, class_mro};
 pub use summary::{
-    FieldFact, ScopeFacts, ScopeSummary, call_summary, class_bases_summary, definition_body,
-    scope_facts, scope_summary,
+    FieldFact, ScopeFacts, ScopeSummary, call_summary, class_bases_summary, definition_bodies,
+    definition_body, file_scope_facts, scope_facts, scope_summary,
 };
 
 /// Whether the function whose body is `scope` is a method called with its receiver

@@ -53,7 +53,8 @@ pub struct ScopeFacts {
     pub parameters: Vec<(Name, ParameterKind)>,
     /// The functions defined directly in the scope, in source order: name and body.
     pub functions: Vec<(Name, ScopeId)>,
-    /// Assignments and annotations of the scope, in source order (the fields of a class).
+    /// For a class: the assignments and annotations of its body, in source order. Empty
+    /// for other scopes, so that their local bindings stay out of the facts.
     pub fields: Vec<FieldFact>,
 }
 
@@ -79,12 +80,25 @@ impl ScopeFacts {
     }
 }
 
-/// The facts of `scope` of `file`; equal after edits that only move the scope.
+/// The facts of `scope` of `file` (an id of the file's current index).
+pub fn scope_facts(db: &dyn Db, file: SourceFile, scope: ScopeId) -> &ScopeFacts {
+    &file_scope_facts(db, file)[scope.index()]
+}
+
+/// The facts of every scope of `file`, by scope id; equal after edits that only move
+/// code. One query per file rather than per scope: the interpreter reads facts at every
+/// call, and a per-file memo is one lookup without interning a key.
 #[salsa::tracked(returns(ref))]
-pub fn scope_facts(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeFacts {
+pub fn file_scope_facts(db: &dyn Db, file: SourceFile) -> Vec<ScopeFacts> {
     let index = file_index(db, file);
-    let data = index.scope(scope);
     let text = file.text(db);
+    (0..index.scopes.len())
+        .map(|scope| facts_of(index, text, ScopeId(scope as u32)))
+        .collect()
+}
+
+fn facts_of(index: &crate::index::FileIndex, text: &str, scope: ScopeId) -> ScopeFacts {
+    let data = index.scope(scope);
     let source = |range: &line_index::TextRange| -> SmolStr {
         SmolStr::new(
             text.get(usize::from(range.start())..usize::from(range.end()))
@@ -122,11 +136,15 @@ pub fn scope_facts(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeFacts 
             DefinitionKind::Function { body, .. } => {
                 functions.push((definition.name.clone(), *body));
             }
-            DefinitionKind::Annotation | DefinitionKind::Assignment => fields.push(FieldFact {
-                name: definition.name.clone(),
-                annotation: definition.annotation.as_ref().map(source),
-                has_value: definition.value_range.is_some(),
-            }),
+            DefinitionKind::Annotation | DefinitionKind::Assignment
+                if data.kind == ScopeKind::Class =>
+            {
+                fields.push(FieldFact {
+                    name: definition.name.clone(),
+                    annotation: definition.annotation.as_ref().map(source),
+                    has_value: definition.value_range.is_some(),
+                })
+            }
             _ => {}
         }
     }
@@ -148,20 +166,50 @@ pub fn scope_facts(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeFacts 
 
 /// The body scope of the definition at the dotted `path` of `file` (`Counter.bump`), when
 /// it is a `def` (`class_path` false) or a `class` (`class_path` true).
-#[salsa::tracked]
 pub fn definition_body(
     db: &dyn Db,
     file: SourceFile,
-    path: SmolStr,
+    path: &str,
     class_path: bool,
 ) -> Option<ScopeId> {
+    let bodies = definition_bodies(db, file);
+    let at = bodies
+        .binary_search_by(|(candidate, _, _)| candidate.as_str().cmp(path))
+        .ok()?;
+    let (_, body, is_class) = bodies[at];
+    (is_class == class_path).then_some(body)
+}
+
+/// What each dotted path of a `def` or `class` of `file` resolves to (as
+/// [`FileIndex::definition_at_path`](crate::index::FileIndex::definition_at_path) resolves
+/// it): the body scope and whether it is a class. Sorted by path; equal after edits that
+/// only move code.
+#[salsa::tracked(returns(ref))]
+pub fn definition_bodies(db: &dyn Db, file: SourceFile) -> Vec<(SmolStr, ScopeId, bool)> {
     let index = file_index(db, file);
-    let definition = index.definition_at_path(&path)?;
-    match index.definition(definition).kind {
-        DefinitionKind::Function { body, .. } if !class_path => Some(body),
-        DefinitionKind::Class { body, .. } if class_path => Some(body),
-        _ => None,
-    }
+    let mut paths: Vec<SmolStr> = (0..index.definitions.len())
+        .map(|id| crate::index::DefinitionId(id as u32))
+        .filter(|&id| {
+            matches!(
+                index.definition(id).kind,
+                DefinitionKind::Function { .. } | DefinitionKind::Class { .. }
+            )
+        })
+        .map(|id| index.path_of(id))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let definition = index.definition_at_path(&path)?;
+            match index.definition(definition).kind {
+                DefinitionKind::Function { body, .. } => Some((path, body, false)),
+                DefinitionKind::Class { body, .. } => Some((path, body, true)),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// What a scope's inference tells its callers and readers in other files.
