@@ -22,7 +22,8 @@ use super::builtins::{self, Arguments, element_of};
 use super::conditions::{ConditionChain, Implied};
 use super::stdlib;
 use super::summary::{
-    ScopeFacts, ScopeView, class_bases_summary, definition_body, scope_facts, scope_position,
+    ScopeFacts, ScopeView, class_bases_summary, definition_body, file_scope_facts, scope_facts,
+    scope_position,
 };
 use super::{
     CallArguments, CallSite, Operation, OperationKind, ScopeInference, UnboundCause, UnboundLoad,
@@ -5675,16 +5676,16 @@ impl<'db> Interpreter<'db> {
     fn stored_outside_initialisers(&self, mro: &[ClassRef], attribute: &str) -> Option<Origin> {
         mro.iter().find_map(|class| {
             let (file, body) = class_body(self.db, class)?;
-            let stores = self
-                .facts(file, body)
+            // One read of the file's facts for the class and all its methods.
+            let facts = file_scope_facts(self.db, file);
+            let stores = facts[body.index()]
                 .functions
                 .iter()
                 .any(|(name, method_scope)| {
                     let is_current = file == self.file && *method_scope == self.scope;
                     !is_current
                         && !matches!(name.as_str(), "__init__" | "__post_init__")
-                        && self
-                            .facts(file, *method_scope)
+                        && facts[method_scope.index()]
                             .attribute_stores
                             .iter()
                             .any(|stored| stored == attribute)
