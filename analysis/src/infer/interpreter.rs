@@ -21,9 +21,13 @@ use tree_sitter::Node;
 use super::builtins::{self, Arguments, element_of};
 use super::conditions::{ConditionChain, Implied};
 use super::stdlib;
+use super::summary::{
+    ScopeFacts, ScopeView, class_bases_summary, definition_body, file_scope_facts, scope_facts,
+    scope_position,
+};
 use super::{
     CallArguments, CallSite, Operation, OperationKind, ScopeInference, UnboundCause, UnboundLoad,
-    infer_call, infer_scope, module_values,
+    infer_scope, module_values,
 };
 use crate::db::Db;
 use crate::index::range_of;
@@ -172,14 +176,11 @@ impl Env {
 /// Whether calling the function whose body is `scope` as a plain function passes the
 /// receiver first: a method of a class, neither static nor a class method.
 pub(super) fn is_unbound_method(db: &dyn Db, file: SourceFile, scope: ScopeId) -> bool {
-    let index = file_index(db, file);
-    index.scope(scope).kind == ScopeKind::Function
-        && index
-            .scope(scope)
-            .parent
-            .is_some_and(|parent| index.scope(parent).kind == ScopeKind::Class)
-        && !has_decorator(db, file, index, scope, "staticmethod")
-        && !has_decorator(db, file, index, scope, "classmethod")
+    let facts = scope_facts(db, file, scope);
+    facts.kind == ScopeKind::Function
+        && facts.parent_kind == Some(ScopeKind::Class)
+        && !facts.has_decorator("staticmethod")
+        && !facts.has_decorator("classmethod")
 }
 
 /// The container name a `for` iterates: `d` in `d`, `d.keys()`, `list(d.items())`,
@@ -2456,7 +2457,7 @@ impl<'db> Interpreter<'db> {
             Value::Generator(function) => {
                 let yields = self
                     .function_scope(function)
-                    .and_then(|(file, scope)| infer_scope(self.db, file, scope).yields.clone());
+                    .and_then(|(file, scope)| self.scope_view(file, scope).yields().clone());
                 Value::Iterator(Items::of(yields))
             }
             Value::Instance(class @ ClassRef::Defined { .. }, _) => {
@@ -2487,11 +2488,11 @@ impl<'db> Interpreter<'db> {
             return None;
         };
         let (file, scope) = self.function_scope(iter_function)?;
-        let inference = infer_scope(self.db, file, scope);
-        if file_index(self.db, file).scope(scope).is_generator {
-            return inference.yields.clone();
+        let inference = self.scope_view(file, scope);
+        if self.facts(file, scope).is_generator {
+            return inference.yields().clone();
         }
-        let iterators = inference.returns.as_ref()?;
+        let iterators = inference.returns().as_ref()?;
         let mut items = Vec::new();
         for iterator in iterators.values() {
             match iterator {
@@ -2501,7 +2502,7 @@ impl<'db> Interpreter<'db> {
                         return None;
                     };
                     let (file, scope) = self.function_scope(next_function)?;
-                    items.push(infer_scope(self.db, file, scope).returns.clone()?);
+                    items.push(self.scope_view(file, scope).returns().clone()?);
                 }
                 other => items.push(element_of(&Union::new(other.clone(), None))?),
             }
@@ -2592,21 +2593,15 @@ impl<'db> Interpreter<'db> {
                 return None;
             };
             let (file, scope) = self.function_scope(function)?;
-            let index = file_index(self.db, file);
+            let facts = self.facts(file, scope);
             // A method that never returns normally here (`raise NotImplementedError`)
             // or is abstract is overridden: the override may assign anything.
-            if is_abstract_method(self.db, file, index, scope)
-                || infer_scope(self.db, file, scope).returns.is_none()
+            if facts.has_decorator("abstractmethod")
+                || self.scope_view(file, scope).returns().is_none()
             {
                 return None;
             }
-            stored.extend(
-                file_index(self.db, file)
-                    .scope(scope)
-                    .attribute_stores
-                    .iter()
-                    .cloned(),
-            );
+            stored.extend(facts.attribute_stores.iter().cloned());
         }
         Some(stored)
     }
@@ -2898,7 +2893,7 @@ impl<'db> Interpreter<'db> {
     ) -> Option<Shape> {
         let (file, scope) = self.function_scope(function)?;
         let key = self.specialisation_key(file, scope, arguments, Some(receiver), false)?;
-        infer_call(self.db, file, scope, key).receiver_shape.clone()
+        self.call_view(file, scope, key).receiver_shape().clone()
     }
 
     /// The key of the specialised run of the body `scope` for this call, when the call
@@ -2915,18 +2910,18 @@ impl<'db> Interpreter<'db> {
         receiver: Option<&Shape>,
         defaults: bool,
     ) -> Option<CallArguments> {
-        let scope_data = file_index(self.db, file).scope(scope);
+        let facts = self.facts(file, scope);
         let depth = self
             .bound_arguments
             .as_ref()
             .map_or(0, |arguments| arguments.depth + 1);
         let no_arguments = arguments.positional.is_empty() && arguments.keywords.is_empty();
-        let worth = is_worth_specialising(scope_data, arguments)
+        let worth = is_worth_specialising(facts, arguments)
             || (receiver.is_some() || defaults && no_arguments)
-                && is_body_worth_specialising(scope_data, arguments.has_unpacking);
+                && is_body_worth_specialising(facts, arguments.has_unpacking);
         if depth >= MAX_SPECIALISATION_DEPTH
             || !worth
-            || infer_scope(self.db, file, scope).is_recursive
+            || self.scope_view(file, scope).is_recursive()
         {
             return None;
         }
@@ -3239,39 +3234,29 @@ impl<'db> Interpreter<'db> {
                 // A recursive call mutates what this run mutates.
                 return false;
             }
-            let index = file_index(self.db, file);
-            let parameters: Vec<&crate::index::Definition> = index
-                .scope(scope)
-                .definitions
-                .iter()
-                .map(|&definition| index.definition(definition))
-                .filter(|data| matches!(data.kind, DefinitionKind::Parameter { .. }))
-                .collect();
+            let parameters = &self.facts(file, scope).parameters;
             let parameter = match slot {
                 ArgumentSlot::Position(position) => parameters
                     .get(position + skip)
-                    .filter(|data| {
+                    .filter(|(_, kind)| {
                         matches!(
-                            data.kind,
-                            DefinitionKind::Parameter {
-                                kind: crate::index::ParameterKind::PositionalOnly
-                                    | crate::index::ParameterKind::PositionalOrKeyword,
-                                ..
-                            }
+                            kind,
+                            crate::index::ParameterKind::PositionalOnly
+                                | crate::index::ParameterKind::PositionalOrKeyword
                         )
                     })
-                    .map(|data| &data.name),
+                    .map(|(name, _)| name),
                 ArgumentSlot::Keyword(keyword) => parameters
                     .iter()
-                    .find(|data| data.name == keyword)
-                    .map(|data| &data.name),
+                    .find(|(name, _)| name == keyword)
+                    .map(|(name, _)| name),
             };
             let Some(parameter) = parameter else {
                 // `*args` / `**kwargs` receive it: assume the worst.
                 return true;
             };
-            infer_scope(self.db, file, scope)
-                .mutated_parameters
+            self.scope_view(file, scope)
+                .mutated_parameters()
                 .contains(parameter)
         })
     }
@@ -3924,7 +3909,8 @@ impl<'db> Interpreter<'db> {
                     }
                 }
                 self.split_name(env, &name, |value| match value {
-                    Value::Class(class) => class_mro(self.db, class)
+                    Value::Class(class) => self
+                        .class_mro(class)
                         .iter()
                         .any(|base| wanted.contains(base))
                         .then_some(true),
@@ -3972,7 +3958,7 @@ impl<'db> Interpreter<'db> {
                 self.split_name(env, &name, |value| match value {
                     Value::Unknown => None,
                     Value::Instance(class @ ClassRef::Defined { .. }, ..) => {
-                        let mro = class_mro(self.db, class);
+                        let mro = self.class_mro(class);
                         if mro
                             .iter()
                             .any(|base| names.iter().any(|name| name == base.name()))
@@ -5135,12 +5121,12 @@ impl<'db> Interpreter<'db> {
                 let Some((file, scope)) = self.function_scope(function) else {
                     return false;
                 };
-                let data = file_index(self.db, file).scope(scope);
+                let data = self.facts(file, scope);
                 if data.kind != ScopeKind::Function || data.is_generator || data.is_async {
                     return false;
                 }
-                let inference = infer_scope(self.db, file, scope);
-                inference.returns.is_none() && !inference.is_recursive
+                let inference = self.scope_view(file, scope);
+                inference.returns().is_none() && !inference.is_recursive()
             }
             // `self.fail(message)`: a method whose every path raises something other than
             // `NotImplementedError` (that one marks a method for subclasses to provide).
@@ -5151,21 +5137,20 @@ impl<'db> Interpreter<'db> {
                 let Some((file, scope)) = self.function_scope(function) else {
                     return false;
                 };
-                let index = file_index(self.db, file);
-                let data = index.scope(scope);
+                let data = self.facts(file, scope);
                 if data.kind != ScopeKind::Function
                     || data.is_generator
                     || data.is_async
-                    || is_abstract_method(self.db, file, index, scope)
+                    || data.has_decorator("abstractmethod")
                 {
                     return false;
                 }
-                let inference = infer_scope(self.db, file, scope);
-                inference.returns.is_none()
-                    && !inference.is_recursive
-                    && !inference.raises.is_empty()
+                let inference = self.scope_view(file, scope);
+                inference.returns().is_none()
+                    && !inference.is_recursive()
+                    && !inference.raises().is_empty()
                     && inference
-                        .raises
+                        .raises()
                         .iter()
                         .all(|raised| raised != "NotImplementedError")
             }
@@ -5219,14 +5204,55 @@ impl<'db> Interpreter<'db> {
         function_scope(self.db, function)
     }
 
+    /// The inference of `scope` of `file` as this run reads it: a summary without
+    /// offsets when the scope is in another file (see [`ScopeView`]).
+    fn scope_view(&self, file: SourceFile, scope: ScopeId) -> ScopeView<'db> {
+        ScopeView::of_scope(self.db, self.file, file, scope)
+    }
+
+    /// The specialised run of `scope` of `file` for `key`, as this run reads it.
+    fn call_view(&self, file: SourceFile, scope: ScopeId, key: CallArguments) -> ScopeView<'db> {
+        ScopeView::of_call(self.db, self.file, file, scope, key)
+    }
+
+    /// The range-free facts of `scope` of `file`.
+    fn facts(&self, file: SourceFile, scope: ScopeId) -> &'db ScopeFacts {
+        scope_facts(self.db, file, scope)
+    }
+
+    /// The method resolution order of `class`, reading classes of other files through
+    /// their summaries.
+    fn class_mro(&self, class: &ClassRef) -> Vec<ClassRef> {
+        class_mro_seen_from(self.db, self.file, class)
+    }
+
+    /// The value of `attribute` at the end of the class body `body` of `file`.
+    fn class_body_value(&self, file: SourceFile, body: ScopeId, attribute: &str) -> Option<Union> {
+        self.scope_view(file, body).exit_value(attribute).cloned()
+    }
+
+    /// `@enum._simple_enum(IntEnum)` (the standard library's way to build enums fast)
+    /// turns a plain class into an enumeration.
+    fn has_enum_decorator(&self, class: &ClassRef) -> bool {
+        let Some((file, body)) = class_body(self.db, class) else {
+            return false;
+        };
+        let facts = self.facts(file, body);
+        facts.kind == ScopeKind::Class
+            && facts
+                .decorators
+                .iter()
+                .any(|decorator| decorator.contains("simple_enum"))
+    }
+
     fn function_returns(&self, function: &FunctionRef) -> Option<Union> {
         let (file, scope) = self.function_scope(function)?;
-        infer_scope(self.db, file, scope).returns.clone()
+        self.scope_view(file, scope).returns().clone()
     }
 
     fn function_raises(&self, function: &FunctionRef) -> Vec<SmolStr> {
         match self.function_scope(function) {
-            Some((file, scope)) => infer_scope(self.db, file, scope).raises.clone(),
+            Some((file, scope)) => self.scope_view(file, scope).raises().to_vec(),
             None => Vec::new(),
         }
     }
@@ -5255,29 +5281,28 @@ impl<'db> Interpreter<'db> {
         arguments: &Arguments,
         receiver: Option<&Shape>,
     ) -> Union {
-        let index = file_index(self.db, file);
-        let scope_data = index.scope(scope);
+        let scope_data = self.facts(file, scope);
         if scope_data.is_generator {
             return Union::new(Value::Generator(function.clone()), None);
         }
         if scope_data.is_async {
             return Union::new(Value::Coroutine(function.clone()), None);
         }
-        if is_abstract_method(self.db, file, index, scope) {
+        if scope_data.has_decorator("abstractmethod") {
             // The stub's `...` body is not what runs: a subclass provides the method.
             return Union::unknown();
         }
-        let inference = infer_scope(self.db, file, scope);
-        for exception in inference.raises.clone() {
-            self.raise(&exception);
+        let inference = self.scope_view(file, scope);
+        for exception in inference.raises() {
+            self.raise(exception);
         }
         if let Some(key) = self.specialisation_key(file, scope, arguments, receiver, false) {
-            if let Some(returns) = &infer_call(self.db, file, scope, key).returns {
+            if let Some(returns) = self.call_view(file, scope, key).returns() {
                 return returns.clone();
             }
         }
         // A function that never returns normally (always raises) gives nothing.
-        inference.returns.clone().unwrap_or_else(Union::unknown)
+        inference.returns().clone().unwrap_or_else(Union::unknown)
     }
 
     /// `Class(arguments)`: an instance shaped by what the initialiser assigns to `self`
@@ -5310,11 +5335,11 @@ impl<'db> Interpreter<'db> {
         let (file, scope) = self.function_scope(function)?;
         // `Queue()`: no arguments, the defaults are what the initialiser runs with.
         let key = self.specialisation_key(file, scope, arguments, None, true)?;
-        let attributes = &infer_call(self.db, file, scope, key).self_attributes;
+        let attributes = self.call_view(file, scope, key).self_attributes();
         if attributes.iter().all(|(_, value)| value.is_unknown()) {
             return None;
         }
-        Some(attributes.clone())
+        Some(attributes.to_vec())
     }
 
     /// The attributes the generated `__init__` of a `@dataclass` or a `NamedTuple`
@@ -5327,57 +5352,35 @@ impl<'db> Interpreter<'db> {
         if arguments.has_unpacking {
             return None;
         }
-        let mro = class_mro(self.db, class);
+        let mro = self.class_mro(class);
         let mut fields: Vec<(SmolStr, Option<Union>)> = Vec::new();
         let mut generated = false;
         for current in mro.iter().rev() {
             let Some((file, body)) = class_body(self.db, current) else {
                 continue;
             };
-            let index = file_index(self.db, file);
-            let Some(definition) = index.scope(body).definition else {
+            let facts = self.facts(file, body);
+            if facts.kind != ScopeKind::Class {
                 continue;
-            };
-            let DefinitionKind::Class {
-                decorators, bases, ..
-            } = &index.definition(definition).kind
-            else {
-                continue;
-            };
-            let text = file.text(self.db);
-            let slice = |range: &TextRange| {
-                text.get(usize::from(range.start())..usize::from(range.end()))
-                    .unwrap_or("")
-            };
-            let is_dataclass = decorators.iter().any(|range| {
-                let decorator = slice(range).trim_start_matches('@');
-                let decorator = decorator.split('(').next().unwrap_or(decorator).trim();
-                decorator.rsplit('.').next() == Some("dataclass")
-            });
-            let is_named_tuple = bases
+            }
+            let is_dataclass = facts.has_decorator("dataclass");
+            let is_named_tuple = facts
+                .bases
                 .iter()
-                .any(|range| slice(range).rsplit('.').next() == Some("NamedTuple"));
+                .any(|base| base.rsplit('.').next() == Some("NamedTuple"));
             if !is_dataclass && !is_named_tuple {
                 continue;
             }
             generated = true;
-            let exit = &infer_scope(self.db, file, body).exit;
-            for &id in &index.scope(body).definitions {
-                let data = index.definition(id);
-                if !matches!(
-                    data.kind,
-                    DefinitionKind::Annotation | DefinitionKind::Assignment
-                ) {
-                    continue;
-                }
-                let Some(annotation) = data.annotation else {
+            let exit = self.scope_view(file, body).exit();
+            for data in &facts.fields {
+                let Some(annotation) = &data.annotation else {
                     continue;
                 };
-                if slice(&annotation).contains("ClassVar") || slice(&annotation).contains("KW_ONLY")
-                {
+                if annotation.contains("ClassVar") || annotation.contains("KW_ONLY") {
                     continue;
                 }
-                let default = data.value_range.and_then(|_| {
+                let default = data.has_value.then_some(()).and_then(|_| {
                     exit.iter()
                         .find(|(name, _)| *name == data.name)
                         .map(|(_, value)| value.clone())
@@ -5433,10 +5436,10 @@ impl<'db> Interpreter<'db> {
                 .is_some_and(|callee| self.slice(callee) == "super")
         {
             // The next class along the MRO that defines `__init__`.
-            let mro = class_mro(self.db, &current);
+            let mro = self.class_mro(&current);
             let found = mro.iter().skip(1).find_map(|class| {
                 let (file, body) = class_body(self.db, class)?;
-                class_body_value(self.db, file, body, "__init__")
+                self.class_body_value(file, body, "__init__")
             });
             (found, arguments.clone())
         } else {
@@ -5475,7 +5478,7 @@ impl<'db> Interpreter<'db> {
             .initialised_attributes(&initialiser, &arguments)
             .or_else(|| {
                 let (file, scope) = self.function_scope(&initialiser)?;
-                Some(infer_scope(self.db, file, scope).self_attributes.clone())
+                Some(self.scope_view(file, scope).self_attributes().to_vec())
             });
         for (name, value) in attributes.unwrap_or_default() {
             // Assignments made after the call win; before it, the base's value replaces.
@@ -5520,11 +5523,11 @@ impl<'db> Interpreter<'db> {
                 _ => None,
             });
         let origin = self.origin(range_of(object));
-        for class in class_mro(self.db, &start).into_iter().skip(1) {
+        for class in self.class_mro(&start).into_iter().skip(1) {
             let Some((file, body)) = class_body(self.db, &class) else {
                 continue;
             };
-            if let Some(value) = class_body_value(self.db, file, body, attribute) {
+            if let Some(value) = self.class_body_value(file, body, attribute) {
                 return Some(value.map(|value| match value {
                     Value::Function(function) => Value::BoundMethod {
                         function: function.clone(),
@@ -5662,26 +5665,23 @@ impl<'db> Interpreter<'db> {
     /// property's setter or deleter (the last definition in the class body).
     fn property_getter(&self, function: &FunctionRef) -> Option<(SourceFile, ScopeId)> {
         let (file, scope) = self.function_scope(function)?;
-        let index = file_index(self.db, file);
         let is_property = |scope: ScopeId| {
-            has_decorator(self.db, file, index, scope, "property")
-                || has_decorator(self.db, file, index, scope, "cached_property")
+            let facts = self.facts(file, scope);
+            facts.has_decorator("property") || facts.has_decorator("cached_property")
         };
         if is_property(scope) {
             return Some((file, scope));
         }
-        if !has_decorator(self.db, file, index, scope, "setter")
-            && !has_decorator(self.db, file, index, scope, "deleter")
-        {
+        let facts = self.facts(file, scope);
+        if !facts.has_decorator("setter") && !facts.has_decorator("deleter") {
             return None;
         }
-        let class_scope = index.scope(scope).parent?;
-        index
-            .definitions_in_scope(class_scope, function.name())
-            .find_map(|definition| match index.definition(definition).kind {
-                DefinitionKind::Function { body, .. } if is_property(body) => Some((file, body)),
-                _ => None,
-            })
+        let class_scope = facts.parent?;
+        self.facts(file, class_scope)
+            .functions
+            .iter()
+            .find(|(name, body)| name == function.name() && is_property(*body))
+            .map(|&(_, body)| (file, body))
     }
 
     fn attribute(&mut self, object: &Union, attribute: &str, node: Node<'_>) -> Union {
@@ -5757,7 +5757,7 @@ impl<'db> Interpreter<'db> {
         shape: Option<&Shape>,
         attribute: &str,
     ) -> Option<Union> {
-        let mro = class_mro(self.db, class);
+        let mro = self.class_mro(class);
         // Values come from the initialisers only; an attribute another method of any
         // class along the MRO also assigns may hold anything else later (unknown joins
         // in). Reading every method would tie all methods of a class into one recursive
@@ -5782,28 +5782,19 @@ impl<'db> Interpreter<'db> {
             let Some((file, body)) = class_body(self.db, class) else {
                 continue;
             };
-            let index = file_index(self.db, file);
             let mut assigned = Vec::new();
-            for &method in &index.scope(body).definitions {
-                let DefinitionKind::Function {
-                    body: method_scope, ..
-                } = index.definition(method).kind
-                else {
-                    continue;
-                };
-                let is_initializer = matches!(
-                    index.definition(method).name.as_str(),
-                    "__init__" | "__post_init__"
-                );
+            for (name, method_scope) in &self.facts(file, body).functions {
+                let method_scope = *method_scope;
+                let is_initializer = matches!(name.as_str(), "__init__" | "__post_init__");
                 let is_current = file == self.file && method_scope == self.scope;
                 if is_current {
                     if let Some(value) = self.self_attributes.get(attribute) {
                         assigned.push(value.clone());
                     }
                 } else if is_initializer {
-                    let inference = infer_scope(self.db, file, method_scope);
+                    let inference = self.scope_view(file, method_scope);
                     if let Some((_, value)) = inference
-                        .self_attributes
+                        .self_attributes()
                         .iter()
                         .find(|(name, _)| name == attribute)
                     {
@@ -5816,13 +5807,13 @@ impl<'db> Interpreter<'db> {
                 // contents stay known, their exact length does not.
                 return Some(with_other_stores(value).map(opened_container));
             }
-            if let Some(origin) = stored_elsewhere
-                .filter(|origin| origin.file == file && origin.range == index.scope(body).range)
-            {
+            if let Some(origin) = stored_elsewhere.filter(|origin| {
+                origin.file == file && origin.range == scope_position(self.db, file, body).0
+            }) {
                 // Only a method of this class assigns it.
                 return Some(Union::new(Value::Unknown, Some(origin)));
             }
-            if let Some(value) = class_body_value(self.db, file, body, attribute) {
+            if let Some(value) = self.class_body_value(file, body, attribute) {
                 return Some(value.map(|value| match value {
                     Value::Function(function) => Value::BoundMethod {
                         function: function.clone(),
@@ -5843,40 +5834,39 @@ impl<'db> Interpreter<'db> {
     fn stored_outside_initialisers(&self, mro: &[ClassRef], attribute: &str) -> Option<Origin> {
         mro.iter().find_map(|class| {
             let (file, body) = class_body(self.db, class)?;
-            let index = file_index(self.db, file);
-            let stores = index.scope(body).definitions.iter().any(|&method| {
-                let data = index.definition(method);
-                let DefinitionKind::Function {
-                    body: method_scope, ..
-                } = data.kind
-                else {
-                    return false;
-                };
-                let is_current = file == self.file && method_scope == self.scope;
-                !is_current
-                    && !matches!(data.name.as_str(), "__init__" | "__post_init__")
-                    && index
-                        .scope(method_scope)
-                        .attribute_stores
-                        .iter()
-                        .any(|stored| stored == attribute)
-            });
-            stores.then(|| Origin {
-                file,
-                range: index.scope(body).range,
-                branch: index.scope(body).body_branch,
+            // One read of the file's facts for the class and all its methods.
+            let facts = file_scope_facts(self.db, file);
+            let stores = facts[body.index()]
+                .functions
+                .iter()
+                .any(|(name, method_scope)| {
+                    let is_current = file == self.file && *method_scope == self.scope;
+                    !is_current
+                        && !matches!(name.as_str(), "__init__" | "__post_init__")
+                        && facts[method_scope.index()]
+                            .attribute_stores
+                            .iter()
+                            .any(|stored| stored == attribute)
+                });
+            stores.then(|| {
+                let &(range, branch) = scope_position(self.db, file, body);
+                Origin {
+                    file,
+                    range,
+                    branch,
+                }
             })
         })
     }
 
     fn lookup_class_attribute(&self, class: &ClassRef, attribute: &str) -> Option<Union> {
-        let mro = class_mro(self.db, class);
-        let enumeration = is_enum_mro(self.db, &mro) || has_enum_decorator(self.db, class);
+        let mro = self.class_mro(class);
+        let enumeration = is_enum_mro(self.db, &mro) || self.has_enum_decorator(class);
         for class in mro {
             let Some((file, body)) = class_body(self.db, &class) else {
                 continue;
             };
-            if let Some(value) = class_body_value(self.db, file, body, attribute) {
+            if let Some(value) = self.class_body_value(file, body, attribute) {
                 if enumeration && is_enum_member(self.db, &class, attribute, &value) {
                     // `Color.RED` is a `Color`, whatever the body assigned (`auto()`, 1).
                     return Some(Union::new(Value::Instance(class, None), None));
@@ -6170,20 +6160,10 @@ fn slice_items(items: &[Union], [start, stop, step]: [Option<i64>; 3]) -> Vec<Un
 pub(crate) fn function_scope(db: &dyn Db, function: &FunctionRef) -> Option<(SourceFile, ScopeId)> {
     match function {
         FunctionRef::Defined { file, path } => {
-            let index = file_index(db, *file);
-            let definition = index.definition_at_path(path)?;
-            match index.definition(definition).kind {
-                DefinitionKind::Function { body, .. } => Some((*file, body)),
-                _ => None,
-            }
+            definition_body(db, *file, path, false).map(|body| (*file, body))
         }
         FunctionRef::Lambda { file, scope } => Some((*file, *scope)),
     }
-}
-
-/// Whether the function whose body is `scope` is decorated `@abstractmethod`.
-fn is_abstract_method(db: &dyn Db, file: SourceFile, index: &FileIndex, scope: ScopeId) -> bool {
-    has_decorator(db, file, index, scope, "abstractmethod")
 }
 
 /// Whether the function whose body is `scope` has a decorator named `name` (last part
@@ -6216,9 +6196,9 @@ pub(super) fn has_decorator(
 pub(super) const MAX_SPECIALISATION_DEPTH: u8 = 3;
 
 /// Bodies up to this size are re-interpreted per call site with known arguments.
-const MAX_SPECIALISED_BODY_BYTES: u32 = 4_000;
+pub(super) const MAX_SPECIALISED_BODY_BYTES: u32 = 4_000;
 
-fn is_worth_specialising(scope: &crate::index::Scope, arguments: &Arguments) -> bool {
+fn is_worth_specialising(scope: &ScopeFacts, arguments: &Arguments) -> bool {
     is_call_worth_specialising(
         scope,
         &arguments.positional,
@@ -6229,15 +6209,12 @@ fn is_worth_specialising(scope: &crate::index::Scope, arguments: &Arguments) -> 
 
 /// Whether the body is small and plain enough to re-run for one call (whatever the
 /// arguments are).
-pub(super) fn is_body_worth_specialising(scope: &crate::index::Scope, has_unpacking: bool) -> bool {
-    !has_unpacking
-        && !scope.is_generator
-        && !scope.is_async
-        && u32::from(scope.range.len()) <= MAX_SPECIALISED_BODY_BYTES
+pub(super) fn is_body_worth_specialising(scope: &ScopeFacts, has_unpacking: bool) -> bool {
+    !has_unpacking && !scope.is_generator && !scope.is_async && scope.is_small
 }
 
 pub(super) fn is_call_worth_specialising(
-    scope: &crate::index::Scope,
+    scope: &ScopeFacts,
     positional: &[Union],
     keywords: &[(SmolStr, Union)],
     has_unpacking: bool,
@@ -6245,7 +6222,7 @@ pub(super) fn is_call_worth_specialising(
     !has_unpacking
         && !scope.is_generator
         && !scope.is_async
-        && u32::from(scope.range.len()) <= MAX_SPECIALISED_BODY_BYTES
+        && scope.is_small
         && positional
             .iter()
             .chain(keywords.iter().map(|(_, value)| value))
@@ -6336,37 +6313,12 @@ pub fn class_body(db: &dyn Db, class: &ClassRef) -> Option<(SourceFile, ScopeId)
     let ClassRef::Defined { file, path } = class else {
         return None;
     };
-    let index = file_index(db, *file);
-    let definition = index.definition_at_path(path)?;
-    match index.definition(definition).kind {
-        DefinitionKind::Class { body, .. } => Some((*file, body)),
-        _ => None,
-    }
+    definition_body(db, *file, path, true).map(|body| (*file, body))
 }
 
 /// Whether a class is an enumeration: its MRO holds a base class of the `enum` module.
 pub fn is_enum_mro(db: &dyn Db, mro: &[ClassRef]) -> bool {
     mro.iter().any(|class| is_enum_base(db, class))
-}
-
-/// `@enum._simple_enum(IntEnum)` (the standard library's way to build enums fast) turns a
-/// plain class into an enumeration.
-fn has_enum_decorator(db: &dyn Db, class: &ClassRef) -> bool {
-    let ClassRef::Defined { file, path } = class else {
-        return false;
-    };
-    let index = file_index(db, *file);
-    let Some(definition) = index.definition_at_path(path) else {
-        return false;
-    };
-    let DefinitionKind::Class { decorators, .. } = &index.definition(definition).kind else {
-        return false;
-    };
-    let text = file.text(db);
-    decorators.iter().any(|decorator| {
-        text.get(usize::from(decorator.start())..usize::from(decorator.end()))
-            .is_some_and(|decorator| decorator.contains("simple_enum"))
-    })
 }
 
 fn is_enum_base(db: &dyn Db, class: &ClassRef) -> bool {
@@ -6397,16 +6349,6 @@ fn is_enum_member(db: &dyn Db, class: &ClassRef, attribute: &str, value: &Union)
     })
 }
 
-/// The value of `attribute` at the end of a class body.
-fn class_body_value(
-    db: &dyn Db,
-    file: SourceFile,
-    body: ScopeId,
-    attribute: &str,
-) -> Option<Union> {
-    infer_scope(db, file, body).exit_value(attribute).cloned()
-}
-
 /// The method resolution order of a class (C3 linearisation over the classes whose
 /// bases are known; builtin bases end the chain). Inconsistent hierarchies fall back to
 /// depth-first order, cycles are cut.
@@ -6418,15 +6360,40 @@ fn is_metaclass(db: &dyn Db, class: &ClassRef) -> bool {
 }
 
 pub fn class_mro(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
-    fn linearize(db: &dyn Db, class: &ClassRef, visiting: &mut Vec<ClassRef>) -> Vec<ClassRef> {
+    class_mro_linearized(db, None, class)
+}
+
+/// [`class_mro`] as the inference of a scope of `from` reads it: the bases of classes of
+/// other files come from [`class_bases_summary`], so the reader does not depend on
+/// where their files put them.
+pub(crate) fn class_mro_seen_from(
+    db: &dyn Db,
+    from: SourceFile,
+    class: &ClassRef,
+) -> Vec<ClassRef> {
+    class_mro_linearized(db, Some(from), class)
+}
+
+fn class_mro_linearized(db: &dyn Db, from: Option<SourceFile>, class: &ClassRef) -> Vec<ClassRef> {
+    fn linearize(
+        db: &dyn Db,
+        from: Option<SourceFile>,
+        class: &ClassRef,
+        visiting: &mut Vec<ClassRef>,
+    ) -> Vec<ClassRef> {
         if visiting.contains(class) || visiting.len() > 32 {
             return vec![class.clone()];
         }
         visiting.push(class.clone());
-        let bases = class_bases(db, class);
+        let bases = match (from, class) {
+            (Some(from), ClassRef::Defined { file, path }) if *file != from => {
+                class_bases_summary(db, *file, path.clone()).clone()
+            }
+            _ => class_bases(db, class),
+        };
         let mut sequences: Vec<Vec<ClassRef>> = bases
             .iter()
-            .map(|base| linearize(db, base, visiting))
+            .map(|base| linearize(db, from, base, visiting))
             .collect();
         sequences.push(bases.clone());
         visiting.pop();
@@ -6464,7 +6431,7 @@ pub fn class_mro(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
             }
         }
     }
-    linearize(db, class, &mut Vec::new())
+    linearize(db, from, class, &mut Vec::new())
 }
 
 /// The base classes of a class, as evaluated in the scope that defines it.

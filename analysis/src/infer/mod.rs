@@ -14,6 +14,7 @@ mod builtins;
 mod conditions;
 mod interpreter;
 mod stdlib;
+mod summary;
 
 use line_index::{TextRange, TextSize};
 use smol_str::SmolStr;
@@ -26,6 +27,10 @@ use crate::values::Union;
 pub use builtins::{annotation_value, element_of};
 pub(crate) use interpreter::function_scope;
 pub use interpreter::{class_bases, class_mro};
+pub use summary::{
+    FieldFact, ScopeFacts, ScopeSummary, call_summary, class_bases_summary, definition_bodies,
+    definition_body, file_scope_facts, scope_facts, scope_summary,
+};
 
 /// Whether the function whose body is `scope` is a method called with its receiver
 /// first (not `@staticmethod` / `@classmethod`).
@@ -35,8 +40,7 @@ pub(crate) fn is_unbound_method(db: &dyn Db, file: SourceFile, scope: ScopeId) -
 
 /// Whether the function whose body is `scope` is decorated `@staticmethod`.
 pub(crate) fn is_static_method(db: &dyn Db, file: SourceFile, scope: ScopeId) -> bool {
-    let index = file_index(db, file);
-    interpreter::has_decorator(db, file, index, scope, "staticmethod")
+    scope_facts(db, file, scope).has_decorator("staticmethod")
 }
 
 /// What the interpreter learnt about one scope.
@@ -436,7 +440,7 @@ pub fn specialised_call<'db>(
         return None;
     }
     let (file, scope) = interpreter::function_scope(db, function)?;
-    let scope_data = file_index(db, file).scope(scope);
+    let scope_data = scope_facts(db, file, scope);
     // The same decisions as the interpreter's (`call`, `call_function`).
     let mut positional: &[Union] = &call.positional;
     let receiver = match function_value_of(call, function) {

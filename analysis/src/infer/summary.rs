@@ -1,0 +1,443 @@
+//! Position-free views of a scope for the inference of other files: the firewall that
+//! keeps an importer's inference valid when an edit only moves code of the module it
+//! imports.
+//!
+//! An edit inside a function body of `core.py` changes `core.py`'s index (every range
+//! below the edit moves) and the inference of every scope below it (loads and calls are
+//! recorded by offset). An importer reads neither directly: it reads the queries of this
+//! module, whose values hold no offsets of their own, so salsa backdates them when they
+//! come out equal and the importer's `infer_scope` memos stay valid.
+//!
+//! ```python
+//! # core.py                          # app.py
+//! def scale(value):                  from core import scale
+//!     edited = 0   # inserted         def use(x):
+//!     return value * 2                   return scale(x)   # reads scope_summary(scale)
+//! ```
+//!
+//! What still ties an importer to positions: values carry [`Origin`](crate::values::Origin)s
+//! with absolute ranges. When a summary's values have origins below the edit (the
+//! `value * 2` above, after the inserted line), the summary changes and its readers run
+//! again. Within one file, scopes read each other's [`ScopeInference`] directly (the file's
+//! index changed anyway, and recursive fixpoints keep their shape).
+
+use smol_str::SmolStr;
+
+use crate::db::Db;
+use crate::index::{DefinitionKind, Name, ParameterKind, ScopeId, ScopeKind, file_index};
+use crate::input::SourceFile;
+use crate::values::{ClassRef, Shape, Union};
+
+use super::{CallArguments, ScopeInference, infer_call, infer_scope};
+
+/// What the interpreter reads of a scope's index entry, without ranges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeFacts {
+    pub kind: ScopeKind,
+    pub parent: Option<ScopeId>,
+    /// The kind of the parent scope (a method's is `Class`): read here, readers need not
+    /// read the parent's facts, which change with every edit when it is the module.
+    pub parent_kind: Option<ScopeKind>,
+    pub is_generator: bool,
+    pub is_async: bool,
+    /// The defining node is small enough to be re-interpreted per call (a flag, not the
+    /// length: an edit of the body leaves it equal).
+    pub is_small: bool,
+    /// The source of each decorator of the `def` or `class`, without the `@`.
+    pub decorators: Vec<SmolStr>,
+    /// The source of each base of a `class`.
+    pub bases: Vec<SmolStr>,
+    /// Attribute names assigned on the first parameter, sorted.
+    pub attribute_stores: Vec<Name>,
+    /// The parameters, in order.
+    pub parameters: Vec<(Name, ParameterKind)>,
+    /// The functions defined directly in the scope, in source order: name and body.
+    pub functions: Vec<(Name, ScopeId)>,
+    /// For a class: the assignments and annotations of its body, in source order. Empty
+    /// for other scopes, so that their local bindings stay out of the facts.
+    pub fields: Vec<FieldFact>,
+}
+
+/// An assignment or annotation of a class body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldFact {
+    pub name: Name,
+    /// The annotation's source, when annotated.
+    pub annotation: Option<SmolStr>,
+    /// A value is assigned (`x: int = 0`).
+    pub has_value: bool,
+}
+
+impl ScopeFacts {
+    /// Whether a decorator is named `name` (the last part of a dotted name, without call
+    /// arguments: `abc.abstractmethod`).
+    pub fn has_decorator(&self, name: &str) -> bool {
+        self.decorators.iter().any(|decorator| {
+            let decorator = decorator.trim();
+            let decorator = decorator.split('(').next().unwrap_or(decorator).trim();
+            decorator.rsplit('.').next() == Some(name)
+        })
+    }
+}
+
+/// The facts of `scope` of `file` (an id of the file's current index).
+pub fn scope_facts(db: &dyn Db, file: SourceFile, scope: ScopeId) -> &ScopeFacts {
+    &file_scope_facts(db, file)[scope.index()]
+}
+
+/// The facts of every scope of `file`, by scope id; equal after edits that only move
+/// code. One query per file rather than per scope: the interpreter reads facts at every
+/// call, and a per-file memo is one lookup without interning a key.
+#[salsa::tracked(returns(ref))]
+pub fn file_scope_facts(db: &dyn Db, file: SourceFile) -> Vec<ScopeFacts> {
+    let index = file_index(db, file);
+    let text = file.text(db);
+    (0..index.scopes.len())
+        .map(|scope| facts_of(index, text, ScopeId(scope as u32)))
+        .collect()
+}
+
+fn facts_of(index: &crate::index::FileIndex, text: &str, scope: ScopeId) -> ScopeFacts {
+    let data = index.scope(scope);
+    let source = |range: &line_index::TextRange| -> SmolStr {
+        SmolStr::new(
+            text.get(usize::from(range.start())..usize::from(range.end()))
+                .unwrap_or(""),
+        )
+    };
+    let (decorators, bases) = match data.definition.map(|id| &index.definition(id).kind) {
+        Some(DefinitionKind::Function { decorators, .. }) => (
+            decorators
+                .iter()
+                .map(|range| SmolStr::new(source(range).trim_start_matches('@')))
+                .collect(),
+            Vec::new(),
+        ),
+        Some(DefinitionKind::Class {
+            decorators, bases, ..
+        }) => (
+            decorators
+                .iter()
+                .map(|range| SmolStr::new(source(range).trim_start_matches('@')))
+                .collect(),
+            bases.iter().map(source).collect(),
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let mut parameters = Vec::new();
+    let mut functions = Vec::new();
+    let mut fields = Vec::new();
+    for &id in &data.definitions {
+        let definition = index.definition(id);
+        match &definition.kind {
+            DefinitionKind::Parameter { kind, .. } => {
+                parameters.push((definition.name.clone(), *kind));
+            }
+            DefinitionKind::Function { body, .. } => {
+                functions.push((definition.name.clone(), *body));
+            }
+            DefinitionKind::Annotation | DefinitionKind::Assignment
+                if data.kind == ScopeKind::Class =>
+            {
+                fields.push(FieldFact {
+                    name: definition.name.clone(),
+                    annotation: definition.annotation.as_ref().map(source),
+                    has_value: definition.value_range.is_some(),
+                })
+            }
+            _ => {}
+        }
+    }
+    ScopeFacts {
+        kind: data.kind,
+        parent: data.parent,
+        parent_kind: data.parent.map(|parent| index.scope(parent).kind),
+        is_generator: data.is_generator,
+        is_async: data.is_async,
+        is_small: u32::from(data.range.len()) <= super::interpreter::MAX_SPECIALISED_BODY_BYTES,
+        decorators,
+        bases,
+        attribute_stores: data.attribute_stores.clone(),
+        parameters,
+        functions,
+        fields,
+    }
+}
+
+/// The body scope of the definition at the dotted `path` of `file` (`Counter.bump`), when
+/// it is a `def` (`class_path` false) or a `class` (`class_path` true).
+pub fn definition_body(
+    db: &dyn Db,
+    file: SourceFile,
+    path: &str,
+    class_path: bool,
+) -> Option<ScopeId> {
+    let bodies = definition_bodies(db, file);
+    let at = bodies
+        .binary_search_by(|(candidate, _, _)| candidate.as_str().cmp(path))
+        .ok()?;
+    let (_, body, is_class) = bodies[at];
+    (is_class == class_path).then_some(body)
+}
+
+/// What each dotted path of a `def` or `class` of `file` resolves to (as
+/// [`FileIndex::definition_at_path`](crate::index::FileIndex::definition_at_path) resolves
+/// it): the body scope and whether it is a class. Sorted by path; equal after edits that
+/// only move code.
+#[salsa::tracked(returns(ref))]
+pub fn definition_bodies(db: &dyn Db, file: SourceFile) -> Vec<(SmolStr, ScopeId, bool)> {
+    let index = file_index(db, file);
+    let mut paths: Vec<SmolStr> = (0..index.definitions.len())
+        .map(|id| crate::index::DefinitionId(id as u32))
+        .filter(|&id| {
+            matches!(
+                index.definition(id).kind,
+                DefinitionKind::Function { .. } | DefinitionKind::Class { .. }
+            )
+        })
+        .map(|id| index.path_of(id))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let definition = index.definition_at_path(&path)?;
+            match index.definition(definition).kind {
+                DefinitionKind::Function { body, .. } => Some((path, body, false)),
+                DefinitionKind::Class { body, .. } => Some((path, body, true)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// What a scope's inference tells its callers and readers in other files.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScopeSummary {
+    pub returns: Option<Union>,
+    pub yields: Option<Union>,
+    pub raises: Vec<SmolStr>,
+    pub is_recursive: bool,
+    pub self_attributes: Vec<(Name, Union)>,
+    pub exit: Vec<(Name, Union)>,
+    pub mutated_parameters: Vec<Name>,
+    pub receiver_shape: Option<Shape>,
+}
+
+impl ScopeSummary {
+    fn of(inference: &ScopeInference) -> ScopeSummary {
+        ScopeSummary {
+            returns: inference.returns.clone(),
+            yields: inference.yields.clone(),
+            raises: inference.raises.clone(),
+            is_recursive: inference.is_recursive,
+            self_attributes: inference.self_attributes.clone(),
+            exit: inference.exit.clone(),
+            mutated_parameters: inference.mutated_parameters.clone(),
+            receiver_shape: inference.receiver_shape.clone(),
+        }
+    }
+}
+
+/// The summary of [`infer_scope`] of `scope`. A recursion across files may enter its
+/// cycle here: the iteration then widens and settles as [`infer_scope`]'s does.
+#[salsa::tracked(
+    returns(ref),
+    cycle_fn = scope_summary_cycle,
+    cycle_initial = scope_summary_initial
+)]
+pub fn scope_summary(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeSummary {
+    ScopeSummary::of(infer_scope(db, file, scope))
+}
+
+fn scope_summary_cycle(
+    _db: &dyn Db,
+    cycle: &salsa::Cycle,
+    last: &ScopeSummary,
+    value: ScopeSummary,
+    _file: SourceFile,
+    _scope: ScopeId,
+) -> ScopeSummary {
+    let mut value = value;
+    value.is_recursive = true;
+    if cycle.iteration() > super::GIVE_UP_AFTER_ITERATIONS {
+        let mut settled = last.clone();
+        settled.is_recursive = true;
+        return settled;
+    }
+    if cycle.iteration() > super::WIDEN_AFTER_ITERATIONS && &value != last {
+        let unions = value
+            .returns
+            .iter_mut()
+            .chain(value.yields.iter_mut())
+            .chain(value.exit.iter_mut().map(|(_, union)| union))
+            .chain(value.self_attributes.iter_mut().map(|(_, union)| union));
+        for union in unions {
+            *union = union.widened();
+        }
+    }
+    value
+}
+
+fn scope_summary_initial(
+    _db: &dyn Db,
+    _id: salsa::Id,
+    _file: SourceFile,
+    _scope: ScopeId,
+) -> ScopeSummary {
+    ScopeSummary::default()
+}
+
+/// The summary of [`infer_call`] of `scope` with `arguments`.
+#[salsa::tracked(returns(ref), cycle_initial = call_summary_initial)]
+pub fn call_summary(
+    db: &dyn Db,
+    file: SourceFile,
+    scope: ScopeId,
+    arguments: CallArguments,
+) -> ScopeSummary {
+    ScopeSummary::of(infer_call(db, file, scope, arguments))
+}
+
+fn call_summary_initial(
+    _db: &dyn Db,
+    _id: salsa::Id,
+    _file: SourceFile,
+    _scope: ScopeId,
+    _arguments: CallArguments,
+) -> ScopeSummary {
+    ScopeSummary::default()
+}
+
+/// The base classes of a class of another file ([`super::class_bases`] behind a query,
+/// so the reader does not depend on the loads of the defining scope).
+/// The class is the one at the dotted `path` of `file`.
+#[salsa::tracked(returns(ref), cycle_initial = class_bases_summary_initial)]
+pub fn class_bases_summary(db: &dyn Db, file: SourceFile, path: SmolStr) -> Vec<ClassRef> {
+    super::class_bases(db, &ClassRef::Defined { file, path })
+}
+
+fn class_bases_summary_initial(
+    _db: &dyn Db,
+    _id: salsa::Id,
+    _file: SourceFile,
+    _path: SmolStr,
+) -> Vec<ClassRef> {
+    Vec::new()
+}
+
+/// A scope's inference as one reader sees it: the whole inference for a scope of the
+/// reader's own file, the summary for a scope of another file.
+#[derive(Clone, Copy)]
+pub(crate) enum ScopeView<'db> {
+    Local(&'db ScopeInference),
+    Foreign(&'db ScopeSummary),
+}
+
+impl<'db> ScopeView<'db> {
+    /// How `reader` (a scope of `from`) reads `scope` of `file`.
+    pub(crate) fn of_scope(
+        db: &'db dyn Db,
+        from: SourceFile,
+        file: SourceFile,
+        scope: ScopeId,
+    ) -> ScopeView<'db> {
+        if file == from {
+            ScopeView::Local(infer_scope(db, file, scope))
+        } else {
+            ScopeView::Foreign(scope_summary(db, file, scope))
+        }
+    }
+
+    /// How a scope of `from` reads the specialised run of `scope` of `file`.
+    pub(crate) fn of_call(
+        db: &'db dyn Db,
+        from: SourceFile,
+        file: SourceFile,
+        scope: ScopeId,
+        arguments: CallArguments,
+    ) -> ScopeView<'db> {
+        if file == from {
+            ScopeView::Local(infer_call(db, file, scope, arguments))
+        } else {
+            ScopeView::Foreign(call_summary(db, file, scope, arguments))
+        }
+    }
+
+    pub(crate) fn returns(self) -> &'db Option<Union> {
+        match self {
+            ScopeView::Local(inference) => &inference.returns,
+            ScopeView::Foreign(summary) => &summary.returns,
+        }
+    }
+
+    pub(crate) fn yields(self) -> &'db Option<Union> {
+        match self {
+            ScopeView::Local(inference) => &inference.yields,
+            ScopeView::Foreign(summary) => &summary.yields,
+        }
+    }
+
+    pub(crate) fn raises(self) -> &'db [SmolStr] {
+        match self {
+            ScopeView::Local(inference) => &inference.raises,
+            ScopeView::Foreign(summary) => &summary.raises,
+        }
+    }
+
+    pub(crate) fn is_recursive(self) -> bool {
+        match self {
+            ScopeView::Local(inference) => inference.is_recursive,
+            ScopeView::Foreign(summary) => summary.is_recursive,
+        }
+    }
+
+    pub(crate) fn self_attributes(self) -> &'db [(Name, Union)] {
+        match self {
+            ScopeView::Local(inference) => &inference.self_attributes,
+            ScopeView::Foreign(summary) => &summary.self_attributes,
+        }
+    }
+
+    pub(crate) fn exit(self) -> &'db [(Name, Union)] {
+        match self {
+            ScopeView::Local(inference) => &inference.exit,
+            ScopeView::Foreign(summary) => &summary.exit,
+        }
+    }
+
+    pub(crate) fn exit_value(self, name: &str) -> Option<&'db Union> {
+        self.exit()
+            .iter()
+            .find(|(exit_name, _)| exit_name == name)
+            .map(|(_, union)| union)
+    }
+
+    pub(crate) fn mutated_parameters(self) -> &'db [Name] {
+        match self {
+            ScopeView::Local(inference) => &inference.mutated_parameters,
+            ScopeView::Foreign(summary) => &summary.mutated_parameters,
+        }
+    }
+
+    pub(crate) fn receiver_shape(self) -> &'db Option<Shape> {
+        match self {
+            ScopeView::Local(inference) => &inference.receiver_shape,
+            ScopeView::Foreign(summary) => &summary.receiver_shape,
+        }
+    }
+}
+
+/// Where `scope` of `file` sits: its defining node's range and the root branch of its
+/// body, for the origins that point at a scope of another file (attributes some method
+/// stores). Unlike [`scope_facts`], it changes when the scope moves.
+#[salsa::tracked]
+pub fn scope_position(
+    db: &dyn Db,
+    file: SourceFile,
+    scope: ScopeId,
+) -> (line_index::TextRange, crate::index::BranchId) {
+    let data = file_index(db, file).scope(scope);
+    (data.range, data.body_branch)
+}
