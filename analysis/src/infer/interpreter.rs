@@ -5580,7 +5580,8 @@ impl<'db> Interpreter<'db> {
                         file: self.file,
                         path,
                     };
-                    let derives = class_mro(self.db, &subclass).contains(&class);
+                    let derives =
+                        class_mro_seen_from(self.db, self.file, &subclass).contains(&class);
                     self.derives_from_enclosing.insert(body, derives);
                     derives
                 }
@@ -5597,12 +5598,15 @@ impl<'db> Interpreter<'db> {
         None
     }
 
-    /// [`is_metaclass`], remembered per class for this run.
+    /// Whether `class` derives from `type` (its instances are classes), remembered per
+    /// class for this run.
     fn is_metaclass_cached(&mut self, class: &ClassRef) -> bool {
         if let Some(known) = self.metaclasses.get(class) {
             return *known;
         }
-        let known = is_metaclass(self.db, class);
+        let known = class_mro_seen_from(self.db, self.file, class)
+            .iter()
+            .any(|base| matches!(base, ClassRef::Builtin(name) if name == "type"));
         self.metaclasses.insert(class.clone(), known);
         known
     }
@@ -6352,13 +6356,6 @@ fn is_enum_member(db: &dyn Db, class: &ClassRef, attribute: &str, value: &Union)
 /// The method resolution order of a class (C3 linearisation over the classes whose
 /// bases are known; builtin bases end the chain). Inconsistent hierarchies fall back to
 /// depth-first order, cycles are cut.
-/// Whether `class` derives from `type`: its instances are classes.
-fn is_metaclass(db: &dyn Db, class: &ClassRef) -> bool {
-    class_mro(db, class)
-        .iter()
-        .any(|base| matches!(base, ClassRef::Builtin(name) if name == "type"))
-}
-
 pub fn class_mro(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
     class_mro_linearized(db, None, class)
 }
