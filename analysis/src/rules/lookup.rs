@@ -120,12 +120,16 @@ fn key_error(
             {
                 tally.good += 1;
             }
-            // An empty dict another scope or module made (`objecttable = {}` at module
-            // level): a registry that code elsewhere fills at run time.
+            // An empty dict another module made (`objecttable = {}` in `rpc`), or another
+            // scope of this file that this file fills somewhere: a registry that code
+            // elsewhere fills at run time. A global `CONFIG = {}` nothing stores into
+            // stays empty.
             Value::Dict(dict)
                 if dict.entries.is_empty()
                     && member.origins.iter().all(|origin| {
-                        origin.file != context.file || !scope.contains_range(origin.range)
+                        origin.file != context.file
+                            || !scope.contains_range(origin.range)
+                                && file_stores_into(context.text, &object_text(context, range))
                     }) =>
             {
                 tally.unknown += 1;
@@ -302,6 +306,26 @@ fn is_bound_contains_call(
                 .and_then(|position| values.get(position))
                 .is_some_and(|value| context.node_text(*value) == expected)
         })
+}
+
+/// Whether some line of `text` stores into the container `object` (`object[k] = v`,
+/// `object.update(…)`, `object.setdefault(…)`).
+fn file_stores_into(text: &str, object: &str) -> bool {
+    if object.is_empty() {
+        return false;
+    }
+    let item = format!("{object}[");
+    let update = format!("{object}.update(");
+    let setdefault = format!("{object}.setdefault(");
+    text.lines().any(|line| {
+        line.contains(&update)
+            || line.contains(&setdefault)
+            || line.find(&item).is_some_and(|at| {
+                line[at..]
+                    .split_once("] =")
+                    .is_some_and(|(_, value)| !value.starts_with('='))
+            })
+    })
 }
 
 /// Whether `text` contains `word` (a name or dotted path) not as part of a longer name.

@@ -706,12 +706,21 @@ class Server:
 import rpc
 
 HANDLERS = {}
+CONFIG = {}
+
+def register(name, handler):
+    HANDLERS[name] = handler
 
 def handle():
     # expect-not: key-error
     executive = rpc.objecttable["exec"]
     # expect-not: key-error
     return executive, HANDLERS["default"]
+
+def port():
+    # Nothing ever stores into `CONFIG`.
+    # expect: key-error
+    return CONFIG["port"]
 
 def local():
     table = {}
@@ -720,6 +729,7 @@ def local():
 
 handle()
 local()
+port()
 "#,
     );
 }
