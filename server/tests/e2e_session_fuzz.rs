@@ -2205,3 +2205,49 @@ fn ranges_may_belong_to_the_unknown_text_after_an_undefined_edit() {
     let inside = json!({"start": position(1, 0), "end": position(1, 4)});
     assert!(fits_some_version(&[Some(client_text)], &inside));
 }
+
+/// Why the harness cannot check ranges against the client's text right after an undefined
+/// edit: the server answers from what it made of the edit until the client's resync (here
+/// a range past the end replaced the whole text). A request in flight takes its snapshot
+/// whenever a blocking thread runs it, so on a loaded machine one sent before such an edit
+/// lands in that window; this request, sent inside it, shows the answer it gets.
+#[test]
+fn an_answer_between_an_undefined_edit_and_the_resync_describes_the_servers_text() {
+    let mut client = LspClient::spawn();
+    client.initialize(json!({"general": {"positionEncodings": ["utf-16"]}}));
+    let uri = file_uri(&std::env::temp_dir().join("remedy-undefined-edit/module.py"));
+    let text = "x = 1\n";
+    let client_shape = Document::new(uri.clone(), PathBuf::new(), text.to_owned()).shape();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "python", "version": 0, "text": text}}),
+    );
+    let end = (i32::MAX as u32, i32::MAX as u32);
+    let hover_at_start = |client: &mut LspClient| {
+        client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position(0, 0)}),
+        )["result"]["range"]
+            .clone()
+    };
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 1},
+            "contentChanges": [{"range": range((0, 0), end), "text": "interim_name_the_client_never_had = 1\n"}]}),
+    );
+    let interim = hover_at_start(&mut client);
+    assert_eq!(interim, range((0, 0), (0, 33)));
+    assert!(!fits_some_version(&[Some(client_shape.clone())], &interim));
+    assert!(fits_some_version(
+        &[Some(client_shape.clone()), None],
+        &interim
+    ));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}),
+    );
+    let resynced = hover_at_start(&mut client);
+    assert_eq!(resynced, range((0, 0), (0, 1)));
+    assert!(fits_some_version(&[Some(client_shape)], &resynced));
+    assert!(client.shutdown_and_exit().success());
+}
