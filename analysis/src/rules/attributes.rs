@@ -1047,7 +1047,8 @@ fn super_method_names(class_text: &str) -> Vec<String> {
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
-        if !name.is_empty() && !(name.starts_with("__") && name.ends_with("__")) {
+        let is_dunder = name.starts_with("__") && name.ends_with("__");
+        if !name.is_empty() && !is_dunder {
             called.push(name);
         }
     }
