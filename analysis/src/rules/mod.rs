@@ -184,6 +184,7 @@ pub(crate) fn prepare_workspace_summaries(db: &dyn Db, file: SourceFile) {
     frameworks::file_imports_any_framework(db, file);
     if imports::is_workspace_path(crate::modules::module_resolver(db), path) {
         subclasses::class_outlines(db, file);
+        subclasses::class_header_words(db, file);
         attributes::prepare_external_attribute_stores(db, file);
     }
     imports::prepare_import_events(db, file);
