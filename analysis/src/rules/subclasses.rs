@@ -178,12 +178,8 @@ fn header_words(text: &str) -> Vec<SmolStr> {
     let mut state = State::Code;
     let mut previous_word: Option<&str> = None;
     for token in Tokens::new(text) {
-        if let Token::Word(word) = token {
-            if word == "as" {
-                if let Some(original) = previous_word {
-                    words.push(SmolStr::new(original));
-                }
-            }
+        if let (Token::Word("as"), Some(original)) = (token, previous_word) {
+            words.push(SmolStr::new(original));
         }
         previous_word = match token {
             Token::Word(word) => Some(word),
