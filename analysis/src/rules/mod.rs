@@ -172,10 +172,11 @@ pub fn file_findings(db: &dyn Db, file: SourceFile) -> Vec<Finding> {
     findings
 }
 
-/// Computes the per-file summaries that the workspace-wide queries merge (class outlines,
-/// attributes stored from outside, frameworks imported, import-time events), so that
-/// a batch check can compute them on all cores before the first file's findings ask for
-/// the merged result, which would otherwise visit every file on one thread.
+/// Computes the per-file summaries that the workspace-wide queries merge or look up (class
+/// outlines and class-header words, attributes stored from outside, frameworks imported,
+/// import-time events), so that a batch check can compute them on all cores before the
+/// first file's findings ask for the merged result, which would otherwise visit every
+/// file on one thread.
 pub(crate) fn prepare_workspace_summaries(db: &dyn Db, file: SourceFile) {
     let path = file.path(db);
     if !frameworks::is_python_path(path) {
@@ -184,6 +185,7 @@ pub(crate) fn prepare_workspace_summaries(db: &dyn Db, file: SourceFile) {
     frameworks::file_imports_any_framework(db, file);
     if imports::is_workspace_path(crate::modules::module_resolver(db), path) {
         subclasses::class_outlines(db, file);
+        subclasses::class_header_words(db, file);
         attributes::prepare_external_attribute_stores(db, file);
     }
     imports::prepare_import_events(db, file);
