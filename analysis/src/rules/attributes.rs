@@ -501,10 +501,7 @@ fn report_none(
     // The interpreter narrows local names, not attribute chains or globals:
     // `if self.parent is not None:` guards `self.parent.path` syntactically.
     // Names too: the interpreter does not narrow a global read inside a function.
-    let is_path = object_text
-        .split('.')
-        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'))
-        || is_repeatable_match(object_text);
+    let is_path = is_dotted_path(object_text) || is_repeatable_match(object_text);
     if is_path
         && context
             .node(range)
@@ -598,27 +595,26 @@ fn is_repeatable_match(text: &str) -> bool {
     let Some((receiver, method)) = callee.rsplit_once('.') else {
         return false;
     };
-    let is_path = |part: &str| {
-        let part = part.trim();
-        !part.is_empty()
-            && part.split('.').all(|segment| {
-                !segment.is_empty() && segment.chars().all(|c| c.is_alphanumeric() || c == '_')
-            })
-    };
     let is_literal = |part: &str| {
-        let part = part.trim();
         part.parse::<i64>().is_ok()
             || (part.len() >= 2
                 && (part.starts_with('"') && part.ends_with('"')
                     || part.starts_with('\'') && part.ends_with('\''))
-                && !part[1..part.len() - 1].contains(['"', '\''])
-                && !part.contains(','))
+                && !part[1..part.len() - 1].contains(['"', '\'']))
     };
     matches!(method, "match" | "search" | "fullmatch")
-        && is_path(receiver)
+        && is_dotted_path(receiver)
         && arguments
             .split(',')
-            .all(|argument| is_path(argument) || is_literal(argument))
+            .map(str::trim)
+            .all(|argument| is_dotted_path(argument) || is_literal(argument))
+}
+
+/// `name` or `a.b.c`: names joined by dots, nothing else.
+fn is_dotted_path(text: &str) -> bool {
+    text.split('.').all(|segment| {
+        !segment.is_empty() && segment.chars().all(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 /// Whether `origin` lies in an `except ImportError` (or `ModuleNotFoundError`) handler:
