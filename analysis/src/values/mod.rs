@@ -20,6 +20,8 @@
 
 mod display;
 
+use std::sync::Arc;
+
 use line_index::TextRange;
 use smol_str::SmolStr;
 
@@ -339,6 +341,9 @@ impl Value {
     /// The value with containers nested at most `depth` levels and at most
     /// [`MAX_CONTAINER_ITEMS`] items each; what is cut becomes "unknown contents".
     pub fn bounded(self, depth: usize) -> Value {
+        if self.is_bounded(depth) {
+            return self;
+        }
         let bound_items = |items: Items| -> Items {
             if depth == 0 {
                 return Items::of(None);
@@ -390,6 +395,39 @@ impl Value {
             other => other,
         }
     }
+
+    /// Whether [`Value::bounded`] at `depth` returns the value unchanged (checked without
+    /// building anything: most values are bounded already when they enter a union).
+    fn is_bounded(&self, depth: usize) -> bool {
+        let items_bounded = |items: &Items| {
+            if depth == 0 {
+                return items.items.is_empty() && !items.exact;
+            }
+            items.items.len() <= MAX_CONTAINER_ITEMS
+                && items.items.iter().all(|item| item.is_bounded(depth - 1))
+        };
+        match self {
+            Value::Tuple(items) | Value::List(items) | Value::Set(items) | Value::Iterator(items) => {
+                items_bounded(items)
+            }
+            Value::Dict(dict) => {
+                if depth == 0 || dict.entries.len() > MAX_CONTAINER_ITEMS {
+                    return dict.entries.is_empty() && dict.open;
+                }
+                dict.entries
+                    .iter()
+                    .all(|(_, value)| value.is_bounded(depth - 1))
+            }
+            Value::Instance(_, Some(shape)) => {
+                depth > 0
+                    && shape
+                        .attributes()
+                        .iter()
+                        .all(|(_, union)| union.is_bounded(depth - 1))
+            }
+            _ => true,
+        }
+    }
 }
 
 impl Key {
@@ -437,87 +475,75 @@ pub struct Member {
     pub origins: Vec<Origin>,
 }
 
+/// The members are shared between clones: environments fork at every branch and copy the
+/// union of every local name, and values are copied into containers, calls and summaries,
+/// so a clone only counts a reference. A union is never changed in place; every operation
+/// builds a new one ([`UnionBuilder`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Union {
+    members: Arc<[Member]>,
+    pruned: bool,
+}
+
+/// A union being built: members inserted one at a time (equal values merge their
+/// origins), then normalized into a [`Union`].
+struct UnionBuilder {
     members: Vec<Member>,
     pruned: bool,
 }
 
-impl Union {
-    pub const MAX_MEMBERS: usize = 12;
-    const MAX_ORIGINS: usize = 8;
+impl UnionBuilder {
+    fn new(pruned: bool) -> UnionBuilder {
+        UnionBuilder {
+            members: Vec::new(),
+            pruned,
+        }
+    }
 
-    pub fn new(value: Value, origin: Option<Origin>) -> Union {
+    fn from_union(union: &Union) -> UnionBuilder {
+        UnionBuilder {
+            members: union.members.to_vec(),
+            pruned: union.pruned,
+        }
+    }
+
+    fn finish(self) -> Union {
         Union {
-            members: vec![Member {
-                value: value.bounded(MAX_VALUE_DEPTH),
-                origins: origin.into_iter().collect(),
-            }],
-            pruned: false,
+            members: self.members.into(),
+            pruned: self.pruned,
         }
     }
 
-    pub fn unknown() -> Union {
-        Union::new(Value::Unknown, None)
-    }
-
-    pub fn members(&self) -> &[Member] {
-        &self.members
-    }
-
-    pub fn pruned(&self) -> bool {
-        self.pruned
-    }
-
-    /// The member when there is exactly one.
-    pub fn single(&self) -> Option<&Value> {
-        match self.members.as_slice() {
-            [member] => Some(&member.value),
-            _ => None,
-        }
-    }
-
-    pub fn is_unknown(&self) -> bool {
-        self.members
-            .iter()
-            .all(|member| member.value == Value::Unknown)
-    }
-
-    pub fn values(&self) -> impl Iterator<Item = &Value> {
-        self.members.iter().map(|member| &member.value)
-    }
-
-    /// Every member of `self` and `other`, equal values merged.
-    pub fn join(&self, other: &Union) -> Union {
-        let mut joined = self.clone();
-        joined.pruned |= other.pruned;
-        for member in &other.members {
-            joined.insert(member.clone());
-        }
-        joined.normalize();
-        joined
-    }
-
-    pub fn join_all(unions: impl IntoIterator<Item = Union>) -> Option<Union> {
-        let mut unions = unions.into_iter();
-        let first = unions.next()?;
-        Some(unions.fold(first, |joined, union| joined.join(&union)))
-    }
-
+    /// Adds a member whose value may nest deeper than [`MAX_VALUE_DEPTH`].
     fn insert(&mut self, mut member: Member) {
         member.value = member.value.bounded(MAX_VALUE_DEPTH);
+        self.insert_bounded(member);
+    }
+
+    /// Adds a member whose value is within [`MAX_VALUE_DEPTH`] already: a member of
+    /// another union (every union's values are; see [`Union::new`]).
+    fn insert_bounded(&mut self, member: Member) {
+        debug_assert!(member.value.is_bounded(MAX_VALUE_DEPTH));
         match self
             .members
             .iter_mut()
             .find(|existing| existing.value == member.value)
         {
-            Some(existing) => {
-                existing.origins.extend(member.origins);
-                existing.origins.sort();
-                existing.origins.dedup();
-                existing.origins.truncate(Self::MAX_ORIGINS);
-            }
+            Some(existing) => merge_origins(&mut existing.origins, &member.origins),
             None => self.members.push(member),
+        }
+    }
+
+    /// [`Self::insert_bounded`] of a borrowed member: cloned only when its value is new.
+    fn insert_bounded_ref(&mut self, member: &Member) {
+        debug_assert!(member.value.is_bounded(MAX_VALUE_DEPTH));
+        match self
+            .members
+            .iter_mut()
+            .find(|existing| existing.value == member.value)
+        {
+            Some(existing) => merge_origins(&mut existing.origins, &member.origins),
+            None => self.members.push(member.clone()),
         }
     }
 
@@ -547,7 +573,7 @@ impl Union {
                         origins: member.origins,
                     });
                 } else {
-                    self.insert(member);
+                    self.insert_bounded(member);
                 }
             }
         }
@@ -561,7 +587,7 @@ impl Union {
                 });
             }
         }
-        if self.members.len() > Self::MAX_MEMBERS {
+        if self.members.len() > Union::MAX_MEMBERS {
             let members = std::mem::take(&mut self.members);
             for member in members {
                 self.insert(Member {
@@ -570,8 +596,8 @@ impl Union {
                 });
             }
             self.pruned = true;
-            if self.members.len() > Self::MAX_MEMBERS {
-                let tail: Vec<Member> = self.members.drain(Self::MAX_MEMBERS - 1..).collect();
+            if self.members.len() > Union::MAX_MEMBERS {
+                let tail: Vec<Member> = self.members.drain(Union::MAX_MEMBERS - 1..).collect();
                 let origins = tail.into_iter().flat_map(|member| member.origins).collect();
                 self.insert(Member {
                     value: Value::Unknown,
@@ -592,87 +618,162 @@ impl Union {
             },
         );
     }
+}
+
+/// The origins of two equal members merged: sorted, deduplicated, at most
+/// [`Union::MAX_ORIGINS`].
+fn merge_origins(origins: &mut Vec<Origin>, added: &[Origin]) {
+    origins.extend_from_slice(added);
+    origins.sort();
+    origins.dedup();
+    origins.truncate(Union::MAX_ORIGINS);
+}
+
+impl Union {
+    pub const MAX_MEMBERS: usize = 12;
+    const MAX_ORIGINS: usize = 8;
+
+    pub fn new(value: Value, origin: Option<Origin>) -> Union {
+        Union {
+            members: Arc::from([Member {
+                value: value.bounded(MAX_VALUE_DEPTH),
+                origins: origin.into_iter().collect(),
+            }]),
+            pruned: false,
+        }
+    }
+
+    pub fn unknown() -> Union {
+        Union::new(Value::Unknown, None)
+    }
+
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+
+    pub fn pruned(&self) -> bool {
+        self.pruned
+    }
+
+    /// The member when there is exactly one.
+    pub fn single(&self) -> Option<&Value> {
+        match &*self.members {
+            [member] => Some(&member.value),
+            _ => None,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        self.members
+            .iter()
+            .all(|member| member.value == Value::Unknown)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.members.iter().map(|member| &member.value)
+    }
+
+    /// Every member of `self` and `other`, equal values merged.
+    pub fn join(&self, other: &Union) -> Union {
+        let mut joined = UnionBuilder::from_union(self);
+        joined.pruned |= other.pruned;
+        for member in other.members.iter() {
+            joined.insert_bounded_ref(member);
+        }
+        joined.normalize();
+        joined.finish()
+    }
+
+    pub fn join_all(unions: impl IntoIterator<Item = Union>) -> Option<Union> {
+        let mut unions = unions.into_iter();
+        let first = unions.next()?;
+        Some(unions.fold(first, |joined, union| joined.join(&union)))
+    }
 
     fn bounded_union(&self, depth: usize) -> Union {
-        let mut bounded = Union {
-            members: Vec::new(),
-            pruned: self.pruned,
-        };
-        for member in &self.members {
+        let mut bounded: Vec<Member> = Vec::new();
+        for member in self.members.iter() {
             let value = member.value.clone().bounded(depth);
             // `insert` bounds again at the top level; the value is already within it.
-            match bounded
-                .members
-                .iter_mut()
-                .find(|existing| existing.value == value)
-            {
+            match bounded.iter_mut().find(|existing| existing.value == value) {
                 Some(existing) => existing.origins.extend(member.origins.iter().copied()),
-                None => bounded.members.push(Member {
+                None => bounded.push(Member {
                     value,
                     origins: member.origins.clone(),
                 }),
             }
         }
-        bounded
+        Union {
+            members: bounded.into(),
+            pruned: self.pruned,
+        }
+    }
+
+    /// Whether [`Value::bounded`] at `depth` leaves every member as it is. Members hold
+    /// distinct values, so bounding merges none of them when none changes.
+    fn is_bounded(&self, depth: usize) -> bool {
+        self.members
+            .iter()
+            .all(|member| member.value.is_bounded(depth))
     }
 
     /// Every literal replaced by its type.
     pub fn widened(&self) -> Union {
-        let mut widened = Union {
-            members: Vec::new(),
-            pruned: self.pruned,
-        };
-        for member in &self.members {
+        let mut widened = UnionBuilder::new(self.pruned);
+        for member in self.members.iter() {
             widened.insert(Member {
                 value: member.value.widened(),
                 origins: member.origins.clone(),
             });
         }
         widened.normalize();
-        widened
+        widened.finish()
     }
 
     /// Keeps the members matching `keep`; `None` when none does (the path is impossible).
     pub fn filter(&self, mut keep: impl FnMut(&Value) -> bool) -> Option<Union> {
+        let kept: Vec<bool> = self
+            .members
+            .iter()
+            .map(|member| keep(&member.value))
+            .collect();
+        if kept.iter().all(|kept| *kept) {
+            return Some(self.clone());
+        }
         let members: Vec<Member> = self
             .members
             .iter()
-            .filter(|member| keep(&member.value))
-            .cloned()
+            .zip(&kept)
+            .filter(|(_, kept)| **kept)
+            .map(|(member, _)| member.clone())
             .collect();
         if members.is_empty() {
             return None;
         }
         Some(Union {
-            members,
+            members: members.into(),
             pruned: self.pruned,
         })
     }
 
     /// Maps every member's value, keeping its origins.
     pub fn map(&self, mut map: impl FnMut(&Value) -> Value) -> Union {
-        let mut mapped = Union {
-            members: Vec::new(),
-            pruned: self.pruned,
-        };
-        for member in &self.members {
+        let mut mapped = UnionBuilder::new(self.pruned);
+        for member in self.members.iter() {
             mapped.insert(Member {
                 value: map(&member.value),
                 origins: member.origins.clone(),
             });
         }
         mapped.normalize();
-        mapped
+        mapped.finish()
     }
 
     /// Replaces each member by the values `expand` gives for it (keeping its origins), or
     /// keeps it when `expand` gives `None`.
     pub fn expand(&self, mut expand: impl FnMut(&Value) -> Option<Vec<Value>>) -> Union {
-        let mut expanded = Union {
-            members: Vec::new(),
-            pruned: self.pruned,
-        };
-        for member in &self.members {
+        let mut expanded = UnionBuilder::new(self.pruned);
+        for member in self.members.iter() {
             match expand(&member.value) {
                 Some(values) => {
                     for value in values {
@@ -682,11 +783,11 @@ impl Union {
                         });
                     }
                 }
-                None => expanded.insert(member.clone()),
+                None => expanded.insert_bounded_ref(member),
             }
         }
         expanded.normalize();
-        expanded
+        expanded.finish()
     }
 
     /// The same members with their origins replaced by `origin` (a value passing through
@@ -708,29 +809,26 @@ impl Union {
     /// Gives members without origins the origin `origin` (values from builtins or other
     /// files acquire the place they entered this code).
     pub fn with_default_origin(&self, origin: Origin) -> Union {
-        let mut with = self.clone();
+        let mut with = UnionBuilder::from_union(self);
         for member in &mut with.members {
             if member.origins.is_empty() {
                 member.origins.push(origin);
             }
         }
         with.normalize();
-        with
+        with.finish()
     }
 
     /// The same values with no origins (for summaries other files depend on).
     pub fn without_origins(&self) -> Union {
-        let mut stripped = Union {
-            members: Vec::new(),
-            pruned: self.pruned,
-        };
-        for member in &self.members {
-            stripped.insert(Member {
+        let mut stripped = UnionBuilder::new(self.pruned);
+        for member in self.members.iter() {
+            stripped.insert_bounded(Member {
                 value: member.value.clone(),
                 origins: Vec::new(),
             });
         }
-        stripped
+        stripped.finish()
     }
 
     pub fn mark_pruned(&mut self) {
