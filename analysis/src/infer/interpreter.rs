@@ -64,21 +64,110 @@ const MAX_ROUND_OPERATIONS: usize = 2_000;
 /// one side lacked them) and why the other side lacked them. It feeds the names rules
 /// only ([`UnboundLoad`]); values, hovers and `exit` never see it. A name absent from
 /// `values` is unbound on every path (or not local at all).
+///
+/// Each map is shared between the environments forked from one path (both sides of a
+/// test, a loop's entry and its back edge) until one of them changes it: most forks
+/// change a name or two, or nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Env {
-    values: FxHashMap<Name, Union>,
-    maybe_unbound: FxHashMap<Name, UnboundCause>,
+    values: SharedMap<Name, Union>,
+    maybe_unbound: SharedMap<Name, UnboundCause>,
     /// Attribute paths (`self.conn`, `cfg.db.url`) narrowed or assigned on this path:
     /// their value until the path or a prefix is assigned again (or the object is
     /// passed to a call that may change it).
-    places: FxHashMap<Name, Union>,
+    places: SharedMap<Name, Union>,
     /// Names bound to a test (`ok = x is not None`), by the test's range and the names
     /// it reads: `if ok:` narrows like the test while none of them is rebound.
-    conditions: FxHashMap<Name, ConditionAlias>,
+    conditions: SharedMap<Name, ConditionAlias>,
     /// Names an earlier `if test:` bound on one side only (`if args.file: name = …`):
     /// a later test of the same text, while none of its names is rebound, tells
     /// whether they are bound.
-    correlations: FxHashMap<Name, BoundWhen>,
+    correlations: SharedMap<Name, BoundWhen>,
+}
+
+/// A map copied on its first change after a clone (clones share it until then). Reads go
+/// through `Deref`; the changing methods copy only when they would change something.
+#[derive(Debug)]
+struct SharedMap<K, V>(std::sync::Arc<FxHashMap<K, V>>);
+
+impl<K: Eq + std::hash::Hash, V: PartialEq> PartialEq for SharedMap<K, V> {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl<K: Eq + std::hash::Hash, V: Eq> Eq for SharedMap<K, V> {}
+
+impl<K, V> Clone for SharedMap<K, V> {
+    fn clone(&self) -> Self {
+        SharedMap(std::sync::Arc::clone(&self.0))
+    }
+}
+
+impl<K, V> Default for SharedMap<K, V> {
+    fn default() -> Self {
+        SharedMap(std::sync::Arc::new(FxHashMap::default()))
+    }
+}
+
+impl<K, V> std::ops::Deref for SharedMap<K, V> {
+    type Target = FxHashMap<K, V>;
+
+    fn deref(&self) -> &FxHashMap<K, V> {
+        &self.0
+    }
+}
+
+impl<K, V> From<FxHashMap<K, V>> for SharedMap<K, V> {
+    fn from(map: FxHashMap<K, V>) -> Self {
+        SharedMap(std::sync::Arc::new(map))
+    }
+}
+
+impl<K: Clone + Eq + std::hash::Hash, V: Clone> SharedMap<K, V> {
+    /// The map to change, copied first when another environment shares it.
+    fn make_mut(&mut self) -> &mut FxHashMap<K, V> {
+        std::sync::Arc::make_mut(&mut self.0)
+    }
+
+    fn insert(&mut self, key: K, value: V) -> Option<V> {
+        self.make_mut().insert(key, value)
+    }
+
+    fn remove<Q>(&mut self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
+        if !self.0.contains_key(key) {
+            return None;
+        }
+        self.make_mut().remove(key)
+    }
+
+    fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
+        if !self.0.contains_key(key) {
+            return None;
+        }
+        self.make_mut().get_mut(key)
+    }
+
+    /// Keeps the entries `keep` accepts; `keep` must not change anything (it may run
+    /// twice: once to see whether anything goes, once to remove it).
+    fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
+        if self.0.iter().all(|(key, value)| keep(key, value)) {
+            return;
+        }
+        self.make_mut().retain(|key, value| keep(key, value));
+    }
+
+    fn into_map(self) -> FxHashMap<K, V> {
+        std::sync::Arc::unwrap_or_clone(self.0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,7 +237,7 @@ impl Env {
     }
 
     fn values_mut(&mut self) -> impl Iterator<Item = &mut Union> {
-        self.values.values_mut()
+        self.values.make_mut().values_mut()
     }
 
     /// `name` may have been changed in place by code not followed here: its known
@@ -716,7 +805,7 @@ impl<'db> Interpreter<'db> {
         let mut bindings: Vec<(DefinitionId, Union)> = self.bindings.into_iter().collect();
         bindings.sort_by_key(|(id, _)| *id);
         let mut exit: Vec<(Name, Union)> =
-            self.state.unwrap_or_default().values.into_iter().collect();
+            self.state.unwrap_or_default().values.into_map().into_iter().collect();
         exit.sort_by(|left, right| left.0.cmp(&right.0));
         let mut self_attributes: Vec<(Name, Union)> = self.self_attributes.into_iter().collect();
         self_attributes.sort_by(|left, right| left.0.cmp(&right.0));
@@ -6495,59 +6584,76 @@ fn is_stub_body(body: Node<'_>) -> bool {
 /// Joins two paths. A name bound on one side only keeps that side's value and becomes
 /// maybe unbound for `cause` (values never show it; see [`Env`]).
 fn join_states_because(left: State, right: State, cause: UnboundCause) -> State {
-    fn mark(maybe_unbound: &mut FxHashMap<Name, UnboundCause>, name: Name, cause: UnboundCause) {
-        let entry = maybe_unbound.entry(name).or_insert(cause);
-        *entry = (*entry).max(cause);
+    fn mark(maybe_unbound: &mut SharedMap<Name, UnboundCause>, name: &Name, cause: UnboundCause) {
+        match maybe_unbound.get(name) {
+            Some(existing) if *existing >= cause => {}
+            _ => {
+                maybe_unbound.insert(name.clone(), cause);
+            }
+        }
     }
     match (left, right) {
         (None, None) => None,
         (Some(env), None) | (None, Some(env)) => Some(env),
         (Some(mut left), Some(right)) => {
-            let left_only: Vec<Name> = left
-                .values
-                .keys()
-                .filter(|name| !right.values.contains_key(*name))
-                .cloned()
-                .collect();
-            for name in left_only {
-                mark(&mut left.maybe_unbound, name, cause);
-            }
-            for (name, value) in right.values {
-                match left.values.get_mut(&name) {
-                    Some(existing) => {
-                        if *existing != value {
-                            *existing = existing.join(&value);
+            // Maps still shared by both paths are equal: joining them changes nothing.
+            if !std::sync::Arc::ptr_eq(&left.values.0, &right.values.0) {
+                let left_only: Vec<Name> = left
+                    .values
+                    .keys()
+                    .filter(|name| !right.values.contains_key(*name))
+                    .cloned()
+                    .collect();
+                for name in &left_only {
+                    mark(&mut left.maybe_unbound, name, cause);
+                }
+                for (name, value) in right.values.iter() {
+                    match left.values.get(name) {
+                        Some(existing) => {
+                            if existing != value {
+                                let joined = existing.join(value);
+                                left.values.insert(name.clone(), joined);
+                            }
                         }
-                    }
-                    // Bound on one path only: keep what that path knows.
-                    None => {
-                        left.values.insert(name.clone(), value);
-                        mark(&mut left.maybe_unbound, name, cause);
+                        // Bound on one path only: keep what that path knows.
+                        None => {
+                            left.values.insert(name.clone(), value.clone());
+                            mark(&mut left.maybe_unbound, name, cause);
+                        }
                     }
                 }
             }
-            for (name, right_cause) in right.maybe_unbound {
-                mark(&mut left.maybe_unbound, name, right_cause);
+            if !std::sync::Arc::ptr_eq(&left.maybe_unbound.0, &right.maybe_unbound.0) {
+                for (name, right_cause) in right.maybe_unbound.iter() {
+                    mark(&mut left.maybe_unbound, name, *right_cause);
+                }
             }
             // An alias holds after the join only when both paths bound it to the same test.
-            let right_conditions = right.conditions;
+            let right_conditions = &right.conditions;
             left.conditions
                 .retain(|name, condition| right_conditions.get(name) == Some(condition));
-            let right_correlations = right.correlations;
+            let right_correlations = &right.correlations;
             left.correlations
                 .retain(|name, correlation| right_correlations.get(name) == Some(correlation));
             // A path narrowed on one side only is not narrowed after the join.
-            let mut right_places = right.places;
-            left.places
-                .retain(|path, value| match right_places.remove(path) {
-                    Some(other) => {
-                        if *value != other {
-                            *value = value.join(&other);
+            let right_places = &right.places;
+            if left
+                .places
+                .iter()
+                .any(|(path, value)| right_places.get(path) != Some(value))
+            {
+                left.places
+                    .make_mut()
+                    .retain(|path, value| match right_places.get(path) {
+                        Some(other) => {
+                            if value != other {
+                                *value = value.join(other);
+                            }
+                            true
                         }
-                        true
-                    }
-                    None => false,
-                });
+                        None => false,
+                    });
+            }
             Some(left)
         }
     }
