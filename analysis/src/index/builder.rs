@@ -1387,6 +1387,23 @@ pub(crate) fn kind_of(node: Node<'_>) -> &'static str {
         .unwrap_or_else(|| node.kind())
 }
 
+/// `node.child_by_field_name(name)` with the field's id from a table built once:
+/// tree-sitter looks the name up by comparing it with every field name of the grammar.
+pub(crate) fn child_by_field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
+    static IDS: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u16>> =
+        std::sync::OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        (1..=language.field_count() as u16)
+            .filter_map(|id| Some((language.field_name_for_id(id)?, id)))
+            .collect()
+    });
+    match ids.get(name) {
+        Some(&id) => node.child_by_field_id(id),
+        None => node.child_by_field_name(name),
+    }
+}
+
 /// How many children a node may have for lookups by index to beat a cursor.
 const FEW_CHILDREN: usize = 4;
 

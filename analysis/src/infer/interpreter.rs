@@ -30,7 +30,7 @@ use super::{
     infer_scope, module_values,
 };
 use crate::db::Db;
-use crate::index::range_of;
+use crate::index::{child_by_field, kind_of, range_of};
 use crate::index::{
     BranchId, BranchKind, DefinitionId, DefinitionKind, FileIndex, Name, NameResolution, ScopeId,
     ScopeKind, file_index,
@@ -465,9 +465,9 @@ fn type_call_subject<'t>(text: &str, node: Node<'t>) -> Option<Node<'t>> {
 fn is_place_node(node: Node<'_>) -> bool {
     let mut node = node;
     for _ in 0..MAX_PLACE_SEGMENTS {
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => return true,
-            "attribute" => match node.child_by_field_name("object") {
+            "attribute" => match child_by_field(node, "object") {
                 Some(object) => node = object,
                 None => return false,
             },
@@ -2699,18 +2699,15 @@ impl<'db> Interpreter<'db> {
     /// Kept out of `expression` so its frame stays small in deep recursion.
     #[inline(never)]
     fn attribute_read(&mut self, node: Node<'_>) -> Union {
-        let attribute = node
-            .child_by_field_name("attribute")
+        let attribute = child_by_field(node, "attribute")
             .map(|attribute| self.slice(attribute))
             .unwrap_or("");
-        if let Some(found) = node
-            .child_by_field_name("object")
+        if let Some(found) = child_by_field(node, "object")
             .and_then(|object| self.super_attribute(object, attribute))
         {
             return found;
         }
-        let object = node
-            .child_by_field_name("object")
+        let object = child_by_field(node, "object")
             .map(|object| self.expression(object));
         if let Some(object) = &object {
             self.record_operation(
@@ -2721,7 +2718,7 @@ impl<'db> Interpreter<'db> {
                 },
             );
         }
-        let object_node = node.child_by_field_name("object");
+        let object_node = child_by_field(node, "object");
         if let (Some(object), Some(object_node)) = (&object, object_node) {
             self.survives_attribute_read(object_node, object, attribute);
         }
@@ -2749,7 +2746,7 @@ impl<'db> Interpreter<'db> {
         // Hovers on the attribute's name read it back (`loads` by offset).
         if self.record
             && self.state.is_some()
-            && let Some(attribute) = node.child_by_field_name("attribute")
+            && let Some(attribute) = child_by_field(node, "attribute")
         {
             let offset = attribute.start_byte() as u32;
             let entry = self.loads.entry(offset).or_insert_with(|| value.clone());
@@ -2764,11 +2761,10 @@ impl<'db> Interpreter<'db> {
     /// Kept out of `expression` so its frame stays small in deep recursion.
     #[inline(never)]
     fn boolean_operator(&mut self, node: Node<'_>) -> Union {
-        let operator = node
-            .child_by_field_name("operator")
+        let operator = child_by_field(node, "operator")
             .map(|operator| self.slice(operator))
             .unwrap_or("");
-        let left_node = node.child_by_field_name("left");
+        let left_node = child_by_field(node, "left");
         let left = left_node.map(|left| self.expression(left));
         // The right operand runs only where the left one lets it: narrowed by it
         // (`x and x.attr`, `not d or d["k"]`). Long conditions are not narrowed
@@ -2777,7 +2773,7 @@ impl<'db> Interpreter<'db> {
         // short ones narrow, and not deep inside other expressions.
         let narrowed = left_node
             .filter(|left| {
-                let limit = if left.kind() == "boolean_operator" {
+                let limit = if kind_of(*left) == "boolean_operator" {
                     MAX_NARROWED_CHAIN_BYTES
                 } else {
                     MAX_NARROWED_OPERAND_BYTES
@@ -2796,8 +2792,7 @@ impl<'db> Interpreter<'db> {
             Some((runs_right, skips_right)) => {
                 if runs_right.is_some() {
                     self.state = runs_right;
-                    let right = node
-                        .child_by_field_name("right")
+                    let right = child_by_field(node, "right")
                         .map(|right| self.expression(right));
                     let after_right = self.state.take();
                     self.state = join_states(skips_right, after_right);
@@ -2808,8 +2803,7 @@ impl<'db> Interpreter<'db> {
                     left.clone()
                 }
             }
-            None => node
-                .child_by_field_name("right")
+            None => child_by_field(node, "right")
                 .map(|right| self.expression(right)),
         };
         match (left, right) {
@@ -3518,9 +3512,9 @@ impl<'db> Interpreter<'db> {
         }
         let mut parts = Vec::new();
         let mut node = node;
-        while node.kind() == "attribute" {
-            parts.push(self.slice(node.child_by_field_name("attribute")?));
-            node = node.child_by_field_name("object")?;
+        while kind_of(node) == "attribute" {
+            parts.push(self.slice(child_by_field(node, "attribute")?));
+            node = child_by_field(node, "object")?;
         }
         parts.push(self.slice(node));
         parts.reverse();
@@ -4120,7 +4114,7 @@ impl<'db> Interpreter<'db> {
     }
 
     fn expression_inner(&mut self, node: Node<'_>) -> Union {
-        match node.kind() {
+        match kind_of(node) {
             "integer" => self.literal(Value::Int(parse_int(self.slice(node))), node),
             "float" => {
                 let text = self.slice(node).replace('_', "");
@@ -4189,11 +4183,9 @@ impl<'db> Interpreter<'db> {
             | "dictionary_comprehension" => self.comprehension(node),
             "binary_operator" => self.binary(node),
             "unary_operator" => {
-                let operand = node
-                    .child_by_field_name("argument")
+                let operand = child_by_field(node, "argument")
                     .map(|argument| self.expression(argument));
-                let operator = node
-                    .child_by_field_name("operator")
+                let operator = child_by_field(node, "operator")
                     .map(|operator| self.slice(operator))
                     .unwrap_or("");
                 let origin = self.origin(range_of(node));
@@ -4205,8 +4197,7 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "not_operator" => {
-                let operand = node
-                    .child_by_field_name("argument")
+                let operand = child_by_field(node, "argument")
                     .map(|argument| self.expression(argument));
                 let value = operand
                     .and_then(|operand| {
@@ -4268,45 +4259,42 @@ impl<'db> Interpreter<'db> {
             "attribute" => self.attribute_read(node),
             "subscript" => self.subscript(node),
             "named_expression" => {
-                let value = node
-                    .child_by_field_name("value")
+                let value = child_by_field(node, "value")
                     .map(|value| self.expression(value))
                     .unwrap_or_else(Union::unknown);
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = child_by_field(node, "name") {
                     self.bind(name, value.clone(), node);
                 }
                 value
             }
             "assignment" => {
-                let right = node.child_by_field_name("right");
+                let right = child_by_field(node, "right");
                 let value = match right {
                     Some(right) => self.expression(right),
                     None => {
                         // `x: int` declares without binding.
-                        if let Some(annotation) = node.child_by_field_name("type") {
+                        if let Some(annotation) = child_by_field(node, "type") {
                             self.expression_quiet(annotation);
                         }
                         return Union::unknown();
                     }
                 };
-                if let Some(annotation) = node.child_by_field_name("type") {
+                if let Some(annotation) = child_by_field(node, "type") {
                     self.expression_quiet(annotation);
                 }
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = child_by_field(node, "left") {
                     self.bind(left, value.clone(), node);
-                    if let (Some(right), "identifier") = (right, left.kind()) {
+                    if let (Some(right), "identifier") = (right, kind_of(left)) {
                         self.remember_condition(left, right);
                     }
                 }
                 value
             }
             "augmented_assignment" => {
-                let left = node.child_by_field_name("left");
-                let right = node
-                    .child_by_field_name("right")
+                let left = child_by_field(node, "left");
+                let right = child_by_field(node, "right")
                     .map(|right| self.expression(right));
-                let operator = node
-                    .child_by_field_name("operator")
+                let operator = child_by_field(node, "operator")
                     .map(|operator| self.slice(operator))
                     .unwrap_or("");
                 let current = left.map(|left| self.expression(left));
@@ -4327,7 +4315,7 @@ impl<'db> Interpreter<'db> {
                     _ => Union::new(Value::Unknown, Some(origin)),
                 };
                 if let Some(left) = left {
-                    if left.kind() == "identifier" {
+                    if kind_of(left) == "identifier" {
                         self.note_mutation(left);
                     }
                     self.bind(left, value.clone(), node);
@@ -4726,26 +4714,24 @@ impl<'db> Interpreter<'db> {
         // Long chains (`x + x + … + x`) nest to the left: walk them iteratively.
         let mut chain = vec![node];
         let mut leftmost = node;
-        while leftmost.kind() == "binary_operator" {
-            match leftmost.child_by_field_name("left") {
-                Some(left) if left.kind() == "binary_operator" => {
+        while kind_of(leftmost) == "binary_operator" {
+            match child_by_field(leftmost, "left") {
+                Some(left) if kind_of(left) == "binary_operator" => {
                     chain.push(left);
                     leftmost = left;
                 }
                 _ => break,
             }
         }
-        let mut value = match leftmost.child_by_field_name("left") {
+        let mut value = match child_by_field(leftmost, "left") {
             Some(left) => self.expression(left),
             None => Union::unknown(),
         };
         for operation in chain.into_iter().rev() {
-            let right = operation
-                .child_by_field_name("right")
+            let right = child_by_field(operation, "right")
                 .map(|right| self.expression(right))
                 .unwrap_or_else(Union::unknown);
-            let operator = operation
-                .child_by_field_name("operator")
+            let operator = child_by_field(operation, "operator")
                 .map(|operator| self.slice(operator))
                 .unwrap_or("");
             self.record_operation(
@@ -4943,12 +4929,11 @@ impl<'db> Interpreter<'db> {
     }
 
     fn call(&mut self, node: Node<'_>) -> Union {
-        let function = node.child_by_field_name("function");
+        let function = child_by_field(node, "function");
         let callee = function
             .map(|function| self.expression(function))
             .unwrap_or_else(Union::unknown);
-        let arguments = node
-            .child_by_field_name("arguments")
+        let arguments = child_by_field(node, "arguments")
             .map(|arguments| self.arguments(arguments))
             .unwrap_or(Arguments {
                 positional: Vec::new(),
@@ -4992,7 +4977,7 @@ impl<'db> Interpreter<'db> {
                     // `re.Pattern` methods read the pattern's text from their receiver.
                     let pattern = if name.starts_with("re.Pattern.") {
                         function
-                            .and_then(|function| function.child_by_field_name("object"))
+                            .and_then(|function| child_by_field(function, "object"))
                             .map(|object| self.expression_quiet(object))
                             .and_then(|receiver| match receiver.single() {
                                 Some(Value::Instance(_, Some(shape))) => shape
@@ -5016,7 +5001,7 @@ impl<'db> Interpreter<'db> {
                         result.with_default_origin(origin)
                     } else if let Some((_, method)) = name.split_once('.') {
                         let receiver_value = function
-                            .and_then(|function| function.child_by_field_name("object"))
+                            .and_then(|function| child_by_field(function, "object"))
                             .map(|object| self.expression_quiet(object));
                         receiver.clone_from(&receiver_value);
                         let result = receiver_value
@@ -5033,7 +5018,7 @@ impl<'db> Interpreter<'db> {
                             self.record_pop(node, receiver, &consumed);
                         }
                         if let Some(object) =
-                            function.and_then(|function| function.child_by_field_name("object"))
+                            function.and_then(|function| child_by_field(function, "object"))
                         {
                             self.mutate(object, method, &consumed);
                         }
@@ -5055,10 +5040,10 @@ impl<'db> Interpreter<'db> {
         if let Some(function) = function {
             self.inherit_initialised_attributes(function, &arguments);
             self.after_method_call(&callee, function, &arguments, origin);
-            if function.kind() == "attribute"
+            if kind_of(function) == "attribute"
                 && let (Some(object), Some(method)) = (
-                    function.child_by_field_name("object"),
-                    function.child_by_field_name("attribute"),
+                    child_by_field(function, "object"),
+                    child_by_field(function, "attribute"),
                 )
                 && MUTATING_METHODS.contains(&self.slice(method))
             {
@@ -5071,15 +5056,14 @@ impl<'db> Interpreter<'db> {
         self.forget_places_touched_by_call(
             &callee,
             function,
-            node.child_by_field_name("arguments"),
+            child_by_field(node, "arguments"),
         );
-        if let Some(argument_list) = node.child_by_field_name("arguments") {
+        if let Some(argument_list) = child_by_field(node, "arguments") {
             // `xs.append(item)` on an unknown `xs`: container methods do not mutate
             // their arguments, whatever the receiver turns out to be.
             let is_container_method = function.is_some_and(|function| {
-                function.kind() == "attribute"
-                    && function
-                        .child_by_field_name("attribute")
+                kind_of(function) == "attribute"
+                    && child_by_field(function, "attribute")
                         .is_some_and(|method| {
                             let method = self.slice(method);
                             MUTATING_METHODS.contains(&method) || READING_METHODS.contains(&method)
@@ -6007,13 +5991,12 @@ impl<'db> Interpreter<'db> {
     }
 
     fn subscript(&mut self, node: Node<'_>) -> Union {
-        let object = node
-            .child_by_field_name("value")
+        let object = child_by_field(node, "value")
             .map(|object| self.expression(object))
             .unwrap_or_else(Union::unknown);
-        let key_node = node.child_by_field_name("subscript");
+        let key_node = child_by_field(node, "subscript");
         let key = key_node.map(|key| self.expression(key));
-        let is_slice = key_node.is_some_and(|key| key.kind() == "slice");
+        let is_slice = key_node.is_some_and(|key| kind_of(key) == "slice");
         self.record_operation(
             node,
             OperationKind::Subscript {
@@ -6070,11 +6053,10 @@ impl<'db> Interpreter<'db> {
                     }
                 }
                 (Value::List(items) | Value::Tuple(items), None) => {
-                    let is_slice = node
-                        .child_by_field_name("subscript")
-                        .is_some_and(|key| key.kind() == "slice");
+                    let is_slice = child_by_field(node, "subscript")
+                        .is_some_and(|key| kind_of(key) == "slice");
                     let exact_slice = if is_slice && items.exact {
-                        node.child_by_field_name("subscript")
+                        child_by_field(node, "subscript")
                             .and_then(|slice| self.literal_slice_bounds(slice))
                             .map(|bounds| slice_items(&items.items, bounds))
                     } else {

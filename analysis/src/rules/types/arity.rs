@@ -14,6 +14,7 @@
 //! table of builtin functions. Calls with `*args`/`**kwargs` are skipped, and so are
 //! callees whose members disagree (one fits, another does not).
 
+use rustc_hash::FxHashMap;
 use smol_str::SmolStr;
 
 use super::{
@@ -595,7 +596,40 @@ enum Verdict {
     Unknown,
 }
 
-fn judge(db: &dyn Db, value: &Value, call: &CallSite, keywords: &[SmolStr]) -> Verdict {
+/// Class answers the calls of one file ask again and again (`self.method(...)` in every
+/// method of a class), computed once per run of the rule.
+#[derive(Default)]
+struct ClassAnswers {
+    mros: FxHashMap<ClassRef, Vec<ClassRef>>,
+    overridden_below: FxHashMap<(ClassRef, SmolStr), bool>,
+}
+
+impl ClassAnswers {
+    fn mro(&mut self, db: &dyn Db, class: &ClassRef) -> &[ClassRef] {
+        if !self.mros.contains_key(class) {
+            self.mros.insert(class.clone(), class_mro(db, class));
+        }
+        &self.mros[class]
+    }
+
+    fn is_overridden_below(&mut self, db: &dyn Db, class: &ClassRef, method: &str) -> bool {
+        let key = (class.clone(), SmolStr::new(method));
+        if let Some(answer) = self.overridden_below.get(&key) {
+            return *answer;
+        }
+        let answer = is_overridden_below(db, self, class, method);
+        self.overridden_below.insert(key, answer);
+        answer
+    }
+}
+
+fn judge(
+    db: &dyn Db,
+    answers: &mut ClassAnswers,
+    value: &Value,
+    call: &CallSite,
+    keywords: &[SmolStr],
+) -> Verdict {
     let positional = call.positional.len();
     let signature = match value {
         Value::Function(function) => function_signature(db, function, Access::Plain),
@@ -604,7 +638,7 @@ fn judge(db: &dyn Db, value: &Value, call: &CallSite, keywords: &[SmolStr]) -> V
         } => {
             // A protocol's methods describe what implementations accept at least; the
             // object behind it is some other class (`SimplePath.joinpath()`).
-            let is_protocol = class_mro(db, class).iter().any(|ancestor| {
+            let is_protocol = answers.mro(db, class).iter().any(|ancestor| {
                 ancestor.name() == "Protocol"
                     || defined_class(db, ancestor).is_some_and(|defined| {
                         unresolved_base_texts(db, &defined, ancestor)
@@ -616,7 +650,7 @@ fn judge(db: &dyn Db, value: &Value, call: &CallSite, keywords: &[SmolStr]) -> V
                     })
             });
             if is_protocol
-                || is_overridden_below(db, class, function.name())
+                || answers.is_overridden_below(db, class, function.name())
                 || crate::rules::subclasses::provided_by_subclass(db, class.name(), function.name())
             {
                 return Verdict::Unknown;
@@ -649,7 +683,12 @@ fn judge(db: &dyn Db, value: &Value, call: &CallSite, keywords: &[SmolStr]) -> V
 
 /// Whether a class of the method's file derives from `class` and redefines `method`:
 /// `self.method(...)` in the base may run the subclass's version.
-fn is_overridden_below(db: &dyn Db, class: &ClassRef, method: &str) -> bool {
+fn is_overridden_below(
+    db: &dyn Db,
+    answers: &mut ClassAnswers,
+    class: &ClassRef,
+    method: &str,
+) -> bool {
     let ClassRef::Defined { file, .. } = class else {
         return false;
     };
@@ -665,7 +704,7 @@ fn is_overridden_below(db: &dyn Db, class: &ClassRef, method: &str) -> bool {
                 path: index.path_of(crate::index::DefinitionId(id as u32)),
             };
             candidate != *class
-                && class_mro(db, &candidate).contains(class)
+                && answers.mro(db, &candidate).contains(class)
                 && defined_class(db, &candidate).is_some_and(|defined| defined.defines(method))
         })
 }
@@ -675,6 +714,7 @@ fn run(context: &mut RuleContext<'_>) {
         .calls()
         .map(|(run, call)| (run.call, call))
         .collect();
+    let mut answers = ClassAnswers::default();
     for (run_call, call) in calls {
         if call.has_unpacking {
             continue;
@@ -693,7 +733,7 @@ fn run(context: &mut RuleContext<'_>) {
             let verdict = if super::is_from_parameter(context.db, member, run_call.is_some()) {
                 Verdict::Unknown
             } else {
-                judge(context.db, value, call, &keywords)
+                judge(context.db, &mut answers, value, call, &keywords)
             };
             match verdict {
                 Verdict::Fits => tally.good += 1,
