@@ -305,7 +305,7 @@ fn collect_syntax_facts<'tree>(
         let node = cursor.node();
         let visit = visit_node(&mut facts, &frames, node, text);
         if cursor.goto_first_child() {
-            let kind = node.kind();
+            let kind = crate::index::kind_of(node);
             let parent_inside_string = frames.last().is_some_and(|frame| frame.inside_string);
             let parent_below_error = frames.last().is_some_and(|frame| frame.below_error);
             frames.push(Frame {
@@ -361,7 +361,7 @@ fn visit_node<'tree>(
     let inside_error =
         parent.is_some_and(|frame| frame.inside_error) && !is_statement_in_error(node, parent);
     let mut type_parameter_list = parent.and_then(|frame| frame.type_parameter_list);
-    let kind = node.kind();
+    let kind = crate::index::kind_of(node);
 
     if node.child_count() == 0 && node.start_byte() < node.end_byte() && kind != "comment" {
         facts.tokens.push(Token {
