@@ -30,11 +30,11 @@ use super::{
     infer_scope, module_values,
 };
 use crate::db::Db;
-use crate::index::{child_by_field, kind_of, range_of};
 use crate::index::{
     BranchId, BranchKind, DefinitionId, DefinitionKind, FileIndex, Name, NameResolution, ScopeId,
     ScopeKind, file_index,
 };
+use crate::index::{child_by_field, kind_of, range_of};
 use crate::input::SourceFile;
 use crate::modules::{module_file, module_resolver};
 use crate::parse::parse;
@@ -804,8 +804,13 @@ impl<'db> Interpreter<'db> {
         loads.sort_by_key(|(offset, _)| *offset);
         let mut bindings: Vec<(DefinitionId, Union)> = self.bindings.into_iter().collect();
         bindings.sort_by_key(|(id, _)| *id);
-        let mut exit: Vec<(Name, Union)> =
-            self.state.unwrap_or_default().values.into_map().into_iter().collect();
+        let mut exit: Vec<(Name, Union)> = self
+            .state
+            .unwrap_or_default()
+            .values
+            .into_map()
+            .into_iter()
+            .collect();
         exit.sort_by(|left, right| left.0.cmp(&right.0));
         let mut self_attributes: Vec<(Name, Union)> = self.self_attributes.into_iter().collect();
         self_attributes.sort_by(|left, right| left.0.cmp(&right.0));
@@ -2707,8 +2712,7 @@ impl<'db> Interpreter<'db> {
         {
             return found;
         }
-        let object = child_by_field(node, "object")
-            .map(|object| self.expression(object));
+        let object = child_by_field(node, "object").map(|object| self.expression(object));
         if let Some(object) = &object {
             self.record_operation(
                 node,
@@ -2792,8 +2796,7 @@ impl<'db> Interpreter<'db> {
             Some((runs_right, skips_right)) => {
                 if runs_right.is_some() {
                     self.state = runs_right;
-                    let right = child_by_field(node, "right")
-                        .map(|right| self.expression(right));
+                    let right = child_by_field(node, "right").map(|right| self.expression(right));
                     let after_right = self.state.take();
                     self.state = join_states(skips_right, after_right);
                     right
@@ -2803,8 +2806,7 @@ impl<'db> Interpreter<'db> {
                     left.clone()
                 }
             }
-            None => child_by_field(node, "right")
-                .map(|right| self.expression(right)),
+            None => child_by_field(node, "right").map(|right| self.expression(right)),
         };
         match (left, right) {
             (Some(left), Some(right)) => {
@@ -4183,8 +4185,8 @@ impl<'db> Interpreter<'db> {
             | "dictionary_comprehension" => self.comprehension(node),
             "binary_operator" => self.binary(node),
             "unary_operator" => {
-                let operand = child_by_field(node, "argument")
-                    .map(|argument| self.expression(argument));
+                let operand =
+                    child_by_field(node, "argument").map(|argument| self.expression(argument));
                 let operator = child_by_field(node, "operator")
                     .map(|operator| self.slice(operator))
                     .unwrap_or("");
@@ -4197,8 +4199,8 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "not_operator" => {
-                let operand = child_by_field(node, "argument")
-                    .map(|argument| self.expression(argument));
+                let operand =
+                    child_by_field(node, "argument").map(|argument| self.expression(argument));
                 let value = operand
                     .and_then(|operand| {
                         let truths: BTreeSet<Option<bool>> =
@@ -4292,8 +4294,7 @@ impl<'db> Interpreter<'db> {
             }
             "augmented_assignment" => {
                 let left = child_by_field(node, "left");
-                let right = child_by_field(node, "right")
-                    .map(|right| self.expression(right));
+                let right = child_by_field(node, "right").map(|right| self.expression(right));
                 let operator = child_by_field(node, "operator")
                     .map(|operator| self.slice(operator))
                     .unwrap_or("");
@@ -5053,21 +5054,16 @@ impl<'db> Interpreter<'db> {
                 }
             }
         }
-        self.forget_places_touched_by_call(
-            &callee,
-            function,
-            child_by_field(node, "arguments"),
-        );
+        self.forget_places_touched_by_call(&callee, function, child_by_field(node, "arguments"));
         if let Some(argument_list) = child_by_field(node, "arguments") {
             // `xs.append(item)` on an unknown `xs`: container methods do not mutate
             // their arguments, whatever the receiver turns out to be.
             let is_container_method = function.is_some_and(|function| {
                 kind_of(function) == "attribute"
-                    && child_by_field(function, "attribute")
-                        .is_some_and(|method| {
-                            let method = self.slice(method);
-                            MUTATING_METHODS.contains(&method) || READING_METHODS.contains(&method)
-                        })
+                    && child_by_field(function, "attribute").is_some_and(|method| {
+                        let method = self.slice(method);
+                        MUTATING_METHODS.contains(&method) || READING_METHODS.contains(&method)
+                    })
             });
             if !is_container_method {
                 self.forget_mutated_arguments(&callee, argument_list);

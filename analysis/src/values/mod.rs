@@ -407,9 +407,10 @@ impl Value {
                 && items.items.iter().all(|item| item.is_bounded(depth - 1))
         };
         match self {
-            Value::Tuple(items) | Value::List(items) | Value::Set(items) | Value::Iterator(items) => {
-                items_bounded(items)
-            }
+            Value::Tuple(items)
+            | Value::List(items)
+            | Value::Set(items)
+            | Value::Iterator(items) => items_bounded(items),
             Value::Dict(dict) => {
                 if depth == 0 || dict.entries.len() > MAX_CONTAINER_ITEMS {
                     return dict.entries.is_empty() && dict.open;
