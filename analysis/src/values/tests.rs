@@ -60,3 +60,65 @@ fn values_nest_only_so_deep() {
         "(((…), (…)), ((…), (…))) (tuple, len 2)"
     );
 }
+
+/// `is_bounded` is the fast path of `bounded`: it must say "unchanged" exactly when
+/// bounding changes nothing, for values nested past the limit and for long containers.
+#[test]
+fn is_bounded_agrees_with_bounded() {
+    let mut values = Vec::new();
+    let mut nested = Value::Int(Some(1));
+    for _ in 0..7 {
+        values.push(nested.clone());
+        nested = Value::List(Items::exact(vec![Union::new(nested.clone(), None), int(2)]));
+        // A container built around an already bounded union can nest one level too deep.
+        values.push(Value::Tuple(Items {
+            items: vec![Union {
+                members: Arc::from([Member {
+                    value: nested.clone(),
+                    origins: Vec::new(),
+                }]),
+                pruned: false,
+            }],
+            exact: true,
+        }));
+    }
+    values.push(Value::List(Items::exact((0..70).map(int).collect())));
+    values.push(Value::Dict(Box::new(DictValue {
+        entries: (0..70).map(|key| (Key::Int(key), int(key))).collect(),
+        open: false,
+    })));
+    values.push(Value::Dict(Box::new(DictValue {
+        entries: Vec::new(),
+        open: true,
+    })));
+    let (mut unchanged, mut cut) = (0, 0);
+    for value in values {
+        for depth in 0..=MAX_VALUE_DEPTH {
+            let bounded = value.clone().bounded(depth);
+            if bounded == value {
+                unchanged += 1;
+            } else {
+                cut += 1;
+            }
+            assert_eq!(
+                value.is_bounded(depth),
+                bounded == value,
+                "{} at depth {depth}",
+                render_value(&value)
+            );
+            assert!(bounded.is_bounded(depth), "{}", render_value(&bounded));
+        }
+    }
+    assert!(unchanged > 0 && cut > 0, "{unchanged} unchanged, {cut} cut");
+}
+
+#[test]
+fn clones_share_members_and_joins_leave_the_operands_alone() {
+    let four = int(4);
+    let copy = four.clone();
+    assert!(Arc::ptr_eq(&four.members, &copy.members));
+    let joined = four.join(&Union::new(Value::Str(Some("a".into())), None));
+    assert_eq!(joined.members().len(), 2);
+    assert_eq!(four.members().len(), 1);
+    assert_eq!(render_union(&copy), "4 (int)");
+}
