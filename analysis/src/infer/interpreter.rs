@@ -2208,6 +2208,29 @@ impl<'db> Interpreter<'db> {
             | "list" => {
                 let mut cursor = target.walk();
                 let targets: Vec<Node<'_>> = target.named_children(&mut cursor).collect();
+                let star = targets.iter().position(|target| {
+                    matches!(target.kind(), "list_splat_pattern" | "list_splat")
+                });
+                self.record_operation(
+                    target,
+                    OperationKind::Unpack {
+                        value: value.clone(),
+                        targets: targets.len() as u32,
+                        starred: star.is_some(),
+                    },
+                );
+                // A sequence of known items whose length cannot fill the targets raises
+                // ValueError: no path goes on with its items (`for a, (b, c, d) in
+                // zip(xs, shape_data)` where some data are pairs binds nothing from them).
+                let value = value
+                    .filter(|member| match member {
+                        Value::Tuple(items) | Value::List(items) if items.exact => match star {
+                            None => items.items.len() == targets.len(),
+                            Some(_) => items.items.len() + 1 >= targets.len(),
+                        },
+                        _ => true,
+                    })
+                    .unwrap_or(value);
                 // Every member a sequence of known items of one length: position by position
                 // (`for name, age in [("ada", 36), ("bob", 41)]` keeps names apart from ages).
                 // Unknown members say nothing about the layout: they add "unknown" to
@@ -2250,17 +2273,6 @@ impl<'db> Interpreter<'db> {
                             None => items,
                         })
                 };
-                let star = targets.iter().position(|target| {
-                    matches!(target.kind(), "list_splat_pattern" | "list_splat")
-                });
-                self.record_operation(
-                    target,
-                    OperationKind::Unpack {
-                        value: value.clone(),
-                        targets: targets.len() as u32,
-                        starred: star.is_some(),
-                    },
-                );
                 let element = element_of(&self.generators_as_iterators(&value))
                     .unwrap_or_else(Union::unknown);
                 for (position, sub_target) in targets.iter().enumerate() {
@@ -5298,7 +5310,16 @@ impl<'db> Interpreter<'db> {
         }
         if let Some(key) = self.specialisation_key(file, scope, arguments, receiver, false) {
             if let Some(returns) = self.call_view(file, scope, key).returns() {
-                return returns.clone();
+                let sources = arguments
+                    .positional
+                    .iter()
+                    .chain(arguments.keywords.iter().map(|(_, value)| value))
+                    .chain(
+                        receiver
+                            .into_iter()
+                            .flat_map(|shape| shape.attributes().iter().map(|(_, value)| value)),
+                    );
+                return returns.with_origins_from(sources);
             }
         }
         // A function that never returns normally (always raises) gives nothing.

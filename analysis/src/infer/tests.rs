@@ -435,3 +435,19 @@ class Job:
 "#,
     );
 }
+
+#[test]
+fn unpacking_skips_sequences_whose_length_cannot_fit() {
+    check(
+        r#"
+def shape_parts(flag):
+    data = (10, -10) if flag else ("outline", "red", "blue")
+    kind, fill, outline = data
+    return kind  # hover[kind]: **Value**: `'outline' (str)`
+
+pairs = [(1, 2), ("a", "b", "c")]
+for first, *rest in pairs:
+    print(first)  # hover[first]: `1 (int) | 'a' (str)`
+"#,
+    );
+}

@@ -478,12 +478,30 @@ class ForkServer:
         # expect-not: none-attribute
         return self.alive_fd.fileno()
 
+    def inherited(self):
+        return self.inherited_fds
+
 _forkserver = ForkServer()
+inherited = _forkserver.inherited
 
 def serve_one(fds):
     (_forkserver.alive_fd, first) = fds[:2]
     (first,
      *_forkserver.inherited_fds) = fds
+#- /popen.py
+import server
+
+class DupFd:
+    def __init__(self, ind):
+        self.ind = ind
+
+    def detach(self):
+        # expect-not: none-subscript
+        return server.inherited()[self.ind]
+
+    def first(self):
+        # expect-not: none-subscript
+        return server._forkserver.inherited()[0]
 "#,
     );
 }

@@ -718,6 +718,32 @@ impl Union {
         with
     }
 
+    /// Members without origins take those of an equal member of `sources`: a call cached
+    /// on its argument values without their origins returns the caller's values bare,
+    /// and the caller still knows where they came from.
+    pub fn with_origins_from<'a>(&self, sources: impl Iterator<Item = &'a Union> + Clone) -> Union {
+        if self.members.iter().all(|member| !member.origins.is_empty()) {
+            return self.clone();
+        }
+        let mut with = self.clone();
+        for member in &mut with.members {
+            if !member.origins.is_empty() {
+                continue;
+            }
+            for source in sources.clone() {
+                for candidate in &source.members {
+                    if candidate.value == member.value {
+                        member.origins.extend(candidate.origins.iter().copied());
+                    }
+                }
+            }
+            member.origins.sort();
+            member.origins.dedup();
+        }
+        with.normalize();
+        with
+    }
+
     /// The same values with no origins (for summaries other files depend on).
     pub fn without_origins(&self) -> Union {
         let mut stripped = Union {
