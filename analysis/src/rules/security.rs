@@ -295,6 +295,11 @@ fn eval_injection<'db>(
     if trust == Trust::Safe {
         return None;
     }
+    // Text a literal pattern cut out, which cannot hold `(` (nor `*`, `<`), evaluates
+    // to data: nothing in it can call code.
+    if path == "eval" && super::regex_text::is_inert_eval_text(context, code) {
+        return None;
+    }
     // `exec(compile(...))` and code objects are explicit about what they run, unless
     // what they compile comes from outside.
     if !matches!(trust, Trust::Untrusted { .. })
@@ -575,6 +580,53 @@ def passes_constants(command):
 
 def caller():
     passes_constants("ls")
+"#,
+        );
+    }
+
+    #[test]
+    fn eval_of_regex_groups_that_cannot_call_is_data() {
+        check(
+            r#"
+#- /remedy.toml
+min_confidence = "possible"
+#- /convert.py
+import re
+
+BITSET = re.compile(r'\s+("(?:\\\d\d\d)*")},$')
+
+def parse(filename):
+    labels = []
+    with open(filename) as f:
+        for line in f:
+            mo = re.match(r'\s+{(\d+), (0|"\w+")},$', line)
+            if not mo:
+                continue
+            x, y = mo.groups()
+            if y == "0":
+                y = None
+            else:
+                y = eval(y)
+            labels.append((int(x), y))
+            bits = BITSET.match(line)
+            if bits:
+                labels.append(eval(bits.group(1)))
+            loose = re.match(r'(\w+)=(.*)$', line)
+            if loose:
+                # expect: eval-injection confidence=definite
+                labels.append(eval(loose.group(2)))
+            # expect: eval-injection confidence=definite
+            labels.append(eval(line.split(",")[0]))
+    return labels
+
+def load_compiled(pathname):
+    import io
+    import marshal
+    with io.open_code(pathname) as fp:
+        data = fp.read()
+    # A file opened to be run is as trusted as the code: the origin is not outside.
+    # expect: unsafe-deserialization confidence=possible
+    return marshal.loads(memoryview(data)[16:])
 "#,
         );
     }

@@ -177,7 +177,8 @@ impl Trust {
     }
 }
 
-/// Calls whose result is outside text.
+/// Calls whose result is outside text. `io.open_code` is not one: it opens a file the
+/// program means to run (a module, a compiled `.pyc`), as trusted as the code itself.
 const CALL_SOURCES: &[(&str, SourceKind)] = &[
     ("input", SourceKind::UserInput),
     ("raw_input", SourceKind::UserInput),
@@ -186,7 +187,6 @@ const CALL_SOURCES: &[(&str, SourceKind)] = &[
     ("os.getenvb", SourceKind::Environment),
     ("open", SourceKind::File),
     ("io.open", SourceKind::File),
-    ("io.open_code", SourceKind::File),
     ("codecs.open", SourceKind::File),
     ("gzip.open", SourceKind::File),
     ("bz2.open", SourceKind::File),
@@ -476,6 +476,127 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         self.following.clear();
         self.call_depth = 0;
         self.expression(node)
+    }
+
+    /// Whether `node` is text an unmodelled method call returned (`top.wm_geometry()`),
+    /// followed through the bindings that reach it and, for a parameter, through every
+    /// call of this file (at least one, all passing such text).
+    pub(super) fn is_method_output(&mut self, node: Node<'db>) -> bool {
+        self.steps = 0;
+        self.following.clear();
+        self.call_depth = 0;
+        self.method_output(node)
+    }
+
+    fn method_output(&mut self, node: Node<'db>) -> bool {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return false;
+        }
+        let context = self.context;
+        match node.kind() {
+            "call" => node
+                .child_by_field_name("function")
+                .is_some_and(|function| function.kind() == "attribute"),
+            "parenthesized_expression" => node
+                .named_child(0)
+                .is_some_and(|inner| self.method_output(inner)),
+            "identifier" => {
+                let index = context.index;
+                let offset = range_of(node).start();
+                let NameResolution::Scope { definitions, .. } =
+                    index.resolve_name(index.scope_at(offset), context.node_text(node), offset)
+                else {
+                    return false;
+                };
+                let reaching: Vec<DefinitionId> = definitions
+                    .into_iter()
+                    .filter(|&id| index.definition(id).name_range.end() <= offset)
+                    .collect();
+                !reaching.is_empty()
+                    && reaching
+                        .into_iter()
+                        .all(|id| self.definition_is_method_output(id))
+            }
+            _ => false,
+        }
+    }
+
+    fn definition_is_method_output(&mut self, id: DefinitionId) -> bool {
+        if self.following.contains(&id) || self.call_depth >= MAX_CALL_DEPTH {
+            return false;
+        }
+        let context = self.context;
+        let index = context.index;
+        let definition = index.definition(id);
+        self.following.push(id);
+        let answer = match &definition.kind {
+            DefinitionKind::Assignment => definition
+                .value_range
+                .and_then(|range| context.node(range))
+                .is_some_and(|value| self.method_output(value)),
+            DefinitionKind::Parameter {
+                kind:
+                    kind @ (ParameterKind::PositionalOnly
+                    | ParameterKind::PositionalOrKeyword
+                    | ParameterKind::KeywordOnly),
+                default: None,
+                ..
+            } => {
+                let kind = *kind;
+                let position = index
+                    .scope(definition.scope)
+                    .definitions
+                    .iter()
+                    .filter(|&&other| {
+                        matches!(
+                            index.definition(other).kind,
+                            DefinitionKind::Parameter { .. }
+                        )
+                    })
+                    .position(|&other| other == id)
+                    .unwrap_or(usize::MAX);
+                let name = definition.name.clone();
+                match function_of_body(context, definition.scope) {
+                    Some(function_id) => {
+                        let path = index.path_of(function_id).to_string();
+                        let calls = self
+                            .calls_by_function()
+                            .get(&path)
+                            .cloned()
+                            .unwrap_or_default();
+                        !calls.is_empty()
+                            && calls.into_iter().all(|(range, bound)| {
+                                let Some(call) =
+                                    context.node(range).filter(|call| call.kind() == "call")
+                                else {
+                                    return false;
+                                };
+                                let by_position = (kind != ParameterKind::KeywordOnly
+                                    && position >= bound)
+                                    .then(|| positional_argument(call, position - bound))
+                                    .flatten();
+                                let argument = match kind {
+                                    ParameterKind::PositionalOnly => by_position,
+                                    _ => {
+                                        keyword_argument(call, &name, context.text).or(by_position)
+                                    }
+                                };
+                                argument.is_some_and(|argument| {
+                                    self.call_depth += 1;
+                                    let produced = self.method_output(argument);
+                                    self.call_depth -= 1;
+                                    produced
+                                })
+                            })
+                    }
+                    None => false,
+                }
+            }
+            _ => false,
+        };
+        self.following.pop();
+        answer
     }
 
     fn untrusted(&self, kind: SourceKind, node: Node<'_>) -> Trust {
