@@ -6830,6 +6830,26 @@ fn compare_literals(operator: &str, left: &Value, right: &Value) -> Option<bool>
             _ => return None,
         });
     }
+    // `type(v) != type('')`: builtin value types are exact (no subclass stands behind a
+    // literal), and distinct classes are distinct objects.
+    let exact_builtin = |value: &Value| match value {
+        Value::Class(ClassRef::Builtin(name))
+            if matches!(
+                name.as_str(),
+                "str" | "int" | "float" | "bool" | "bytes" | "list" | "tuple" | "dict" | "set"
+            ) =>
+        {
+            Some(name.clone())
+        }
+        _ => None,
+    };
+    if let (Some(left), Some(right)) = (exact_builtin(left), exact_builtin(right)) {
+        return match operator {
+            "==" | "is" => Some(left == right),
+            "!=" | "is not" => Some(left != right),
+            _ => None,
+        };
+    }
     match (operator, left, right) {
         ("==", Value::Str(Some(a)), Value::Str(Some(b))) => Some(a == b),
         ("!=", Value::Str(Some(a)), Value::Str(Some(b))) => Some(a != b),

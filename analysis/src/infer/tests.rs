@@ -451,3 +451,20 @@ for first, *rest in pairs:
 "#,
     );
 }
+
+#[test]
+fn type_comparisons_fold_when_both_types_are_known() {
+    check(
+        r#"
+def listing(*args):
+    func = None
+    if args[-1:] and type(args[-1]) != type(''):
+        args, func = args[:-1], args[-1]
+    return func
+
+chosen = listing("dir")  # hover[chosen]: **Value**: `None`
+kind = type(3) == type(4)  # hover[kind]: `True (bool)`
+other = type(3) is type("") # hover[other]: `False (bool)`
+"#,
+    );
+}
