@@ -25,7 +25,7 @@ use super::context::RuleContext;
 use super::dotted::{callee_path, keyword_argument, positional_argument};
 use super::iterators::load_values;
 use super::pitfalls::{range_of, report_syntactic};
-use super::taint::{Source, TaintTracer, Trust};
+use super::taint::{Source, SourceKind, TaintTracer, Trust};
 use super::{Check, Related};
 use crate::config::Confidence;
 use crate::index::DefinitionKind;
@@ -217,7 +217,16 @@ fn unsafe_deserialization<'db>(
         return None;
     };
     let data = loaded_data(call, context.text);
-    let trust = data.map_or(Trust::Unknown, |data| tracer.trust(data));
+    let trust = match data.map_or(Trust::Unknown, |data| tracer.trust(data)) {
+        // `marshal` loading a file opened to be run (a `.pyc`) reads code exactly as
+        // the interpreter would: no more outside than the program itself.
+        Trust::Untrusted { source, .. }
+            if path.starts_with("marshal.") && source.kind == SourceKind::CodeFile =>
+        {
+            Trust::Unknown
+        }
+        trust => trust,
+    };
     if trust == Trust::Safe {
         return None;
     }
@@ -624,9 +633,17 @@ def load_compiled(pathname):
     import marshal
     with io.open_code(pathname) as fp:
         data = fp.read()
-    # A file opened to be run is as trusted as the code: the origin is not outside.
+    # A compiled file opened to be run is as trusted as the code itself.
     # expect: unsafe-deserialization confidence=possible
     return marshal.loads(memoryview(data)[16:])
+
+def run_script(progname):
+    import io
+    with io.open_code(progname) as fp:
+        code = fp.read()
+    # Running a script file is running code from outside the program.
+    # expect: eval-injection confidence=definite
+    exec(code)
 "#,
         );
     }

@@ -55,6 +55,8 @@ pub(super) enum SourceKind {
     Network,
     WebRequest,
     File,
+    /// A file opened to be run (`io.open_code`: a script, a `.pth` file, a `.pyc`).
+    CodeFile,
     ConfigFile,
     CommandPrompt,
 }
@@ -69,6 +71,7 @@ impl SourceKind {
             SourceKind::Network => "the network",
             SourceKind::WebRequest => "the web request",
             SourceKind::File => "a file's contents",
+            SourceKind::CodeFile => "a code file's contents",
             SourceKind::ConfigFile => "a configuration file",
             SourceKind::CommandPrompt => "the line typed at a `cmd.Cmd` prompt",
         }
@@ -177,8 +180,7 @@ impl Trust {
     }
 }
 
-/// Calls whose result is outside text. `io.open_code` is not one: it opens a file the
-/// program means to run (a module, a compiled `.pyc`), as trusted as the code itself.
+/// Calls whose result is outside text.
 const CALL_SOURCES: &[(&str, SourceKind)] = &[
     ("input", SourceKind::UserInput),
     ("raw_input", SourceKind::UserInput),
@@ -187,6 +189,7 @@ const CALL_SOURCES: &[(&str, SourceKind)] = &[
     ("os.getenvb", SourceKind::Environment),
     ("open", SourceKind::File),
     ("io.open", SourceKind::File),
+    ("io.open_code", SourceKind::CodeFile),
     ("codecs.open", SourceKind::File),
     ("gzip.open", SourceKind::File),
     ("bz2.open", SourceKind::File),
@@ -495,9 +498,27 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         }
         let context = self.context;
         match node.kind() {
-            "call" => node
-                .child_by_field_name("function")
-                .is_some_and(|function| function.kind() == "attribute"),
+            // A method the workspace defines (`self.get_data()`) returns what its own
+            // code builds: not a library's output.
+            "call" => {
+                let (start, end) = (node.start_byte() as u32, node.end_byte() as u32);
+                node.child_by_field_name("function")
+                    .is_some_and(|function| function.kind() == "attribute")
+                    && !context.calls().any(|(_, call)| {
+                        call.offset == start
+                            && call.end == end
+                            && call.callee.values().any(|callee| {
+                                matches!(
+                                    callee,
+                                    Value::Function(FunctionRef::Defined { .. })
+                                        | Value::BoundMethod {
+                                            function: FunctionRef::Defined { .. },
+                                            ..
+                                        }
+                                )
+                            })
+                    })
+            }
             "parenthesized_expression" => node
                 .named_child(0)
                 .is_some_and(|inner| self.method_output(inner)),

@@ -1028,6 +1028,22 @@ def _parse_setting(text):
 
 def settings(top, text):
     return _parse_setting(top.cget("x")), _parse_setting(text)
+
+def _date_from_string(s):
+    gd = re.match(r"(?P<year>\d\d\d\d)-(?P<month>\d\d)", s)
+    # The caller passes what a method of this program returns: its own data.
+    # expect: none-attribute confidence=likely
+    return gd.groupdict()
+
+class PlistParser:
+    def __init__(self):
+        self.data = []
+
+    def get_data(self):
+        return "".join(self.data)
+
+    def end_date(self):
+        return _date_from_string(self.get_data())
 "#,
     );
 }
