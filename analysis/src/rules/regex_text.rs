@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use super::context::RuleContext;
 use super::dotted::{callee_path, positional_argument};
-use crate::index::{DefinitionKind, NameResolution};
+use crate::index::DefinitionKind;
 
 /// Characters without which evaluated text can neither call a function nor build a huge
 /// value (`9**9**9`, `1<<10**9`).
@@ -72,24 +72,10 @@ fn is_inert(context: &RuleContext<'_>, node: Node<'_>, depth: usize) -> bool {
 /// The value expressions of the bindings of `name` that may reach it (each an
 /// assignment of a value), or None when one of them is something else.
 fn reaching_values<'db>(context: &RuleContext<'db>, name: Node<'_>) -> Option<Vec<Node<'db>>> {
-    let index = context.index;
-    let offset = super::pitfalls::range_of(name).start();
-    let NameResolution::Scope { definitions, .. } =
-        index.resolve_name(index.scope_at(offset), context.node_text(name), offset)
-    else {
-        return None;
-    };
+    let (reaching, _) = super::taint::reaching_definitions(context, name)?;
     let mut values = Vec::new();
-    for id in definitions {
-        let definition = index.definition(id);
-        // A later binding, or one whose value holds this use (`y = eval(y)`).
-        if definition.name_range.end() > offset
-            || definition
-                .value_range
-                .is_some_and(|value| value.contains_range(super::pitfalls::range_of(name)))
-        {
-            continue;
-        }
+    for id in reaching {
+        let definition = context.index.definition(id);
         if definition.kind != DefinitionKind::Assignment {
             return None;
         }

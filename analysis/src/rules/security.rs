@@ -607,6 +607,11 @@ BITSET = re.compile(r'\s+("(?:\\\d\d\d)*")},$')
 def parse(filename):
     labels = []
     with open(filename) as f:
+        header = f.readline()
+        mo = re.match(r"static (\w+) arcs = (.*)$", header)
+        assert mo
+        x, y = map(int, mo.groups())
+        labels.append((x, y))
         for line in f:
             mo = re.match(r'\s+{(\d+), (0|"\w+")},$', line)
             if not mo:

@@ -841,7 +841,6 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
 
     fn name(&mut self, node: Node<'db>) -> Trust {
         let context = self.context;
-        let index = context.index;
         if let Some(path) = dotted_path(context, node)
             && let Some((_, kind)) = ATTRIBUTE_SOURCES.iter().find(|(source, _)| *source == path)
         {
@@ -850,44 +849,10 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         if self.is_checked_against_literals(node) {
             return Trust::Safe;
         }
-        let offset = range_of(node).start();
         let text = context.node_text(node);
-        let scope = index.scope_at(offset);
-        let NameResolution::Scope {
-            scope: defining,
-            definitions,
-        } = index.resolve_name(scope, text, offset)
-        else {
+        let Some((reaching, replaced)) = reaching_definitions(context, node) else {
             return Trust::Unknown;
         };
-        // A use inside its own binding's value (`x = x.strip()`) reads an earlier one.
-        let mut reaching: Vec<DefinitionId> = definitions
-            .into_iter()
-            .filter(|&id| {
-                !index
-                    .definition(id)
-                    .value_range
-                    .is_some_and(|value| value.contains_range(range_of(node)))
-            })
-            .collect();
-        // The last binding before the use on the use's own branch path replaces every
-        // earlier one; later bindings on other branches may still reach it.
-        let mut replaced = false;
-        if let Some(use_ref) = index.name_ref_at(offset)
-            && use_ref.scope == defining
-        {
-            let path: Vec<_> = index
-                .branch_path(use_ref.branch)
-                .map(|(id, _)| id)
-                .collect();
-            if let Some(last) = reaching.iter().rposition(|&id| {
-                let definition = index.definition(id);
-                definition.name_range.end() <= offset && path.contains(&definition.branch)
-            }) {
-                reaching.drain(..last);
-                replaced = true;
-            }
-        }
         let alternatives: Vec<Trust> = reaching.into_iter().map(|id| self.definition(id)).collect();
         let trust = Trust::one_of(alternatives);
         let trust = if replaced {
@@ -1255,6 +1220,56 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             calls
         })
     }
+}
+
+/// The bindings of the name `node` that may reach it: the last one before it on its own
+/// branch path replaces every earlier one (`replaced`), later bindings on other branches
+/// may still reach it (loops), and a binding whose value holds the use (`x = x.strip()`)
+/// reads an earlier one. None when the name is not bound in a scope of this file.
+pub(super) fn reaching_definitions(
+    context: &RuleContext<'_>,
+    node: Node<'_>,
+) -> Option<(Vec<DefinitionId>, bool)> {
+    let index = context.index;
+    let offset = range_of(node).start();
+    let text = context.node_text(node);
+    let scope = index.scope_at(offset);
+    let NameResolution::Scope {
+        scope: defining,
+        definitions,
+    } = index.resolve_name(scope, text, offset)
+    else {
+        return None;
+    };
+    // A use inside its own binding's value (`x = x.strip()`) reads an earlier one.
+    let mut reaching: Vec<DefinitionId> = definitions
+        .into_iter()
+        .filter(|&id| {
+            !index
+                .definition(id)
+                .value_range
+                .is_some_and(|value| value.contains_range(range_of(node)))
+        })
+        .collect();
+    // The last binding before the use on the use's own branch path replaces every
+    // earlier one; later bindings on other branches may still reach it.
+    let mut replaced = false;
+    if let Some(use_ref) = index.name_ref_at(offset)
+        && use_ref.scope == defining
+    {
+        let path: Vec<_> = index
+            .branch_path(use_ref.branch)
+            .map(|(id, _)| id)
+            .collect();
+        if let Some(last) = reaching.iter().rposition(|&id| {
+            let definition = index.definition(id);
+            definition.name_range.end() <= offset && path.contains(&definition.branch)
+        }) {
+            reaching.drain(..last);
+            replaced = true;
+        }
+    }
+    Some((reaching, replaced))
 }
 
 /// Whether `template` is a string literal whose every replacement field converts with
