@@ -498,8 +498,10 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         }
         let context = self.context;
         match node.kind() {
-            // A method the workspace defines (`self.get_data()`) returns what its own
-            // code builds: not a library's output.
+            // A method the workspace defines that builds its result itself
+            // (`self.get_data()` returning `"".join(self.data)`) is not a library's
+            // output; one that passes on what a library call returned
+            // (`self.top.wm_geometry()`, an unknown value) still is.
             "call" => {
                 let (start, end) = (node.start_byte() as u32, node.end_byte() as u32);
                 node.child_by_field_name("function")
@@ -507,6 +509,7 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
                     && !context.calls().any(|(_, call)| {
                         call.offset == start
                             && call.end == end
+                            && !call.result.is_unknown()
                             && call.callee.values().any(|callee| {
                                 matches!(
                                     callee,

@@ -1044,6 +1044,24 @@ class PlistParser:
 
     def end_date(self):
         return _date_from_string(self.get_data())
+
+class Window:
+    def __init__(self, top):
+        self.top = top
+
+    def wm_geometry(self):
+        return self.top.call("wm", "geometry")
+
+class Editor:
+    def __init__(self, top):
+        self.window = Window(top)
+
+    def get_geometry(self):
+        geom = self.window.wm_geometry()
+        m = re.match(r"(\d+)x(\d+)\+(-?\d+)\+(-?\d+)", geom)
+        # A method of the workspace passing on a library's answer.
+        # expect: none-attribute confidence=possible
+        return list(map(int, m.groups()))
 "#,
     );
 }
