@@ -568,18 +568,7 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
                 ..
             } => {
                 let kind = *kind;
-                let position = index
-                    .scope(definition.scope)
-                    .definitions
-                    .iter()
-                    .filter(|&&other| {
-                        matches!(
-                            index.definition(other).kind,
-                            DefinitionKind::Parameter { .. }
-                        )
-                    })
-                    .position(|&other| other == id)
-                    .unwrap_or(usize::MAX);
+                let position = parameter_position(context, id);
                 let name = definition.name.clone();
                 match function_of_body(context, definition.scope) {
                     Some(function_id) => {
@@ -596,16 +585,8 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
                                 else {
                                     return false;
                                 };
-                                let by_position = (kind != ParameterKind::KeywordOnly
-                                    && position >= bound)
-                                    .then(|| positional_argument(call, position - bound))
-                                    .flatten();
-                                let argument = match kind {
-                                    ParameterKind::PositionalOnly => by_position,
-                                    _ => {
-                                        keyword_argument(call, &name, context.text).or(by_position)
-                                    }
-                                };
+                                let argument =
+                                    passed_argument(context, call, (position, bound), &name, kind);
                                 argument.is_some_and(|argument| {
                                     self.call_depth += 1;
                                     let produced = self.method_output(argument);
@@ -1026,18 +1007,7 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             return Trust::Unknown;
         };
         let function = index.definition(function_id);
-        let position = index
-            .scope(parameter.scope)
-            .definitions
-            .iter()
-            .filter(|&&other| {
-                matches!(
-                    index.definition(other).kind,
-                    DefinitionKind::Parameter { .. }
-                )
-            })
-            .position(|&other| other == id)
-            .unwrap_or(usize::MAX);
+        let position = parameter_position(context, id);
         let parameter_node = context.node(parameter.name_range);
         if position == 1
             && is_command_method(&function.name)
@@ -1167,14 +1137,8 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             let Some(call) = context.node(range).filter(|call| call.kind() == "call") else {
                 continue;
             };
-            let by_position = (kind != ParameterKind::KeywordOnly && position >= bound)
-                .then(|| positional_argument(call, position - bound))
-                .flatten();
-            let argument = match kind {
-                ParameterKind::PositionalOnly => by_position,
-                _ => keyword_argument(call, name, context.text).or(by_position),
-            };
-            let Some(argument) = argument else {
+            let Some(argument) = passed_argument(context, call, (position, bound), name, kind)
+            else {
                 continue;
             };
             self.call_depth += 1;
@@ -1222,6 +1186,41 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             }
             calls
         })
+    }
+}
+
+/// The position of parameter `id` among its function's parameters (`self` first).
+fn parameter_position(context: &RuleContext<'_>, id: DefinitionId) -> usize {
+    let index = context.index;
+    index
+        .scope(index.definition(id).scope)
+        .definitions
+        .iter()
+        .filter(|&&other| {
+            matches!(
+                index.definition(other).kind,
+                DefinitionKind::Parameter { .. }
+            )
+        })
+        .position(|&other| other == id)
+        .unwrap_or(usize::MAX)
+}
+
+/// The argument `call` passes for the parameter at `position` named `name`, where the
+/// callee binds the first `bound` parameters itself (1 for a method of an instance).
+fn passed_argument<'db>(
+    context: &RuleContext<'_>,
+    call: Node<'db>,
+    (position, bound): (usize, usize),
+    name: &str,
+    kind: ParameterKind,
+) -> Option<Node<'db>> {
+    let by_position = (kind != ParameterKind::KeywordOnly && position >= bound)
+        .then(|| positional_argument(call, position - bound))
+        .flatten();
+    match kind {
+        ParameterKind::PositionalOnly => by_position,
+        _ => keyword_argument(call, name, context.text).or(by_position),
     }
 }
 
