@@ -15,11 +15,17 @@
 //!     return value * 2                   return scale(x)   # reads scope_summary(scale)
 //! ```
 //!
-//! What still ties an importer to positions: values carry [`Origin`](crate::values::Origin)s
-//! with absolute ranges. When a summary's values have origins below the edit (the
-//! `value * 2` above, after the inserted line), the summary changes and its readers run
-//! again. Within one file, scopes read each other's [`ScopeInference`] directly (the file's
-//! index changed anyway, and recursive fixpoints keep their shape).
+//! Values carry [`Origin`](crate::values::Origin)s, which a hover shows as lines. The
+//! summaries hold them *anchored* ([`super::anchors`]): relative to the top-level
+//! definition (or the stretch of module code) around them, so the `value * 2` above,
+//! which the inserted line moved, keeps its anchored origin and the summary comes out
+//! equal. The importer's inference holds them so; [`super::infer_scope`] resolves them to
+//! lines of the current revision for everyone else. What still ties an importer to
+//! positions: a top-level definition added or removed above (the regions are numbered),
+//! and origins whose branch header lies in module code outside their region (an `if`
+//! around a `def`), which stay in coordinates. Within one file, scopes read each other's
+//! [`ScopeInference`] directly (the file's index changed anyway, and recursive fixpoints
+//! keep their shape).
 
 use smol_str::SmolStr;
 
