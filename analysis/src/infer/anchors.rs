@@ -113,16 +113,16 @@ impl OriginAnchors {
             file: origin.file,
             range: TextRange::new(origin.range.start() - start, origin.range.end() - start),
             branch,
-            anchor: Some(Anchor(region as u32)),
+            anchor: Some(Anchor::region(region)),
         }
     }
 
     /// The coordinates of an anchored `origin` of this anchors' file; others unchanged.
     pub fn resolve(&self, origin: Origin) -> Origin {
-        let Some(Anchor(region)) = origin.anchor else {
+        let Some(anchor) = origin.anchor else {
             return origin;
         };
-        let region = region as usize;
+        let region = anchor.index();
         // The anchored origin equals one `anchor` made from the current index (see the
         // module docs), so the region and branch exist; out of range would be a bug,
         // answered with the start of the file rather than a panic.

@@ -355,7 +355,12 @@ const GIVE_UP_AFTER_ITERATIONS: u32 = 12;
 impl ScopeInference {
     /// Sets [`ScopeInference::has_anchored_origins`].
     fn with_anchored_flag(mut self) -> ScopeInference {
-        let mut found = false;
+        let mut found = self.receiver_shape.as_ref().is_some_and(|shape| {
+            shape
+                .attributes()
+                .iter()
+                .any(|(_, union)| union.has_anchored_origins())
+        });
         self.for_each_union(&mut |union: &mut Union| {
             found = found || union.has_anchored_origins();
         });

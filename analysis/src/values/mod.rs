@@ -53,7 +53,25 @@ pub struct Origin {
 /// `2 * k + 1` is the inside of the `k`-th top-level scope, `2 * k` the code before it.
 /// The numbering only changes when a top-level scope is added or removed above.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Anchor(pub u32);
+pub struct Anchor(std::num::NonZeroU32);
+
+impl Anchor {
+    /// Region `region` (stored plus one, so that an `Option<Anchor>` takes four bytes).
+    pub fn region(region: usize) -> Anchor {
+        let stored = u32::try_from(region)
+            .unwrap_or(u32::MAX - 1)
+            .saturating_add(1);
+        Anchor(std::num::NonZeroU32::new(stored).unwrap_or(std::num::NonZeroU32::MIN))
+    }
+
+    pub fn index(self) -> usize {
+        self.0.get() as usize - 1
+    }
+}
+
+// Every member holds up to eight origins: the anchor adds four bytes to the twenty of
+// the file id, range and branch.
+const _: () = assert!(std::mem::size_of::<Origin>() == 24);
 
 impl PartialOrd for Origin {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
