@@ -312,7 +312,9 @@ pub fn infer_scope_raw(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeIn
 }
 
 /// [`infer_scope_raw`] with its anchored origins resolved (only run when it has some).
-#[salsa::tracked(returns(ref))]
+/// A copy, cheap to make again: the least recently used are dropped between revisions
+/// (and between the batches of `remedy check`).
+#[salsa::tracked(returns(ref), lru = 1024)]
 fn resolved_scope_inference(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
     infer_scope_raw(db, file, scope).resolved(db)
 }
@@ -546,8 +548,9 @@ pub fn infer_call_raw(
     interpreter::Interpreter::run_with(db, file, scope, Some(arguments)).with_anchored_flag()
 }
 
-/// [`infer_call_raw`] with its anchored origins resolved (only run when it has some).
-#[salsa::tracked(returns(ref))]
+/// [`infer_call_raw`] with its anchored origins resolved (only run when it has some;
+/// dropped as [`resolved_scope_inference`] is).
+#[salsa::tracked(returns(ref), lru = 1024)]
 fn resolved_call_inference(
     db: &dyn Db,
     file: SourceFile,
