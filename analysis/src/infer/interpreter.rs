@@ -23,11 +23,11 @@ use super::conditions::{ConditionChain, Implied};
 use super::stdlib;
 use super::summary::{
     ScopeFacts, ScopeView, class_bases_summary, definition_body, file_scope_facts, scope_facts,
-    scope_position,
+    scope_origin,
 };
 use super::{
     CallArguments, CallSite, Operation, OperationKind, ScopeInference, UnboundCause, UnboundLoad,
-    infer_scope, module_values,
+    infer_scope_raw, module_values,
 };
 use crate::db::Db;
 use crate::index::range_of;
@@ -784,6 +784,8 @@ impl<'db> Interpreter<'db> {
             mutated_globals: self.mutated_globals.into_iter().collect(),
             returned_parameters: self.returned_parameters.into_iter().collect(),
             unbound_loads,
+            // Set by the queries (`with_anchored_flag`).
+            has_anchored_origins: false,
         }
     }
 
@@ -810,6 +812,7 @@ impl<'db> Interpreter<'db> {
             file: self.file,
             range,
             branch: self.branch,
+            anchor: None,
         }
     }
 
@@ -3036,7 +3039,9 @@ impl<'db> Interpreter<'db> {
                     env.insert(name, Union::new(Value::Unknown, Some(origin)));
                 }
             }
-            let mutated = infer_scope(self.db, file, scope).mutated_globals.clone();
+            let mutated = infer_scope_raw(self.db, file, scope)
+                .mutated_globals
+                .clone();
             for name in mutated {
                 self.note_free_mutation(&name);
                 let Some(env) = &mut self.state else { return };
@@ -3184,7 +3189,7 @@ impl<'db> Interpreter<'db> {
             if file != self.file || scope == self.scope {
                 continue;
             }
-            let mutated = &infer_scope(self.db, file, scope).mutated_parameters;
+            let mutated = &infer_scope_raw(self.db, file, scope).mutated_parameters;
             if mutated.is_empty() {
                 continue;
             }
@@ -4746,7 +4751,7 @@ impl<'db> Interpreter<'db> {
             {
                 // An enclosing scope's binding: its value when that scope finishes.
                 if is_ancestor(self.index, scope, self.scope) {
-                    let outer = infer_scope(self.db, self.file, scope);
+                    let outer = infer_scope_raw(self.db, self.file, scope);
                     if let Some(value) = outer.exit_value(name) {
                         // Functions that rebind it through `global`/`nonlocal` may have
                         // run before this read: their values are not followed.
@@ -4862,6 +4867,7 @@ impl<'db> Interpreter<'db> {
                 file: self.file,
                 range: definition.node_range,
                 branch: definition.branch,
+                anchor: None,
             })
     }
 
@@ -5613,6 +5619,7 @@ impl<'db> Interpreter<'db> {
                     file: self.file,
                     range: scope.range,
                     branch: scope.body_branch,
+                    anchor: None,
                 });
             }
         }
@@ -5832,9 +5839,9 @@ impl<'db> Interpreter<'db> {
                 // contents stay known, their exact length does not.
                 return Some(with_other_stores(value).map(opened_container));
             }
-            if let Some(origin) = stored_elsewhere.filter(|origin| {
-                origin.file == file && origin.range == scope_position(self.db, file, body).0
-            }) {
+            if let Some(origin) =
+                stored_elsewhere.filter(|origin| *origin == self.scope_origin(file, body))
+            {
                 // Only a method of this class assigns it.
                 return Some(Union::new(Value::Unknown, Some(origin)));
             }
@@ -5873,15 +5880,24 @@ impl<'db> Interpreter<'db> {
                             .iter()
                             .any(|stored| stored == attribute)
                 });
-            stores.then(|| {
-                let &(range, branch) = scope_position(self.db, file, body);
-                Origin {
-                    file,
-                    range,
-                    branch,
-                }
-            })
+            stores.then(|| self.scope_origin(file, body))
         })
+    }
+
+    /// An origin pointing at a scope's defining node (in the root branch of its body):
+    /// anchored for a scope of another file, so that this inference does not depend on
+    /// where that file puts it.
+    fn scope_origin(&self, file: SourceFile, scope: ScopeId) -> Origin {
+        if file == self.file {
+            let data = self.index.scope(scope);
+            return Origin {
+                file,
+                range: data.range,
+                branch: data.body_branch,
+                anchor: None,
+            };
+        }
+        *scope_origin(self.db, file, scope)
     }
 
     fn lookup_class_attribute(&self, class: &ClassRef, attribute: &str) -> Option<Union> {
@@ -6465,7 +6481,7 @@ pub fn class_bases(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
     let DefinitionKind::Class { bases, .. } = &data.kind else {
         return Vec::new();
     };
-    let defining = infer_scope(db, *file, data.scope);
+    let defining = infer_scope_raw(db, *file, data.scope);
     let mut found = Vec::new();
     for base in bases {
         // A base is a name (`Base`) or an attribute (`models.Model`): its value is the
