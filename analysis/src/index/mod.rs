@@ -38,7 +38,7 @@ use crate::db::Db;
 use crate::input::SourceFile;
 use crate::parse::parse;
 
-pub(crate) use builder::{child_by_field, kind_of, range_of};
+pub(crate) use builder::{child_by_field, kind_of, range_of, string_value};
 pub use call_words::{CallSites, call_sites};
 pub use exports::{ExportKind, ExportedName, ModuleExports, module_exports};
 

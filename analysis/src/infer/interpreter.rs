@@ -23,11 +23,11 @@ use super::conditions::{ConditionChain, Implied};
 use super::stdlib;
 use super::summary::{
     ScopeFacts, ScopeView, class_bases_summary, definition_body, file_scope_facts, scope_facts,
-    scope_position,
+    scope_origin,
 };
 use super::{
     CallArguments, CallSite, Operation, OperationKind, ScopeInference, UnboundCause, UnboundLoad,
-    infer_scope, module_values,
+    infer_scope_raw, module_values,
 };
 use crate::db::Db;
 use crate::index::{
@@ -878,6 +878,8 @@ impl<'db> Interpreter<'db> {
             mutated_globals: self.mutated_globals.into_iter().collect(),
             returned_parameters: self.returned_parameters.into_iter().collect(),
             unbound_loads,
+            // Set by the queries (`with_anchored_flag`).
+            has_anchored_origins: false,
         }
     }
 
@@ -904,6 +906,7 @@ impl<'db> Interpreter<'db> {
             file: self.file,
             range,
             branch: self.branch,
+            anchor: None,
         }
     }
 
@@ -2302,6 +2305,29 @@ impl<'db> Interpreter<'db> {
             | "list" => {
                 let mut cursor = target.walk();
                 let targets: Vec<Node<'_>> = target.named_children(&mut cursor).collect();
+                let star = targets.iter().position(|target| {
+                    matches!(target.kind(), "list_splat_pattern" | "list_splat")
+                });
+                self.record_operation(
+                    target,
+                    OperationKind::Unpack {
+                        value: value.clone(),
+                        targets: targets.len() as u32,
+                        starred: star.is_some(),
+                    },
+                );
+                // A sequence of known items whose length cannot fill the targets raises
+                // ValueError: no path goes on with its items (`for a, (b, c, d) in
+                // zip(xs, shape_data)` where some data are pairs binds nothing from them).
+                let value = value
+                    .filter(|member| match member {
+                        Value::Tuple(items) | Value::List(items) if items.exact => match star {
+                            None => items.items.len() == targets.len(),
+                            Some(_) => items.items.len() + 1 >= targets.len(),
+                        },
+                        _ => true,
+                    })
+                    .unwrap_or(value);
                 // Every member a sequence of known items of one length: position by position
                 // (`for name, age in [("ada", 36), ("bob", 41)]` keeps names apart from ages).
                 // Unknown members say nothing about the layout: they add "unknown" to
@@ -2344,17 +2370,6 @@ impl<'db> Interpreter<'db> {
                             None => items,
                         })
                 };
-                let star = targets.iter().position(|target| {
-                    matches!(target.kind(), "list_splat_pattern" | "list_splat")
-                });
-                self.record_operation(
-                    target,
-                    OperationKind::Unpack {
-                        value: value.clone(),
-                        targets: targets.len() as u32,
-                        starred: star.is_some(),
-                    },
-                );
                 let element = element_of(&self.generators_as_iterators(&value))
                     .unwrap_or_else(Union::unknown);
                 for (position, sub_target) in targets.iter().enumerate() {
@@ -3109,7 +3124,9 @@ impl<'db> Interpreter<'db> {
                     env.insert(name, Union::new(Value::Unknown, Some(origin)));
                 }
             }
-            let mutated = infer_scope(self.db, file, scope).mutated_globals.clone();
+            let mutated = infer_scope_raw(self.db, file, scope)
+                .mutated_globals
+                .clone();
             for name in mutated {
                 self.note_free_mutation(&name);
                 let Some(env) = &mut self.state else { return };
@@ -3257,7 +3274,7 @@ impl<'db> Interpreter<'db> {
             if file != self.file || scope == self.scope {
                 continue;
             }
-            let mutated = &infer_scope(self.db, file, scope).mutated_parameters;
+            let mutated = &infer_scope_raw(self.db, file, scope).mutated_parameters;
             if mutated.is_empty() {
                 continue;
             }
@@ -4810,7 +4827,7 @@ impl<'db> Interpreter<'db> {
             {
                 // An enclosing scope's binding: its value when that scope finishes.
                 if is_ancestor(self.index, scope, self.scope) {
-                    let outer = infer_scope(self.db, self.file, scope);
+                    let outer = infer_scope_raw(self.db, self.file, scope);
                     if let Some(value) = outer.exit_value(name) {
                         // Functions that rebind it through `global`/`nonlocal` may have
                         // run before this read: their values are not followed.
@@ -4926,6 +4943,7 @@ impl<'db> Interpreter<'db> {
                 file: self.file,
                 range: definition.node_range,
                 branch: definition.branch,
+                anchor: None,
             })
     }
 
@@ -5367,7 +5385,16 @@ impl<'db> Interpreter<'db> {
         }
         if let Some(key) = self.specialisation_key(file, scope, arguments, receiver, false) {
             if let Some(returns) = self.call_view(file, scope, key).returns() {
-                return returns.clone();
+                let sources = arguments
+                    .positional
+                    .iter()
+                    .chain(arguments.keywords.iter().map(|(_, value)| value))
+                    .chain(
+                        receiver
+                            .into_iter()
+                            .flat_map(|shape| shape.attributes().iter().map(|(_, value)| value)),
+                    );
+                return returns.with_origins_from(sources);
             }
         }
         // A function that never returns normally (always raises) gives nothing.
@@ -5661,6 +5688,7 @@ impl<'db> Interpreter<'db> {
                     file: self.file,
                     range: scope.range,
                     branch: scope.body_branch,
+                    anchor: None,
                 });
             }
         }
@@ -5880,9 +5908,9 @@ impl<'db> Interpreter<'db> {
                 // contents stay known, their exact length does not.
                 return Some(with_other_stores(value).map(opened_container));
             }
-            if let Some(origin) = stored_elsewhere.filter(|origin| {
-                origin.file == file && origin.range == scope_position(self.db, file, body).0
-            }) {
+            if let Some(origin) =
+                stored_elsewhere.filter(|origin| *origin == self.scope_origin(file, body))
+            {
                 // Only a method of this class assigns it.
                 return Some(Union::new(Value::Unknown, Some(origin)));
             }
@@ -5921,15 +5949,24 @@ impl<'db> Interpreter<'db> {
                             .iter()
                             .any(|stored| stored == attribute)
                 });
-            stores.then(|| {
-                let &(range, branch) = scope_position(self.db, file, body);
-                Origin {
-                    file,
-                    range,
-                    branch,
-                }
-            })
+            stores.then(|| self.scope_origin(file, body))
         })
+    }
+
+    /// An origin pointing at a scope's defining node (in the root branch of its body):
+    /// anchored for a scope of another file, so that this inference does not depend on
+    /// where that file puts it.
+    fn scope_origin(&self, file: SourceFile, scope: ScopeId) -> Origin {
+        if file == self.file {
+            let data = self.index.scope(scope);
+            return Origin {
+                file,
+                range: data.range,
+                branch: data.body_branch,
+                anchor: None,
+            };
+        }
+        *scope_origin(self.db, file, scope)
     }
 
     fn lookup_class_attribute(&self, class: &ClassRef, attribute: &str) -> Option<Union> {
@@ -6511,7 +6548,7 @@ pub fn class_bases(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
     let DefinitionKind::Class { bases, .. } = &data.kind else {
         return Vec::new();
     };
-    let defining = infer_scope(db, *file, data.scope);
+    let defining = infer_scope_raw(db, *file, data.scope);
     let mut found = Vec::new();
     for base in bases {
         // A base is a name (`Base`) or an attribute (`models.Model`): its value is the
@@ -6892,6 +6929,26 @@ fn compare_literals(operator: &str, left: &Value, right: &Value) -> Option<bool>
             "!=" => left != right,
             _ => return None,
         });
+    }
+    // `type(v) != type('')`: builtin value types are exact (no subclass stands behind a
+    // literal), and distinct classes are distinct objects.
+    let exact_builtin = |value: &Value| match value {
+        Value::Class(ClassRef::Builtin(name))
+            if matches!(
+                name.as_str(),
+                "str" | "int" | "float" | "bool" | "bytes" | "list" | "tuple" | "dict" | "set"
+            ) =>
+        {
+            Some(name.clone())
+        }
+        _ => None,
+    };
+    if let (Some(left), Some(right)) = (exact_builtin(left), exact_builtin(right)) {
+        return match operator {
+            "==" | "is" => Some(left == right),
+            "!=" | "is not" => Some(left != right),
+            _ => None,
+        };
     }
     match (operator, left, right) {
         ("==", Value::Str(Some(a)), Value::Str(Some(b))) => Some(a == b),

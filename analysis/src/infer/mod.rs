@@ -8,8 +8,13 @@
 //! rounds so the iteration is bounded.
 //!
 //! Across files, importers read [`module_values`]: the module's final bindings with
-//! origins stripped, so edits that only move code do not change what importers see.
+//! origins stripped, and the summaries of [`summary`], whose origins are anchored
+//! ([`anchors`]), so edits that only move code do not change what importers see. The
+//! queries hold those anchored origins as they read them ([`infer_scope_raw`],
+//! [`infer_call_raw`]); [`infer_scope`] and [`infer_call`], what everyone outside the
+//! inference reads, resolve them to coordinates of the current revision.
 
+mod anchors;
 mod builtins;
 mod conditions;
 mod interpreter;
@@ -24,6 +29,7 @@ use crate::index::{DefinitionId, FileIndex, Name, ScopeId, file_index};
 use crate::input::SourceFile;
 use crate::values::Union;
 
+pub use anchors::{OriginAnchors, origin_anchors};
 pub use builtins::{annotation_value, element_of};
 pub(crate) use interpreter::function_scope;
 pub use interpreter::{class_bases, class_mro};
@@ -88,6 +94,9 @@ pub struct ScopeInference {
     /// Loads of this scope's own names that some path reaches with the name unbound,
     /// sorted by offset (for the names rules; joined over loop rounds).
     pub unbound_loads: Vec<UnboundLoad>,
+    /// Some origin is anchored (it came from another file's summary): readers outside
+    /// the inference get the inference with them resolved.
+    pub has_anchored_origins: bool,
 }
 
 /// A load of a local name that may find it unbound.
@@ -280,13 +289,34 @@ pub struct CallSite {
 /// How many fixpoint rounds run before literals widen to their types.
 const WIDEN_AFTER_ITERATIONS: u32 = 3;
 
-/// The inference of one scope of `file`.
+/// The inference of one scope of `file`, with every origin in coordinates of the
+/// current revision.
+pub fn infer_scope(db: &dyn Db, file: SourceFile, scope: ScopeId) -> &ScopeInference {
+    let inference = infer_scope_raw(db, file, scope);
+    if inference.has_anchored_origins {
+        resolved_scope_inference(db, file, scope)
+    } else {
+        inference
+    }
+}
+
+/// The inference of one scope of `file` as the interpreter reads it: values read from
+/// other files' summaries keep their anchored origins, so that the memo stays valid
+/// when an edit only moves the code they came from.
 #[salsa::tracked(returns(ref), cycle_fn = infer_scope_cycle, cycle_initial = infer_scope_initial)]
-pub fn infer_scope(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
+pub fn infer_scope_raw(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
     if crate::limits::is_analysis_limited(db, file) {
         return ScopeInference::default();
     }
-    interpreter::Interpreter::run(db, file, scope)
+    interpreter::Interpreter::run(db, file, scope).with_anchored_flag()
+}
+
+/// [`infer_scope_raw`] with its anchored origins resolved (only run when it has some).
+/// A copy, cheap to make again: the least recently used are dropped between revisions
+/// (and between the batches of `remedy check`).
+#[salsa::tracked(returns(ref), lru = 1024)]
+fn resolved_scope_inference(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
+    infer_scope_raw(db, file, scope).resolved(db)
 }
 
 fn infer_scope_initial(
@@ -325,6 +355,80 @@ fn infer_scope_cycle(
 const GIVE_UP_AFTER_ITERATIONS: u32 = 12;
 
 impl ScopeInference {
+    /// Sets [`ScopeInference::has_anchored_origins`].
+    fn with_anchored_flag(mut self) -> ScopeInference {
+        let mut found = self.receiver_shape.as_ref().is_some_and(|shape| {
+            shape
+                .attributes()
+                .iter()
+                .any(|(_, union)| union.has_anchored_origins())
+        });
+        self.for_each_union(&mut |union: &mut Union| {
+            found = found || union.has_anchored_origins();
+        });
+        self.has_anchored_origins = found;
+        self
+    }
+
+    /// A copy with every anchored origin resolved against its file's current index.
+    fn resolved(&self, db: &dyn Db) -> ScopeInference {
+        let mut resolved = self.clone();
+        let mut anchors: Vec<(SourceFile, &OriginAnchors)> = Vec::new();
+        let mut resolve = |origin: crate::values::Origin| {
+            if origin.anchor.is_none() {
+                return origin;
+            }
+            let file_anchors = match anchors.iter().find(|(file, _)| *file == origin.file) {
+                Some((_, file_anchors)) => *file_anchors,
+                None => {
+                    let file_anchors = origin_anchors(db, origin.file);
+                    anchors.push((origin.file, file_anchors));
+                    file_anchors
+                }
+            };
+            file_anchors.resolve(origin)
+        };
+        resolved.for_each_union(&mut |union: &mut Union| {
+            if union.has_anchored_origins() {
+                *union = union.map_origins(&mut resolve);
+            }
+        });
+        if let Some(shape) = &resolved.receiver_shape {
+            resolved.receiver_shape = Some(shape.map_origins(&mut resolve));
+        }
+        resolved.has_anchored_origins = false;
+        resolved
+    }
+
+    /// Every union the inference holds, receiver shapes apart.
+    fn for_each_union(&mut self, visit: &mut impl FnMut(&mut Union)) {
+        fn visit_call(call: &mut CallSite, visit: &mut impl FnMut(&mut Union)) {
+            call.receiver.iter_mut().for_each(&mut *visit);
+            visit(&mut call.callee);
+            visit(&mut call.result);
+            call.positional.iter_mut().for_each(&mut *visit);
+            call.keywords.iter_mut().for_each(|(_, union)| visit(union));
+        }
+        self.loads.iter_mut().for_each(|(_, union)| visit(union));
+        self.bindings.iter_mut().for_each(|(_, union)| visit(union));
+        self.returns.iter_mut().for_each(&mut *visit);
+        self.yields.iter_mut().for_each(&mut *visit);
+        self.exit.iter_mut().for_each(|(_, union)| visit(union));
+        self.self_attributes
+            .iter_mut()
+            .for_each(|(_, union)| visit(union));
+        for call in self.calls.iter_mut().chain(self.round_calls.iter_mut()) {
+            visit_call(call, visit);
+        }
+        for operation in &mut self.operations {
+            operation
+                .kind
+                .unions_mut()
+                .into_iter()
+                .for_each(&mut *visit);
+        }
+    }
+
     fn widen(&mut self) {
         let unions = self
             .loads
@@ -414,9 +518,25 @@ impl CallArguments {
 }
 
 /// A function's body interpreted again with its parameters bound to known argument
-/// values (call-site sensitivity): its returns, operations and nested calls.
-#[salsa::tracked(returns(ref), cycle_initial = infer_call_initial)]
+/// values (call-site sensitivity): its returns, operations and nested calls; every
+/// origin in coordinates of the current revision.
 pub fn infer_call(
+    db: &dyn Db,
+    file: SourceFile,
+    scope: ScopeId,
+    arguments: CallArguments,
+) -> &ScopeInference {
+    let inference = infer_call_raw(db, file, scope, arguments.clone());
+    if inference.has_anchored_origins {
+        resolved_call_inference(db, file, scope, arguments)
+    } else {
+        inference
+    }
+}
+
+/// [`infer_call`] as the interpreter reads it (see [`infer_scope_raw`]).
+#[salsa::tracked(returns(ref), cycle_initial = infer_call_initial)]
+pub fn infer_call_raw(
     db: &dyn Db,
     file: SourceFile,
     scope: ScopeId,
@@ -425,7 +545,19 @@ pub fn infer_call(
     if crate::limits::is_analysis_limited(db, file) {
         return ScopeInference::default();
     }
-    interpreter::Interpreter::run_with(db, file, scope, Some(arguments))
+    interpreter::Interpreter::run_with(db, file, scope, Some(arguments)).with_anchored_flag()
+}
+
+/// [`infer_call_raw`] with its anchored origins resolved (only run when it has some;
+/// dropped as [`resolved_scope_inference`] is).
+#[salsa::tracked(returns(ref), lru = 1024)]
+fn resolved_call_inference(
+    db: &dyn Db,
+    file: SourceFile,
+    scope: ScopeId,
+    arguments: CallArguments,
+) -> ScopeInference {
+    infer_call_raw(db, file, scope, arguments).resolved(db)
 }
 
 /// The specialised run of `function` for `call` (made from a run `depth` calls deep), when
@@ -464,7 +596,7 @@ pub fn specialised_call<'db>(
         call.has_unpacking,
     ) || receiver.is_some()
         && interpreter::is_body_worth_specialising(scope_data, call.has_unpacking);
-    if !worth || infer_scope(db, file, scope).is_recursive {
+    if !worth || infer_scope_raw(db, file, scope).is_recursive {
         return None;
     }
     let arguments = CallArguments::new(positional, &call.keywords, receiver.as_ref(), depth);
@@ -497,14 +629,28 @@ fn infer_call_initial(
     ScopeInference::default()
 }
 
-/// A module's final bindings as importers see them: values without origins.
+/// A module's final bindings as importers see them: values without origins (those of
+/// their items and attributes anchored, see [`anchors`]).
 #[salsa::tracked(returns(ref), cycle_initial = module_values_initial)]
 pub fn module_values(db: &dyn Db, file: SourceFile) -> Vec<(Name, Union)> {
-    let inference = infer_scope(db, file, FileIndex::MODULE_SCOPE);
+    let inference = infer_scope_raw(db, file, FileIndex::MODULE_SCOPE);
+    let anchors = origin_anchors(db, file);
+    let mut anchor = |origin: crate::values::Origin| {
+        if origin.file == file {
+            anchors.anchor(origin)
+        } else {
+            origin
+        }
+    };
     inference
         .exit
         .iter()
-        .map(|(name, union)| (name.clone(), union.without_origins()))
+        .map(|(name, union)| {
+            (
+                name.clone(),
+                union.without_origins().map_origins(&mut anchor),
+            )
+        })
         .collect()
 }
 

@@ -24,6 +24,10 @@ pub fn module_attribute(module: &str, attribute: &str) -> Option<Value> {
     match qualified.as_str() {
         "os.environ" => Some(Value::Instance(ClassRef::builtin("os._Environ"), None)),
         "os.path" => Some(Value::Module(SmolStr::new("os.path"))),
+        // The platform's name: code analysed once for every platform has no one value
+        // here (`os.py` reads `'posix'` or `'nt'`, and a branch written for one platform
+        // never sees the other's).
+        "os.name" | "sys.platform" => Some(Value::Str(None)),
         "sys.argv" => Some(Value::List(crate::values::Items::of(Some(Union::new(
             Value::Str(None),
             None,

@@ -15,20 +15,27 @@
 //!     return value * 2                   return scale(x)   # reads scope_summary(scale)
 //! ```
 //!
-//! What still ties an importer to positions: values carry [`Origin`](crate::values::Origin)s
-//! with absolute ranges. When a summary's values have origins below the edit (the
-//! `value * 2` above, after the inserted line), the summary changes and its readers run
-//! again. Within one file, scopes read each other's [`ScopeInference`] directly (the file's
-//! index changed anyway, and recursive fixpoints keep their shape).
+//! Values carry [`Origin`](crate::values::Origin)s, which a hover shows as lines. The
+//! summaries hold them *anchored* ([`super::anchors`]): relative to the top-level
+//! definition (or the stretch of module code) around them, so the `value * 2` above,
+//! which the inserted line moved, keeps its anchored origin and the summary comes out
+//! equal. The importer's inference holds them so; [`super::infer_scope`] resolves them to
+//! lines of the current revision for everyone else. What still ties an importer to
+//! positions: a top-level definition added or removed above (the regions are numbered),
+//! and origins whose branch header lies in module code outside their region (an `if`
+//! around a `def`), which stay in coordinates. Within one file, scopes read each other's
+//! [`ScopeInference`] directly (the file's index changed anyway, and recursive fixpoints
+//! keep their shape).
 
 use smol_str::SmolStr;
 
 use crate::db::Db;
 use crate::index::{DefinitionKind, Name, ParameterKind, ScopeId, ScopeKind, file_index};
 use crate::input::SourceFile;
-use crate::values::{ClassRef, Shape, Union};
+use crate::values::{ClassRef, Origin, Shape, Union};
 
-use super::{CallArguments, ScopeInference, infer_call, infer_scope};
+use super::anchors::origin_anchors;
+use super::{CallArguments, ScopeInference, infer_call_raw, infer_scope_raw};
 
 /// What the interpreter reads of a scope's index entry, without ranges.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,29 +233,49 @@ pub struct ScopeSummary {
 }
 
 impl ScopeSummary {
-    fn of(inference: &ScopeInference) -> ScopeSummary {
+    /// The summary of an inference of a scope of `file`, with the origins in `file`
+    /// anchored (see [`super::anchors`]).
+    fn of(db: &dyn Db, file: SourceFile, inference: &ScopeInference) -> ScopeSummary {
+        let anchors = origin_anchors(db, file);
+        let mut anchor = |origin: Origin| {
+            if origin.file == file {
+                anchors.anchor(origin)
+            } else {
+                origin
+            }
+        };
+        let mut anchored = |union: &Union| union.map_origins(&mut anchor);
+        let named = |unions: &[(Name, Union)], anchored: &mut dyn FnMut(&Union) -> Union| {
+            unions
+                .iter()
+                .map(|(name, union)| (name.clone(), anchored(union)))
+                .collect()
+        };
         ScopeSummary {
-            returns: inference.returns.clone(),
-            yields: inference.yields.clone(),
+            returns: inference.returns.as_ref().map(&mut anchored),
+            yields: inference.yields.as_ref().map(&mut anchored),
             raises: inference.raises.clone(),
             is_recursive: inference.is_recursive,
-            self_attributes: inference.self_attributes.clone(),
-            exit: inference.exit.clone(),
+            self_attributes: named(&inference.self_attributes, &mut anchored),
+            exit: named(&inference.exit, &mut anchored),
             mutated_parameters: inference.mutated_parameters.clone(),
-            receiver_shape: inference.receiver_shape.clone(),
+            receiver_shape: inference
+                .receiver_shape
+                .as_ref()
+                .map(|shape| shape.map_origins(&mut anchor)),
         }
     }
 }
 
-/// The summary of [`infer_scope`] of `scope`. A recursion across files may enter its
-/// cycle here: the iteration then widens and settles as [`infer_scope`]'s does.
+/// The summary of [`infer_scope_raw`] of `scope`. A recursion across files may enter its
+/// cycle here: the iteration then widens and settles as [`infer_scope_raw`]'s does.
 #[salsa::tracked(
     returns(ref),
     cycle_fn = scope_summary_cycle,
     cycle_initial = scope_summary_initial
 )]
 pub fn scope_summary(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeSummary {
-    ScopeSummary::of(infer_scope(db, file, scope))
+    ScopeSummary::of(db, file, infer_scope_raw(db, file, scope))
 }
 
 fn scope_summary_cycle(
@@ -289,7 +316,7 @@ fn scope_summary_initial(
     ScopeSummary::default()
 }
 
-/// The summary of [`infer_call`] of `scope` with `arguments`.
+/// The summary of [`infer_call_raw`] of `scope` with `arguments`.
 #[salsa::tracked(returns(ref), cycle_initial = call_summary_initial)]
 pub fn call_summary(
     db: &dyn Db,
@@ -297,7 +324,7 @@ pub fn call_summary(
     scope: ScopeId,
     arguments: CallArguments,
 ) -> ScopeSummary {
-    ScopeSummary::of(infer_call(db, file, scope, arguments))
+    ScopeSummary::of(db, file, infer_call_raw(db, file, scope, arguments))
 }
 
 fn call_summary_initial(
@@ -344,7 +371,7 @@ impl<'db> ScopeView<'db> {
         scope: ScopeId,
     ) -> ScopeView<'db> {
         if file == from {
-            ScopeView::Local(infer_scope(db, file, scope))
+            ScopeView::Local(infer_scope_raw(db, file, scope))
         } else {
             ScopeView::Foreign(scope_summary(db, file, scope))
         }
@@ -359,7 +386,7 @@ impl<'db> ScopeView<'db> {
         arguments: CallArguments,
     ) -> ScopeView<'db> {
         if file == from {
-            ScopeView::Local(infer_call(db, file, scope, arguments))
+            ScopeView::Local(infer_call_raw(db, file, scope, arguments))
         } else {
             ScopeView::Foreign(call_summary(db, file, scope, arguments))
         }
@@ -429,15 +456,16 @@ impl<'db> ScopeView<'db> {
     }
 }
 
-/// Where `scope` of `file` sits: its defining node's range and the root branch of its
-/// body, for the origins that point at a scope of another file (attributes some method
-/// stores). Unlike [`scope_facts`], it changes when the scope moves.
+/// An origin pointing at `scope` of `file` (its defining node, in the root branch of its
+/// body), anchored: for the origins that point at a scope of another file (attributes
+/// some method stores). Like [`scope_facts`], it stays equal when the scope only moves.
 #[salsa::tracked]
-pub fn scope_position(
-    db: &dyn Db,
-    file: SourceFile,
-    scope: ScopeId,
-) -> (line_index::TextRange, crate::index::BranchId) {
+pub fn scope_origin(db: &dyn Db, file: SourceFile, scope: ScopeId) -> Origin {
     let data = file_index(db, file).scope(scope);
-    (data.range, data.body_branch)
+    origin_anchors(db, file).anchor(Origin {
+        file,
+        range: data.range,
+        branch: data.body_branch,
+        anchor: None,
+    })
 }

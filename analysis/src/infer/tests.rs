@@ -435,3 +435,36 @@ class Job:
 "#,
     );
 }
+
+#[test]
+fn unpacking_skips_sequences_whose_length_cannot_fit() {
+    check(
+        r#"
+def shape_parts(flag):
+    data = (10, -10) if flag else ("outline", "red", "blue")
+    kind, fill, outline = data
+    return kind  # hover[kind]: **Value**: `'outline' (str)`
+
+pairs = [(1, 2), ("a", "b", "c")]
+for first, *rest in pairs:
+    print(first)  # hover[first]: `1 (int) | 'a' (str)`
+"#,
+    );
+}
+
+#[test]
+fn type_comparisons_fold_when_both_types_are_known() {
+    check(
+        r#"
+def listing(*args):
+    func = None
+    if args[-1:] and type(args[-1]) != type(''):
+        args, func = args[:-1], args[-1]
+    return func
+
+chosen = listing("dir")  # hover[chosen]: **Value**: `None`
+kind = type(3) == type(4)  # hover[kind]: `True (bool)`
+other = type(3) is type("") # hover[other]: `False (bool)`
+"#,
+    );
+}

@@ -548,38 +548,9 @@ fn matches_library_output(context: &RuleContext<'_>, origin: &crate::values::Ori
     let Some(subject) = super::dotted::positional_argument(call, subject_position) else {
         return false;
     };
-    let produced = match subject.kind() {
-        "call" => Some(subject),
-        "identifier" => {
-            let index = context.index;
-            let scope = index.scope_at(origin.range.start());
-            let name = context.node_text(subject);
-            let start = usize::try_from(u32::from(origin.range.start())).unwrap_or(0);
-            let mut reaching: Vec<_> = index
-                .definitions_in_scope(scope, name)
-                .map(|id| index.definition(id))
-                .filter(|definition| usize::from(definition.node_range.end()) <= start)
-                .collect();
-            match (reaching.pop(), reaching.is_empty()) {
-                (Some(definition), true) if definition.kind == DefinitionKind::Assignment => {
-                    definition.value_range.and_then(|value| context.node(value))
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    };
-    let is_method_output = produced.is_some_and(|node| {
-        node.kind() == "call"
-            && node
-                .child_by_field_name("function")
-                .is_some_and(|function| function.kind() == "attribute")
-    });
-    is_method_output
-        && matches!(
-            super::taint::TaintTracer::new(context).trust(subject),
-            super::taint::Trust::Unknown
-        )
+    let mut tracer = super::taint::TaintTracer::new(context);
+    let is_method_output = tracer.is_method_output(subject);
+    is_method_output && matches!(tracer.trust(subject), super::taint::Trust::Unknown)
 }
 
 /// `pattern.search(value)`, `HEADER_RE.match(line, pos)`: a regex match whose receiver and

@@ -35,6 +35,7 @@ mod plugins;
 mod recursion;
 mod recursion_progress;
 mod recursive_property;
+mod regex_text;
 mod removed_names;
 mod replay;
 mod security;

@@ -25,7 +25,7 @@ use super::context::RuleContext;
 use super::dotted::{callee_path, keyword_argument, positional_argument};
 use super::iterators::load_values;
 use super::pitfalls::{range_of, report_syntactic};
-use super::taint::{Source, TaintTracer, Trust};
+use super::taint::{Source, SourceKind, TaintTracer, Trust};
 use super::{Check, Related};
 use crate::config::Confidence;
 use crate::index::DefinitionKind;
@@ -217,7 +217,16 @@ fn unsafe_deserialization<'db>(
         return None;
     };
     let data = loaded_data(call, context.text);
-    let trust = data.map_or(Trust::Unknown, |data| tracer.trust(data));
+    let trust = match data.map_or(Trust::Unknown, |data| tracer.trust(data)) {
+        // `marshal` loading a file opened to be run (a `.pyc`) reads code exactly as
+        // the interpreter would: no more outside than the program itself.
+        Trust::Untrusted { source, .. }
+            if path.starts_with("marshal.") && source.kind == SourceKind::CodeFile =>
+        {
+            Trust::Unknown
+        }
+        trust => trust,
+    };
     if trust == Trust::Safe {
         return None;
     }
@@ -293,6 +302,11 @@ fn eval_injection<'db>(
     }
     let trust = tracer.trust(code);
     if trust == Trust::Safe {
+        return None;
+    }
+    // Text a literal pattern cut out, which cannot hold `(` (nor `*`, `<`), evaluates
+    // to data: nothing in it can call code.
+    if path == "eval" && super::regex_text::is_inert_eval_text(context, code) {
         return None;
     }
     // `exec(compile(...))` and code objects are explicit about what they run, unless
@@ -575,6 +589,66 @@ def passes_constants(command):
 
 def caller():
     passes_constants("ls")
+"#,
+        );
+    }
+
+    #[test]
+    fn eval_of_regex_groups_that_cannot_call_is_data() {
+        check(
+            r#"
+#- /remedy.toml
+min_confidence = "possible"
+#- /convert.py
+import re
+
+BITSET = re.compile(r'\s+("(?:\\\d\d\d)*")},$')
+
+def parse(filename):
+    labels = []
+    with open(filename) as f:
+        header = f.readline()
+        mo = re.match(r"static (\w+) arcs = (.*)$", header)
+        assert mo
+        x, y = map(int, mo.groups())
+        labels.append((x, y))
+        for line in f:
+            mo = re.match(r'\s+{(\d+), (0|"\w+")},$', line)
+            if not mo:
+                continue
+            x, y = mo.groups()
+            if y == "0":
+                y = None
+            else:
+                y = eval(y)
+            labels.append((int(x), y))
+            bits = BITSET.match(line)
+            if bits:
+                labels.append(eval(bits.group(1)))
+            loose = re.match(r'(\w+)=(.*)$', line)
+            if loose:
+                # expect: eval-injection confidence=definite
+                labels.append(eval(loose.group(2)))
+            # expect: eval-injection confidence=definite
+            labels.append(eval(line.split(",")[0]))
+    return labels
+
+def load_compiled(pathname):
+    import io
+    import marshal
+    with io.open_code(pathname) as fp:
+        data = fp.read()
+    # A compiled file opened to be run is as trusted as the code itself.
+    # expect: unsafe-deserialization confidence=possible
+    return marshal.loads(memoryview(data)[16:])
+
+def run_script(progname):
+    import io
+    with io.open_code(progname) as fp:
+        code = fp.read()
+    # Running a script file is running code from outside the program.
+    # expect: eval-injection confidence=definite
+    exec(code)
 "#,
         );
     }

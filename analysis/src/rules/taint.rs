@@ -55,6 +55,8 @@ pub(super) enum SourceKind {
     Network,
     WebRequest,
     File,
+    /// A file opened to be run (`io.open_code`: a script, a `.pth` file, a `.pyc`).
+    CodeFile,
     ConfigFile,
     CommandPrompt,
 }
@@ -69,6 +71,7 @@ impl SourceKind {
             SourceKind::Network => "the network",
             SourceKind::WebRequest => "the web request",
             SourceKind::File => "a file's contents",
+            SourceKind::CodeFile => "a code file's contents",
             SourceKind::ConfigFile => "a configuration file",
             SourceKind::CommandPrompt => "the line typed at a `cmd.Cmd` prompt",
         }
@@ -186,7 +189,7 @@ const CALL_SOURCES: &[(&str, SourceKind)] = &[
     ("os.getenvb", SourceKind::Environment),
     ("open", SourceKind::File),
     ("io.open", SourceKind::File),
-    ("io.open_code", SourceKind::File),
+    ("io.open_code", SourceKind::CodeFile),
     ("codecs.open", SourceKind::File),
     ("gzip.open", SourceKind::File),
     ("bz2.open", SourceKind::File),
@@ -478,6 +481,129 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         self.expression(node)
     }
 
+    /// Whether `node` is text an unmodelled method call returned (`top.wm_geometry()`),
+    /// followed through the bindings that reach it and, for a parameter, through every
+    /// call of this file (at least one, all passing such text).
+    pub(super) fn is_method_output(&mut self, node: Node<'db>) -> bool {
+        self.steps = 0;
+        self.following.clear();
+        self.call_depth = 0;
+        self.method_output(node)
+    }
+
+    fn method_output(&mut self, node: Node<'db>) -> bool {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return false;
+        }
+        let context = self.context;
+        match node.kind() {
+            // A method the workspace defines that builds its result itself
+            // (`self.get_data()` returning `"".join(self.data)`) is not a library's
+            // output; one that passes on what a library call returned
+            // (`self.top.wm_geometry()`, an unknown value) still is.
+            "call" => {
+                let (start, end) = (node.start_byte() as u32, node.end_byte() as u32);
+                node.child_by_field_name("function")
+                    .is_some_and(|function| function.kind() == "attribute")
+                    && !context.calls().any(|(_, call)| {
+                        call.offset == start
+                            && call.end == end
+                            && !call.result.is_unknown()
+                            && call.callee.values().any(|callee| {
+                                matches!(
+                                    callee,
+                                    Value::Function(FunctionRef::Defined { .. })
+                                        | Value::BoundMethod {
+                                            function: FunctionRef::Defined { .. },
+                                            ..
+                                        }
+                                )
+                            })
+                    })
+            }
+            "parenthesized_expression" => node
+                .named_child(0)
+                .is_some_and(|inner| self.method_output(inner)),
+            "identifier" => {
+                let index = context.index;
+                let offset = range_of(node).start();
+                let NameResolution::Scope { definitions, .. } =
+                    index.resolve_name(index.scope_at(offset), context.node_text(node), offset)
+                else {
+                    return false;
+                };
+                let reaching: Vec<DefinitionId> = definitions
+                    .into_iter()
+                    .filter(|&id| index.definition(id).name_range.end() <= offset)
+                    .collect();
+                !reaching.is_empty()
+                    && reaching
+                        .into_iter()
+                        .all(|id| self.definition_is_method_output(id))
+            }
+            _ => false,
+        }
+    }
+
+    fn definition_is_method_output(&mut self, id: DefinitionId) -> bool {
+        if self.following.contains(&id) || self.call_depth >= MAX_CALL_DEPTH {
+            return false;
+        }
+        let context = self.context;
+        let index = context.index;
+        let definition = index.definition(id);
+        self.following.push(id);
+        let answer = match &definition.kind {
+            DefinitionKind::Assignment => definition
+                .value_range
+                .and_then(|range| context.node(range))
+                .is_some_and(|value| self.method_output(value)),
+            DefinitionKind::Parameter {
+                kind:
+                    kind @ (ParameterKind::PositionalOnly
+                    | ParameterKind::PositionalOrKeyword
+                    | ParameterKind::KeywordOnly),
+                default: None,
+                ..
+            } => {
+                let kind = *kind;
+                let position = parameter_position(context, id);
+                let name = definition.name.clone();
+                match function_of_body(context, definition.scope) {
+                    Some(function_id) => {
+                        let path = index.path_of(function_id).to_string();
+                        let calls = self
+                            .calls_by_function()
+                            .get(&path)
+                            .cloned()
+                            .unwrap_or_default();
+                        !calls.is_empty()
+                            && calls.into_iter().all(|(range, bound)| {
+                                let Some(call) =
+                                    context.node(range).filter(|call| call.kind() == "call")
+                                else {
+                                    return false;
+                                };
+                                let argument =
+                                    passed_argument(context, call, (position, bound), &name, kind);
+                                argument.is_some_and(|argument| {
+                                    self.call_depth += 1;
+                                    let produced = self.method_output(argument);
+                                    self.call_depth -= 1;
+                                    produced
+                                })
+                            })
+                    }
+                    None => false,
+                }
+            }
+            _ => false,
+        };
+        self.following.pop();
+        answer
+    }
+
     fn untrusted(&self, kind: SourceKind, node: Node<'_>) -> Trust {
         Trust::Untrusted {
             source: Source {
@@ -699,7 +825,6 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
 
     fn name(&mut self, node: Node<'db>) -> Trust {
         let context = self.context;
-        let index = context.index;
         if let Some(path) = dotted_path(context, node)
             && let Some((_, kind)) = ATTRIBUTE_SOURCES.iter().find(|(source, _)| *source == path)
         {
@@ -708,44 +833,10 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         if self.is_checked_against_literals(node) {
             return Trust::Safe;
         }
-        let offset = range_of(node).start();
         let text = context.node_text(node);
-        let scope = index.scope_at(offset);
-        let NameResolution::Scope {
-            scope: defining,
-            definitions,
-        } = index.resolve_name(scope, text, offset)
-        else {
+        let Some((reaching, replaced)) = reaching_definitions(context, node) else {
             return Trust::Unknown;
         };
-        // A use inside its own binding's value (`x = x.strip()`) reads an earlier one.
-        let mut reaching: Vec<DefinitionId> = definitions
-            .into_iter()
-            .filter(|&id| {
-                !index
-                    .definition(id)
-                    .value_range
-                    .is_some_and(|value| value.contains_range(range_of(node)))
-            })
-            .collect();
-        // The last binding before the use on the use's own branch path replaces every
-        // earlier one; later bindings on other branches may still reach it.
-        let mut replaced = false;
-        if let Some(use_ref) = index.name_ref_at(offset)
-            && use_ref.scope == defining
-        {
-            let path: Vec<_> = index
-                .branch_path(use_ref.branch)
-                .map(|(id, _)| id)
-                .collect();
-            if let Some(last) = reaching.iter().rposition(|&id| {
-                let definition = index.definition(id);
-                definition.name_range.end() <= offset && path.contains(&definition.branch)
-            }) {
-                reaching.drain(..last);
-                replaced = true;
-            }
-        }
         let alternatives: Vec<Trust> = reaching.into_iter().map(|id| self.definition(id)).collect();
         let trust = Trust::one_of(alternatives);
         let trust = if replaced {
@@ -916,18 +1007,7 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             return Trust::Unknown;
         };
         let function = index.definition(function_id);
-        let position = index
-            .scope(parameter.scope)
-            .definitions
-            .iter()
-            .filter(|&&other| {
-                matches!(
-                    index.definition(other).kind,
-                    DefinitionKind::Parameter { .. }
-                )
-            })
-            .position(|&other| other == id)
-            .unwrap_or(usize::MAX);
+        let position = parameter_position(context, id);
         let parameter_node = context.node(parameter.name_range);
         if position == 1
             && is_command_method(&function.name)
@@ -1057,14 +1137,8 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             let Some(call) = context.node(range).filter(|call| call.kind() == "call") else {
                 continue;
             };
-            let by_position = (kind != ParameterKind::KeywordOnly && position >= bound)
-                .then(|| positional_argument(call, position - bound))
-                .flatten();
-            let argument = match kind {
-                ParameterKind::PositionalOnly => by_position,
-                _ => keyword_argument(call, name, context.text).or(by_position),
-            };
-            let Some(argument) = argument else {
+            let Some(argument) = passed_argument(context, call, (position, bound), name, kind)
+            else {
                 continue;
             };
             self.call_depth += 1;
@@ -1113,6 +1187,91 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             calls
         })
     }
+}
+
+/// The position of parameter `id` among its function's parameters (`self` first).
+fn parameter_position(context: &RuleContext<'_>, id: DefinitionId) -> usize {
+    let index = context.index;
+    index
+        .scope(index.definition(id).scope)
+        .definitions
+        .iter()
+        .filter(|&&other| {
+            matches!(
+                index.definition(other).kind,
+                DefinitionKind::Parameter { .. }
+            )
+        })
+        .position(|&other| other == id)
+        .unwrap_or(usize::MAX)
+}
+
+/// The argument `call` passes for the parameter at `position` named `name`, where the
+/// callee binds the first `bound` parameters itself (1 for a method of an instance).
+fn passed_argument<'db>(
+    context: &RuleContext<'_>,
+    call: Node<'db>,
+    (position, bound): (usize, usize),
+    name: &str,
+    kind: ParameterKind,
+) -> Option<Node<'db>> {
+    let by_position = (kind != ParameterKind::KeywordOnly && position >= bound)
+        .then(|| positional_argument(call, position - bound))
+        .flatten();
+    match kind {
+        ParameterKind::PositionalOnly => by_position,
+        _ => keyword_argument(call, name, context.text).or(by_position),
+    }
+}
+
+/// The bindings of the name `node` that may reach it: the last one before it on its own
+/// branch path replaces every earlier one (`replaced`), later bindings on other branches
+/// may still reach it (loops), and a binding whose value holds the use (`x = x.strip()`)
+/// reads an earlier one. None when the name is not bound in a scope of this file.
+pub(super) fn reaching_definitions(
+    context: &RuleContext<'_>,
+    node: Node<'_>,
+) -> Option<(Vec<DefinitionId>, bool)> {
+    let index = context.index;
+    let offset = range_of(node).start();
+    let text = context.node_text(node);
+    let scope = index.scope_at(offset);
+    let NameResolution::Scope {
+        scope: defining,
+        definitions,
+    } = index.resolve_name(scope, text, offset)
+    else {
+        return None;
+    };
+    // A use inside its own binding's value (`x = x.strip()`) reads an earlier one.
+    let mut reaching: Vec<DefinitionId> = definitions
+        .into_iter()
+        .filter(|&id| {
+            !index
+                .definition(id)
+                .value_range
+                .is_some_and(|value| value.contains_range(range_of(node)))
+        })
+        .collect();
+    // The last binding before the use on the use's own branch path replaces every
+    // earlier one; later bindings on other branches may still reach it.
+    let mut replaced = false;
+    if let Some(use_ref) = index.name_ref_at(offset)
+        && use_ref.scope == defining
+    {
+        let path: Vec<_> = index
+            .branch_path(use_ref.branch)
+            .map(|(id, _)| id)
+            .collect();
+        if let Some(last) = reaching.iter().rposition(|&id| {
+            let definition = index.definition(id);
+            definition.name_range.end() <= offset && path.contains(&definition.branch)
+        }) {
+            reaching.drain(..last);
+            replaced = true;
+        }
+    }
+    Some((reaching, replaced))
 }
 
 /// Whether `template` is a string literal whose every replacement field converts with

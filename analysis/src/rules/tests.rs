@@ -96,6 +96,50 @@ except KeyError:
 settings = {"a": 1} if input() else {"b": 2}
 # expect: key-error confidence=likely
 value = settings["a"]
+mode = "fast" if input() else "safe"
+speeds = {"fast": 10}
+# The key is one of two; the one that is there succeeds on its path.
+# expect: key-error confidence=likely
+speed = speeds[mode]
+"#,
+    );
+}
+
+#[test]
+fn platform_names_have_no_single_value() {
+    check(
+        r#"
+#- /os.py
+import sys
+if "posix" in sys.builtin_module_names:
+    name = "posix"
+elif "nt" in sys.builtin_module_names:
+    name = "nt"
+else:
+    raise ImportError("no os specific module found")
+#- /main.py
+import os
+import sys
+
+SCHEMES = {"unix_user": {}, "nt": {}, "nt_user": {}}
+
+class Install:
+    def finalize_options(self):
+        if os.name == "posix":
+            self.select_scheme("unix_user")
+        else:
+            self.finalize_other()
+
+    def finalize_other(self):
+        self.select_scheme(os.name + "_user")
+
+    def select_scheme(self, name):
+        # expect-not: key-error
+        return SCHEMES[name]
+
+LINE_ENDINGS = {"win32": "\r\n"}
+# expect-not: key-error
+ending = LINE_ENDINGS[sys.platform]
 "#,
     );
 }
@@ -478,12 +522,30 @@ class ForkServer:
         # expect-not: none-attribute
         return self.alive_fd.fileno()
 
+    def inherited(self):
+        return self.inherited_fds
+
 _forkserver = ForkServer()
+inherited = _forkserver.inherited
 
 def serve_one(fds):
     (_forkserver.alive_fd, first) = fds[:2]
     (first,
      *_forkserver.inherited_fds) = fds
+#- /popen.py
+import server
+
+class DupFd:
+    def __init__(self, ind):
+        self.ind = ind
+
+    def detach(self):
+        # expect-not: none-subscript
+        return server.inherited()[self.ind]
+
+    def first(self):
+        # expect-not: none-subscript
+        return server._forkserver.inherited()[0]
 "#,
     );
 }
@@ -942,6 +1004,64 @@ def first_line(path):
     # File contents come from outside: likely.
     # expect: none-attribute confidence=likely
     return m.group(1)
+
+def _parse_version(version):
+    m = re.fullmatch(r"(\d+)\.(\d+)([ab.])(\d+)", version)
+    # Every call of this file passes a library method's output.
+    # expect: none-attribute confidence=possible
+    major, minor, level, serial = m.groups()
+    return int(major), int(minor), level, int(serial)
+
+class Interpreter:
+    def __init__(self, tk):
+        self.tk = tk
+
+    def patchlevel(self):
+        level = self.tk.call("info", "patchlevel")
+        return _parse_version(level)
+
+def _parse_setting(text):
+    m = re.fullmatch(r"(\w+)=(\w+)", text)
+    # One call passes a parameter of unknown text: likely.
+    # expect: none-attribute confidence=likely
+    return m.groups()
+
+def settings(top, text):
+    return _parse_setting(top.cget("x")), _parse_setting(text)
+
+def _date_from_string(s):
+    gd = re.match(r"(?P<year>\d\d\d\d)-(?P<month>\d\d)", s)
+    # The caller passes what a method of this program returns: its own data.
+    # expect: none-attribute confidence=likely
+    return gd.groupdict()
+
+class PlistParser:
+    def __init__(self):
+        self.data = []
+
+    def get_data(self):
+        return "".join(self.data)
+
+    def end_date(self):
+        return _date_from_string(self.get_data())
+
+class Window:
+    def __init__(self, top):
+        self.top = top
+
+    def wm_geometry(self):
+        return self.top.call("wm", "geometry")
+
+class Editor:
+    def __init__(self, top):
+        self.window = Window(top)
+
+    def get_geometry(self):
+        geom = self.window.wm_geometry()
+        m = re.match(r"(\d+)x(\d+)\+(-?\d+)\+(-?\d+)", geom)
+        # A method of the workspace passing on a library's answer.
+        # expect: none-attribute confidence=possible
+        return list(map(int, m.groups()))
 "#,
     );
 }

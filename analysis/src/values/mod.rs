@@ -5,8 +5,9 @@
 //! - never empty: knowing nothing is the single member [`Value::Unknown`];
 //! - flat: members are values, never unions (a union of unions is flattened on join);
 //! - deduplicated: two members never hold equal values; joining merges their origins;
-//! - deterministic order: members sort by their first origin (source order), members
-//!   without origins last;
+//! - deterministic order: members sort by their first origin (source order; anchored
+//!   origins of other files after the file's own, see [`Origin`]), members without
+//!   origins last;
 //! - bounded: at most [`Union::MAX_MEMBERS`] members; past that, literals widen to their
 //!   types and, if still too wide, the tail folds into `Unknown` with `pruned` set.
 //!
@@ -31,13 +32,48 @@ use crate::input::SourceFile;
 pub use display::{key_literal, render_union, render_value};
 
 /// Where a member was produced: the binding (or expression) and the branch it ran in.
+///
+/// Most origins are in `file`'s coordinates (`anchor` is `None`): a byte range and a
+/// branch id of its current index. What other files read of an inference (the summaries
+/// of `infer::summary`) holds origins *anchored* instead, so that an edit which only moves
+/// the code leaves them equal: `range` counts from the start of a region of `file` that
+/// moves as one piece, and `branch` is a position among that region's branches (see
+/// [`Anchor`]). `infer::infer_scope` and `infer::infer_call` resolve them back to
+/// coordinates before anyone outside the inference sees them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Origin {
     pub file: SourceFile,
     /// The expression or statement that produced the value.
     pub range: TextRange,
     pub branch: BranchId,
+    pub anchor: Option<Anchor>,
 }
+
+/// A region of a file that edits elsewhere move as one piece: the inside of a scope
+/// defined at the top level (a `def`, a `class`, a lambda or comprehension of module
+/// code), or the module code between two of them. Regions are numbered in source order:
+/// `2 * k + 1` is the inside of the `k`-th top-level scope, `2 * k` the code before it.
+/// The numbering only changes when a top-level scope is added or removed above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Anchor(std::num::NonZeroU32);
+
+impl Anchor {
+    /// Region `region` (stored plus one, so that an `Option<Anchor>` takes four bytes).
+    pub fn region(region: usize) -> Anchor {
+        let stored = u32::try_from(region)
+            .unwrap_or(u32::MAX - 1)
+            .saturating_add(1);
+        Anchor(std::num::NonZeroU32::new(stored).unwrap_or(std::num::NonZeroU32::MIN))
+    }
+
+    pub fn index(self) -> usize {
+        self.0.get() as usize - 1
+    }
+}
+
+// Every member holds up to eight origins: the anchor adds four bytes to the twenty of
+// the file id, range and branch.
+const _: () = assert!(std::mem::size_of::<Origin>() == 24);
 
 impl PartialOrd for Origin {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
@@ -45,15 +81,34 @@ impl PartialOrd for Origin {
     }
 }
 
-/// Source order: by position, then branch, then file.
+/// Source order: by position, then branch, then file. Anchored origins sort after the
+/// others, by file, region and position in the region (source order within a file).
 impl Ord for Origin {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.range.start(), self.range.end(), self.branch, self.file).cmp(&(
-            other.range.start(),
-            other.range.end(),
-            other.branch,
-            other.file,
-        ))
+        match (self.anchor, other.anchor) {
+            (None, None) => (self.range.start(), self.range.end(), self.branch, self.file).cmp(&(
+                other.range.start(),
+                other.range.end(),
+                other.branch,
+                other.file,
+            )),
+            (None, Some(_)) => std::cmp::Ordering::Less,
+            (Some(_), None) => std::cmp::Ordering::Greater,
+            (Some(anchor), Some(other_anchor)) => (
+                self.file,
+                anchor,
+                self.range.start(),
+                self.range.end(),
+                self.branch,
+            )
+                .cmp(&(
+                    other.file,
+                    other_anchor,
+                    other.range.start(),
+                    other.range.end(),
+                    other.branch,
+                )),
+        }
     }
 }
 
@@ -174,6 +229,15 @@ impl Shape {
     /// The same attributes with values stripped of their origins (a cache key).
     pub fn without_origins(&self) -> Shape {
         self.map_unions(Union::without_origins)
+    }
+
+    /// The same attributes with every origin replaced by `map` of it.
+    pub fn map_origins(&self, map: &mut impl FnMut(Origin) -> Origin) -> Shape {
+        self.map_unions(|union| union.map_origins(map))
+    }
+
+    fn has_anchored_origins(&self) -> bool {
+        self.0.iter().any(|(_, union)| union.has_anchored_origins())
     }
 
     fn map_unions(&self, mut map: impl FnMut(&Union) -> Union) -> Shape {
@@ -338,6 +402,63 @@ pub const MAX_VALUE_DEPTH: usize = 4;
 pub const MAX_CONTAINER_ITEMS: usize = 64;
 
 impl Value {
+    fn has_anchored_origins(&self) -> bool {
+        match self {
+            Value::Tuple(items)
+            | Value::List(items)
+            | Value::Set(items)
+            | Value::Iterator(items) => items.items.iter().any(Union::has_anchored_origins),
+            Value::Dict(dict) => dict
+                .entries
+                .iter()
+                .any(|(_, value)| value.has_anchored_origins()),
+            Value::Instance(_, Some(shape))
+            | Value::BoundMethod {
+                receiver: Some(shape),
+                ..
+            } => shape.has_anchored_origins(),
+            _ => false,
+        }
+    }
+
+    fn map_origins(&self, map: &mut impl FnMut(Origin) -> Origin) -> Value {
+        let map_items = |items: &Items, map: &mut _| Items {
+            items: items
+                .items
+                .iter()
+                .map(|item| item.map_origins(map))
+                .collect(),
+            exact: items.exact,
+        };
+        match self {
+            Value::Tuple(items) => Value::Tuple(map_items(items, map)),
+            Value::List(items) => Value::List(map_items(items, map)),
+            Value::Set(items) => Value::Set(map_items(items, map)),
+            Value::Iterator(items) => Value::Iterator(map_items(items, map)),
+            Value::Dict(dict) => Value::Dict(Box::new(DictValue {
+                entries: dict
+                    .entries
+                    .iter()
+                    .map(|(key, value)| (key.clone(), value.map_origins(map)))
+                    .collect(),
+                open: dict.open,
+            })),
+            Value::Instance(class, Some(shape)) => {
+                Value::Instance(class.clone(), Some(shape.map_origins(map)))
+            }
+            Value::BoundMethod {
+                function,
+                class,
+                receiver: Some(shape),
+            } => Value::BoundMethod {
+                function: function.clone(),
+                class: class.clone(),
+                receiver: Some(shape.map_origins(map)),
+            },
+            other => other.clone(),
+        }
+    }
+
     /// The value with containers nested at most `depth` levels and at most
     /// [`MAX_CONTAINER_ITEMS`] items each; what is cut becomes "unknown contents".
     pub fn bounded(self, depth: usize) -> Value {
@@ -606,13 +727,15 @@ impl UnionBuilder {
                 });
             }
         }
+        self.sort_members();
+    }
+
+    /// Members in the order of their first origins (see [`Origin`]'s `Ord`), members
+    /// without origins last; a stable sort.
+    fn sort_members(&mut self) {
         self.members.sort_by(
             |left, right| match (left.origins.first(), right.origins.first()) {
-                (Some(left), Some(right)) => left
-                    .range
-                    .start()
-                    .cmp(&right.range.start())
-                    .then(left.cmp(right)),
+                (Some(left), Some(right)) => left.cmp(right),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,
@@ -689,6 +812,39 @@ impl Union {
         let mut unions = unions.into_iter();
         let first = unions.next()?;
         Some(unions.fold(first, |joined, union| joined.join(&union)))
+    }
+
+    /// Whether some origin, at any depth (items, entries, shapes), is anchored.
+    pub fn has_anchored_origins(&self) -> bool {
+        self.members.iter().any(|member| {
+            member.origins.iter().any(|origin| origin.anchor.is_some())
+                || member.value.has_anchored_origins()
+        })
+    }
+
+    /// Every origin, at any depth, replaced by `map` of it; each member's origins and
+    /// the members are sorted again (anchoring or resolving an origin changes its
+    /// place in the order). Values and member count are unchanged.
+    pub fn map_origins(&self, map: &mut impl FnMut(Origin) -> Origin) -> Union {
+        let mut mapped = UnionBuilder {
+            members: self
+                .members
+                .iter()
+                .map(|member| {
+                    let mut origins: Vec<Origin> =
+                        member.origins.iter().map(|origin| map(*origin)).collect();
+                    origins.sort();
+                    origins.dedup();
+                    Member {
+                        value: member.value.map_origins(map),
+                        origins,
+                    }
+                })
+                .collect(),
+            pruned: self.pruned,
+        };
+        mapped.sort_members();
+        mapped.finish()
     }
 
     fn bounded_union(&self, depth: usize) -> Union {
@@ -815,6 +971,32 @@ impl Union {
             if member.origins.is_empty() {
                 member.origins.push(origin);
             }
+        }
+        with.normalize();
+        with.finish()
+    }
+
+    /// Members without origins take those of an equal member of `sources`: a call cached
+    /// on its argument values without their origins returns the caller's values bare,
+    /// and the caller still knows where they came from.
+    pub fn with_origins_from<'a>(&self, sources: impl Iterator<Item = &'a Union> + Clone) -> Union {
+        if self.members.iter().all(|member| !member.origins.is_empty()) {
+            return self.clone();
+        }
+        let mut with = UnionBuilder::from_union(self);
+        for member in &mut with.members {
+            if !member.origins.is_empty() {
+                continue;
+            }
+            for source in sources.clone() {
+                for candidate in source.members.iter() {
+                    if candidate.value == member.value {
+                        member.origins.extend(candidate.origins.iter().copied());
+                    }
+                }
+            }
+            member.origins.sort();
+            member.origins.dedup();
         }
         with.normalize();
         with.finish()

@@ -149,6 +149,13 @@ fn node_value(inference: &ScopeInference, node: Node<'_>) -> Option<Union> {
                 .call_at((node.start_byte() as u32).into())
                 .map(|call| call.result.clone());
         }
+        // `self.entries`: attribute reads are recorded at the attribute's name.
+        "attribute" => {
+            let attribute = node.child_by_field_name("attribute")?;
+            return inference
+                .load_at((attribute.start_byte() as u32).into())
+                .cloned();
+        }
         "parenthesized_expression" => return node_value(inference, node.named_child(0)?),
         "list" | "list_comprehension" => Value::List(empty()),
         "set" | "set_comprehension" => Value::Set(empty()),
@@ -174,6 +181,9 @@ fn node_value(inference: &ScopeInference, node: Node<'_>) -> Option<Union> {
 fn is_dict(union: &Union) -> bool {
     union.values().any(|value| matches!(value, Value::Dict(_)))
 }
+
+/// The role of a `key in container` operand until the container's value says which.
+const MEMBERSHIP: &str = "a member";
 
 struct KeyUse {
     range: TextRange,
@@ -261,12 +271,16 @@ fn run(context: &mut RuleContext<'_>) {
         let range = TextRange::new(offset, (key_node.end_byte() as u32).into());
         let key_text = context.node_text(key_node).to_owned();
         for run in context.runs().iter().filter(|run| run.scope == scope) {
+            let mut role = role;
             if let Some(object) = object {
-                let object_is_dict =
-                    node_value(run.inference, object).is_some_and(|value| is_dict(&value));
-                if !object_is_dict {
-                    continue;
-                }
+                let container = node_value(run.inference, object);
+                let is_set =
+                    |union: &Union| union.values().all(|value| matches!(value, Value::Set(_)));
+                role = match container {
+                    Some(value) if is_dict(&value) => "a dict key",
+                    Some(value) if role == MEMBERSHIP && is_set(&value) => "a set member",
+                    _ => continue,
+                };
             }
             let Some(key) = node_value(run.inference, key_node) else {
                 continue;
@@ -312,6 +326,21 @@ fn collect_syntax<'t>(root: Node<'t>, uses: &mut Vec<(Node<'t>, Option<Node<'t>>
                     if member.kind() != "comment" {
                         uses.push((member, None, "a set member"));
                     }
+                }
+            }
+            // `key in d`, `member not in s`: the container hashes the operand.
+            "comparison_operator" => {
+                let mut cursor = node.walk();
+                let operands: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+                let mut cursor = node.walk();
+                let is_membership = node
+                    .children(&mut cursor)
+                    .filter(|child| !child.is_named())
+                    .all(|operator| matches!(operator.kind(), "in" | "not in" | "not"));
+                if let [key, container] = operands[..]
+                    && is_membership
+                {
+                    uses.push((key, Some(container), MEMBERSHIP));
                 }
             }
             // `d[k] += 1` reads `d[k]` first: the recorded read covers it.

@@ -284,6 +284,29 @@ seen.add(Token())
 # expect: unhashable-key confidence=definite
 unique = set([[1], [2]])
 frozen = {frozenset(coords): 1}
+# expect: unhashable-key confidence=definite
+if coords in lookup:
+    print("cached")
+# expect: unhashable-key confidence=definite
+print(["a"] not in seen)
+print(coords in [[1, 2]], "a" in "abc", (1, 2) in lookup)
+
+class SearchCache:
+    def __init__(self):
+        self.entries = {}
+
+    def lookup(self, key, compute):
+        # expect: unhashable-key confidence=definite
+        if key in self.entries:
+            # expect: unhashable-key confidence=definite
+            return self.entries[key]
+        value = compute()
+        # expect: unhashable-key confidence=definite
+        self.entries[key] = value
+        return value
+
+cache = SearchCache()
+cache.lookup(("kim", ["python", "async"]), lambda: 1)
 "#,
     );
 }
