@@ -23,6 +23,7 @@
 //! stack, so Python recursion up to the 1,000-frame limit is safe on any caller's stack.
 
 mod builtins;
+mod csv;
 mod exec;
 mod format;
 mod heap;

@@ -1,5 +1,6 @@
 //! Imports and the modelled standard library: `sys`, `math`, `json`, `re`, `collections`,
-//! `dataclasses`, `functools`, `itertools`, `string`, `typing`, `abc`, `enum`, `asyncio`.
+//! `dataclasses`, `functools`, `itertools`, `string`, `typing`, `abc`, `enum`, `asyncio`,
+//! `csv` readers and `io.StringIO` over text the program holds.
 //! Any other module binds an opaque value: the replay stops when it is used.
 
 use std::collections::VecDeque;
@@ -33,6 +34,8 @@ const MODELLED: &[&str] = &[
     "heapq",
     "bisect",
     "logging",
+    "csv",
+    "io",
 ];
 
 fn module_value(interp: &mut Interp<'_>, name: &str) -> R<Value> {
@@ -240,6 +243,8 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
         ],
     ),
     ("json", &["dumps", "loads"]),
+    ("csv", &["reader", "DictReader"]),
+    ("io", &["StringIO"]),
     (
         "re",
         &[
@@ -699,6 +704,9 @@ pub(crate) fn call_module_function(
             json_dump(interp, value, sort, &mut out, node)?;
             return Ok(Value::str(&out));
         }
+        "io.StringIO" => return super::csv::string_io(interp, &args, &kwargs),
+        "csv.reader" => return super::csv::reader(interp, &args, &kwargs, node),
+        "csv.DictReader" => return super::csv::dict_reader(interp, &args, &kwargs, node),
         "json.loads" => {
             let Some(Value::Str(text)) = args.first() else {
                 return stop("json.loads of a non-string");

@@ -368,3 +368,31 @@ fn library_classes_keep_their_unmodelled_attributes() {
         "AttributeError: 'Point' object has no attribute 'z' @L4"
     );
 }
+
+#[test]
+fn csv_readers_over_inline_text() {
+    let sheet = "import csv\nimport io\n\
+        SHEET = \"\"\"sku,quantity,unit_cost\nP-001,140,0.85\nP-004,n/a,1.95\n\"\"\"\n\
+        def main():\n\
+        \x20   total = 0.0\n\
+        \x20   for row in csv.DictReader(io.StringIO(SHEET)):\n\
+        \x20       total += int(row['quantity']) * float(row['unit_cost'])\n\
+        \x20   return total\n\
+        main()\n";
+    assert_eq!(
+        outcome(sheet),
+        "ValueError: invalid literal for int() with base 10: 'n/a' @L10"
+    );
+    completes(
+        "import csv\nfrom io import StringIO\n\
+         text = 'name,qty\\nbolt,\"1,5\"\\n\\nnut,\\n'\n\
+         rows = list(csv.DictReader(StringIO(text)))\n\
+         assert rows == [{'name': 'bolt', 'qty': '1,5'}, {'name': 'nut', 'qty': ''}]\n\
+         plain = list(csv.reader(['a;b', '', 'c;d'], delimiter=';'))\n\
+         assert plain == [['a', 'b'], [], ['c', 'd']]\n\
+         short = next(csv.DictReader(['x,y', '1'], fieldnames=None))\n\
+         assert short == {'x': '1', 'y': None}\n\
+         named = list(csv.DictReader(['1,2'], fieldnames=['a', 'b']))\n\
+         assert named == [{'a': '1', 'b': '2'}]\n",
+    );
+}
