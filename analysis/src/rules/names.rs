@@ -583,8 +583,7 @@ fn type_parameter_names<'t>(context: &RuleContext<'t>) -> rustc_hash::FxHashSet<
     if !context.text.contains('[') {
         return names;
     }
-    let mut stack = vec![context.root()];
-    while let Some(node) = stack.pop() {
+    for &node in context.nodes().iter() {
         if node.kind() == "type_parameter" {
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
@@ -599,10 +598,7 @@ fn type_parameter_names<'t>(context: &RuleContext<'t>) -> rustc_hash::FxHashSet<
                     names.insert(context.node_text(identifier));
                 }
             }
-            continue;
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
     names
 }

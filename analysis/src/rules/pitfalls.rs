@@ -97,14 +97,24 @@ fn is_scope(node: Node<'_>) -> bool {
 pub(super) fn same_scope_nodes(root: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     let mut stack = vec![root];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = root.walk();
     while let Some(node) = stack.pop() {
         out.push(node);
         if node.id() != root.id() && is_scope(node) {
             continue;
         }
-        let mut cursor = node.walk();
-        let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
+        cursor.reset(node);
+        if cursor.goto_first_child() {
+            let first = stack.len();
+            loop {
+                stack.push(cursor.node());
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+            stack[first..].reverse();
+        }
     }
     out
 }

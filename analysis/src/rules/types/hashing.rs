@@ -264,7 +264,7 @@ fn run(context: &mut RuleContext<'_>) {
     }
     // Displays and stores, read from the syntax with the values each run recorded.
     let mut syntax_uses: Vec<(Node<'_>, Option<Node<'_>>, &'static str)> = Vec::new();
-    collect_syntax(context.root(), &mut syntax_uses);
+    collect_syntax(&context.nodes(), &mut syntax_uses);
     for (key_node, object, role) in syntax_uses {
         let offset = (key_node.start_byte() as u32).into();
         let scope = evaluating_scope(context, offset);
@@ -300,9 +300,11 @@ fn run(context: &mut RuleContext<'_>) {
 }
 
 /// Dict display keys, set display members and `d[k] = v` store keys (with `d`).
-fn collect_syntax<'t>(root: Node<'t>, uses: &mut Vec<(Node<'t>, Option<Node<'t>>, &'static str)>) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+fn collect_syntax<'t>(
+    nodes: &[Node<'t>],
+    uses: &mut Vec<(Node<'t>, Option<Node<'t>>, &'static str)>,
+) {
+    for &node in nodes {
         match node.kind() {
             "dictionary" => {
                 let mut cursor = node.walk();
@@ -357,8 +359,6 @@ fn collect_syntax<'t>(root: Node<'t>, uses: &mut Vec<(Node<'t>, Option<Node<'t>>
             }
             _ => {}
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
     }
 }
 
