@@ -27,7 +27,12 @@ pub(crate) fn string_io(
         Some(_) => return stop("io.StringIO of a non-string"),
     };
     let lines: Vec<Value> = text.split_inclusive('\n').map(Value::str).collect();
-    let id = interp.alloc_id(Obj::Iterator(Iter::Items(Rc::new(lines), 0)))?;
+    items_iterator(interp, lines)
+}
+
+/// An iterator over `items` (the reader objects' other attributes stop the replay).
+fn items_iterator(interp: &mut Interp<'_>, items: Vec<Value>) -> R<Value> {
+    let id = interp.alloc_id(Obj::Iterator(Iter::Items(Rc::new(items), 0)))?;
     Ok(Value::Obj(id))
 }
 
@@ -47,8 +52,7 @@ pub(crate) fn reader(
     for row in rows {
         values.push(interp.list(row.into_iter().map(Value::Str).collect())?);
     }
-    let id = interp.alloc_id(Obj::Iterator(Iter::Items(Rc::new(values), 0)))?;
-    Ok(Value::Obj(id))
+    items_iterator(interp, values)
 }
 
 /// `csv.DictReader(lines, fieldnames=None, delimiter=…)`: one dict per non-empty row,
@@ -99,8 +103,7 @@ pub(crate) fn dict_reader(
         }
         dicts.push(interp.alloc(Obj::Dict(dict))?);
     }
-    let id = interp.alloc_id(Obj::Iterator(Iter::Items(Rc::new(dicts), 0)))?;
-    Ok(Value::Obj(id))
+    items_iterator(interp, dicts)
 }
 
 /// The `delimiter` keyword (a one-character string), with `allowed` other keywords.

@@ -645,27 +645,31 @@ impl UnionBuilder {
     /// Adds a member whose value is within [`MAX_VALUE_DEPTH`] already: a member of
     /// another union (every union's values are; see [`Union::new`]).
     fn insert_bounded(&mut self, member: Member) {
-        debug_assert!(member.value.is_bounded(MAX_VALUE_DEPTH));
-        match self
-            .members
-            .iter_mut()
-            .find(|existing| existing.value == member.value)
-        {
-            Some(existing) => merge_origins(&mut existing.origins, &member.origins),
-            None => self.members.push(member),
+        if !self.merge_into_equal(&member) {
+            self.members.push(member);
         }
     }
 
     /// [`Self::insert_bounded`] of a borrowed member: cloned only when its value is new.
     fn insert_bounded_ref(&mut self, member: &Member) {
+        if !self.merge_into_equal(member) {
+            self.members.push(member.clone());
+        }
+    }
+
+    /// Adds the origins of `member` to the member of equal value, if there is one.
+    fn merge_into_equal(&mut self, member: &Member) -> bool {
         debug_assert!(member.value.is_bounded(MAX_VALUE_DEPTH));
         match self
             .members
             .iter_mut()
             .find(|existing| existing.value == member.value)
         {
-            Some(existing) => merge_origins(&mut existing.origins, &member.origins),
-            None => self.members.push(member.clone()),
+            Some(existing) => {
+                merge_origins(&mut existing.origins, &member.origins);
+                true
+            }
+            None => false,
         }
     }
 
