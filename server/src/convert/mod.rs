@@ -56,15 +56,41 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// The findings of one file as LSP diagnostics (see [`diagnostic`]). The line table of
+/// each other file that related locations point into is built once for the batch: a
+/// file's findings often point into the same module many times, and building its table
+/// per location dominated the answer to a diagnostics pull.
+pub fn diagnostics(
+    analysis: &Analysis,
+    text: &str,
+    lines: &LineTable,
+    encoding: PositionEncoding,
+    findings: &[Finding],
+) -> Vec<Diagnostic> {
+    let mut other_lines = OtherLines::default();
+    findings
+        .iter()
+        .map(|finding| diagnostic(analysis, text, lines, encoding, finding, &mut other_lines))
+        .collect()
+}
+
+/// Texts and line tables of the files that one batch of findings' related locations
+/// point into.
+#[derive(Default)]
+struct OtherLines {
+    files: Vec<(analysis::FileId, Arc<str>, LineTable)>,
+}
+
 /// A finding as an LSP diagnostic: `code` is the rule id, `data` carries the exception,
 /// the confidence and its score; related locations in other files are converted with
 /// those files' texts.
-pub fn diagnostic(
+fn diagnostic(
     analysis: &Analysis,
     text: &str,
     lines: &LineTable,
     encoding: PositionEncoding,
     finding: &Finding,
+    other_lines: &mut OtherLines,
 ) -> Diagnostic {
     let data = serde_json::json!({
         "exception": finding.exception,
@@ -78,12 +104,17 @@ pub fn diagnostic(
             let uri = path_to_uri(&related.path)?;
             let file = analysis.file_id(&related.path)?;
             let other_text = analysis.file_text(file);
-            let range = if *other_text == *text {
-                position::range(text, lines, related.range, encoding)
-            } else {
-                let other_lines = LineTable::new(&other_text);
-                position::range(&other_text, &other_lines, related.range, encoding)
-            };
+            let known = other_lines
+                .files
+                .iter()
+                .position(|(known, _, _)| *known == file);
+            let at = known.unwrap_or_else(|| {
+                let table = LineTable::new(&other_text);
+                other_lines.files.push((file, other_text, table));
+                other_lines.files.len() - 1
+            });
+            let (_, other_text, other_table) = &other_lines.files[at];
+            let range = position::range(other_text, other_table, related.range, encoding);
             Some(DiagnosticRelatedInformation {
                 location: Location { uri, range },
                 message: related.message.clone(),

@@ -278,11 +278,9 @@ fn publish_rule_file_diagnostics(state: &Arc<ServerState>, client: &Client) {
                 };
                 let text = analysis.file_text(file);
                 let lines = LineTable::new(&text);
-                let diagnostics = analysis
-                    .diagnostics(file)?
-                    .iter()
-                    .map(|finding| convert::diagnostic(analysis, &text, &lines, encoding, finding))
-                    .collect::<Vec<_>>();
+                let findings = analysis.diagnostics(file)?;
+                let diagnostics =
+                    convert::diagnostics(analysis, &text, &lines, encoding, &findings);
                 published.push((uri, diagnostics));
             }
             Ok(published)
@@ -470,6 +468,15 @@ pub fn schedule_diagnostics(
         let is_current =
             |state: &ServerState| version.is_none() || state.document_version(&uri) == version;
         for _attempt in 0..MAX_DIAGNOSTICS_ATTEMPTS {
+            // Started during a burst of writes, the computation would be cancelled; more
+            // at once than there are cores, they would only hold more memory.
+            state.wait_until_quiet().await;
+            let Ok(permit) = state.background_permits.acquire().await else {
+                return;
+            };
+            if !is_current(&state) {
+                return;
+            }
             let path = path.clone();
             let crashes = crashes.clone();
             let diagnostics = read(&state, move |analysis| {
@@ -480,16 +487,12 @@ pub fn schedule_diagnostics(
                 let lines = LineTable::new(&text);
                 let mut findings = analysis.diagnostics(file)?;
                 findings.extend(crashes);
-                Ok(Some(
-                    findings
-                        .iter()
-                        .map(|finding| {
-                            convert::diagnostic(analysis, &text, &lines, encoding, finding)
-                        })
-                        .collect(),
-                ))
+                Ok(Some(convert::diagnostics(
+                    analysis, &text, &lines, encoding, &findings,
+                )))
             })
             .await;
+            drop(permit);
             match diagnostics {
                 Ok(Some(diagnostics)) => {
                     if is_current(&state) {

@@ -156,10 +156,9 @@ pub(crate) fn document_diagnostics(
     };
     let mut findings = analysis.diagnostics(file)?;
     findings.extend(crashes);
-    Ok(findings
-        .iter()
-        .map(|finding| convert::diagnostic(analysis, &text, &lines, encoding, finding))
-        .collect())
+    Ok(convert::diagnostics(
+        analysis, &text, &lines, encoding, &findings,
+    ))
 }
 
 /// A symbol of an older text moved into `text`.
