@@ -140,6 +140,8 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        // Before anything else: documents opened from now on wait for the load.
+        self.state.workspace_loading.send_replace(true);
         let watchers = [
             "**/*.py",
             "**/*.pyi",

@@ -63,6 +63,9 @@ pub struct ServerState {
     /// Background diagnostics computing at once: one per core (see
     /// `handlers::schedule_diagnostics`).
     pub background_permits: tokio::sync::Semaphore,
+    /// `true` while the workspace's files are read from disk (see
+    /// [`ServerState::wait_until_quiet`]).
+    pub workspace_loading: tokio::sync::watch::Sender<bool>,
 }
 
 /// Counts one read in [`ServerState::reads_in_flight`] while it lives.
@@ -100,15 +103,20 @@ impl ServerState {
             background_permits: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, |cores| cores.get()),
             ),
+            workspace_loading: tokio::sync::watch::Sender::new(false),
         }
     }
 
-    /// Returns once the inputs have not changed for [`QUIET_PERIOD`]. A write cancels
-    /// every computation in flight and waits for them to stop, so work started during a
-    /// burst of writes (an editor opening its session's files, the workspace loading) is
-    /// thrown away, and it slows the burst down: on the 167 files of the standard
-    /// library, sending the `didOpen`s took 2–3 s with diagnostics starting after each.
+    /// Returns once the workspace is loaded and the inputs have not changed for
+    /// [`QUIET_PERIOD`]. A write cancels every computation in flight and waits for them
+    /// to stop, so work started during a burst of writes (an editor opening its
+    /// session's files) is thrown away, and it slows the burst down: on the 167 files of
+    /// the standard library, sending the `didOpen`s took 2–3 s with diagnostics starting
+    /// after each. Work started before the workspace is loaded is thrown away too, and
+    /// would find the imports unresolved.
     pub async fn wait_until_quiet(&self) {
+        let mut loading = self.workspace_loading.subscribe();
+        let _ = loading.wait_for(|loading| !loading).await;
         loop {
             let quiet_for = lock(&self.last_write).elapsed();
             if quiet_for >= QUIET_PERIOD {

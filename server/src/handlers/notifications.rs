@@ -23,6 +23,10 @@ pub fn did_open(state: &Arc<ServerState>, client: &Client, params: DidOpenTextDo
     let document = params.text_document;
     let path = uri_to_path(&document.uri);
     state.open(document.uri.clone(), path, document.version, document.text);
+    if *state.workspace_loading.borrow() {
+        // The load refreshes every open document once it is done, this one included.
+        return;
+    }
     if !analyse_limited_document_after_edit(state, client, &document.uri, document.version) {
         schedule_diagnostics(state, client, document.uri, Some(document.version));
     }
@@ -368,6 +372,14 @@ fn publish_config_errors(client: &Client, layout: &crate::project::ProjectLayout
 /// Scans every workspace root, loads its files with `$/progress` reports, then
 /// refreshes the diagnostics of open documents.
 pub async fn load_workspace(state: Arc<ServerState>, client: Client) {
+    /// Ends the load however the task ends (a panic in the loader included).
+    struct Loaded(Arc<ServerState>);
+    impl Drop for Loaded {
+        fn drop(&mut self) {
+            self.0.workspace_loading.send_replace(false);
+        }
+    }
+    let loaded = Loaded(state.clone());
     let roots = lock(&state.roots).clone();
     if roots.is_empty() {
         return;
@@ -421,6 +433,7 @@ pub async fn load_workspace(state: Arc<ServerState>, client: Client) {
     for layout in &layouts {
         publish_config_errors(&client, layout);
     }
+    drop(loaded);
     publish_rule_file_diagnostics(&state, &client);
     refresh_open_documents(&state, &client);
 }
