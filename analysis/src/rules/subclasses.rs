@@ -431,6 +431,46 @@ mod tests {
         assert!(!super::provided_by_subclass(db, "Deeper", "limit"));
     }
 
+    /// `call-arity` asks whether a subclass provides a method only for a call that does
+    /// not fit: a fitting call outlines no file; a misfit one does, and the open subclass
+    /// (`Other`, with a metaclass) keeps it from being reported.
+    #[test]
+    fn call_arity_looks_for_subclasses_only_for_calls_that_do_not_fit() {
+        let mut host = host();
+        let mut change = Change::default();
+        change.set_file(
+            Path::new("/ws/use.py"),
+            "from base import Base
+
+Base().run()
+",
+        );
+        change.set_file(
+            Path::new("/ws/misuse.py"),
+            "from base import Base
+
+Base().run(1)
+",
+        );
+        host.apply_change(change);
+        let fits = host.file_id(Path::new("/ws/use.py")).unwrap();
+        let misfits = host.file_id(Path::new("/ws/misuse.py")).unwrap();
+        host.take_executed_queries();
+        let rules = |diagnostics: Vec<crate::ide::Diagnostic>| -> Vec<String> {
+            diagnostics.into_iter().map(|found| found.rule).collect()
+        };
+        assert_eq!(
+            rules(host.analysis().diagnostics(fits).unwrap()),
+            Vec::<String>::new()
+        );
+        assert_eq!(executed(&host, "class_outlines("), 0);
+        assert!(
+            !rules(host.analysis().diagnostics(misfits).unwrap())
+                .contains(&"call-arity".to_owned())
+        );
+        assert!(executed(&host, "class_outlines(") > 0);
+    }
+
     /// Editing a function body leaves the header words and the outlines equal: the workspace
     /// merge and the lookup by name backdate, no other file's outline is read again. A new
     /// base changes the words.

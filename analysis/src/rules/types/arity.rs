@@ -623,12 +623,18 @@ impl ClassAnswers {
     }
 }
 
+/// `silence`: a method call that a subclass may override or provide gets
+/// [`Verdict::Unknown`]. Those lookups visit other files (the subclass lookup outlines
+/// every file naming the class in a class header, parsing the closed ones), and they
+/// only matter for a call some member of whose callee does not fit: [`run`] judges
+/// without them first, and again with them only then.
 fn judge(
     db: &dyn Db,
     answers: &mut ClassAnswers,
     value: &Value,
     call: &CallSite,
     keywords: &[SmolStr],
+    silence: bool,
 ) -> Verdict {
     let positional = call.positional.len();
     let signature = match value {
@@ -638,20 +644,27 @@ fn judge(
         } => {
             // A protocol's methods describe what implementations accept at least; the
             // object behind it is some other class (`SimplePath.joinpath()`).
-            let is_protocol = answers.mro(db, class).iter().any(|ancestor| {
-                ancestor.name() == "Protocol"
-                    || defined_class(db, ancestor).is_some_and(|defined| {
-                        unresolved_base_texts(db, &defined, ancestor)
-                            .iter()
-                            .any(|base| {
-                                let base = base.split('[').next().unwrap_or(base);
-                                base.rsplit('.').next() == Some("Protocol")
-                            })
-                    })
-            });
-            if is_protocol
-                || answers.is_overridden_below(db, class, function.name())
-                || crate::rules::subclasses::provided_by_subclass(db, class.name(), function.name())
+            let mut is_protocol = || {
+                answers.mro(db, class).iter().any(|ancestor| {
+                    ancestor.name() == "Protocol"
+                        || defined_class(db, ancestor).is_some_and(|defined| {
+                            unresolved_base_texts(db, &defined, ancestor)
+                                .iter()
+                                .any(|base| {
+                                    let base = base.split('[').next().unwrap_or(base);
+                                    base.rsplit('.').next() == Some("Protocol")
+                                })
+                        })
+                })
+            };
+            if silence
+                && (is_protocol()
+                    || answers.is_overridden_below(db, class, function.name())
+                    || crate::rules::subclasses::provided_by_subclass(
+                        db,
+                        class.name(),
+                        function.name(),
+                    ))
             {
                 return Verdict::Unknown;
             }
@@ -727,13 +740,32 @@ fn run(context: &mut RuleContext<'_>) {
         };
         let mut first: Option<(String, Option<String>)> = None;
         let mut mismatched: Option<&Value> = None;
+        // Without the subclass lookups first: a call all of whose members fit or are
+        // unknown reports nothing either way (the lookups only turn verdicts unknown).
+        let any_mismatch = call.callee.members().iter().any(|member| {
+            !super::is_from_parameter(context.db, member, run_call.is_some())
+                && matches!(
+                    judge(
+                        context.db,
+                        &mut answers,
+                        &member.value,
+                        call,
+                        &keywords,
+                        false
+                    ),
+                    Verdict::Mismatch(..)
+                )
+        });
+        if !any_mismatch {
+            continue;
+        }
         for member in call.callee.members() {
             let value = &member.value;
             // `cls(...)` in a classmethod may build a subclass with another `__init__`.
             let verdict = if super::is_from_parameter(context.db, member, run_call.is_some()) {
                 Verdict::Unknown
             } else {
-                judge(context.db, &mut answers, value, call, &keywords)
+                judge(context.db, &mut answers, value, call, &keywords, true)
             };
             match verdict {
                 Verdict::Fits => tally.good += 1,
