@@ -53,6 +53,9 @@ pub struct TreeNavigator<'t> {
     /// Every node of the tree in source order (the order of `dotted::descendants` from
     /// the root), for the rules that visit the whole tree: one walk instead of one each.
     preorder: Rc<[Node<'t>]>,
+    /// Where each node's subtree lies in `preorder`: its own index and the index just past
+    /// its last descendant, by node id.
+    subtree_spans: FxHashMap<usize, (u32, u32)>,
 }
 
 impl<'t> TreeNavigator<'t> {
@@ -64,13 +67,16 @@ impl<'t> TreeNavigator<'t> {
             deep_empty_by_range: FxHashMap::default(),
             wide_children: FxHashMap::default(),
             preorder: Rc::from(Vec::new()),
+            subtree_spans: FxHashMap::default(),
         };
         let mut preorder: Vec<Node<'t>> = Vec::new();
         let mut cursor = root.walk();
-        // The ancestors of the cursor's node, root first.
+        // The ancestors of the cursor's node, root first, with their preorder indexes.
         let mut path: Vec<Node<'t>> = Vec::new();
+        let mut path_indexes: Vec<u32> = Vec::new();
         loop {
             let node = cursor.node();
+            let index = preorder.len() as u32;
             preorder.push(node);
             if let Some(parent) = path.last() {
                 navigator.parents.insert(node.id(), *parent);
@@ -88,8 +94,12 @@ impl<'t> TreeNavigator<'t> {
             }
             if cursor.goto_first_child() {
                 path.push(node);
+                path_indexes.push(index);
                 continue;
             }
+            navigator
+                .subtree_spans
+                .insert(node.id(), (index, index + 1));
             loop {
                 if cursor.goto_next_sibling() {
                     break;
@@ -98,7 +108,12 @@ impl<'t> TreeNavigator<'t> {
                     navigator.preorder = Rc::from(preorder);
                     return navigator;
                 }
-                path.pop();
+                let end = preorder.len() as u32;
+                if let (Some(parent), Some(parent_index)) = (path.pop(), path_indexes.pop()) {
+                    navigator
+                        .subtree_spans
+                        .insert(parent.id(), (parent_index, end));
+                }
             }
         }
     }
@@ -107,6 +122,15 @@ impl<'t> TreeNavigator<'t> {
     /// may keep it while it changes the context that owns the navigator).
     pub fn nodes(&self) -> Rc<[Node<'t>]> {
         Rc::clone(&self.preorder)
+    }
+
+    /// `node` and all its descendants, in source order (the order of
+    /// `dotted::descendants(node)`), as a slice of [`TreeNavigator::nodes`]; `None` for a
+    /// node of another tree.
+    pub fn subtree(&self, node: Node<'t>) -> Option<&[Node<'t>]> {
+        let &(start, end) = self.subtree_spans.get(&node.id())?;
+        let nodes = self.preorder.get(start as usize..end as usize)?;
+        (nodes.first()?.id() == node.id()).then_some(nodes)
     }
 
     /// The parent of `node` (a node of this tree).
