@@ -320,6 +320,20 @@ fn task_not_referenced(context: &mut RuleContext<'_>, call: Node<'_>) {
     {
         return;
     }
+    // A dotted path ends with the callee's own last part unless the callee is a bare name
+    // (an import may rename it): an attribute call whose name differs cannot match, and
+    // resolving its path is most of this check's cost.
+    if let Some(function) = child_by_field(call, "function")
+        && kind_of(function) == "attribute"
+        && child_by_field(function, "attribute").is_none_or(|attribute| {
+            !matches!(
+                context.node_text(attribute),
+                "create_task" | "ensure_future"
+            )
+        })
+    {
+        return;
+    }
     let Some(path) = callee_path(context, call) else {
         return;
     };

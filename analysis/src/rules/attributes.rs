@@ -70,6 +70,9 @@ fn run_none(context: &mut RuleContext<'_>) {
                 if builtin_type_has_attribute("NoneType", attribute.as_str()) == Some(true) {
                     continue;
                 }
+                if cannot_report_none(object) {
+                    continue;
+                }
                 let Some(node) = context.node(range) else {
                     continue;
                 };
@@ -88,6 +91,9 @@ fn run_none(context: &mut RuleContext<'_>) {
                 );
             }
             OperationKind::Subscript { object, .. } => {
+                if cannot_report_none(object) {
+                    continue;
+                }
                 let Some(node) = context.node(range) else {
                     continue;
                 };
@@ -106,6 +112,9 @@ fn run_none(context: &mut RuleContext<'_>) {
                 );
             }
             OperationKind::Iterate { iterable } => {
+                if cannot_report_none(iterable) {
+                    continue;
+                }
                 let Some(node) = context.node(range) else {
                     continue;
                 };
@@ -434,6 +443,13 @@ fn is_external_placeholder(db: &dyn Db, origin: &crate::values::Origin) -> bool 
 }
 
 /// [`none_tally`], with placeholder Nones set from outside counted as unknown.
+/// Whether [`report_none`] would return before reporting whatever the node: `union` holds
+/// no None (its tally only loses bad members on the way). Checked before the node lookups
+/// that most operations would otherwise pay for nothing.
+fn cannot_report_none(union: &Union) -> bool {
+    none_tally(union).bad == 0
+}
+
 fn none_tally_with_placeholders(db: &dyn Db, union: &Union) -> Tally {
     let mut tally = none_tally(union);
     if tally.bad == 0 {

@@ -301,6 +301,8 @@ fn statement_calls(statement: Node<'_>, out: &mut Vec<TextRange>) -> bool {
 /// Calls evaluated whenever `node` is: lazy and conditional parts are skipped.
 fn expression_calls(node: Node<'_>, out: &mut Vec<TextRange>) {
     let mut stack = vec![node];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = node.walk();
     while let Some(node) = stack.pop() {
         match kind_of(node) {
             "lambda"
@@ -328,7 +330,6 @@ fn expression_calls(node: Node<'_>, out: &mut Vec<TextRange>) {
             "call" => out.push(crate::index::range_of(node)),
             _ => {}
         }
-        let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             stack.push(child);
         }
@@ -339,6 +340,8 @@ fn expression_calls(node: Node<'_>, out: &mut Vec<TextRange>) {
 /// `break`, `continue`, `yield`), outside nested definitions.
 fn contains_exit(node: Node<'_>) -> bool {
     let mut stack = vec![node];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = node.walk();
     while let Some(node) = stack.pop() {
         match kind_of(node) {
             "return_statement" | "raise_statement" | "break_statement" | "continue_statement"
@@ -346,7 +349,6 @@ fn contains_exit(node: Node<'_>) -> bool {
             "lambda" | "function_definition" | "class_definition" => continue,
             _ => {}
         }
-        let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             stack.push(child);
         }

@@ -111,6 +111,8 @@ pub(super) fn run(context: &mut RuleContext<'_>) {
 
 fn calls_name(context: &RuleContext<'_>, body: Node<'_>, name: &str) -> bool {
     let mut stack = vec![body];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = body.walk();
     while let Some(node) = stack.pop() {
         if kind_of(node) == "call"
             && child_by_field(node, "function").is_some_and(|function| {
@@ -119,7 +121,6 @@ fn calls_name(context: &RuleContext<'_>, body: Node<'_>, name: &str) -> bool {
         {
             return true;
         }
-        let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
     false
@@ -569,6 +570,8 @@ impl Replay<'_, '_, '_> {
     /// an argument the replay cannot follow.
     fn calls_in(&mut self, node: Node<'_>) -> Option<()> {
         let mut stack = vec![node];
+        // One cursor for the whole walk: a fresh one per node allocates.
+        let mut cursor = node.walk();
         while let Some(node) = stack.pop() {
             if matches!(
                 kind_of(node),
@@ -580,7 +583,6 @@ impl Replay<'_, '_, '_> {
                 let next = self.next_state(node)?;
                 self.steps.push((range_of(node), next));
             }
-            let mut cursor = node.walk();
             stack.extend(node.named_children(&mut cursor));
         }
         Some(())
@@ -766,11 +768,12 @@ impl Replay<'_, '_, '_> {
 
 fn has_recursive_call_node(replay: &Replay<'_, '_, '_>, node: Node<'_>) -> bool {
     let mut stack = vec![node];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = node.walk();
     while let Some(node) = stack.pop() {
         if kind_of(node) == "call" && replay.is_recursive_call(node) {
             return true;
         }
-        let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
     false
@@ -778,11 +781,12 @@ fn has_recursive_call_node(replay: &Replay<'_, '_, '_>, node: Node<'_>) -> bool 
 
 fn has_call(node: Node<'_>) -> bool {
     let mut stack = vec![node];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = node.walk();
     while let Some(node) = stack.pop() {
         if kind_of(node) == "call" {
             return true;
         }
-        let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
     false
@@ -791,13 +795,14 @@ fn has_call(node: Node<'_>) -> bool {
 /// A way out of the function (`return`, `raise`, `yield`) outside nested definitions.
 fn has_exit(node: Node<'_>) -> bool {
     let mut stack = vec![node];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = node.walk();
     while let Some(node) = stack.pop() {
         match kind_of(node) {
             "return_statement" | "raise_statement" | "yield" => return true,
             "lambda" | "function_definition" | "class_definition" => continue,
             _ => {}
         }
-        let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
     false
