@@ -328,6 +328,18 @@ mod tests {
                     "node at {start}..{end} in {text:.60?}"
                 );
             }
+            let expected_subtree: Vec<usize> = crate::rules::dotted::descendants(node)
+                .map(|descendant| descendant.id())
+                .collect();
+            assert_eq!(
+                navigator
+                    .subtree(node)
+                    .map(|nodes| nodes.iter().map(|node| node.id()).collect::<Vec<_>>()),
+                Some(expected_subtree),
+                "subtree of {} at {:?} in {text:.60?}",
+                node.kind(),
+                node.byte_range(),
+            );
         }
     }
 
