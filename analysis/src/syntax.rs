@@ -45,6 +45,7 @@
 //! parameters with defaults is recognised by hand, its bounds and defaults are re-parsed on
 //! their own, and the ERROR nodes inside it are not reported.
 
+use crate::index::{child_by_field, kind_of};
 use std::collections::HashSet;
 
 use line_index::{TextRange, TextSize};
@@ -344,7 +345,7 @@ fn is_statement_in_error(node: tree_sitter::Node<'_>, parent: Option<&Frame<'_>>
 }
 
 fn is_statement(node: tree_sitter::Node<'_>) -> bool {
-    let kind = node.kind();
+    let kind = kind_of(node);
     kind.ends_with("_statement") || kind.ends_with("_definition")
 }
 
@@ -482,7 +483,7 @@ fn last_colon_before(node: tree_sitter::Node<'_>, offset: usize) -> Option<(usiz
     let mut cursor = node.walk();
 
     node.children(&mut cursor)
-        .filter(|child| child.kind() == ":" && !child.is_missing() && child.end_byte() <= offset)
+        .filter(|child| kind_of(*child) == ":" && !child.is_missing() && child.end_byte() <= offset)
         .last()
         .map(|child| (child.start_byte(), child.end_byte()))
 }
@@ -526,10 +527,10 @@ fn check_python2_node(
             is_tree_error: false,
         });
     };
-    match node.kind() {
+    match kind_of(node) {
         "print_statement" | "exec_statement" => {
             if let Some(keyword) = node.child(0) {
-                let name = keyword.kind();
+                let name = kind_of(keyword);
                 push(
                     keyword.start_byte(),
                     keyword.end_byte(),
@@ -631,20 +632,20 @@ fn check_python2_except_comma(
     let children: Vec<tree_sitter::Node<'_>> = node.children(&mut cursor).collect();
     if children
         .iter()
-        .any(|child| matches!(child.kind(), "*" | "as"))
+        .any(|child| matches!(kind_of(*child), "*" | "as"))
     {
         return;
     }
     let values: Vec<&tree_sitter::Node<'_>> = children
         .iter()
-        .filter(|child| child.is_named() && !matches!(child.kind(), "block" | "comment"))
+        .filter(|child| child.is_named() && !matches!(kind_of(**child), "block" | "comment"))
         .collect();
-    let comma = children.iter().find(|child| child.kind() == ",");
+    let comma = children.iter().find(|child| kind_of(**child) == ",");
     let (Some(comma), [caught, bound]) = (comma, values.as_slice()) else {
         return;
     };
     let bound_name = slice(text, bound.start_byte(), bound.end_byte());
-    if bound.kind() != "identifier" || bound_name.starts_with(|c: char| c.is_uppercase()) {
+    if kind_of(**bound) != "identifier" || bound_name.starts_with(|c: char| c.is_uppercase()) {
         return;
     }
     let caught_text = short_snippet(slice(text, caught.start_byte(), caught.end_byte()));
@@ -668,7 +669,7 @@ fn check_python2_raise_comma(
     let mut cursor = node.walk();
     let Some(list) = node
         .children(&mut cursor)
-        .find(|child| child.kind() == "expression_list")
+        .find(|child| kind_of(*child) == "expression_list")
     else {
         return;
     };
@@ -782,15 +783,15 @@ fn check_unenforced_rules(
     node: tree_sitter::Node<'_>,
     parent: Option<&Frame<'_>>,
 ) {
-    match node.kind() {
+    match kind_of(node) {
         "argument_list" => check_argument_order(candidates, node),
         "parameters" | "lambda_parameters" => check_parameter_order(candidates, node),
         "assignment" if parent.is_some_and(|frame| frame.kind == "assignment") => {
-            if let Some(annotation) = node.child_by_field_name("type") {
+            if let Some(annotation) = child_by_field(node, "type") {
                 let mut cursor = node.walk();
                 let colon = node
                     .children(&mut cursor)
-                    .find(|child| child.kind() == ":")
+                    .find(|child| kind_of(*child) == ":")
                     .unwrap_or(annotation);
                 candidates.push(error_at(
                     colon,
@@ -841,7 +842,7 @@ fn check_keyword_placement(
         }
         false
     };
-    let message = match node.kind() {
+    let message = match kind_of(node) {
         "return_statement" if !is_in_function(false) => "`return` outside of a function",
         "yield" if node.is_named() && !is_in_function(true) => "`yield` outside of a function",
         "break_statement" if !is_in_loop() => "`break` outside of a loop",
@@ -858,7 +859,7 @@ fn check_argument_order(candidates: &mut Vec<Candidate>, node: tree_sitter::Node
     let mut seen_keyword_unpacking = false;
     let mut cursor = node.walk();
     for argument in node.named_children(&mut cursor) {
-        let message = match argument.kind() {
+        let message = match kind_of(argument) {
             "comment" => continue,
             "keyword_argument" => {
                 seen_keyword = true;
@@ -886,17 +887,16 @@ fn check_parameter_order(candidates: &mut Vec<Candidate>, node: tree_sitter::Nod
     let mut cursor = node.walk();
     for parameter in node.named_children(&mut cursor) {
         // `*args: int` and `**kwargs: int` are typed parameters around a splat pattern.
-        let kind = match parameter.kind() {
-            "typed_parameter" => {
-                parameter
-                    .named_child(0)
-                    .map_or("typed_parameter", |inner| match inner.kind() {
-                        "list_splat_pattern" | "dictionary_splat_pattern" => inner.kind(),
+        let kind =
+            match kind_of(parameter) {
+                "typed_parameter" => parameter.named_child(0).map_or("typed_parameter", |inner| {
+                    match kind_of(inner) {
+                        "list_splat_pattern" | "dictionary_splat_pattern" => kind_of(inner),
                         _ => "typed_parameter",
-                    })
-            }
-            kind => kind,
-        };
+                    }
+                }),
+                kind => kind,
+            };
         match kind {
             "default_parameter" | "typed_default_parameter" => seen_default = true,
             // Parameters after `*` or `*args` are keyword-only: they need no default.
@@ -1622,7 +1622,7 @@ fn diagnose_error_site(
     let mut cursor = site.node.walk();
     let mut skipped_statement_with_error = false;
     for child in site.node.children(&mut cursor) {
-        if child.kind() == "comment" {
+        if kind_of(child) == "comment" {
             continue;
         }
         if !is_statement(child) {

@@ -216,6 +216,8 @@ const PURE_BUILTINS: &[&str] = &[
 /// Whether `node` contains a call of anything but a pure builtin.
 fn has_impure_call(node: Node<'_>, text: &str) -> bool {
     let mut stack = vec![node];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = node.walk();
     while let Some(current) = stack.pop() {
         if current.kind() == "call" {
             let pure = current
@@ -227,7 +229,6 @@ fn has_impure_call(node: Node<'_>, text: &str) -> bool {
                 return true;
             }
         }
-        let mut cursor = current.walk();
         stack.extend(current.named_children(&mut cursor));
     }
     false

@@ -447,11 +447,11 @@ fn mutated(container: &Value, method: &str, arguments: &Arguments) -> Value {
 
 /// `x` of `type(x)`.
 fn type_call_subject<'t>(text: &str, node: Node<'t>) -> Option<Node<'t>> {
-    let function = node.child_by_field_name("function")?;
-    if node.kind() != "call" || text.get(function.byte_range()) != Some("type") {
+    let function = child_by_field(node, "function")?;
+    if kind_of(node) != "call" || text.get(function.byte_range()) != Some("type") {
         return None;
     }
-    let arguments = node.child_by_field_name("arguments")?;
+    let arguments = child_by_field(node, "arguments")?;
     if arguments.named_child_count() != 1 {
         return None;
     }
@@ -625,6 +625,9 @@ pub(super) struct Interpreter<'db> {
     derives_from_enclosing: FxHashMap<ScopeId, bool>,
     /// Classes, by whether they derive from `type`.
     metaclasses: FxHashMap<ClassRef, bool>,
+    /// The MROs this run computed, by class: attribute lookups ask for the same classes'
+    /// MROs again and again, and each answer is the same within one run.
+    class_mros: std::cell::RefCell<FxHashMap<ClassRef, Vec<ClassRef>>>,
     depth: u32,
     block_depth: u32,
     record: bool,
@@ -702,6 +705,7 @@ impl<'db> Interpreter<'db> {
             self_name: None,
             derives_from_enclosing: FxHashMap::default(),
             metaclasses: FxHashMap::default(),
+            class_mros: Default::default(),
             depth: 0,
             block_depth: 0,
             record: true,
@@ -1138,13 +1142,13 @@ impl<'db> Interpreter<'db> {
     }
 
     fn if_statement(&mut self, node: Node<'_>) {
-        let Some(condition) = node.child_by_field_name("condition") else {
+        let Some(condition) = child_by_field(node, "condition") else {
             return;
         };
         self.expression(condition);
         let taken_state = self.state.take();
         let (when_true, mut otherwise) = self.narrow(condition, taken_state);
-        let consequence = node.child_by_field_name("consequence");
+        let consequence = child_by_field(node, "consequence");
         let mut joined = self.branch_block(
             consequence,
             self.branch_id(node, BranchKind::IfTrue),
@@ -1161,9 +1165,9 @@ impl<'db> Interpreter<'db> {
             return;
         }
         if let [else_clause] = alternatives.as_slice() {
-            if else_clause.kind() == "else_clause" {
+            if kind_of(*else_clause) == "else_clause" {
                 let after = self.branch_block(
-                    else_clause.child_by_field_name("body"),
+                    child_by_field(*else_clause, "body"),
                     self.branch_id(*else_clause, BranchKind::Else),
                     otherwise.take(),
                 );
@@ -1179,14 +1183,14 @@ impl<'db> Interpreter<'db> {
         let mut chain = ConditionChain::default();
         chain.add(condition, self.text);
         for alternative in alternatives {
-            if alternative.kind() == "elif_clause" {
+            if kind_of(alternative) == "elif_clause" {
                 let branch = self.branch_id(alternative, BranchKind::Elif);
                 let saved = self.branch;
                 if let Some(branch) = branch {
                     self.branch = branch;
                 }
                 self.state = otherwise.take();
-                let Some(elif_condition) = alternative.child_by_field_name("condition") else {
+                let Some(elif_condition) = child_by_field(alternative, "condition") else {
                     continue;
                 };
                 if self.state.is_some() {
@@ -1200,13 +1204,13 @@ impl<'db> Interpreter<'db> {
                     Implied::Unknown => {}
                 }
                 self.branch = saved;
-                let body = alternative.child_by_field_name("consequence");
+                let body = child_by_field(alternative, "consequence");
                 let after = self.branch_block(body, branch, when_true);
                 joined = join_states(joined, after);
                 otherwise = when_false;
             } else {
                 has_else = true;
-                let body = alternative.child_by_field_name("body");
+                let body = child_by_field(alternative, "body");
                 let after = self.branch_block(
                     body,
                     self.branch_id(alternative, BranchKind::Else),
@@ -1311,27 +1315,27 @@ impl<'db> Interpreter<'db> {
         let mut reads = Vec::new();
         let mut stack = vec![test];
         while let Some(node) = stack.pop() {
-            match node.kind() {
+            match kind_of(node) {
                 "identifier" => reads.push(Name::new(self.slice(node))),
                 "attribute" if allow_attributes => {
                     let mut root = node;
-                    while root.kind() == "attribute" {
-                        root = root.child_by_field_name("object")?;
+                    while kind_of(root) == "attribute" {
+                        root = child_by_field(root, "object")?;
                     }
-                    if root.kind() != "identifier" {
+                    if kind_of(root) != "identifier" {
                         return None;
                     }
                     reads.push(Name::new(self.slice(root)));
                 }
                 "call" => {
-                    let function = node.child_by_field_name("function")?;
+                    let function = child_by_field(node, "function")?;
                     if !matches!(
                         self.slice(function),
                         "isinstance" | "issubclass" | "hasattr" | "callable" | "len"
                     ) {
                         return None;
                     }
-                    stack.extend(node.child_by_field_name("arguments"));
+                    stack.extend(child_by_field(node, "arguments"));
                 }
                 // Reads that may change under us, or bind names themselves.
                 "attribute"
@@ -2285,7 +2289,7 @@ impl<'db> Interpreter<'db> {
 
     /// Binds `target` (a name, a tuple/list of targets, an attribute or a subscript).
     fn bind(&mut self, target: Node<'_>, value: Union, statement: Node<'_>) {
-        match target.kind() {
+        match kind_of(target) {
             "identifier" => {
                 let name = Name::new(self.slice(target));
                 if let Some(definition) = self.definition_at(target) {
@@ -2306,7 +2310,7 @@ impl<'db> Interpreter<'db> {
                 let mut cursor = target.walk();
                 let targets: Vec<Node<'_>> = target.named_children(&mut cursor).collect();
                 let star = targets.iter().position(|target| {
-                    matches!(target.kind(), "list_splat_pattern" | "list_splat")
+                    matches!(kind_of(*target), "list_splat_pattern" | "list_splat")
                 });
                 self.record_operation(
                     target,
@@ -2428,8 +2432,8 @@ impl<'db> Interpreter<'db> {
                     Value::Instance(class, Some(_)) => Value::Instance(class.clone(), None),
                     other => other.clone(),
                 });
-                let object = target.child_by_field_name("object");
-                let attribute = target.child_by_field_name("attribute");
+                let object = child_by_field(target, "object");
+                let attribute = child_by_field(target, "attribute");
                 if let Some(object) = object {
                     self.expression(object);
                 }
@@ -2448,7 +2452,7 @@ impl<'db> Interpreter<'db> {
                     }
                 }
                 if let (Some(object), Some(attribute)) = (object, attribute) {
-                    if object.kind() == "identifier"
+                    if kind_of(object) == "identifier"
                         && self.self_name.as_deref() == Some(self.slice(object))
                     {
                         let name = Name::new(self.slice(attribute));
@@ -2459,7 +2463,7 @@ impl<'db> Interpreter<'db> {
                         if *entry != value {
                             *entry = entry.join(&value);
                         }
-                    } else if object.kind() == "identifier" {
+                    } else if kind_of(object) == "identifier" {
                         self.note_mutation(object);
                         let name = Name::new(self.slice(object));
                         let attribute = SmolStr::new(self.slice(attribute));
@@ -2475,13 +2479,11 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "subscript" => {
-                let object = target.child_by_field_name("value");
-                let key = target
-                    .child_by_field_name("subscript")
-                    .map(|key| self.expression(key));
+                let object = child_by_field(target, "value");
+                let key = child_by_field(target, "subscript").map(|key| self.expression(key));
                 if let Some(object) = object {
                     let container = self.expression(object);
-                    if object.kind() == "identifier" {
+                    if kind_of(object) == "identifier" {
                         self.note_mutation(object);
                         self.note_growth(object);
                         self.store_item(object, key.as_ref(), &value);
@@ -3663,10 +3665,10 @@ impl<'db> Interpreter<'db> {
         let Some(name) = self.subject_name(&mut env, subject) else {
             return (Some(env.clone()), Some(env));
         };
-        let other_is_none = other.kind() == "none";
+        let other_is_none = kind_of(other) == "none";
         // `config != {}`, `items == []`, `name != ""`: for containers and strings, equal
         // to the empty literal means falsy.
-        let other_is_empty = match other.kind() {
+        let other_is_empty = match kind_of(other) {
             "dictionary" | "list" | "tuple" | "set" => other.named_child_count() == 0,
             "string" => matches!(self.slice(other), "\"\"" | "''"),
             _ => false,
@@ -3907,13 +3909,12 @@ impl<'db> Interpreter<'db> {
     fn narrow_call(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
         // `part.isdigit()`, `line.startswith("#")` on a union of known strings: each
         // string goes to the side its own answer picks.
-        if let Some((subject, method)) = condition
-            .child_by_field_name("function")
-            .filter(|function| function.kind() == "attribute")
+        if let Some((subject, method)) = child_by_field(condition, "function")
+            .filter(|function| kind_of(*function) == "attribute")
             .and_then(|function| {
                 Some((
-                    function.child_by_field_name("object")?,
-                    function.child_by_field_name("attribute")?,
+                    child_by_field(function, "object")?,
+                    child_by_field(function, "attribute")?,
                 ))
             })
             .filter(|(subject, _)| is_place_node(*subject))
@@ -3921,9 +3922,8 @@ impl<'db> Interpreter<'db> {
             let method = self.slice(method);
             let saved = std::mem::replace(&mut self.state, Some(env.clone()));
             let recording = std::mem::replace(&mut self.record, false);
-            let arguments = condition
-                .child_by_field_name("arguments")
-                .map(|arguments| self.arguments(arguments));
+            let arguments =
+                child_by_field(condition, "arguments").map(|arguments| self.arguments(arguments));
             self.record = recording;
             self.state = saved;
             if let Some(arguments) = arguments {
@@ -3955,11 +3955,10 @@ impl<'db> Interpreter<'db> {
     }
 
     fn narrow_call_of(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
-        let function = condition
-            .child_by_field_name("function")
+        let function = child_by_field(condition, "function")
             .map(|function| self.slice(function))
             .unwrap_or("");
-        let Some(arguments) = condition.child_by_field_name("arguments") else {
+        let Some(arguments) = child_by_field(condition, "arguments") else {
             return (Some(env.clone()), Some(env));
         };
         let mut cursor = arguments.walk();
@@ -4446,7 +4445,7 @@ impl<'db> Interpreter<'db> {
         let mut cursor = node.walk();
         let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
         for child in children {
-            match child.kind() {
+            match kind_of(child) {
                 "interpolation" => {
                     if let Some(expression) = child.named_child(0) {
                         self.expression(expression);
@@ -5252,7 +5251,7 @@ impl<'db> Interpreter<'db> {
             has_unpacking: false,
         };
         // `f(x for x in xs)`: the generator expression is the whole argument list.
-        if node.kind() == "generator_expression" {
+        if kind_of(node) == "generator_expression" {
             let value = self.expression(node);
             arguments.positional.push(value);
             return arguments;
@@ -5260,13 +5259,11 @@ impl<'db> Interpreter<'db> {
         let mut cursor = node.walk();
         let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
         for child in children {
-            match child.kind() {
+            match kind_of(child) {
                 "keyword_argument" => {
-                    let name = child
-                        .child_by_field_name("name")
-                        .map(|name| SmolStr::new(self.slice(name)));
-                    let value = child
-                        .child_by_field_name("value")
+                    let name =
+                        child_by_field(child, "name").map(|name| SmolStr::new(self.slice(name)));
+                    let value = child_by_field(child, "value")
                         .map(|value| self.expression(value))
                         .unwrap_or_else(Union::unknown);
                     if let Some(name) = name {
@@ -5310,7 +5307,14 @@ impl<'db> Interpreter<'db> {
     /// The method resolution order of `class`, reading classes of other files through
     /// their summaries.
     fn class_mro(&self, class: &ClassRef) -> Vec<ClassRef> {
-        class_mro_seen_from(self.db, self.file, class)
+        if let Some(known) = self.class_mros.borrow().get(class) {
+            return known.clone();
+        }
+        let mro = class_mro_seen_from(self.db, self.file, class);
+        self.class_mros
+            .borrow_mut()
+            .insert(class.clone(), mro.clone());
+        mro
     }
 
     /// The value of `attribute` at the end of the class body `body` of `file`.

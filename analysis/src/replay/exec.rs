@@ -1,5 +1,6 @@
 //! Statements and expressions of the replay, evaluated on tree-sitter nodes.
 
+use crate::index::{child_by_field, kind_of};
 use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
@@ -47,17 +48,17 @@ impl<'t> Interp<'t> {
         if node.is_error() || node.is_missing() {
             return stop("syntax error");
         }
-        match node.kind() {
+        match kind_of(node) {
             "comment" | "pass_statement" | "future_import_statement" => return Ok(()),
             _ => {}
         }
         self.set_position(node);
-        match node.kind() {
+        match kind_of(node) {
             "expression_statement" => {
                 let mut cursor = node.walk();
                 let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
                 for child in children {
-                    match child.kind() {
+                    match kind_of(child) {
                         "assignment" => self.exec_assignment(child)?,
                         "augmented_assignment" => self.exec_augmented(child)?,
                         _ => {
@@ -116,61 +117,49 @@ impl<'t> Interp<'t> {
             }
             "global_statement" | "nonlocal_statement" => Ok(()),
             "import_statement" | "import_from_statement" => super::modules::exec_import(self, node),
-            _ => stop(format!("unsupported statement {}", node.kind())),
+            _ => stop(format!("unsupported statement {}", kind_of(node))),
         }
     }
 
     pub(crate) fn field_text(&self, node: Node<'_>, field: &str) -> &'t str {
-        node.child_by_field_name(field)
-            .map_or("", |child| self.node_text(child))
+        child_by_field(node, field).map_or("", |child| self.node_text(child))
     }
 
     fn exec_if(&mut self, node: Node<'t>) -> R<()> {
-        let condition = node
-            .child_by_field_name("condition")
-            .expect("if has a condition");
+        let condition = child_by_field(node, "condition").expect("if has a condition");
         let value = self.eval(condition)?;
         if self.truthy(&value, condition)? {
-            return self.exec_block(
-                node.child_by_field_name("consequence")
-                    .expect("if has a body"),
-            );
+            return self.exec_block(child_by_field(node, "consequence").expect("if has a body"));
         }
         let mut cursor = node.walk();
         let alternatives: Vec<Node<'t>> = node
             .children_by_field_name("alternative", &mut cursor)
             .collect();
         for alternative in alternatives {
-            if alternative.kind() == "elif_clause" {
+            if kind_of(alternative) == "elif_clause" {
                 self.set_position(alternative);
-                let condition = alternative
-                    .child_by_field_name("condition")
-                    .expect("elif has a condition");
+                let condition =
+                    child_by_field(alternative, "condition").expect("elif has a condition");
                 let value = self.eval(condition)?;
                 if self.truthy(&value, condition)? {
                     return self.exec_block(
-                        alternative
-                            .child_by_field_name("consequence")
-                            .expect("elif body"),
+                        child_by_field(alternative, "consequence").expect("elif body"),
                     );
                 }
             } else {
-                return self
-                    .exec_block(alternative.child_by_field_name("body").expect("else body"));
+                return self.exec_block(child_by_field(alternative, "body").expect("else body"));
             }
         }
         Ok(())
     }
 
     fn exec_for(&mut self, node: Node<'t>) -> R<()> {
-        if node.child(0).is_some_and(|first| first.kind() == "async") {
+        if node.child(0).is_some_and(|first| kind_of(first) == "async") {
             return stop("async for");
         }
-        let left = node.child_by_field_name("left").expect("for has a target");
-        let right = node
-            .child_by_field_name("right")
-            .expect("for has an iterable");
-        let body = node.child_by_field_name("body").expect("for has a body");
+        let left = child_by_field(node, "left").expect("for has a target");
+        let right = child_by_field(node, "right").expect("for has an iterable");
+        let body = child_by_field(node, "body").expect("for has a body");
         let iterable = self.eval(right)?;
         let iterator = self.iterate(&iterable, right)?;
         loop {
@@ -185,17 +174,15 @@ impl<'t> Interp<'t> {
                 Err(other) => return Err(other),
             }
         }
-        if let Some(alternative) = node.child_by_field_name("alternative") {
-            self.exec_block(alternative.child_by_field_name("body").expect("else body"))?;
+        if let Some(alternative) = child_by_field(node, "alternative") {
+            self.exec_block(child_by_field(alternative, "body").expect("else body"))?;
         }
         Ok(())
     }
 
     fn exec_while(&mut self, node: Node<'t>) -> R<()> {
-        let condition = node
-            .child_by_field_name("condition")
-            .expect("while has a condition");
-        let body = node.child_by_field_name("body").expect("while has a body");
+        let condition = child_by_field(node, "condition").expect("while has a condition");
+        let body = child_by_field(node, "body").expect("while has a body");
         loop {
             self.set_position(node);
             let value = self.eval(condition)?;
@@ -208,21 +195,21 @@ impl<'t> Interp<'t> {
                 Err(other) => return Err(other),
             }
         }
-        if let Some(alternative) = node.child_by_field_name("alternative") {
-            self.exec_block(alternative.child_by_field_name("body").expect("else body"))?;
+        if let Some(alternative) = child_by_field(node, "alternative") {
+            self.exec_block(child_by_field(alternative, "body").expect("else body"))?;
         }
         Ok(())
     }
 
     fn exec_try(&mut self, node: Node<'t>) -> R<()> {
-        let body = node.child_by_field_name("body").expect("try has a body");
+        let body = child_by_field(node, "body").expect("try has a body");
         let mut cursor = node.walk();
         let clauses: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
         let mut result = self.exec_block(body);
         if let Err(Flow::Raise(raised)) = result {
             result = Err(Flow::Raise(raised));
             for clause in &clauses {
-                match clause.kind() {
+                match kind_of(*clause) {
                     "except_group_clause" => return stop("except*"),
                     "except_clause" => {}
                     _ => continue,
@@ -230,14 +217,13 @@ impl<'t> Interp<'t> {
                 let Err(Flow::Raise(raised)) = &result else {
                     break;
                 };
-                let (value, alias) = match clause.child_by_field_name("value") {
-                    Some(value) if value.kind() == "as_pattern" => (
+                let (value, alias) = match child_by_field(*clause, "value") {
+                    Some(value) if kind_of(value) == "as_pattern" => (
                         value.named_child(0),
-                        value
-                            .child_by_field_name("alias")
+                        child_by_field(value, "alias")
                             .and_then(|alias| alias.named_child(0).or(Some(alias))),
                     ),
-                    value => (value, clause.child_by_field_name("alias")),
+                    value => (value, child_by_field(*clause, "alias")),
                 };
                 let matches = match value {
                     None => true,
@@ -259,13 +245,13 @@ impl<'t> Interp<'t> {
                 let mut block_cursor = clause.walk();
                 let block = clause
                     .named_children(&mut block_cursor)
-                    .find(|child| child.kind() == "block")
+                    .find(|child| kind_of(*child) == "block")
                     .expect("except has a body");
                 self.handling.push(raised);
                 result = self.exec_block(block);
                 self.handling.pop();
                 if let Some(alias) = alias
-                    && alias.kind() == "identifier"
+                    && kind_of(alias) == "identifier"
                 {
                     let name = self.node_text(alias);
                     let _ = self.delete_name(name, alias);
@@ -273,13 +259,15 @@ impl<'t> Interp<'t> {
                 break;
             }
         } else if result.is_ok()
-            && let Some(else_clause) = clauses.iter().find(|clause| clause.kind() == "else_clause")
+            && let Some(else_clause) = clauses
+                .iter()
+                .find(|clause| kind_of(**clause) == "else_clause")
         {
-            result = self.exec_block(else_clause.child_by_field_name("body").expect("else body"));
+            result = self.exec_block(child_by_field(*else_clause, "body").expect("else body"));
         }
         if let Some(finally) = clauses
             .iter()
-            .find(|clause| clause.kind() == "finally_clause")
+            .find(|clause| kind_of(**clause) == "finally_clause")
         {
             if matches!(result, Err(Flow::Stop(_))) {
                 return result;
@@ -287,7 +275,7 @@ impl<'t> Interp<'t> {
             let mut block_cursor = finally.walk();
             let block = finally
                 .named_children(&mut block_cursor)
-                .find(|child| child.kind() == "block")
+                .find(|child| kind_of(*child) == "block")
                 .expect("finally has a body");
             self.exec_block(block)?;
         }
@@ -295,22 +283,22 @@ impl<'t> Interp<'t> {
     }
 
     fn exec_with(&mut self, node: Node<'t>) -> R<()> {
-        if node.child(0).is_some_and(|first| first.kind() == "async") {
+        if node.child(0).is_some_and(|first| kind_of(first) == "async") {
             return stop("async with");
         }
         let mut items = Vec::new();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
-            if child.kind() == "with_clause" {
+            if kind_of(child) == "with_clause" {
                 let mut clause_cursor = child.walk();
                 items.extend(
                     child
                         .named_children(&mut clause_cursor)
-                        .filter(|item| item.kind() == "with_item"),
+                        .filter(|item| kind_of(*item) == "with_item"),
                 );
             }
         }
-        let body = node.child_by_field_name("body").expect("with has a body");
+        let body = child_by_field(node, "body").expect("with has a body");
         self.exec_with_items(&items, body)
     }
 
@@ -318,13 +306,11 @@ impl<'t> Interp<'t> {
         let Some((item, rest)) = items.split_first() else {
             return self.exec_block(body);
         };
-        let value = item
-            .child_by_field_name("value")
-            .expect("with item has a value");
-        let (expression, target) = if value.kind() == "as_pattern" {
+        let value = child_by_field(*item, "value").expect("with item has a value");
+        let (expression, target) = if kind_of(value) == "as_pattern" {
             (
                 value.named_child(0).expect("as pattern"),
-                value.child_by_field_name("alias"),
+                child_by_field(value, "alias"),
             )
         } else {
             (value, None)
@@ -343,7 +329,7 @@ impl<'t> Interp<'t> {
         let exit = self.bind(exit, manager.clone(), class)?;
         let entered = self.call(&enter, Vec::new(), Vec::new(), expression)?;
         if let Some(target) = target {
-            let target = if target.kind() == "as_pattern_target" {
+            let target = if kind_of(target) == "as_pattern_target" {
                 target.named_child(0).unwrap_or(target)
             } else {
                 target
@@ -388,7 +374,7 @@ impl<'t> Interp<'t> {
                 None => self.error(node, "RuntimeError", "No active exception to reraise"),
             };
         };
-        if let Some(cause) = node.child_by_field_name("cause") {
+        if let Some(cause) = child_by_field(node, "cause") {
             self.eval(cause)?;
         }
         let value = self.eval(expression)?;
@@ -418,20 +404,18 @@ impl<'t> Interp<'t> {
     }
 
     fn exec_decorated(&mut self, node: Node<'t>) -> R<()> {
-        let definition = node
-            .child_by_field_name("definition")
-            .expect("decorated definition");
+        let definition = child_by_field(node, "definition").expect("decorated definition");
         let mut cursor = node.walk();
         let decorators: Vec<Node<'t>> = node
             .named_children(&mut cursor)
-            .filter(|child| child.kind() == "decorator")
+            .filter(|child| kind_of(*child) == "decorator")
             .collect();
         let mut decorator_values = Vec::new();
         for decorator in &decorators {
             let expression = decorator.named_child(0).expect("decorator expression");
             decorator_values.push((self.eval(expression)?, expression));
         }
-        let mut value = if definition.kind() == "class_definition" {
+        let mut value = if kind_of(definition) == "class_definition" {
             self.make_class(definition)?
         } else {
             self.make_function(definition, None)?
@@ -454,20 +438,20 @@ impl<'t> Interp<'t> {
 
     /// A `def` (or `lambda`) evaluated: defaults now, the body at each call.
     pub(crate) fn make_function(&mut self, node: Node<'t>, owner: Option<ObjId>) -> R<Value> {
-        let is_lambda = node.kind() == "lambda";
+        let is_lambda = kind_of(node) == "lambda";
         let name: Rc<str> = if is_lambda {
             Rc::from("<lambda>")
         } else {
             Rc::from(self.field_text(node, "name"))
         };
-        let is_async = node.child(0).is_some_and(|first| first.kind() == "async");
+        let is_async = node.child(0).is_some_and(|first| kind_of(first) == "async");
         let mut params = Vec::new();
         let mut keyword_only = false;
-        if let Some(parameters) = node.child_by_field_name("parameters") {
+        if let Some(parameters) = child_by_field(node, "parameters") {
             let mut cursor = parameters.walk();
             let children: Vec<Node<'t>> = parameters.named_children(&mut cursor).collect();
             for child in children {
-                match child.kind() {
+                match kind_of(child) {
                     "keyword_separator" => {
                         keyword_only = true;
                         continue;
@@ -484,16 +468,16 @@ impl<'t> Interp<'t> {
                 let Some(name) = parameter_name(child) else {
                     return stop("unsupported parameter");
                 };
-                let is_var_args = child.kind() == "list_splat_pattern"
-                    || (child.kind() == "typed_parameter"
+                let is_var_args = kind_of(child) == "list_splat_pattern"
+                    || (kind_of(child) == "typed_parameter"
                         && child
                             .named_child(0)
-                            .is_some_and(|first| first.kind() == "list_splat_pattern"));
-                let is_var_kwargs = child.kind() == "dictionary_splat_pattern"
-                    || (child.kind() == "typed_parameter"
+                            .is_some_and(|first| kind_of(first) == "list_splat_pattern"));
+                let is_var_kwargs = kind_of(child) == "dictionary_splat_pattern"
+                    || (kind_of(child) == "typed_parameter"
                         && child
                             .named_child(0)
-                            .is_some_and(|first| first.kind() == "dictionary_splat_pattern"));
+                            .is_some_and(|first| kind_of(first) == "dictionary_splat_pattern"));
                 let kind = if is_var_args {
                     keyword_only = true;
                     ParamKind::VarArgs
@@ -504,7 +488,7 @@ impl<'t> Interp<'t> {
                 } else {
                     ParamKind::Positional
                 };
-                let default = match child.child_by_field_name("value") {
+                let default = match child_by_field(child, "value") {
                     Some(value) => Some(self.eval(value)?),
                     None => None,
                 };
@@ -538,11 +522,11 @@ impl<'t> Interp<'t> {
     fn make_class(&mut self, node: Node<'t>) -> R<Value> {
         let name: Rc<str> = Rc::from(self.field_text(node, "name"));
         let mut bases = Vec::new();
-        if let Some(arguments) = node.child_by_field_name("superclasses") {
+        if let Some(arguments) = child_by_field(node, "superclasses") {
             let mut cursor = arguments.walk();
             let children: Vec<Node<'t>> = arguments.named_children(&mut cursor).collect();
             for child in children {
-                if child.kind() == "keyword_argument" {
+                if kind_of(child) == "keyword_argument" {
                     return stop("class keyword arguments (metaclass)");
                 }
                 let base = self.eval(child)?;
@@ -615,7 +599,7 @@ impl<'t> Interp<'t> {
             class_ns: Some(namespace),
             function: None,
         });
-        let body = node.child_by_field_name("body").expect("class has a body");
+        let body = child_by_field(node, "body").expect("class has a body");
         let mut cursor = body.walk();
         let statements: Vec<Node<'t>> = body.named_children(&mut cursor).collect();
         let mut order: Vec<Rc<str>> = Vec::new();
@@ -659,22 +643,21 @@ impl<'t> Interp<'t> {
         class: ObjId,
         order: &mut Vec<Rc<str>>,
     ) -> R<()> {
-        let definition = match statement.kind() {
+        let definition = match kind_of(statement) {
             "function_definition" => Some(statement),
-            "decorated_definition" => statement
-                .child_by_field_name("definition")
-                .filter(|definition| definition.kind() == "function_definition"),
+            "decorated_definition" => child_by_field(statement, "definition")
+                .filter(|definition| kind_of(*definition) == "function_definition"),
             _ => None,
         };
         if let Some(definition) = definition {
             self.step()?;
             self.set_position(statement);
             let mut value = self.make_function(definition, Some(class))?;
-            if statement.kind() == "decorated_definition" {
+            if kind_of(statement) == "decorated_definition" {
                 let mut cursor = statement.walk();
                 let decorators: Vec<Node<'t>> = statement
                     .named_children(&mut cursor)
-                    .filter(|child| child.kind() == "decorator")
+                    .filter(|child| kind_of(*child) == "decorator")
                     .collect();
                 let mut values = Vec::new();
                 for decorator in &decorators {
@@ -689,16 +672,15 @@ impl<'t> Interp<'t> {
             order.push(name.clone());
             return self.store_name(&name, value);
         }
-        if statement.kind() == "expression_statement"
+        if kind_of(statement) == "expression_statement"
             && let Some(assignment) = statement
                 .named_child(0)
-                .filter(|child| child.kind() == "assignment")
-            && let Some(left) = assignment
-                .child_by_field_name("left")
-                .filter(|left| left.kind() == "identifier")
+                .filter(|child| kind_of(*child) == "assignment")
+            && let Some(left) =
+                child_by_field(assignment, "left").filter(|left| kind_of(*left) == "identifier")
         {
             let name: Rc<str> = Rc::from(self.node_text(left));
-            if assignment.child_by_field_name("type").is_some()
+            if child_by_field(assignment, "type").is_some()
                 && let Obj::Class(data) = self.obj_mut(class)
                 && !data.annotations.contains(&name)
             {
@@ -744,8 +726,8 @@ impl<'t> Interp<'t> {
     // ---- assignment -----------------------------------------------------------------
 
     fn exec_assignment(&mut self, node: Node<'t>) -> R<()> {
-        let left = node.child_by_field_name("left").expect("assignment target");
-        let Some(right) = node.child_by_field_name("right") else {
+        let left = child_by_field(node, "left").expect("assignment target");
+        let Some(right) = child_by_field(node, "right") else {
             // `x: int` declares without binding.
             return Ok(());
         };
@@ -755,14 +737,10 @@ impl<'t> Interp<'t> {
 
     /// The right side of an assignment (a chained assignment binds its own target too).
     fn eval_right(&mut self, right: Node<'t>) -> R<Value> {
-        match right.kind() {
+        match kind_of(right) {
             "assignment" => {
-                let inner_left = right
-                    .child_by_field_name("left")
-                    .expect("assignment target");
-                let inner_right = right
-                    .child_by_field_name("right")
-                    .expect("chained assignment value");
+                let inner_left = child_by_field(right, "left").expect("assignment target");
+                let inner_right = child_by_field(right, "right").expect("chained assignment value");
                 let value = self.eval_right(inner_right)?;
                 self.assign(inner_left, value.clone())?;
                 Ok(value)
@@ -773,11 +751,11 @@ impl<'t> Interp<'t> {
     }
 
     fn exec_augmented(&mut self, node: Node<'t>) -> R<()> {
-        let left = node.child_by_field_name("left").expect("target");
-        let right = node.child_by_field_name("right").expect("value");
+        let left = child_by_field(node, "left").expect("target");
+        let right = child_by_field(node, "right").expect("value");
         let operator = self.field_text(node, "operator");
         let operator = &operator[..operator.len() - 1];
-        match left.kind() {
+        match kind_of(left) {
             "identifier" => {
                 let current = self.load_name(self.node_text(left), left)?;
                 let value = self.eval(right)?;
@@ -785,7 +763,7 @@ impl<'t> Interp<'t> {
                 self.store_name(self.node_text(left), result)
             }
             "attribute" => {
-                let object = self.eval(left.child_by_field_name("object").expect("object"))?;
+                let object = self.eval(child_by_field(left, "object").expect("object"))?;
                 let name = self.mangle(self.field_text(left, "attribute"));
                 let current = self.get_attr(&object, &name, left)?;
                 let value = self.eval(right)?;
@@ -793,8 +771,8 @@ impl<'t> Interp<'t> {
                 self.set_attr(&object, &name, result, left)
             }
             "subscript" => {
-                let object = self.eval(left.child_by_field_name("value").expect("value"))?;
-                let index_node = left.child_by_field_name("subscript").expect("subscript");
+                let object = self.eval(child_by_field(left, "value").expect("value"))?;
+                let index_node = child_by_field(left, "subscript").expect("subscript");
                 let index = self.eval_index(index_node)?;
                 let current = self.get_item(&object, &index, left)?;
                 let value = self.eval(right)?;
@@ -846,17 +824,17 @@ impl<'t> Interp<'t> {
     }
 
     pub(crate) fn assign(&mut self, target: Node<'t>, value: Value) -> R<()> {
-        match target.kind() {
+        match kind_of(target) {
             "identifier" => self.store_name(self.node_text(target), value),
             "attribute" => {
-                let object = self.eval(target.child_by_field_name("object").expect("object"))?;
+                let object = self.eval(child_by_field(target, "object").expect("object"))?;
                 let name = self.mangle(self.field_text(target, "attribute"));
                 self.set_attr(&object, &name, value, target)
             }
             "subscript" => {
-                let object = self.eval(target.child_by_field_name("value").expect("value"))?;
+                let object = self.eval(child_by_field(target, "value").expect("value"))?;
                 let index =
-                    self.eval_index(target.child_by_field_name("subscript").expect("subscript"))?;
+                    self.eval_index(child_by_field(target, "subscript").expect("subscript"))?;
                 self.set_item(&object, index, value, target)
             }
             "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list"
@@ -869,7 +847,7 @@ impl<'t> Interp<'t> {
                 Some(inner) => self.assign(inner, value),
                 None => stop("empty target"),
             },
-            _ => stop(format!("assignment to {}", target.kind())),
+            _ => stop(format!("assignment to {}", kind_of(target))),
         }
     }
 
@@ -877,7 +855,7 @@ impl<'t> Interp<'t> {
         let mut cursor = target.walk();
         let targets: Vec<Node<'t>> = target
             .named_children(&mut cursor)
-            .filter(|child| child.kind() != "comment")
+            .filter(|child| kind_of(*child) != "comment")
             .collect();
         if self.is_iterable(&value) == Some(false) {
             let name = self.type_name(&value);
@@ -890,7 +868,7 @@ impl<'t> Interp<'t> {
         let items = self.collect(&value, target)?;
         let star = targets
             .iter()
-            .position(|child| matches!(child.kind(), "list_splat_pattern" | "list_splat"));
+            .position(|child| matches!(kind_of(*child), "list_splat_pattern" | "list_splat"));
         match star {
             None => {
                 if items.len() < targets.len() {
@@ -946,16 +924,16 @@ impl<'t> Interp<'t> {
     }
 
     fn delete(&mut self, target: Node<'t>) -> R<()> {
-        match target.kind() {
+        match kind_of(target) {
             "identifier" => self.delete_name(self.node_text(target), target),
             "subscript" => {
-                let object = self.eval(target.child_by_field_name("value").expect("value"))?;
+                let object = self.eval(child_by_field(target, "value").expect("value"))?;
                 let index =
-                    self.eval_index(target.child_by_field_name("subscript").expect("subscript"))?;
+                    self.eval_index(child_by_field(target, "subscript").expect("subscript"))?;
                 self.del_item(&object, index, target)
             }
             "attribute" => {
-                let object = self.eval(target.child_by_field_name("object").expect("object"))?;
+                let object = self.eval(child_by_field(target, "object").expect("object"))?;
                 let name = self.field_text(target, "attribute");
                 match &object {
                     Value::Obj(id) => {
@@ -1000,7 +978,7 @@ impl<'t> Interp<'t> {
     }
 
     fn eval_inner(&mut self, node: Node<'t>) -> R<Value> {
-        match node.kind() {
+        match kind_of(node) {
             "identifier" => self.load_name(self.node_text(node), node),
             "integer" => parse_integer(self.node_text(node)),
             "float" => {
@@ -1040,17 +1018,17 @@ impl<'t> Interp<'t> {
                 let mut cursor = node.walk();
                 let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
                 for child in children {
-                    if child.kind() == "comment" {
+                    if kind_of(child) == "comment" {
                         continue;
                     }
-                    if child.kind() == "list_splat" {
+                    if kind_of(child) == "list_splat" {
                         let inner = self.eval(child.named_child(0).expect("splat"))?;
                         items.extend(self.collect(&inner, child)?);
                     } else {
                         items.push(self.eval(child)?);
                     }
                 }
-                match node.kind() {
+                match kind_of(node) {
                     "list" => self.list(items),
                     "set" => super::builtins::make_set(self, items, false, node),
                     _ => self.tuple(items),
@@ -1061,11 +1039,11 @@ impl<'t> Interp<'t> {
                 let mut cursor = node.walk();
                 let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
                 for child in children {
-                    match child.kind() {
+                    match kind_of(child) {
                         "pair" => {
-                            let key = self.eval(child.child_by_field_name("key").expect("key"))?;
+                            let key = self.eval(child_by_field(child, "key").expect("key"))?;
                             let value =
-                                self.eval(child.child_by_field_name("value").expect("value"))?;
+                                self.eval(child_by_field(child, "value").expect("value"))?;
                             let hashed = self.hash_key(&key, child)?;
                             match dict.entries.get_mut(&hashed) {
                                 Some(entry) => entry.1 = value,
@@ -1097,30 +1075,30 @@ impl<'t> Interp<'t> {
             | "dictionary_comprehension"
             | "generator_expression" => self.eval_comprehension(node),
             "binary_operator" => {
-                let left = self.eval(node.child_by_field_name("left").expect("left"))?;
-                let right = self.eval(node.child_by_field_name("right").expect("right"))?;
+                let left = self.eval(child_by_field(node, "left").expect("left"))?;
+                let right = self.eval(child_by_field(node, "right").expect("right"))?;
                 let operator = self.field_text(node, "operator");
                 self.binary(operator, left, right, node)
             }
             "unary_operator" => {
-                let value = self.eval(node.child_by_field_name("argument").expect("argument"))?;
+                let value = self.eval(child_by_field(node, "argument").expect("argument"))?;
                 let operator = self.field_text(node, "operator");
                 super::builtins::unary(self, operator, value, node)
             }
             "not_operator" => {
-                let argument = node.child_by_field_name("argument").expect("argument");
+                let argument = child_by_field(node, "argument").expect("argument");
                 let value = self.eval(argument)?;
                 Ok(Value::Bool(!self.truthy(&value, argument)?))
             }
             "boolean_operator" => {
-                let left_node = node.child_by_field_name("left").expect("left");
+                let left_node = child_by_field(node, "left").expect("left");
                 let left = self.eval(left_node)?;
                 let truth = self.truthy(&left, left_node)?;
                 let operator = self.field_text(node, "operator");
                 if (operator == "and" && !truth) || (operator == "or" && truth) {
                     return Ok(left);
                 }
-                self.eval(node.child_by_field_name("right").expect("right"))
+                self.eval(child_by_field(node, "right").expect("right"))
             }
             "comparison_operator" => self.eval_comparison(node),
             "conditional_expression" => {
@@ -1135,19 +1113,19 @@ impl<'t> Interp<'t> {
                 }
             }
             "named_expression" => {
-                let value = self.eval(node.child_by_field_name("value").expect("value"))?;
+                let value = self.eval(child_by_field(node, "value").expect("value"))?;
                 let name = self.field_text(node, "name");
                 self.store_name(name, value.clone())?;
                 Ok(value)
             }
             "lambda" => self.make_function(node, None),
             "attribute" => {
-                let object = self.eval(node.child_by_field_name("object").expect("object"))?;
+                let object = self.eval(child_by_field(node, "object").expect("object"))?;
                 let name = self.mangle(self.field_text(node, "attribute"));
                 self.get_attr(&object, &name, node)
             }
             "subscript" => {
-                let object = self.eval(node.child_by_field_name("value").expect("value"))?;
+                let object = self.eval(child_by_field(node, "value").expect("value"))?;
                 let mut cursor = node.walk();
                 let subscripts: Vec<Node<'t>> = node
                     .children_by_field_name("subscript", &mut cursor)
@@ -1170,8 +1148,10 @@ impl<'t> Interp<'t> {
             }
             "yield" => {
                 let value = match node.named_child(0) {
-                    Some(child) if child.kind() != "from" => {
-                        let is_from = node.child(1).is_some_and(|second| second.kind() == "from");
+                    Some(child) if kind_of(child) != "from" => {
+                        let is_from = node
+                            .child(1)
+                            .is_some_and(|second| kind_of(second) == "from");
                         let value = self.eval(child)?;
                         if is_from {
                             let items = self.collect(&value, child)?;
@@ -1186,7 +1166,7 @@ impl<'t> Interp<'t> {
                 Ok(Value::None)
             }
             "keyword_argument" | "list_splat" | "dictionary_splat" => stop("misplaced argument"),
-            _ => stop(format!("unsupported expression {}", node.kind())),
+            _ => stop(format!("unsupported expression {}", kind_of(node))),
         }
     }
 
@@ -1203,7 +1183,7 @@ impl<'t> Interp<'t> {
 
     /// A subscript's index: a value or a slice.
     pub(crate) fn eval_index(&mut self, node: Node<'t>) -> R<Value> {
-        if node.kind() != "slice" {
+        if kind_of(node) != "slice" {
             return self.eval(node);
         }
         let mut parts = [Value::None, Value::None, Value::None];
@@ -1211,12 +1191,12 @@ impl<'t> Interp<'t> {
         let mut cursor = node.walk();
         let children: Vec<Node<'t>> = node.children(&mut cursor).collect();
         for child in children {
-            if child.kind() == ":" {
+            if kind_of(child) == ":" {
                 at += 1;
                 if at > 2 {
                     return stop("slice");
                 }
-            } else if child.is_named() && child.kind() != "comment" {
+            } else if child.is_named() && kind_of(child) != "comment" {
                 parts[at] = self.eval(child)?;
             }
         }
@@ -1231,7 +1211,7 @@ impl<'t> Interp<'t> {
         let mut operators: Vec<String> = Vec::new();
         let mut pending = String::new();
         for child in children {
-            if child.is_named() && child.kind() != "comment" {
+            if child.is_named() && kind_of(child) != "comment" {
                 if !pending.is_empty() {
                     operators.push(std::mem::take(&mut pending));
                 }
@@ -1260,8 +1240,8 @@ impl<'t> Interp<'t> {
     }
 
     fn eval_call(&mut self, node: Node<'t>) -> R<Value> {
-        let function = node.child_by_field_name("function").expect("callee");
-        let arguments = node.child_by_field_name("arguments").expect("arguments");
+        let function = child_by_field(node, "function").expect("callee");
+        let arguments = child_by_field(node, "arguments").expect("arguments");
         // `obj.method(...)` on builtin values goes straight to the method.
         let callee = self.eval(function)?;
         let (args, kwargs) = self.eval_arguments(arguments)?;
@@ -1279,18 +1259,18 @@ impl<'t> Interp<'t> {
     pub(crate) fn eval_arguments(&mut self, arguments: Node<'t>) -> R<Arguments> {
         let mut args = Vec::new();
         let mut kwargs: Vec<(Rc<str>, Value)> = Vec::new();
-        if arguments.kind() == "generator_expression" {
+        if kind_of(arguments) == "generator_expression" {
             args.push(self.eval(arguments)?);
             return Ok((args, kwargs));
         }
         let mut cursor = arguments.walk();
         let children: Vec<Node<'t>> = arguments.named_children(&mut cursor).collect();
         for child in children {
-            match child.kind() {
+            match kind_of(child) {
                 "comment" => {}
                 "keyword_argument" => {
                     let name: Rc<str> = Rc::from(self.field_text(child, "name"));
-                    let value = self.eval(child.child_by_field_name("value").expect("value"))?;
+                    let value = self.eval(child_by_field(child, "value").expect("value"))?;
                     if kwargs.iter().any(|(existing, _)| *existing == name) {
                         return stop("repeated keyword argument");
                     }
@@ -1344,7 +1324,7 @@ impl<'t> Interp<'t> {
         let children: Vec<Node<'t>> = node.children(&mut cursor).collect();
         let prefix = children
             .first()
-            .filter(|start| start.kind() == "string_start")
+            .filter(|start| kind_of(**start) == "string_start")
             .map(|start| {
                 self.node_text(*start)
                     .trim_end_matches(['"', '\''])
@@ -1358,7 +1338,7 @@ impl<'t> Interp<'t> {
         let mut text = String::new();
         let mut opaque = false;
         for child in children {
-            match child.kind() {
+            match kind_of(child) {
                 "string_content" => {
                     let content = self.node_text(child);
                     if raw {
@@ -1389,21 +1369,18 @@ impl<'t> Interp<'t> {
 
     /// One `{expression!r:spec}` of an f-string; `None` when it cannot be rendered exactly.
     fn eval_interpolation(&mut self, node: Node<'t>) -> R<Option<String>> {
-        let expression = node
-            .child_by_field_name("expression")
-            .expect("interpolation expression");
+        let expression = child_by_field(node, "expression").expect("interpolation expression");
         let value = self.eval(expression)?;
         let mut self_documenting = String::new();
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
-            if child.kind() == "=" {
+            if kind_of(child) == "=" {
                 self_documenting = format!("{}=", self.node_text(expression));
             }
         }
-        let conversion = node
-            .child_by_field_name("type_conversion")
-            .map(|conversion| self.node_text(conversion));
-        let spec = match node.child_by_field_name("format_specifier") {
+        let conversion =
+            child_by_field(node, "type_conversion").map(|conversion| self.node_text(conversion));
+        let spec = match child_by_field(node, "format_specifier") {
             Some(specifier) => {
                 // The spec's text, with each nested `{expression}` replaced by its value.
                 let mut spec = String::new();
@@ -1411,13 +1388,11 @@ impl<'t> Interp<'t> {
                 let mut cursor = specifier.walk();
                 let children: Vec<Node<'t>> = specifier.children(&mut cursor).collect();
                 for child in children {
-                    if child.kind() != "format_expression" {
+                    if kind_of(child) != "format_expression" {
                         continue;
                     }
                     spec.push_str(self.text.get(at..child.start_byte()).unwrap_or(""));
-                    let inner = child
-                        .child_by_field_name("expression")
-                        .expect("format expression");
+                    let inner = child_by_field(child, "expression").expect("format expression");
                     let inner = self.eval(inner)?;
                     match self.str_of(&inner, child)? {
                         Some(text) => spec.push_str(&text),
@@ -1456,25 +1431,26 @@ impl<'t> Interp<'t> {
     // ---- comprehensions ---------------------------------------------------------------
 
     fn eval_comprehension(&mut self, node: Node<'t>) -> R<Value> {
-        let body = node
-            .child_by_field_name("body")
-            .expect("comprehension body");
+        let body = child_by_field(node, "body").expect("comprehension body");
         let mut cursor = node.walk();
         let clauses: Vec<Node<'t>> = node
             .named_children(&mut cursor)
-            .filter(|child| matches!(child.kind(), "for_in_clause" | "if_clause"))
+            .filter(|child| matches!(kind_of(*child), "for_in_clause" | "if_clause"))
             .collect();
         let Some(first) = clauses
             .first()
-            .filter(|clause| clause.kind() == "for_in_clause")
+            .filter(|clause| kind_of(**clause) == "for_in_clause")
         else {
             return stop("comprehension shape");
         };
-        if first.child(0).is_some_and(|token| token.kind() == "async") {
+        if first
+            .child(0)
+            .is_some_and(|token| kind_of(token) == "async")
+        {
             return stop("async comprehension");
         }
         // The first iterable runs in the enclosing scope, the rest in the comprehension's.
-        let first_iterable = self.eval(first.child_by_field_name("right").expect("iterable"))?;
+        let first_iterable = self.eval(child_by_field(*first, "right").expect("iterable"))?;
         let frame = self.frames.last().expect("a frame runs");
         let parent = frame.env;
         let saved = (frame.env, frame.info.clone(), frame.class_ns);
@@ -1484,10 +1460,10 @@ impl<'t> Interp<'t> {
         }))?;
         let mut info = super::interp::ScopeInfo::default();
         for clause in &clauses {
-            if clause.kind() == "for_in_clause" {
+            if kind_of(*clause) == "for_in_clause" {
                 collect_target_names(
                     self.text,
-                    clause.child_by_field_name("left").expect("target"),
+                    child_by_field(*clause, "left").expect("target"),
                     &mut info,
                 );
             }
@@ -1503,9 +1479,9 @@ impl<'t> Interp<'t> {
         }
         let mut results: Vec<Value> = Vec::new();
         let mut pairs: Vec<(Value, Value)> = Vec::new();
-        let is_generator = node.kind() == "generator_expression";
+        let is_generator = kind_of(node) == "generator_expression";
         let outcome = self.comprehension_loop(
-            node.kind(),
+            kind_of(node),
             body,
             &clauses,
             0,
@@ -1534,7 +1510,7 @@ impl<'t> Interp<'t> {
             }
             Err(other) => return Err(other),
         }
-        match node.kind() {
+        match kind_of(node) {
             "list_comprehension" => self.list(results),
             "set_comprehension" => super::builtins::make_set(self, results, false, node),
             "dictionary_comprehension" => {
@@ -1567,15 +1543,15 @@ impl<'t> Interp<'t> {
     ) -> R<()> {
         let Some(clause) = clauses.get(at) else {
             if kind == "dictionary_comprehension" {
-                let key = self.eval(body.child_by_field_name("key").expect("key"))?;
-                let value = self.eval(body.child_by_field_name("value").expect("value"))?;
+                let key = self.eval(child_by_field(body, "key").expect("key"))?;
+                let value = self.eval(child_by_field(body, "value").expect("value"))?;
                 pairs.push((key, value));
             } else {
                 results.push(self.eval(body)?);
             }
             return Ok(());
         };
-        if clause.kind() == "if_clause" {
+        if kind_of(*clause) == "if_clause" {
             let condition = clause.named_child(0).expect("condition");
             let value = self.eval(condition)?;
             if self.truthy(&value, condition)? {
@@ -1583,12 +1559,12 @@ impl<'t> Interp<'t> {
             }
             return Ok(());
         }
-        let right = clause.child_by_field_name("right").expect("iterable");
+        let right = child_by_field(*clause, "right").expect("iterable");
         let iterable = match first {
             Some(value) => value,
             None => self.eval(right)?,
         };
-        let left = clause.child_by_field_name("left").expect("target");
+        let left = child_by_field(*clause, "left").expect("target");
         let iterator = self.iterate(&iterable, right)?;
         while let Some(item) = self.next_item(&iterator, right)? {
             self.step()?;
@@ -1600,7 +1576,7 @@ impl<'t> Interp<'t> {
 }
 
 fn collect_target_names(text: &str, node: Node<'_>, info: &mut super::interp::ScopeInfo) {
-    match node.kind() {
+    match kind_of(node) {
         "identifier" => {
             info.locals
                 .insert(Rc::from(text.get(node.byte_range()).unwrap_or("")));

@@ -3,6 +3,7 @@
 //! `csv` readers and `io.StringIO` over text the program holds.
 //! Any other module binds an opaque value: the replay stops when it is used.
 
+use crate::index::{child_by_field, kind_of};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -128,13 +129,12 @@ fn module_value(interp: &mut Interp<'_>, name: &str) -> R<Value> {
 pub(crate) fn exec_import<'t>(interp: &mut Interp<'t>, node: Node<'t>) -> R<()> {
     let mut cursor = node.walk();
     let names: Vec<Node<'t>> = node.children_by_field_name("name", &mut cursor).collect();
-    if node.kind() == "import_statement" {
+    if kind_of(node) == "import_statement" {
         for name in names {
-            let (dotted, alias) = match name.kind() {
+            let (dotted, alias) = match kind_of(name) {
                 "aliased_import" => (
-                    name.child_by_field_name("name").expect("import name"),
-                    name.child_by_field_name("alias")
-                        .map(|alias| interp.node_text(alias)),
+                    child_by_field(name, "name").expect("import name"),
+                    child_by_field(name, "alias").map(|alias| interp.node_text(alias)),
                 ),
                 _ => (name, None),
             };
@@ -162,30 +162,28 @@ pub(crate) fn exec_import<'t>(interp: &mut Interp<'t>, node: Node<'t>) -> R<()> 
         }
         return Ok(());
     }
-    let module_node = node
-        .child_by_field_name("module_name")
-        .expect("from module");
+    let module_node = child_by_field(node, "module_name").expect("from module");
     let module_name = interp.node_text(module_node);
     let mut wildcard = false;
     let mut all_cursor = node.walk();
     for child in node.children(&mut all_cursor) {
-        if child.kind() == "wildcard_import" {
+        if kind_of(child) == "wildcard_import" {
             wildcard = true;
         }
     }
     if wildcard {
         return stop("wildcard import");
     }
-    let module = if module_node.kind() == "relative_import" || module_name.contains('.') {
+    let module = if kind_of(module_node) == "relative_import" || module_name.contains('.') {
         Value::Opaque
     } else {
         module_value(interp, module_name)?
     };
     for name in names {
-        let (imported, alias) = match name.kind() {
+        let (imported, alias) = match kind_of(name) {
             "aliased_import" => (
-                interp.node_text(name.child_by_field_name("name").expect("import name")),
-                interp.node_text(name.child_by_field_name("alias").expect("alias")),
+                interp.node_text(child_by_field(name, "name").expect("import name")),
+                interp.node_text(child_by_field(name, "alias").expect("alias")),
             ),
             _ => {
                 let text = interp.node_text(name);
@@ -1723,24 +1721,23 @@ fn make_dataclass(
 /// Whether the annotation of a class attribute is `ClassVar[...]` (not a field).
 fn field_annotation_is_classvar(interp: &Interp<'_>, data: &Class<'_>, name: &str) -> Option<bool> {
     let node = data.node?;
-    let body = node.child_by_field_name("body")?;
+    let body = child_by_field(node, "body")?;
     let mut cursor = body.walk();
     for statement in body.named_children(&mut cursor) {
         let Some(assignment) = statement
             .named_child(0)
-            .filter(|child| child.kind() == "assignment")
+            .filter(|child| kind_of(*child) == "assignment")
         else {
             continue;
         };
-        let Some(left) = assignment.child_by_field_name("left") else {
+        let Some(left) = child_by_field(assignment, "left") else {
             continue;
         };
         if interp.node_text(left) != name {
             continue;
         }
-        let annotation = assignment
-            .child_by_field_name("type")
-            .map(|annotation| interp.node_text(annotation))?;
+        let annotation =
+            child_by_field(assignment, "type").map(|annotation| interp.node_text(annotation))?;
         return Some(annotation.contains("ClassVar"));
     }
     None

@@ -8,6 +8,7 @@
 //!     count += 1      # UnboundLocalError: `count` is local to `bump`
 //! ```
 
+use crate::index::{child_by_field, kind_of};
 use std::rc::Rc;
 
 use tree_sitter::Node;
@@ -19,7 +20,7 @@ pub(crate) fn scope_info(text: &str, function: Node<'_>) -> ScopeInfo {
     let mut info = ScopeInfo::default();
     let name_of =
         |node: Node<'_>| -> Rc<str> { Rc::from(text.get(node.byte_range()).unwrap_or("")) };
-    if let Some(parameters) = function.child_by_field_name("parameters") {
+    if let Some(parameters) = child_by_field(function, "parameters") {
         let mut cursor = parameters.walk();
         for parameter in parameters.named_children(&mut cursor) {
             if let Some(name) = parameter_name(parameter) {
@@ -27,7 +28,7 @@ pub(crate) fn scope_info(text: &str, function: Node<'_>) -> ScopeInfo {
             }
         }
     }
-    if let Some(body) = function.child_by_field_name("body") {
+    if let Some(body) = child_by_field(function, "body") {
         collect(text, body, &mut info, false);
     }
     for name in info.globals.iter().chain(info.nonlocals.iter()) {
@@ -38,12 +39,12 @@ pub(crate) fn scope_info(text: &str, function: Node<'_>) -> ScopeInfo {
 
 /// The identifier a parameter binds.
 pub(crate) fn parameter_name(parameter: Node<'_>) -> Option<Node<'_>> {
-    match parameter.kind() {
+    match kind_of(parameter) {
         "identifier" => Some(parameter),
-        "default_parameter" | "typed_default_parameter" => parameter.child_by_field_name("name"),
+        "default_parameter" | "typed_default_parameter" => child_by_field(parameter, "name"),
         "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
             let first = parameter.named_child(0)?;
-            if first.kind() == "identifier" {
+            if kind_of(first) == "identifier" {
                 Some(first)
             } else {
                 parameter_name(first)
@@ -56,15 +57,15 @@ pub(crate) fn parameter_name(parameter: Node<'_>) -> Option<Node<'_>> {
 fn collect(text: &str, node: Node<'_>, info: &mut ScopeInfo, in_comprehension: bool) {
     let name_of =
         |node: Node<'_>| -> Rc<str> { Rc::from(text.get(node.byte_range()).unwrap_or("")) };
-    match node.kind() {
+    match kind_of(node) {
         "function_definition" | "class_definition" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = child_by_field(node, "name") {
                 info.locals.insert(name_of(name));
             }
             // Decorators, defaults and bases run in this scope; the body does not.
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
-                match child.kind() {
+                match kind_of(child) {
                     "block" | "identifier" => {}
                     _ => collect(text, child, info, in_comprehension),
                 }
@@ -83,7 +84,7 @@ fn collect(text: &str, node: Node<'_>, info: &mut ScopeInfo, in_comprehension: b
             return;
         }
         "for_in_clause" if in_comprehension => {
-            if let Some(right) = node.child_by_field_name("right") {
+            if let Some(right) = child_by_field(node, "right") {
                 collect(text, right, info, true);
             }
             return;
@@ -91,8 +92,8 @@ fn collect(text: &str, node: Node<'_>, info: &mut ScopeInfo, in_comprehension: b
         "global_statement" | "nonlocal_statement" => {
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
-                if child.kind() == "identifier" {
-                    if node.kind() == "global_statement" {
+                if kind_of(child) == "identifier" {
+                    if kind_of(node) == "global_statement" {
                         info.globals.insert(name_of(child));
                     } else {
                         info.nonlocals.insert(name_of(child));
@@ -103,36 +104,35 @@ fn collect(text: &str, node: Node<'_>, info: &mut ScopeInfo, in_comprehension: b
         }
         "yield" => info.is_generator = true,
         "assignment" | "augmented_assignment" => {
-            if let Some(left) = node.child_by_field_name("left") {
+            if let Some(left) = child_by_field(node, "left") {
                 targets(text, left, info);
             }
         }
         "named_expression" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = child_by_field(node, "name") {
                 info.locals.insert(name_of(name));
             }
         }
         "for_statement" => {
-            if let Some(left) = node.child_by_field_name("left") {
+            if let Some(left) = child_by_field(node, "left") {
                 targets(text, left, info);
             }
         }
         "with_item" => {
-            if let Some(value) = node.child_by_field_name("value")
-                && value.kind() == "as_pattern"
-                && let Some(alias) = value.child_by_field_name("alias")
+            if let Some(value) = child_by_field(node, "value")
+                && kind_of(value) == "as_pattern"
+                && let Some(alias) = child_by_field(value, "alias")
             {
                 targets(text, alias, info);
             }
         }
         "except_clause" => {
-            if let Some(alias) = node.child_by_field_name("alias") {
+            if let Some(alias) = child_by_field(node, "alias") {
                 targets(text, alias, info);
             }
-            if let Some(value) = node
-                .child_by_field_name("value")
-                .filter(|value| value.kind() == "as_pattern")
-                && let Some(alias) = value.child_by_field_name("alias")
+            if let Some(value) =
+                child_by_field(node, "value").filter(|value| kind_of(*value) == "as_pattern")
+                && let Some(alias) = child_by_field(value, "alias")
             {
                 targets(text, alias, info);
             }
@@ -140,14 +140,14 @@ fn collect(text: &str, node: Node<'_>, info: &mut ScopeInfo, in_comprehension: b
         "import_statement" | "import_from_statement" => {
             let mut cursor = node.walk();
             for child in node.children_by_field_name("name", &mut cursor) {
-                match child.kind() {
+                match kind_of(child) {
                     "aliased_import" => {
-                        if let Some(alias) = child.child_by_field_name("alias") {
+                        if let Some(alias) = child_by_field(child, "alias") {
                             info.locals.insert(name_of(alias));
                         }
                     }
                     "dotted_name" => {
-                        let first = if node.kind() == "import_statement" {
+                        let first = if kind_of(node) == "import_statement" {
                             child.named_child(0)
                         } else {
                             child.named_child(child.named_child_count().saturating_sub(1))
@@ -177,7 +177,7 @@ fn collect(text: &str, node: Node<'_>, info: &mut ScopeInfo, in_comprehension: b
 
 /// The names bound by an assignment target.
 fn targets(text: &str, node: Node<'_>, info: &mut ScopeInfo) {
-    match node.kind() {
+    match kind_of(node) {
         "identifier" => {
             info.locals
                 .insert(Rc::from(text.get(node.byte_range()).unwrap_or("")));

@@ -9,6 +9,7 @@
 
 use super::context::RuleContext;
 use super::{Check, Tally};
+use crate::index::child_by_field;
 use crate::infer::OperationKind;
 use crate::values::{Union, Value};
 
@@ -70,8 +71,7 @@ fn run(context: &mut RuleContext<'_>) {
         let Some(node) = context.node(range) else {
             continue;
         };
-        let divisor = node
-            .child_by_field_name("right")
+        let divisor = child_by_field(node, "right")
             .map(|right| context.node_text(right))
             .unwrap_or("the divisor");
         let message = if tally.good + tally.unknown == 0 {

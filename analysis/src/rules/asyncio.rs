@@ -16,6 +16,7 @@
 //! (`from time import sleep` makes `sleep` `time.sleep`); coroutines by the values the
 //! interpreter gives calls of `async def` functions.
 
+use crate::index::{child_by_field, kind_of};
 use tree_sitter::Node;
 
 use super::context::RuleContext;
@@ -41,7 +42,7 @@ fn run(context: &mut RuleContext<'_>) {
     coroutine_not_awaited(context);
     run_non_coroutine(context);
     for &node in context.nodes().iter() {
-        match node.kind() {
+        match kind_of(node) {
             "await" => await_outside_async(context, node),
             "call" => {
                 blocking_call_in_async(context, node);
@@ -71,21 +72,20 @@ fn coroutine_not_awaited(context: &mut RuleContext<'_>) {
         .collect();
     for (run_call, call) in calls {
         let range = call.range();
-        let Some(node) = context.node(range).filter(|node| node.kind() == "call") else {
+        let Some(node) = context.node(range).filter(|node| kind_of(*node) == "call") else {
             continue;
         };
         let Some(parent) = context.parent(node) else {
             continue;
         };
-        let dropped = match parent.kind() {
+        let dropped = match kind_of(parent) {
             "expression_statement" => true,
             "assignment" => {
-                let target = parent
-                    .child_by_field_name("left")
-                    .filter(|left| left.kind() == "identifier");
+                let target =
+                    child_by_field(parent, "left").filter(|left| kind_of(*left) == "identifier");
                 let is_statement = context
                     .parent(parent)
-                    .is_some_and(|grand| grand.kind() == "expression_statement");
+                    .is_some_and(|grand| kind_of(grand) == "expression_statement");
                 match target {
                     Some(target) if is_statement => {
                         !is_read_after(context, context.node_text(target), node.end_byte())
@@ -150,12 +150,11 @@ fn await_outside_async(context: &mut RuleContext<'_>, node: Node<'_>) {
     let keyword = node.child(0).unwrap_or(node);
     let message = match enclosing_function(context, node) {
         Some(function) if is_async_def(function) => return,
-        Some(function) if function.kind() == "lambda" => {
+        Some(function) if kind_of(function) == "lambda" => {
             "`await` inside a lambda is a SyntaxError: lambdas cannot be async".to_owned()
         }
         Some(function) => {
-            let name = function
-                .child_by_field_name("name")
+            let name = child_by_field(function, "name")
                 .map(|name| context.node_text(name))
                 .unwrap_or("the function");
             format!("`await` inside `def {name}` is a SyntaxError: make it `async def {name}`")
@@ -173,7 +172,7 @@ fn await_outside_async(context: &mut RuleContext<'_>, node: Node<'_>) {
         }
     };
     let function = enclosing_function(context, node)
-        .and_then(|function| function.child_by_field_name("name"))
+        .and_then(|function| child_by_field(function, "name"))
         .map(|name| context.node_text(name).to_owned())
         .unwrap_or_default();
     report_syntactic(
@@ -254,14 +253,12 @@ fn blocking_call_in_async(context: &mut RuleContext<'_>, call: Node<'_>) {
     let Some((name, instead)) = blocking_call(context, call) else {
         return;
     };
-    let async_name = function
-        .child_by_field_name("name")
+    let async_name = child_by_field(function, "name")
         .map(|name| context.node_text(name))
         .unwrap_or("the coroutine");
     let call_text = first_line(context.node_text(call)).to_owned();
     let replacement = if name == "time.sleep" {
-        let arguments = call
-            .child_by_field_name("arguments")
+        let arguments = child_by_field(call, "arguments")
             .map(|arguments| context.node_text(arguments))
             .unwrap_or("()");
         format!("await asyncio.sleep{arguments}")
@@ -291,13 +288,13 @@ fn blocking_call_in_async(context: &mut RuleContext<'_>, call: Node<'_>) {
 
 /// The blocking function `call` makes, with its async alternative.
 fn blocking_call(context: &RuleContext<'_>, call: Node<'_>) -> Option<(String, &'static str)> {
-    let function = call.child_by_field_name("function")?;
+    let function = child_by_field(call, "function")?;
     // `open(path).read()`: a whole file read on the loop's thread.
-    if function.kind() == "attribute" {
-        let method = function.child_by_field_name("attribute")?;
-        let object = function.child_by_field_name("object")?;
+    if kind_of(function) == "attribute" {
+        let method = child_by_field(function, "attribute")?;
+        let object = child_by_field(function, "object")?;
         if matches!(context.node_text(method), "read" | "readlines" | "write")
-            && object.kind() == "call"
+            && kind_of(object) == "call"
             && callee_path(context, object).as_deref() == Some("open")
         {
             return Some((
@@ -319,7 +316,21 @@ fn blocking_call(context: &RuleContext<'_>, call: Node<'_>) -> Option<(String, &
 fn task_not_referenced(context: &mut RuleContext<'_>, call: Node<'_>) {
     if context
         .parent(call)
-        .is_none_or(|parent| parent.kind() != "expression_statement")
+        .is_none_or(|parent| kind_of(parent) != "expression_statement")
+    {
+        return;
+    }
+    // A dotted path ends with the callee's own last part unless the callee is a bare name
+    // (an import may rename it): an attribute call whose name differs cannot match, and
+    // resolving its path is most of this check's cost.
+    if let Some(function) = child_by_field(call, "function")
+        && kind_of(function) == "attribute"
+        && child_by_field(function, "attribute").is_none_or(|attribute| {
+            !matches!(
+                context.node_text(attribute),
+                "create_task" | "ensure_future"
+            )
+        })
     {
         return;
     }
@@ -355,7 +366,7 @@ fn run_non_coroutine(context: &mut RuleContext<'_>) {
         .collect();
     for (run_call, call) in calls {
         let range = call.range();
-        let Some(node) = context.node(range).filter(|node| node.kind() == "call") else {
+        let Some(node) = context.node(range).filter(|node| kind_of(*node) == "call") else {
             continue;
         };
         if callee_path(context, node).as_deref() != Some("asyncio.run") {

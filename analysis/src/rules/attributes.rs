@@ -11,6 +11,7 @@
 //! Point().y           # unknown-attribute, definite
 //! ```
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 
 use super::context::RuleContext;
@@ -69,11 +70,13 @@ fn run_none(context: &mut RuleContext<'_>) {
                 if builtin_type_has_attribute("NoneType", attribute.as_str()) == Some(true) {
                     continue;
                 }
+                if cannot_report_none(object) {
+                    continue;
+                }
                 let Some(node) = context.node(range) else {
                     continue;
                 };
-                let object_text = node
-                    .child_by_field_name("object")
+                let object_text = child_by_field(node, "object")
                     .map(|object| context.node_text(object))
                     .unwrap_or("the value");
                 report_none(
@@ -88,11 +91,13 @@ fn run_none(context: &mut RuleContext<'_>) {
                 );
             }
             OperationKind::Subscript { object, .. } => {
+                if cannot_report_none(object) {
+                    continue;
+                }
                 let Some(node) = context.node(range) else {
                     continue;
                 };
-                let object_text = node
-                    .child_by_field_name("value")
+                let object_text = child_by_field(node, "value")
                     .map(|object| context.node_text(object))
                     .unwrap_or("the value");
                 report_none(
@@ -107,10 +112,13 @@ fn run_none(context: &mut RuleContext<'_>) {
                 );
             }
             OperationKind::Iterate { iterable } => {
+                if cannot_report_none(iterable) {
+                    continue;
+                }
                 let Some(node) = context.node(range) else {
                     continue;
                 };
-                let Some(iterable_node) = node.child_by_field_name("right") else {
+                let Some(iterable_node) = child_by_field(node, "right") else {
                     continue;
                 };
                 let text = context.node_text(iterable_node);
@@ -152,8 +160,7 @@ fn run_none(context: &mut RuleContext<'_>) {
                     {
                         continue;
                     }
-                    let text = node
-                        .child_by_field_name(field)
+                    let text = child_by_field(node, field)
                         .map(|side| context.node_text(side))
                         .unwrap_or("an operand");
                     report_none(
@@ -173,7 +180,7 @@ fn run_none(context: &mut RuleContext<'_>) {
                         && other
                             .values()
                             .all(|value| is_number(value) || *value == Value::Unknown);
-                    let assigned = field == "left" && node.kind() == "augmented_assignment";
+                    let assigned = field == "left" && kind_of(node) == "augmented_assignment";
                     if numeric_partner && !assigned && matches!(operator.as_str(), "+" | "-") {
                         let operand = text.to_owned();
                         context.with_finding("none-operand", range, |finding| {
@@ -195,8 +202,8 @@ fn run_none(context: &mut RuleContext<'_>) {
                 };
                 let Some(source) = context
                     .parent(target)
-                    .filter(|parent| parent.kind() == "assignment")
-                    .and_then(|assignment| assignment.child_by_field_name("right"))
+                    .filter(|parent| kind_of(*parent) == "assignment")
+                    .and_then(|assignment| child_by_field(assignment, "right"))
                 else {
                     continue;
                 };
@@ -223,8 +230,7 @@ fn run_none(context: &mut RuleContext<'_>) {
         let Some(node) = context.node(range) else {
             continue;
         };
-        let callee_text = node
-            .child_by_field_name("function")
+        let callee_text = child_by_field(node, "function")
             .map(|function| context.node_text(function))
             .unwrap_or("the callee");
         report_none(
@@ -278,7 +284,7 @@ fn none_into_iterating_builtins(context: &mut RuleContext<'_>) {
     for (run_call, range, arguments) in calls {
         let Some(argument_list) = context
             .node(range)
-            .and_then(|node| node.child_by_field_name("arguments"))
+            .and_then(|node| child_by_field(node, "arguments"))
         else {
             continue;
         };
@@ -287,7 +293,7 @@ fn none_into_iterating_builtins(context: &mut RuleContext<'_>) {
             let Some(argument_node) = argument_list.named_child(position) else {
                 continue;
             };
-            if argument_node.kind() == "keyword_argument" {
+            if kind_of(argument_node) == "keyword_argument" {
                 continue;
             }
             let text = context.node_text(argument_node);
@@ -379,13 +385,16 @@ fn is_external_placeholder(db: &dyn Db, origin: &crate::values::Origin) -> bool 
     ) else {
         return false;
     };
-    if node.kind() != "none" {
+    if kind_of(node) != "none" {
         return false;
     }
-    let Some(assignment) = node.parent().filter(|parent| parent.kind() == "assignment") else {
+    let Some(assignment) = node
+        .parent()
+        .filter(|parent| kind_of(*parent) == "assignment")
+    else {
         return false;
     };
-    let Some(left) = assignment.child_by_field_name("left") else {
+    let Some(left) = child_by_field(assignment, "left") else {
         return false;
     };
     let text = origin.file.text(db);
@@ -394,9 +403,9 @@ fn is_external_placeholder(db: &dyn Db, origin: &crate::values::Origin) -> bool 
             .binary_search_by(|stored| stored.as_str().cmp(name))
             .is_ok()
     };
-    match left.kind() {
+    match kind_of(left) {
         "attribute" => {
-            let Some(attribute) = left.child_by_field_name("attribute") else {
+            let Some(attribute) = child_by_field(left, "attribute") else {
                 return false;
             };
             stored_outside(text.get(attribute.byte_range()).unwrap_or(""))
@@ -406,15 +415,15 @@ fn is_external_placeholder(db: &dyn Db, origin: &crate::values::Origin) -> bool 
             // The statement's container: a class body or the module.
             let container = assignment
                 .parent()
-                .filter(|statement| statement.kind() == "expression_statement")
+                .filter(|statement| kind_of(*statement) == "expression_statement")
                 .and_then(|statement| statement.parent());
-            match container.map(|node| (node.kind(), node)) {
+            match container.map(|node| (kind_of(node), node)) {
                 // `vsource = None` in a class body: subclasses or outside code
                 // (`self.__class__.vsource = …`) give the real value.
                 Some(("block", block)) => block
                     .parent()
-                    .filter(|class| class.kind() == "class_definition")
-                    .and_then(|class| class.child_by_field_name("name"))
+                    .filter(|class| kind_of(*class) == "class_definition")
+                    .and_then(|class| child_by_field(class, "name"))
                     .is_some_and(|class_name| {
                         stored_outside(name)
                             || super::subclasses::provided_by_subclass(
@@ -434,6 +443,13 @@ fn is_external_placeholder(db: &dyn Db, origin: &crate::values::Origin) -> bool 
 }
 
 /// [`none_tally`], with placeholder Nones set from outside counted as unknown.
+/// Whether [`report_none`] would return before reporting whatever the node: `union` holds
+/// no None (its tally only loses bad members on the way). Checked before the node lookups
+/// that most operations would otherwise pay for nothing.
+fn cannot_report_none(union: &Union) -> bool {
+    none_tally(union).bad == 0
+}
+
 fn none_tally_with_placeholders(db: &dyn Db, union: &Union) -> Tally {
     let mut tally = none_tally(union);
     if tally.bad == 0 {
@@ -534,7 +550,7 @@ fn matches_library_output(context: &RuleContext<'_>, origin: &crate::values::Ori
     let Some(call) = context.node(origin.range) else {
         return false;
     };
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = child_by_field(call, "function") else {
         return false;
     };
     let function_text = context.node_text(function);
@@ -602,7 +618,7 @@ fn is_optional_import_fallback(context: &RuleContext<'_>, origin: &crate::values
     };
     context
         .ancestors(node)
-        .find(|ancestor| ancestor.kind() == "except_clause")
+        .find(|ancestor| kind_of(*ancestor) == "except_clause")
         .is_some_and(|handler| {
             let header = context.node_text(handler);
             let header = header.split(':').next().unwrap_or(header);
@@ -681,12 +697,10 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
         let Some(node) = context.node(range) else {
             continue;
         };
-        let attribute_range = node
-            .child_by_field_name("attribute")
+        let attribute_range = child_by_field(node, "attribute")
             .map(range_of)
             .unwrap_or(range);
-        let object_text = node
-            .child_by_field_name("object")
+        let object_text = child_by_field(node, "object")
             .map(|object| context.node_text(object))
             .unwrap_or("the value");
         let candidates: Vec<String> = lacking
@@ -791,13 +805,13 @@ fn is_guarded_by_hasattr(context: &RuleContext<'_>, range: TextRange) -> bool {
     let Some(node) = context.node(range) else {
         return false;
     };
-    let Some(attribute) = node.child_by_field_name("attribute") else {
+    let Some(attribute) = child_by_field(node, "attribute") else {
         return false;
     };
     let needle = format!("\"{}\"", context.node_text(attribute));
     let needle_single = format!("'{}'", context.node_text(attribute));
     for parent in context.ancestors(node) {
-        if matches!(parent.kind(), "function_definition" | "module") {
+        if matches!(kind_of(parent), "function_definition" | "module") {
             let text = context.node_text(parent);
             return ["hasattr(", "getattr("].iter().any(|call| {
                 text.contains(call) && (text.contains(&needle) || text.contains(&needle_single))

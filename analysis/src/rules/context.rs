@@ -2,6 +2,7 @@
 //! and call-specialised) with their recorded operations and calls, and helpers to
 //! judge guards (`try`/`except`) and to report findings once.
 
+use crate::index::{child_by_field, kind_of};
 use line_index::{TextRange, TextSize};
 use rustc_hash::FxHashMap;
 use smol_str::SmolStr;
@@ -195,6 +196,12 @@ impl<'db> RuleContext<'db> {
         self.navigator.nodes()
     }
 
+    /// `node` and its descendants in source order, from the navigator's walk (`None` for
+    /// a node of another tree).
+    pub fn subtree(&self, node: Node<'db>) -> Option<&[Node<'db>]> {
+        self.navigator.subtree(node)
+    }
+
     /// The smallest node spanning exactly `range`, if there is one.
     pub fn node(&self, range: TextRange) -> Option<Node<'db>> {
         self.db.unwind_if_revision_cancelled();
@@ -231,12 +238,11 @@ impl<'db> RuleContext<'db> {
             return false;
         };
         for parent in self.ancestors(node) {
-            match parent.kind() {
+            match kind_of(parent) {
                 "function_definition" | "lambda" | "class_definition" => return false,
                 "try_statement" => {
-                    let in_body = parent
-                        .child_by_field_name("body")
-                        .is_some_and(|body| body.id() == node.id());
+                    let in_body =
+                        child_by_field(parent, "body").is_some_and(|body| body.id() == node.id());
                     if in_body && try_catches(self, parent, exception) {
                         return true;
                     }
@@ -268,7 +274,7 @@ impl<'db> RuleContext<'db> {
         origin.file == self.file
             && self
                 .node(origin.range)
-                .is_some_and(|node| node.kind() == "call")
+                .is_some_and(|node| kind_of(node) == "call")
     }
 
     /// Records a finding; the same rule at the same range keeps the most confident one.
@@ -420,17 +426,17 @@ fn is_suppressed(text: &str, finding: &Finding) -> bool {
 fn try_catches(context: &RuleContext<'_>, try_node: Node<'_>, exception: &str) -> bool {
     let mut cursor = try_node.walk();
     for clause in try_node.children(&mut cursor) {
-        if clause.kind() != "except_clause" && clause.kind() != "except_group_clause" {
+        if kind_of(clause) != "except_clause" && kind_of(clause) != "except_group_clause" {
             continue;
         }
         let mut names = Vec::new();
         let mut clause_cursor = clause.walk();
         let mut has_type = false;
         for child in clause.named_children(&mut clause_cursor) {
-            if child.kind() == "block" {
+            if kind_of(child) == "block" {
                 break;
             }
-            let caught = match child.kind() {
+            let caught = match kind_of(child) {
                 "as_pattern" => child.named_child(0),
                 _ => Some(child),
             };
@@ -457,7 +463,7 @@ fn collect_exception_names<'t>(
     node: Node<'_>,
     names: &mut Vec<&'t str>,
 ) {
-    match node.kind() {
+    match kind_of(node) {
         "tuple" | "parenthesized_expression" => {
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
@@ -466,7 +472,7 @@ fn collect_exception_names<'t>(
         }
         "attribute" => {
             // `errors.NotFound`: the last part names the class.
-            if let Some(attribute) = node.child_by_field_name("attribute") {
+            if let Some(attribute) = child_by_field(node, "attribute") {
                 names.push(context.node_text(attribute));
             }
         }

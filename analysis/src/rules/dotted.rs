@@ -9,6 +9,7 @@
 //! sleep(1)                  # time.sleep
 //! ```
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextSize;
 use tree_sitter::Node;
 
@@ -22,14 +23,14 @@ pub(super) fn dotted_path(context: &RuleContext<'_>, node: Node<'_>) -> Option<S
     let mut parts = Vec::new();
     let mut current = node;
     loop {
-        match current.kind() {
+        match kind_of(current) {
             "identifier" => {
                 parts.push(context.node_text(current));
                 break;
             }
             "attribute" => {
-                parts.push(context.node_text(current.child_by_field_name("attribute")?));
-                current = current.child_by_field_name("object")?;
+                parts.push(context.node_text(child_by_field(current, "attribute")?));
+                current = child_by_field(current, "object")?;
             }
             _ => return None,
         }
@@ -81,33 +82,32 @@ pub(super) fn dotted_path(context: &RuleContext<'_>, node: Node<'_>) -> Option<S
 
 /// The dotted path of the function a `call` node calls.
 pub(super) fn callee_path(context: &RuleContext<'_>, call: Node<'_>) -> Option<String> {
-    dotted_path(context, call.child_by_field_name("function")?)
+    dotted_path(context, child_by_field(call, "function")?)
 }
 
 /// A keyword argument of `call` by name.
 pub(super) fn keyword_argument<'t>(call: Node<'t>, name: &str, text: &str) -> Option<Node<'t>> {
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = child_by_field(call, "arguments")?;
     let mut cursor = arguments.walk();
     arguments
         .named_children(&mut cursor)
-        .filter(|argument| argument.kind() == "keyword_argument")
+        .filter(|argument| kind_of(*argument) == "keyword_argument")
         .find(|argument| {
-            argument
-                .child_by_field_name("name")
+            child_by_field(*argument, "name")
                 .is_some_and(|key| text.get(key.byte_range()) == Some(name))
         })
-        .and_then(|argument| argument.child_by_field_name("value"))
+        .and_then(|argument| child_by_field(argument, "value"))
 }
 
 /// The `index`th positional argument of `call`.
 pub(super) fn positional_argument(call: Node<'_>, index: usize) -> Option<Node<'_>> {
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = child_by_field(call, "arguments")?;
     let mut cursor = arguments.walk();
     arguments
         .named_children(&mut cursor)
         .filter(|argument| {
             !matches!(
-                argument.kind(),
+                kind_of(*argument),
                 "keyword_argument" | "comment" | "list_splat" | "dictionary_splat"
             )
         })
@@ -165,13 +165,13 @@ pub(super) fn enclosing_function<'t>(
 ) -> Option<Node<'t>> {
     context
         .ancestors(node)
-        .find(|ancestor| matches!(ancestor.kind(), "function_definition" | "lambda"))
+        .find(|ancestor| matches!(kind_of(*ancestor), "function_definition" | "lambda"))
 }
 
 /// Whether a `def` node is `async def`.
 pub(super) fn is_async_def(function: Node<'_>) -> bool {
-    function.kind() == "function_definition"
+    kind_of(function) == "function_definition"
         && function
             .child(0)
-            .is_some_and(|first| first.kind() == "async")
+            .is_some_and(|first| kind_of(first) == "async")
 }

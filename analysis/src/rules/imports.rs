@@ -32,6 +32,7 @@
 //!
 //! Guards: `try`/`except ImportError` (or a base) around the import.
 
+use crate::index::{child_by_field, kind_of};
 use std::path::Path;
 
 use line_index::TextRange;
@@ -217,8 +218,8 @@ fn report_missing_name(context: &mut RuleContext<'_>, import: &Import, module: &
     }
     let range = context
         .node(import.range)
-        .and_then(|node| match node.kind() {
-            "aliased_import" => node.child_by_field_name("name"),
+        .and_then(|node| match kind_of(node) {
+            "aliased_import" => child_by_field(node, "name"),
             _ => Some(node),
         })
         .map_or(import.range, range_of);
@@ -275,7 +276,7 @@ pub(super) fn is_workspace_path(resolver: &ModuleResolver, path: &Path) -> bool 
 fn is_conditional(context: &RuleContext<'_>, range: TextRange) -> bool {
     ancestors(context, range).any(|node| {
         matches!(
-            node.kind(),
+            kind_of(node),
             "if_statement" | "elif_clause" | "else_clause" | "try_statement"
         )
     })
@@ -283,9 +284,8 @@ fn is_conditional(context: &RuleContext<'_>, range: TextRange) -> bool {
 
 fn is_type_checking_only(context: &RuleContext<'_>, range: TextRange) -> bool {
     ancestors(context, range).any(|node| {
-        node.kind() == "if_statement"
-            && node
-                .child_by_field_name("condition")
+        kind_of(node) == "if_statement"
+            && child_by_field(node, "condition")
                 .is_some_and(|condition| is_type_checking_condition(context.node_text(condition)))
     })
 }
@@ -307,7 +307,7 @@ fn ancestors<'t>(context: &RuleContext<'t>, range: TextRange) -> impl Iterator<I
         .node(range)
         .into_iter()
         .flat_map(|node| context.ancestors(node))
-        .take_while(|node| !matches!(node.kind(), "function_definition" | "lambda"))
+        .take_while(|node| !matches!(kind_of(*node), "function_definition" | "lambda"))
 }
 
 /// The closest known module: among the workspace modules beside the missing one, or the
@@ -901,16 +901,16 @@ fn module_level_events(db: &dyn Db, file: SourceFile) -> Vec<ImportEvent> {
         ) else {
             continue;
         };
-        let Some(parent) = node.parent().filter(|parent| parent.kind() == "attribute") else {
+        let Some(parent) = node
+            .parent()
+            .filter(|parent| kind_of(*parent) == "attribute")
+        else {
             continue;
         };
-        if parent
-            .child_by_field_name("object")
-            .is_none_or(|object| object.id() != node.id())
-        {
+        if child_by_field(parent, "object").is_none_or(|object| object.id() != node.id()) {
             continue;
         }
-        let Some(attribute) = parent.child_by_field_name("attribute") else {
+        let Some(attribute) = child_by_field(parent, "attribute") else {
             continue;
         };
         let attribute = text.get(attribute.byte_range()).unwrap_or("");

@@ -11,6 +11,7 @@
 
 use super::context::RuleContext;
 use super::{Check, Tally};
+use crate::index::child_by_field;
 use crate::values::{Union, Value, render_value};
 
 pub(crate) const STOP_ITERATION_CHECK: Check = Check {
@@ -54,8 +55,7 @@ fn run_stop_iteration(context: &mut RuleContext<'_>) {
         let Some(node) = context.node(range) else {
             continue;
         };
-        let argument = node
-            .child_by_field_name("arguments")
+        let argument = child_by_field(node, "arguments")
             .and_then(|arguments| arguments.named_child(0))
             .map(|argument| context.node_text(argument))
             .unwrap_or("the iterator");
@@ -157,9 +157,8 @@ fn run_list_value(context: &mut RuleContext<'_>) {
         let Some(node) = context.node(range) else {
             continue;
         };
-        let object = node
-            .child_by_field_name("function")
-            .and_then(|function| function.child_by_field_name("object"))
+        let object = child_by_field(node, "function")
+            .and_then(|function| child_by_field(function, "object"))
             .map(|object| context.node_text(object))
             .unwrap_or("the list");
         let needle_text = render_value(needle);
@@ -184,7 +183,7 @@ fn run_list_value(context: &mut RuleContext<'_>) {
         let object = object.to_owned();
         let needle = context
             .node(range)
-            .and_then(|node| node.child_by_field_name("arguments"))
+            .and_then(|node| child_by_field(node, "arguments"))
             .and_then(|arguments| arguments.named_child(0))
             .map(|argument| context.node_text(argument).to_owned())
             .unwrap_or_default();

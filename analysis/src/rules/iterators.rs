@@ -15,6 +15,7 @@
 //! Confidence comes from the values at the iterated name: every member a generator (or a
 //! dict) → definite, some → likely, unknown beside them → possible.
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextSize;
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
@@ -38,15 +39,15 @@ fn run(context: &mut RuleContext<'_>) {
     let nodes = context.nodes();
     let mut scope_bodies = vec![root];
     for &node in nodes.iter() {
-        if node.kind() == "function_definition" {
-            scope_bodies.extend(node.child_by_field_name("body"));
+        if kind_of(node) == "function_definition" {
+            scope_bodies.extend(child_by_field(node, "body"));
         }
     }
     for body in scope_bodies {
         iterator_reuse(context, body);
     }
     for &node in nodes.iter() {
-        match node.kind() {
+        match kind_of(node) {
             "for_statement" => mutate_while_iterating(context, node),
             "comparison_operator" => float_equality(context, node),
             _ => {}
@@ -98,12 +99,9 @@ fn consumption_of<'t>(
     node: Node<'t>,
 ) -> Option<(Consumption, Node<'t>)> {
     let parent = context.parent(node)?;
-    let is_field = |field: &str| {
-        parent
-            .child_by_field_name(field)
-            .is_some_and(|child| child.id() == node.id())
-    };
-    match parent.kind() {
+    let is_field =
+        |field: &str| child_by_field(parent, field).is_some_and(|child| child.id() == node.id());
+    match kind_of(parent) {
         "for_statement" if is_field("right") => Some((Consumption::Loop, parent)),
         "for_in_clause" if is_field("right") => Some((Consumption::Whole, parent)),
         "argument_list" => {
@@ -113,10 +111,9 @@ fn consumption_of<'t>(
             if first.id() != node.id() {
                 return None;
             }
-            let function = call.child_by_field_name("function")?;
-            let consumes = match function.kind() {
-                "attribute" => function
-                    .child_by_field_name("attribute")
+            let function = child_by_field(call, "function")?;
+            let consumes = match kind_of(function) {
+                "attribute" => child_by_field(function, "attribute")
                     .is_some_and(|attribute| context.node_text(attribute) == "join"),
                 _ => dotted_path(context, function)
                     .is_some_and(|path| CONSUMING_BUILTINS.contains(&path.as_str())),
@@ -142,10 +139,11 @@ fn runs_after<'t>(context: &RuleContext<'t>, first: Node<'t>, second: Node<'t>) 
     let mut child = first;
     for parent in context.ancestors(first) {
         if contains(parent, second) {
-            return match parent.kind() {
-                "if_statement" | "elif_clause" | "while_statement" => parent
-                    .child_by_field_name("condition")
-                    .is_some_and(|condition| condition.id() == child.id()),
+            return match kind_of(parent) {
+                "if_statement" | "elif_clause" | "while_statement" => {
+                    child_by_field(parent, "condition")
+                        .is_some_and(|condition| condition.id() == child.id())
+                }
                 "try_statement"
                 | "conditional_expression"
                 | "match_statement"
@@ -160,17 +158,17 @@ fn runs_after<'t>(context: &RuleContext<'t>, first: Node<'t>, second: Node<'t>) 
 
 /// Whether a `for` loop may stop before the end of its iterable (`break`, `return`).
 fn may_stop_early<'t>(context: &RuleContext<'t>, loop_node: Node<'t>) -> bool {
-    let Some(body) = loop_node.child_by_field_name("body") else {
+    let Some(body) = child_by_field(loop_node, "body") else {
         return false;
     };
-    same_scope_nodes(body)
+    same_scope_nodes(context, body)
         .into_iter()
-        .any(|node| match node.kind() {
+        .any(|node| match kind_of(node) {
             "return_statement" | "raise_statement" => true,
             "break_statement" => {
                 // The `break` belongs to the nearest enclosing loop.
                 for parent in context.ancestors(node) {
-                    if matches!(parent.kind(), "for_statement" | "while_statement") {
+                    if matches!(kind_of(parent), "for_statement" | "while_statement") {
                         return parent.id() == loop_node.id();
                     }
                 }
@@ -193,8 +191,8 @@ fn is_one_shot(value: &Value) -> bool {
 
 fn iterator_reuse(context: &mut RuleContext<'_>, body: Node<'_>) {
     let mut by_name: FxHashMap<&str, Vec<(Node<'_>, Consumption, Node<'_>)>> = FxHashMap::default();
-    for node in same_scope_nodes(body) {
-        if node.kind() != "identifier" || !is_variable_read(context, node) {
+    for node in same_scope_nodes(context, body) {
+        if kind_of(node) != "identifier" || !is_variable_read(context, node) {
             continue;
         }
         if let Some((kind, consumer)) = consumption_of(context, node) {
@@ -304,32 +302,30 @@ fn receiver_values(context: &RuleContext<'_>, attribute: Node<'_>) -> Option<Uni
 
 fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
     let (Some(target), Some(iterable), Some(body)) = (
-        loop_node.child_by_field_name("left"),
-        loop_node.child_by_field_name("right"),
-        loop_node.child_by_field_name("body"),
+        child_by_field(loop_node, "left"),
+        child_by_field(loop_node, "right"),
+        child_by_field(loop_node, "body"),
     ) else {
         return;
     };
     // `for k in d`, `for k, v in d.items()`; copies (`list(d)`, `d.copy()`, `xs[:]`) differ.
-    let (container, is_view) = match iterable.kind() {
+    let (container, is_view) = match kind_of(iterable) {
         "identifier" | "attribute" => (iterable, false),
         "call" => {
-            let Some(function) = iterable.child_by_field_name("function") else {
+            let Some(function) = child_by_field(iterable, "function") else {
                 return;
             };
-            let method = function
-                .child_by_field_name("attribute")
-                .map(|attribute| context.node_text(attribute));
-            let has_arguments = iterable
-                .child_by_field_name("arguments")
+            let method =
+                child_by_field(function, "attribute").map(|attribute| context.node_text(attribute));
+            let has_arguments = child_by_field(iterable, "arguments")
                 .is_some_and(|arguments| arguments.named_child_count() > 0);
             match (
-                function.kind(),
+                kind_of(function),
                 method,
-                function.child_by_field_name("object"),
+                child_by_field(function, "object"),
             ) {
                 ("attribute", Some("keys" | "values" | "items"), Some(object))
-                    if !has_arguments && matches!(object.kind(), "identifier" | "attribute") =>
+                    if !has_arguments && matches!(kind_of(object), "identifier" | "attribute") =>
                 {
                     (object, true)
                 }
@@ -340,33 +336,32 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
     };
     let container_text = context.node_text(container);
     let loop_variables: Vec<&str> = descendants(target)
-        .filter(|node| node.kind() == "identifier")
+        .filter(|node| kind_of(*node) == "identifier")
         .map(|node| context.node_text(node))
         .collect();
-    let body_nodes = same_scope_nodes(body);
+    let body_nodes = same_scope_nodes(context, body);
     let is_container =
         |node: Option<Node<'_>>| node.is_some_and(|node| context.node_text(node) == container_text);
     // A loop that rebinds the container walks the old object: leave it.
     if body_nodes
         .iter()
-        .any(|node| node.kind() == "assignment" && is_container(node.child_by_field_name("left")))
+        .any(|node| kind_of(*node) == "assignment" && is_container(child_by_field(*node, "left")))
     {
         return;
     }
     let mut mutations = Vec::new();
     for &node in &body_nodes {
-        match node.kind() {
+        match kind_of(node) {
             "call" => {
-                let Some(function) = node.child_by_field_name("function") else {
+                let Some(function) = child_by_field(node, "function") else {
                     continue;
                 };
-                if function.kind() != "attribute"
-                    || !is_container(function.child_by_field_name("object"))
+                if kind_of(function) != "attribute"
+                    || !is_container(child_by_field(function, "object"))
                 {
                     continue;
                 }
-                let method = function
-                    .child_by_field_name("attribute")
+                let method = child_by_field(function, "attribute")
                     .map(|attribute| context.node_text(attribute))
                     .unwrap_or("");
                 mutations.push(Mutation {
@@ -381,7 +376,7 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
             }
             "delete_statement" => {
                 let deletes_item = descendants(node).any(|part| {
-                    part.kind() == "subscript" && is_container(part.child_by_field_name("value"))
+                    kind_of(part) == "subscript" && is_container(child_by_field(part, "value"))
                 });
                 if deletes_item {
                     mutations.push(Mutation {
@@ -392,15 +387,14 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
                 }
             }
             "assignment" => {
-                let Some(left) = node.child_by_field_name("left") else {
+                let Some(left) = child_by_field(node, "left") else {
                     continue;
                 };
-                if left.kind() != "subscript" || !is_container(left.child_by_field_name("value")) {
+                if kind_of(left) != "subscript" || !is_container(child_by_field(left, "value")) {
                     continue;
                 }
                 // `d[k] = …` with the loop's own key replaces a value: the size stays.
-                let key = left
-                    .child_by_field_name("subscript")
+                let key = child_by_field(left, "subscript")
                     .map(|key| context.node_text(key))
                     .unwrap_or("");
                 if loop_variables.contains(&key) {
@@ -418,11 +412,10 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
     if mutations.is_empty() {
         return;
     }
-    let values = match container.kind() {
+    let values = match kind_of(container) {
         "identifier" => load_values(context, TextSize::from(container.start_byte() as u32)),
         // `self._visible.keys()`: the receiver's values where the method is read.
-        "attribute" if is_view => iterable
-            .child_by_field_name("function")
+        "attribute" if is_view => child_by_field(iterable, "function")
             .and_then(|function| receiver_values(context, function)),
         _ => None,
     };
@@ -518,7 +511,7 @@ fn mutate_while_iterating(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
 fn is_followed_by_exit<'t>(context: &RuleContext<'t>, node: Node<'t>) -> bool {
     let mut statement = node;
     for parent in context.ancestors(node) {
-        if parent.kind() == "block" {
+        if kind_of(parent) == "block" {
             break;
         }
         statement = parent;
@@ -526,7 +519,7 @@ fn is_followed_by_exit<'t>(context: &RuleContext<'t>, node: Node<'t>) -> bool {
     let mut next = statement.next_named_sibling();
     while let Some(sibling) = next {
         if matches!(
-            sibling.kind(),
+            kind_of(sibling),
             "break_statement" | "return_statement" | "raise_statement"
         ) {
             return true;
@@ -590,7 +583,7 @@ fn name_float_tally(context: &RuleContext<'_>, operand: Node<'_>) -> Tally {
                 let computed = member.origins.iter().any(|origin| {
                     origin.file == context.file
                         && context.node(origin.range).is_some_and(|node| {
-                            matches!(node.kind(), "binary_operator" | "augmented_assignment")
+                            matches!(kind_of(node), "binary_operator" | "augmented_assignment")
                         })
                 });
                 if computed {
@@ -616,7 +609,7 @@ fn float_equality(context: &mut RuleContext<'_>, comparison: Node<'_>) {
     if !matches!(operator_text, "==" | "!=") {
         return;
     }
-    let tally_of = |operand: Node<'_>| match operand.kind() {
+    let tally_of = |operand: Node<'_>| match kind_of(operand) {
         "binary_operator" => arithmetic_float_tally(context, operand),
         "identifier" => name_float_tally(context, operand),
         _ => Tally::default(),

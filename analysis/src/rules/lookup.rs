@@ -12,6 +12,7 @@
 //! Confidence comes from the members of the container: a closed dict without the key is
 //! bad, one with it is good, an open dict or an unknown value is unknown.
 
+use crate::index::{child_by_field, kind_of};
 use smol_str::SmolStr;
 
 use super::context::RuleContext;
@@ -60,7 +61,7 @@ fn object_text(context: &RuleContext<'_>, range: line_index::TextRange) -> Strin
         .node(range)
         .and_then(|node| match pop_call_receiver(node) {
             Some(receiver) => Some(receiver),
-            None => node.child_by_field_name("value"),
+            None => child_by_field(node, "value"),
         })
         .map(|object| context.node_text(object).to_owned())
         .unwrap_or_else(|| "the value".to_owned())
@@ -68,13 +69,12 @@ fn object_text(context: &RuleContext<'_>, range: line_index::TextRange) -> Strin
 
 /// The receiver of `xs.pop(…)` (recorded by the interpreter as a subscript of `xs`).
 fn pop_call_receiver(node: tree_sitter::Node<'_>) -> Option<tree_sitter::Node<'_>> {
-    if node.kind() != "call" {
+    if kind_of(node) != "call" {
         return None;
     }
-    let function = node
-        .child_by_field_name("function")
-        .filter(|function| function.kind() == "attribute")?;
-    function.child_by_field_name("object")
+    let function =
+        child_by_field(node, "function").filter(|function| kind_of(*function) == "attribute")?;
+    child_by_field(function, "object")
 }
 
 fn key_error(
@@ -198,12 +198,12 @@ fn is_key_drawn_from_the_dict(context: &RuleContext<'_>, range: line_index::Text
         return false;
     };
     let (Some(object), Some(key)) = (
-        subscript.child_by_field_name("value"),
-        subscript.child_by_field_name("subscript"),
+        child_by_field(subscript, "value"),
+        child_by_field(subscript, "subscript"),
     ) else {
         return false;
     };
-    if key.kind() != "identifier" {
+    if kind_of(key) != "identifier" {
         return false;
     }
     let dict_text = context.node_text(object).to_owned();
@@ -224,8 +224,10 @@ fn is_key_drawn_from_the_dict(context: &RuleContext<'_>, range: line_index::Text
                 let source = match definition.kind {
                     DefinitionKind::ForTarget => {
                         std::iter::successors(Some(node), |node| node.parent())
-                            .find(|node| matches!(node.kind(), "for_statement" | "for_in_clause"))
-                            .and_then(|statement| statement.child_by_field_name("right"))
+                            .find(|node| {
+                                matches!(kind_of(*node), "for_statement" | "for_in_clause")
+                            })
+                            .and_then(|statement| child_by_field(statement, "right"))
                     }
                     DefinitionKind::Assignment => {
                         definition.value_range.and_then(|value| context.node(value))
@@ -264,12 +266,12 @@ fn is_bound_contains_call(
     key: &str,
 ) -> bool {
     let (Some(function), Some(arguments)) = (
-        call.child_by_field_name("function"),
-        call.child_by_field_name("arguments"),
+        child_by_field(call, "function"),
+        child_by_field(call, "arguments"),
     ) else {
         return false;
     };
-    if function.kind() != "identifier"
+    if kind_of(function) != "identifier"
         || arguments.named_child_count() != 1
         || arguments
             .named_child(0)
@@ -290,24 +292,24 @@ fn is_bound_contains_call(
                 return false;
             };
             let Some(assignment) = std::iter::successors(Some(target), |node| node.parent())
-                .find(|node| node.kind() == "assignment")
+                .find(|node| kind_of(*node) == "assignment")
             else {
                 return false;
             };
             let (Some(left), Some(right)) = (
-                assignment.child_by_field_name("left"),
-                assignment.child_by_field_name("right"),
+                child_by_field(assignment, "left"),
+                child_by_field(assignment, "right"),
             ) else {
                 return false;
             };
-            if left.kind() == "identifier" {
+            if kind_of(left) == "identifier" {
                 return context.node_text(right) == expected;
             }
             let name = context.node_text(function);
             let mut cursor = left.walk();
             let position = left
                 .named_children(&mut cursor)
-                .position(|item| item.kind() == "identifier" && context.node_text(item) == name);
+                .position(|item| kind_of(item) == "identifier" && context.node_text(item) == name);
             let mut cursor = right.walk();
             let values: Vec<_> = right.named_children(&mut cursor).collect();
             position
@@ -359,13 +361,11 @@ fn is_membership_guarded(context: &RuleContext<'_>, range: line_index::TextRange
     let (object, key) = match pop_call_receiver(subscript) {
         Some(receiver) => (
             Some(receiver),
-            subscript
-                .child_by_field_name("arguments")
-                .and_then(|arguments| arguments.named_child(0)),
+            child_by_field(subscript, "arguments").and_then(|arguments| arguments.named_child(0)),
         ),
         None => (
-            subscript.child_by_field_name("value"),
-            subscript.child_by_field_name("subscript"),
+            child_by_field(subscript, "value"),
+            child_by_field(subscript, "subscript"),
         ),
     };
     let (Some(object), Some(key)) = (object, key) else {
@@ -376,11 +376,11 @@ fn is_membership_guarded(context: &RuleContext<'_>, range: line_index::TextRange
     let tests = |condition: tree_sitter::Node<'_>, negated: bool| {
         let mut stack = vec![condition];
         while let Some(node) = stack.pop() {
-            match node.kind() {
+            match kind_of(node) {
                 "parenthesized_expression" => stack.extend(node.named_child(0)),
                 "boolean_operator" if context.node_text(node).contains(" and ") && !negated => {
-                    stack.extend(node.child_by_field_name("left"));
-                    stack.extend(node.child_by_field_name("right"));
+                    stack.extend(child_by_field(node, "left"));
+                    stack.extend(child_by_field(node, "right"));
                 }
                 // `availhas(elt)` after `availhas = avail.__contains__`.
                 "call" if !negated && is_bound_contains_call(context, node, object, key) => {
@@ -403,17 +403,16 @@ fn is_membership_guarded(context: &RuleContext<'_>, range: line_index::TextRange
     };
     let mut previous = subscript;
     for ancestor in context.ancestors(subscript) {
-        match ancestor.kind() {
+        match kind_of(ancestor) {
             "if_statement" | "elif_clause" | "while_statement" | "conditional_expression" => {
-                let (condition, guarded) = if ancestor.kind() == "conditional_expression" {
+                let (condition, guarded) = if kind_of(ancestor) == "conditional_expression" {
                     // `d[k] if k in d else default`: the first named child is guarded.
                     (ancestor.named_child(1), ancestor.named_child(0))
                 } else {
                     (
-                        ancestor.child_by_field_name("condition"),
-                        ancestor
-                            .child_by_field_name("consequence")
-                            .or_else(|| ancestor.child_by_field_name("body")),
+                        child_by_field(ancestor, "condition"),
+                        child_by_field(ancestor, "consequence")
+                            .or_else(|| child_by_field(ancestor, "body")),
                     )
                 };
                 if guarded.is_some_and(|guarded| guarded.id() == previous.id())
@@ -426,19 +425,17 @@ fn is_membership_guarded(context: &RuleContext<'_>, range: line_index::TextRange
                 // An earlier `if key not in object: continue` in the same block.
                 let mut sibling = context.previous_sibling(previous);
                 while let Some(statement) = sibling {
-                    if statement.kind() == "if_statement"
-                        && statement.child_by_field_name("alternative").is_none()
-                        && statement
-                            .child_by_field_name("condition")
+                    if kind_of(statement) == "if_statement"
+                        && child_by_field(statement, "alternative").is_none()
+                        && child_by_field(statement, "condition")
                             .is_some_and(|condition| tests(condition, true))
-                        && statement
-                            .child_by_field_name("consequence")
+                        && child_by_field(statement, "consequence")
                             .and_then(|body| {
                                 body.named_child(body.named_child_count().checked_sub(1)?)
                             })
                             .is_some_and(|last| {
                                 matches!(
-                                    last.kind(),
+                                    kind_of(last),
                                     "continue_statement"
                                         | "return_statement"
                                         | "break_statement"
@@ -513,8 +510,7 @@ fn unknown_key_in_empty_dict(
     let Some(node) = context.node(range) else {
         return;
     };
-    let key_text = node
-        .child_by_field_name("subscript")
+    let key_text = child_by_field(node, "subscript")
         .map(|key| context.node_text(key).to_owned())
         .unwrap_or_default();
     let object_text = object_text(context, range);
@@ -572,13 +568,13 @@ fn is_in_filling_loop(
     let Some(lookup) = context.node(range) else {
         return false;
     };
-    let Some(object) = lookup.child_by_field_name("value") else {
+    let Some(object) = child_by_field(lookup, "value") else {
         return false;
     };
     let object_text = context.node_text(object);
     let mut current = context.parent(lookup);
     while let Some(node) = current {
-        match node.kind() {
+        match kind_of(node) {
             "function_definition" | "class_definition" | "lambda" => return false,
             "for_statement" | "while_statement" => {
                 let loop_range = crate::index::range_of(node);
@@ -615,7 +611,7 @@ fn enclosing_statement_start(
 ) -> line_index::TextSize {
     let mut current = node;
     while let Some(parent) = context.parent(current) {
-        if matches!(parent.kind(), "block" | "module") {
+        if matches!(kind_of(parent), "block" | "module") {
             break;
         }
         current = parent;
@@ -630,22 +626,18 @@ fn loop_stores_into(
     loop_node: tree_sitter::Node<'_>,
     object_text: &str,
 ) -> Vec<line_index::TextRange> {
-    let is_store = |node: &tree_sitter::Node<'_>| match node.kind() {
-        "assignment" | "augmented_assignment" => node
-            .child_by_field_name("left")
-            .filter(|left| left.kind() == "subscript")
-            .and_then(|left| left.child_by_field_name("value"))
+    let is_store = |node: &tree_sitter::Node<'_>| match kind_of(*node) {
+        "assignment" | "augmented_assignment" => child_by_field(*node, "left")
+            .filter(|left| kind_of(*left) == "subscript")
+            .and_then(|left| child_by_field(left, "value"))
             .is_some_and(|target| context.node_text(target) == object_text),
-        "call" => node
-            .child_by_field_name("function")
-            .filter(|function| function.kind() == "attribute")
+        "call" => child_by_field(*node, "function")
+            .filter(|function| kind_of(*function) == "attribute")
             .is_some_and(|function| {
-                let receiver = function
-                    .child_by_field_name("object")
-                    .map(|receiver| context.node_text(receiver));
-                let method = function
-                    .child_by_field_name("attribute")
-                    .map(|method| context.node_text(method));
+                let receiver =
+                    child_by_field(function, "object").map(|receiver| context.node_text(receiver));
+                let method =
+                    child_by_field(function, "attribute").map(|method| context.node_text(method));
                 receiver == Some(object_text)
                     && matches!(method, Some("setdefault" | "update" | "__setitem__"))
             }),

@@ -47,6 +47,7 @@ mod types;
 pub mod user;
 mod versions;
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 use smol_str::SmolStr;
 
@@ -210,13 +211,9 @@ fn drop_type_checking_only(db: &dyn Db, file: SourceFile, findings: &mut Vec<Fin
             let Some(parent) = node.parent() else {
                 break;
             };
-            if parent.kind() == "if_statement"
-                && parent
-                    .child_by_field_name("consequence")
-                    .is_some_and(|body| body.id() == node.id())
-                && parent
-                    .child_by_field_name("condition")
-                    .is_some_and(is_type_checking)
+            if kind_of(parent) == "if_statement"
+                && child_by_field(parent, "consequence").is_some_and(|body| body.id() == node.id())
+                && child_by_field(parent, "condition").is_some_and(is_type_checking)
             {
                 return false;
             }

@@ -34,6 +34,7 @@
 //! Guards: `try`/`except NameError` around the read, reads in annotations (not
 //! evaluated, or evaluated lazily), bindings under `if TYPE_CHECKING:`.
 
+use crate::index::kind_of;
 use line_index::TextRange;
 use rustc_hash::FxHashSet;
 use smol_str::SmolStr;
@@ -573,7 +574,7 @@ fn is_in_broken_syntax(context: &RuleContext<'_>, range: TextRange) -> bool {
     };
     std::iter::once(node)
         .chain(context.ancestors(node))
-        .take_while(|node| !matches!(node.kind(), "block" | "module"))
+        .take_while(|node| !matches!(kind_of(*node), "block" | "module"))
         .any(|node| node.is_error() || node.has_error())
 }
 
@@ -584,15 +585,15 @@ fn type_parameter_names<'t>(context: &RuleContext<'t>) -> rustc_hash::FxHashSet<
         return names;
     }
     for &node in context.nodes().iter() {
-        if node.kind() == "type_parameter" {
+        if kind_of(node) == "type_parameter" {
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
-                let identifier = if child.kind() == "identifier" {
+                let identifier = if kind_of(child) == "identifier" {
                     Some(child)
                 } else {
                     child
                         .named_child(0)
-                        .filter(|inner| inner.kind() == "identifier")
+                        .filter(|inner| kind_of(*inner) == "identifier")
                 };
                 if let Some(identifier) = identifier {
                     names.insert(context.node_text(identifier));
@@ -607,11 +608,11 @@ fn type_parameter_names<'t>(context: &RuleContext<'t>) -> rustc_hash::FxHashSet<
 fn annotation_node<'t>(context: &RuleContext<'t>, range: TextRange) -> Option<Node<'t>> {
     let node = context.node(range)?;
     for parent in context.ancestors(node) {
-        if parent.kind() == "type" {
+        if kind_of(parent) == "type" {
             return Some(parent);
         }
         if matches!(
-            parent.kind(),
+            kind_of(parent),
             "block" | "module" | "function_definition" | "class_definition" | "lambda"
         ) {
             return None;
@@ -639,7 +640,7 @@ fn is_evaluated_annotation_or_code(
     }
     let is_variable_annotation = context
         .parent(annotation)
-        .is_some_and(|parent| parent.kind() == "assignment");
+        .is_some_and(|parent| kind_of(parent) == "assignment");
     !(is_variable_annotation && context.index.scope(scope).kind == ScopeKind::Function)
 }
 

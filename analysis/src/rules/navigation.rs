@@ -40,8 +40,13 @@ pub const MAX_ANCESTOR_STEPS: usize = 256;
 
 pub struct TreeNavigator<'t> {
     root: Node<'t>,
-    /// The parent of every node but the root, by node id.
-    parents: FxHashMap<usize, Node<'t>>,
+    /// The index of every node in `preorder`, by node id.
+    preorder_index: FxHashMap<usize, u32>,
+    /// By preorder index: the index of the node's parent ([`NO_PARENT`] for the root).
+    parent_index: Vec<u32>,
+    /// By preorder index: the index just past the node's last descendant, so that a
+    /// node's subtree is `preorder[index..subtree_end[index]]`.
+    subtree_end: Vec<u32>,
     /// The innermost node spanning each non-empty range. Several nodes may span one
     /// range (a call and its expression statement); the walk meets the outer first, so
     /// the inner one overwrites it. Zero-width nodes are left to the descent.
@@ -55,11 +60,16 @@ pub struct TreeNavigator<'t> {
     preorder: Rc<[Node<'t>]>,
 }
 
+/// The parent index of the root in [`TreeNavigator::parent_index`].
+const NO_PARENT: u32 = u32::MAX;
+
 impl<'t> TreeNavigator<'t> {
     pub fn new(root: Node<'t>) -> TreeNavigator<'t> {
         let mut navigator = TreeNavigator {
             root,
-            parents: FxHashMap::default(),
+            preorder_index: FxHashMap::default(),
+            parent_index: Vec::new(),
+            subtree_end: Vec::new(),
             by_range: FxHashMap::default(),
             deep_empty_by_range: FxHashMap::default(),
             wide_children: FxHashMap::default(),
@@ -67,14 +77,18 @@ impl<'t> TreeNavigator<'t> {
         };
         let mut preorder: Vec<Node<'t>> = Vec::new();
         let mut cursor = root.walk();
-        // The ancestors of the cursor's node, root first.
-        let mut path: Vec<Node<'t>> = Vec::new();
+        // The preorder indexes of the ancestors of the cursor's node, root first.
+        let mut path: Vec<u32> = Vec::new();
         loop {
             let node = cursor.node();
+            let index = preorder.len() as u32;
             preorder.push(node);
-            if let Some(parent) = path.last() {
-                navigator.parents.insert(node.id(), *parent);
-            }
+            navigator.preorder_index.insert(node.id(), index);
+            navigator
+                .parent_index
+                .push(path.last().copied().unwrap_or(NO_PARENT));
+            // Set when the walk leaves the node.
+            navigator.subtree_end.push(index + 1);
             let range = (node.start_byte(), node.end_byte());
             if range.0 < range.1 {
                 navigator.by_range.insert(range, node);
@@ -87,7 +101,7 @@ impl<'t> TreeNavigator<'t> {
                 navigator.wide_children.insert(node.id(), children);
             }
             if cursor.goto_first_child() {
-                path.push(node);
+                path.push(index);
                 continue;
             }
             loop {
@@ -98,7 +112,9 @@ impl<'t> TreeNavigator<'t> {
                     navigator.preorder = Rc::from(preorder);
                     return navigator;
                 }
-                path.pop();
+                if let Some(parent) = path.pop() {
+                    navigator.subtree_end[parent as usize] = preorder.len() as u32;
+                }
             }
         }
     }
@@ -109,13 +125,24 @@ impl<'t> TreeNavigator<'t> {
         Rc::clone(&self.preorder)
     }
 
+    /// `node` and all its descendants, in source order (the order of
+    /// `dotted::descendants(node)`), as a slice of [`TreeNavigator::nodes`]; `None` for a
+    /// node of another tree.
+    pub fn subtree(&self, node: Node<'t>) -> Option<&[Node<'t>]> {
+        let start = *self.preorder_index.get(&node.id())? as usize;
+        let end = *self.subtree_end.get(start)? as usize;
+        let nodes = self.preorder.get(start..end)?;
+        (nodes.first()?.id() == node.id()).then_some(nodes)
+    }
+
     /// The parent of `node` (a node of this tree).
     pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
         if node.id() == self.root.id() {
             return None;
         }
-        if let Some(parent) = self.parents.get(&node.id()) {
-            return Some(*parent);
+        if let Some(&index) = self.preorder_index.get(&node.id()) {
+            let parent = *self.parent_index.get(index as usize)?;
+            return self.preorder.get(parent as usize).copied();
         }
         let (start, end) = (node.start_byte(), node.end_byte());
         let mut current = self.root;
@@ -301,6 +328,18 @@ mod tests {
                     "node at {start}..{end} in {text:.60?}"
                 );
             }
+            let expected_subtree: Vec<usize> = crate::rules::dotted::descendants(node)
+                .map(|descendant| descendant.id())
+                .collect();
+            assert_eq!(
+                navigator
+                    .subtree(node)
+                    .map(|nodes| nodes.iter().map(|node| node.id()).collect::<Vec<_>>()),
+                Some(expected_subtree),
+                "subtree of {} at {:?} in {text:.60?}",
+                node.kind(),
+                node.byte_range(),
+            );
         }
     }
 

@@ -19,6 +19,7 @@
 //! by reading an attribute of the path (`while node.parent is not None:` — it would have
 //! raised already).
 
+use crate::index::{child_by_field, kind_of};
 use tree_sitter::Node;
 
 use super::context::RuleContext;
@@ -29,27 +30,25 @@ pub(super) fn is_path_guarded(context: &RuleContext<'_>, node: Node<'_>, path: &
     let mut child = node;
     for parent in context.ancestors(node) {
         let is_field = |field: &str| {
-            parent
-                .child_by_field_name(field)
-                .is_some_and(|found| found.id() == child.id())
+            child_by_field(parent, field).is_some_and(|found| found.id() == child.id())
         };
-        let condition = parent.child_by_field_name("condition");
-        let guarded = match parent.kind() {
+        let condition = child_by_field(parent, "condition");
+        let guarded = match kind_of(parent) {
             "function_definition" | "lambda" | "class_definition" | "module" => return false,
             "if_statement" | "elif_clause" | "while_statement"
                 if is_field("consequence") || is_field("body") =>
             {
                 condition.is_some_and(|condition| ensures(context, condition, path, true))
             }
-            "if_statement" if child.kind() == "else_clause" || child.kind() == "elif_clause" => {
+            "if_statement"
+                if kind_of(child) == "else_clause" || kind_of(child) == "elif_clause" =>
+            {
                 condition.is_some_and(|condition| ensures(context, condition, path, false))
             }
             "boolean_operator" if is_field("right") => {
-                let is_and = parent
-                    .child_by_field_name("operator")
+                let is_and = child_by_field(parent, "operator")
                     .is_some_and(|operator| context.node_text(operator) == "and");
-                parent
-                    .child_by_field_name("left")
+                child_by_field(parent, "left")
                     .is_some_and(|left| ensures(context, left, path, is_and))
             }
             "conditional_expression" => conditional_guard(context, parent, child, path),
@@ -97,7 +96,7 @@ fn earlier_exit_guard(
         if statement.id() == child.id() || statement.start_byte() >= child.start_byte() {
             return false;
         }
-        match statement.kind() {
+        match kind_of(statement) {
             "assert_statement"
                 if statement
                     .named_child(0)
@@ -106,14 +105,12 @@ fn earlier_exit_guard(
                 return true;
             }
             "if_statement" => {
-                let has_else = statement.child_by_field_name("alternative").is_some();
-                let leaves = statement
-                    .child_by_field_name("consequence")
+                let has_else = child_by_field(statement, "alternative").is_some();
+                let leaves = child_by_field(statement, "consequence")
                     .is_some_and(|body| always_leaves(body));
                 if !has_else
                     && leaves
-                    && statement
-                        .child_by_field_name("condition")
+                    && child_by_field(statement, "condition")
                         .is_some_and(|condition| ensures(context, condition, path, false))
                 {
                     return true;
@@ -130,11 +127,11 @@ fn always_leaves(body: Node<'_>) -> bool {
     let mut cursor = body.walk();
     let last = body
         .named_children(&mut cursor)
-        .filter(|statement| statement.kind() != "comment")
+        .filter(|statement| kind_of(*statement) != "comment")
         .last();
     last.is_some_and(|statement| {
         matches!(
-            statement.kind(),
+            kind_of(statement),
             "return_statement" | "raise_statement" | "continue_statement" | "break_statement"
         )
     })
@@ -148,21 +145,19 @@ fn ensures(context: &RuleContext<'_>, condition: Node<'_>, path: &str, truthy: b
     if reads_attribute_of(context, condition, path) {
         return true;
     }
-    match condition.kind() {
+    match kind_of(condition) {
         "parenthesized_expression" => condition
             .named_child(0)
             .is_some_and(|inner| ensures(context, inner, path, truthy)),
         "identifier" | "attribute" => truthy && text(condition) == path,
-        "not_operator" => condition
-            .child_by_field_name("argument")
+        "not_operator" => child_by_field(condition, "argument")
             .is_some_and(|argument| ensures(context, argument, path, !truthy)),
         "boolean_operator" => {
-            let is_and = condition
-                .child_by_field_name("operator")
+            let is_and = child_by_field(condition, "operator")
                 .is_some_and(|operator| text(operator) == "and");
             let sides = [
-                condition.child_by_field_name("left"),
-                condition.child_by_field_name("right"),
+                child_by_field(condition, "left"),
+                child_by_field(condition, "right"),
             ];
             let side_ensures = |side: Option<Node<'_>>| {
                 side.is_some_and(|side| ensures(context, side, path, truthy))
@@ -189,8 +184,8 @@ fn ensures(context: &RuleContext<'_>, condition: Node<'_>, path: &str, truthy: b
                 return false;
             };
             let operator = operators.join(" ");
-            let names_path = (text(left) == path && right.kind() == "none")
-                || (text(right) == path && left.kind() == "none");
+            let names_path = (text(left) == path && kind_of(right) == "none")
+                || (text(right) == path && kind_of(left) == "none");
             if !names_path {
                 // `path.attr == x` and friends also need `path` to be an object, but
                 // they raise on None rather than guard: no conclusion.
@@ -206,11 +201,9 @@ fn ensures(context: &RuleContext<'_>, condition: Node<'_>, path: &str, truthy: b
         "call" if text(condition) == path => truthy,
         "call" => {
             truthy
-                && condition
-                    .child_by_field_name("function")
+                && child_by_field(condition, "function")
                     .is_some_and(|function| text(function) == "isinstance")
-                && condition
-                    .child_by_field_name("arguments")
+                && child_by_field(condition, "arguments")
                     .and_then(|arguments| arguments.named_child(0))
                     .is_some_and(|first| text(first) == path)
         }
@@ -223,10 +216,9 @@ fn ensures(context: &RuleContext<'_>, condition: Node<'_>, path: &str, truthy: b
 fn reads_attribute_of(context: &RuleContext<'_>, expression: Node<'_>, path: &str) -> bool {
     let mut current = expression;
     for _ in 0..16 {
-        match current.kind() {
+        match kind_of(current) {
             "attribute" => {
-                return current
-                    .child_by_field_name("object")
+                return child_by_field(current, "object")
                     .is_some_and(|object| context.node_text(object) == path);
             }
             "comparison_operator"

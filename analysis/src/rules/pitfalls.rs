@@ -15,6 +15,7 @@
 //! These are syntactic: the finding holds whatever the values, so confidence is definite
 //! where the pattern always misbehaves and likely where it usually does.
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 use smol_str::SmolStr;
 use tree_sitter::Node;
@@ -39,7 +40,7 @@ pub(crate) const PITFALLS_CHECK: Check = Check {
 
 fn run(context: &mut RuleContext<'_>) {
     for &node in context.nodes().iter() {
-        match node.kind() {
+        match kind_of(node) {
             "function_definition" => mutable_default(context, node),
             "for_statement" => late_binding_in_loop(context, node),
             "list_comprehension" | "set_comprehension" | "dictionary_comprehension" => {
@@ -87,14 +88,35 @@ pub(super) fn report_syntactic(
 /// Whether `node` opens a scope of its own (its insides are another function's business).
 fn is_scope(node: Node<'_>) -> bool {
     matches!(
-        node.kind(),
+        kind_of(node),
         "function_definition" | "lambda" | "class_definition"
     )
 }
 
 /// The nodes of `root`'s subtree that run in the same scope: nested `def`, `lambda` and
-/// `class` nodes are included, their insides are not.
-pub(super) fn same_scope_nodes(root: Node<'_>) -> Vec<Node<'_>> {
+/// `class` nodes are included, their insides are not. Source order, root first.
+pub(super) fn same_scope_nodes<'t>(context: &RuleContext<'t>, root: Node<'t>) -> Vec<Node<'t>> {
+    let Some(subtree) = context.subtree(root) else {
+        return same_scope_nodes_by_cursor(root);
+    };
+    let mut out = Vec::new();
+    let mut index = 0;
+    while let Some(&node) = subtree.get(index) {
+        out.push(node);
+        index += 1;
+        if index > 1 && is_scope(node) {
+            // Skip the nested scope's insides: its subtree is contiguous in preorder.
+            index += context
+                .subtree(node)
+                .map_or(1, |nested| nested.len())
+                .saturating_sub(1);
+        }
+    }
+    out
+}
+
+/// [`same_scope_nodes`] for a node the navigator does not know, by walking the tree.
+fn same_scope_nodes_by_cursor(root: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     let mut stack = vec![root];
     // One cursor for the whole walk: a fresh one per node allocates.
@@ -125,12 +147,9 @@ pub(super) fn is_variable_read<'t>(context: &RuleContext<'t>, node: Node<'t>) ->
     let Some(parent) = context.parent(node) else {
         return true;
     };
-    let is_field = |field: &str| {
-        parent
-            .child_by_field_name(field)
-            .is_some_and(|child| child.id() == node.id())
-    };
-    match parent.kind() {
+    let is_field =
+        |field: &str| child_by_field(parent, field).is_some_and(|child| child.id() == node.id());
+    match kind_of(parent) {
         "attribute" => !is_field("attribute"),
         "keyword_argument" | "default_parameter" | "typed_default_parameter" => !is_field("name"),
         "parameters"
@@ -167,15 +186,14 @@ const MUTATING_METHODS: &[&str] = &[
 
 /// Whether a default value builds a fresh mutable container.
 fn is_mutable_default(context: &RuleContext<'_>, value: Node<'_>) -> bool {
-    match value.kind() {
+    match kind_of(value) {
         "list"
         | "dictionary"
         | "set"
         | "list_comprehension"
         | "dictionary_comprehension"
         | "set_comprehension" => true,
-        "call" => value
-            .child_by_field_name("function")
+        "call" => child_by_field(value, "function")
             .and_then(|function| dotted_path(context, function))
             .is_some_and(|path| {
                 matches!(
@@ -204,13 +222,12 @@ enum Sharing {
 
 fn mutable_default(context: &mut RuleContext<'_>, function: Node<'_>) {
     let (Some(parameters), Some(body)) = (
-        function.child_by_field_name("parameters"),
-        function.child_by_field_name("body"),
+        child_by_field(function, "parameters"),
+        child_by_field(function, "body"),
     ) else {
         return;
     };
-    let function_name = function
-        .child_by_field_name("name")
+    let function_name = child_by_field(function, "name")
         .map(|name| context.node_text(name))
         .unwrap_or("the function");
     let mut cursor = parameters.walk();
@@ -218,20 +235,20 @@ fn mutable_default(context: &mut RuleContext<'_>, function: Node<'_>) {
         .named_children(&mut cursor)
         .filter(|parameter| {
             matches!(
-                parameter.kind(),
+                kind_of(*parameter),
                 "default_parameter" | "typed_default_parameter"
             )
         })
         .filter_map(|parameter| {
-            let name = parameter.child_by_field_name("name")?;
-            let value = parameter.child_by_field_name("value")?;
-            (name.kind() == "identifier").then_some((name, value))
+            let name = child_by_field(parameter, "name")?;
+            let value = child_by_field(parameter, "value")?;
+            (kind_of(name) == "identifier").then_some((name, value))
         })
         .collect();
     if defaults.is_empty() {
         return;
     }
-    let body_nodes = same_scope_nodes(body);
+    let body_nodes = same_scope_nodes(context, body);
     for (name_node, value) in defaults {
         let name = context.node_text(name_node);
         // `_cache={}` and `memo={}` are the deliberate memoisation idiom.
@@ -251,7 +268,7 @@ fn mutable_default(context: &mut RuleContext<'_>, function: Node<'_>) {
         // `def reader(lnum=[lnum]): lnum[0] += 1` keeps a counter on purpose.
         let nested = context
             .ancestors(function)
-            .any(|node| matches!(node.kind(), "function_definition" | "lambda"));
+            .any(|node| matches!(kind_of(node), "function_definition" | "lambda"));
         let (confidence, message) = match &sharing {
             Sharing::Mutated(how) if nested => (
                 Confidence::Possible,
@@ -300,29 +317,24 @@ fn escape_confidence(context: &RuleContext<'_>, function: Node<'_>, how: &str) -
     };
     let class = context
         .ancestors(function)
-        .find(|node| node.kind() == "class_definition");
+        .find(|node| kind_of(*node) == "class_definition");
     let Some(class) = class else {
         return Confidence::Possible;
     };
     let is_attribute =
         |node: Option<Node<'_>>| node.is_some_and(|node| context.node_text(node) == attribute);
-    let mutated = descendants(class).any(|node| match node.kind() {
-        "call" => node
-            .child_by_field_name("function")
-            .filter(|function| function.kind() == "attribute")
+    let mutated = descendants(class).any(|node| match kind_of(node) {
+        "call" => child_by_field(node, "function")
+            .filter(|function| kind_of(*function) == "attribute")
             .is_some_and(|function| {
-                is_attribute(function.child_by_field_name("object"))
-                    && function
-                        .child_by_field_name("attribute")
+                is_attribute(child_by_field(function, "object"))
+                    && child_by_field(function, "attribute")
                         .is_some_and(|method| MUTATING_METHODS.contains(&context.node_text(method)))
             }),
-        "assignment" | "augmented_assignment" => {
-            node.child_by_field_name("left").is_some_and(|left| {
-                (node.kind() == "augmented_assignment" && is_attribute(Some(left)))
-                    || (left.kind() == "subscript"
-                        && is_attribute(left.child_by_field_name("value")))
-            })
-        }
+        "assignment" | "augmented_assignment" => child_by_field(node, "left").is_some_and(|left| {
+            (kind_of(node) == "augmented_assignment" && is_attribute(Some(left)))
+                || (kind_of(left) == "subscript" && is_attribute(child_by_field(left, "value")))
+        }),
         _ => false,
     });
     if mutated {
@@ -335,42 +347,41 @@ fn escape_confidence(context: &RuleContext<'_>, function: Node<'_>, how: &str) -
 /// How the body shares parameter `name`, if it does and never rebinds it.
 fn sharing_of(context: &RuleContext<'_>, body_nodes: &[Node<'_>], name: &str) -> Option<Sharing> {
     let is_name = |node: Option<Node<'_>>| {
-        node.is_some_and(|node| node.kind() == "identifier" && context.node_text(node) == name)
+        node.is_some_and(|node| kind_of(node) == "identifier" && context.node_text(node) == name)
     };
     let mut found: Option<Sharing> = None;
     for &node in body_nodes {
-        match node.kind() {
+        match kind_of(node) {
             "assignment" => {
-                let left = node.child_by_field_name("left");
-                let right = node.child_by_field_name("right");
+                let left = child_by_field(node, "left");
+                let right = child_by_field(node, "right");
                 // `x = x or []`, `x = list(x)`: the default is replaced, stay quiet.
                 if is_name(left) {
                     return None;
                 }
                 if let Some(left) = left {
-                    if left.kind() == "subscript" && is_name(left.child_by_field_name("value")) {
+                    if kind_of(left) == "subscript" && is_name(child_by_field(left, "value")) {
                         found = Some(Sharing::Mutated(context.node_text(node).to_owned()));
                     }
-                    if left.kind() == "attribute" && is_name(right) && found.is_none() {
+                    if kind_of(left) == "attribute" && is_name(right) && found.is_none() {
                         found = Some(Sharing::Escapes(context.node_text(node).to_owned()));
                     }
                 }
             }
             "augmented_assignment" => {
-                let left = node.child_by_field_name("left");
+                let left = child_by_field(node, "left");
                 if is_name(left)
                     || left.is_some_and(|left| {
-                        left.kind() == "subscript" && is_name(left.child_by_field_name("value"))
+                        kind_of(left) == "subscript" && is_name(child_by_field(left, "value"))
                     })
                 {
                     found = Some(Sharing::Mutated(context.node_text(node).to_owned()));
                 }
             }
             "for_statement" | "named_expression" | "as_pattern" => {
-                let target = node
-                    .child_by_field_name("left")
-                    .or_else(|| node.child_by_field_name("name"))
-                    .or_else(|| node.child_by_field_name("alias"));
+                let target = child_by_field(node, "left")
+                    .or_else(|| child_by_field(node, "name"))
+                    .or_else(|| child_by_field(node, "alias"));
                 if target.is_some_and(|target| descendants(target).any(|part| is_name(Some(part))))
                 {
                     return None;
@@ -378,22 +389,20 @@ fn sharing_of(context: &RuleContext<'_>, body_nodes: &[Node<'_>], name: &str) ->
             }
             "delete_statement"
                 if descendants(node).any(|part| {
-                    part.kind() == "subscript" && is_name(part.child_by_field_name("value"))
+                    kind_of(part) == "subscript" && is_name(child_by_field(part, "value"))
                 }) =>
             {
                 found = Some(Sharing::Mutated(context.node_text(node).to_owned()));
             }
             "call" => {
-                let Some(function) = node.child_by_field_name("function") else {
+                let Some(function) = child_by_field(node, "function") else {
                     continue;
                 };
-                if function.kind() != "attribute"
-                    || !is_name(function.child_by_field_name("object"))
+                if kind_of(function) != "attribute" || !is_name(child_by_field(function, "object"))
                 {
                     continue;
                 }
-                let method = function
-                    .child_by_field_name("attribute")
+                let method = child_by_field(function, "attribute")
                     .map(|attribute| context.node_text(attribute))
                     .unwrap_or("");
                 if MUTATING_METHODS.contains(&method) {
@@ -422,12 +431,12 @@ fn first_line(text: &str) -> String {
 /// Names a target binds (`i`, `(k, v)`, `[a, *rest]`).
 fn target_names<'t>(context: &RuleContext<'t>, target: Node<'_>) -> Vec<&'t str> {
     descendants(target)
-        .filter(|node| node.kind() == "identifier" && is_variable_read(context, *node))
+        .filter(|node| kind_of(*node) == "identifier" && is_variable_read(context, *node))
         .filter(|node| {
             // `obj.attr` and `xs[i]` targets bind no name.
             context
                 .parent(*node)
-                .is_none_or(|parent| !matches!(parent.kind(), "attribute" | "subscript"))
+                .is_none_or(|parent| !matches!(kind_of(parent), "attribute" | "subscript"))
         })
         .map(|node| context.node_text(node))
         .collect()
@@ -435,28 +444,26 @@ fn target_names<'t>(context: &RuleContext<'t>, target: Node<'_>) -> Vec<&'t str>
 
 /// The parameter names of a `def` or `lambda`.
 fn parameter_names<'t>(context: &RuleContext<'t>, function: Node<'_>) -> Vec<&'t str> {
-    let Some(parameters) = function.child_by_field_name("parameters") else {
+    let Some(parameters) = child_by_field(function, "parameters") else {
         return Vec::new();
     };
     let mut names = Vec::new();
     let mut cursor = parameters.walk();
     for parameter in parameters.named_children(&mut cursor) {
-        let name = match parameter.kind() {
+        let name = match kind_of(parameter) {
             "identifier" => Some(parameter),
-            "default_parameter" | "typed_default_parameter" => {
-                parameter.child_by_field_name("name")
-            }
+            "default_parameter" | "typed_default_parameter" => child_by_field(parameter, "name"),
             "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
                 let mut inner = parameter.walk();
                 let found = parameter
                     .named_children(&mut inner)
-                    .find(|child| child.kind() == "identifier");
+                    .find(|child| kind_of(*child) == "identifier");
                 found.or_else(|| {
                     // `*args: int` nests the splat inside the typed parameter.
                     let mut inner = parameter.walk();
                     let splat = parameter.named_children(&mut inner).find(|child| {
                         matches!(
-                            child.kind(),
+                            kind_of(*child),
                             "list_splat_pattern" | "dictionary_splat_pattern"
                         )
                     });
@@ -479,19 +486,19 @@ fn free_loop_variable<'t>(
     variables: &[&'t str],
 ) -> Option<&'t str> {
     let parameters = parameter_names(context, closure);
-    let body = closure.child_by_field_name("body")?;
-    let locals: Vec<&str> = if closure.kind() == "function_definition" {
-        same_scope_nodes(body)
+    let body = child_by_field(closure, "body")?;
+    let locals: Vec<&str> = if kind_of(closure) == "function_definition" {
+        same_scope_nodes(context, body)
             .into_iter()
-            .filter(|node| matches!(node.kind(), "assignment" | "for_statement"))
-            .filter_map(|node| node.child_by_field_name("left"))
+            .filter(|node| matches!(kind_of(*node), "assignment" | "for_statement"))
+            .filter_map(|node| child_by_field(node, "left"))
             .flat_map(|target| target_names(context, target))
             .collect()
     } else {
         Vec::new()
     };
     descendants(body)
-        .filter(|node| node.kind() == "identifier" && is_variable_read(context, *node))
+        .filter(|node| kind_of(*node) == "identifier" && is_variable_read(context, *node))
         .map(|node| context.node_text(node))
         .find(|name| {
             variables.contains(name) && !parameters.contains(name) && !locals.contains(name)
@@ -506,7 +513,7 @@ const STORING_METHODS: &[&str] = &["append", "add", "insert", "appendleft", "set
 fn is_stored(context: &RuleContext<'_>, node: Node<'_>) -> bool {
     let mut current = node;
     while let Some(parent) = context.parent(current) {
-        match parent.kind() {
+        match kind_of(parent) {
             "list"
             | "tuple"
             | "set"
@@ -515,8 +522,7 @@ fn is_stored(context: &RuleContext<'_>, node: Node<'_>) -> bool {
             | "parenthesized_expression"
             | "expression_list" => current = parent,
             "keyword_argument" => {
-                let name = parent
-                    .child_by_field_name("name")
+                let name = child_by_field(parent, "name")
                     .map(|name| context.node_text(name))
                     .unwrap_or("");
                 if matches!(name, "command" | "callback") {
@@ -528,22 +534,19 @@ fn is_stored(context: &RuleContext<'_>, node: Node<'_>) -> bool {
                 let Some(call) = context.parent(parent) else {
                     return false;
                 };
-                let method = call
-                    .child_by_field_name("function")
-                    .filter(|function| function.kind() == "attribute")
-                    .and_then(|function| function.child_by_field_name("attribute"))
+                let method = child_by_field(call, "function")
+                    .filter(|function| kind_of(*function) == "attribute")
+                    .and_then(|function| child_by_field(function, "attribute"))
                     .map(|attribute| context.node_text(attribute))
                     .unwrap_or("");
                 return STORING_METHODS.contains(&method);
             }
             "assignment" => {
-                let is_right = parent
-                    .child_by_field_name("right")
-                    .is_some_and(|right| right.id() == current.id());
+                let is_right =
+                    child_by_field(parent, "right").is_some_and(|right| right.id() == current.id());
                 return is_right
-                    && parent
-                        .child_by_field_name("left")
-                        .is_some_and(|left| left.kind() == "subscript");
+                    && child_by_field(parent, "left")
+                        .is_some_and(|left| kind_of(left) == "subscript");
             }
             _ => return false,
         }
@@ -559,9 +562,9 @@ fn is_name_stored_later(
     name: &str,
     after: usize,
 ) -> bool {
-    same_scope_nodes(body).into_iter().any(|node| {
+    same_scope_nodes(context, body).into_iter().any(|node| {
         node.start_byte() >= after
-            && node.kind() == "identifier"
+            && kind_of(node) == "identifier"
             && context.node_text(node) == name
             && is_variable_read(context, node)
             && is_stored(context, node)
@@ -570,30 +573,30 @@ fn is_name_stored_later(
 
 fn late_binding_in_loop(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
     let (Some(target), Some(body)) = (
-        loop_node.child_by_field_name("left"),
-        loop_node.child_by_field_name("body"),
+        child_by_field(loop_node, "left"),
+        child_by_field(loop_node, "body"),
     ) else {
         return;
     };
     let mut variables = target_names(context, target);
-    let body_nodes = same_scope_nodes(body);
+    let body_nodes = same_scope_nodes(context, body);
     // Names assigned in the body change every iteration too.
     for node in &body_nodes {
-        if node.kind() == "assignment"
-            && let Some(left) = node.child_by_field_name("left")
-            && left.kind() == "identifier"
+        if kind_of(*node) == "assignment"
+            && let Some(left) = child_by_field(*node, "left")
+            && kind_of(left) == "identifier"
         {
             variables.push(context.node_text(left));
         }
     }
     for &node in &body_nodes {
-        let escapes = match node.kind() {
+        let escapes = match kind_of(node) {
             "lambda" => {
                 let assigned_name = context
                     .parent(node)
-                    .filter(|parent| parent.kind() == "assignment")
-                    .and_then(|parent| parent.child_by_field_name("left"))
-                    .filter(|left| left.kind() == "identifier")
+                    .filter(|parent| kind_of(*parent) == "assignment")
+                    .and_then(|parent| child_by_field(parent, "left"))
+                    .filter(|left| kind_of(*left) == "identifier")
                     .map(|left| context.node_text(left));
                 is_stored(context, node)
                     || assigned_name.is_some_and(|name| {
@@ -603,9 +606,8 @@ fn late_binding_in_loop(context: &mut RuleContext<'_>, loop_node: Node<'_>) {
             "function_definition" => {
                 let decorated = context
                     .parent(node)
-                    .is_some_and(|parent| parent.kind() == "decorated_definition");
-                let name = node
-                    .child_by_field_name("name")
+                    .is_some_and(|parent| kind_of(parent) == "decorated_definition");
+                let name = child_by_field(node, "name")
                     .map(|name| context.node_text(name))
                     .unwrap_or("");
                 decorated || is_name_stored_later(context, body, name, node.end_byte())
@@ -623,19 +625,19 @@ fn late_binding_in_comprehension(context: &mut RuleContext<'_>, comprehension: N
     let mut variables = Vec::new();
     let mut cursor = comprehension.walk();
     for clause in comprehension.named_children(&mut cursor) {
-        if clause.kind() == "for_in_clause"
-            && let Some(left) = clause.child_by_field_name("left")
+        if kind_of(clause) == "for_in_clause"
+            && let Some(left) = child_by_field(clause, "left")
         {
             variables.extend(target_names(context, left));
         }
     }
-    let Some(body) = comprehension.child_by_field_name("body") else {
+    let Some(body) = child_by_field(comprehension, "body") else {
         return;
     };
     // The element (or a dict value) is itself a lambda, or a container holding one.
-    let candidates: Vec<Node<'_>> = same_scope_nodes(body)
+    let candidates: Vec<Node<'_>> = same_scope_nodes(context, body)
         .into_iter()
-        .filter(|node| node.kind() == "lambda")
+        .filter(|node| kind_of(*node) == "lambda")
         .filter(|lambda| {
             let mut current = *lambda;
             while current.id() != body.id() {
@@ -643,7 +645,7 @@ fn late_binding_in_comprehension(context: &mut RuleContext<'_>, comprehension: N
                     return false;
                 };
                 if !matches!(
-                    parent.kind(),
+                    kind_of(parent),
                     "list" | "tuple" | "set" | "pair" | "dictionary" | "parenthesized_expression"
                 ) && parent.id() != body.id()
                 {
@@ -663,11 +665,11 @@ fn report_late_binding(context: &mut RuleContext<'_>, closure: Node<'_>, variabl
     let Some(variable) = free_loop_variable(context, closure, variables) else {
         return;
     };
-    let (range, what) = if closure.kind() == "lambda" {
+    let (range, what) = if kind_of(closure) == "lambda" {
         let keyword = closure.child(0).unwrap_or(closure);
         (range_of(keyword), "This lambda".to_owned())
     } else {
-        let name = closure.child_by_field_name("name").unwrap_or(closure);
+        let name = child_by_field(closure, "name").unwrap_or(closure);
         (
             range_of(name),
             format!("Function `{}`", context.node_text(name)),
@@ -694,7 +696,7 @@ fn clause_types<'t>(clause: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = clause.walk();
     clause
         .children_by_field_name("value", &mut cursor)
-        .filter_map(|value| match value.kind() {
+        .filter_map(|value| match kind_of(value) {
             // `except E as e` parses as an `as_pattern` value.
             "as_pattern" => value.named_child(0),
             _ => Some(value),
@@ -707,10 +709,10 @@ fn clause_alias(clause: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = clause.walk();
     let alias = clause
         .children_by_field_name("value", &mut cursor)
-        .find(|value| value.kind() == "as_pattern")
-        .and_then(|pattern| pattern.child_by_field_name("alias"))
-        .or_else(|| clause.child_by_field_name("alias"))?;
-    match alias.kind() {
+        .find(|value| kind_of(*value) == "as_pattern")
+        .and_then(|pattern| child_by_field(pattern, "alias"))
+        .or_else(|| child_by_field(clause, "alias"))?;
+    match kind_of(alias) {
         "as_pattern_target" => alias.named_child(0),
         _ => Some(alias),
     }
@@ -720,7 +722,7 @@ fn clause_block(clause: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = clause.walk();
     clause
         .named_children(&mut cursor)
-        .find(|child| child.kind() == "block")
+        .find(|child| kind_of(*child) == "block")
 }
 
 /// The `except …` header: from the keyword to the last caught type or alias.
@@ -730,7 +732,7 @@ fn clause_header_range(clause: Node<'_>) -> TextRange {
         .map_or(clause.end_byte(), |keyword| keyword.end_byte());
     let mut cursor = clause.walk();
     for child in clause.children(&mut cursor) {
-        if child.kind() == ":" || child.kind() == "block" {
+        if kind_of(child) == ":" || kind_of(child) == "block" {
             break;
         }
         end = child.end_byte();
@@ -742,7 +744,7 @@ fn is_group_clause(clause: Node<'_>) -> bool {
     let mut cursor = clause.walk();
     clause
         .children(&mut cursor)
-        .any(|child| child.kind() == "*")
+        .any(|child| kind_of(child) == "*")
 }
 
 fn bare_except(context: &mut RuleContext<'_>, clause: Node<'_>) {
@@ -752,9 +754,9 @@ fn bare_except(context: &mut RuleContext<'_>, clause: Node<'_>) {
     let Some(block) = clause_block(clause) else {
         return;
     };
-    let reraises = same_scope_nodes(block)
+    let reraises = same_scope_nodes(context, block)
         .into_iter()
-        .any(|node| node.kind() == "raise_statement");
+        .any(|node| kind_of(node) == "raise_statement");
     if reraises {
         return;
     }
@@ -787,16 +789,18 @@ fn swallowed_exception(context: &mut RuleContext<'_>, clause: Node<'_>) {
     let mut cursor = block.walk();
     let statements: Vec<Node<'_>> = block
         .named_children(&mut cursor)
-        .filter(|child| child.kind() != "comment")
+        .filter(|child| kind_of(*child) != "comment")
         .collect();
     let only_placeholder = !statements.is_empty()
-        && statements.iter().all(|statement| match statement.kind() {
-            "pass_statement" => true,
-            "expression_statement" => statement
-                .named_child(0)
-                .is_some_and(|expression| expression.kind() == "ellipsis"),
-            _ => false,
-        });
+        && statements
+            .iter()
+            .all(|statement| match kind_of(*statement) {
+                "pass_statement" => true,
+                "expression_statement" => statement
+                    .named_child(0)
+                    .is_some_and(|expression| kind_of(expression) == "ellipsis"),
+                _ => false,
+            });
     if !only_placeholder {
         return;
     }
@@ -804,7 +808,7 @@ fn swallowed_exception(context: &mut RuleContext<'_>, clause: Node<'_>) {
     let mut names = Vec::new();
     for caught in &types {
         for node in descendants(*caught) {
-            if node.kind() == "identifier" {
+            if kind_of(node) == "identifier" {
                 names.push(context.node_text(node));
             }
         }
@@ -843,14 +847,14 @@ fn raise_without_from(context: &mut RuleContext<'_>, clause: Node<'_>) {
     let Some(block) = clause_block(clause) else {
         return;
     };
-    for node in same_scope_nodes(block) {
-        if node.kind() != "raise_statement" {
+    for node in same_scope_nodes(context, block) {
+        if kind_of(node) != "raise_statement" {
             continue;
         }
         let mut cursor = node.walk();
         if node
             .children(&mut cursor)
-            .any(|child| child.kind() == "from")
+            .any(|child| kind_of(child) == "from")
         {
             continue;
         }
@@ -858,11 +862,10 @@ fn raise_without_from(context: &mut RuleContext<'_>, clause: Node<'_>) {
             continue;
         };
         // `raise` and `raise e` keep the original exception.
-        if raised.kind() != "call" {
+        if kind_of(raised) != "call" {
             continue;
         }
-        let raised_text = raised
-            .child_by_field_name("function")
+        let raised_text = child_by_field(raised, "function")
             .map(|function| context.node_text(function))
             .unwrap_or("the exception");
         report_syntactic(
@@ -884,22 +887,21 @@ fn raise_without_from(context: &mut RuleContext<'_>, clause: Node<'_>) {
 /// Whether `node` is a literal CPython folds to a constant (numbers, strings, bytes,
 /// tuples of constants), but not `None`, `True`, `False` or `...`.
 fn is_constant_literal(node: Node<'_>) -> bool {
-    match node.kind() {
+    match kind_of(node) {
         "integer" | "float" => true,
         "string" => {
             let mut cursor = node.walk();
             let has_interpolation = node
                 .named_children(&mut cursor)
-                .any(|child| child.kind() == "interpolation");
+                .any(|child| kind_of(child) == "interpolation");
             !has_interpolation
         }
         "concatenated_string" => {
             let mut cursor = node.walk();
             node.named_children(&mut cursor).all(is_constant_literal)
         }
-        "unary_operator" => node
-            .child_by_field_name("argument")
-            .is_some_and(|argument| matches!(argument.kind(), "integer" | "float")),
+        "unary_operator" => child_by_field(node, "argument")
+            .is_some_and(|argument| matches!(kind_of(argument), "integer" | "float")),
         "tuple" => {
             let mut cursor = node.walk();
             node.named_children(&mut cursor)
@@ -911,7 +913,7 @@ fn is_constant_literal(node: Node<'_>) -> bool {
 }
 
 fn is_singleton(node: Node<'_>) -> bool {
-    matches!(node.kind(), "none" | "true" | "false" | "ellipsis")
+    matches!(kind_of(node), "none" | "true" | "false" | "ellipsis")
 }
 
 fn is_literal(context: &mut RuleContext<'_>, comparison: Node<'_>) {

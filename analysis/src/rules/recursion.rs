@@ -18,6 +18,7 @@
 //! `n == 1`, a bisection that stops shrinking) are the other half, in
 //! [`super::recursion_progress`].
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tree_sitter::Node;
@@ -52,7 +53,7 @@ fn run(context: &mut RuleContext<'_>) {
         let Some(node) = context.node(scope.range) else {
             continue;
         };
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = child_by_field(node, "body") else {
             continue;
         };
         let mut definite = Vec::new();
@@ -207,13 +208,13 @@ fn block_calls(block: Node<'_>, out: &mut Vec<TextRange>) -> bool {
 
 /// Collects the calls a statement definitely makes; returns whether it may leave early.
 fn statement_calls(statement: Node<'_>, out: &mut Vec<TextRange>) -> bool {
-    match statement.kind() {
+    match kind_of(statement) {
         "if_statement" => {
-            if let Some(condition) = statement.child_by_field_name("condition") {
+            if let Some(condition) = child_by_field(statement, "condition") {
                 expression_calls(condition, out);
             }
             let mut branches: Vec<Node<'_>> = Vec::new();
-            if let Some(consequence) = statement.child_by_field_name("consequence") {
+            if let Some(consequence) = child_by_field(statement, "consequence") {
                 branches.push(consequence);
             }
             let mut has_else = false;
@@ -223,15 +224,15 @@ fn statement_calls(statement: Node<'_>, out: &mut Vec<TextRange>) -> bool {
                 .collect();
             let mut conditions_after_first = Vec::new();
             for alternative in alternatives {
-                if alternative.kind() == "else_clause" {
+                if kind_of(alternative) == "else_clause" {
                     has_else = true;
                 }
-                if alternative.kind() == "elif_clause" {
-                    if let Some(condition) = alternative.child_by_field_name("condition") {
+                if kind_of(alternative) == "elif_clause" {
+                    if let Some(condition) = child_by_field(alternative, "condition") {
                         conditions_after_first.push(condition);
                     }
                 }
-                if let Some(body) = alternative.child_by_field_name("body") {
+                if let Some(body) = child_by_field(alternative, "body") {
                     branches.push(body);
                 }
             }
@@ -261,9 +262,8 @@ fn statement_calls(statement: Node<'_>, out: &mut Vec<TextRange>) -> bool {
         }
         "break_statement" | "continue_statement" => true,
         "for_statement" | "while_statement" => {
-            let header = statement
-                .child_by_field_name("right")
-                .or_else(|| statement.child_by_field_name("condition"));
+            let header = child_by_field(statement, "right")
+                .or_else(|| child_by_field(statement, "condition"));
             if let Some(header) = header {
                 expression_calls(header, out);
             }
@@ -272,7 +272,7 @@ fn statement_calls(statement: Node<'_>, out: &mut Vec<TextRange>) -> bool {
         }
         "try_statement" => {
             let mut may_leave = false;
-            if let Some(body) = statement.child_by_field_name("body") {
+            if let Some(body) = child_by_field(statement, "body") {
                 may_leave |= block_calls(body, out);
             }
             may_leave || contains_exit(statement)
@@ -280,11 +280,11 @@ fn statement_calls(statement: Node<'_>, out: &mut Vec<TextRange>) -> bool {
         "with_statement" => {
             let mut cursor = statement.walk();
             for child in statement.named_children(&mut cursor) {
-                if child.kind() == "with_clause" {
+                if kind_of(child) == "with_clause" {
                     expression_calls(child, out);
                 }
             }
-            match statement.child_by_field_name("body") {
+            match child_by_field(statement, "body") {
                 Some(body) => block_calls(body, out),
                 None => false,
             }
@@ -301,8 +301,10 @@ fn statement_calls(statement: Node<'_>, out: &mut Vec<TextRange>) -> bool {
 /// Calls evaluated whenever `node` is: lazy and conditional parts are skipped.
 fn expression_calls(node: Node<'_>, out: &mut Vec<TextRange>) {
     let mut stack = vec![node];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = node.walk();
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match kind_of(node) {
             "lambda"
             | "function_definition"
             | "class_definition"
@@ -320,7 +322,7 @@ fn expression_calls(node: Node<'_>, out: &mut Vec<TextRange>) {
                 continue;
             }
             "boolean_operator" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = child_by_field(node, "left") {
                     stack.push(left);
                 }
                 continue;
@@ -328,7 +330,6 @@ fn expression_calls(node: Node<'_>, out: &mut Vec<TextRange>) {
             "call" => out.push(crate::index::range_of(node)),
             _ => {}
         }
-        let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             stack.push(child);
         }
@@ -339,14 +340,15 @@ fn expression_calls(node: Node<'_>, out: &mut Vec<TextRange>) {
 /// `break`, `continue`, `yield`), outside nested definitions.
 fn contains_exit(node: Node<'_>) -> bool {
     let mut stack = vec![node];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = node.walk();
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match kind_of(node) {
             "return_statement" | "raise_statement" | "break_statement" | "continue_statement"
             | "yield" => return true,
             "lambda" | "function_definition" | "class_definition" => continue,
             _ => {}
         }
-        let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             stack.push(child);
         }

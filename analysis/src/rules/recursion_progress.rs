@@ -30,6 +30,7 @@
 //!
 //! Confidence: likely (the data-dependent branch the program takes may avoid the chain).
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
 use smol_str::SmolStr;
@@ -78,10 +79,8 @@ pub(super) fn run(context: &mut RuleContext<'_>) {
         let Some(node) = context.node(scope.range) else {
             continue;
         };
-        let (Some(name), Some(body)) = (
-            node.child_by_field_name("name"),
-            node.child_by_field_name("body"),
-        ) else {
+        let (Some(name), Some(body)) = (child_by_field(node, "name"), child_by_field(node, "body"))
+        else {
             continue;
         };
         if calls_name(context, body, context.node_text(name)) {
@@ -112,17 +111,16 @@ pub(super) fn run(context: &mut RuleContext<'_>) {
 
 fn calls_name(context: &RuleContext<'_>, body: Node<'_>, name: &str) -> bool {
     let mut stack = vec![body];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = body.walk();
     while let Some(node) = stack.pop() {
-        if node.kind() == "call"
-            && node
-                .child_by_field_name("function")
-                .is_some_and(|function| {
-                    function.kind() == "identifier" && context.node_text(function) == name
-                })
+        if kind_of(node) == "call"
+            && child_by_field(node, "function").is_some_and(|function| {
+                kind_of(function) == "identifier" && context.node_text(function) == name
+            })
         {
             return true;
         }
-        let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
     false
@@ -134,13 +132,13 @@ fn check_function(
     node: Node<'_>,
     calls: &[&crate::infer::CallSite],
 ) {
-    let Some(name_node) = node.child_by_field_name("name") else {
+    let Some(name_node) = child_by_field(node, "name") else {
         return;
     };
     let name = context.node_text(name_node).to_owned();
     let (Some(parameters_node), Some(body)) = (
-        node.child_by_field_name("parameters"),
-        node.child_by_field_name("body"),
+        child_by_field(node, "parameters"),
+        child_by_field(node, "body"),
     ) else {
         return;
     };
@@ -312,10 +310,10 @@ fn plain_parameters(context: &RuleContext<'_>, parameters: Node<'_>) -> Option<V
     let mut names = Vec::new();
     let mut cursor = parameters.walk();
     for parameter in parameters.named_children(&mut cursor) {
-        let name = match parameter.kind() {
+        let name = match kind_of(parameter) {
             "identifier" => parameter,
             "default_parameter" | "typed_parameter" | "typed_default_parameter" => {
-                match parameter.child_by_field_name("name") {
+                match child_by_field(parameter, "name") {
                     Some(name) => name,
                     None => parameter.named_child(0)?,
                 }
@@ -323,7 +321,7 @@ fn plain_parameters(context: &RuleContext<'_>, parameters: Node<'_>) -> Option<V
             "comment" => continue,
             _ => return None,
         };
-        if name.kind() != "identifier" {
+        if kind_of(name) != "identifier" {
             return None;
         }
         names.push(SmolStr::new(context.node_text(name)));
@@ -461,7 +459,7 @@ impl Replay<'_, '_, '_> {
     }
 
     fn statement(&mut self, statement: Node<'_>) -> Option<Flow> {
-        match statement.kind() {
+        match kind_of(statement) {
             "comment" | "pass_statement" => Some(Flow::Next),
             "if_statement" => self.if_statement(statement),
             "return_statement" => {
@@ -471,11 +469,11 @@ impl Replay<'_, '_, '_> {
             "raise_statement" => Some(Flow::Left),
             "expression_statement" => {
                 let expression = statement.named_child(0)?;
-                if expression.kind() == "assignment" {
-                    let left = expression.child_by_field_name("left")?;
-                    let right = expression.child_by_field_name("right")?;
+                if kind_of(expression) == "assignment" {
+                    let left = child_by_field(expression, "left")?;
+                    let right = child_by_field(expression, "right")?;
                     self.calls_in(right)?;
-                    if left.kind() == "identifier" {
+                    if kind_of(left) == "identifier" {
                         let name = SmolStr::new(self.context.node_text(left));
                         match self.integer(right) {
                             Some(value) => self.environment.insert(name, value),
@@ -486,7 +484,7 @@ impl Replay<'_, '_, '_> {
                     }
                     return Some(Flow::Next);
                 }
-                if matches!(expression.kind(), "yield" | "await") {
+                if matches!(kind_of(expression), "yield" | "await") {
                     return None;
                 }
                 self.calls_in(statement)?;
@@ -506,18 +504,13 @@ impl Replay<'_, '_, '_> {
 
     fn if_statement(&mut self, statement: Node<'_>) -> Option<Flow> {
         let mut arms: Vec<(Option<Node<'_>>, Node<'_>)> = Vec::new();
-        let condition = statement.child_by_field_name("condition")?;
-        arms.push((
-            Some(condition),
-            statement.child_by_field_name("consequence")?,
-        ));
+        let condition = child_by_field(statement, "condition")?;
+        arms.push((Some(condition), child_by_field(statement, "consequence")?));
         let mut cursor = statement.walk();
         for alternative in statement.children_by_field_name("alternative", &mut cursor) {
-            let body = alternative.child_by_field_name("body")?;
-            match alternative.kind() {
-                "elif_clause" => {
-                    arms.push((Some(alternative.child_by_field_name("condition")?), body))
-                }
+            let body = child_by_field(alternative, "body")?;
+            match kind_of(alternative) {
+                "elif_clause" => arms.push((Some(child_by_field(alternative, "condition")?), body)),
                 _ => arms.push((None, body)),
             }
         }
@@ -577,28 +570,29 @@ impl Replay<'_, '_, '_> {
     /// an argument the replay cannot follow.
     fn calls_in(&mut self, node: Node<'_>) -> Option<()> {
         let mut stack = vec![node];
+        // One cursor for the whole walk: a fresh one per node allocates.
+        let mut cursor = node.walk();
         while let Some(node) = stack.pop() {
             if matches!(
-                node.kind(),
+                kind_of(node),
                 "lambda" | "function_definition" | "class_definition"
             ) {
                 continue;
             }
-            if node.kind() == "call" && self.is_recursive_call(node) {
+            if kind_of(node) == "call" && self.is_recursive_call(node) {
                 let next = self.next_state(node)?;
                 self.steps.push((range_of(node), next));
             }
-            let mut cursor = node.walk();
             stack.extend(node.named_children(&mut cursor));
         }
         Some(())
     }
 
     fn is_recursive_call(&self, call: Node<'_>) -> bool {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = child_by_field(call, "function") else {
             return false;
         };
-        function.kind() == "identifier"
+        kind_of(function) == "identifier"
             && self.context.node_text(function) == self.function.name
             && self
                 .context
@@ -613,18 +607,16 @@ impl Replay<'_, '_, '_> {
     }
 
     fn next_state(&self, call: Node<'_>) -> Option<Vec<i64>> {
-        let arguments = call.child_by_field_name("arguments")?;
+        let arguments = child_by_field(call, "arguments")?;
         let mut by_slot: Vec<Option<Node<'_>>> = vec![None; self.function.parameters.len()];
         let mut position = 0;
         let mut cursor = arguments.walk();
         for argument in arguments.named_children(&mut cursor) {
-            match argument.kind() {
+            match kind_of(argument) {
                 "keyword_argument" => {
-                    let name = self
-                        .context
-                        .node_text(argument.child_by_field_name("name")?);
+                    let name = self.context.node_text(child_by_field(argument, "name")?);
                     let slot = self.function.parameters.iter().position(|p| p == name)?;
-                    by_slot[slot] = Some(argument.child_by_field_name("value")?);
+                    by_slot[slot] = Some(child_by_field(argument, "value")?);
                 }
                 "list_splat" | "dictionary_splat" => return None,
                 "comment" => {}
@@ -647,7 +639,8 @@ impl Replay<'_, '_, '_> {
                 Slot::Int => next.push(self.integer(argument)?),
                 // Handed on unchanged, or the replay cannot follow it.
                 Slot::Passed { .. } => {
-                    if argument.kind() != "identifier" || self.context.node_text(argument) != name {
+                    if kind_of(argument) != "identifier" || self.context.node_text(argument) != name
+                    {
                         return None;
                     }
                 }
@@ -657,28 +650,22 @@ impl Replay<'_, '_, '_> {
     }
 
     fn integer(&self, node: Node<'_>) -> Option<i64> {
-        match node.kind() {
+        match kind_of(node) {
             "integer" => self.context.node_text(node).replace('_', "").parse().ok(),
             "identifier" => self.environment.get(self.context.node_text(node)).copied(),
             "parenthesized_expression" => self.integer(node.named_child(0)?),
             "unary_operator" => {
-                let operand = self.integer(node.child_by_field_name("argument")?)?;
-                match self
-                    .context
-                    .node_text(node.child_by_field_name("operator")?)
-                {
+                let operand = self.integer(child_by_field(node, "argument")?)?;
+                match self.context.node_text(child_by_field(node, "operator")?) {
                     "-" => operand.checked_neg(),
                     "+" => Some(operand),
                     _ => None,
                 }
             }
             "binary_operator" => {
-                let left = self.integer(node.child_by_field_name("left")?)?;
-                let right = self.integer(node.child_by_field_name("right")?)?;
-                match self
-                    .context
-                    .node_text(node.child_by_field_name("operator")?)
-                {
+                let left = self.integer(child_by_field(node, "left")?)?;
+                let right = self.integer(child_by_field(node, "right")?)?;
+                match self.context.node_text(child_by_field(node, "operator")?) {
                     "+" => left.checked_add(right),
                     "-" => left.checked_sub(right),
                     "*" => left.checked_mul(right),
@@ -703,18 +690,13 @@ impl Replay<'_, '_, '_> {
 
     /// The truth of a test on the current state; `None` when it does not fold.
     fn truth(&self, node: Node<'_>) -> Option<bool> {
-        match node.kind() {
+        match kind_of(node) {
             "parenthesized_expression" => self.truth(node.named_child(0)?),
-            "not_operator" => self
-                .truth(node.child_by_field_name("argument")?)
-                .map(|t| !t),
+            "not_operator" => self.truth(child_by_field(node, "argument")?).map(|t| !t),
             "boolean_operator" => {
-                let left = self.truth(node.child_by_field_name("left")?);
-                let right = self.truth(node.child_by_field_name("right")?);
-                match self
-                    .context
-                    .node_text(node.child_by_field_name("operator")?)
-                {
+                let left = self.truth(child_by_field(node, "left")?);
+                let right = self.truth(child_by_field(node, "right")?);
+                match self.context.node_text(child_by_field(node, "operator")?) {
                     "and" => match (left, right) {
                         (Some(false), _) | (_, Some(false)) => Some(false),
                         (Some(true), Some(true)) => Some(true),
@@ -772,7 +754,7 @@ impl Replay<'_, '_, '_> {
     }
 
     fn is_memo(&self, node: Node<'_>) -> bool {
-        node.kind() == "identifier"
+        kind_of(node) == "identifier"
             && self
                 .function
                 .parameters
@@ -786,11 +768,12 @@ impl Replay<'_, '_, '_> {
 
 fn has_recursive_call_node(replay: &Replay<'_, '_, '_>, node: Node<'_>) -> bool {
     let mut stack = vec![node];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = node.walk();
     while let Some(node) = stack.pop() {
-        if node.kind() == "call" && replay.is_recursive_call(node) {
+        if kind_of(node) == "call" && replay.is_recursive_call(node) {
             return true;
         }
-        let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
     false
@@ -798,11 +781,12 @@ fn has_recursive_call_node(replay: &Replay<'_, '_, '_>, node: Node<'_>) -> bool 
 
 fn has_call(node: Node<'_>) -> bool {
     let mut stack = vec![node];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = node.walk();
     while let Some(node) = stack.pop() {
-        if node.kind() == "call" {
+        if kind_of(node) == "call" {
             return true;
         }
-        let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
     false
@@ -811,13 +795,14 @@ fn has_call(node: Node<'_>) -> bool {
 /// A way out of the function (`return`, `raise`, `yield`) outside nested definitions.
 fn has_exit(node: Node<'_>) -> bool {
     let mut stack = vec![node];
+    // One cursor for the whole walk: a fresh one per node allocates.
+    let mut cursor = node.walk();
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match kind_of(node) {
             "return_statement" | "raise_statement" | "yield" => return true,
             "lambda" | "function_definition" | "class_definition" => continue,
             _ => {}
         }
-        let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
     false

@@ -21,6 +21,7 @@
 //! branch. `functools.cached_property` counts too: it stores its value only after the
 //! getter returns.
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 use smol_str::SmolStr;
 use tree_sitter::Node;
@@ -48,24 +49,21 @@ fn run(context: &mut RuleContext<'_>) {
         .nodes()
         .iter()
         .copied()
-        .filter(|node| node.kind() == "decorated_definition")
+        .filter(|node| kind_of(*node) == "decorated_definition")
         .filter(|node| {
             context
                 .parent(*node)
                 .and_then(|block| context.parent(block))
-                .is_some_and(|owner| owner.kind() == "class_definition")
+                .is_some_and(|owner| kind_of(owner) == "class_definition")
         })
         .collect();
     for definition in definitions {
-        let Some(function) = definition
-            .child_by_field_name("definition")
-            .filter(|function| function.kind() == "function_definition")
+        let Some(function) = child_by_field(definition, "definition")
+            .filter(|function| kind_of(*function) == "function_definition")
         else {
             continue;
         };
-        let Some(name) = function
-            .child_by_field_name("name")
-            .map(|name| context.node_text(name))
+        let Some(name) = child_by_field(function, "name").map(|name| context.node_text(name))
         else {
             continue;
         };
@@ -75,7 +73,7 @@ fn run(context: &mut RuleContext<'_>) {
         let Some(receiver) = first_parameter(context, function) else {
             continue;
         };
-        let Some(body) = function.child_by_field_name("body") else {
+        let Some(body) = child_by_field(function, "body") else {
             continue;
         };
         for (access, definite) in self_accesses(context, body, receiver, name, accessor) {
@@ -89,7 +87,7 @@ fn accessor_of(context: &RuleContext<'_>, definition: Node<'_>, name: &str) -> O
     let mut cursor = definition.walk();
     let decorators: Vec<Node<'_>> = definition
         .named_children(&mut cursor)
-        .filter(|child| child.kind() == "decorator")
+        .filter(|child| kind_of(*child) == "decorator")
         .collect();
     decorators.iter().find_map(|decorator| {
         let text = context.node_text(*decorator).trim_start_matches('@').trim();
@@ -105,9 +103,9 @@ fn accessor_of(context: &RuleContext<'_>, definition: Node<'_>, name: &str) -> O
 }
 
 fn first_parameter<'t>(context: &RuleContext<'t>, function: Node<'_>) -> Option<&'t str> {
-    let parameters = function.child_by_field_name("parameters")?;
+    let parameters = child_by_field(function, "parameters")?;
     let first = parameters.named_child(0)?;
-    (first.kind() == "identifier").then(|| context.node_text(first))
+    (kind_of(first) == "identifier").then(|| context.node_text(first))
 }
 
 /// The `receiver.name` reads (getter) or stores (setter) in `body` outside nested
@@ -121,11 +119,11 @@ fn self_accesses(
 ) -> Vec<(TextRange, bool)> {
     let mut found = Vec::new();
     for node in descendants(body) {
-        if node.kind() != "attribute" {
+        if kind_of(node) != "attribute" {
             continue;
         }
-        let object = node.child_by_field_name("object");
-        let attribute = node.child_by_field_name("attribute");
+        let object = child_by_field(node, "object");
+        let attribute = child_by_field(node, "attribute");
         if object.map(|object| context.node_text(object)) != Some(receiver)
             || attribute.map(|attribute| context.node_text(attribute)) != Some(name)
         {
@@ -154,7 +152,7 @@ fn is_nested_scope(context: &RuleContext<'_>, node: Node<'_>, body: Node<'_>) ->
             return false;
         }
         if matches!(
-            parent.kind(),
+            kind_of(parent),
             "function_definition" | "lambda" | "class_definition"
         ) {
             return true;
@@ -168,10 +166,8 @@ fn is_nested_scope(context: &RuleContext<'_>, node: Node<'_>, body: Node<'_>) ->
 /// a getter, and is a store in a setter).
 fn is_store_target(context: &RuleContext<'_>, node: Node<'_>) -> bool {
     context.parent(node).is_some_and(|parent| {
-        matches!(parent.kind(), "assignment" | "augmented_assignment")
-            && parent
-                .child_by_field_name("left")
-                .is_some_and(|left| left.id() == node.id())
+        matches!(kind_of(parent), "assignment" | "augmented_assignment")
+            && child_by_field(parent, "left").is_some_and(|left| left.id() == node.id())
     })
 }
 
@@ -183,11 +179,10 @@ fn runs_on_every_call(context: &RuleContext<'_>, node: Node<'_>, body: Node<'_>)
         if parent.id() == body.id() {
             break;
         }
-        match parent.kind() {
+        match kind_of(parent) {
             // The right side of `and` / `or` runs only sometimes.
             "boolean_operator"
-                if parent
-                    .child_by_field_name("right")
+                if child_by_field(parent, "right")
                     .is_some_and(|right| right.id() == current.id()) =>
             {
                 return false;
@@ -203,7 +198,7 @@ fn runs_on_every_call(context: &RuleContext<'_>, node: Node<'_>, body: Node<'_>)
     let mut earlier = current.prev_named_sibling();
     while let Some(statement) = earlier {
         if matches!(
-            statement.kind(),
+            kind_of(statement),
             "return_statement"
                 | "raise_statement"
                 | "if_statement"

@@ -3,6 +3,7 @@
 //! characters the pattern lets through. `eval` of such text cannot call anything when no
 //! `(` can occur in it, whatever the text it was cut from.
 
+use crate::index::{child_by_field, kind_of};
 use tree_sitter::Node;
 
 use super::context::RuleContext;
@@ -27,13 +28,13 @@ fn is_inert(context: &RuleContext<'_>, node: Node<'_>, depth: usize) -> bool {
     if depth > MAX_DEPTH {
         return false;
     }
-    match node.kind() {
+    match kind_of(node) {
         "none" | "integer" | "float" | "true" | "false" => true,
         "string" => {
             let mut cursor = node.walk();
             !node
                 .named_children(&mut cursor)
-                .any(|child| child.kind() == "interpolation")
+                .any(|child| kind_of(child) == "interpolation")
         }
         "parenthesized_expression" => node
             .named_child(0)
@@ -45,24 +46,20 @@ fn is_inert(context: &RuleContext<'_>, node: Node<'_>, depth: usize) -> bool {
         }),
         // `mo.group(1)`, `mo.groups()`, `mo.groupdict()`.
         "call" => {
-            let Some(function) = node
-                .child_by_field_name("function")
-                .filter(|function| function.kind() == "attribute")
+            let Some(function) = child_by_field(node, "function")
+                .filter(|function| kind_of(*function) == "attribute")
             else {
                 return false;
             };
-            let method = function
-                .child_by_field_name("attribute")
-                .map(|attribute| context.node_text(attribute));
+            let method =
+                child_by_field(function, "attribute").map(|attribute| context.node_text(attribute));
             matches!(method, Some("group" | "groups" | "groupdict"))
-                && function
-                    .child_by_field_name("object")
+                && child_by_field(function, "object")
                     .and_then(|receiver| match_pattern(context, receiver, depth + 1))
                     .is_some_and(|pattern| !may_match_any(&pattern, CALL_OR_BLOWUP))
         }
         // `mo[1]`
-        "subscript" => node
-            .child_by_field_name("value")
+        "subscript" => child_by_field(node, "value")
             .and_then(|receiver| match_pattern(context, receiver, depth + 1))
             .is_some_and(|pattern| !may_match_any(&pattern, CALL_OR_BLOWUP)),
         _ => false,
@@ -91,7 +88,7 @@ fn match_pattern(context: &RuleContext<'_>, receiver: Node<'_>, depth: usize) ->
     if depth > MAX_DEPTH {
         return None;
     }
-    match receiver.kind() {
+    match kind_of(receiver) {
         "identifier" => {
             // Every binding must be a match of a known pattern; the most permissive one
             // stands for all of them.
@@ -112,16 +109,14 @@ fn match_pattern(context: &RuleContext<'_>, receiver: Node<'_>, depth: usize) ->
             {
                 return literal_pattern(context, positional_argument(receiver, 0)?);
             }
-            let function = receiver
-                .child_by_field_name("function")
-                .filter(|function| function.kind() == "attribute")?;
-            let method = function
-                .child_by_field_name("attribute")
+            let function = child_by_field(receiver, "function")
+                .filter(|function| kind_of(*function) == "attribute")?;
+            let method = child_by_field(function, "attribute")
                 .map(|attribute| context.node_text(attribute))?;
             if !matches!(method, "match" | "search" | "fullmatch") {
                 return None;
             }
-            compiled_pattern(context, function.child_by_field_name("object")?, depth + 1)
+            compiled_pattern(context, child_by_field(function, "object")?, depth + 1)
         }
         _ => None,
     }
@@ -132,7 +127,7 @@ fn compiled_pattern(context: &RuleContext<'_>, node: Node<'_>, depth: usize) -> 
     if depth > MAX_DEPTH {
         return None;
     }
-    match node.kind() {
+    match kind_of(node) {
         "identifier" => match reaching_values(context, node)?.as_slice() {
             [value] => compiled_pattern(context, *value, depth + 1),
             _ => None,
@@ -148,7 +143,7 @@ fn compiled_pattern(context: &RuleContext<'_>, node: Node<'_>, depth: usize) -> 
 /// plain ones with `\\` read as one backslash. Escapes that can spell any character
 /// (`\x28`, octal, `\N{…}`, `\u…`) give None.
 fn literal_pattern(context: &RuleContext<'_>, node: Node<'_>) -> Option<String> {
-    if node.kind() != "string" {
+    if kind_of(node) != "string" {
         return None;
     }
     let raw = context.node_text(node);

@@ -22,6 +22,7 @@
 //! (`from collections.abc import Mapping`, `from itertools import zip_longest as
 //! izip_longest`, `izip = zip`).
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 use smol_str::SmolStr;
 use tree_sitter::Node;
@@ -316,14 +317,14 @@ fn run(context: &mut RuleContext<'_>) {
         .nodes()
         .iter()
         .copied()
-        .filter(|node| node.kind() == "import_from_statement")
+        .filter(|node| kind_of(*node) == "import_from_statement")
         .collect();
     for statement in statements {
-        let Some(module) = statement.child_by_field_name("module_name") else {
+        let Some(module) = child_by_field(statement, "module_name") else {
             continue;
         };
         // `from .collections import Mapping` is the workspace's own module.
-        if module.kind() != "dotted_name" {
+        if kind_of(module) != "dotted_name" {
             continue;
         }
         let module = context.node_text(module);
@@ -356,14 +357,11 @@ fn run(context: &mut RuleContext<'_>) {
 
 /// `name` or `name as alias`: the imported name and the alias.
 fn imported_name<'t>(context: &RuleContext<'t>, node: Node<'_>) -> (&'t str, Option<&'t str>) {
-    if node.kind() == "aliased_import" {
-        let name = node
-            .child_by_field_name("name")
+    if kind_of(node) == "aliased_import" {
+        let name = child_by_field(node, "name")
             .map(|name| context.node_text(name))
             .unwrap_or("");
-        let alias = node
-            .child_by_field_name("alias")
-            .map(|alias| context.node_text(alias));
+        let alias = child_by_field(node, "alias").map(|alias| context.node_text(alias));
         (name, alias)
     } else {
         (context.node_text(node), None)
@@ -376,7 +374,7 @@ fn imported_name<'t>(context: &RuleContext<'t>, node: Node<'_>) -> (&'t str, Opt
 fn is_compatibility_fallback<'db>(context: &RuleContext<'db>, statement: Node<'db>) -> bool {
     context
         .ancestors(statement)
-        .any(|node| node.kind() == "except_clause")
+        .any(|node| kind_of(node) == "except_clause")
         || is_under_version_check(context, statement)
 }
 
@@ -384,9 +382,8 @@ fn is_compatibility_fallback<'db>(context: &RuleContext<'db>, statement: Node<'d
 /// written for one version of Python only.
 pub(super) fn is_under_version_check<'db>(context: &RuleContext<'db>, node: Node<'db>) -> bool {
     context.ancestors(node).any(|ancestor| {
-        ancestor.kind() == "if_statement"
-            && ancestor
-                .child_by_field_name("condition")
+        kind_of(ancestor) == "if_statement"
+            && child_by_field(ancestor, "condition")
                 .map(|condition| context.node_text(condition))
                 .is_some_and(|condition| {
                     ["version", "PY2", "PY3", "PY_2", "PY_3"]

@@ -18,6 +18,7 @@
 //! finding stays as a hint whose message says the origin is unknown. `yaml.load` without
 //! a `Loader` is definite whatever it reads: PyYAML 6 rejects the call.
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 use tree_sitter::Node;
 
@@ -56,7 +57,7 @@ fn run(context: &mut RuleContext<'_>) {
         let context: &RuleContext<'_> = context;
         let mut tracer = TaintTracer::new(context);
         for &node in context.nodes().iter() {
-            if node.kind() != "call" {
+            if kind_of(node) != "call" {
                 continue;
             }
             let Some(path) = callee_path(context, node) else {
@@ -263,12 +264,12 @@ fn unsafe_deserialization<'db>(
 
 /// Whether `node` is a string literal, or a name whose every value is a literal string.
 fn is_literal_string(context: &RuleContext<'_>, node: Node<'_>) -> bool {
-    match node.kind() {
+    match kind_of(node) {
         "string" => {
             let mut cursor = node.walk();
             let has_interpolation = node
                 .named_children(&mut cursor)
-                .any(|child| child.kind() == "interpolation");
+                .any(|child| kind_of(child) == "interpolation");
             !has_interpolation
         }
         "concatenated_string" => {
@@ -312,7 +313,7 @@ fn eval_injection<'db>(
     // `exec(compile(...))` and code objects are explicit about what they run, unless
     // what they compile comes from outside.
     if !matches!(trust, Trust::Untrusted { .. })
-        && code.kind() == "call"
+        && kind_of(code) == "call"
         && callee_path(context, code).is_some_and(|callee| callee == "compile")
     {
         return None;
@@ -367,24 +368,22 @@ fn is_generated_code(context: &RuleContext<'_>, node: Node<'_>, depth: usize) ->
     }
     let text = context.node_text(node);
     let is_literal = |node: Node<'_>| is_literal_string(context, node);
-    match node.kind() {
+    match kind_of(node) {
         "parenthesized_expression" => node
             .named_child(0)
             .is_some_and(|inner| is_generated_code(context, inner, depth + 1)),
         "string" => {
             let mut cursor = node.walk();
             node.named_children(&mut cursor)
-                .any(|child| child.kind() == "interpolation")
+                .any(|child| kind_of(child) == "interpolation")
         }
         "concatenated_string" => !is_literal_string(context, node),
         "binary_operator" => {
-            let operator = node
-                .child_by_field_name("operator")
-                .map(|operator| context.node_text(operator));
-            let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) else {
+            let operator =
+                child_by_field(node, "operator").map(|operator| context.node_text(operator));
+            let (Some(left), Some(right)) =
+                (child_by_field(node, "left"), child_by_field(node, "right"))
+            else {
                 return false;
             };
             match operator {
@@ -398,14 +397,12 @@ fn is_generated_code(context: &RuleContext<'_>, node: Node<'_>, depth: usize) ->
                 _ => false,
             }
         }
-        "call" => node
-            .child_by_field_name("function")
-            .filter(|function| function.kind() == "attribute")
+        "call" => child_by_field(node, "function")
+            .filter(|function| kind_of(*function) == "attribute")
             .is_some_and(|function| {
-                let method = function
-                    .child_by_field_name("attribute")
+                let method = child_by_field(function, "attribute")
                     .map(|attribute| context.node_text(attribute));
-                let receiver = function.child_by_field_name("object");
+                let receiver = child_by_field(function, "object");
                 matches!(method, Some("format" | "join" | "format_map"))
                     && receiver.is_some_and(|receiver| {
                         is_literal(receiver) || is_generated_code(context, receiver, depth + 1)
@@ -461,12 +458,11 @@ fn is_built_command(context: &RuleContext<'_>, command: Node<'_>) -> bool {
     if text.contains("shlex.quote") || text.contains("quote(") || text.contains("shlex.join") {
         return false;
     }
-    match command.kind() {
+    match kind_of(command) {
         "string" | "concatenated_string" | "identifier" => !is_literal_string(context, command),
         "binary_operator" => true,
-        "call" => command
-            .child_by_field_name("function")
-            .and_then(|function| function.child_by_field_name("attribute"))
+        "call" => child_by_field(command, "function")
+            .and_then(|function| child_by_field(function, "attribute"))
             .is_some_and(|attribute| context.node_text(attribute) == "format"),
         _ => false,
     }
@@ -481,7 +477,7 @@ fn shell_injection<'db>(
     let uses_shell = if SHELL_ALWAYS.contains(&path) {
         true
     } else if SHELL_WHEN_ASKED.contains(&path) {
-        keyword_argument(call, "shell", context.text).is_some_and(|shell| shell.kind() == "true")
+        keyword_argument(call, "shell", context.text).is_some_and(|shell| kind_of(shell) == "true")
     } else {
         return None;
     };

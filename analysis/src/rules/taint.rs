@@ -28,6 +28,7 @@
 //! bindings reach a use when they precede it and no later binding on the use's own branch
 //! path replaces them.
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
@@ -497,15 +498,15 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             return false;
         }
         let context = self.context;
-        match node.kind() {
+        match kind_of(node) {
             // A method the workspace defines that builds its result itself
             // (`self.get_data()` returning `"".join(self.data)`) is not a library's
             // output; one that passes on what a library call returned
             // (`self.top.wm_geometry()`, an unknown value) still is.
             "call" => {
                 let (start, end) = (node.start_byte() as u32, node.end_byte() as u32);
-                node.child_by_field_name("function")
-                    .is_some_and(|function| function.kind() == "attribute")
+                child_by_field(node, "function")
+                    .is_some_and(|function| kind_of(function) == "attribute")
                     && !context.calls().any(|(_, call)| {
                         call.offset == start
                             && call.end == end
@@ -581,7 +582,7 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
                         !calls.is_empty()
                             && calls.into_iter().all(|(range, bound)| {
                                 let Some(call) =
-                                    context.node(range).filter(|call| call.kind() == "call")
+                                    context.node(range).filter(|call| kind_of(*call) == "call")
                                 else {
                                     return false;
                                 };
@@ -625,21 +626,20 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         let named = |node: Node<'db>| {
             let mut cursor = node.walk();
             node.named_children(&mut cursor)
-                .filter(|child| child.kind() != "comment")
+                .filter(|child| kind_of(*child) != "comment")
                 .collect::<Vec<_>>()
         };
-        match node.kind() {
+        match kind_of(node) {
             "string" => {
                 // `f"{name!r}"` writes the value as a Python literal.
                 let fields: Vec<Node<'db>> = named(node)
                     .into_iter()
-                    .filter(|child| child.kind() == "interpolation")
+                    .filter(|child| kind_of(*child) == "interpolation")
                     .filter(|field| {
-                        field
-                            .child_by_field_name("type_conversion")
+                        child_by_field(*field, "type_conversion")
                             .is_none_or(|conversion| self.context.node_text(conversion) != "!r")
                     })
-                    .filter_map(|field| field.child_by_field_name("expression"))
+                    .filter_map(|field| child_by_field(field, "expression"))
                     .collect();
                 Trust::all_parts(fields.into_iter().map(|field| self.expression(field)))
             }
@@ -675,12 +675,12 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             "boolean_operator" => {
                 let sides: Vec<Node<'db>> = ["left", "right"]
                     .into_iter()
-                    .filter_map(|field| node.child_by_field_name(field))
+                    .filter_map(|field| child_by_field(node, field))
                     .collect();
                 Trust::one_of(sides.into_iter().map(|side| self.expression(side)))
             }
             // A lookup in a trusted table stays trusted, whatever the key.
-            "subscript" => match node.child_by_field_name("value") {
+            "subscript" => match child_by_field(node, "value") {
                 Some(value) => self.expression(value),
                 None => Trust::Unknown,
             },
@@ -690,16 +690,16 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             "list_comprehension"
             | "set_comprehension"
             | "generator_expression"
-            | "dictionary_comprehension" => match node.child_by_field_name("body") {
+            | "dictionary_comprehension" => match child_by_field(node, "body") {
                 Some(body) => self.expression(body),
                 None => Trust::Unknown,
             },
-            "named_expression" => match node.child_by_field_name("value") {
+            "named_expression" => match child_by_field(node, "value") {
                 Some(value) => self.expression(value),
                 None => Trust::Unknown,
             },
             // `a = b = value`: the value of a chained assignment.
-            "assignment" => match node.child_by_field_name("right") {
+            "assignment" => match child_by_field(node, "right") {
                 Some(value) => self.expression(value),
                 None => Trust::Unknown,
             },
@@ -713,11 +713,10 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         {
             return self.untrusted(*kind, node);
         }
-        let Some(object) = node.child_by_field_name("object") else {
+        let Some(object) = child_by_field(node, "object") else {
             return Trust::Unknown;
         };
-        let attribute = node
-            .child_by_field_name("attribute")
+        let attribute = child_by_field(node, "attribute")
             .map(|attribute| self.context.node_text(attribute))
             .unwrap_or("");
         if REQUEST_DATA.contains(&attribute) && self.is_request_object(object) {
@@ -728,7 +727,7 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
 
     fn call(&mut self, node: Node<'db>) -> Trust {
         let context = self.context;
-        let Some(function) = node.child_by_field_name("function") else {
+        let Some(function) = child_by_field(node, "function") else {
             return Trust::Unknown;
         };
         if let Some(path) = callee_path(context, node) {
@@ -756,12 +755,12 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
                 );
             }
         }
-        if function.kind() != "attribute" {
+        if kind_of(function) != "attribute" {
             return Trust::Unknown;
         }
         let (Some(receiver), Some(method)) = (
-            function.child_by_field_name("object"),
-            function.child_by_field_name("attribute"),
+            child_by_field(function, "object"),
+            child_by_field(function, "attribute"),
         ) else {
             return Trust::Unknown;
         };
@@ -802,13 +801,12 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         {
             return true;
         }
-        let named_request = match node.kind() {
+        let named_request = match kind_of(node) {
             "identifier" => context.node_text(node) == "request",
             "attribute" => {
-                node.child_by_field_name("attribute")
+                child_by_field(node, "attribute")
                     .is_some_and(|attribute| context.node_text(attribute) == "request")
-                    && node
-                        .child_by_field_name("object")
+                    && child_by_field(node, "object")
                         .is_some_and(|object| context.node_text(object) == "self")
             }
             _ => false,
@@ -863,15 +861,13 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
         let name = context.node_text(node);
         let range = range_of(node);
         for ancestor in context.ancestors(node) {
-            match ancestor.kind() {
+            match kind_of(ancestor) {
                 "function_definition" | "lambda" | "class_definition" | "module" => return false,
                 "if_statement" | "elif_clause" => {
-                    let in_body = ancestor
-                        .child_by_field_name("consequence")
+                    let in_body = child_by_field(ancestor, "consequence")
                         .is_some_and(|body| range_of(body).contains_range(range));
                     if in_body
-                        && ancestor
-                            .child_by_field_name("condition")
+                        && child_by_field(ancestor, "condition")
                             .is_some_and(|condition| self.tests_against_literals(condition, name))
                     {
                         return true;
@@ -888,33 +884,30 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
     fn tests_against_literals(&self, condition: Node<'db>, name: &str) -> bool {
         let context = self.context;
         let is_plain_string = |node: Node<'db>| {
-            node.kind() == "string" && {
+            kind_of(node) == "string" && {
                 let mut cursor = node.walk();
                 !node
                     .named_children(&mut cursor)
-                    .any(|child| child.kind() == "interpolation")
+                    .any(|child| kind_of(child) == "interpolation")
             }
         };
-        match condition.kind() {
+        match kind_of(condition) {
             "parenthesized_expression" => condition
                 .named_child(0)
                 .is_some_and(|inner| self.tests_against_literals(inner, name)),
             "boolean_operator" => {
-                let is_and = condition
-                    .child_by_field_name("operator")
+                let is_and = child_by_field(condition, "operator")
                     .is_some_and(|operator| context.node_text(operator) == "and");
                 is_and
                     && ["left", "right"].into_iter().any(|side| {
-                        condition
-                            .child_by_field_name(side)
+                        child_by_field(condition, side)
                             .is_some_and(|side| self.tests_against_literals(side, name))
                     })
             }
             "comparison_operator" => {
                 let mut cursor = condition.walk();
                 let operands: Vec<Node<'db>> = condition.named_children(&mut cursor).collect();
-                let operator = condition
-                    .child_by_field_name("operators")
+                let operator = child_by_field(condition, "operators")
                     .map(|operator| context.node_text(operator));
                 let [left, right] = operands.as_slice() else {
                     return false;
@@ -925,7 +918,7 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
                 match operator {
                     Some("==") => is_plain_string(*right),
                     Some("in") => {
-                        matches!(right.kind(), "list" | "tuple" | "set") && {
+                        matches!(kind_of(*right), "list" | "tuple" | "set") && {
                             let mut cursor = right.walk();
                             let items: Vec<Node<'db>> = right.named_children(&mut cursor).collect();
                             !items.is_empty() && items.into_iter().all(is_plain_string)
@@ -1074,7 +1067,7 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
                 {
                     return true;
                 }
-                if base.kind() != "identifier" {
+                if kind_of(base) != "identifier" {
                     return false;
                 }
                 let offset = range_of(base).start();
@@ -1134,7 +1127,7 @@ impl<'a, 'db> TaintTracer<'a, 'db> {
             .cloned()
             .unwrap_or_default();
         for (range, bound) in calls {
-            let Some(call) = context.node(range).filter(|call| call.kind() == "call") else {
+            let Some(call) = context.node(range).filter(|call| kind_of(*call) == "call") else {
                 continue;
             };
             let Some(argument) = passed_argument(context, call, (position, bound), name, kind)
@@ -1277,13 +1270,13 @@ pub(super) fn reaching_definitions(
 /// Whether `template` is a string literal whose every replacement field converts with
 /// `!r` (`"_sys.argv = {!r}"`), so `.format` inserts Python literals only.
 fn is_repr_only_template(context: &RuleContext<'_>, template: Node<'_>) -> bool {
-    if template.kind() != "string" {
+    if kind_of(template) != "string" {
         return false;
     }
     let mut cursor = template.walk();
     if template
         .named_children(&mut cursor)
-        .any(|child| child.kind() == "interpolation")
+        .any(|child| kind_of(child) == "interpolation")
     {
         return false;
     }
@@ -1301,7 +1294,7 @@ fn is_repr_only_template(context: &RuleContext<'_>, template: Node<'_>) -> bool 
 
 fn is_mutable_display(node: Node<'_>) -> bool {
     matches!(
-        node.kind(),
+        kind_of(node),
         "list"
             | "dictionary"
             | "set"
@@ -1313,15 +1306,15 @@ fn is_mutable_display(node: Node<'_>) -> bool {
 
 /// Every argument value of `call`: positional ones and keyword values.
 fn arguments_of(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some(arguments) = child_by_field(call, "arguments") else {
         return Vec::new();
     };
     let mut cursor = arguments.walk();
     arguments
         .named_children(&mut cursor)
-        .filter(|argument| argument.kind() != "comment")
-        .filter_map(|argument| match argument.kind() {
-            "keyword_argument" => argument.child_by_field_name("value"),
+        .filter(|argument| kind_of(*argument) != "comment")
+        .filter_map(|argument| match kind_of(argument) {
+            "keyword_argument" => child_by_field(argument, "value"),
             _ => Some(argument),
         })
         .collect()

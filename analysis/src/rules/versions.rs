@@ -10,6 +10,7 @@
 //! def first[T](xs: list[T]) -> T: ...  # 3.12
 //! ```
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 use tree_sitter::Node;
 
@@ -93,29 +94,29 @@ fn feature_at(
     let mut push = |range: TextRange, what: &'static str, since: (u8, u8)| {
         features.push(Feature { range, what, since });
     };
-    match node.kind() {
+    match kind_of(node) {
         "match_statement" => push(first_child_range(node), "`match` statements", (3, 10)),
         "type_alias_statement" => push(first_child_range(node), "`type` aliases", (3, 12)),
         "function_definition" | "class_definition" => {
-            if let Some(parameters) = node.child_by_field_name("type_parameters") {
+            if let Some(parameters) = child_by_field(node, "type_parameters") {
                 push(range_of(parameters), "Type parameter lists", (3, 12));
             }
-            if node.kind() == "function_definition" && !annotations_postponed {
-                if let Some(parameters) = node.child_by_field_name("parameters") {
+            if kind_of(node) == "function_definition" && !annotations_postponed {
+                if let Some(parameters) = child_by_field(node, "parameters") {
                     for part in descendants(parameters) {
-                        if part.kind() == "type" {
+                        if kind_of(part) == "type" {
                             union_annotation(context, part, &mut push);
                         }
                     }
                 }
-                if let Some(returns) = node.child_by_field_name("return_type") {
+                if let Some(returns) = child_by_field(node, "return_type") {
                     union_annotation(context, returns, &mut push);
                 }
             }
         }
         "assignment" => {
             // Module and class annotations are evaluated; function-local ones are not.
-            if let Some(annotation) = node.child_by_field_name("type")
+            if let Some(annotation) = child_by_field(node, "type")
                 && !annotations_postponed
                 && !is_in_function(context, node)
             {
@@ -124,7 +125,10 @@ fn feature_at(
         }
         "except_clause" => {
             let mut cursor = node.walk();
-            if let Some(star) = node.children(&mut cursor).find(|child| child.kind() == "*") {
+            if let Some(star) = node
+                .children(&mut cursor)
+                .find(|child| kind_of(*child) == "*")
+            {
                 let range = TextRange::new(
                     (node.start_byte() as u32).into(),
                     (star.end_byte() as u32).into(),
@@ -133,8 +137,8 @@ fn feature_at(
             }
         }
         "with_clause" => {
-            let opens_parenthesis = node.child(0).is_some_and(|first| first.kind() == "(");
-            let binds = descendants(node).any(|part| part.kind() == "as_pattern");
+            let opens_parenthesis = node.child(0).is_some_and(|first| kind_of(first) == "(");
+            let binds = descendants(node).any(|part| kind_of(part) == "as_pattern");
             if opens_parenthesis && binds {
                 push(range_of(node), "Parenthesised context managers", (3, 9));
             }
@@ -143,7 +147,7 @@ fn feature_at(
             let mut cursor = node.walk();
             let operator = node
                 .children(&mut cursor)
-                .find(|child| child.kind() == ":=")
+                .find(|child| kind_of(*child) == ":=")
                 .unwrap_or(node);
             push(range_of(operator), "Assignment expressions (`:=`)", (3, 8));
         }
@@ -155,7 +159,7 @@ fn feature_at(
 
 fn is_in_function<'t>(context: &RuleContext<'t>, node: Node<'t>) -> bool {
     for parent in context.ancestors(node) {
-        match parent.kind() {
+        match kind_of(parent) {
             "function_definition" | "lambda" => return true,
             "class_definition" | "module" => return false,
             _ => {}
@@ -168,7 +172,7 @@ fn is_in_function<'t>(context: &RuleContext<'t>, node: Node<'t>) -> bool {
 fn has_future_annotations(context: &RuleContext<'_>, root: Node<'_>) -> bool {
     let mut cursor = root.walk();
     root.named_children(&mut cursor).any(|statement| {
-        statement.kind() == "future_import_statement"
+        kind_of(statement) == "future_import_statement"
             && context.node_text(statement).contains("annotations")
     })
 }
@@ -181,16 +185,15 @@ fn union_annotation(
 ) {
     for part in descendants(annotation) {
         // Parameter annotations parse as `union_type`, variable annotations as `|`.
-        let is_union = match part.kind() {
+        let is_union = match kind_of(part) {
             "union_type" => true,
-            "binary_operator" => part
-                .child_by_field_name("operator")
+            "binary_operator" => child_by_field(part, "operator")
                 .is_some_and(|operator| context.node_text(operator) == "|"),
             _ => false,
         };
         let has_string_side = ["left", "right"].iter().any(|side| {
-            part.child_by_field_name(side)
-                .is_some_and(|operand| matches!(operand.kind(), "string" | "concatenated_string"))
+            child_by_field(part, side)
+                .is_some_and(|operand| matches!(kind_of(operand), "string" | "concatenated_string"))
         });
         if is_union && !has_string_side {
             push(
@@ -213,7 +216,7 @@ fn fstring_features(
 ) {
     let Some(start) = string
         .child(0)
-        .filter(|start| start.kind() == "string_start")
+        .filter(|start| kind_of(*start) == "string_start")
     else {
         return;
     };
@@ -224,10 +227,10 @@ fn fstring_features(
     let quote = start_text.trim_start_matches(|c: char| c.is_ascii_alphabetic());
     let mut cursor = string.walk();
     for interpolation in string.named_children(&mut cursor) {
-        if interpolation.kind() != "interpolation" {
+        if kind_of(interpolation) != "interpolation" {
             continue;
         }
-        let Some(expression) = interpolation.child_by_field_name("expression") else {
+        let Some(expression) = child_by_field(interpolation, "expression") else {
             continue;
         };
         if context.node_text(expression).contains('\\') {
@@ -239,7 +242,7 @@ fn fstring_features(
             continue;
         }
         let reuses_quote = descendants(expression).any(|inner| {
-            inner.kind() == "string_start"
+            kind_of(inner) == "string_start"
                 && context
                     .node_text(inner)
                     .trim_start_matches(|c: char| c.is_ascii_alphabetic())

@@ -10,6 +10,7 @@
 //! A view is a function of a views module, or any function taking `request`. Confidence:
 //! whether the row exists depends on the database, so the finding is likely.
 
+use crate::index::{child_by_field, kind_of};
 use smol_str::SmolStr;
 use tree_sitter::Node;
 
@@ -66,8 +67,7 @@ fn run(context: &mut RuleContext<'_>) {
             related: Vec::new(),
             fix_parameters: Vec::new(),
         });
-        let arguments = call
-            .child_by_field_name("arguments")
+        let arguments = child_by_field(call, "arguments")
             .map(|arguments| context.node_text(arguments))
             .unwrap_or("()");
         let arguments = arguments
@@ -86,20 +86,20 @@ fn run(context: &mut RuleContext<'_>) {
 /// For `Model.objects.get(...)` (also through `Model.objects.filter(...).get(...)` and
 /// `self.model.objects`), the model's text.
 fn manager_get_model(context: &RuleContext<'_>, call: Node<'_>) -> Option<String> {
-    let function = call.child_by_field_name("function")?;
-    if function.kind() != "attribute"
-        || context.node_text(function.child_by_field_name("attribute")?) != "get"
+    let function = child_by_field(call, "function")?;
+    if kind_of(function) != "attribute"
+        || context.node_text(child_by_field(function, "attribute")?) != "get"
     {
         return None;
     }
     // Walk down the receiver chain to `<model>.objects`.
-    let mut receiver = function.child_by_field_name("object")?;
+    let mut receiver = child_by_field(function, "object")?;
     loop {
-        match receiver.kind() {
-            "call" => receiver = receiver.child_by_field_name("function")?,
+        match kind_of(receiver) {
+            "call" => receiver = child_by_field(receiver, "function")?,
             "attribute" => {
-                let attribute = context.node_text(receiver.child_by_field_name("attribute")?);
-                let object = receiver.child_by_field_name("object")?;
+                let attribute = context.node_text(child_by_field(receiver, "attribute")?);
+                let object = child_by_field(receiver, "object")?;
                 if attribute == "objects" {
                     let model = context.node_text(object);
                     let last = model.rsplit('.').next().unwrap_or(model);

@@ -15,6 +15,7 @@
 //! dependency (`Depends`) or the raw `Request` may read the path instead (possible). A
 //! blocking call is definite when the callee resolves to the blocking import.
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 use smol_str::SmolStr;
 use tree_sitter::Node;
@@ -170,7 +171,7 @@ fn function_signature_text<'db>(
     let scope = context.index.scope(function.body);
     context
         .node(scope.range)
-        .and_then(|node| node.child_by_field_name("parameters"))
+        .and_then(|node| child_by_field(node, "parameters"))
         .map(|parameters| context.node_text(parameters))
         .unwrap_or("")
 }
@@ -181,16 +182,16 @@ fn blocking_callee(
     function: &FunctionDef<'_>,
     call: Node<'_>,
 ) -> Option<(String, &'static str)> {
-    let callee = call.child_by_field_name("function")?;
+    let callee = child_by_field(call, "function")?;
     let index = context.index;
     let at = range_of(callee).start();
-    match callee.kind() {
+    match kind_of(callee) {
         "attribute" => {
-            let object = callee.child_by_field_name("object")?;
-            let attribute = context.node_text(callee.child_by_field_name("attribute")?);
-            if object.kind() == "call" {
+            let object = child_by_field(callee, "object")?;
+            let attribute = context.node_text(child_by_field(callee, "attribute")?);
+            if kind_of(object) == "call" {
                 // `open(path).read()`.
-                let inner = object.child_by_field_name("function")?;
+                let inner = child_by_field(object, "function")?;
                 if context.node_text(inner) == "open"
                     && matches!(attribute, "read" | "write" | "readlines")
                     && imported_from(index, function.body, "open", at).is_none()
@@ -202,7 +203,7 @@ fn blocking_callee(
                 }
                 return None;
             }
-            if object.kind() != "identifier" {
+            if kind_of(object) != "identifier" {
                 // `urllib.request.urlopen(...)`.
                 let text = context.node_text(callee);
                 if text == "urllib.request.urlopen" {
@@ -263,7 +264,7 @@ fn blocking_calls(context: &mut RuleContext<'_>, function: &FunctionDef<'_>) {
     let Some(node) = context.node(scope.range) else {
         return;
     };
-    let Some(body) = node.child_by_field_name("body") else {
+    let Some(body) = child_by_field(node, "body") else {
         return;
     };
     for call in nodes_of_kind(body, &["call"]) {
@@ -309,7 +310,7 @@ fn is_lambda_body<'t>(context: &RuleContext<'t>, node: Node<'t>, top: Node<'t>) 
         if parent.id() == top.id() {
             return false;
         }
-        if parent.kind() == "lambda" {
+        if kind_of(parent) == "lambda" {
             return true;
         }
     }

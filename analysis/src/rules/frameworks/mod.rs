@@ -22,6 +22,7 @@ mod request_keys;
 mod sqlalchemy;
 mod views;
 
+use crate::index::{child_by_field, kind_of};
 use std::path::Path;
 
 use line_index::{TextRange, TextSize};
@@ -235,16 +236,16 @@ pub(super) fn decorator_call<'db>(
 ) -> Option<DecoratorCall<'db>> {
     let node = context.node(decorator)?;
     let expression = node.named_child(0)?;
-    if expression.kind() != "call" {
+    if kind_of(expression) != "call" {
         return None;
     }
-    let function = expression.child_by_field_name("function")?;
-    if function.kind() != "attribute" {
+    let function = child_by_field(expression, "function")?;
+    if kind_of(function) != "attribute" {
         return None;
     }
     Some(DecoratorCall {
-        method: context.node_text(function.child_by_field_name("attribute")?),
-        arguments: expression.child_by_field_name("arguments")?,
+        method: context.node_text(child_by_field(function, "attribute")?),
+        arguments: child_by_field(expression, "arguments")?,
     })
 }
 
@@ -256,18 +257,18 @@ pub(super) fn route_path<'db>(
     let mut cursor = arguments.walk();
     let mut path = None;
     for (position, argument) in arguments.named_children(&mut cursor).enumerate() {
-        let candidate = match argument.kind() {
+        let candidate = match kind_of(argument) {
             "string" if position == 0 => Some(argument),
             "keyword_argument" => {
-                let name = argument.child_by_field_name("name")?;
+                let name = child_by_field(argument, "name")?;
                 match context.node_text(name) {
-                    "path" | "rule" => argument.child_by_field_name("value"),
+                    "path" | "rule" => child_by_field(argument, "value"),
                     _ => None,
                 }
             }
             _ => None,
         };
-        if let Some(candidate) = candidate.filter(|node| node.kind() == "string") {
+        if let Some(candidate) = candidate.filter(|node| kind_of(*node) == "string") {
             path = Some(candidate);
             break;
         }
@@ -355,7 +356,7 @@ pub(super) fn is_key_guarded(
     let negative = format!("{key}notin{container}");
     let mut current = node;
     for parent in context.ancestors(node) {
-        match parent.kind() {
+        match kind_of(parent) {
             "function_definition" | "lambda" | "class_definition" | "module" => break,
             "conditional_expression" => {
                 // `value if condition else other`: guarded on the true side only.
@@ -371,8 +372,7 @@ pub(super) fn is_key_guarded(
                 }
             }
             "if_statement" | "elif_clause" | "while_statement" => {
-                let condition = parent
-                    .child_by_field_name("condition")
+                let condition = child_by_field(parent, "condition")
                     .map(|condition| squeeze(context.node_text(condition)))
                     .unwrap_or_default();
                 if condition.contains(&positive) && !condition.contains(&negative) {
@@ -383,9 +383,8 @@ pub(super) fn is_key_guarded(
                 // An earlier `if key not in container: return/abort(...)` in this block.
                 let mut sibling = current.prev_named_sibling();
                 while let Some(statement) = sibling {
-                    if statement.kind() == "if_statement" {
-                        let condition = statement
-                            .child_by_field_name("condition")
+                    if kind_of(statement) == "if_statement" {
+                        let condition = child_by_field(statement, "condition")
                             .map(|condition| squeeze(context.node_text(condition)))
                             .unwrap_or_default();
                         if condition.contains(&negative) {

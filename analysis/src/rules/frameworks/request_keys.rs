@@ -15,6 +15,7 @@
 //! rather than certain. A `try` catching the error (or a base class), a `"q" in
 //! request.args` guard or an early exit on `"q" not in request.args` silence the finding.
 
+use crate::index::{child_by_field, kind_of};
 use smol_str::SmolStr;
 use tree_sitter::Node;
 
@@ -47,15 +48,15 @@ fn run(context: &mut RuleContext<'_>) {
         if is_store_target(context, subscript) {
             continue;
         }
-        let Some(value) = subscript.child_by_field_name("value") else {
+        let Some(value) = child_by_field(subscript, "value") else {
             continue;
         };
-        if value.kind() != "attribute" {
+        if kind_of(value) != "attribute" {
             continue;
         }
         let (Some(object), Some(attribute)) = (
-            value.child_by_field_name("object"),
-            value.child_by_field_name("attribute"),
+            child_by_field(value, "object"),
+            child_by_field(value, "attribute"),
         ) else {
             continue;
         };
@@ -82,7 +83,7 @@ fn is_flask_request(context: &RuleContext<'_>, object: Node<'_>) -> bool {
     let index = context.index;
     let at = range_of(object).start();
     let scope = index.scope_at(at);
-    match object.kind() {
+    match kind_of(object) {
         "identifier" => {
             let name = context.node_text(object);
             imported_from(index, scope, name, at).is_some_and(|(module, imported)| {
@@ -91,12 +92,12 @@ fn is_flask_request(context: &RuleContext<'_>, object: Node<'_>) -> bool {
         }
         "attribute" => {
             let (Some(module), Some(attribute)) = (
-                object.child_by_field_name("object"),
-                object.child_by_field_name("attribute"),
+                child_by_field(object, "object"),
+                child_by_field(object, "attribute"),
             ) else {
                 return false;
             };
-            module.kind() == "identifier"
+            kind_of(module) == "identifier"
                 && context.node_text(attribute) == "request"
                 && imported_from(index, scope, context.node_text(module), at)
                     .is_some_and(|(module, imported)| module == "flask" && imported.is_none())
@@ -109,7 +110,7 @@ fn is_flask_request(context: &RuleContext<'_>, object: Node<'_>) -> bool {
 fn is_django_request(context: &RuleContext<'_>, object: Node<'_>) -> bool {
     let index = context.index;
     let at = range_of(object).start();
-    match object.kind() {
+    match kind_of(object) {
         "identifier" if context.node_text(object) == "request" => {
             let Some(function) = enclosing_function(index, at) else {
                 return false;
@@ -132,10 +133,10 @@ fn is_store_target<'t>(context: &RuleContext<'t>, subscript: Node<'t>) -> bool {
     let Some(parent) = context.parent(subscript) else {
         return false;
     };
-    match parent.kind() {
-        "assignment" | "augmented_assignment" => parent
-            .child_by_field_name("left")
-            .is_some_and(|left| left.id() == subscript.id()),
+    match kind_of(parent) {
+        "assignment" | "augmented_assignment" => {
+            child_by_field(parent, "left").is_some_and(|left| left.id() == subscript.id())
+        }
         "delete_statement" => true,
         _ => false,
     }
@@ -143,7 +144,7 @@ fn is_store_target<'t>(context: &RuleContext<'t>, subscript: Node<'t>) -> bool {
 
 fn report(context: &mut RuleContext<'_>, subscript: Node<'_>, container: Node<'_>, kind: Kind) {
     let range = range_of(subscript);
-    let Some(key) = subscript.child_by_field_name("subscript") else {
+    let Some(key) = child_by_field(subscript, "subscript") else {
         return;
     };
     let key_text = context.node_text(key);

@@ -20,6 +20,7 @@
 //!
 //! Confidence: both depend on the database at run time, so the findings are likely.
 
+use crate::index::{child_by_field, kind_of};
 use smol_str::SmolStr;
 use tree_sitter::Node;
 
@@ -60,20 +61,19 @@ fn run(context: &mut RuleContext<'_>) {
         return;
     }
     for call in nodes_of_kind(context.root(), &["call"]) {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = child_by_field(call, "function") else {
             continue;
         };
-        if function.kind() != "attribute" {
+        if kind_of(function) != "attribute" {
             continue;
         }
         let (Some(receiver), Some(method)) = (
-            function.child_by_field_name("object"),
-            function.child_by_field_name("attribute"),
+            child_by_field(function, "object"),
+            child_by_field(function, "attribute"),
         ) else {
             continue;
         };
-        let has_arguments = call
-            .child_by_field_name("arguments")
+        let has_arguments = child_by_field(call, "arguments")
             .is_some_and(|arguments| arguments.named_child_count() > 0);
         if has_arguments {
             continue;
@@ -176,7 +176,7 @@ fn commit_without_rollback(context: &mut RuleContext<'_>, call: Node<'_>, receiv
     let mut cursor = try_node.walk();
     let mut swallowing = None;
     for clause in try_node.named_children(&mut cursor) {
-        match clause.kind() {
+        match kind_of(clause) {
             "finally_clause" if cleans_up(context, clause) => return,
             "except_clause" | "except_group_clause"
                 if catches_database_errors(context, clause) && !cleans_up(context, clause) =>
@@ -228,12 +228,10 @@ fn commit_without_rollback(context: &mut RuleContext<'_>, call: Node<'_>, receiv
 fn enclosing_try_body<'t>(context: &RuleContext<'t>, node: Node<'t>) -> Option<Node<'t>> {
     let mut current = node;
     for parent in context.ancestors(node) {
-        match parent.kind() {
+        match kind_of(parent) {
             "function_definition" | "lambda" | "class_definition" | "module" => return None,
             "try_statement"
-                if parent
-                    .child_by_field_name("body")
-                    .is_some_and(|body| body.id() == current.id()) =>
+                if child_by_field(parent, "body").is_some_and(|body| body.id() == current.id()) =>
             {
                 return Some(parent);
             }
@@ -247,7 +245,7 @@ fn enclosing_try_body<'t>(context: &RuleContext<'t>, node: Node<'t>) -> Option<N
 /// A `with session.begin():` around the `try`, or a `with … as session:` that binds it.
 fn is_managed_by_with<'t>(context: &RuleContext<'t>, try_node: Node<'t>, session: &str) -> bool {
     for parent in context.ancestors(try_node) {
-        match parent.kind() {
+        match kind_of(parent) {
             "function_definition" | "lambda" | "class_definition" | "module" => return false,
             "with_statement" => {
                 let header: String = context
@@ -273,7 +271,7 @@ fn catches_database_errors(context: &RuleContext<'_>, clause: Node<'_>) -> bool 
     let mut cursor = clause.walk();
     let mut has_type = false;
     for child in clause.named_children(&mut cursor) {
-        if child.kind() == "block" {
+        if kind_of(child) == "block" {
             break;
         }
         has_type = true;

@@ -17,6 +17,7 @@
 //! trailing `if request.method == …` chain without `else` (other methods never arrive) or
 //! a `None` that comes from another function → possible.
 
+use crate::index::{child_by_field, kind_of};
 use line_index::{TextRange, TextSize};
 use tree_sitter::Node;
 
@@ -82,7 +83,7 @@ fn check_view(context: &mut RuleContext<'_>, function: &FunctionDef<'_>, framewo
     let Some(node) = context.node(scope.range) else {
         return;
     };
-    let Some(body) = node.child_by_field_name("body") else {
+    let Some(body) = child_by_field(node, "body") else {
         return;
     };
     let end = scope.range.end();
@@ -191,13 +192,12 @@ fn ends_with_method_dispatch(context: &RuleContext<'_>, body: Node<'_>) -> bool 
     let mut cursor = body.walk();
     let Some(last) = body
         .named_children(&mut cursor)
-        .filter(|statement| statement.kind() != "comment")
+        .filter(|statement| kind_of(*statement) != "comment")
         .last()
     else {
         return false;
     };
-    last.kind() == "if_statement"
-        && last
-            .child_by_field_name("condition")
+    kind_of(last) == "if_statement"
+        && child_by_field(last, "condition")
             .is_some_and(|condition| context.node_text(condition).contains("method"))
 }

@@ -14,6 +14,7 @@
 //! table of builtin functions. Calls with `*args`/`**kwargs` are skipped, and so are
 //! callees whose members disagree (one fits, another does not).
 
+use crate::index::{child_by_field, kind_of};
 use rustc_hash::FxHashMap;
 use smol_str::SmolStr;
 
@@ -810,7 +811,7 @@ fn run(context: &mut RuleContext<'_>) {
         context.report_tally("call-arity", range, tally, message, Vec::new(), run_call);
         let callee = context
             .node(range)
-            .and_then(|node| node.child_by_field_name("function"))
+            .and_then(|node| child_by_field(node, "function"))
             .map(|function| context.node_text(function).to_owned())
             .unwrap_or_default();
         let mut parameters = vec![("callee", callee)];
@@ -874,12 +875,12 @@ fn completed_call(
         seen.push(range);
         let Some(argument) = context
             .node(range)
-            .and_then(|node| node.child_by_field_name("arguments"))
+            .and_then(|node| child_by_field(node, "arguments"))
             .and_then(|arguments| arguments.named_child(position))
         else {
             continue;
         };
-        if let Some(kind) = literal_kind(argument.kind()) {
+        if let Some(kind) = literal_kind(kind_of(argument)) {
             literals.push((kind, context.node_text(argument)));
         }
     }
@@ -897,9 +898,9 @@ fn completed_call(
         return None;
     };
     let node = context.node(call.range())?;
-    let function = node.child_by_field_name("function")?;
-    let arguments = node.child_by_field_name("arguments")?;
-    if arguments.kind() != "argument_list" {
+    let function = child_by_field(node, "function")?;
+    let arguments = child_by_field(node, "arguments")?;
+    if kind_of(arguments) != "argument_list" {
         return None;
     }
     let inside = context.node_text(arguments);

@@ -11,6 +11,7 @@
 
 use super::{Lookup, attach_parameters, class_defines, describe_with_article, is_from_parameter};
 use crate::db::Db;
+use crate::index::child_by_field;
 use crate::infer::{CallSite, element_of};
 use crate::rules::context::RuleContext;
 use crate::rules::{Check, Tally};
@@ -351,7 +352,7 @@ fn run(context: &mut RuleContext<'_>) {
             }
             let argument_text = context
                 .node(range)
-                .and_then(|node| node.child_by_field_name("arguments"))
+                .and_then(|node| child_by_field(node, "arguments"))
                 .and_then(|arguments| arguments.named_child(position))
                 .map(|node| context.node_text(node).to_owned())
                 .unwrap_or_default();
@@ -400,7 +401,7 @@ fn with_empty_default(
     argument: &Union,
 ) -> Option<String> {
     let node = context.node(range)?;
-    let arguments = node.child_by_field_name("arguments")?;
+    let arguments = child_by_field(node, "arguments")?;
     let text = context.node_text(node);
     let inside_end = arguments.end_byte().checked_sub(node.start_byte() + 1)?;
     let (before, after) = (text.get(..inside_end)?, text.get(inside_end..)?);

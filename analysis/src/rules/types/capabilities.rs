@@ -13,6 +13,7 @@
 //! (`__call__`, `__getitem__`, `__iter__`); `list[int]`-style class subscripts are
 //! fine, and a class defined in source needs `__class_getitem__`.
 
+use crate::index::{child_by_field, kind_of};
 use line_index::TextRange;
 
 use super::{
@@ -142,7 +143,7 @@ pub(super) fn is_shadowed_builtin_call(
     context: &RuleContext<'_>,
     callee: tree_sitter::Node<'_>,
 ) -> bool {
-    if callee.kind() != "identifier" {
+    if kind_of(callee) != "identifier" {
         return false;
     }
     let name = context.node_text(callee);
@@ -169,7 +170,7 @@ fn run(context: &mut RuleContext<'_>) {
         let range = call.range();
         let Some(callee) = context
             .node(range)
-            .and_then(|node| node.child_by_field_name("function"))
+            .and_then(|node| child_by_field(node, "function"))
         else {
             continue;
         };
@@ -190,9 +191,9 @@ fn run(context: &mut RuleContext<'_>) {
         // `stats.mean()` on a plain value: without arguments, reading it is what was meant.
         let without_arguments = context
             .node(range)
-            .and_then(|node| node.child_by_field_name("arguments"))
+            .and_then(|node| child_by_field(node, "arguments"))
             .is_some_and(|arguments| {
-                arguments.kind() == "argument_list" && arguments.named_child_count() == 0
+                kind_of(arguments) == "argument_list" && arguments.named_child_count() == 0
             });
         if without_arguments {
             context.with_finding("not-callable", range, |finding| {
@@ -213,19 +214,18 @@ fn run(context: &mut RuleContext<'_>) {
                 let Some(node) = context.node(range) else {
                     continue;
                 };
-                let Some(text) = node
-                    .child_by_field_name("value")
-                    .map(|value| context.node_text(value).to_owned())
+                let Some(text) =
+                    child_by_field(node, "value").map(|value| context.node_text(value).to_owned())
                 else {
                     continue;
                 };
                 // `del x[k]` needs `__delitem__`, not `__getitem__`.
                 let deleted = context.parent(node).is_some_and(|parent| {
-                    parent.kind() == "delete_statement"
-                        || (parent.kind() == "expression_list"
+                    kind_of(parent) == "delete_statement"
+                        || (kind_of(parent) == "expression_list"
                             && context
                                 .parent(parent)
-                                .is_some_and(|statement| statement.kind() == "delete_statement"))
+                                .is_some_and(|statement| kind_of(statement) == "delete_statement"))
                 });
                 let (capability, adjective) = if deleted {
                     (Capability::DeleteItem, "able to delete items")
@@ -246,7 +246,7 @@ fn run(context: &mut RuleContext<'_>) {
             OperationKind::Iterate { iterable } => {
                 let Some(iterable_node) = context
                     .node(range)
-                    .and_then(|node| node.child_by_field_name("right"))
+                    .and_then(|node| child_by_field(node, "right"))
                 else {
                     continue;
                 };
@@ -267,7 +267,7 @@ fn run(context: &mut RuleContext<'_>) {
                 let text = context
                     .node(range)
                     .and_then(|node| context.parent(node))
-                    .and_then(|parent| parent.child_by_field_name("right"))
+                    .and_then(|parent| child_by_field(parent, "right"))
                     .map(|right| context.node_text(right).to_owned())
                     .unwrap_or_else(|| "the value".to_owned());
                 report(

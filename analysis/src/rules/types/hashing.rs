@@ -9,6 +9,7 @@
 //! counts[tuple(tags)] = 1   # fine
 //! ```
 
+use crate::index::{child_by_field, kind_of};
 use line_index::{TextRange, TextSize};
 use tree_sitter::Node;
 
@@ -138,7 +139,7 @@ fn evaluating_scope(context: &RuleContext<'_>, offset: TextSize) -> ScopeId {
 /// displays are known by their shape, tuples by their items.
 fn node_value(inference: &ScopeInference, node: Node<'_>) -> Option<Union> {
     let empty = || Items::of(None);
-    let value = match node.kind() {
+    let value = match kind_of(node) {
         "identifier" => {
             return inference
                 .load_at((node.start_byte() as u32).into())
@@ -151,7 +152,7 @@ fn node_value(inference: &ScopeInference, node: Node<'_>) -> Option<Union> {
         }
         // `self.entries`: attribute reads are recorded at the attribute's name.
         "attribute" => {
-            let attribute = node.child_by_field_name("attribute")?;
+            let attribute = child_by_field(node, "attribute")?;
             return inference
                 .load_at((attribute.start_byte() as u32).into())
                 .cloned();
@@ -208,7 +209,7 @@ fn run(context: &mut RuleContext<'_>) {
             }
             let Some(key_node) = context
                 .node(operation.range)
-                .and_then(|node| node.child_by_field_name("subscript"))
+                .and_then(|node| child_by_field(node, "subscript"))
             else {
                 continue;
             };
@@ -229,7 +230,7 @@ fn run(context: &mut RuleContext<'_>) {
         let range = call.range();
         let Some(argument) = context
             .node(range)
-            .and_then(|node| node.child_by_field_name("arguments"))
+            .and_then(|node| child_by_field(node, "arguments"))
             .and_then(|arguments| arguments.named_child(0))
         else {
             continue;
@@ -305,19 +306,18 @@ fn collect_syntax<'t>(
     uses: &mut Vec<(Node<'t>, Option<Node<'t>>, &'static str)>,
 ) {
     for &node in nodes {
-        match node.kind() {
+        match kind_of(node) {
             "dictionary" => {
                 let mut cursor = node.walk();
                 for pair in node.named_children(&mut cursor) {
-                    if let Some(key) = pair.child_by_field_name("key") {
+                    if let Some(key) = child_by_field(pair, "key") {
                         uses.push((key, None, "a dict key"));
                     }
                 }
             }
             "dictionary_comprehension" => {
-                if let Some(key) = node
-                    .child_by_field_name("body")
-                    .and_then(|pair| pair.child_by_field_name("key"))
+                if let Some(key) =
+                    child_by_field(node, "body").and_then(|pair| child_by_field(pair, "key"))
                 {
                     uses.push((key, None, "a dict key"));
                 }
@@ -325,7 +325,7 @@ fn collect_syntax<'t>(
             "set" => {
                 let mut cursor = node.walk();
                 for member in node.named_children(&mut cursor) {
-                    if member.kind() != "comment" {
+                    if kind_of(member) != "comment" {
                         uses.push((member, None, "a set member"));
                     }
                 }
@@ -338,7 +338,7 @@ fn collect_syntax<'t>(
                 let is_membership = node
                     .children(&mut cursor)
                     .filter(|child| !child.is_named())
-                    .all(|operator| matches!(operator.kind(), "in" | "not in" | "not"));
+                    .all(|operator| matches!(kind_of(operator), "in" | "not in" | "not"));
                 if let [key, container] = operands[..]
                     && is_membership
                 {
@@ -347,11 +347,11 @@ fn collect_syntax<'t>(
             }
             // `d[k] += 1` reads `d[k]` first: the recorded read covers it.
             "assignment" => {
-                if let Some(target) = node.child_by_field_name("left")
-                    && target.kind() == "subscript"
+                if let Some(target) = child_by_field(node, "left")
+                    && kind_of(target) == "subscript"
                     && let (Some(object), Some(key)) = (
-                        target.child_by_field_name("value"),
-                        target.child_by_field_name("subscript"),
+                        child_by_field(target, "value"),
+                        child_by_field(target, "subscript"),
                     )
                 {
                     uses.push((key, Some(object), "a dict key"));

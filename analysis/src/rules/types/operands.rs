@@ -12,6 +12,7 @@
 //! MRO (`__add__` on the left, `__radd__` on the right). Unknown values and open
 //! hierarchies give no verdict.
 
+use crate::index::{child_by_field, kind_of};
 use tree_sitter::Node;
 
 use super::{Lookup, attach_parameters, class_defines, is_from_parameter, origin_text};
@@ -249,7 +250,7 @@ fn run(context: &mut RuleContext<'_>) {
         let Some(node) = context.node(range) else {
             continue;
         };
-        let augmented = node.kind() == "augmented_assignment";
+        let augmented = kind_of(node) == "augmented_assignment";
         let mut tally = Tally {
             pruned: left.pruned() || right.pruned(),
             ..Tally::default()
@@ -316,7 +317,7 @@ fn run(context: &mut RuleContext<'_>) {
 
 fn operand_texts(context: &RuleContext<'_>, node: Node<'_>) -> (String, String) {
     let text = |field: &str| {
-        node.child_by_field_name(field)
+        child_by_field(node, field)
             .map(|side| context.node_text(side).to_owned())
             .unwrap_or_else(|| "the operand".to_owned())
     };

@@ -11,6 +11,7 @@
 //! the built-in rules, the finding takes the least sure predicate, capped by the rule's
 //! `confidence`.
 
+use crate::index::{child_by_field, kind_of};
 use line_index::{TextRange, TextSize};
 use smol_str::SmolStr;
 use tree_sitter::{Node, QueryCursor, StreamingIterator};
@@ -338,9 +339,7 @@ fn value_in_run(context: &RuleContext<'_>, run: &Run<'_>, node: Node<'_>) -> Opt
     if let Some(parent) = context.parent(node) {
         let parent_range = node_range(parent);
         let is_field = |field: &str| {
-            parent
-                .child_by_field_name(field)
-                .is_some_and(|child| child.id() == node.id())
+            child_by_field(parent, field).is_some_and(|child| child.id() == node.id())
         };
         for operation in &inference.operations {
             if operation.range != parent_range {
@@ -361,11 +360,11 @@ fn value_in_run(context: &RuleContext<'_>, run: &Run<'_>, node: Node<'_>) -> Opt
         }
         // The key of a subscript the inference did not record as a read (an assignment
         // or `del` target): no value, so key predicates never judge a store.
-        if parent.kind() == "subscript" && is_field("subscript") {
+        if kind_of(parent) == "subscript" && is_field("subscript") {
             return None;
         }
     }
-    match node.kind() {
+    match kind_of(node) {
         "identifier" => inference.load_at(range.start()).cloned(),
         "call" => inference
             .calls
@@ -381,7 +380,7 @@ fn value_in_run(context: &RuleContext<'_>, run: &Run<'_>, node: Node<'_>) -> Opt
 
 /// The value of a literal the inference records nowhere (a capture on `None`, `3`, `"x"`).
 fn literal_value(context: &RuleContext<'_>, node: Node<'_>) -> Option<Union> {
-    let value = match node.kind() {
+    let value = match kind_of(node) {
         "none" => Value::None,
         "true" => Value::Bool(Some(true)),
         "false" => Value::Bool(Some(false)),
