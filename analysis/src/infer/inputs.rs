@@ -128,7 +128,7 @@ impl FileInputs {
         }
         let start = self.index.scope(scope).range.start();
         let region = self.anchors.region_of(start);
-        if region % 2 == 0 {
+        if region.is_multiple_of(2) {
             return None;
         }
         let first_definition = match self.first_definitions[region] {

@@ -13,6 +13,13 @@
 //! queries hold those anchored origins as they read them ([`infer_scope_raw`],
 //! [`infer_call_raw`]); [`infer_scope`] and [`infer_call`], what everyone outside the
 //! inference reads, resolve them to coordinates of the current revision.
+//!
+//! Within a file, the scopes inside top-level definitions read the file through
+//! position-free inputs and hold their results relative to their definition
+//! ([`inputs`]), so an edit elsewhere in the file (a line of module code inserted above)
+//! leaves their inference valid. The module's own run, and what its code calls, read
+//! copies of those queries ([`infer_scope_in_module_run`]): salsa never backdates the
+//! queries of a cycle, and the module's run is one with every function its code calls.
 
 mod anchors;
 mod builtins;

@@ -24,8 +24,9 @@
 //! positions: a top-level definition added or removed above (the regions are numbered),
 //! and origins whose branch header lies in module code outside their region (an `if`
 //! around a `def`), which stay in coordinates. Within one file, scopes read each other's
-//! [`ScopeInference`] directly (the file's index changed anyway, and recursive fixpoints
-//! keep their shape).
+//! [`ScopeInference`] directly (recursive fixpoints keep their shape), with the origins
+//! of the file resolved to the reader's coordinates ([`ScopeView`]); what keeps them
+//! valid across edits elsewhere in the file is [`super::inputs`].
 
 use std::borrow::Cow;
 
