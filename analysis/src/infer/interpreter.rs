@@ -673,7 +673,8 @@ impl<'db> Interpreter<'db> {
     ) -> ScopeInference {
         // A scope inside a top-level definition reads its file through its input (see
         // `inputs`), so that edits elsewhere leave its inference valid.
-        let input = (scope != FileIndex::MODULE_SCOPE)
+        let reuse = super::inputs::reuse_across_edits();
+        let input = (reuse && scope != FileIndex::MODULE_SCOPE)
             .then(|| super::inputs::scope_input(db, file, scope))
             .filter(|input| input.base.is_some());
         let (index, parsed, text): (&FileIndex, &crate::parse::ParsedFile, &str) = match input {
@@ -705,7 +706,7 @@ impl<'db> Interpreter<'db> {
             index,
             parsed,
             relative,
-            module_run: module_run || scope == FileIndex::MODULE_SCOPE,
+            module_run: reuse && (module_run || scope == FileIndex::MODULE_SCOPE),
             anchors,
             scope,
             branches,
@@ -4861,7 +4862,9 @@ impl<'db> Interpreter<'db> {
                 if is_ancestor(self.index, scope, self.scope) {
                     // A module global through its own query (anchored origins), so that
                     // this scope does not depend on the module's whole inference.
-                    let value = if scope != FileIndex::MODULE_SCOPE {
+                    let value = if scope != FileIndex::MODULE_SCOPE
+                        || !super::inputs::reuse_across_edits()
+                    {
                         local_inference(self.db, self.file, scope, self.module_run).exit_value(name)
                     } else if self.module_run {
                         super::inputs::module_global_in_run(self.db, self.file, name.clone())
@@ -5348,6 +5351,7 @@ impl<'db> Interpreter<'db> {
         super::summary::Resolver {
             file: self.file,
             anchors: self.anchors,
+            active: super::inputs::reuse_across_edits(),
         }
     }
 
@@ -6568,7 +6572,9 @@ fn class_mro_linearized(
             (Some((from, true)), ClassRef::Defined { file, path }) if *file == from => {
                 class_bases_in_module_run(db, *file, path.clone()).clone()
             }
-            (Some(_), ClassRef::Defined { file, path }) => {
+            (Some((from, _)), ClassRef::Defined { file, path })
+                if *file != from || super::inputs::reuse_across_edits() =>
+            {
                 class_bases_summary(db, *file, path.clone()).clone()
             }
             _ => class_bases(db, class),

@@ -388,12 +388,15 @@ pub(crate) enum ScopeView<'db> {
 pub(crate) struct Resolver<'db> {
     pub(crate) file: SourceFile,
     pub(crate) anchors: &'db super::anchors::OriginAnchors,
+    /// Off when no inference of the file is relative (see
+    /// [`super::set_reuse_across_edits`]): values are read as they are.
+    pub(crate) active: bool,
 }
 
 impl<'db> Resolver<'db> {
     /// `union` with the anchored origins of the file resolved (borrowed when it has none).
     pub(crate) fn union<'a>(self, union: &'a Union) -> Cow<'a, Union> {
-        if !union.has_anchored_origins() {
+        if !self.active || !union.has_anchored_origins() {
             return Cow::Borrowed(union);
         }
         Cow::Owned(union.map_origins(&mut |origin: Origin| {
@@ -406,7 +409,7 @@ impl<'db> Resolver<'db> {
     }
 
     fn named<'a>(self, unions: &'a [(Name, Union)]) -> Cow<'a, [(Name, Union)]> {
-        if !unions.iter().any(|(_, union)| union.has_anchored_origins()) {
+        if !self.active || !unions.iter().any(|(_, union)| union.has_anchored_origins()) {
             return Cow::Borrowed(unions);
         }
         Cow::Owned(
@@ -533,6 +536,9 @@ impl<'db> ScopeView<'db> {
 
     pub(crate) fn receiver_shape(self) -> Option<Shape> {
         match self {
+            ScopeView::Local(inference, resolver) if !resolver.active => {
+                inference.receiver_shape.clone()
+            }
             ScopeView::Local(inference, resolver) => {
                 inference.receiver_shape.as_ref().map(|shape| {
                     shape.map_origins(&mut |origin: Origin| {
