@@ -58,8 +58,9 @@ pub(crate) fn reuse_across_edits() -> bool {
 /// The current tree, index, text and regions of one file, and the position-free
 /// fingerprint of what scopes inside top-level definitions may read outside their own
 /// region. Never equal to an earlier revision's (`no_eq`): readers compare
-/// [`scope_input`]s.
-#[salsa::tracked(returns(ref), no_eq)]
+/// [`scope_input`]s. It holds the file's tree and index, so it is dropped as [`parse`]
+/// and [`file_index`] are (least recently used).
+#[salsa::tracked(returns(ref), no_eq, lru = 256)]
 pub(crate) fn file_inputs(db: &dyn Db, file: SourceFile) -> FileInputs {
     let index = file_index(db, file).clone();
     let parsed = parse(db, file).clone();
@@ -224,8 +225,11 @@ impl std::fmt::Debug for ScopeInput {
     }
 }
 
-/// The input of the interpreter of `scope` of `file` (see the module docs).
-#[salsa::tracked(returns(ref))]
+/// The input of the interpreter of `scope` of `file` (see the module docs). Each holds
+/// its file's tree and index: the least recently used are dropped between revisions, so
+/// that the trees of files no longer analysed are freed (a dropped one is computed
+/// again, and its readers run again).
+#[salsa::tracked(returns(ref), lru = 4096)]
 pub(crate) fn scope_input(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInput {
     let inputs = file_inputs(db, file);
     let handle = Arc::new(FileInputsHandle {
