@@ -29,6 +29,7 @@ fn main() {
     let mut insert_line_argument: Option<usize> = None;
     let mut targets_file: Option<PathBuf> = None;
     let mut count_queries = false;
+    let mut verify_every = 0usize;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--edits" => {
@@ -43,6 +44,12 @@ fn main() {
             }
             "--targets" => targets_file = args.next().map(PathBuf::from),
             "--count-queries" => count_queries = true,
+            "--verify" => {
+                verify_every = args
+                    .next()
+                    .and_then(|value| value.parse().ok())
+                    .unwrap_or(10)
+            }
             _ => file = Some(PathBuf::from(arg)),
         }
     }
@@ -151,6 +158,10 @@ fn main() {
         if with_diagnostics {
             let _ = analysis.diagnostics(id);
         }
+        drop(analysis);
+        if verify_every > 0 && (i + 1) % verify_every == 0 {
+            verify_against_fresh(&host, &file, &text);
+        }
     }
     writes.sort();
     let mut latencies: Vec<Duration> = hovers.iter().map(|(elapsed, ..)| *elapsed).collect();
@@ -175,6 +186,57 @@ fn main() {
     for (elapsed, line, word) in hovers.iter().take(8) {
         println!("  {:.1} ms  L{line} `{word}`", ms(*elapsed));
     }
+}
+
+/// `--verify N`: every N edits, the hovers on a sample of identifiers (every 97th) and the
+/// diagnostics must equal those of a fresh database holding the same text (warmed up the
+/// same way); prints the differences.
+fn verify_against_fresh(host: &AnalysisHost, file: &std::path::Path, text: &str) {
+    let mut fresh = AnalysisHost::new();
+    let mut change = Change::default();
+    change.set_file(file, text.to_owned());
+    fresh.apply_change(change);
+    let (id, fresh_id) = (
+        host.file_id(file).expect("the file is known"),
+        fresh.file_id(file).expect("the file was just added"),
+    );
+    let (analysis, fresh_analysis) = (host.analysis(), fresh.analysis());
+    let diagnostics = format!("{:?}", analysis.diagnostics(id));
+    let fresh_diagnostics = format!("{:?}", fresh_analysis.diagnostics(fresh_id));
+    let positions: Vec<(usize, usize)> =
+        identifier_positions(text).into_iter().step_by(97).collect();
+    let mut differences = 0;
+    for &(line, column) in &positions {
+        let offset = TextSize::from((line_start(text, line) + column) as u32);
+        let hover = format!(
+            "{:?}",
+            analysis.hover(id, offset).map(|h| h.map(|h| h.markdown))
+        );
+        let expected = format!(
+            "{:?}",
+            fresh_analysis
+                .hover(fresh_id, offset)
+                .map(|h| h.map(|h| h.markdown))
+        );
+        if hover != expected {
+            differences += 1;
+            if differences <= 3 {
+                println!(
+                    "  DIFF L{} C{column}:\n    {hover}\n    {expected}",
+                    line + 1
+                );
+            }
+        }
+    }
+    println!(
+        "verify: {} hovers, {differences} differ; diagnostics {}",
+        positions.len(),
+        if diagnostics == fresh_diagnostics {
+            "equal"
+        } else {
+            "DIFFER"
+        }
+    );
 }
 
 /// The line (0-based) of the top-level statement nearest the middle of the file.

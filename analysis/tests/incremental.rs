@@ -280,16 +280,11 @@ fn infer_every_scope(host: &AnalysisHost) -> (usize, Vec<String>) {
 }
 
 /// An edit that only moves code (a line inserted above `second`, so `second` and `third`
-/// move down and `first` stays) still runs the inference of every scope again: each
-/// `infer_scope` reads the file's index and tree, whose offsets the edit changed, and
-/// its result holds absolute offsets (loads, calls, origins). This is the cost of the
-/// keystroke path (README, "The keystroke path in process").
-///
-/// FIXME: scope-relative inputs and results would let salsa reuse the inference of the
-/// scopes the edit did not touch; then only the module scope (which gains a binding)
-/// should run again here.
+/// move down and `first` stays) runs the inference of the module scope again (it gains
+/// a binding) and of no other scope: each reads its file through a position-free input
+/// (`scope_input`) and holds its results relative to its top-level definition.
 #[test]
-fn moving_a_function_runs_the_inference_of_every_scope_again() {
+fn moving_a_function_runs_only_the_inference_of_the_module_again() {
     let mut host = AnalysisHost::with_event_log();
     let mut change = Change::default();
     change.set_file(Path::new("/ws/lib.py"), THREE_FUNCTIONS);
@@ -319,11 +314,143 @@ fn moving_a_function_runs_the_inference_of_every_scope_again() {
     host.apply_change(change);
     let (scopes_after, after_move) = infer_every_scope(&host);
     assert_eq!(scopes_after, scopes, "the edit adds no scope");
-    assert_eq!(
-        after_move.len(),
-        scopes,
-        "every scope runs again, the unmoved `first` included: {after_move:?}"
+    // The log of the first run starts with the module's inference (the first asked for).
+    assert_eq!(after_move, vec![first_run[0].clone()], "{first_run:?}");
+}
+
+/// A module with a global, functions calling each other, a class whose method a
+/// function calls with known arguments (a specialised `infer_call`), and a closure.
+const MOVED_MODULE: &str = "\
+LIMIT = 10
+
+
+def first(x):
+    return x + LIMIT
+
+
+def second(items):
+    return [first(item) for item in items]
+
+
+class Counter:
+    def __init__(self, start):
+        self.count = start
+
+    def bump(self, step=1):
+        if step > LIMIT:
+            return None
+        self.count = self.count + first(step)
+        return self.count
+
+
+def third():
+    counter = Counter(second([1, 2])[0])
+    def inner(n):
+        return counter.bump(n)
+    return inner(2)
+
+
+result = third()
+";
+
+/// A host holding `/ws/moved.py` with `text`, and the log entry of its module scope's
+/// `infer_scope_raw` (run first here, so the first entry of the log).
+fn host_with_module(text: &str) -> (AnalysisHost, String) {
+    let mut host = AnalysisHost::with_event_log();
+    let mut change = Change {
+        search_roots: Some(vec![SearchRoot {
+            path: "/ws".into(),
+            kind: SearchRootKind::Workspace,
+        }]),
+        ..Change::default()
+    };
+    change.set_file(Path::new("/ws/moved.py"), text);
+    host.apply_change(change);
+    host.analysis()
+        .with_database(|db| {
+            let file = analysis::modules::file_at(db, Path::new("/ws/moved.py"))
+                .expect("moved.py is known");
+            let _ =
+                analysis::infer::infer_scope(db, file, analysis::index::FileIndex::MODULE_SCOPE);
+        })
+        .expect("no writer");
+    let module = host
+        .take_executed_queries()
+        .into_iter()
+        .find(|query| query.starts_with("infer_scope_raw("))
+        .expect("the module scope was inferred");
+    (host, module)
+}
+
+/// The hover at the start of every identifier of `text` (`/ws/moved.py`), with its offset.
+fn every_hover(host: &AnalysisHost, text: &str) -> Vec<String> {
+    let file = host
+        .file_id(Path::new("/ws/moved.py"))
+        .expect("moved.py is known");
+    let analysis = host.analysis();
+    let bytes = text.as_bytes();
+    (0..bytes.len())
+        .filter(|&at| {
+            (bytes[at].is_ascii_alphabetic() || bytes[at] == b'_')
+                && (at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_'))
+        })
+        .map(|at| format!("{at}: {:?}", analysis.hover(file, (at as u32).into())))
+        .collect()
+}
+
+/// Lines inserted into module code above functions, a class and their callees: of the
+/// inferences everyone outside the module's run reads, only the module scope's runs
+/// again (no function, method or specialised call of the file), and every hover of the
+/// file equals a fresh database's. What the module's own run calls (`third()` and what
+/// it calls, as the copies `infer_scope_in_module_run` and `infer_call_in_module_run`)
+/// runs again with the module: salsa never backdates the queries of a cycle.
+#[test]
+fn inserting_a_top_level_line_above_functions_reinfers_only_the_module() {
+    let (mut host, module) = host_with_module(MOVED_MODULE);
+    let before = every_hover(&host, MOVED_MODULE);
+    assert!(
+        before.iter().any(|hover| hover.contains("Counter")),
+        "the hovers show values: {before:?}"
     );
+    host.take_executed_queries();
+    let mut text = MOVED_MODULE.to_owned();
+    for (anchor, line) in [
+        ("def second", "moved = 0\n"),
+        ("class Counter", "x_i = LIMIT\n"),
+        ("def third", "if LIMIT:\n    extra = 1\n"),
+    ] {
+        let offset = text.find(anchor).expect("the fixture holds the anchor");
+        let mut change = Change::default();
+        change.edit_file(
+            Path::new("/ws/moved.py"),
+            vec![TextEdit::replace(
+                TextRange::empty((offset as u32).into()),
+                line.to_owned(),
+            )],
+        );
+        host.apply_change(change);
+        text.insert_str(offset, line);
+
+        let hovers = every_hover(&host, &text);
+        let log = host.take_executed_queries();
+        let scopes: Vec<&String> = log
+            .iter()
+            .filter(|query| query.starts_with("infer_scope_raw("))
+            .collect();
+        assert_eq!(scopes, vec![&module], "after inserting {line:?}");
+        let calls: Vec<&String> = log
+            .iter()
+            .filter(|query| query.starts_with("infer_call_raw("))
+            .collect();
+        assert!(calls.is_empty(), "after inserting {line:?}: {calls:?}");
+
+        let (fresh, ..) = host_with_module(&text);
+        assert_eq!(
+            hovers,
+            every_hover(&fresh, &text),
+            "after inserting {line:?}"
+        );
+    }
 }
 
 /// `core.py` of the cross-file tests: a function, a class with an initialiser and a

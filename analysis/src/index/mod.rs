@@ -480,11 +480,15 @@ impl FileIndex {
 }
 
 /// The index of `file`.
+/// Shared (`Arc`) so that per-scope views of the inference can hold the current index
+/// without depending on it.
 #[salsa::tracked(returns(ref), lru = 256)]
-pub fn file_index(db: &dyn Db, file: SourceFile) -> FileIndex {
+pub fn file_index(db: &dyn Db, file: SourceFile) -> std::sync::Arc<FileIndex> {
     let parsed = parse(db, file);
-    builder::IndexBuilder::new(file.text(db))
-        .build_cancellable(parsed.root(), &|| db.unwind_if_revision_cancelled())
+    std::sync::Arc::new(
+        builder::IndexBuilder::new(file.text(db))
+            .build_cancellable(parsed.root(), &|| db.unwind_if_revision_cancelled()),
+    )
 }
 
 /// The tree and index a per-file summary is computed from (class outlines, import-time

@@ -51,7 +51,7 @@ pub fn origin_anchors(db: &dyn Db, file: SourceFile) -> OriginAnchors {
 }
 
 impl OriginAnchors {
-    fn new(index: &FileIndex, end: TextSize) -> OriginAnchors {
+    pub(super) fn new(index: &FileIndex, end: TextSize) -> OriginAnchors {
         // Top-level scopes by start; one nested in another (a lambda in the default of a
         // `def`) belongs to the outer one's region.
         let mut top_level: Vec<TextRange> = index
@@ -88,6 +88,19 @@ impl OriginAnchors {
         self.starts.get(region + 1).copied().unwrap_or(self.end)
     }
 
+    pub(super) fn region_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The region holding `offset` (the last starting at or before it).
+    pub(super) fn region_of(&self, offset: TextSize) -> usize {
+        region_containing(&self.starts, offset)
+    }
+
+    pub(super) fn region_range(&self, region: usize) -> TextRange {
+        TextRange::new(self.starts[region], self.region_end(region))
+    }
+
     /// `origin` (of this anchors' file) anchored to the region holding it; unchanged
     /// when it is anchored already, or when its range or branch is not inside one region
     /// (a branch header in module code that encloses a top-level scope), which only
@@ -97,24 +110,35 @@ impl OriginAnchors {
             return origin;
         }
         let region = region_containing(&self.starts, origin.range.start());
+        let anchored = self.anchor_in(origin, region).or_else(|| {
+            // An empty range where a region ends (a function's implicit `return None`)
+            // also starts the next one: it belongs to the region its branch is in.
+            (region > 0 && origin.range.start() == self.starts[region])
+                .then(|| self.anchor_in(origin, region - 1))
+                .flatten()
+        });
+        anchored.unwrap_or(origin)
+    }
+
+    fn anchor_in(&self, origin: Origin, region: usize) -> Option<Origin> {
         if origin.range.end() > self.region_end(region) {
-            return origin;
+            return None;
         }
         let branch = if origin.branch == self.module_body {
             BranchId(0)
         } else {
             match self.branches[region].binary_search(&origin.branch) {
                 Ok(position) => BranchId(position as u32 + 1),
-                Err(_) => return origin,
+                Err(_) => return None,
             }
         };
         let start = self.starts[region];
-        Origin {
+        Some(Origin {
             file: origin.file,
             range: TextRange::new(origin.range.start() - start, origin.range.end() - start),
             branch,
             anchor: Some(Anchor::region(region)),
-        }
+        })
     }
 
     /// The coordinates of an anchored `origin` of this anchors' file; others unchanged.

@@ -11,6 +11,7 @@
 //! never see it. A read that succeeds clears the mark (the unbound paths raised there),
 //! and a statement call that never returns (`sys.exit()`) ends its path.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use line_index::{TextRange, TextSize};
@@ -22,8 +23,8 @@ use super::builtins::{self, Arguments, element_of};
 use super::conditions::{ConditionChain, Implied};
 use super::stdlib;
 use super::summary::{
-    ScopeFacts, ScopeView, class_bases_summary, definition_body, file_scope_facts, scope_facts,
-    scope_origin,
+    ScopeFacts, ScopeView, class_bases_summary, definition_body, file_scope_facts, local_inference,
+    scope_facts, scope_origin,
 };
 use super::{
     CallArguments, CallSite, Operation, OperationKind, ScopeInference, UnboundCause, UnboundLoad,
@@ -598,6 +599,17 @@ pub(super) struct Interpreter<'db> {
     file: SourceFile,
     text: &'db str,
     index: &'db FileIndex,
+    parsed: &'db crate::parse::ParsedFile,
+    /// For a scope inside a top-level definition: its input and where its relative
+    /// coordinates count from (see `inputs`); `None` for the module.
+    relative: Option<(&'db super::inputs::FileInputsHandle, super::inputs::Base)>,
+    /// This run is part of the module's run (the module, or what its code calls): it
+    /// reads the scopes and globals of its file through the module's cycle (see
+    /// `infer_scope_in_module_run`).
+    module_run: bool,
+    /// The regions of the file in this run's coordinates: values read from other scopes
+    /// of the file hold their origins anchored, and are read resolved.
+    anchors: &'db super::anchors::OriginAnchors,
     scope: ScopeId,
     branches: FxHashMap<(u32, BranchKind), BranchId>,
     branch: BranchId,
@@ -654,19 +666,29 @@ pub(super) struct Interpreter<'db> {
 }
 
 impl<'db> Interpreter<'db> {
-    pub(super) fn run(db: &'db dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
-        Self::run_with(db, file, scope, None)
-    }
-
     /// Runs the scope; with `bound_arguments`, parameters take the call's argument values.
     pub(super) fn run_with(
         db: &'db dyn Db,
         file: SourceFile,
         scope: ScopeId,
         bound_arguments: Option<CallArguments>,
+        module_run: bool,
     ) -> ScopeInference {
-        let index = file_index(db, file);
-        let parsed = parse(db, file);
+        // A scope inside a top-level definition reads its file through its input (see
+        // `inputs`), so that edits elsewhere leave its inference valid.
+        let reuse = super::inputs::reuse_across_edits();
+        let input = (reuse && scope != FileIndex::MODULE_SCOPE)
+            .then(|| super::inputs::scope_input(db, file, scope))
+            .filter(|input| input.base.is_some());
+        let (index, parsed, text): (&FileIndex, &crate::parse::ParsedFile, &str) = match input {
+            Some(input) => (&input.file.index, &input.file.parsed, &input.file.text),
+            None => (file_index(db, file), parse(db, file), file.text(db)),
+        };
+        let relative = input.and_then(|input| Some((&*input.file, input.base?)));
+        let anchors: &super::anchors::OriginAnchors = match relative {
+            Some((handle, _)) => &handle.anchors,
+            None => super::origin_anchors(db, file),
+        };
         let scope_data = index.scope(scope);
         let branches = index
             .branches
@@ -683,8 +705,12 @@ impl<'db> Interpreter<'db> {
         let mut interpreter = Interpreter {
             db,
             file,
-            text: file.text(db),
+            text,
             index,
+            parsed,
+            relative,
+            module_run: reuse && (module_run || scope == FileIndex::MODULE_SCOPE),
+            anchors,
             scope,
             branches,
             branch: scope_data.body_branch,
@@ -861,7 +887,8 @@ impl<'db> Interpreter<'db> {
                 }
                 _ => None,
             });
-        ScopeInference {
+        let (relative, file) = (self.relative, self.file);
+        let inference = ScopeInference {
             receiver_shape,
             loads,
             bindings,
@@ -884,6 +911,11 @@ impl<'db> Interpreter<'db> {
             unbound_loads,
             // Set by the queries (`with_anchored_flag`).
             has_anchored_origins: false,
+            relative: false,
+        };
+        match relative {
+            Some((input, base)) => inference.into_relative(file, &input.anchors, base),
+            None => inference,
         }
     }
 
@@ -2079,7 +2111,7 @@ impl<'db> Interpreter<'db> {
         let definitions: Vec<DefinitionId> = scope_data.definitions.clone();
         let mut first = true;
         let mut position = 0usize;
-        let parsed = parse(self.db, self.file);
+        let parsed = self.parsed;
         for definition in definitions {
             let data = self.index.definition(definition);
             let DefinitionKind::Parameter {
@@ -2096,7 +2128,7 @@ impl<'db> Interpreter<'db> {
             if first
                 && parent_kind == Some(ScopeKind::Class)
                 && self.index.scope(scope).kind == ScopeKind::Function
-                && !has_decorator(self.db, self.file, self.index, scope, "staticmethod")
+                && !has_decorator(self.text, self.index, scope, "staticmethod")
             {
                 self.self_name = Some(name.clone());
             }
@@ -2132,12 +2164,11 @@ impl<'db> Interpreter<'db> {
                         .bound_arguments
                         .as_ref()
                         .and_then(|arguments| arguments.receiver.clone());
-                    let bound =
-                        if has_decorator(self.db, self.file, self.index, scope, "classmethod") {
-                            Value::Class(class)
-                        } else {
-                            Value::Instance(class, receiver)
-                        };
+                    let bound = if has_decorator(self.text, self.index, scope, "classmethod") {
+                        Value::Class(class)
+                    } else {
+                        Value::Instance(class, receiver)
+                    };
                     value = Union::new(bound, Some(origin));
                 }
             }
@@ -2566,9 +2597,9 @@ impl<'db> Interpreter<'db> {
         }
         union.map(|value| match value {
             Value::Generator(function) => {
-                let yields = self
-                    .function_scope(function)
-                    .and_then(|(file, scope)| self.scope_view(file, scope).yields().clone());
+                let yields = self.function_scope(function).and_then(|(file, scope)| {
+                    self.scope_view(file, scope).yields().map(Cow::into_owned)
+                });
                 Value::Iterator(Items::of(yields))
             }
             Value::Instance(class @ ClassRef::Defined { .. }, _) => {
@@ -2601,9 +2632,9 @@ impl<'db> Interpreter<'db> {
         let (file, scope) = self.function_scope(iter_function)?;
         let inference = self.scope_view(file, scope);
         if self.facts(file, scope).is_generator {
-            return inference.yields().clone();
+            return inference.yields().map(Cow::into_owned);
         }
-        let iterators = inference.returns().as_ref()?;
+        let iterators = inference.returns()?;
         let mut items = Vec::new();
         for iterator in iterators.values() {
             match iterator {
@@ -2613,7 +2644,11 @@ impl<'db> Interpreter<'db> {
                         return None;
                     };
                     let (file, scope) = self.function_scope(next_function)?;
-                    items.push(self.scope_view(file, scope).returns().clone()?);
+                    items.push(
+                        self.scope_view(file, scope)
+                            .returns()
+                            .map(Cow::into_owned)?,
+                    );
                 }
                 other => items.push(element_of(&Union::new(other.clone(), None))?),
             }
@@ -2707,8 +2742,7 @@ impl<'db> Interpreter<'db> {
             let facts = self.facts(file, scope);
             // A method that never returns normally here (`raise NotImplementedError`)
             // or is abstract is overridden: the override may assign anything.
-            if facts.has_decorator("abstractmethod")
-                || self.scope_view(file, scope).returns().is_none()
+            if facts.has_decorator("abstractmethod") || !self.scope_view(file, scope).has_returns()
             {
                 return None;
             }
@@ -3027,12 +3061,10 @@ impl<'db> Interpreter<'db> {
         {
             return None;
         }
-        Some(CallArguments::new(
-            &arguments.positional,
-            &arguments.keywords,
-            receiver,
-            depth,
-        ))
+        Some(CallArguments {
+            module_run: self.module_run,
+            ..CallArguments::new(&arguments.positional, &arguments.keywords, receiver, depth)
+        })
     }
 
     /// `object` (a name) is mutated in place here: noted when it is a parameter.
@@ -3126,7 +3158,7 @@ impl<'db> Interpreter<'db> {
                     env.insert(name, Union::new(Value::Unknown, Some(origin)));
                 }
             }
-            let mutated = infer_scope_raw(self.db, file, scope)
+            let mutated = local_inference(self.db, file, scope, self.module_run)
                 .mutated_globals
                 .clone();
             for name in mutated {
@@ -3276,7 +3308,8 @@ impl<'db> Interpreter<'db> {
             if file != self.file || scope == self.scope {
                 continue;
             }
-            let mutated = &infer_scope_raw(self.db, file, scope).mutated_parameters;
+            let mutated =
+                &local_inference(self.db, file, scope, self.module_run).mutated_parameters;
             if mutated.is_empty() {
                 continue;
             }
@@ -3449,7 +3482,7 @@ impl<'db> Interpreter<'db> {
             "identifier" if env.conditions.contains_key(self.slice(condition)) => {
                 let alias = Name::new(self.slice(condition));
                 let tested = env.conditions.get(&alias).map(|condition| condition.range);
-                let root = parse(self.db, self.file).root();
+                let root = self.parsed.root();
                 let test = tested.and_then(|range| {
                     root.descendant_for_byte_range(
                         usize::from(range.start()),
@@ -4826,14 +4859,25 @@ impl<'db> Interpreter<'db> {
             {
                 // An enclosing scope's binding: its value when that scope finishes.
                 if is_ancestor(self.index, scope, self.scope) {
-                    let outer = infer_scope_raw(self.db, self.file, scope);
-                    if let Some(value) = outer.exit_value(name) {
+                    // A module global through its own query (anchored origins), so that
+                    // this scope does not depend on the module's whole inference.
+                    let value = if scope != FileIndex::MODULE_SCOPE
+                        || !super::inputs::reuse_across_edits()
+                    {
+                        local_inference(self.db, self.file, scope, self.module_run).exit_value(name)
+                    } else if self.module_run {
+                        super::inputs::module_global_in_run(self.db, self.file, name.clone())
+                            .as_ref()
+                    } else {
+                        super::inputs::module_global(self.db, self.file, name.clone()).as_ref()
+                    };
+                    if let Some(value) = value.map(|value| self.resolver().union(value)) {
                         // Functions that rebind it through `global`/`nonlocal` may have
                         // run before this read: their values are not followed.
                         if let Some(rebound) = self.rebound_elsewhere(scope, name) {
                             return value.join(&Union::new(Value::Unknown, Some(rebound)));
                         }
-                        return value.clone();
+                        return value.into_owned();
                     }
                 }
                 Union::unknown()
@@ -4876,8 +4920,9 @@ impl<'db> Interpreter<'db> {
     /// The value of `name` brought in by one of the file's `from m import *` (the last
     /// star import that exports it wins, as at run time).
     fn star_imported(&self, name: &Name) -> Option<Union> {
-        crate::modules::star_import_sources(self.db, self.file)
-            .into_iter()
+        super::inputs::star_sources(self.db, self.file)
+            .iter()
+            .copied()
             .rev()
             .filter(|source| crate::index::module_exports(self.db, *source).star_exports(name))
             .find_map(|source| {
@@ -5212,7 +5257,7 @@ impl<'db> Interpreter<'db> {
                     return false;
                 }
                 let inference = self.scope_view(file, scope);
-                inference.returns().is_none() && !inference.is_recursive()
+                !inference.has_returns() && !inference.is_recursive()
             }
             // `self.fail(message)`: a method whose every path raises something other than
             // `NotImplementedError` (that one marks a method for subclasses to provide).
@@ -5232,7 +5277,7 @@ impl<'db> Interpreter<'db> {
                     return false;
                 }
                 let inference = self.scope_view(file, scope);
-                inference.returns().is_none()
+                !inference.has_returns()
                     && !inference.is_recursive()
                     && !inference.raises().is_empty()
                     && inference
@@ -5291,12 +5336,20 @@ impl<'db> Interpreter<'db> {
     /// The inference of `scope` of `file` as this run reads it: a summary without
     /// offsets when the scope is in another file (see [`ScopeView`]).
     fn scope_view(&self, file: SourceFile, scope: ScopeId) -> ScopeView<'db> {
-        ScopeView::of_scope(self.db, self.file, file, scope)
+        ScopeView::of_scope(self.db, self.resolver(), file, scope, self.module_run)
     }
 
     /// The specialised run of `scope` of `file` for `key`, as this run reads it.
     fn call_view(&self, file: SourceFile, scope: ScopeId, key: CallArguments) -> ScopeView<'db> {
-        ScopeView::of_call(self.db, self.file, file, scope, key)
+        ScopeView::of_call(self.db, self.resolver(), file, scope, key)
+    }
+
+    fn resolver(&self) -> super::summary::Resolver<'db> {
+        super::summary::Resolver {
+            file: self.file,
+            anchors: self.anchors,
+            active: super::inputs::reuse_across_edits(),
+        }
     }
 
     /// The range-free facts of `scope` of `file`.
@@ -5310,7 +5363,7 @@ impl<'db> Interpreter<'db> {
         if let Some(known) = self.class_mros.borrow().get(class) {
             return known.clone();
         }
-        let mro = class_mro_seen_from(self.db, self.file, class);
+        let mro = class_mro_seen_from(self.db, self.file, self.module_run, class);
         self.class_mros
             .borrow_mut()
             .insert(class.clone(), mro.clone());
@@ -5319,7 +5372,9 @@ impl<'db> Interpreter<'db> {
 
     /// The value of `attribute` at the end of the class body `body` of `file`.
     fn class_body_value(&self, file: SourceFile, body: ScopeId, attribute: &str) -> Option<Union> {
-        self.scope_view(file, body).exit_value(attribute).cloned()
+        self.scope_view(file, body)
+            .exit_value(attribute)
+            .map(Cow::into_owned)
     }
 
     /// `@enum._simple_enum(IntEnum)` (the standard library's way to build enums fast)
@@ -5338,7 +5393,7 @@ impl<'db> Interpreter<'db> {
 
     fn function_returns(&self, function: &FunctionRef) -> Option<Union> {
         let (file, scope) = self.function_scope(function)?;
-        self.scope_view(file, scope).returns().clone()
+        self.scope_view(file, scope).returns().map(Cow::into_owned)
     }
 
     fn function_raises(&self, function: &FunctionRef) -> Vec<SmolStr> {
@@ -5402,7 +5457,10 @@ impl<'db> Interpreter<'db> {
             }
         }
         // A function that never returns normally (always raises) gives nothing.
-        inference.returns().clone().unwrap_or_else(Union::unknown)
+        inference
+            .returns()
+            .map(Cow::into_owned)
+            .unwrap_or_else(Union::unknown)
     }
 
     /// `Class(arguments)`: an instance shaped by what the initialiser assigns to `self`
@@ -5681,7 +5739,8 @@ impl<'db> Interpreter<'db> {
                         path,
                     };
                     let derives =
-                        class_mro_seen_from(self.db, self.file, &subclass).contains(&class);
+                        class_mro_seen_from(self.db, self.file, self.module_run, &subclass)
+                            .contains(&class);
                     self.derives_from_enclosing.insert(body, derives);
                     derives
                 }
@@ -5705,7 +5764,7 @@ impl<'db> Interpreter<'db> {
         if let Some(known) = self.metaclasses.get(class) {
             return *known;
         }
-        let known = class_mro_seen_from(self.db, self.file, class)
+        let known = class_mro_seen_from(self.db, self.file, self.module_run, class)
             .iter()
             .any(|base| matches!(base, ClassRef::Builtin(name) if name == "type"));
         self.metaclasses.insert(class.clone(), known);
@@ -6280,20 +6339,13 @@ pub(crate) fn function_scope(db: &dyn Db, function: &FunctionRef) -> Option<(Sou
 
 /// Whether the function whose body is `scope` has a decorator named `name` (last part
 /// of a dotted name, without call arguments: `abc.abstractmethod`).
-pub(super) fn has_decorator(
-    db: &dyn Db,
-    file: SourceFile,
-    index: &FileIndex,
-    scope: ScopeId,
-    name: &str,
-) -> bool {
+pub(super) fn has_decorator(text: &str, index: &FileIndex, scope: ScopeId, name: &str) -> bool {
     let Some(definition) = index.scope(scope).definition else {
         return false;
     };
     let DefinitionKind::Function { decorators, .. } = &index.definition(definition).kind else {
         return false;
     };
-    let text = file.text(db);
     decorators.iter().any(|range| {
         text.get(usize::from(range.start())..usize::from(range.end()))
             .is_some_and(|decorator| {
@@ -6468,21 +6520,49 @@ pub fn class_mro(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
     class_mro_linearized(db, None, class)
 }
 
-/// [`class_mro`] as the inference of a scope of `from` reads it: the bases of classes of
-/// other files come from [`class_bases_summary`], so the reader does not depend on
-/// where their files put them.
+/// [`class_mro`] as the inference of a scope of `from` reads it (as part of its
+/// module's run or not, see `infer_scope_in_module_run`): the bases of classes come from
+/// [`class_bases_summary`] (or, for a module's run and its own classes,
+/// [`class_bases_in_module_run`]), so the reader does not depend on where their files put
+/// them.
 pub(crate) fn class_mro_seen_from(
     db: &dyn Db,
     from: SourceFile,
+    module_run: bool,
     class: &ClassRef,
 ) -> Vec<ClassRef> {
-    class_mro_linearized(db, Some(from), class)
+    class_mro_linearized(db, Some((from, module_run)), class)
 }
 
-fn class_mro_linearized(db: &dyn Db, from: Option<SourceFile>, class: &ClassRef) -> Vec<ClassRef> {
+/// [`class_bases_summary`] as a module's run reads the bases of its own classes: the
+/// bases are values of the module's inference, so this runs in the module's cycle, and
+/// salsa never backdates a query of a cycle; [`class_bases_summary`] stays out of it.
+#[salsa::tracked(returns(ref), cycle_initial = class_bases_in_module_run_initial)]
+pub(crate) fn class_bases_in_module_run(
+    db: &dyn Db,
+    file: SourceFile,
+    path: SmolStr,
+) -> Vec<ClassRef> {
+    class_bases(db, &ClassRef::Defined { file, path })
+}
+
+fn class_bases_in_module_run_initial(
+    _db: &dyn Db,
+    _id: salsa::Id,
+    _file: SourceFile,
+    _path: SmolStr,
+) -> Vec<ClassRef> {
+    Vec::new()
+}
+
+fn class_mro_linearized(
+    db: &dyn Db,
+    from: Option<(SourceFile, bool)>,
+    class: &ClassRef,
+) -> Vec<ClassRef> {
     fn linearize(
         db: &dyn Db,
-        from: Option<SourceFile>,
+        from: Option<(SourceFile, bool)>,
         class: &ClassRef,
         visiting: &mut Vec<ClassRef>,
     ) -> Vec<ClassRef> {
@@ -6491,7 +6571,14 @@ fn class_mro_linearized(db: &dyn Db, from: Option<SourceFile>, class: &ClassRef)
         }
         visiting.push(class.clone());
         let bases = match (from, class) {
-            (Some(from), ClassRef::Defined { file, path }) if *file != from => {
+            // The file's own classes too: the summary holds no positions, so a scope
+            // reading it does not depend on the defining scope's whole inference.
+            (Some((from, true)), ClassRef::Defined { file, path }) if *file == from => {
+                class_bases_in_module_run(db, *file, path.clone()).clone()
+            }
+            (Some((from, _)), ClassRef::Defined { file, path })
+                if *file != from || super::inputs::reuse_across_edits() =>
+            {
                 class_bases_summary(db, *file, path.clone()).clone()
             }
             _ => class_bases(db, class),
@@ -6553,11 +6640,19 @@ pub fn class_bases(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
         return Vec::new();
     };
     let defining = infer_scope_raw(db, *file, data.scope);
+    // A relative inference counts its loads from its region's start.
+    let shift = match defining.relative {
+        true => match super::inputs::file_inputs(db, *file).base(data.scope) {
+            Some(base) => TextSize::from(base.offset),
+            None => return Vec::new(),
+        },
+        false => TextSize::from(0),
+    };
     let mut found = Vec::new();
     for base in bases {
         // A base is a name (`Base`) or an attribute (`models.Model`): its value is the
         // load recorded at its start, or at the attribute's object.
-        let Some(value) = defining.load_at(base.start()) else {
+        let Some(value) = defining.load_at(base.start() - shift) else {
             continue;
         };
         for value in value.values() {

@@ -13,10 +13,18 @@
 //! queries hold those anchored origins as they read them ([`infer_scope_raw`],
 //! [`infer_call_raw`]); [`infer_scope`] and [`infer_call`], what everyone outside the
 //! inference reads, resolve them to coordinates of the current revision.
+//!
+//! Within a file, the scopes inside top-level definitions read the file through
+//! position-free inputs and hold their results relative to their definition
+//! ([`inputs`]), so an edit elsewhere in the file (a line of module code inserted above)
+//! leaves their inference valid. The module's own run, and what its code calls, read
+//! copies of those queries ([`infer_scope_in_module_run`]): salsa never backdates the
+//! queries of a cycle, and the module's run is one with every function its code calls.
 
 mod anchors;
 mod builtins;
 mod conditions;
+mod inputs;
 mod interpreter;
 mod stdlib;
 mod summary;
@@ -31,6 +39,7 @@ use crate::values::Union;
 
 pub use anchors::{OriginAnchors, origin_anchors};
 pub use builtins::{annotation_value, element_of};
+pub use inputs::set_reuse_across_edits;
 pub(crate) use interpreter::function_scope;
 pub use interpreter::{class_bases, class_mro};
 pub use summary::{
@@ -97,6 +106,11 @@ pub struct ScopeInference {
     /// Some origin is anchored (it came from another file's summary): readers outside
     /// the inference get the inference with them resolved.
     pub has_anchored_origins: bool,
+    /// The coordinates are relative (a scope inside a top-level definition, see
+    /// [`inputs`]): offsets count from the start of the scope's region, bindings from
+    /// the region's first definition, and origins of the scope's file are anchored.
+    /// Only the queries' own values are; [`infer_scope`] and [`infer_call`] resolve them.
+    pub relative: bool,
 }
 
 /// A load of a local name that may find it unbound.
@@ -293,7 +307,7 @@ const WIDEN_AFTER_ITERATIONS: u32 = 3;
 /// current revision.
 pub fn infer_scope(db: &dyn Db, file: SourceFile, scope: ScopeId) -> &ScopeInference {
     let inference = infer_scope_raw(db, file, scope);
-    if inference.has_anchored_origins {
+    if inference.has_anchored_origins || inference.relative {
         resolved_scope_inference(db, file, scope)
     } else {
         inference
@@ -308,7 +322,31 @@ pub fn infer_scope_raw(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeIn
     if crate::limits::is_analysis_limited(db, file) {
         return ScopeInference::default();
     }
-    interpreter::Interpreter::run(db, file, scope).with_anchored_flag()
+    interpreter::Interpreter::run_with(db, file, scope, None, false).with_anchored_flag()
+}
+
+/// [`infer_scope_raw`] of a scope other than the module, as the module's own run reads
+/// it: a function the module's code calls (`DefaultContext = Context(prec=28)`) reads
+/// the module's globals while the module is still being inferred, a salsa cycle, and
+/// salsa never backdates the queries of a cycle. The module's run and what it calls
+/// therefore read these copies, and everyone else reads [`infer_scope_raw`], whose
+/// globals come from the module's settled inference, so that an edit of module code
+/// which leaves the globals equal does not invalidate them. Same values: both read the
+/// module's final globals.
+#[salsa::tracked(
+    returns(ref),
+    cycle_fn = infer_scope_cycle,
+    cycle_initial = infer_scope_initial
+)]
+pub(crate) fn infer_scope_in_module_run(
+    db: &dyn Db,
+    file: SourceFile,
+    scope: ScopeId,
+) -> ScopeInference {
+    if crate::limits::is_analysis_limited(db, file) {
+        return ScopeInference::default();
+    }
+    interpreter::Interpreter::run_with(db, file, scope, None, true).with_anchored_flag()
 }
 
 /// [`infer_scope_raw`] with its anchored origins resolved (only run when it has some).
@@ -316,7 +354,7 @@ pub fn infer_scope_raw(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeIn
 /// (and between the batches of `remedy check`).
 #[salsa::tracked(returns(ref), lru = 1024)]
 fn resolved_scope_inference(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
-    infer_scope_raw(db, file, scope).resolved(db)
+    infer_scope_raw(db, file, scope).resolved(db, file, scope)
 }
 
 fn infer_scope_initial(
@@ -370,9 +408,78 @@ impl ScopeInference {
         self
     }
 
-    /// A copy with every anchored origin resolved against its file's current index.
-    fn resolved(&self, db: &dyn Db) -> ScopeInference {
+    /// Counts the coordinates from `base` and anchors the origins of `file` (see
+    /// [`ScopeInference::relative`]); [`ScopeInference::resolved`] undoes it.
+    fn into_relative(
+        mut self,
+        file: SourceFile,
+        anchors: &OriginAnchors,
+        base: inputs::Base,
+    ) -> ScopeInference {
+        self.shift(base, false);
+        let mut anchor = |origin: crate::values::Origin| {
+            if origin.file == file {
+                anchors.anchor(origin)
+            } else {
+                origin
+            }
+        };
+        self.for_each_union(&mut |union: &mut Union| {
+            *union = union.map_origins(&mut anchor);
+        });
+        if let Some(shape) = &self.receiver_shape {
+            self.receiver_shape = Some(shape.map_origins(&mut anchor));
+        }
+        self.relative = true;
+        self
+    }
+
+    /// Moves offsets and binding ids by `base`: down (`absolute` false) or back up.
+    fn shift(&mut self, base: inputs::Base, absolute: bool) {
+        let offset = |at: &mut u32| {
+            *at = if absolute {
+                at.wrapping_add(base.offset)
+            } else {
+                at.wrapping_sub(base.offset)
+            }
+        };
+        for (at, _) in &mut self.loads {
+            offset(at);
+        }
+        for (definition, _) in &mut self.bindings {
+            definition.0 = if absolute {
+                definition.0.wrapping_add(base.first_definition)
+            } else {
+                definition.0.wrapping_sub(base.first_definition)
+            };
+        }
+        for call in self.calls.iter_mut().chain(self.round_calls.iter_mut()) {
+            offset(&mut call.offset);
+            offset(&mut call.end);
+        }
+        for operation in &mut self.operations {
+            let mut start = u32::from(operation.range.start());
+            let mut end = u32::from(operation.range.end());
+            offset(&mut start);
+            offset(&mut end);
+            operation.range = TextRange::new(start.into(), end.into());
+        }
+        for load in &mut self.unbound_loads {
+            offset(&mut load.offset);
+        }
+    }
+
+    /// A copy with every anchored origin resolved against its file's current index, and
+    /// relative coordinates made absolute again.
+    fn resolved(&self, db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
         let mut resolved = self.clone();
+        if self.relative {
+            // The input of a relative inference had a base, and an equal input has one.
+            if let Some(base) = inputs::file_inputs(db, file).base(scope) {
+                resolved.shift(base, true);
+            }
+            resolved.relative = false;
+        }
         let mut anchors: Vec<(SourceFile, &OriginAnchors)> = Vec::new();
         let mut resolve = |origin: crate::values::Origin| {
             if origin.anchor.is_none() {
@@ -460,6 +567,8 @@ pub struct CallArguments {
     pub keywords: Vec<(SmolStr, Union)>,
     /// How many specialised calls enclose this one (bounds the nesting).
     pub depth: u8,
+    /// The call is made while the module's code runs (see [`infer_scope_in_module_run`]).
+    pub module_run: bool,
 }
 
 impl CallArguments {
@@ -479,6 +588,7 @@ impl CallArguments {
                 .map(|(name, value)| (name.clone(), value.without_origins()))
                 .collect(),
             depth,
+            module_run: false,
         }
     }
 
@@ -527,7 +637,7 @@ pub fn infer_call(
     arguments: CallArguments,
 ) -> &ScopeInference {
     let inference = infer_call_raw(db, file, scope, arguments.clone());
-    if inference.has_anchored_origins {
+    if inference.has_anchored_origins || inference.relative {
         resolved_call_inference(db, file, scope, arguments)
     } else {
         inference
@@ -545,7 +655,22 @@ pub fn infer_call_raw(
     if crate::limits::is_analysis_limited(db, file) {
         return ScopeInference::default();
     }
-    interpreter::Interpreter::run_with(db, file, scope, Some(arguments)).with_anchored_flag()
+    interpreter::Interpreter::run_with(db, file, scope, Some(arguments), false).with_anchored_flag()
+}
+
+/// [`infer_call_raw`] for a call made while the module's code runs (see
+/// [`infer_scope_in_module_run`]; its `arguments` say so).
+#[salsa::tracked(returns(ref), cycle_initial = infer_call_initial)]
+pub(crate) fn infer_call_in_module_run(
+    db: &dyn Db,
+    file: SourceFile,
+    scope: ScopeId,
+    arguments: CallArguments,
+) -> ScopeInference {
+    if crate::limits::is_analysis_limited(db, file) {
+        return ScopeInference::default();
+    }
+    interpreter::Interpreter::run_with(db, file, scope, Some(arguments), true).with_anchored_flag()
 }
 
 /// [`infer_call_raw`] with its anchored origins resolved (only run when it has some;
@@ -557,7 +682,7 @@ fn resolved_call_inference(
     scope: ScopeId,
     arguments: CallArguments,
 ) -> ScopeInference {
-    infer_call_raw(db, file, scope, arguments).resolved(db)
+    infer_call_raw(db, file, scope, arguments).resolved(db, file, scope)
 }
 
 /// The specialised run of `function` for `call` (made from a run `depth` calls deep), when

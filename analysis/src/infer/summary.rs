@@ -24,8 +24,11 @@
 //! positions: a top-level definition added or removed above (the regions are numbered),
 //! and origins whose branch header lies in module code outside their region (an `if`
 //! around a `def`), which stay in coordinates. Within one file, scopes read each other's
-//! [`ScopeInference`] directly (the file's index changed anyway, and recursive fixpoints
-//! keep their shape).
+//! [`ScopeInference`] directly (recursive fixpoints keep their shape), with the origins
+//! of the file resolved to the reader's coordinates ([`ScopeView`]); what keeps them
+//! valid across edits elsewhere in the file is [`super::inputs`].
+
+use std::borrow::Cow;
 
 use smol_str::SmolStr;
 
@@ -354,24 +357,82 @@ fn class_bases_summary_initial(
     Vec::new()
 }
 
+/// The inference of `scope` of `file` as a scope of the same file reads it (see
+/// [`ScopeView::of_scope`]).
+pub(crate) fn local_inference(
+    db: &dyn Db,
+    file: SourceFile,
+    scope: ScopeId,
+    module_run: bool,
+) -> &ScopeInference {
+    if module_run && scope != crate::index::FileIndex::MODULE_SCOPE {
+        super::infer_scope_in_module_run(db, file, scope)
+    } else {
+        infer_scope_raw(db, file, scope)
+    }
+}
+
 /// A scope's inference as one reader sees it: the whole inference for a scope of the
-/// reader's own file, the summary for a scope of another file.
+/// reader's own file, with the origins of that file resolved to the reader's
+/// coordinates (the inference holds them anchored when it is relative, see
+/// [`super::inputs`]); the summary for a scope of another file.
 #[derive(Clone, Copy)]
 pub(crate) enum ScopeView<'db> {
-    Local(&'db ScopeInference),
+    Local(&'db ScopeInference, Resolver<'db>),
     Foreign(&'db ScopeSummary),
 }
 
+/// Resolves the anchored origins of one file against the reader's regions (the reader
+/// runs in the same revision's coordinates).
+#[derive(Clone, Copy)]
+pub(crate) struct Resolver<'db> {
+    pub(crate) file: SourceFile,
+    pub(crate) anchors: &'db super::anchors::OriginAnchors,
+    /// Off when no inference of the file is relative (see
+    /// [`super::set_reuse_across_edits`]): values are read as they are.
+    pub(crate) active: bool,
+}
+
+impl<'db> Resolver<'db> {
+    /// `union` with the anchored origins of the file resolved (borrowed when it has none).
+    pub(crate) fn union<'a>(self, union: &'a Union) -> Cow<'a, Union> {
+        if !self.active || !union.has_anchored_origins() {
+            return Cow::Borrowed(union);
+        }
+        Cow::Owned(union.map_origins(&mut |origin: Origin| {
+            if origin.file == self.file {
+                self.anchors.resolve(origin)
+            } else {
+                origin
+            }
+        }))
+    }
+
+    fn named<'a>(self, unions: &'a [(Name, Union)]) -> Cow<'a, [(Name, Union)]> {
+        if !self.active || !unions.iter().any(|(_, union)| union.has_anchored_origins()) {
+            return Cow::Borrowed(unions);
+        }
+        Cow::Owned(
+            unions
+                .iter()
+                .map(|(name, union)| (name.clone(), self.union(union).into_owned()))
+                .collect(),
+        )
+    }
+}
+
 impl<'db> ScopeView<'db> {
-    /// How `reader` (a scope of `from`) reads `scope` of `file`.
+    /// How `reader` (a scope of `from`, run as part of its module's run or not, see
+    /// [`super::infer_scope_in_module_run`]) reads `scope` of `file`.
     pub(crate) fn of_scope(
         db: &'db dyn Db,
-        from: SourceFile,
+        from: Resolver<'db>,
         file: SourceFile,
         scope: ScopeId,
+        module_run: bool,
     ) -> ScopeView<'db> {
-        if file == from {
-            ScopeView::Local(infer_scope_raw(db, file, scope))
+        if file == from.file {
+            ScopeView::Local(local_inference(db, file, scope, module_run), from)
         } else {
             ScopeView::Foreign(scope_summary(db, file, scope))
         }
@@ -380,78 +441,116 @@ impl<'db> ScopeView<'db> {
     /// How a scope of `from` reads the specialised run of `scope` of `file`.
     pub(crate) fn of_call(
         db: &'db dyn Db,
-        from: SourceFile,
+        from: Resolver<'db>,
         file: SourceFile,
         scope: ScopeId,
         arguments: CallArguments,
     ) -> ScopeView<'db> {
-        if file == from {
-            ScopeView::Local(infer_call_raw(db, file, scope, arguments))
+        if file == from.file {
+            let inference = if arguments.module_run {
+                super::infer_call_in_module_run(db, file, scope, arguments)
+            } else {
+                infer_call_raw(db, file, scope, arguments)
+            };
+            ScopeView::Local(inference, from)
         } else {
             ScopeView::Foreign(call_summary(db, file, scope, arguments))
         }
     }
 
-    pub(crate) fn returns(self) -> &'db Option<Union> {
+    pub(crate) fn returns(self) -> Option<Cow<'db, Union>> {
         match self {
-            ScopeView::Local(inference) => &inference.returns,
-            ScopeView::Foreign(summary) => &summary.returns,
+            ScopeView::Local(inference, resolver) => inference
+                .returns
+                .as_ref()
+                .map(|union| resolver.union(union)),
+            ScopeView::Foreign(summary) => summary.returns.as_ref().map(Cow::Borrowed),
         }
     }
 
-    pub(crate) fn yields(self) -> &'db Option<Union> {
+    pub(crate) fn has_returns(self) -> bool {
         match self {
-            ScopeView::Local(inference) => &inference.yields,
-            ScopeView::Foreign(summary) => &summary.yields,
+            ScopeView::Local(inference, _) => inference.returns.is_some(),
+            ScopeView::Foreign(summary) => summary.returns.is_some(),
+        }
+    }
+
+    pub(crate) fn yields(self) -> Option<Cow<'db, Union>> {
+        match self {
+            ScopeView::Local(inference, resolver) => {
+                inference.yields.as_ref().map(|union| resolver.union(union))
+            }
+            ScopeView::Foreign(summary) => summary.yields.as_ref().map(Cow::Borrowed),
         }
     }
 
     pub(crate) fn raises(self) -> &'db [SmolStr] {
         match self {
-            ScopeView::Local(inference) => &inference.raises,
+            ScopeView::Local(inference, _) => &inference.raises,
             ScopeView::Foreign(summary) => &summary.raises,
         }
     }
 
     pub(crate) fn is_recursive(self) -> bool {
         match self {
-            ScopeView::Local(inference) => inference.is_recursive,
+            ScopeView::Local(inference, _) => inference.is_recursive,
             ScopeView::Foreign(summary) => summary.is_recursive,
         }
     }
 
-    pub(crate) fn self_attributes(self) -> &'db [(Name, Union)] {
+    pub(crate) fn self_attributes(self) -> Cow<'db, [(Name, Union)]> {
         match self {
-            ScopeView::Local(inference) => &inference.self_attributes,
-            ScopeView::Foreign(summary) => &summary.self_attributes,
+            ScopeView::Local(inference, resolver) => resolver.named(&inference.self_attributes),
+            ScopeView::Foreign(summary) => Cow::Borrowed(&summary.self_attributes),
         }
     }
 
-    pub(crate) fn exit(self) -> &'db [(Name, Union)] {
+    pub(crate) fn exit(self) -> Cow<'db, [(Name, Union)]> {
         match self {
-            ScopeView::Local(inference) => &inference.exit,
-            ScopeView::Foreign(summary) => &summary.exit,
+            ScopeView::Local(inference, resolver) => resolver.named(&inference.exit),
+            ScopeView::Foreign(summary) => Cow::Borrowed(&summary.exit),
         }
     }
 
-    pub(crate) fn exit_value(self, name: &str) -> Option<&'db Union> {
-        self.exit()
+    pub(crate) fn exit_value(self, name: &str) -> Option<Cow<'db, Union>> {
+        let (exit, resolver) = match self {
+            ScopeView::Local(inference, resolver) => (&inference.exit, Some(resolver)),
+            ScopeView::Foreign(summary) => (&summary.exit, None),
+        };
+        let union = exit
             .iter()
             .find(|(exit_name, _)| exit_name == name)
-            .map(|(_, union)| union)
+            .map(|(_, union)| union)?;
+        Some(match resolver {
+            Some(resolver) => resolver.union(union),
+            None => Cow::Borrowed(union),
+        })
     }
 
     pub(crate) fn mutated_parameters(self) -> &'db [Name] {
         match self {
-            ScopeView::Local(inference) => &inference.mutated_parameters,
+            ScopeView::Local(inference, _) => &inference.mutated_parameters,
             ScopeView::Foreign(summary) => &summary.mutated_parameters,
         }
     }
 
-    pub(crate) fn receiver_shape(self) -> &'db Option<Shape> {
+    pub(crate) fn receiver_shape(self) -> Option<Shape> {
         match self {
-            ScopeView::Local(inference) => &inference.receiver_shape,
-            ScopeView::Foreign(summary) => &summary.receiver_shape,
+            ScopeView::Local(inference, resolver) if !resolver.active => {
+                inference.receiver_shape.clone()
+            }
+            ScopeView::Local(inference, resolver) => {
+                inference.receiver_shape.as_ref().map(|shape| {
+                    shape.map_origins(&mut |origin: Origin| {
+                        if origin.file == resolver.file {
+                            resolver.anchors.resolve(origin)
+                        } else {
+                            origin
+                        }
+                    })
+                })
+            }
+            ScopeView::Foreign(summary) => summary.receiver_shape.clone(),
         }
     }
 }

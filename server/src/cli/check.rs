@@ -42,6 +42,8 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
+    // One revision: what keeps inference valid across edits only costs memory here.
+    analysis::infer::set_reuse_across_edits(false);
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
