@@ -143,6 +143,17 @@ impl AnalysisHost {
         ReleasedTrees(std::mem::take(&mut self.released_trees))
     }
 
+    /// Turns on or off what keeps scope inference valid across edits elsewhere in a file
+    /// (on by default). Off, a revision analysed once costs less time and memory: `remedy
+    /// check` turns it off, a server until the first edit. Changing it re-runs the
+    /// inference on the next request; results are the same either way.
+    pub fn set_reuse_across_edits(&mut self, on: bool) {
+        let settings = self.db.settings();
+        if *settings.reuse_across_edits(&self.db) != on {
+            settings.set_reuse_across_edits(&mut self.db).to(on);
+        }
+    }
+
     pub fn apply_change(&mut self, change: Change) {
         self.released_trees.clear();
         if let Some(config) = change.config {

@@ -53,7 +53,7 @@ impl RootDatabase {
             event_log,
         };
         db.workspace = Some(Workspace::new(&db, Vec::new(), Arc::default()));
-        db.settings = Some(Settings::new(&db, Default::default()));
+        db.settings = Some(Settings::new(&db, Default::default(), true));
         db
     }
 
@@ -93,6 +93,9 @@ impl RootDatabase {
         settings
             .set_config(&mut scratch)
             .to(db.settings().config(db).clone());
+        settings
+            .set_reuse_across_edits(&mut scratch)
+            .to(*db.settings().reuse_across_edits(db));
         scratch
     }
 

@@ -41,4 +41,8 @@ pub struct Workspace {
 pub struct Settings {
     #[returns(ref)]
     pub config: Config,
+    /// Whether scope inference keeps what makes it valid across edits elsewhere in its
+    /// file (see `infer::inputs`). An input, so that turning it on or off re-runs the
+    /// inference it changes.
+    pub reuse_across_edits: bool,
 }

@@ -633,3 +633,55 @@ fn editing_above_the_used_functions_does_not_reinfer_the_importer() {
     );
     assert_eq!(edited_hovers, hovers(&fresh));
 }
+
+/// A server analyses the files it opens without the reuse across edits and turns it on
+/// at the first edit: the hovers are those of a fresh database before and after, and the
+/// edits that follow re-run only the module's inference.
+#[test]
+fn turning_on_reuse_at_the_first_edit_keeps_the_hovers() {
+    let (mut host, module) = host_with_module(MOVED_MODULE);
+    host.set_reuse_across_edits(false);
+    let before = every_hover(&host, MOVED_MODULE);
+    let (fresh, ..) = host_with_module(MOVED_MODULE);
+    assert_eq!(before, every_hover(&fresh, MOVED_MODULE));
+
+    let mut text = MOVED_MODULE.to_owned();
+    for (round, (anchor, line)) in [
+        ("def second", "moved = 0\n"),
+        ("class Counter", "x_i = 1\n"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if round == 0 {
+            host.set_reuse_across_edits(true);
+        }
+        let offset = text.find(anchor).expect("the fixture holds the anchor");
+        let mut change = Change::default();
+        change.edit_file(
+            Path::new("/ws/moved.py"),
+            vec![TextEdit::replace(
+                TextRange::empty((offset as u32).into()),
+                line.to_owned(),
+            )],
+        );
+        host.take_executed_queries();
+        host.apply_change(change);
+        text.insert_str(offset, line);
+        let hovers = every_hover(&host, &text);
+        let log = host.take_executed_queries();
+        let (fresh, ..) = host_with_module(&text);
+        assert_eq!(
+            hovers,
+            every_hover(&fresh, &text),
+            "after inserting {line:?}"
+        );
+        if round == 1 {
+            let scopes: Vec<&String> = log
+                .iter()
+                .filter(|query| query.starts_with("infer_scope_raw("))
+                .collect();
+            assert_eq!(scopes, vec![&module], "after inserting {line:?}");
+        }
+    }
+}

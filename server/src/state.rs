@@ -90,7 +90,13 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl ServerState {
     pub fn new() -> Self {
         ServerState {
-            host: Mutex::new(AnalysisHost::new()),
+            host: Mutex::new({
+                // Until the first edit (see `ServerState::change`): opening a session's
+                // files analyses each revision once.
+                let mut host = AnalysisHost::new();
+                host.set_reuse_across_edits(false);
+                host
+            }),
             documents: Mutex::new(HashMap::new()),
             encoding: Mutex::new(PositionEncoding::Utf16),
             pull_diagnostics: Default::default(),
@@ -353,6 +359,10 @@ impl ServerState {
         let encoding = self.encoding();
         let started = std::time::Instant::now();
         let mut host = lock(&self.host);
+        // Typing has begun: from now on inference keeps what survives edits elsewhere in
+        // a file (turning it on re-runs the inference once, as this edit does anyway for
+        // the edited file).
+        host.set_reuse_across_edits(true);
         let Some(file) = host.file_id(&document.path) else {
             return Some(document.path.clone());
         };

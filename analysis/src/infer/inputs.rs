@@ -30,7 +30,6 @@
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::db::Db;
 use crate::index::{FileIndex, Name, NameContext, ScopeId, file_index};
@@ -40,19 +39,13 @@ use crate::values::{Origin, Union};
 
 use super::anchors::OriginAnchors;
 
-static REUSE_ACROSS_EDITS: AtomicBool = AtomicBool::new(true);
-
-/// Turns off, for the whole process, what keeps the inference of a scope valid across
-/// edits elsewhere in its file (relative results and their resolved copies, the module's
-/// run's own copies): a process that analyses one revision (`remedy check`) pays their
-/// memory for nothing. Call it before the first analysis; results are the same.
-pub fn set_reuse_across_edits(on: bool) {
-    REUSE_ACROSS_EDITS.store(on, Ordering::Relaxed);
-}
-
-/// See [`set_reuse_across_edits`].
-pub(crate) fn reuse_across_edits() -> bool {
-    REUSE_ACROSS_EDITS.load(Ordering::Relaxed)
+/// Whether the inference keeps what makes a scope's result valid across edits elsewhere
+/// in its file (relative results and their resolved copies, the module's run's own
+/// copies). A process analysing one revision (`remedy check`), or a server before the
+/// first edit, pays their memory and time for nothing: see
+/// `AnalysisHost::set_reuse_across_edits`. Results are the same either way.
+pub(crate) fn reuse_across_edits(db: &dyn Db) -> bool {
+    *db.settings().reuse_across_edits(db)
 }
 
 /// The current tree, index, text and regions of one file, and the position-free

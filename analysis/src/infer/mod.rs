@@ -39,7 +39,6 @@ use crate::values::Union;
 
 pub use anchors::{OriginAnchors, origin_anchors};
 pub use builtins::{annotation_value, element_of};
-pub use inputs::set_reuse_across_edits;
 pub(crate) use interpreter::function_scope;
 pub use interpreter::{class_bases, class_mro};
 pub use summary::{

@@ -389,7 +389,7 @@ pub(crate) struct Resolver<'db> {
     pub(crate) file: SourceFile,
     pub(crate) anchors: &'db super::anchors::OriginAnchors,
     /// Off when no inference of the file is relative (see
-    /// [`super::set_reuse_across_edits`]): values are read as they are.
+    /// [`super::inputs::reuse_across_edits`]): values are read as they are.
     pub(crate) active: bool,
 }
 

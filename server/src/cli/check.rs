@@ -42,8 +42,6 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
-    // One revision: what keeps inference valid across edits only costs memory here.
-    analysis::infer::set_reuse_across_edits(false);
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -91,6 +89,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
         let mut change = loaded.change;
         change.config = Some(config.clone());
         let mut host = AnalysisHost::new();
+        // One revision: what keeps inference valid across edits only costs memory here.
+        host.set_reuse_across_edits(false);
         host.apply_change(change);
         let files: Vec<(PathBuf, FileId)> = loaded
             .workspace_files
