@@ -91,14 +91,39 @@ pub async fn read_fresh_or_none<T, F>(
 ) -> Result<Option<T>>
 where
     T: Send + 'static,
-    F: FnOnce(&Analysis) -> Cancellable<Option<T>> + Send + 'static,
+    F: FnOnce(&Analysis) -> Cancellable<Option<T>> + Clone + Send + 'static,
 {
     if limited {
         read_within_budget(state, uri, LIMITED_ANSWER_BUDGET, compute, || None, |_| ()).await
     } else {
-        read(state, compute).await
+        read_document(state, uri, compute).await
     }
 }
+
+/// [`read`] for a request about `uri`, computed again when a write that left the
+/// document as it was cancels it (another file opened or changed, the workspace loaded):
+/// its positions still hold, and a client that gets `ContentModified` for a hover shows
+/// nothing (Neovim does not ask again). A write to the document itself still answers
+/// `ContentModified`.
+pub async fn read_document<T, F>(state: &Arc<ServerState>, uri: &Uri, compute: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Analysis) -> Cancellable<T> + Clone + Send + 'static,
+{
+    let version = state.document_version(uri);
+    for _attempt in 1..MAX_REQUEST_ATTEMPTS {
+        match read(state, compute.clone()).await {
+            Err(error)
+                if error.code == CONTENT_MODIFIED_CODE
+                    && state.document_version(uri) == version => {}
+            answer => return answer,
+        }
+    }
+    read(state, compute).await
+}
+
+/// How often [`read_document`] starts a request again after cancellations.
+const MAX_REQUEST_ATTEMPTS: usize = 100;
 
 /// [`read`] for a request about `uri`, a document over the analysis limits, where one
 /// parse and index take a second.

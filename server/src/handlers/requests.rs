@@ -15,7 +15,9 @@ use tower_lsp_server::ls_types::{
 
 use crate::convert::position::{self, LineTable, PositionEncoding};
 use crate::convert::{self, uri_to_path};
-use crate::dispatch::{LIMITED_ANSWER_BUDGET, read, read_fresh_or_none, read_within_budget};
+use crate::dispatch::{
+    LIMITED_ANSWER_BUDGET, read, read_document, read_fresh_or_none, read_within_budget,
+};
 use crate::state::ServerState;
 
 /// The analysis file of a document URI, with its text and line table.
@@ -294,7 +296,7 @@ pub async fn pull_diagnostics(
         };
         read_within_budget(state, &uri, LIMITED_ANSWER_BUDGET, compute, stale, on_fresh).await?
     } else {
-        read(state, compute).await?
+        read_document(state, &uri, compute).await?
     };
     Ok(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
