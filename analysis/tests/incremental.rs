@@ -14,15 +14,21 @@ use expect_test::expect;
 const CONSUMER: &str = "from lib import compute\n\nvalue = compute(2)\n";
 const LIBRARY: &str = "def compute(x):\n    return x * 2\n\n\ndef other():\n    pass\n";
 
-fn host_with_two_files() -> AnalysisHost {
-    let mut host = AnalysisHost::with_event_log();
-    let mut change = Change {
+/// A host logging the queries it runs, and a change that makes `/ws` its workspace
+/// root (the caller adds the files and applies it).
+fn workspace_host() -> (AnalysisHost, Change) {
+    let change = Change {
         search_roots: Some(vec![SearchRoot {
             path: "/ws".into(),
             kind: SearchRootKind::Workspace,
         }]),
         ..Change::default()
     };
+    (AnalysisHost::with_event_log(), change)
+}
+
+fn host_with_two_files() -> AnalysisHost {
+    let (mut host, mut change) = workspace_host();
     change.set_file(Path::new("/ws/app.py"), CONSUMER);
     change.set_file(Path::new("/ws/lib.py"), LIBRARY);
     host.apply_change(change);
@@ -160,14 +166,7 @@ fn module_exports_ignore_positions() {
 /// `models.py` runs first);
 /// `leaf.py` and `user.py` sit off every cycle.
 fn host_with_a_failing_cycle() -> AnalysisHost {
-    let mut host = AnalysisHost::with_event_log();
-    let mut change = Change {
-        search_roots: Some(vec![SearchRoot {
-            path: "/ws".into(),
-            kind: SearchRootKind::Workspace,
-        }]),
-        ..Change::default()
-    };
+    let (mut host, mut change) = workspace_host();
     change.set_file(
         Path::new("/ws/models.py"),
         "import app\n\nclass User:\n    pass\n",
@@ -356,14 +355,7 @@ result = third()
 /// A host holding `/ws/moved.py` with `text`, and the log entry of its module scope's
 /// `infer_scope_raw` (run first here, so the first entry of the log).
 fn host_with_module(text: &str) -> (AnalysisHost, String) {
-    let mut host = AnalysisHost::with_event_log();
-    let mut change = Change {
-        search_roots: Some(vec![SearchRoot {
-            path: "/ws".into(),
-            kind: SearchRootKind::Workspace,
-        }]),
-        ..Change::default()
-    };
+    let (mut host, mut change) = workspace_host();
     change.set_file(Path::new("/ws/moved.py"), text);
     host.apply_change(change);
     host.analysis()
@@ -493,14 +485,7 @@ result = use(2)
 ";
 
 fn host_with_core_and_user() -> AnalysisHost {
-    let mut host = AnalysisHost::with_event_log();
-    let mut change = Change {
-        search_roots: Some(vec![SearchRoot {
-            path: "/ws".into(),
-            kind: SearchRootKind::Workspace,
-        }]),
-        ..Change::default()
-    };
+    let (mut host, mut change) = workspace_host();
     change.set_file(Path::new("/ws/core.py"), CORE);
     change.set_file(Path::new("/ws/user.py"), USER);
     host.apply_change(change);

@@ -313,15 +313,27 @@ pub fn infer_scope(db: &dyn Db, file: SourceFile, scope: ScopeId) -> &ScopeInfer
     }
 }
 
+/// The body of the inference queries: nothing for a file over the analysis limits,
+/// otherwise the interpreter's run with its anchored-origins flag set.
+fn run_interpreter(
+    db: &dyn Db,
+    file: SourceFile,
+    scope: ScopeId,
+    arguments: Option<CallArguments>,
+    module_run: bool,
+) -> ScopeInference {
+    if crate::limits::is_analysis_limited(db, file) {
+        return ScopeInference::default();
+    }
+    interpreter::Interpreter::run_with(db, file, scope, arguments, module_run).with_anchored_flag()
+}
+
 /// The inference of one scope of `file` as the interpreter reads it: values read from
 /// other files' summaries keep their anchored origins, so that the memo stays valid
 /// when an edit only moves the code they came from.
 #[salsa::tracked(returns(ref), cycle_fn = infer_scope_cycle, cycle_initial = infer_scope_initial)]
 pub fn infer_scope_raw(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
-    if crate::limits::is_analysis_limited(db, file) {
-        return ScopeInference::default();
-    }
-    interpreter::Interpreter::run_with(db, file, scope, None, false).with_anchored_flag()
+    run_interpreter(db, file, scope, None, false)
 }
 
 /// [`infer_scope_raw`] of a scope other than the module, as the module's own run reads
@@ -342,10 +354,7 @@ pub(crate) fn infer_scope_in_module_run(
     file: SourceFile,
     scope: ScopeId,
 ) -> ScopeInference {
-    if crate::limits::is_analysis_limited(db, file) {
-        return ScopeInference::default();
-    }
-    interpreter::Interpreter::run_with(db, file, scope, None, true).with_anchored_flag()
+    run_interpreter(db, file, scope, None, true)
 }
 
 /// [`infer_scope_raw`] with its anchored origins resolved (only run when it has some).
@@ -651,10 +660,7 @@ pub fn infer_call_raw(
     scope: ScopeId,
     arguments: CallArguments,
 ) -> ScopeInference {
-    if crate::limits::is_analysis_limited(db, file) {
-        return ScopeInference::default();
-    }
-    interpreter::Interpreter::run_with(db, file, scope, Some(arguments), false).with_anchored_flag()
+    run_interpreter(db, file, scope, Some(arguments), false)
 }
 
 /// [`infer_call_raw`] for a call made while the module's code runs (see
@@ -666,10 +672,7 @@ pub(crate) fn infer_call_in_module_run(
     scope: ScopeId,
     arguments: CallArguments,
 ) -> ScopeInference {
-    if crate::limits::is_analysis_limited(db, file) {
-        return ScopeInference::default();
-    }
-    interpreter::Interpreter::run_with(db, file, scope, Some(arguments), true).with_anchored_flag()
+    run_interpreter(db, file, scope, Some(arguments), true)
 }
 
 /// [`infer_call_raw`] with its anchored origins resolved (only run when it has some;
