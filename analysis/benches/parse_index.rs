@@ -1,10 +1,15 @@
 //! Parse + index throughput over the CPython standard library found on the machine.
 //!
-//! `cargo bench -p remedy-analysis --bench parse_index [-- PATH] [--runs N]`
+//! `cargo bench -p remedy-analysis --bench parse_index [-- PATH] [--runs N] [--verify-pieces]`
 //!
 //! Reports, for the same corpus: tree-sitter alone (the floor), and parse + index
 //! through the salsa database (what Remedy does), as files, MB, seconds (median of
 //! the runs), MB/s, the index/parse cost ratio, and the process's peak RSS.
+//!
+//! `--verify-pieces` instead checks, file by file, that the index built from the pieces
+//! of the last build (what a server does after an edit) equals the index built from
+//! scratch: for the file as it is, after a line is inserted at the top level near its
+//! middle, and after a statement is added inside the block of the last `…:` line.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,8 +22,11 @@ fn main() {
     let mut args = std::env::args().skip(1).filter(|arg| arg != "--bench");
     let mut corpus: Option<PathBuf> = None;
     let mut runs = 3usize;
+    let mut verify_pieces = false;
     while let Some(arg) = args.next() {
-        if arg == "--runs" {
+        if arg == "--verify-pieces" {
+            verify_pieces = true;
+        } else if arg == "--runs" {
             runs = args
                 .next()
                 .and_then(|value| value.parse().ok())
@@ -38,6 +46,10 @@ fn main() {
             Some((path, String::from_utf8_lossy(&bytes).into_owned()))
         })
         .collect();
+    if verify_pieces {
+        verify_index_pieces(&texts);
+        return;
+    }
     let megabytes = texts.iter().map(|(_, text)| text.len()).sum::<usize>() as f64 / 1e6;
     println!(
         "corpus: {} ({} files, {megabytes:.1} MB), {runs} runs, one thread",
@@ -60,6 +72,8 @@ fn main() {
 
     let parse_and_index = median(runs, || {
         let mut host = AnalysisHost::new();
+        // A first build: no earlier pieces to reuse, so do not keep any.
+        host.set_reuse_across_edits(false);
         let mut change = Change::default();
         for (path, text) in &texts {
             change.set_file(path.as_path(), text.as_str());
@@ -92,6 +106,62 @@ fn main() {
         index_cost / parse_only.as_secs_f64()
     );
     println!("peak RSS                     {:>8.1} MB", peak_rss_mb());
+}
+
+/// See the module docs: `--verify-pieces`.
+fn verify_index_pieces(texts: &[(PathBuf, String)]) {
+    let index_of = |host: &AnalysisHost, path: &Path| {
+        host.analysis()
+            .with_database(|db| {
+                let file = analysis::modules::file_at(db, path).expect("file was added");
+                file_index(db, file).clone()
+            })
+            .expect("no writer runs during the check")
+    };
+    let mut compared = 0usize;
+    let mut differ = 0usize;
+    for (path, text) in texts {
+        let mut versions = vec![text.clone()];
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let top_level = |line: &&str| {
+            line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '@' || c == '_')
+        };
+        if let Some(at) = (lines.len() / 2..lines.len())
+            .chain(0..lines.len() / 2)
+            .find(|&at| top_level(&lines[at]))
+        {
+            let mut edited = lines[..at].concat();
+            edited.push_str("x_0 = 0\n");
+            edited.push_str(&lines[at..].concat());
+            versions.push(edited);
+        }
+        if let Some(at) = (0..lines.len())
+            .rev()
+            .find(|&at| lines[at].trim_end().ends_with(':'))
+        {
+            let indent = lines[at].len() - lines[at].trim_start().len();
+            let mut edited = lines[..=at].concat();
+            edited.push_str(&" ".repeat(indent + 4));
+            edited.push_str("y_0 = x_0\n");
+            edited.push_str(&lines[at + 1..].concat());
+            versions.push(edited);
+        }
+        let mut reusing = AnalysisHost::new();
+        for version in versions {
+            let mut change = Change::default();
+            change.set_file(path.as_path(), version.as_str());
+            reusing.apply_change(change.clone());
+            let mut scratch = AnalysisHost::new();
+            scratch.set_reuse_across_edits(false);
+            scratch.apply_change(change);
+            compared += 1;
+            if *index_of(&reusing, path) != *index_of(&scratch, path) {
+                differ += 1;
+                println!("differs: {}", path.display());
+            }
+        }
+    }
+    println!("{compared} indexes compared, {differ} differ");
 }
 
 fn median(runs: usize, mut run: impl FnMut() -> Duration) -> Duration {

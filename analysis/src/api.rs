@@ -148,6 +148,9 @@ impl AnalysisHost {
     /// check` turns it off, a server until the first edit. Changing it re-runs the
     /// inference on the next request; results are the same either way.
     pub fn set_reuse_across_edits(&mut self, on: bool) {
+        if let Some(cache) = self.db.index_pieces() {
+            cache.set_enabled(on);
+        }
         let settings = self.db.settings();
         if *settings.reuse_across_edits(&self.db) != on {
             settings.set_reuse_across_edits(&mut self.db).to(on);

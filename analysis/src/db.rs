@@ -11,6 +11,12 @@ use crate::input::{Settings, SourceFile, Workspace};
 pub trait Db: salsa::Database {
     fn workspace(&self) -> Workspace;
     fn settings(&self) -> Settings;
+
+    /// The pieces of recent index builds (see `index::pieces`), when the database keeps
+    /// them.
+    fn index_pieces(&self) -> Option<&crate::index::IndexPieceCache> {
+        None
+    }
 }
 
 /// The concrete database. Cloning it yields a snapshot that shares memoized results;
@@ -23,6 +29,7 @@ pub struct RootDatabase {
     workspace: Option<Workspace>,
     settings: Option<Settings>,
     event_log: Option<Arc<Mutex<Vec<String>>>>,
+    index_pieces: Arc<crate::index::IndexPieceCache>,
 }
 
 impl RootDatabase {
@@ -51,6 +58,7 @@ impl RootDatabase {
             workspace: None,
             settings: None,
             event_log,
+            index_pieces: Arc::default(),
         };
         db.workspace = Some(Workspace::new(&db, Vec::new(), Arc::default()));
         db.settings = Some(Settings::new(&db, Default::default(), true));
@@ -97,6 +105,9 @@ impl RootDatabase {
             .set_reuse_across_edits(&mut scratch)
             .to(*db.settings().reuse_across_edits(db));
         scratch
+            .index_pieces
+            .set_enabled(db.index_pieces().is_some_and(|cache| cache.enabled()));
+        scratch
     }
 
     /// The file at `path`, if the workspace has one.
@@ -135,5 +146,9 @@ impl Db for RootDatabase {
     fn settings(&self) -> Settings {
         self.settings
             .expect("settings input is created in RootDatabase::build")
+    }
+
+    fn index_pieces(&self) -> Option<&crate::index::IndexPieceCache> {
+        Some(&self.index_pieces)
     }
 }

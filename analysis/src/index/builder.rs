@@ -4,6 +4,7 @@
 use line_index::{TextRange, TextSize};
 use tree_sitter::Node;
 
+use super::pieces::{Piece, Pieces};
 use super::{
     Branch, BranchId, BranchKind, Definition, DefinitionId, DefinitionKind, FileIndex, Import,
     Name, NameContext, NameRef, ParameterKind, Scope, ScopeId, ScopeKind,
@@ -37,6 +38,11 @@ enum Task<'tree> {
 pub(super) struct IndexBuilder<'text> {
     text: &'text str,
     index: FileIndex,
+    /// Tasks run so far, for the cancellation check.
+    tasks: usize,
+    /// Whether a module-level `__all__ = …` was visited (it sets `dunder_all`, to
+    /// `None` too when the value is not a literal list).
+    dunder_all_assigned: bool,
 }
 
 impl<'text> IndexBuilder<'text> {
@@ -44,6 +50,8 @@ impl<'text> IndexBuilder<'text> {
         IndexBuilder {
             text,
             index: FileIndex::default(),
+            tasks: 0,
+            dunder_all_assigned: false,
         }
     }
 
@@ -59,6 +67,66 @@ impl<'text> IndexBuilder<'text> {
         root: Node<'_>,
         check_cancelled: &dyn Fn(),
     ) -> FileIndex {
+        let place = self.start_module(root);
+        self.index.scopes[0].docstring = docstring(root, self.text);
+        let mut stack = Vec::new();
+        push_children(&mut stack, root, place);
+        self.drain(&mut stack, check_cancelled);
+        self.finish()
+    }
+
+    /// [`Self::build_cancellable`], taking the part of the index each top-level statement
+    /// adds from `previous` when a statement of the same kind and text was indexed
+    /// before (see [`super::pieces`]); the parts of this build go to `next`. The result
+    /// is equal to [`Self::build_cancellable`]'s.
+    pub(super) fn build_reusing(
+        mut self,
+        root: Node<'_>,
+        check_cancelled: &dyn Fn(),
+        previous: Option<&Pieces>,
+        next: &mut Pieces,
+    ) -> FileIndex {
+        let place = self.start_module(root);
+        self.index.scopes[0].docstring = docstring(root, self.text);
+        let mut stack = Vec::new();
+        let mut cursor = root.walk();
+        for statement in root.named_children(&mut cursor) {
+            if !Piece::may_reuse(statement) {
+                // A statement holding a syntax error may parse differently in another
+                // context: indexed in place, as the plain build does.
+                stack.push(Task::Visit(statement, place));
+                self.drain(&mut stack, check_cancelled);
+                continue;
+            }
+            let text = self.slice(range_of(statement));
+            let kind = statement.kind_id();
+            let start = u32::from(range_of(statement).start());
+            let piece = match previous.and_then(|previous| previous.get(kind, text)) {
+                Some(piece) => piece,
+                None => {
+                    let mut builder = IndexBuilder::new(self.text);
+                    builder.tasks = self.tasks;
+                    let piece_place = builder.start_module(root);
+                    stack.push(Task::Visit(statement, piece_place));
+                    builder.drain(&mut stack, check_cancelled);
+                    self.tasks = builder.tasks;
+                    std::sync::Arc::new(Piece::capture(
+                        kind,
+                        text,
+                        start,
+                        builder.index,
+                        builder.dunder_all_assigned,
+                    ))
+                }
+            };
+            piece.append_to(&mut self.index, start);
+            next.insert(piece);
+        }
+        self.finish()
+    }
+
+    /// Adds the module scope (id 0, body branch 0).
+    fn start_module(&mut self, root: Node<'_>) -> Place {
         let module = self.new_scope(
             ScopeKind::Module,
             "<module>".into(),
@@ -66,28 +134,26 @@ impl<'text> IndexBuilder<'text> {
             range_of(root),
             None,
         );
-        self.index.scopes[module.index()].docstring = docstring(root, self.text);
-        let place = Place {
+        Place {
             scope: module,
             branch: self.index.scope(module).body_branch,
-        };
-        let mut stack = Vec::new();
-        push_children(&mut stack, root, place);
-        let mut tasks = 0usize;
+        }
+    }
+
+    fn drain<'tree>(&mut self, stack: &mut Vec<Task<'tree>>, check_cancelled: &dyn Fn()) {
         while let Some(task) = stack.pop() {
-            tasks += 1;
-            if tasks.is_multiple_of(8192) {
+            self.tasks += 1;
+            if self.tasks.is_multiple_of(8192) {
                 check_cancelled();
             }
             match task {
-                Task::Visit(node, place) => self.visit(&mut stack, node, place),
-                Task::Bind(node, place, binding) => self.bind(&mut stack, node, place, binding),
+                Task::Visit(node, place) => self.visit(stack, node, place),
+                Task::Bind(node, place, binding) => self.bind(stack, node, place, binding),
                 Task::Pattern(node, place, case_range) => {
-                    self.pattern(&mut stack, node, place, case_range)
+                    self.pattern(stack, node, place, case_range)
                 }
             }
         }
-        self.finish()
     }
 
     fn finish(mut self) -> FileIndex {
@@ -346,6 +412,7 @@ impl<'text> IndexBuilder<'text> {
         if let (Some(left), Some(right)) = (left, right) {
             if place.scope == FileIndex::MODULE_SCOPE && self.slice(range_of(left)) == "__all__" {
                 self.index.dunder_all = string_list(right, self.text);
+                self.dunder_all_assigned = true;
             }
         }
         // Python evaluates the value, then binds the targets; annotations are evaluated too.

@@ -27,6 +27,7 @@
 mod builder;
 mod call_words;
 mod exports;
+mod pieces;
 
 use std::fmt;
 
@@ -41,6 +42,7 @@ use crate::parse::parse;
 pub(crate) use builder::{child_by_field, kind_of, range_of, string_value};
 pub use call_words::{CallSites, call_sites};
 pub use exports::{ExportKind, ExportedName, ModuleExports, module_exports};
+pub use pieces::IndexPieceCache;
 
 pub type Name = SmolStr;
 
@@ -485,10 +487,25 @@ impl FileIndex {
 #[salsa::tracked(returns(ref), lru = 256)]
 pub fn file_index(db: &dyn Db, file: SourceFile) -> std::sync::Arc<FileIndex> {
     let parsed = parse(db, file);
-    std::sync::Arc::new(
-        builder::IndexBuilder::new(file.text(db))
-            .build_cancellable(parsed.root(), &|| db.unwind_if_revision_cancelled()),
-    )
+    let builder = builder::IndexBuilder::new(file.text(db));
+    let check_cancelled = || db.unwind_if_revision_cancelled();
+    let index = match db.index_pieces().filter(|cache| cache.enabled()) {
+        // Statements an edit left alone are taken from the last build (`pieces`).
+        Some(cache) => {
+            let previous = cache.previous(file);
+            let mut next = pieces::Pieces::default();
+            let index = builder.build_reusing(
+                parsed.root(),
+                &check_cancelled,
+                previous.as_deref(),
+                &mut next,
+            );
+            cache.store(file, next);
+            index
+        }
+        None => builder.build_cancellable(parsed.root(), &check_cancelled),
+    };
+    std::sync::Arc::new(index)
 }
 
 /// The tree and index a per-file summary is computed from (class outlines, import-time
