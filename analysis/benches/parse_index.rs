@@ -6,9 +6,9 @@
 //! through the salsa database (what Remedy does), as files, MB, seconds (median of
 //! the runs), MB/s, the index/parse cost ratio, and the process's peak RSS.
 //!
-//! `--verify-pieces` instead checks, file by file, that the index built from the pieces
-//! of the last build (what a server does after an edit) equals the index built from
-//! scratch: for the file as it is, after a line is inserted at the top level near its
+//! `--verify-pieces` instead checks, file by file, that the index and the call summary
+//! built from the pieces of the last build (what a server does after an edit) equal
+//! those built from scratch: for the file as it is, after a line is inserted at the top level near its
 //! middle, and after a statement is added inside the block of the last `…:` line.
 
 use std::path::{Path, PathBuf};
@@ -110,11 +110,23 @@ fn main() {
 
 /// See the module docs: `--verify-pieces`.
 fn verify_index_pieces(texts: &[(PathBuf, String)]) {
-    let index_of = |host: &AnalysisHost, path: &Path| {
-        host.analysis()
-            .with_database(|db| {
-                let file = analysis::modules::file_at(db, path).expect("file was added");
-                file_index(db, file).clone()
+    // Whether the index and the call summary of `path` are equal in both hosts.
+    let same = |reusing: &AnalysisHost, scratch: &AnalysisHost, path: &Path| {
+        reusing
+            .analysis()
+            .with_database(|reusing_db| {
+                scratch
+                    .analysis()
+                    .with_database(|scratch_db| {
+                        let reused =
+                            analysis::modules::file_at(reusing_db, path).expect("file was added");
+                        let built =
+                            analysis::modules::file_at(scratch_db, path).expect("file was added");
+                        **file_index(reusing_db, reused) == **file_index(scratch_db, built)
+                            && *analysis::index::call_sites(reusing_db, reused)
+                                == *analysis::index::call_sites(scratch_db, built)
+                    })
+                    .expect("no writer runs during the check")
             })
             .expect("no writer runs during the check")
     };
@@ -155,13 +167,13 @@ fn verify_index_pieces(texts: &[(PathBuf, String)]) {
             scratch.set_reuse_across_edits(false);
             scratch.apply_change(change);
             compared += 1;
-            if *index_of(&reusing, path) != *index_of(&scratch, path) {
+            if !same(&reusing, &scratch, path) {
                 differ += 1;
                 println!("differs: {}", path.display());
             }
         }
     }
-    println!("{compared} indexes compared, {differ} differ");
+    println!("{compared} indexes and call summaries compared, {differ} differ");
 }
 
 fn median(runs: usize, mut run: impl FnMut() -> Duration) -> Duration {

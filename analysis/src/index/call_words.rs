@@ -26,6 +26,9 @@
 //! records a call of `f`. The summary is syntactic (one walk of the tree, no inference)
 //! and cheap to rebuild after an edit; it is exact only in that direction.
 
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
@@ -193,8 +196,97 @@ fn result(word: u32) -> u32 {
 #[salsa::tracked(returns(ref), no_eq, lru = 64)]
 pub fn call_sites(db: &dyn Db, file: SourceFile) -> CallSites {
     let parsed = parse(db, file);
-    CallSitesBuilder::new(file.text(db)).build(parsed.root())
+    let builder = CallSitesBuilder::new(file.text(db));
+    match db.index_pieces().filter(|cache| cache.enabled()) {
+        // Statements an edit left alone are taken from the last build.
+        Some(cache) => {
+            let previous = cache.previous_calls(file);
+            let mut next = CallPieces::default();
+            let sites = builder.build_reusing(parsed.root(), previous.as_deref(), &mut next);
+            cache.store_calls(file, next);
+            sites
+        }
+        None => builder.build(parsed.root()),
+    }
 }
+
+/// What one top-level statement adds to the call summary, with the offsets of the
+/// `def`s that hold its calls counted from the statement's start and its words
+/// numbered from 0 in the order the walk met them (see
+/// [`CallSitesBuilder::build_reusing`]).
+pub(super) struct CallPiece {
+    kind: u16,
+    text: Box<str>,
+    words: Vec<Name>,
+    calls: Vec<CallSite>,
+    flows: Vec<Flow>,
+    /// Every entry lies in exactly one range of `calls` (occurrences) or `flows`
+    /// (sources: occurrences; targets: plain word ids).
+    flat: Vec<u32>,
+}
+
+impl CallPiece {
+    fn capture(kind: u16, text: &str, start: u32, sites: CallSites) -> CallPiece {
+        CallPiece {
+            kind,
+            text: text.into(),
+            words: sites.words,
+            calls: sites
+                .calls
+                .into_iter()
+                .map(|call| CallSite {
+                    body_of: call.body_of.map(|offset| offset - start),
+                    header_of: call.header_of.map(|offset| offset - start),
+                    words: call.words,
+                })
+                .collect(),
+            flows: sites.flows,
+            flat: sites.flat,
+        }
+    }
+
+    fn key(kind: u16, text: &str) -> u64 {
+        let mut hasher = rustc_hash::FxHasher::default();
+        kind.hash(&mut hasher);
+        text.hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// The pieces of one build of a file's call summary, by kind and text.
+#[derive(Default)]
+pub(super) struct CallPieces {
+    by_key: FxHashMap<u64, Vec<Arc<CallPiece>>>,
+}
+
+impl CallPieces {
+    fn get(&self, kind: u16, text: &str) -> Option<Arc<CallPiece>> {
+        self.by_key
+            .get(&CallPiece::key(kind, text))?
+            .iter()
+            .find(|piece| piece.kind == kind && *piece.text == *text)
+            .cloned()
+    }
+
+    fn insert(&mut self, piece: Arc<CallPiece>) {
+        let entries = self
+            .by_key
+            .entry(CallPiece::key(piece.kind, &piece.text))
+            .or_default();
+        if !entries
+            .iter()
+            .any(|entry| entry.kind == piece.kind && entry.text == piece.text)
+        {
+            entries.push(piece);
+        }
+    }
+}
+
+const TOP: Context = Context {
+    body_of: None,
+    header_of: None,
+    function: None,
+};
 
 /// What the walk knows about the node it visits.
 #[derive(Clone, Copy)]
@@ -208,7 +300,6 @@ struct Context {
 struct CallSitesBuilder<'text> {
     text: &'text str,
     sites: CallSites,
-    interned: FxHashMap<&'text str, u32>,
     scratch: Vec<u32>,
 }
 
@@ -217,23 +308,104 @@ impl<'text> CallSitesBuilder<'text> {
         CallSitesBuilder {
             text,
             sites: CallSites::default(),
-            interned: FxHashMap::default(),
             scratch: Vec::new(),
         }
     }
 
     fn build(mut self, root: Node<'_>) -> CallSites {
-        let top = Context {
-            body_of: None,
-            header_of: None,
-            function: None,
-        };
-        let mut stack: Vec<(Node<'_>, Context)> = vec![(root, top)];
-        while let Some((node, context)) = stack.pop() {
-            self.visit(node, context, &mut stack);
+        let mut stack: Vec<(Node<'_>, Context)> = vec![(root, TOP)];
+        self.drain(&mut stack);
+        self.index_flows();
+        self.sites
+    }
+
+    /// [`Self::build`], taking what each top-level statement adds from `previous` when
+    /// a statement of the same kind and text was summarised before, as the index does
+    /// (see `index::pieces`); the pieces of this build go to `next`. The walk visits
+    /// the statements last to first (a work stack), and a statement's words are
+    /// numbered in the order the walk first meets them, so appending the pieces in that
+    /// order, with their words interned in their own order, gives the same summary as
+    /// [`Self::build`].
+    fn build_reusing(
+        mut self,
+        root: Node<'_>,
+        previous: Option<&CallPieces>,
+        next: &mut CallPieces,
+    ) -> CallSites {
+        let mut cursor = root.walk();
+        let statements: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
+        let mut stack: Vec<(Node<'_>, Context)> = Vec::new();
+        for &statement in statements.iter().rev() {
+            if !super::pieces::Piece::may_reuse(statement) {
+                stack.push((statement, TOP));
+                self.drain(&mut stack);
+                continue;
+            }
+            let text = self.text.get(statement.byte_range()).unwrap_or("");
+            let kind = statement.kind_id();
+            let start = statement.start_byte() as u32;
+            let piece = match previous.and_then(|previous| previous.get(kind, text)) {
+                Some(piece) => piece,
+                None => {
+                    let mut builder = CallSitesBuilder::new(self.text);
+                    stack.push((statement, TOP));
+                    builder.drain(&mut stack);
+                    Arc::new(CallPiece::capture(kind, text, start, builder.sites))
+                }
+            };
+            self.append(&piece, start);
+            next.insert(piece);
         }
         self.index_flows();
         self.sites
+    }
+
+    fn drain<'tree>(&mut self, stack: &mut Vec<(Node<'tree>, Context)>) {
+        while let Some((node, context)) = stack.pop() {
+            self.visit(node, context, stack);
+        }
+    }
+
+    /// Adds a statement's piece as if the statement, starting at `start`, had been
+    /// walked here.
+    fn append(&mut self, piece: &CallPiece, start: u32) {
+        let words: Vec<u32> = piece
+            .words
+            .iter()
+            .map(|word| self.intern_text(word))
+            .collect();
+        let base = self.sites.flat.len() as u32;
+        self.sites.flat.extend_from_slice(&piece.flat);
+        let flat = &mut self.sites.flat;
+        let mut occurrences = |(from, to): (u32, u32)| {
+            for entry in &mut flat[(base + from) as usize..(base + to) as usize] {
+                *entry = (words[(*entry >> 1) as usize] << 1) | (*entry & 1);
+            }
+            (base + from, base + to)
+        };
+        let mut calls = Vec::with_capacity(piece.calls.len());
+        for call in &piece.calls {
+            calls.push(CallSite {
+                body_of: call.body_of.map(|offset| offset + start),
+                header_of: call.header_of.map(|offset| offset + start),
+                words: occurrences(call.words),
+            });
+        }
+        let mut flows = Vec::with_capacity(piece.flows.len());
+        for flow in &piece.flows {
+            flows.push(Flow {
+                sources: occurrences(flow.sources),
+                targets: (base + flow.targets.0, base + flow.targets.1),
+                into_result: flow.into_result,
+            });
+        }
+        for flow in &flows {
+            for entry in &mut flat[flow.targets.0 as usize..flow.targets.1 as usize] {
+                *entry = words[*entry as usize];
+            }
+        }
+        self.sites.calls.extend(calls);
+        self.sites.flows.extend(flows);
     }
 
     fn visit<'tree>(
@@ -521,13 +693,17 @@ impl<'text> CallSitesBuilder<'text> {
 
     fn intern(&mut self, node: Node<'_>) -> u32 {
         let text = self.text.get(node.byte_range()).unwrap_or("");
-        if let Some(&id) = self.interned.get(text) {
+        self.intern_text(text)
+    }
+
+    fn intern_text(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.sites.word_ids.get(text) {
             return id;
         }
         let id = self.sites.words.len() as u32;
-        self.interned.insert(text, id);
-        self.sites.words.push(Name::new(text));
-        self.sites.word_ids.insert(Name::new(text), id);
+        let name = Name::new(text);
+        self.sites.words.push(name.clone());
+        self.sites.word_ids.insert(name, id);
         id
     }
 

@@ -34,6 +34,7 @@ use line_index::{TextRange, TextSize};
 use rustc_hash::{FxHashMap, FxHasher};
 use tree_sitter::Node;
 
+use super::call_words::CallPieces;
 use super::{
     Branch, BranchId, Definition, DefinitionId, DefinitionKind, FileIndex, Import, Name, NameRef,
     Scope, ScopeId,
@@ -396,7 +397,9 @@ const FILES_KEPT: usize = 8;
 pub struct IndexPieceCache {
     enabled: AtomicBool,
     clock: AtomicU64,
-    files: Mutex<FxHashMap<SourceFile, (u64, Arc<Pieces>)>>,
+    files: PiecesByFile<Pieces>,
+    /// The same for the call summary (`index::call_sites`).
+    calls: PiecesByFile<CallPieces>,
 }
 
 impl Default for IndexPieceCache {
@@ -404,7 +407,46 @@ impl Default for IndexPieceCache {
         IndexPieceCache {
             enabled: AtomicBool::new(true),
             clock: AtomicU64::new(0),
-            files: Mutex::new(FxHashMap::default()),
+            files: PiecesByFile::default(),
+            calls: PiecesByFile::default(),
+        }
+    }
+}
+
+/// The last build's pieces of the files built most recently, with when each was stored.
+struct PiecesByFile<T>(Mutex<FxHashMap<SourceFile, (u64, Arc<T>)>>);
+
+impl<T> Default for PiecesByFile<T> {
+    fn default() -> Self {
+        PiecesByFile(Mutex::new(FxHashMap::default()))
+    }
+}
+
+impl<T> PiecesByFile<T> {
+    fn get(&self, file: SourceFile) -> Option<Arc<T>> {
+        let files = self.0.lock().ok()?;
+        files.get(&file).map(|(_, pieces)| pieces.clone())
+    }
+
+    fn store(&self, file: SourceFile, stamp: u64, pieces: T) {
+        let Ok(mut files) = self.0.lock() else {
+            return;
+        };
+        files.insert(file, (stamp, Arc::new(pieces)));
+        if files.len() > FILES_KEPT {
+            let oldest = files
+                .iter()
+                .min_by_key(|(_, (stamp, _))| *stamp)
+                .map(|(file, _)| *file);
+            if let Some(oldest) = oldest {
+                files.remove(&oldest);
+            }
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut files) = self.0.lock() {
+            files.clear();
         }
     }
 }
@@ -418,31 +460,26 @@ impl IndexPieceCache {
     pub(crate) fn set_enabled(&self, on: bool) {
         self.enabled.store(on, Ordering::Relaxed);
         if !on {
-            if let Ok(mut files) = self.files.lock() {
-                files.clear();
-            }
+            self.files.clear();
+            self.calls.clear();
         }
     }
 
     pub(super) fn previous(&self, file: SourceFile) -> Option<Arc<Pieces>> {
-        let files = self.files.lock().ok()?;
-        files.get(&file).map(|(_, pieces)| pieces.clone())
+        self.files.get(file)
     }
 
     pub(super) fn store(&self, file: SourceFile, pieces: Pieces) {
         let stamp = self.clock.fetch_add(1, Ordering::Relaxed);
-        let Ok(mut files) = self.files.lock() else {
-            return;
-        };
-        files.insert(file, (stamp, Arc::new(pieces)));
-        if files.len() > FILES_KEPT {
-            let oldest = files
-                .iter()
-                .min_by_key(|(_, (stamp, _))| *stamp)
-                .map(|(file, _)| *file);
-            if let Some(oldest) = oldest {
-                files.remove(&oldest);
-            }
-        }
+        self.files.store(file, stamp, pieces);
+    }
+
+    pub(super) fn previous_calls(&self, file: SourceFile) -> Option<Arc<CallPieces>> {
+        self.calls.get(file)
+    }
+
+    pub(super) fn store_calls(&self, file: SourceFile, pieces: CallPieces) {
+        let stamp = self.clock.fetch_add(1, Ordering::Relaxed);
+        self.calls.store(file, stamp, pieces);
     }
 }

@@ -29,7 +29,9 @@
 //! coordinates: every edit of module code changes it anyway.
 
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashSet;
 
 use crate::db::Db;
 use crate::index::{FileIndex, Name, NameContext, ScopeId, file_index};
@@ -116,6 +118,7 @@ pub(crate) fn file_inputs(db: &dyn Db, file: SourceFile) -> FileInputs {
         text,
         anchors,
         first_definitions,
+        module_names: (0..regions).map(|_| OnceLock::new()).collect(),
     }
 }
 
@@ -126,9 +129,45 @@ pub(crate) struct FileInputs {
     pub(crate) text: Arc<str>,
     pub(crate) anchors: Arc<OriginAnchors>,
     first_definitions: Vec<Option<u32>>,
+    /// Per region, computed when a scope of it first asks: see [`Self::module_names`].
+    module_names: Vec<OnceLock<Arc<Vec<(Name, bool)>>>>,
 }
 
 impl FileInputs {
+    /// The names the code of `region` loads (or deletes), sorted, each with whether the
+    /// module binds it. Shared by the region's scopes: a large class has a hundred
+    /// methods, all in its region.
+    fn module_names(&self, region: usize) -> &Arc<Vec<(Name, bool)>> {
+        self.module_names[region].get_or_init(|| {
+            let index = &self.index;
+            let region_range = self.anchors.region_range(region);
+            let from = index
+                .name_refs
+                .partition_point(|name_ref| name_ref.range.start() < region_range.start());
+            let mut seen: FxHashSet<&Name> = FxHashSet::default();
+            let mut names: Vec<&Name> = index.name_refs[from..]
+                .iter()
+                .take_while(|name_ref| name_ref.range.start() < region_range.end())
+                .filter(|name_ref| !matches!(name_ref.context, NameContext::Store))
+                .map(|name_ref| &name_ref.name)
+                .filter(|name| seen.insert(*name))
+                .collect();
+            names.sort_unstable();
+            Arc::new(
+                names
+                    .into_iter()
+                    .map(|name| {
+                        let bound = index
+                            .definitions_in_scope(FileIndex::MODULE_SCOPE, name)
+                            .next()
+                            .is_some();
+                        (name.clone(), bound)
+                    })
+                    .collect(),
+            )
+        })
+    }
+
     /// Where the inference of `scope` counts from, when it is held relative (a scope
     /// inside a top-level definition whose definitions have consecutive ids): the
     /// region's start offset and first definition id.
@@ -195,7 +234,7 @@ enum InputKey {
         fingerprint: (u64, u64),
         region: u32,
         relative_range: (u32, u32),
-        module_names: Vec<(Name, bool)>,
+        module_names: Arc<Vec<(Name, bool)>>,
     },
     /// Anything else (the module): never equal to another revision's input.
     Absolute,
@@ -234,31 +273,9 @@ pub(crate) fn scope_input(db: &dyn Db, file: SourceFile, scope: ScopeId) -> Scop
     let base = inputs.base(scope);
     let key = match base {
         Some(base) => {
-            let index = &inputs.index;
-            let range = index.scope(scope).range;
+            let range = inputs.index.scope(scope).range;
             let region = inputs.anchors.region_of(range.start());
-            let region_range = inputs.anchors.region_range(region);
-            let from = index
-                .name_refs
-                .partition_point(|name_ref| name_ref.range.start() < region_range.start());
-            let mut names: Vec<&Name> = index.name_refs[from..]
-                .iter()
-                .take_while(|name_ref| name_ref.range.start() < region_range.end())
-                .filter(|name_ref| !matches!(name_ref.context, NameContext::Store))
-                .map(|name_ref| &name_ref.name)
-                .collect();
-            names.sort();
-            names.dedup();
-            let module_names = names
-                .into_iter()
-                .map(|name| {
-                    let bound = index
-                        .definitions_in_scope(FileIndex::MODULE_SCOPE, name)
-                        .next()
-                        .is_some();
-                    (name.clone(), bound)
-                })
-                .collect();
+            let module_names = inputs.module_names(region).clone();
             InputKey::Relative {
                 fingerprint: inputs.fingerprint,
                 region: region as u32,
