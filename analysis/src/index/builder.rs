@@ -157,9 +157,12 @@ impl<'text> IndexBuilder<'text> {
     }
 
     fn finish(mut self) -> FileIndex {
-        self.index
-            .name_refs
-            .sort_by_key(|name_ref| (name_ref.range.start(), name_ref.range.end()));
+        // Pieces hold their occurrences sorted, and their statements follow each other:
+        // an index made of pieces is sorted already.
+        let key = |name_ref: &NameRef| (name_ref.range.start(), name_ref.range.end());
+        if !self.index.name_refs.is_sorted_by_key(key) {
+            self.index.name_refs.sort_by_key(key);
+        }
         let definitions = &self.index.definitions;
         for scope in &mut self.index.scopes {
             scope

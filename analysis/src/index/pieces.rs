@@ -112,10 +112,17 @@ impl Piece {
                 .iter()
                 .map(|definition| relative.definition_data(definition))
                 .collect(),
-            name_refs: name_refs
-                .iter()
-                .map(|name_ref| relative.name_ref(name_ref))
-                .collect(),
+            name_refs: {
+                // Sorted as `IndexBuilder::finish` sorts them (stably, by range): the
+                // occurrences of a statement lie between those of the statements
+                // around it, so a stable sort of the whole index keeps this order.
+                let mut name_refs: Vec<NameRef> = name_refs
+                    .iter()
+                    .map(|name_ref| relative.name_ref(name_ref))
+                    .collect();
+                name_refs.sort_by_key(|name_ref| (name_ref.range.start(), name_ref.range.end()));
+                name_refs
+            },
             imports: imports
                 .iter()
                 .map(|import| relative.import(import))
