@@ -91,8 +91,8 @@ impl ServerState {
     pub fn new() -> Self {
         ServerState {
             host: Mutex::new({
-                // Until the first edit (see `ServerState::change`): opening a session's
-                // files analyses each revision once.
+                // Only for the documents the user edits (see `ServerState::change`):
+                // opening a session's files analyses each revision once.
                 let mut host = AnalysisHost::new();
                 host.set_reuse_across_edits(false);
                 host
@@ -359,10 +359,10 @@ impl ServerState {
         let encoding = self.encoding();
         let started = std::time::Instant::now();
         let mut host = lock(&self.host);
-        // Typing has begun: from now on inference keeps what survives edits elsewhere in
-        // a file (turning it on re-runs the inference once, as this edit does anyway for
-        // the edited file).
-        host.set_reuse_across_edits(true);
+        // Typing has begun in this document: from now on its inference keeps what
+        // survives edits elsewhere in it (turning that on re-runs its inference once, as
+        // this edit does anyway; the other files' inference stays as it is).
+        host.set_reuse_across_edits_for(&document.path, true);
         let Some(file) = host.file_id(&document.path) else {
             return Some(document.path.clone());
         };
@@ -423,6 +423,8 @@ impl ServerState {
             Some(text) => change.set_file(document.path.clone(), text),
             None => change.remove_file(document.path.clone()),
         }
+        // No more typing there: its inference goes back to costing less memory.
+        lock(&self.host).set_reuse_across_edits_for(&document.path, false);
         self.apply(change);
         Some(document.path)
     }
