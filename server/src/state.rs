@@ -366,13 +366,20 @@ impl ServerState {
         let Some(file) = host.file_id(&document.path) else {
             return Some(document.path.clone());
         };
-        let mut text = host.file_text(file).to_string();
+        let current = host.file_text(file);
+        let mut text = current.to_string();
         let mut edits = Vec::with_capacity(changes.len());
         let mut full_text = None;
-        for content_change in changes {
+        for (at, content_change) in changes.into_iter().enumerate() {
             match content_change.range {
                 Some(range) => {
-                    let lines = LineTable::new(&text);
+                    // The first change applies to the analysis text, whose table the
+                    // requests before it built.
+                    let lines = if at == 0 {
+                        LineTable::of(&current)
+                    } else {
+                        Arc::new(LineTable::new(&text))
+                    };
                     let range = text_range(&text, &lines, range, encoding);
                     let byte_range =
                         u32::from(range.start()) as usize..u32::from(range.end()) as usize;

@@ -21,10 +21,13 @@ use crate::dispatch::{
 use crate::state::ServerState;
 
 /// The analysis file of a document URI, with its text and line table.
-fn file_context(analysis: &Analysis, uri: &Uri) -> Option<(analysis::FileId, Arc<str>, LineTable)> {
+fn file_context(
+    analysis: &Analysis,
+    uri: &Uri,
+) -> Option<(analysis::FileId, Arc<str>, Arc<LineTable>)> {
     let file = analysis.file_id(&uri_to_path(uri))?;
     let text = analysis.file_text(file);
-    let lines = LineTable::new(&text);
+    let lines = LineTable::of(&text);
     Some((file, text, lines))
 }
 
@@ -70,7 +73,7 @@ pub async fn goto_definition(
             let range = match analysis.file_id(&target.path) {
                 Some(target_file) => {
                     let target_text = analysis.file_text(target_file);
-                    let target_lines = LineTable::new(&target_text);
+                    let target_lines = LineTable::of(&target_text);
                     position::range(&target_text, &target_lines, target.focus_range, encoding)
                 }
                 None => Default::default(),
