@@ -66,6 +66,17 @@ pub struct ServerState {
     /// `true` while the workspace's files are read from disk (see
     /// [`ServerState::wait_until_quiet`]).
     pub workspace_loading: tokio::sync::watch::Sender<bool>,
+    /// The last diagnostics pulled for each document, with their result id (see
+    /// [`ServerState::diagnostics_result_id`]).
+    pulled: Mutex<HashMap<Uri, PulledDiagnostics>>,
+    /// Result ids are this prefix (unique to the process) and a counter.
+    result_ids: (String, std::sync::atomic::AtomicU64),
+}
+
+/// What [`ServerState::pulled`] keeps of a document's last pulled diagnostics.
+struct PulledDiagnostics {
+    result_id: String,
+    items: Vec<tower_lsp_server::ls_types::Diagnostic>,
 }
 
 /// Counts one read in [`ServerState::reads_in_flight`] while it lives.
@@ -110,7 +121,49 @@ impl ServerState {
                 std::thread::available_parallelism().map_or(1, |cores| cores.get()),
             ),
             workspace_loading: tokio::sync::watch::Sender::new(false),
+            pulled: Mutex::new(HashMap::new()),
+            result_ids: (
+                format!(
+                    "{}-{}-",
+                    std::process::id(),
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |since| since.as_nanos())
+                ),
+                Default::default(),
+            ),
         }
+    }
+
+    /// The result id of `items`, the diagnostics just computed for `uri`: the id of the
+    /// last pull when they are equal to its items, a new one otherwise. A client that
+    /// sends it back as `previousResultId` gets an `unchanged` report instead of the
+    /// items again (VS Code pulls every open document after any change). The prefix
+    /// keeps the ids of an earlier server process from matching.
+    pub fn diagnostics_result_id(
+        &self,
+        uri: &Uri,
+        items: &[tower_lsp_server::ls_types::Diagnostic],
+    ) -> String {
+        let mut pulled = lock(&self.pulled);
+        if let Some(last) = pulled.get(uri)
+            && last.items == items
+        {
+            return last.result_id.clone();
+        }
+        let number = self
+            .result_ids
+            .1
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let result_id = format!("{}{number}", self.result_ids.0);
+        pulled.insert(
+            uri.clone(),
+            PulledDiagnostics {
+                result_id: result_id.clone(),
+                items: items.to_vec(),
+            },
+        );
+        result_id
     }
 
     /// Returns once the workspace is loaded and the inputs have not changed for
@@ -422,6 +475,7 @@ impl ServerState {
     /// is dropped when it does not exist on disk).
     pub fn close(&self, uri: &Uri, disk_text: Option<String>) -> Option<Arc<Path>> {
         let document = lock(&self.documents).remove(uri)?;
+        lock(&self.pulled).remove(uri);
         if let Some(limited) = lock(&self.limited).remove(uri) {
             limited.released.into_iter().for_each(drop_off_thread);
         }

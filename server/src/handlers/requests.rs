@@ -10,7 +10,8 @@ use tower_lsp_server::ls_types::{
     Diagnostic, DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
     DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, FullDocumentDiagnosticReport,
     GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams, Location,
-    RelatedFullDocumentDiagnosticReport, SymbolKind, Uri,
+    RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport, SymbolKind,
+    UnchangedDocumentDiagnosticReport, Uri,
 };
 
 use crate::convert::position::{self, LineTable, PositionEncoding};
@@ -301,11 +302,22 @@ pub async fn pull_diagnostics(
     } else {
         read_document(state, &uri, compute).await?
     };
+    let result_id = state.diagnostics_result_id(&uri, &items);
+    if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+        return Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                related_documents: None,
+                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                    result_id,
+                },
+            }),
+        ));
+    }
     Ok(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
             full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                result_id: None,
+                result_id: Some(result_id),
                 items,
             },
         }),
