@@ -60,6 +60,9 @@ pub struct ServerState {
     reads_in_flight: std::sync::atomic::AtomicUsize,
     /// When the analysis inputs last changed (see [`ServerState::wait_until_quiet`]).
     last_write: Mutex<std::time::Instant>,
+    /// A write happened since the results it made the reads replace were last freed
+    /// (see [`ServerState::free_replaced_results_after_reads`]).
+    replaced_since_free: std::sync::atomic::AtomicBool,
     /// Background diagnostics computing at once: one per core (see
     /// `handlers::schedule_diagnostics`).
     pub background_permits: tokio::sync::Semaphore,
@@ -117,6 +120,7 @@ impl ServerState {
             limited: Mutex::new(HashMap::new()),
             reads_in_flight: Default::default(),
             last_write: Mutex::new(std::time::Instant::now()),
+            replaced_since_free: Default::default(),
             background_permits: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, |cores| cores.get()),
             ),
@@ -187,6 +191,30 @@ impl ServerState {
 
     fn note_write(&self) {
         *lock(&self.last_write) = std::time::Instant::now();
+        self.replaced_since_free
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Called when a read ends: once no read is in flight after a write, frees what the
+    /// reads since the write replaced (the previous revision's index, module inference,
+    /// tree of the edited file) on the blocking pool, instead of in the next keystroke's
+    /// write, which the hover behind it waits for (lspbench edit scenario, two
+    /// interleaved pairs: `didChange` applied in p50 / p95 1.5–1.7 / 5.1–6.6 ms before,
+    /// 0.56 / 0.8–1.5 ms after).
+    pub fn free_replaced_results_after_reads(self: &Arc<Self>) {
+        use std::sync::atomic::Ordering;
+        if self.reads_in_flight.load(Ordering::SeqCst) != 0
+            || !self.replaced_since_free.swap(false, Ordering::SeqCst)
+        {
+            return;
+        }
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            if !state.free_replaced_results_when_idle() {
+                // A read started meanwhile; the one that ends last frees them.
+                state.replaced_since_free.store(true, Ordering::SeqCst);
+            }
+        });
     }
 
     /// Marks a read in flight until the guard drops: take it before the snapshot and
