@@ -3,7 +3,7 @@
 //! hover at once on an identifier further down (the scenario of `lspbench.py --edits`).
 //!
 //! `cargo bench -p remedy-analysis --bench edit_hover [-- FILE] [--edits N] [--diagnostics]
-//! [--insert-line LINE] [--targets TARGETS] [--count-queries]`
+//! [--insert-line LINE] [--targets TARGETS] [--count-queries] [--workspace FOLDER]`
 //!
 //! FILE defaults to the stdlib's `_pydecimal.py`. Prints p50/p95/max of the write (the
 //! edit applied to the database) and of the hover, and the hovers that took longest.
@@ -13,11 +13,14 @@
 //! exact edits and hovers of a `lspbench.py` run, whose insertion line and targets this
 //! bench otherwise only approximates. `--count-queries` records the queries each hover
 //! runs and prints, with the slowest hovers, how many of them were `infer_scope` and
-//! `infer_call`.
+//! `infer_call`. `--workspace` adds every `.py` file under FOLDER as a workspace root, as
+//! the server does (`lspbench.py` runs on the bench corpus's `Lib`): the hover then also
+//! verifies and resolves what the file imports.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use analysis::resolve::{SearchRoot, SearchRootKind};
 use analysis::text_edit::TextEdit;
 use analysis::{AnalysisHost, Change, TextRange, TextSize};
 
@@ -30,6 +33,7 @@ fn main() {
     let mut targets_file: Option<PathBuf> = None;
     let mut count_queries = false;
     let mut verify_every = 0usize;
+    let mut workspace: Option<PathBuf> = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--edits" => {
@@ -44,6 +48,7 @@ fn main() {
             }
             "--targets" => targets_file = args.next().map(PathBuf::from),
             "--count-queries" => count_queries = true,
+            "--workspace" => workspace = args.next().map(PathBuf::from),
             "--verify" => {
                 verify_every = args
                     .next()
@@ -70,6 +75,31 @@ fn main() {
         AnalysisHost::new()
     };
     let mut change = Change::default();
+    if let Some(folder) = &workspace {
+        change.search_roots = Some(vec![SearchRoot {
+            path: folder.clone(),
+            kind: SearchRootKind::Workspace,
+        }]);
+        let mut pending = vec![folder.clone()];
+        let mut loaded = 0usize;
+        while let Some(directory) = pending.pop() {
+            let Ok(entries) = std::fs::read_dir(&directory) else {
+                continue;
+            };
+            for path in entries.filter_map(|entry| entry.ok().map(|entry| entry.path())) {
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path.extension().is_some_and(|extension| extension == "py")
+                    && path != file
+                    && let Ok(content) = std::fs::read_to_string(&path)
+                {
+                    change.set_file(path.as_path(), content);
+                    loaded += 1;
+                }
+            }
+        }
+        println!("workspace: {loaded} other files under {}", folder.display());
+    }
     change.set_file(file.as_path(), text.clone());
     host.apply_change(change);
     let id = host.file_id(&file).expect("the file was just added");

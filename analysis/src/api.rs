@@ -145,7 +145,8 @@ impl AnalysisHost {
 
     /// Turns on or off what keeps scope inference valid across edits elsewhere in a file
     /// (on by default). Off, a revision analysed once costs less time and memory: `remedy
-    /// check` turns it off, a server until the first edit. Changing it re-runs the
+    /// check` turns it off, a server too (and on per file, for the files the user edits,
+    /// see [`AnalysisHost::set_reuse_across_edits_for`]). Changing it re-runs the
     /// inference on the next request; results are the same either way.
     pub fn set_reuse_across_edits(&mut self, on: bool) {
         if let Some(cache) = self.db.index_pieces() {
@@ -154,6 +155,19 @@ impl AnalysisHost {
         let settings = self.db.settings();
         if *settings.reuse_across_edits(&self.db) != on {
             settings.set_reuse_across_edits(&mut self.db).to(on);
+        }
+    }
+
+    /// [`AnalysisHost::set_reuse_across_edits`] for the file at `path` alone (when the
+    /// setting for all files is off): a server turns it on for a document at its first
+    /// edit, so that neither the inference of the other files nor their memory changes.
+    /// Nothing happens for an unknown path.
+    pub fn set_reuse_across_edits_for(&mut self, path: &Path, on: bool) {
+        let Some(file) = self.db.file(path) else {
+            return;
+        };
+        if *file.reuse_across_edits(&self.db) != on {
+            file.set_reuse_across_edits(&mut self.db).to(on);
         }
     }
 

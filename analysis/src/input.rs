@@ -24,6 +24,12 @@ pub struct SourceFile {
     #[default]
     #[returns(ref)]
     pub parse_base: ParseBase,
+    /// Whether this file's scope inference keeps what survives edits elsewhere in the
+    /// file, whatever [`Settings::reuse_across_edits`] says: a server turns it on for
+    /// the files the user types in, and only their inference runs again (see
+    /// `infer::inputs::reuse_across_edits`).
+    #[default]
+    pub reuse_across_edits: bool,
 }
 
 /// The set of known files and where modules are searched for.
@@ -42,7 +48,8 @@ pub struct Settings {
     #[returns(ref)]
     pub config: Config,
     /// Whether scope inference keeps what makes it valid across edits elsewhere in its
-    /// file (see `infer::inputs`). An input, so that turning it on or off re-runs the
+    /// file, for every file (see `infer::inputs`; [`SourceFile::reuse_across_edits`]
+    /// turns it on for one). An input, so that turning it on or off re-runs the
     /// inference it changes.
     pub reuse_across_edits: bool,
 }

@@ -376,9 +376,12 @@ fn host_with_module(text: &str) -> (AnalysisHost, String) {
 
 /// The hover at the start of every identifier of `text` (`/ws/moved.py`), with its offset.
 fn every_hover(host: &AnalysisHost, text: &str) -> Vec<String> {
-    let file = host
-        .file_id(Path::new("/ws/moved.py"))
-        .expect("moved.py is known");
+    every_hover_in(host, Path::new("/ws/moved.py"), text)
+}
+
+/// The hover at the start of every identifier of `text`, the text of `path`.
+fn every_hover_in(host: &AnalysisHost, path: &Path, text: &str) -> Vec<String> {
+    let file = host.file_id(path).expect("the file is known");
     let analysis = host.analysis();
     let bytes = text.as_bytes();
     (0..bytes.len())
@@ -668,5 +671,75 @@ fn turning_on_reuse_at_the_first_edit_keeps_the_hovers() {
                 .collect();
             assert_eq!(scopes, vec![&module], "after inserting {line:?}");
         }
+    }
+}
+
+/// A server keeps the reuse across edits off and turns it on for the document the user
+/// types in: the other file's inference does not run again (it reads the edited file
+/// through position-free summaries either way), the edited file's later edits of module
+/// code re-run only its module scope, and every hover of both files equals a fresh
+/// database's.
+#[test]
+fn turning_on_reuse_for_the_edited_file_alone_leaves_the_other_files_inference() {
+    let mut host = host_with_core_and_user();
+    host.set_reuse_across_edits(false);
+    let (first, value_before) = infer_user(&host);
+    assert!(!first.is_empty(), "the first run infers user.py");
+
+    let mut core = CORE.to_owned();
+    // Module code that binds nothing: a new global would change what `import core` reads.
+    for (round, line) in ["pass\n", "print(1)\n"].into_iter().enumerate() {
+        if round == 0 {
+            host.set_reuse_across_edits_for(Path::new("/ws/core.py"), true);
+        }
+        let at = core
+            .find("class Record")
+            .expect("the fixture holds the anchor");
+        let mut change = Change::default();
+        change.edit_file(
+            Path::new("/ws/core.py"),
+            vec![TextEdit::replace(
+                TextRange::empty((at as u32).into()),
+                line.to_owned(),
+            )],
+        );
+        host.apply_change(change);
+        core.insert_str(at, line);
+        host.take_executed_queries();
+        let core_hovers = every_hover_in(&host, Path::new("/ws/core.py"), &core);
+        let log = host.take_executed_queries();
+
+        let (mut fresh, mut change) = workspace_host();
+        change.set_file(Path::new("/ws/core.py"), core.clone());
+        change.set_file(Path::new("/ws/user.py"), USER);
+        fresh.apply_change(change);
+        infer_user(&fresh);
+        assert_eq!(
+            core_hovers,
+            every_hover_in(&fresh, Path::new("/ws/core.py"), &core),
+            "core.py after inserting {line:?}"
+        );
+        if round == 1 {
+            // Reuse is on for core.py: its functions' and methods' inference stays.
+            let reinferred: Vec<&String> = log
+                .iter()
+                .filter(|query| query.starts_with("infer_scope_raw("))
+                .collect();
+            assert_eq!(reinferred.len(), 1, "only the module scope: {log:?}");
+        }
+
+        let (user_reinferred, value_after) = infer_user(&host);
+        assert_eq!(
+            user_reinferred,
+            Vec::<String>::new(),
+            "after inserting {line:?}"
+        );
+        assert_eq!(value_before, value_after);
+        // The origins in core.py that user.py's values carry follow the inserted lines.
+        assert_eq!(
+            every_hover_in(&host, Path::new("/ws/user.py"), USER),
+            every_hover_in(&fresh, Path::new("/ws/user.py"), USER),
+            "user.py after inserting {line:?}"
+        );
     }
 }

@@ -22,7 +22,9 @@ into `--corpus`/Lib without site-packages, as `make_corpus.py` does):
           module, then of `core.py`, alternating): seconds from `didChange` until every
           open file answers a pull of `textDocument/diagnostic` (edited file first, all
           in flight), p50 and max for leaf and hub edits. The client declares refresh
-          support, so every server answers pulls.
+          support, so every server answers pulls, and sends the result id of each
+          file's last report as `previousResultId`, as VS Code does (a server may then
+          answer `unchanged`; `--no-result-ids` pulls without).
 
 Servers and checkers are run interleaved (round 1: remedy, ty, pyright, ruff; round 2:
 ...), so that machine noise hits all of them alike; medians over the rounds are printed
@@ -168,6 +170,39 @@ def load_lspbench(path: str):
     return module
 
 
+async def pull_all(lspbench, client, uris: list[str], result_ids: dict[str, str] | None,
+                   deadline: float) -> dict[str, float]:
+    """Pulls the diagnostics of every uri at once; uri -> arrival time. With `result_ids`
+    (uri -> the result id of its last full report), each pull sends it as
+    `previousResultId`, as VS Code does, and a new id replaces it."""
+    async def pull(uri: str) -> float:
+        while True:
+            params: dict = {"textDocument": {"uri": uri}}
+            if result_ids is not None and uri in result_ids:
+                params["previousResultId"] = result_ids[uri]
+            message = await client.call("textDocument/diagnostic", params,
+                                        timeout=max(0.01, deadline - lspbench.now()))
+            error = message.get("error")
+            if error and error.get("code") in lspbench.RETRY_CODES:
+                await asyncio.sleep(0.05)
+                continue
+            if error:
+                raise RuntimeError(str(error))
+            report = message.get("result") or {}
+            if result_ids is not None and report.get("resultId"):
+                result_ids[uri] = report["resultId"]
+            return lspbench.now()
+
+    answers = await asyncio.gather(*(pull(uri) for uri in uris), return_exceptions=True)
+    arrived = {}
+    for uri, answer in zip(uris, answers):
+        if isinstance(answer, BaseException):
+            client.errors.append(f"textDocument/diagnostic: {type(answer).__name__} {answer}"[:300])
+        else:
+            arrived[uri] = answer
+    return arrived
+
+
 async def leafhub_session(lspbench, args, cmd: str, root: Path) -> dict:
     files = sorted(root.glob("*.py"))
     client = lspbench.Client(cmd.split(), root, os.devnull)
@@ -183,6 +218,9 @@ async def leafhub_session(lspbench, args, cmd: str, root: Path) -> dict:
         await client.notify("initialized", {})
         uris = {path.name: await client.open(path) for path in files}
         await client.diagnostics(list(uris.values()), lspbench.now(), args.timeout, "pull")
+        result_ids: dict[str, str] | None = None if args.no_result_ids else {}
+        await pull_all(lspbench, client, list(uris.values()), result_ids,
+                       lspbench.now() + args.timeout)
         texts = {name: (root / name).read_text().splitlines() for name in ("core.py", LEAFHUB_LEAF)}
         # The first line of a function body in the middle of each file.
         targets = {name: 1 + next(n for n, line in enumerate(lines)
@@ -200,9 +238,9 @@ async def leafhub_session(lspbench, args, cmd: str, root: Path) -> dict:
                     "contentChanges": [{"range": {"start": at, "end": at},
                                         "text": f"    edit_{edit} = {edit}\n"}]})
                 order = [uri, *(other for other in uris.values() if other != uri)]
-                got = await client.diagnostics(order, started, args.timeout, "pull")
+                got = await pull_all(lspbench, client, order, result_ids, started + args.timeout)
                 if len(got) == len(order):
-                    times[kind].append(max(arrived for arrived, _ in got.values()) - started)
+                    times[kind].append(max(got.values()) - started)
                 await asyncio.sleep(0.2)
         for kind, measured in times.items():
             if measured:
@@ -285,6 +323,8 @@ def main(argv=None) -> int:
     parser.add_argument("--scenarios", default="open,hover,check,leafhub",
                         help="subset of open,hover,check,leafhub")
     parser.add_argument("--edits", type=int, default=20, help="leafhub: edits of each module")
+    parser.add_argument("--no-result-ids", action="store_true",
+                        help="leafhub: pull without previousResultId (as before 2026-11-22)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--json", help="write every round's raw numbers here")

@@ -56,11 +56,11 @@ where
 {
     let cancellation = Arc::new(Mutex::new(Cancellation::default()));
     let mut guard = CancelOnDrop(Some(cancellation.clone()));
-    let state = state.clone();
+    let reader = state.clone();
     let joined = tokio::task::spawn_blocking(move || {
         // Declared before the snapshot, so dropped after it.
-        let _in_flight = state.read_in_flight();
-        let snapshot = state.snapshot();
+        let _in_flight = reader.read_in_flight();
+        let snapshot = reader.snapshot();
         {
             let mut cancellation = lock(&cancellation);
             if cancellation.dropped {
@@ -73,6 +73,7 @@ where
     .await;
     // The computation ended by itself: nothing to cancel.
     guard.0 = None;
+    state.free_replaced_results_after_reads();
     answer(joined)
 }
 

@@ -60,12 +60,26 @@ pub struct ServerState {
     reads_in_flight: std::sync::atomic::AtomicUsize,
     /// When the analysis inputs last changed (see [`ServerState::wait_until_quiet`]).
     last_write: Mutex<std::time::Instant>,
+    /// A write happened since the results it made the reads replace were last freed
+    /// (see [`ServerState::free_replaced_results_after_reads`]).
+    replaced_since_free: std::sync::atomic::AtomicBool,
     /// Background diagnostics computing at once: one per core (see
     /// `handlers::schedule_diagnostics`).
     pub background_permits: tokio::sync::Semaphore,
     /// `true` while the workspace's files are read from disk (see
     /// [`ServerState::wait_until_quiet`]).
     pub workspace_loading: tokio::sync::watch::Sender<bool>,
+    /// The last diagnostics pulled for each document, with their result id (see
+    /// [`ServerState::diagnostics_result_id`]).
+    pulled: Mutex<HashMap<Uri, PulledDiagnostics>>,
+    /// Result ids are this prefix (unique to the process) and a counter.
+    result_ids: (String, std::sync::atomic::AtomicU64),
+}
+
+/// What [`ServerState::pulled`] keeps of a document's last pulled diagnostics.
+struct PulledDiagnostics {
+    result_id: String,
+    items: Vec<tower_lsp_server::ls_types::Diagnostic>,
 }
 
 /// Counts one read in [`ServerState::reads_in_flight`] while it lives.
@@ -91,8 +105,8 @@ impl ServerState {
     pub fn new() -> Self {
         ServerState {
             host: Mutex::new({
-                // Until the first edit (see `ServerState::change`): opening a session's
-                // files analyses each revision once.
+                // Only for the documents the user edits (see `ServerState::change`):
+                // opening a session's files analyses each revision once.
                 let mut host = AnalysisHost::new();
                 host.set_reuse_across_edits(false);
                 host
@@ -106,11 +120,54 @@ impl ServerState {
             limited: Mutex::new(HashMap::new()),
             reads_in_flight: Default::default(),
             last_write: Mutex::new(std::time::Instant::now()),
+            replaced_since_free: Default::default(),
             background_permits: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, |cores| cores.get()),
             ),
             workspace_loading: tokio::sync::watch::Sender::new(false),
+            pulled: Mutex::new(HashMap::new()),
+            result_ids: (
+                format!(
+                    "{}-{}-",
+                    std::process::id(),
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |since| since.as_nanos())
+                ),
+                Default::default(),
+            ),
         }
+    }
+
+    /// The result id of `items`, the diagnostics just computed for `uri`: the id of the
+    /// last pull when they are equal to its items, a new one otherwise. A client that
+    /// sends it back as `previousResultId` gets an `unchanged` report instead of the
+    /// items again (VS Code pulls every open document after any change). The prefix
+    /// keeps the ids of an earlier server process from matching.
+    pub fn diagnostics_result_id(
+        &self,
+        uri: &Uri,
+        items: &[tower_lsp_server::ls_types::Diagnostic],
+    ) -> String {
+        let mut pulled = lock(&self.pulled);
+        if let Some(last) = pulled.get(uri)
+            && last.items == items
+        {
+            return last.result_id.clone();
+        }
+        let number = self
+            .result_ids
+            .1
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let result_id = format!("{}{number}", self.result_ids.0);
+        pulled.insert(
+            uri.clone(),
+            PulledDiagnostics {
+                result_id: result_id.clone(),
+                items: items.to_vec(),
+            },
+        );
+        result_id
     }
 
     /// Returns once the workspace is loaded and the inputs have not changed for
@@ -134,6 +191,30 @@ impl ServerState {
 
     fn note_write(&self) {
         *lock(&self.last_write) = std::time::Instant::now();
+        self.replaced_since_free
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Called when a read ends: once no read is in flight after a write, frees what the
+    /// reads since the write replaced (the previous revision's index, module inference,
+    /// tree of the edited file) on the blocking pool, instead of in the next keystroke's
+    /// write, which the hover behind it waits for (lspbench edit scenario, two
+    /// interleaved pairs: `didChange` applied in p50 / p95 1.5–1.7 / 5.1–6.6 ms before,
+    /// 0.56 / 0.8–1.5 ms after).
+    pub fn free_replaced_results_after_reads(self: &Arc<Self>) {
+        use std::sync::atomic::Ordering;
+        if self.reads_in_flight.load(Ordering::SeqCst) != 0
+            || !self.replaced_since_free.swap(false, Ordering::SeqCst)
+        {
+            return;
+        }
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            if !state.free_replaced_results_when_idle() {
+                // A read started meanwhile; the one that ends last frees them.
+                state.replaced_since_free.store(true, Ordering::SeqCst);
+            }
+        });
     }
 
     /// Marks a read in flight until the guard drops: take it before the snapshot and
@@ -359,20 +440,27 @@ impl ServerState {
         let encoding = self.encoding();
         let started = std::time::Instant::now();
         let mut host = lock(&self.host);
-        // Typing has begun: from now on inference keeps what survives edits elsewhere in
-        // a file (turning it on re-runs the inference once, as this edit does anyway for
-        // the edited file).
-        host.set_reuse_across_edits(true);
+        // Typing has begun in this document: from now on its inference keeps what
+        // survives edits elsewhere in it (turning that on re-runs its inference once, as
+        // this edit does anyway; the other files' inference stays as it is).
+        host.set_reuse_across_edits_for(&document.path, true);
         let Some(file) = host.file_id(&document.path) else {
             return Some(document.path.clone());
         };
-        let mut text = host.file_text(file).to_string();
+        let current = host.file_text(file);
+        let mut text = current.to_string();
         let mut edits = Vec::with_capacity(changes.len());
         let mut full_text = None;
-        for content_change in changes {
+        for (at, content_change) in changes.into_iter().enumerate() {
             match content_change.range {
                 Some(range) => {
-                    let lines = LineTable::new(&text);
+                    // The first change applies to the analysis text, whose table the
+                    // requests before it built.
+                    let lines = if at == 0 {
+                        LineTable::of(&current)
+                    } else {
+                        Arc::new(LineTable::new(&text))
+                    };
                     let range = text_range(&text, &lines, range, encoding);
                     let byte_range =
                         u32::from(range.start()) as usize..u32::from(range.end()) as usize;
@@ -415,6 +503,7 @@ impl ServerState {
     /// is dropped when it does not exist on disk).
     pub fn close(&self, uri: &Uri, disk_text: Option<String>) -> Option<Arc<Path>> {
         let document = lock(&self.documents).remove(uri)?;
+        lock(&self.pulled).remove(uri);
         if let Some(limited) = lock(&self.limited).remove(uri) {
             limited.released.into_iter().for_each(drop_off_thread);
         }
@@ -423,6 +512,8 @@ impl ServerState {
             Some(text) => change.set_file(document.path.clone(), text),
             None => change.remove_file(document.path.clone()),
         }
+        // No more typing there: its inference goes back to costing less memory.
+        lock(&self.host).set_reuse_across_edits_for(&document.path, false);
         self.apply(change);
         Some(document.path)
     }

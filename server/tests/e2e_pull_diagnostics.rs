@@ -90,3 +90,94 @@ fn clients_without_refresh_support_get_pushed_diagnostics() {
     assert!(client.shutdown_and_exit().success());
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Every full report carries a result id; a pull that sends it back as `previousResultId`
+/// while the diagnostics are the same gets an `unchanged` report (VS Code pulls every
+/// open document after any change), and a changed document gets a full report with a new
+/// id.
+#[test]
+fn a_pull_with_the_last_result_id_of_unchanged_diagnostics_is_answered_unchanged() {
+    let root = std::env::temp_dir().join(format!("remedy-e2e-result-id-{}", std::process::id()));
+    std::fs::create_dir_all(&root).expect("the temp workspace can be created");
+    let path = root.join("app.py");
+    let text = "cfg = {'a': 1}\nvalue = cfg['b']\n";
+    std::fs::write(&path, text).expect("writable");
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("file://{}", path.display());
+
+    let mut client = LspClient::spawn();
+    client.initialize_with(json!({
+        "processId": std::process::id(),
+        "rootUri": root_uri,
+        "workspaceFolders": [{"uri": root_uri, "name": "result-id"}],
+        "capabilities": {
+            "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+            "workspace": {"diagnostics": {"refreshSupport": true}},
+        },
+    }));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+    );
+    let pull = |client: &mut LspClient, previous: Option<&str>| {
+        let mut params = json!({"textDocument": {"uri": uri}});
+        if let Some(previous) = previous {
+            params["previousResultId"] = json!(previous);
+        }
+        client.request("textDocument/diagnostic", params)["result"].take()
+    };
+    // Until the workspace has loaded, a pull may come back empty (a refresh follows).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let first = loop {
+        let report = pull(&mut client, None);
+        let found = report["items"]
+            .as_array()
+            .is_some_and(|items| items.iter().any(|item| item["code"] == "key-error"));
+        if found || Instant::now() > deadline {
+            break report;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(first["kind"], "full", "{first}");
+    let first_id = first["resultId"].as_str().expect("a result id").to_owned();
+
+    let again = pull(&mut client, Some(&first_id));
+    assert_eq!(again["kind"], "unchanged", "{again}");
+    assert_eq!(again["resultId"], first_id.as_str());
+    assert!(again.get("items").is_none());
+    // An id the server did not give gets the full report.
+    let unknown = pull(&mut client, Some("not-an-id"));
+    assert_eq!(unknown["kind"], "full");
+    assert_eq!(unknown["resultId"], first_id.as_str());
+
+    // A comment changes the text, not the diagnostics: still unchanged.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": format!("{text}# note\n")}],
+        }),
+    );
+    let commented = pull(&mut client, Some(&first_id));
+    assert_eq!(commented["kind"], "unchanged", "{commented}");
+
+    // The key exists now: the finding goes, and so does the id.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 3},
+            "contentChanges": [{"text": "cfg = {'a': 1, 'b': 2}\nvalue = cfg['b']\n"}],
+        }),
+    );
+    let fixed = pull(&mut client, Some(&first_id));
+    assert_eq!(fixed["kind"], "full", "{fixed}");
+    assert_ne!(fixed["resultId"], first_id.as_str());
+    assert!(
+        fixed["items"]
+            .as_array()
+            .is_some_and(|items| items.iter().all(|item| item["code"] != "key-error")),
+        "{fixed}"
+    );
+    assert!(client.shutdown_and_exit().success());
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -45,9 +45,12 @@ use super::anchors::OriginAnchors;
 /// in its file (relative results and their resolved copies, the module's run's own
 /// copies). A process analysing one revision (`remedy check`), or a server before the
 /// first edit, pays their memory and time for nothing: see
-/// `AnalysisHost::set_reuse_across_edits`. Results are the same either way.
-pub(crate) fn reuse_across_edits(db: &dyn Db) -> bool {
-    *db.settings().reuse_across_edits(db)
+/// `AnalysisHost::set_reuse_across_edits`. It is decided per file (the setting for all
+/// files, or the file's own switch): a scope only reads its own file's inference as is,
+/// other files' through position-free summaries, so files of either kind mix. Results
+/// are the same either way.
+pub(crate) fn reuse_across_edits(db: &dyn Db, file: SourceFile) -> bool {
+    *db.settings().reuse_across_edits(db) || *file.reuse_across_edits(db)
 }
 
 /// The current tree, index, text and regions of one file, and the position-free

@@ -676,7 +676,7 @@ impl<'db> Interpreter<'db> {
     ) -> ScopeInference {
         // A scope inside a top-level definition reads its file through its input (see
         // `inputs`), so that edits elsewhere leave its inference valid.
-        let reuse = super::inputs::reuse_across_edits(db);
+        let reuse = super::inputs::reuse_across_edits(db, file);
         let input = (reuse && scope != FileIndex::MODULE_SCOPE)
             .then(|| super::inputs::scope_input(db, file, scope))
             .filter(|input| input.base.is_some());
@@ -4862,7 +4862,7 @@ impl<'db> Interpreter<'db> {
                     // A module global through its own query (anchored origins), so that
                     // this scope does not depend on the module's whole inference.
                     let value = if scope != FileIndex::MODULE_SCOPE
-                        || !super::inputs::reuse_across_edits(self.db)
+                        || !super::inputs::reuse_across_edits(self.db, self.file)
                     {
                         local_inference(self.db, self.file, scope, self.module_run).exit_value(name)
                     } else if self.module_run {
@@ -5348,7 +5348,7 @@ impl<'db> Interpreter<'db> {
         super::summary::Resolver {
             file: self.file,
             anchors: self.anchors,
-            active: super::inputs::reuse_across_edits(self.db),
+            active: super::inputs::reuse_across_edits(self.db, self.file),
         }
     }
 
@@ -6577,7 +6577,7 @@ fn class_mro_linearized(
                 class_bases_in_module_run(db, *file, path.clone()).clone()
             }
             (Some((from, _)), ClassRef::Defined { file, path })
-                if *file != from || super::inputs::reuse_across_edits(db) =>
+                if *file != from || super::inputs::reuse_across_edits(db, from) =>
             {
                 class_bases_summary(db, *file, path.clone()).clone()
             }

@@ -78,7 +78,7 @@ pub fn diagnostics(
 /// point into.
 #[derive(Default)]
 struct OtherLines {
-    files: Vec<(analysis::FileId, Arc<str>, LineTable)>,
+    files: Vec<(analysis::FileId, Arc<str>, Arc<LineTable>)>,
 }
 
 /// A finding as an LSP diagnostic: `code` is the rule id, `data` carries the exception,
@@ -109,7 +109,7 @@ fn diagnostic(
                 .iter()
                 .position(|(known, _, _)| *known == file);
             let at = known.unwrap_or_else(|| {
-                let table = LineTable::new(&other_text);
+                let table = LineTable::of(&other_text);
                 other_lines.files.push((file, other_text, table));
                 other_lines.files.len() - 1
             });

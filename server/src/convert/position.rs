@@ -7,6 +7,8 @@
 //! A position inside a UTF-16 surrogate pair or a UTF-8 sequence moves to the start of
 //! that character.
 
+use std::sync::{Arc, Mutex, Weak};
+
 use analysis::{TextRange, TextSize};
 use tower_lsp_server::ls_types::{Position, Range};
 
@@ -53,6 +55,39 @@ impl LineTable {
             starts,
             content_ends,
         }
+    }
+
+    /// The table of `text`, shared with the requests before this one that asked for the
+    /// same text (the same allocation: an analysis file's text stays one `Arc` until it
+    /// changes). A hover on a 6,000-line file otherwise scans the whole text for line
+    /// breaks, which costs more than answering it.
+    pub fn of(text: &Arc<str>) -> Arc<LineTable> {
+        /// The texts seen last. A `Weak` keeps its allocation (not the text) alive, so an
+        /// address in the list is never that of another text.
+        static RECENT: Mutex<Vec<(Weak<str>, Arc<LineTable>)>> = Mutex::new(Vec::new());
+        const KEPT: usize = 16;
+        let mut recent = RECENT
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let found = recent
+            .iter()
+            .position(|(known, _)| std::ptr::addr_eq(known.as_ptr(), Arc::as_ptr(text)));
+        if let Some(at) = found {
+            let entry = recent.remove(at);
+            let table = entry.1.clone();
+            recent.push(entry);
+            return table;
+        }
+        drop(recent);
+        let table = Arc::new(LineTable::new(text));
+        let mut recent = RECENT
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if recent.len() >= KEPT {
+            recent.remove(0);
+        }
+        recent.push((Arc::downgrade(text), table.clone()));
+        table
     }
 
     pub fn line_count(&self) -> usize {
@@ -172,6 +207,21 @@ mod tests {
 
     fn pos(line: u32, character: u32) -> Position {
         Position { line, character }
+    }
+
+    #[test]
+    fn line_tables_are_shared_per_text_allocation_only() {
+        let text: Arc<str> = Arc::from("a\nb\n");
+        let first = LineTable::of(&text);
+        assert!(Arc::ptr_eq(&first, &LineTable::of(&text.clone())));
+        // Equal content in another allocation, then a changed text once the first is
+        // gone: each gets the table of its own content.
+        let copy: Arc<str> = Arc::from("a\nb\n");
+        assert!(!Arc::ptr_eq(&first, &LineTable::of(&copy)));
+        drop(text);
+        let changed: Arc<str> = Arc::from("a\r\nbc\nd");
+        assert_eq!(*LineTable::of(&changed), LineTable::new(&changed));
+        assert_eq!(LineTable::of(&changed).line_count(), 3);
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub async fn code_action(
             return Ok(None);
         };
         let text = analysis.file_text(file);
-        let lines = LineTable::new(&text);
+        let lines = LineTable::of(&text);
         let start = position::offset(&text, &lines, lsp_range.start, encoding);
         let end = position::offset(&text, &lines, lsp_range.end, encoding);
         let mut range = TextRange::new(start.min(end), start.max(end));
@@ -184,7 +184,7 @@ impl EditConverter<'_> {
         }
         let file = self.analysis.file_id(path)?;
         let text = self.analysis.file_text(file);
-        let lines = LineTable::new(&text);
+        let lines = LineTable::of(&text);
         let uri = path_to_uri(path)?;
         let edits = edits
             .iter()

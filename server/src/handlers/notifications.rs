@@ -281,7 +281,7 @@ fn publish_rule_file_diagnostics(state: &Arc<ServerState>, client: &Client) {
                     continue;
                 };
                 let text = analysis.file_text(file);
-                let lines = LineTable::new(&text);
+                let lines = LineTable::of(&text);
                 let findings = analysis.diagnostics(file)?;
                 let diagnostics =
                     convert::diagnostics(analysis, &text, &lines, encoding, &findings);
@@ -497,7 +497,7 @@ pub fn schedule_diagnostics(
                     return Ok(None);
                 };
                 let text = analysis.file_text(file);
-                let lines = LineTable::new(&text);
+                let lines = LineTable::of(&text);
                 let mut findings = analysis.diagnostics(file)?;
                 findings.extend(crashes);
                 Ok(Some(convert::diagnostics(

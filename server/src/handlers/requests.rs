@@ -10,7 +10,8 @@ use tower_lsp_server::ls_types::{
     Diagnostic, DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
     DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, FullDocumentDiagnosticReport,
     GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams, Location,
-    RelatedFullDocumentDiagnosticReport, SymbolKind, Uri,
+    RelatedFullDocumentDiagnosticReport, RelatedUnchangedDocumentDiagnosticReport, SymbolKind,
+    UnchangedDocumentDiagnosticReport, Uri,
 };
 
 use crate::convert::position::{self, LineTable, PositionEncoding};
@@ -21,10 +22,13 @@ use crate::dispatch::{
 use crate::state::ServerState;
 
 /// The analysis file of a document URI, with its text and line table.
-fn file_context(analysis: &Analysis, uri: &Uri) -> Option<(analysis::FileId, Arc<str>, LineTable)> {
+fn file_context(
+    analysis: &Analysis,
+    uri: &Uri,
+) -> Option<(analysis::FileId, Arc<str>, Arc<LineTable>)> {
     let file = analysis.file_id(&uri_to_path(uri))?;
     let text = analysis.file_text(file);
-    let lines = LineTable::new(&text);
+    let lines = LineTable::of(&text);
     Some((file, text, lines))
 }
 
@@ -70,7 +74,7 @@ pub async fn goto_definition(
             let range = match analysis.file_id(&target.path) {
                 Some(target_file) => {
                     let target_text = analysis.file_text(target_file);
-                    let target_lines = LineTable::new(&target_text);
+                    let target_lines = LineTable::of(&target_text);
                     position::range(&target_text, &target_lines, target.focus_range, encoding)
                 }
                 None => Default::default(),
@@ -298,11 +302,22 @@ pub async fn pull_diagnostics(
     } else {
         read_document(state, &uri, compute).await?
     };
+    let result_id = state.diagnostics_result_id(&uri, &items);
+    if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+        return Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                related_documents: None,
+                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                    result_id,
+                },
+            }),
+        ));
+    }
     Ok(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
             full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                result_id: None,
+                result_id: Some(result_id),
                 items,
             },
         }),
