@@ -149,9 +149,6 @@ impl AnalysisHost {
     /// see [`AnalysisHost::set_reuse_across_edits_for`]). Changing it re-runs the
     /// inference on the next request; results are the same either way.
     pub fn set_reuse_across_edits(&mut self, on: bool) {
-        if let Some(cache) = self.db.index_pieces() {
-            cache.set_enabled(on);
-        }
         let settings = self.db.settings();
         if *settings.reuse_across_edits(&self.db) != on {
             settings.set_reuse_across_edits(&mut self.db).to(on);

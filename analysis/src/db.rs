@@ -105,9 +105,6 @@ impl RootDatabase {
             .set_reuse_across_edits(&mut scratch)
             .to(*db.settings().reuse_across_edits(db));
         scratch
-            .index_pieces
-            .set_enabled(db.index_pieces().is_some_and(|cache| cache.enabled()));
-        scratch
     }
 
     /// The file at `path`, if the workspace has one.

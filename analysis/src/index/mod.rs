@@ -489,7 +489,10 @@ pub fn file_index(db: &dyn Db, file: SourceFile) -> std::sync::Arc<FileIndex> {
     let parsed = parse(db, file);
     let builder = builder::IndexBuilder::new(file.text(db));
     let check_cancelled = || db.unwind_if_revision_cancelled();
-    let index = match db.index_pieces().filter(|cache| cache.enabled()) {
+    // Pieces are kept for the files whose inference is kept across edits (the files a
+    // server's user types in); the index is the same either way.
+    let reuse = crate::infer::reuse_across_edits(db, file);
+    let index = match db.index_pieces().filter(|_| reuse) {
         // Statements an edit left alone are taken from the last build (`pieces`).
         Some(cache) => {
             let previous = cache.previous(file);

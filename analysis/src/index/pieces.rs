@@ -23,11 +23,12 @@
 //! A statement is taken from the last build when its node kind and text are the same
 //! and neither holds a syntax error (a statement with an error may parse differently
 //! in another context). [`IndexPieceCache`] keeps the pieces of the last build of the
-//! few files built most recently, only while reuse across edits is on (a server that
-//! edits; not `remedy check`).
+//! few files built most recently, for the files whose inference is reused across edits
+//! (`infer::reuse_across_edits`: the documents a server's user types in; never in
+//! `remedy check`).
 
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use line_index::{TextRange, TextSize};
@@ -381,6 +382,21 @@ impl Pieces {
             .cloned()
     }
 
+    /// The texts of the statements whose piece is `earlier`'s very own, sorted (tests).
+    #[cfg(test)]
+    pub(super) fn shared_with(&self, earlier: &Pieces) -> Vec<&str> {
+        let earlier: Vec<&Arc<Piece>> = earlier.by_key.values().flatten().collect();
+        let mut texts: Vec<&str> = self
+            .by_key
+            .values()
+            .flatten()
+            .filter(|piece| earlier.iter().any(|old| Arc::ptr_eq(old, piece)))
+            .map(|piece| &*piece.text)
+            .collect();
+        texts.sort_unstable();
+        texts
+    }
+
     pub(super) fn insert(&mut self, piece: Arc<Piece>) {
         let entries = self
             .by_key
@@ -402,7 +418,6 @@ const FILES_KEPT: usize = 8;
 /// docs). Shared by a database and its snapshots; what it holds changes how long a
 /// build takes, never its result.
 pub struct IndexPieceCache {
-    enabled: AtomicBool,
     clock: AtomicU64,
     files: PiecesByFile<Pieces>,
     /// The same for the call summary (`index::call_sites`).
@@ -412,7 +427,6 @@ pub struct IndexPieceCache {
 impl Default for IndexPieceCache {
     fn default() -> Self {
         IndexPieceCache {
-            enabled: AtomicBool::new(true),
             clock: AtomicU64::new(0),
             files: PiecesByFile::default(),
             calls: PiecesByFile::default(),
@@ -450,28 +464,9 @@ impl<T> PiecesByFile<T> {
             }
         }
     }
-
-    fn clear(&self) {
-        if let Ok(mut files) = self.0.lock() {
-            files.clear();
-        }
-    }
 }
 
 impl IndexPieceCache {
-    pub(crate) fn enabled(&self) -> bool {
-        self.enabled.load(Ordering::Relaxed)
-    }
-
-    /// Off, builds keep no pieces and the ones kept are dropped.
-    pub(crate) fn set_enabled(&self, on: bool) {
-        self.enabled.store(on, Ordering::Relaxed);
-        if !on {
-            self.files.clear();
-            self.calls.clear();
-        }
-    }
-
     pub(super) fn previous(&self, file: SourceFile) -> Option<Arc<Pieces>> {
         self.files.get(file)
     }

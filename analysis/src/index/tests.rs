@@ -257,3 +257,55 @@ fn docstrings_are_cleaned() {
         Some("Summary line.\n\nDetails:\n    indented more.")
     );
 }
+
+/// The index built from the pieces of an earlier build equals the one built from
+/// scratch, and the statements the edits left alone are taken from the earlier build.
+#[test]
+fn index_from_pieces_equals_a_build_from_scratch() {
+    use super::pieces::Pieces;
+
+    let before = r#"
+"""Docs."""
+import os
+__all__ = ["Ledger"]
+
+def total(items, /, *rest, key=None):
+    global counter
+    return sum(x for x in items if (y := x))
+
+class Ledger(Base, metaclass=Meta):
+    def add(self, item):
+        self.items.append(item)
+        match item:
+            case {"k": v} | [v, *_]:
+                return v
+
+if os.name:
+    counter = 0
+else:
+    def total(): ...
+"#;
+    // A statement inserted between two kept ones, one edited, one with a syntax error.
+    let after = before
+        .replace("\nclass Ledger", "\nx_0 = 0\nclass Ledger")
+        .replace("counter = 0", "counter = 1")
+        .replace("import os\n", "import os\ndef broken(:\n    pass\n");
+    let build = |text: &str, previous: Option<&Pieces>| {
+        let tree = parse_text(text, None);
+        let mut next = Pieces::default();
+        let index =
+            IndexBuilder::new(text).build_reusing(tree.root_node(), &|| (), previous, &mut next);
+        (index, next)
+    };
+    let (first, pieces) = build(before, None);
+    assert_eq!(first, index_of(before));
+    let (second, next) = build(&after, Some(&pieces));
+    assert_eq!(second, index_of(&after));
+    let reused: Vec<&str> = next
+        .shared_with(&pieces)
+        .into_iter()
+        .map(|text| text.split_whitespace().next().unwrap_or(""))
+        .collect();
+    expect![[r#"["\"\"\"Docs.\"\"\"", "__all__", "class", "def", "import"]"#]]
+        .assert_eq(&format!("{reused:?}"));
+}

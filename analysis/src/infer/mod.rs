@@ -39,6 +39,7 @@ use crate::values::Union;
 
 pub use anchors::{OriginAnchors, origin_anchors};
 pub use builtins::{annotation_value, element_of};
+pub(crate) use inputs::reuse_across_edits;
 pub(crate) use interpreter::function_scope;
 pub use interpreter::{class_bases, class_mro};
 pub use summary::{
