@@ -133,14 +133,17 @@ pub(crate) struct FileInputs {
     pub(crate) anchors: Arc<OriginAnchors>,
     first_definitions: Vec<Option<u32>>,
     /// Per region, computed when a scope of it first asks: see [`Self::module_names`].
-    module_names: Vec<OnceLock<Arc<Vec<(Name, bool)>>>>,
+    module_names: Vec<OnceLock<ModuleNames>>,
 }
+
+/// The names a region loads, sorted, each with whether the module binds it.
+type ModuleNames = Arc<Vec<(Name, bool)>>;
 
 impl FileInputs {
     /// The names the code of `region` loads (or deletes), sorted, each with whether the
     /// module binds it. Shared by the region's scopes: a large class has a hundred
     /// methods, all in its region.
-    fn module_names(&self, region: usize) -> &Arc<Vec<(Name, bool)>> {
+    fn module_names(&self, region: usize) -> &ModuleNames {
         self.module_names[region].get_or_init(|| {
             let index = &self.index;
             let region_range = self.anchors.region_range(region);
@@ -237,7 +240,7 @@ enum InputKey {
         fingerprint: (u64, u64),
         region: u32,
         relative_range: (u32, u32),
-        module_names: Arc<Vec<(Name, bool)>>,
+        module_names: ModuleNames,
     },
     /// Anything else (the module): never equal to another revision's input.
     Absolute,
