@@ -285,26 +285,26 @@ fn call_results(db: &dyn Db, file: SourceFile, definition: DefinitionId) -> Stri
     let path = index.path_of(definition);
     let mut results: Vec<(u32, Union)> = Vec::new();
     let name = index.definition(definition).name.clone();
+    let calls_it = |call: &crate::infer::CallSite| {
+        call.callee.values().any(|value| match value {
+            Value::Function(FunctionRef::Defined {
+                file: target,
+                path: target_path,
+            })
+            | Value::BoundMethod {
+                function:
+                    FunctionRef::Defined {
+                        file: target,
+                        path: target_path,
+                    },
+                ..
+            } => *target == file && *target_path == path,
+            _ => false,
+        })
+    };
     for scope in scopes_that_may_call(db, file, &[name.as_str()], &[]) {
-        for call in &infer_scope(db, file, scope).calls {
-            let calls_it = call.callee.values().any(|value| match value {
-                Value::Function(FunctionRef::Defined {
-                    file: target,
-                    path: target_path,
-                })
-                | Value::BoundMethod {
-                    function:
-                        FunctionRef::Defined {
-                            file: target,
-                            path: target_path,
-                        },
-                    ..
-                } => *target == file && *target_path == path,
-                _ => false,
-            });
-            if calls_it {
-                results.push((call.offset, call.result.clone()));
-            }
+        for call in crate::infer::resolved_calls(db, file, scope, &mut |call| calls_it(call)) {
+            results.push((call.offset, call.result));
         }
     }
     if results.is_empty() {
@@ -457,35 +457,40 @@ pub(crate) fn parameter_section(
         values.extend(decorated_methods_first_parameters(index));
         results.push("type");
     }
+    // How many leading parameters a call of the function binds implicitly (`self`).
+    let implicit_of = |call: &crate::infer::CallSite| {
+        call.callee.values().find_map(|value| match value {
+            Value::Function(FunctionRef::Defined {
+                file: target,
+                path: target_path,
+            }) if *target == file && *target_path == path => Some(0),
+            Value::BoundMethod {
+                function:
+                    FunctionRef::Defined {
+                        file: target,
+                        path: target_path,
+                    },
+                ..
+            } if *target == file && *target_path == path => Some(1),
+            Value::Class(ClassRef::Defined {
+                file: target,
+                path: class_path,
+            }) if *target == file
+                && is_method
+                && format!("{class_path}.__init__") == path.as_str() =>
+            {
+                Some(1)
+            }
+            _ => None,
+        })
+    };
     for scope in scopes_that_may_call(db, file, &values, &results) {
-        let inference = infer_scope(db, file, scope);
-        for call in &inference.calls {
-            // How many leading parameters the call binds implicitly (`self`).
-            let implicit = call.callee.values().find_map(|value| match value {
-                Value::Function(FunctionRef::Defined {
-                    file: target,
-                    path: target_path,
-                }) if *target == file && *target_path == path => Some(0),
-                Value::BoundMethod {
-                    function:
-                        FunctionRef::Defined {
-                            file: target,
-                            path: target_path,
-                        },
-                    ..
-                } if *target == file && *target_path == path => Some(1),
-                Value::Class(ClassRef::Defined {
-                    file: target,
-                    path: class_path,
-                }) if *target == file
-                    && is_method
-                    && format!("{class_path}.__init__") == path.as_str() =>
-                {
-                    Some(1)
-                }
-                _ => None,
-            });
-            let Some(implicit) = implicit else { continue };
+        let calls =
+            crate::infer::resolved_calls(db, file, scope, &mut |call| implicit_of(call).is_some());
+        for call in &calls {
+            let Some(implicit) = implicit_of(call) else {
+                continue;
+            };
             let value = match kind {
                 ParameterKind::PositionalOnly | ParameterKind::PositionalOrKeyword => {
                     let by_position = position

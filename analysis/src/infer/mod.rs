@@ -358,6 +358,74 @@ pub(crate) fn infer_scope_in_module_run(
     run_interpreter(db, file, scope, None, true)
 }
 
+/// Resolves anchored origins against their file's current index (others unchanged).
+fn origin_resolver(db: &dyn Db) -> impl FnMut(crate::values::Origin) -> crate::values::Origin {
+    let mut anchors: Vec<(SourceFile, &OriginAnchors)> = Vec::new();
+    move |origin: crate::values::Origin| {
+        if origin.anchor.is_none() {
+            return origin;
+        }
+        let file_anchors = match anchors.iter().find(|(file, _)| *file == origin.file) {
+            Some((_, file_anchors)) => *file_anchors,
+            None => {
+                let file_anchors = origin_anchors(db, origin.file);
+                anchors.push((origin.file, file_anchors));
+                file_anchors
+            }
+        };
+        file_anchors.resolve(origin)
+    }
+}
+
+/// Every union of a call.
+fn visit_call(call: &mut CallSite, visit: &mut impl FnMut(&mut Union)) {
+    call.receiver.iter_mut().for_each(&mut *visit);
+    visit(&mut call.callee);
+    visit(&mut call.result);
+    call.positional.iter_mut().for_each(&mut *visit);
+    call.keywords.iter_mut().for_each(|(_, union)| visit(union));
+}
+
+/// The calls of `scope`'s inference that `wanted` picks, equal to those of
+/// [`infer_scope`] (offsets and origins of the current revision), without resolving the
+/// rest of the inference: a hover looking for the calls of one function in many scopes
+/// resolves only those (after an edit, [`infer_scope`]'s resolved copy of every such
+/// scope is made again). `wanted` sees each call as the interpreter holds it, so it
+/// must judge what resolving leaves alone (the kinds of values, not offsets or origins).
+pub(crate) fn resolved_calls(
+    db: &dyn Db,
+    file: SourceFile,
+    scope: ScopeId,
+    wanted: &mut impl FnMut(&CallSite) -> bool,
+) -> Vec<CallSite> {
+    let inference = infer_scope_raw(db, file, scope);
+    let picked = inference.calls.iter().filter(|call| wanted(call)).cloned();
+    if !(inference.has_anchored_origins || inference.relative) {
+        return picked.collect();
+    }
+    // As `ScopeInference::resolved` does for the whole inference.
+    let base = if inference.relative {
+        inputs::file_inputs(db, file).base(scope)
+    } else {
+        None
+    };
+    let mut resolve = origin_resolver(db);
+    picked
+        .map(|mut call| {
+            if let Some(base) = base {
+                call.offset = call.offset.wrapping_add(base.offset);
+                call.end = call.end.wrapping_add(base.offset);
+            }
+            visit_call(&mut call, &mut |union: &mut Union| {
+                if union.has_anchored_origins() {
+                    *union = union.map_origins(&mut resolve);
+                }
+            });
+            call
+        })
+        .collect()
+}
+
 /// [`infer_scope_raw`] with its anchored origins resolved (only run when it has some).
 /// A copy, cheap to make again: the least recently used are dropped between revisions
 /// (and between the batches of `remedy check`).
@@ -489,21 +557,7 @@ impl ScopeInference {
             }
             resolved.relative = false;
         }
-        let mut anchors: Vec<(SourceFile, &OriginAnchors)> = Vec::new();
-        let mut resolve = |origin: crate::values::Origin| {
-            if origin.anchor.is_none() {
-                return origin;
-            }
-            let file_anchors = match anchors.iter().find(|(file, _)| *file == origin.file) {
-                Some((_, file_anchors)) => *file_anchors,
-                None => {
-                    let file_anchors = origin_anchors(db, origin.file);
-                    anchors.push((origin.file, file_anchors));
-                    file_anchors
-                }
-            };
-            file_anchors.resolve(origin)
-        };
+        let mut resolve = origin_resolver(db);
         resolved.for_each_union(&mut |union: &mut Union| {
             if union.has_anchored_origins() {
                 *union = union.map_origins(&mut resolve);
@@ -518,13 +572,6 @@ impl ScopeInference {
 
     /// Every union the inference holds, receiver shapes apart.
     fn for_each_union(&mut self, visit: &mut impl FnMut(&mut Union)) {
-        fn visit_call(call: &mut CallSite, visit: &mut impl FnMut(&mut Union)) {
-            call.receiver.iter_mut().for_each(&mut *visit);
-            visit(&mut call.callee);
-            visit(&mut call.result);
-            call.positional.iter_mut().for_each(&mut *visit);
-            call.keywords.iter_mut().for_each(|(_, union)| visit(union));
-        }
         self.loads.iter_mut().for_each(|(_, union)| visit(union));
         self.bindings.iter_mut().for_each(|(_, union)| visit(union));
         self.returns.iter_mut().for_each(&mut *visit);
