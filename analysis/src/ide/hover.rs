@@ -27,7 +27,8 @@ pub struct HoverResult {
 
 pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
     let Some((name_ref, targets)) = targets_at(db, file, offset) else {
-        return attribute_hover(db, file, offset);
+        return attribute_hover(db, file, offset)
+            .or_else(|| keyword_argument_hover(db, file, offset));
     };
     let described_targets = targets.clone();
     let verbosity = db.settings().config(db).hover_verbosity;
@@ -189,6 +190,150 @@ fn attribute_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<Ho
         ),
         markdown: markdown.trim_end().to_owned(),
     })
+}
+
+/// The hover on the name of a keyword argument (`context` in `f(x, context=ctx)`): the
+/// parameter it binds in the function the call resolves to (for a class, its
+/// `__init__`), and the value passed for it here.
+fn keyword_argument_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
+    let parsed = crate::parse::parse(db, file);
+    let at = u32::from(offset) as usize;
+    let node = parsed
+        .root()
+        .named_descendant_for_byte_range(at, at)
+        .filter(|node| node.kind() == "identifier")?;
+    let argument = node
+        .parent()
+        .filter(|parent| parent.kind() == "keyword_argument")?;
+    if argument.child_by_field_name("name") != Some(node) {
+        return None;
+    }
+    let call = argument
+        .parent()
+        .filter(|list| list.kind() == "argument_list")?
+        .parent()
+        .filter(|call| call.kind() == "call")?;
+    let text = file.text(db);
+    let name = text.get(node.byte_range())?;
+    let index = file_index(db, file);
+    let scope = super::values::evaluating_scope(index, index.scope_at(offset));
+    let inference = crate::infer::infer_scope(db, file, scope);
+    let site = inference.call_at(TextSize::from(call.start_byte() as u32))?;
+    let parameters: Vec<(SourceFile, DefinitionId)> = site
+        .callee
+        .members()
+        .iter()
+        .filter_map(|member| keyword_parameter(db, &member.value, name))
+        .fold(Vec::new(), |mut found, parameter| {
+            if !found.contains(&parameter) {
+                found.push(parameter);
+            }
+            found
+        });
+    let passed = site
+        .keywords
+        .iter()
+        .find(|(keyword, _)| keyword == name)
+        .map(|(_, union)| union);
+    if parameters.is_empty() && passed.is_none() {
+        return None;
+    }
+    let mut markdown = String::new();
+    for (parameter_file, parameter) in &parameters {
+        if !markdown.is_empty() {
+            markdown.push_str("\n---\n");
+        }
+        render_definition_header(db, &mut markdown, *parameter_file, *parameter);
+        markdown.push('\n');
+        let parameter_index = file_index(db, *parameter_file);
+        render_binding_line(
+            db,
+            &mut markdown,
+            *parameter_file,
+            parameter_index,
+            *parameter,
+        );
+    }
+    if parameters.is_empty() {
+        let _ = writeln!(markdown, "```python\n(keyword argument) {name}\n```");
+    }
+    if let Some(passed) = passed {
+        let _ = writeln!(
+            markdown,
+            "\n---\n**Passed here**: `{}`\n",
+            crate::values::render_union(passed)
+        );
+        super::values::render_members(db, file, passed, &mut markdown);
+    }
+    Some(HoverResult {
+        range: TextRange::new(
+            TextSize::from(node.start_byte() as u32),
+            TextSize::from(node.end_byte() as u32),
+        ),
+        markdown: markdown.trim_end().to_owned(),
+    })
+}
+
+/// The parameter named `name` of what calling `callee` runs: a function's or a bound
+/// method's own, a class's `__init__` (the first class of its MRO that defines one).
+fn keyword_parameter(
+    db: &dyn Db,
+    callee: &crate::values::Value,
+    name: &str,
+) -> Option<(SourceFile, DefinitionId)> {
+    use crate::values::{ClassRef, Value};
+    let parameter_of = |function_file: SourceFile, body| {
+        let function_index = file_index(db, function_file);
+        function_index
+            .scope(body)
+            .definitions
+            .iter()
+            .copied()
+            .find(|&definition| {
+                let data = function_index.definition(definition);
+                data.name == name && matches!(data.kind, DefinitionKind::Parameter { .. })
+            })
+            .map(|definition| (function_file, definition))
+    };
+    match callee {
+        Value::Function(function) | Value::BoundMethod { function, .. } => {
+            let (function_file, body) = crate::infer::function_scope(db, function)?;
+            parameter_of(function_file, body)
+        }
+        // The first `__init__` of the MRO runs, whether or not it has the parameter.
+        Value::Class(class) => crate::infer::class_mro(db, class)
+            .iter()
+            .find_map(|ancestor| {
+                let ClassRef::Defined {
+                    file: ancestor_file,
+                    path,
+                } = ancestor
+                else {
+                    return None;
+                };
+                let ancestor_index = file_index(db, *ancestor_file);
+                let DefinitionKind::Class { body, .. } = ancestor_index
+                    .definition(ancestor_index.definition_at_path(path)?)
+                    .kind
+                else {
+                    return None;
+                };
+                let init = ancestor_index
+                    .scope(body)
+                    .definitions
+                    .iter()
+                    .copied()
+                    .find(|&member| ancestor_index.definition(member).name == "__init__")?;
+                let DefinitionKind::Function {
+                    body: init_body, ..
+                } = ancestor_index.definition(init).kind
+                else {
+                    return Some(None);
+                };
+                Some(parameter_of(*ancestor_file, init_body))
+            })?,
+        _ => None,
+    }
 }
 
 fn render_target(db: &dyn Db, out: &mut String, target: Target, verbosity: HoverVerbosity) {
