@@ -28,7 +28,8 @@ pub struct HoverResult {
 pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
     let Some((name_ref, targets)) = targets_at(db, file, offset) else {
         return attribute_hover(db, file, offset)
-            .or_else(|| keyword_argument_hover(db, file, offset));
+            .or_else(|| keyword_argument_hover(db, file, offset))
+            .or_else(|| aliased_import_hover(db, file, offset));
     };
     let described_targets = targets.clone();
     let verbosity = db.settings().config(db).hover_verbosity;
@@ -190,6 +191,38 @@ fn attribute_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<Ho
         ),
         markdown: markdown.trim_end().to_owned(),
     })
+}
+
+/// The hover on the imported name of an aliased import (`join` in `from os.path import
+/// join as pjoin`, `path` in `import os.path as osp`): what the alias binds, shown on
+/// the name.
+fn aliased_import_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
+    let parsed = crate::parse::parse(db, file);
+    let at = u32::from(offset) as usize;
+    let node = parsed
+        .root()
+        .named_descendant_for_byte_range(at, at)
+        .filter(|node| node.kind() == "identifier")?;
+    let dotted = node
+        .parent()
+        .filter(|parent| parent.kind() == "dotted_name")?;
+    // The module the alias binds is the whole dotted name: only its last part names it.
+    if dotted.named_child(dotted.named_child_count().checked_sub(1)?) != Some(node) {
+        return None;
+    }
+    let aliased = dotted
+        .parent()
+        .filter(|parent| parent.kind() == "aliased_import")?;
+    if aliased.child_by_field_name("name") != Some(dotted) {
+        return None;
+    }
+    let alias = aliased.child_by_field_name("alias")?;
+    let mut result = hover(db, file, TextSize::from(alias.start_byte() as u32))?;
+    result.range = TextRange::new(
+        TextSize::from(node.start_byte() as u32),
+        TextSize::from(node.end_byte() as u32),
+    );
+    Some(result)
 }
 
 /// The hover on the name of a keyword argument (`context` in `f(x, context=ctx)`): the

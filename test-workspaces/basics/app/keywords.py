@@ -1,5 +1,9 @@
 """Keyword arguments: the hover on a keyword names the parameter it binds."""
 
+# The imported name of an aliased import shows what the alias binds.
+# hover[greet]: (function) def greet(name: str, greeting: str = "hello") -> str
+from app.util import greet as hello
+
 
 class Account:
     def __init__(self, owner, limit=100):
@@ -30,3 +34,4 @@ account = Savings("ann", limit=50)
 # hover[sep]: (keyword argument) sep
 # hover[sep]: **Passed here**: `'-' (str)`
 print(total, paid, sep="-")
+print(hello("ann"))
