@@ -2761,6 +2761,7 @@ impl<'db> Interpreter<'db> {
         if let Some(found) = child_by_field(node, "object")
             .and_then(|object| self.super_attribute(object, attribute))
         {
+            self.record_attribute_load(node, &found);
             return found;
         }
         let object = child_by_field(node, "object").map(|object| self.expression(object));
@@ -2798,18 +2799,23 @@ impl<'db> Interpreter<'db> {
             }
             (None, None) => self.literal(Value::Unknown, node),
         };
-        // Hovers on the attribute's name read it back (`loads` by offset).
+        self.record_attribute_load(node, &value);
+        value
+    }
+
+    /// Records what the attribute read `node` gave, for hovers on the attribute's name
+    /// (`loads` by offset).
+    fn record_attribute_load(&mut self, node: Node<'_>, value: &Union) {
         if self.record
             && self.state.is_some()
             && let Some(attribute) = child_by_field(node, "attribute")
         {
             let offset = attribute.start_byte() as u32;
             let entry = self.loads.entry(offset).or_insert_with(|| value.clone());
-            if *entry != value {
-                *entry = entry.join(&value);
+            if entry != value {
+                *entry = entry.join(value);
             }
         }
-        value
     }
 
     /// `a and b`, `a or b`: the right operand evaluated where the left one lets it run.
