@@ -1,0 +1,352 @@
+//! The children of every node of one parse tree, in flat arrays built in one cursor walk
+//! and kept with the tree ([`crate::ParsedFile::nodes`]).
+//!
+//! tree-sitter stores no child lists: a node's children come from a cursor that steps
+//! through the tree's hidden (supertype, alias) nodes, some 600 instructions a step, and
+//! `Node::child_by_field_id` walks the children again for every lookup. The interpreter
+//! reads the same nodes again and again, since every call-site specialised run of a
+//! function interprets its body anew:
+//!
+//! ```python
+//! def scale(value, factor):     # `scale(1, 2)` and `scale(x, 3)` each run this body:
+//!     if factor > 1:            # the block's statements, the comparison's operands,
+//!         return value * factor # the binary operator's fields are looked up once per run
+//!     return value
+//! ```
+//!
+//! A [`NodeTable`] answers those lookups with one hash lookup (node id → preorder index)
+//! and a slice. Its answers are exactly tree-sitter's: the same `Node` values in the same
+//! order, since they were collected by the same cursor steps. A node of another tree
+//! (never asked for in practice) falls back to tree-sitter.
+
+use rustc_hash::FxHashMap;
+use tree_sitter::Node;
+
+/// The child lists of one tree. `'t` is the tree's lifetime.
+pub struct NodeTable<'t> {
+    /// Every node in preorder (the root first).
+    nodes: Vec<Node<'t>>,
+    /// The preorder index of every node, by node id.
+    index_by_id: FxHashMap<usize, u32>,
+    /// By preorder index: where the node's children start in `children`; the node's
+    /// children are `children[child_start[index]..child_start[index + 1]]`.
+    child_start: Vec<u32>,
+    /// The preorder indexes of every node's children, node after node.
+    children: Vec<u32>,
+    /// By preorder index: the grammar field that the node fills in its parent (0: none),
+    /// as the cursor reports it.
+    field: Vec<u16>,
+    /// By preorder index: whether the node is named (`Node::is_named`).
+    named: Vec<bool>,
+}
+
+impl<'t> NodeTable<'t> {
+    /// The table of the tree under `root`: one cursor walk.
+    pub fn new(root: Node<'t>) -> NodeTable<'t> {
+        let mut table = NodeTable {
+            nodes: Vec::new(),
+            index_by_id: FxHashMap::default(),
+            child_start: Vec::new(),
+            children: Vec::new(),
+            field: Vec::new(),
+            named: Vec::new(),
+        };
+        // Children lists are laid out in preorder of their parents: collected per node
+        // while the walk is inside it, then appended when the walk leaves it. `pending`
+        // holds, for each node on the path from the root, its children so far.
+        let mut pending: Vec<(u32, Vec<u32>)> = Vec::new();
+        let mut lists: Vec<Vec<u32>> = Vec::new();
+        let mut cursor = root.walk();
+        loop {
+            let node = cursor.node();
+            let index = table.nodes.len() as u32;
+            table.nodes.push(node);
+            table.index_by_id.insert(node.id(), index);
+            table
+                .field
+                .push(cursor.field_id().map_or(0, |field| field.get()));
+            table.named.push(node.is_named());
+            lists.push(Vec::new());
+            if let Some((_, siblings)) = pending.last_mut() {
+                siblings.push(index);
+            }
+            if cursor.goto_first_child() {
+                pending.push((index, Vec::new()));
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    table.finish(lists);
+                    return table;
+                }
+                if let Some((parent, children)) = pending.pop() {
+                    lists[parent as usize] = children;
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, lists: Vec<Vec<u32>>) {
+        self.child_start.reserve(lists.len() + 1);
+        self.children.reserve(self.nodes.len().saturating_sub(1));
+        for list in lists {
+            self.child_start.push(self.children.len() as u32);
+            self.children.extend(list);
+        }
+        self.child_start.push(self.children.len() as u32);
+        self.index_by_id.shrink_to_fit();
+    }
+
+    /// How many nodes the tree holds.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The preorder index of `node`, when it is a node of this tree.
+    fn index_of(&self, node: Node<'_>) -> Option<usize> {
+        let index = *self.index_by_id.get(&node.id())? as usize;
+        // Ids are addresses inside a tree: a node of another tree could share one.
+        (self.nodes.get(index)?.id() == node.id()
+            && self.nodes[index].start_byte() == node.start_byte())
+        .then_some(index)
+    }
+
+    fn child_indexes(&self, index: usize) -> &[u32] {
+        let start = self.child_start[index] as usize;
+        let end = self.child_start[index + 1] as usize;
+        &self.children[start..end]
+    }
+
+    /// The children of `node`, as `node.children(&mut cursor)` lists them.
+    pub fn children<'a>(&'a self, node: Node<'a>) -> Children<'a> {
+        match self.index_of(node) {
+            Some(index) => Children::Table {
+                table: self,
+                indexes: self.child_indexes(index).iter(),
+                named_only: false,
+            },
+            None => Children::Fallback(fallback_children(node, false).into_iter()),
+        }
+    }
+
+    /// The named children of `node`, as `node.named_children(&mut cursor)` lists them.
+    pub fn named_children<'a>(&'a self, node: Node<'a>) -> Children<'a> {
+        match self.index_of(node) {
+            Some(index) => Children::Table {
+                table: self,
+                indexes: self.child_indexes(index).iter(),
+                named_only: true,
+            },
+            None => Children::Fallback(fallback_children(node, true).into_iter()),
+        }
+    }
+
+    /// The `n`th named child of `node` (`Node::named_child`).
+    pub fn named_child<'a>(&'a self, node: Node<'a>, n: usize) -> Option<Node<'a>> {
+        self.named_children(node).nth(n)
+    }
+
+    /// `node.child_by_field_id(field)`.
+    pub fn child_by_field_id<'a>(&'a self, node: Node<'a>, field: u16) -> Option<Node<'a>> {
+        let found = self.index_of(node).and_then(|index| {
+            self.child_indexes(index)
+                .iter()
+                .find(|&&child| self.field[child as usize] == field)
+                .map(|&child| self.nodes[child as usize])
+        });
+        let found = match found {
+            Some(child) => Some(child),
+            // The cursor names one field per child; a child that fills two (a field of
+            // a hidden node that is itself a field) is left to tree-sitter. Cheap: a node
+            // whose production lacks the field returns before walking its children.
+            None => node.child_by_field_id(field),
+        };
+        debug_assert_eq!(
+            found.map(|child| child.id()),
+            node.child_by_field_id(field).map(|child| child.id()),
+            "the node table and tree-sitter disagree on a field of {}",
+            node.kind()
+        );
+        found
+    }
+
+    /// `node.child_by_field_name(name)`.
+    pub fn child_by_field<'a>(&'a self, node: Node<'a>, name: &str) -> Option<Node<'a>> {
+        match field_id(name) {
+            Some(field) => self.child_by_field_id(node, field),
+            None => node.child_by_field_name(name),
+        }
+    }
+}
+
+/// The grammar's id of field `name`, from a table built once.
+pub fn field_id(name: &str) -> Option<u16> {
+    static IDS: std::sync::OnceLock<FxHashMap<&'static str, u16>> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        (1..=language.field_count() as u16)
+            .filter_map(|id| Some((language.field_name_for_id(id)?, id)))
+            .collect()
+    })
+    .get(name)
+    .copied()
+}
+
+fn fallback_children(node: Node<'_>, named_only: bool) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    if named_only {
+        node.named_children(&mut cursor).collect()
+    } else {
+        node.children(&mut cursor).collect()
+    }
+}
+
+/// The children of a node, from the table (or from tree-sitter for a foreign node).
+pub enum Children<'a> {
+    Table {
+        table: &'a NodeTable<'a>,
+        indexes: std::slice::Iter<'a, u32>,
+        named_only: bool,
+    },
+    Fallback(std::vec::IntoIter<Node<'a>>),
+}
+
+impl<'a> Iterator for Children<'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        match self {
+            Children::Table {
+                table,
+                indexes,
+                named_only,
+            } => indexes
+                .by_ref()
+                .map(|&index| index as usize)
+                .find(|&index| !*named_only || table.named[index])
+                .map(|index| table.nodes[index]),
+            Children::Fallback(nodes) => nodes.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Children::Table { indexes, .. } => (0, Some(indexes.len())),
+            Children::Fallback(nodes) => nodes.size_hint(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every node's children, named children and fields agree with tree-sitter's.
+    fn assert_agrees(text: &str) -> usize {
+        let tree = crate::parse::parse_text(text, None);
+        let root = tree.root_node();
+        let table = NodeTable::new(root);
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let fields: Vec<u16> = (1..=language.field_count() as u16).collect();
+        let mut stack = vec![root];
+        let mut visited = 0;
+        while let Some(node) = stack.pop() {
+            visited += 1;
+            let mut cursor = node.walk();
+            let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+            assert_eq!(table.children(node).collect::<Vec<_>>(), children);
+            let named: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+            assert_eq!(table.named_children(node).collect::<Vec<_>>(), named);
+            for &field in &fields {
+                assert_eq!(
+                    table.child_by_field_id(node, field),
+                    node.child_by_field_id(field),
+                    "field {:?} of {} at {}",
+                    language.field_name_for_id(field),
+                    node.kind(),
+                    node.start_byte()
+                );
+            }
+            stack.extend(children);
+        }
+        assert_eq!(visited, table.len());
+        visited
+    }
+
+    #[test]
+    fn agrees_with_tree_sitter_on_every_construct() {
+        let text = r#"
+import os.path as p, sys
+from . import (a, b as c)
+@decorator(1)
+class A(Base, metaclass=Meta):
+    x: int = 1
+    def f(self, a, /, b=2, *args, c: int = 3, **kw) -> "A":
+        """Doc."""
+        if a and not b or c is None:
+            return [i for i in range(3) if i]
+        elif (y := a) > 1 < 2:
+            raise ValueError("no") from None
+        else:
+            pass
+        for k, v in {1: 2, **kw}.items():
+            continue
+        while True:
+            break
+        else:
+            ...
+        try:
+            import json
+        except (KeyError, ValueError) as error:
+            del error
+        except* OSError:
+            pass
+        finally:
+            global g
+        with open(p) as f, lock:
+            yield from f
+        match a:
+            case [1, *rest] | {"k": _} if rest:
+                pass
+            case Point(x=0) as q:
+                pass
+        lambda x, *y: x[1:2, ::3]
+        print(f"{a!r:>{b}}", *args, **kw)  # comment
+        assert a, "message"
+        a += 1; b = c = d
+        return await g() if a else -b
+type Alias[T] = list[T]
+def broken(:
+    x = (1,
+"#;
+        assert!(assert_agrees(text) > 300);
+    }
+
+    #[test]
+    fn agrees_with_tree_sitter_on_the_test_workspaces() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-workspaces");
+        let extra = std::env::var_os("REMEDY_NODE_TABLE_CORPUS").map(std::path::PathBuf::from);
+        let mut files = 0;
+        let mut stack: Vec<std::path::PathBuf> = std::iter::once(root).chain(extra).collect();
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                    stack.push(entry.path());
+                }
+            } else if path.extension().is_some_and(|extension| extension == "py")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                assert_agrees(&text);
+                files += 1;
+            }
+        }
+        assert!(files > 20, "only {files} Python files found");
+    }
+}
