@@ -23,16 +23,21 @@ use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
 /// The child lists of one tree. `'t` is the tree's lifetime.
+///
+/// Nodes are numbered in preorder, so a node's first child is the next node and each
+/// further child starts where the previous child's subtree ends: the child lists need
+/// no storage of their own.
 pub struct NodeTable<'t> {
     /// Every node in preorder (the root first).
     nodes: Vec<Node<'t>>,
     /// The preorder index of every node, by node id.
     index_by_id: FxHashMap<usize, u32>,
-    /// By preorder index: where the node's children start in `children`; the node's
-    /// children are `children[child_start[index]..child_start[index + 1]]`.
-    child_start: Vec<u32>,
-    /// The preorder indexes of every node's children, node after node.
-    children: Vec<u32>,
+    /// By preorder index: the index of the node's parent ([`NodeTable::NO_PARENT`] for
+    /// the root).
+    parent: Vec<u32>,
+    /// By preorder index: the index just past the node's last descendant, so that a
+    /// node's subtree is `nodes[index..subtree_end[index]]`.
+    subtree_end: Vec<u32>,
     /// By preorder index: the grammar field that the node fills in its parent (0: none),
     /// as the cursor reports it.
     field: Vec<u16>,
@@ -41,37 +46,38 @@ pub struct NodeTable<'t> {
 }
 
 impl<'t> NodeTable<'t> {
+    /// The parent index of the root.
+    pub const NO_PARENT: u32 = u32::MAX;
+
     /// The table of the tree under `root`: one cursor walk.
     pub fn new(root: Node<'t>) -> NodeTable<'t> {
         let mut table = NodeTable {
             nodes: Vec::new(),
             index_by_id: FxHashMap::default(),
-            child_start: Vec::new(),
-            children: Vec::new(),
+            parent: Vec::new(),
+            subtree_end: Vec::new(),
             field: Vec::new(),
             named: Vec::new(),
         };
-        // Children lists are laid out in preorder of their parents: collected per node
-        // while the walk is inside it, then appended when the walk leaves it. `pending`
-        // holds, for each node on the path from the root, its children so far.
-        let mut pending: Vec<(u32, Vec<u32>)> = Vec::new();
-        let mut lists: Vec<Vec<u32>> = Vec::new();
         let mut cursor = root.walk();
+        // The preorder indexes of the ancestors of the cursor's node, root first.
+        let mut path: Vec<u32> = Vec::new();
         loop {
             let node = cursor.node();
             let index = table.nodes.len() as u32;
             table.nodes.push(node);
             table.index_by_id.insert(node.id(), index);
             table
+                .parent
+                .push(path.last().copied().unwrap_or(Self::NO_PARENT));
+            // Set when the walk leaves the node.
+            table.subtree_end.push(index + 1);
+            table
                 .field
                 .push(cursor.field_id().map_or(0, |field| field.get()));
             table.named.push(node.is_named());
-            lists.push(Vec::new());
-            if let Some((_, siblings)) = pending.last_mut() {
-                siblings.push(index);
-            }
             if cursor.goto_first_child() {
-                pending.push((index, Vec::new()));
+                path.push(index);
                 continue;
             }
             loop {
@@ -79,25 +85,46 @@ impl<'t> NodeTable<'t> {
                     break;
                 }
                 if !cursor.goto_parent() {
-                    table.finish(lists);
                     return table;
                 }
-                if let Some((parent, children)) = pending.pop() {
-                    lists[parent as usize] = children;
+                if let Some(parent) = path.pop() {
+                    table.subtree_end[parent as usize] = table.nodes.len() as u32;
                 }
             }
         }
     }
 
-    fn finish(&mut self, lists: Vec<Vec<u32>>) {
-        self.child_start.reserve(lists.len() + 1);
-        self.children.reserve(self.nodes.len().saturating_sub(1));
-        for list in lists {
-            self.child_start.push(self.children.len() as u32);
-            self.children.extend(list);
+    /// Every node of the tree, root first, in preorder (source order).
+    pub fn preorder(&self) -> &[Node<'t>] {
+        &self.nodes
+    }
+
+    /// The preorder index of `node`, when it is a node of this tree.
+    pub fn index_of(&self, node: Node<'_>) -> Option<usize> {
+        let index = *self.index_by_id.get(&node.id())? as usize;
+        // Ids are addresses inside a tree: a node of another tree could share one.
+        let found = self.nodes.get(index)?;
+        (found.id() == node.id() && found.start_byte() == node.start_byte()).then_some(index)
+    }
+
+    /// The preorder index of the parent of the node at `index` ([`NodeTable::NO_PARENT`]
+    /// for the root).
+    pub fn parent_index(&self, index: usize) -> u32 {
+        self.parent[index]
+    }
+
+    /// The index just past the last descendant of the node at `index`.
+    pub fn subtree_end(&self, index: usize) -> usize {
+        self.subtree_end[index] as usize
+    }
+
+    /// The preorder indexes of the children of the node at `index`.
+    pub fn child_indexes(&self, index: usize) -> ChildIndexes<'_> {
+        ChildIndexes {
+            next: index as u32 + 1,
+            end: self.subtree_end[index],
+            subtree_end: &self.subtree_end,
         }
-        self.child_start.push(self.children.len() as u32);
-        self.index_by_id.shrink_to_fit();
     }
 
     /// How many nodes the tree holds.
@@ -109,27 +136,12 @@ impl<'t> NodeTable<'t> {
         self.nodes.is_empty()
     }
 
-    /// The preorder index of `node`, when it is a node of this tree.
-    fn index_of(&self, node: Node<'_>) -> Option<usize> {
-        let index = *self.index_by_id.get(&node.id())? as usize;
-        // Ids are addresses inside a tree: a node of another tree could share one.
-        (self.nodes.get(index)?.id() == node.id()
-            && self.nodes[index].start_byte() == node.start_byte())
-        .then_some(index)
-    }
-
-    fn child_indexes(&self, index: usize) -> &[u32] {
-        let start = self.child_start[index] as usize;
-        let end = self.child_start[index + 1] as usize;
-        &self.children[start..end]
-    }
-
     /// The children of `node`, as `node.children(&mut cursor)` lists them.
     pub fn children<'a>(&'a self, node: Node<'a>) -> Children<'a> {
         match self.index_of(node) {
             Some(index) => Children::Table {
                 table: self,
-                indexes: self.child_indexes(index).iter(),
+                indexes: self.child_indexes(index),
                 named_only: false,
             },
             None => Children::Fallback(fallback_children(node, false).into_iter()),
@@ -141,7 +153,7 @@ impl<'t> NodeTable<'t> {
         match self.index_of(node) {
             Some(index) => Children::Table {
                 table: self,
-                indexes: self.child_indexes(index).iter(),
+                indexes: self.child_indexes(index),
                 named_only: true,
             },
             None => Children::Fallback(fallback_children(node, true).into_iter()),
@@ -157,9 +169,8 @@ impl<'t> NodeTable<'t> {
     pub fn child_by_field_id<'a>(&'a self, node: Node<'a>, field: u16) -> Option<Node<'a>> {
         let found = self.index_of(node).and_then(|index| {
             self.child_indexes(index)
-                .iter()
-                .find(|&&child| self.field[child as usize] == field)
-                .map(|&child| self.nodes[child as usize])
+                .find(|&child| self.field[child] == field)
+                .map(|child| self.nodes[child])
         });
         let found = match found {
             Some(child) => Some(child),
@@ -208,11 +219,31 @@ fn fallback_children(node: Node<'_>, named_only: bool) -> Vec<Node<'_>> {
     }
 }
 
+/// The preorder indexes of a node's children, in order.
+pub struct ChildIndexes<'a> {
+    next: u32,
+    end: u32,
+    subtree_end: &'a [u32],
+}
+
+impl Iterator for ChildIndexes<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.next >= self.end {
+            return None;
+        }
+        let child = self.next as usize;
+        self.next = self.subtree_end[child];
+        Some(child)
+    }
+}
+
 /// The children of a node, from the table (or from tree-sitter for a foreign node).
 pub enum Children<'a> {
     Table {
         table: &'a NodeTable<'a>,
-        indexes: std::slice::Iter<'a, u32>,
+        indexes: ChildIndexes<'a>,
         named_only: bool,
     },
     Fallback(std::vec::IntoIter<Node<'a>>),
@@ -229,7 +260,6 @@ impl<'a> Iterator for Children<'a> {
                 named_only,
             } => indexes
                 .by_ref()
-                .map(|&index| index as usize)
                 .find(|&index| !*named_only || table.named[index])
                 .map(|index| table.nodes[index]),
             Children::Fallback(nodes) => nodes.next(),
@@ -238,7 +268,10 @@ impl<'a> Iterator for Children<'a> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         match self {
-            Children::Table { indexes, .. } => (0, Some(indexes.len())),
+            Children::Table { indexes, .. } => (
+                0,
+                Some((indexes.end - indexes.next.min(indexes.end)) as usize),
+            ),
             Children::Fallback(nodes) => nodes.size_hint(),
         }
     }

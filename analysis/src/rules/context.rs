@@ -140,7 +140,7 @@ impl<'db> RuleContext<'db> {
             runs,
             known_runs,
             findings: FxHashMap::default(),
-            navigator: TreeNavigator::new(parsed.root()),
+            navigator: TreeNavigator::new(parsed.nodes()),
         }
     }
 
@@ -192,7 +192,7 @@ impl<'db> RuleContext<'db> {
 
     /// Every node of the file, root first, in source order: what
     /// `descendants(context.root())` yields, from the walk the navigator already made.
-    pub fn nodes(&self) -> std::rc::Rc<[Node<'db>]> {
+    pub fn nodes(&self) -> &'db [Node<'db>] {
         self.navigator.nodes()
     }
 
