@@ -51,13 +51,16 @@ impl<'t> NodeTable<'t> {
 
     /// The table of the tree under `root`: one cursor walk.
     pub fn new(root: Node<'t>) -> NodeTable<'t> {
+        // Exact sizes (tree-sitter stores the count), so that no vector carries the
+        // slack of its growth: the table lives as long as the tree.
+        let count = root.descendant_count();
         let mut table = NodeTable {
-            nodes: Vec::new(),
-            index_by_id: FxHashMap::default(),
-            parent: Vec::new(),
-            subtree_end: Vec::new(),
-            field: Vec::new(),
-            named: Vec::new(),
+            nodes: Vec::with_capacity(count),
+            index_by_id: FxHashMap::with_capacity_and_hasher(count, Default::default()),
+            parent: Vec::with_capacity(count),
+            subtree_end: Vec::with_capacity(count),
+            field: Vec::with_capacity(count),
+            named: Vec::with_capacity(count),
         };
         let mut cursor = root.walk();
         // The preorder indexes of the ancestors of the cursor's node, root first.

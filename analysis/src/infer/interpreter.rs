@@ -1043,13 +1043,13 @@ impl<'db> Interpreter<'db> {
     }
 
     fn statement(&mut self, node: Node<'_>) {
-        match node.kind() {
+        match kind_of(node) {
             "expression_statement" => {
                 let children: Vec<Node<'_>> = self.nodes.named_children(node).collect();
                 for child in children {
                     self.never_returns_at = None;
                     self.expression(child);
-                    if child.kind() == "call"
+                    if kind_of(child) == "call"
                         && self.never_returns_at == Some(child.start_byte() as u32)
                     {
                         // `sys.exit(1)`, `fail("…")`: the path ends here.
@@ -1107,13 +1107,13 @@ impl<'db> Interpreter<'db> {
             "delete_statement" => {
                 let targets: Vec<Node<'_>> = self.nodes.named_children(node).collect();
                 for target in targets {
-                    if target.kind() == "identifier" {
+                    if kind_of(target) == "identifier" {
                         let name = Name::new(self.slice(target));
                         if let Some(env) = &mut self.state {
                             env.remove(&name);
                         }
                     } else {
-                        if matches!(target.kind(), "subscript" | "attribute") {
+                        if matches!(kind_of(target), "subscript" | "attribute") {
                             let object = self
                                 .field(target, "value")
                                 .or_else(|| self.field(target, "object"));
@@ -1131,7 +1131,7 @@ impl<'db> Interpreter<'db> {
                 let decorators: Vec<Node<'_>> = self
                     .nodes
                     .named_children(node)
-                    .filter(|child| child.kind() == "decorator")
+                    .filter(|child| kind_of(*child) == "decorator")
                     .collect();
                 for decorator in decorators {
                     if let Some(expression) = self.nodes.named_child(decorator, 0) {
@@ -1139,7 +1139,7 @@ impl<'db> Interpreter<'db> {
                     }
                 }
                 if let Some(definition) = self.field(node, "definition") {
-                    match definition.kind() {
+                    match kind_of(definition) {
                         "function_definition" => self.function_definition(definition, node),
                         "class_definition" => self.class_definition(definition),
                         _ => {}
@@ -1157,7 +1157,7 @@ impl<'db> Interpreter<'db> {
                 // Unknown statements (including ERROR nodes): evaluate what is inside.
                 let children: Vec<Node<'_>> = self.nodes.named_children(node).collect();
                 for child in children {
-                    if child.kind() == "block" {
+                    if kind_of(child) == "block" {
                         self.block(child);
                     } else {
                         self.expression(child);
@@ -1457,7 +1457,7 @@ impl<'db> Interpreter<'db> {
         };
         // A loop that ran to the end leaves an iterator held in a name exhausted.
         if let Some(iterable) = self.field(node, "right") {
-            if iterable.kind() == "identifier" {
+            if kind_of(iterable) == "identifier" {
                 let name = Name::new(self.slice(iterable));
                 let origin = self.origin(range_of(iterable));
                 if let Some(env) = &mut exhausted {
@@ -1498,7 +1498,7 @@ impl<'db> Interpreter<'db> {
                 .map(|char| Union::new(Value::Str(Some(SmolStr::from(char.to_string()))), None))
                 .collect(),
             Value::Instance(ClassRef::Builtin(name), _) if name == "range" => {
-                let right = right.filter(|right| right.kind() == "call")?;
+                let right = right.filter(|right| kind_of(*right) == "call")?;
                 let call = self
                     .calls
                     .get(&(right.start_byte() as u32, right.end_byte() as u32))?;
@@ -1612,7 +1612,7 @@ impl<'db> Interpreter<'db> {
     fn loop_exit(&mut self, node: Node<'_>, (exhausted, breaks): (State, State)) {
         let after_else = match self.field(node, "alternative") {
             Some(alternative) => {
-                let kind = if node.kind() == "for_statement" {
+                let kind = if kind_of(node) == "for_statement" {
                     BranchKind::ForElse
                 } else {
                     BranchKind::WhileElse
@@ -1729,7 +1729,7 @@ impl<'db> Interpreter<'db> {
         let handled: Vec<SmolStr> = clauses
             .iter()
             .filter(|clause| {
-                clause.kind() == "except_clause" || clause.kind() == "except_group_clause"
+                kind_of(**clause) == "except_clause" || kind_of(**clause) == "except_group_clause"
             })
             .flat_map(|clause| self.handled_names(*clause))
             .collect();
@@ -1746,7 +1746,7 @@ impl<'db> Interpreter<'db> {
         let mut after_else = after_body;
         let mut finally = None;
         for clause in clauses {
-            match clause.kind() {
+            match kind_of(clause) {
                 "except_clause" | "except_group_clause" => {
                     let branch = self.branch_id(clause, BranchKind::ExceptHandler);
                     let saved = self.branch;
@@ -1777,7 +1777,7 @@ impl<'db> Interpreter<'db> {
                     let body = self
                         .nodes
                         .named_children(clause)
-                        .filter(|child| child.kind() == "block")
+                        .filter(|child| kind_of(*child) == "block")
                         .last();
                     let taken_state = self.state.take();
                     let after = self.branch_block(body, branch, taken_state);
@@ -1800,7 +1800,7 @@ impl<'db> Interpreter<'db> {
             let body = self
                 .nodes
                 .named_children(clause)
-                .filter(|child| child.kind() == "block")
+                .filter(|child| kind_of(*child) == "block")
                 .last();
             state = self.branch_block(body, self.branch_id(clause, BranchKind::Finally), state);
         }
@@ -1815,7 +1815,7 @@ impl<'db> Interpreter<'db> {
         let mut names = Vec::new();
         let mut stack = vec![value];
         while let Some(node) = stack.pop() {
-            match node.kind() {
+            match kind_of(node) {
                 "identifier" => names.push(SmolStr::new(self.slice(node))),
                 "attribute" => {
                     if let Some(attribute) = self.field(node, "attribute") {
@@ -1835,7 +1835,7 @@ impl<'db> Interpreter<'db> {
         let clauses: Vec<Node<'_>> = self
             .nodes
             .named_children(node)
-            .filter(|child| child.kind() == "with_clause")
+            .filter(|child| kind_of(*child) == "with_clause")
             .collect();
         for clause in clauses {
             let items: Vec<Node<'_>> = self.nodes.named_children(clause).collect();
@@ -1843,7 +1843,7 @@ impl<'db> Interpreter<'db> {
                 let Some(value) = self.field(item, "value") else {
                     continue;
                 };
-                if value.kind() == "as_pattern" {
+                if kind_of(value) == "as_pattern" {
                     let manager = self
                         .nodes
                         .named_child(value, 0)
@@ -1883,7 +1883,7 @@ impl<'db> Interpreter<'db> {
             .map(|body| {
                 self.nodes
                     .named_children(body)
-                    .filter(|case| case.kind() == "case_clause")
+                    .filter(|case| kind_of(*case) == "case_clause")
                     .collect()
             })
             .unwrap_or_default();
@@ -1897,7 +1897,7 @@ impl<'db> Interpreter<'db> {
             let patterns: Vec<Node<'_>> = self
                 .nodes
                 .named_children(case)
-                .filter(|child| child.kind() == "case_pattern")
+                .filter(|child| kind_of(*child) == "case_pattern")
                 .collect();
             for pattern in &patterns {
                 self.bind_pattern(*pattern, subject.as_ref(), case);
@@ -1927,7 +1927,7 @@ impl<'db> Interpreter<'db> {
     fn bind_pattern(&mut self, pattern: Node<'_>, subject: Option<&Union>, statement: Node<'_>) {
         let mut stack = vec![(pattern, true)];
         while let Some((node, whole_subject)) = stack.pop() {
-            match node.kind() {
+            match kind_of(node) {
                 "dotted_name" => {
                     let parts: Vec<Node<'_>> = self.nodes.named_children(node).collect();
                     if let [name] = parts[..] {
@@ -2219,12 +2219,12 @@ impl<'db> Interpreter<'db> {
     /// Evaluates an annotation: `Optional[X]` and `X | None` become `X` or `None`, a string
     /// annotation is read as the name it holds when that is a plain name.
     fn annotation(&mut self, node: Node<'_>) -> Union {
-        let node = if node.kind() == "type" {
+        let node = if kind_of(node) == "type" {
             self.nodes.named_child(node, 0).unwrap_or(node)
         } else {
             node
         };
-        match node.kind() {
+        match kind_of(node) {
             "binary_operator" => {
                 let left = self.field(node, "left").map(|left| self.annotation(left));
                 let right = self
@@ -2246,7 +2246,7 @@ impl<'db> Interpreter<'db> {
                 let arguments: Vec<Node<'_>> = arguments
                     .into_iter()
                     .flat_map(|argument| {
-                        if argument.kind() == "type_parameter" {
+                        if kind_of(argument) == "type_parameter" {
                             self.nodes.named_children(argument).collect::<Vec<_>>()
                         } else {
                             vec![argument]
@@ -2270,7 +2270,7 @@ impl<'db> Interpreter<'db> {
                     }
                     "Literal" => Union::join_all(arguments.iter().map(|argument| {
                         // `Literal["r", "w"]` in a parameter annotation wraps each in `type`.
-                        let argument = if argument.kind() == "type" {
+                        let argument = if kind_of(*argument) == "type" {
                             self.nodes.named_child(*argument, 0).unwrap_or(*argument)
                         } else {
                             *argument
@@ -2571,16 +2571,16 @@ impl<'db> Interpreter<'db> {
     {
         let mut path = Vec::new();
         let mut current = node;
-        while current.kind() == "subscript" {
+        while kind_of(current) == "subscript" {
             let key = self.field(current, "subscript")?;
-            if key.kind() == "slice" {
+            if kind_of(key) == "slice" {
                 return None;
             }
             let literal = self.expression_quiet(key).single().and_then(literal_key)?;
             path.push(Some(literal));
             current = self.field(current, "value")?;
         }
-        if current.kind() != "identifier" {
+        if kind_of(current) != "identifier" {
             return None;
         }
         path.reverse();
@@ -2700,7 +2700,7 @@ impl<'db> Interpreter<'db> {
         }
         let mut roots: Vec<Name> = Vec::new();
         if let Some(receiver) = function
-            .filter(|function| function.kind() == "attribute")
+            .filter(|function| kind_of(*function) == "attribute")
             .and_then(|function| self.field(function, "object"))
             .and_then(|object| self.place_path(object))
         {
@@ -2717,7 +2717,7 @@ impl<'db> Interpreter<'db> {
         }
         if let Some(arguments) = arguments {
             for argument in self.nodes.named_children(arguments) {
-                let argument = if argument.kind() == "keyword_argument" {
+                let argument = if kind_of(argument) == "keyword_argument" {
                     self.field(argument, "value")
                 } else {
                     Some(argument)
@@ -2900,7 +2900,7 @@ impl<'db> Interpreter<'db> {
     fn mutate_shape_attribute(&mut self, attribute: Node<'_>, method: &str, arguments: &Arguments) {
         let (Some(base), Some(name)) = (
             self.field(attribute, "object")
-                .filter(|base| base.kind() == "identifier"),
+                .filter(|base| kind_of(*base) == "identifier"),
             self.field(attribute, "attribute"),
         ) else {
             return;
@@ -2960,7 +2960,7 @@ impl<'db> Interpreter<'db> {
     ) {
         let Some(object) = self
             .field(function, "object")
-            .filter(|object| object.kind() == "identifier" && function.kind() == "attribute")
+            .filter(|object| kind_of(*object) == "identifier" && kind_of(function) == "attribute")
         else {
             return;
         };
@@ -3080,7 +3080,7 @@ impl<'db> Interpreter<'db> {
 
     /// `object` (a name) is mutated in place here: noted when it is a parameter.
     fn note_mutation(&mut self, object: Node<'_>) {
-        if object.kind() != "identifier" {
+        if kind_of(object) != "identifier" {
             return;
         }
         let name = self.slice(object);
@@ -3100,7 +3100,7 @@ impl<'db> Interpreter<'db> {
     /// summary when it belongs to an enclosing scope. Removals are not noted: what a
     /// caller knows missing stays missing.
     fn note_growth(&mut self, object: Node<'_>) {
-        if object.kind() == "identifier" {
+        if kind_of(object) == "identifier" {
             let name = Name::new(self.slice(object));
             self.note_free_mutation(&name);
         }
@@ -3183,7 +3183,7 @@ impl<'db> Interpreter<'db> {
     /// The parameters a `return` expression hands back (as such, or inside a literal
     /// container).
     fn note_returned_parameters(&mut self, value: Node<'_>) {
-        match value.kind() {
+        match kind_of(value) {
             "identifier" => {
                 let name = self.slice(value);
                 if let Some(parameter) = self
@@ -3243,13 +3243,13 @@ impl<'db> Interpreter<'db> {
     /// Arguments passed by name to a callee that may mutate them: their known contents
     /// (exact lengths, closed dicts, instance shapes) no longer hold after the call.
     fn forget_mutated_arguments(&mut self, callee: &Union, arguments: Node<'_>) {
-        if arguments.kind() != "argument_list" {
+        if kind_of(arguments) != "argument_list" {
             return;
         }
         let children: Vec<Node<'_>> = self.nodes.named_children(arguments).collect();
         let mut position = 0usize;
         for child in children {
-            let (name_node, keyword) = match child.kind() {
+            let (name_node, keyword) = match kind_of(child) {
                 "keyword_argument" => (
                     self.field(child, "value"),
                     self.field(child, "name")
@@ -3261,7 +3261,7 @@ impl<'db> Interpreter<'db> {
                     (Some(child), None)
                 }
             };
-            let Some(name_node) = name_node.filter(|node| node.kind() == "identifier") else {
+            let Some(name_node) = name_node.filter(|node| kind_of(*node) == "identifier") else {
                 continue;
             };
             let slot = match &keyword {
@@ -3287,17 +3287,17 @@ impl<'db> Interpreter<'db> {
         let children: Vec<Node<'_>> = self.nodes.named_children(arguments).collect();
         if children
             .iter()
-            .any(|child| matches!(child.kind(), "list_splat" | "dictionary_splat"))
+            .any(|child| matches!(kind_of(*child), "list_splat" | "dictionary_splat"))
         {
             return;
         }
         let positional = children
             .iter()
-            .filter(|child| !matches!(child.kind(), "keyword_argument" | "comment"))
+            .filter(|child| !matches!(kind_of(**child), "keyword_argument" | "comment"))
             .count();
         let keywords: Vec<&str> = children
             .iter()
-            .filter(|child| child.kind() == "keyword_argument")
+            .filter(|child| kind_of(**child) == "keyword_argument")
             .filter_map(|child| self.field(*child, "name"))
             .map(|name| self.slice(name))
             .collect();
@@ -3405,11 +3405,11 @@ impl<'db> Interpreter<'db> {
     }
 
     fn mutate(&mut self, object: Node<'_>, method: &str, arguments: &Arguments) {
-        if object.kind() == "attribute" && MUTATING_METHODS.contains(&method) {
+        if kind_of(object) == "attribute" && MUTATING_METHODS.contains(&method) {
             self.mutate_shape_attribute(object, method, arguments);
             return;
         }
-        if object.kind() != "identifier" {
+        if kind_of(object) != "identifier" {
             return;
         }
         let name = Name::new(self.slice(object));
@@ -3441,7 +3441,7 @@ impl<'db> Interpreter<'db> {
     fn narrow_env(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
         // A condition whose value is known decides the branch outright (`if 5 <= 1:`,
         // `if DEBUG:` with a constant, a comparison of literals).
-        if condition.kind() != "identifier" {
+        if kind_of(condition) != "identifier" {
             let saved = std::mem::replace(&mut self.state, Some(env.clone()));
             let value = self.expression_quiet(condition);
             self.state = saved;
@@ -3453,7 +3453,7 @@ impl<'db> Interpreter<'db> {
                 return (None, Some(env));
             }
         }
-        match condition.kind() {
+        match kind_of(condition) {
             "parenthesized_expression" => match self.nodes.named_child(condition, 0) {
                 Some(inner) => self.narrow(inner, Some(env)),
                 None => (Some(env.clone()), Some(env)),
@@ -3542,7 +3542,7 @@ impl<'db> Interpreter<'db> {
     /// names (comparisons, `not`, `and`/`or`, `isinstance`-style calls).
     fn remember_condition(&mut self, name: Node<'_>, test: Node<'_>) {
         if !matches!(
-            test.kind(),
+            kind_of(test),
             "comparison_operator" | "not_operator" | "boolean_operator" | "call"
         ) {
             return;
@@ -3585,7 +3585,7 @@ impl<'db> Interpreter<'db> {
     /// `env` with the attribute's value there.
     fn subject_name(&mut self, env: &mut Env, subject: Node<'_>) -> Option<Name> {
         let path = self.place_path(subject)?;
-        if subject.kind() == "attribute" && !env.places.contains_key(&path) {
+        if kind_of(subject) == "attribute" && !env.places.contains_key(&path) {
             let saved = std::mem::replace(&mut self.state, Some(env.clone()));
             let value = self.expression_quiet(subject);
             self.state = saved;
@@ -3810,7 +3810,7 @@ impl<'db> Interpreter<'db> {
         let element_value = self.expression_quiet(element);
         let container_value = self.expression_quiet(container);
         let mut states = (Some(env.clone()), Some(env));
-        if element.kind() == "identifier" {
+        if kind_of(element) == "identifier" {
             let name = Name::new(self.slice(element));
             let test = |value: &Value| membership(value, &container_value);
             states = self.split_both(states, &name, element, &test);
@@ -3819,7 +3819,7 @@ impl<'db> Interpreter<'db> {
                 states.0 = refine_to_literals(states.0, &name, &literals);
             }
         }
-        if container.kind() == "identifier" {
+        if kind_of(container) == "identifier" {
             let name = Name::new(self.slice(container));
             if let Some(needle) = element_value.single().cloned().filter(is_literal) {
                 let test = |value: &Value| contains_literal(value, &needle);
@@ -3836,7 +3836,7 @@ impl<'db> Interpreter<'db> {
     /// After `name.attribute` ran, `name` was not None: None has no such attribute, so
     /// that path raised. The next use of the name does not report the same None again.
     fn survives_attribute_read(&mut self, object_node: Node<'_>, object: &Union, attribute: &str) {
-        if object_node.kind() != "identifier"
+        if kind_of(object_node) != "identifier"
             || !object.values().any(|value| *value == Value::None)
             || crate::builtins::builtin_type_has_attribute("NoneType", attribute) == Some(true)
         {
@@ -3907,7 +3907,7 @@ impl<'db> Interpreter<'db> {
         'db: 'n,
     {
         let len_subject = |node: Node<'n>| {
-            (node.kind() == "call"
+            (kind_of(node) == "call"
                 && self
                     .field(node, "function")
                     .is_some_and(|function| self.slice(function) == "len"))
@@ -3921,7 +3921,7 @@ impl<'db> Interpreter<'db> {
             .filter(|subject| is_place_node(*subject))
         };
         let integer = |node: Node<'n>| {
-            (node.kind() == "integer")
+            (kind_of(node) == "integer")
                 .then(|| parse_int(self.slice(node)))
                 .flatten()
         };
@@ -4513,12 +4513,12 @@ impl<'db> Interpreter<'db> {
         let children: Vec<Node<'_>> = self
             .nodes
             .named_children(node)
-            .filter(|child| child.kind() != "comment")
+            .filter(|child| kind_of(*child) != "comment")
             .collect();
         let mut items = Vec::with_capacity(children.len());
         let mut exact = true;
         for child in children {
-            if child.kind() == "list_splat" {
+            if kind_of(child) == "list_splat" {
                 let spread = self
                     .nodes
                     .named_child(child, 0)
@@ -4552,7 +4552,7 @@ impl<'db> Interpreter<'db> {
             open: false,
         };
         for child in children {
-            match child.kind() {
+            match kind_of(child) {
                 "pair" => self.add_dict_entry(child, &mut dict),
                 "dictionary_splat" => {
                     let spread = self
@@ -4588,7 +4588,7 @@ impl<'db> Interpreter<'db> {
         let children: Vec<Node<'_>> = self.nodes.named_children(node).collect();
         let body = self.field(node, "body");
         for child in &children {
-            match child.kind() {
+            match kind_of(*child) {
                 "for_in_clause" => {
                     let iterable = self
                         .field(*child, "right")
@@ -4622,7 +4622,7 @@ impl<'db> Interpreter<'db> {
                 _ => {}
             }
         }
-        let value = match (node.kind(), body) {
+        let value = match (kind_of(node), body) {
             ("dictionary_comprehension", Some(pair)) => {
                 if let Some(key) = self.field(pair, "key") {
                     self.expression(key);
@@ -4655,7 +4655,7 @@ impl<'db> Interpreter<'db> {
     /// (the general evaluation then runs).
     fn exact_comprehension(&mut self, node: Node<'_>) -> Option<Union> {
         if !matches!(
-            node.kind(),
+            kind_of(node),
             "list_comprehension" | "generator_expression" | "dictionary_comprehension"
         ) {
             return None;
@@ -4665,13 +4665,13 @@ impl<'db> Interpreter<'db> {
         let clauses: Vec<Node<'_>> = children
             .iter()
             .copied()
-            .filter(|child| matches!(child.kind(), "for_in_clause" | "if_clause"))
+            .filter(|child| matches!(kind_of(*child), "for_in_clause" | "if_clause"))
             .collect();
         let [for_clause, filters @ ..] = clauses.as_slice() else {
             return None;
         };
-        if for_clause.kind() != "for_in_clause"
-            || filters.iter().any(|clause| clause.kind() != "if_clause")
+        if kind_of(*for_clause) != "for_in_clause"
+            || filters.iter().any(|clause| kind_of(*clause) != "if_clause")
         {
             return None;
         }
@@ -4757,18 +4757,18 @@ impl<'db> Interpreter<'db> {
                         self.expression(condition);
                     }
                 }
-                if node.kind() == "dictionary_comprehension" {
+                if kind_of(node) == "dictionary_comprehension" {
                     self.add_dict_entry(body, &mut dict);
                     continue;
                 }
                 values.push(self.expression(body));
             }
-            if node.kind() == "dictionary_comprehension" {
+            if kind_of(node) == "dictionary_comprehension" {
                 results.push(self.literal(Value::Dict(Box::new(dict)), node));
                 continue;
             }
             let items = Items::exact(values);
-            let value = if node.kind() == "list_comprehension" {
+            let value = if kind_of(node) == "list_comprehension" {
                 Value::List(items)
             } else {
                 Value::Iterator(items)
@@ -4959,7 +4959,7 @@ impl<'db> Interpreter<'db> {
         let Some(argument) = self
             .field(call, "arguments")
             .and_then(|arguments| self.nodes.named_child(arguments, 0))
-            .filter(|argument| argument.kind() == "identifier")
+            .filter(|argument| kind_of(*argument) == "identifier")
         else {
             return;
         };
@@ -5247,13 +5247,13 @@ impl<'db> Interpreter<'db> {
     /// it raises is `NotImplementedError`: an override provides it).
     fn never_returns(&mut self, callee: &Union, function: Option<Node<'_>>) -> bool {
         // `parser.error(…)` of argparse prints the usage and exits.
-        if let Some(function) = function.filter(|function| function.kind() == "attribute") {
+        if let Some(function) = function.filter(|function| kind_of(*function) == "attribute") {
             let object = self.field(function, "object");
             let attribute = self
                 .field(function, "attribute")
                 .map(|attribute| self.slice(attribute));
             if let (Some(object), Some("error" | "exit")) = (object, attribute)
-                && object.kind() == "identifier"
+                && kind_of(object) == "identifier"
                 && self.slice(object).to_ascii_lowercase().ends_with("parser")
                 && callee
                     .values()
@@ -5598,7 +5598,7 @@ impl<'db> Interpreter<'db> {
         let Some(self_name) = self.self_name.clone() else {
             return;
         };
-        if function.kind() != "attribute"
+        if kind_of(function) != "attribute"
             || self
                 .field(function, "attribute")
                 .is_none_or(|attribute| self.slice(attribute) != "__init__")
@@ -5611,7 +5611,7 @@ impl<'db> Interpreter<'db> {
         let Some(current) = self.enclosing_class() else {
             return;
         };
-        let (initialiser, arguments) = if object.kind() == "call"
+        let (initialiser, arguments) = if kind_of(object) == "call"
             && self
                 .field(object, "function")
                 .is_some_and(|callee| self.slice(callee) == "super")
@@ -5678,11 +5678,11 @@ impl<'db> Interpreter<'db> {
     ///         return super().greet()   # Base.greet bound to self
     /// ```
     fn super_attribute(&mut self, object: Node<'_>, attribute: &str) -> Option<Union> {
-        if object.kind() != "call" {
+        if kind_of(object) != "call" {
             return None;
         }
         let callee = self.field(object, "function")?;
-        if callee.kind() != "identifier" || self.slice(callee) != "super" {
+        if kind_of(callee) != "identifier" || self.slice(callee) != "super" {
             return None;
         }
         let arguments = self.field(object, "arguments")?;
@@ -5732,7 +5732,8 @@ impl<'db> Interpreter<'db> {
     /// that class body. Methods and class attributes resolve by the receiver's class, so a
     /// base class reading `self._buffer_factory` may get the subclass's.
     fn overriding_subclass(&mut self, object: Node<'_>, attribute: &str) -> Option<Origin> {
-        if object.kind() != "identifier" || self.self_name.as_deref() != Some(self.slice(object)) {
+        if kind_of(object) != "identifier" || self.self_name.as_deref() != Some(self.slice(object))
+        {
             return None;
         }
         let class = self.enclosing_class()?;
@@ -6094,7 +6095,7 @@ impl<'db> Interpreter<'db> {
     /// being interpreted, with no value known: the protocol passes slices there as well as
     /// indexes.
     fn is_item_protocol_key(&self, key: Node<'_>) -> bool {
-        if key.kind() != "identifier" || self.bound_arguments.is_some() {
+        if kind_of(key) != "identifier" || self.bound_arguments.is_some() {
             return false;
         }
         let scope = self.index.scope(self.scope);

@@ -215,6 +215,12 @@ impl<'db> RuleContext<'db> {
             .unwrap_or("")
     }
 
+    /// The child of `node` in grammar field `name` (`Node::child_by_field_name`), from
+    /// the tree's node table.
+    pub fn field(&self, node: Node<'db>, name: &str) -> Option<Node<'db>> {
+        self.parsed.nodes().child_by_field(node, name)
+    }
+
     pub fn node_text(&self, node: Node<'_>) -> &'db str {
         self.text.get(node.byte_range()).unwrap_or("")
     }

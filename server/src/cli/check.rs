@@ -207,8 +207,12 @@ fn check_files(
 ) -> Vec<FileFindings> {
     let mut progress = Progress::new(show_progress, "indexing");
     progress.total = files.len();
+    let per_batch = std::env::var("REMEDY_CHECK_BATCH")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(FILES_PER_BATCH);
     let batches: Vec<Vec<(PathBuf, FileId)>> = files
-        .chunks(FILES_PER_BATCH)
+        .chunks(per_batch)
         .map(|batch| largest_first(host, batch))
         .collect();
     for batch in batches.iter().rev() {
