@@ -10,7 +10,7 @@ use crate::db::Db;
 use crate::input::SourceFile;
 use crate::parse::parse;
 use crate::rules::{Finding, file_findings, rule_docs_url, rule_metadata};
-use crate::syntax::syntax_errors_cancellable;
+use crate::syntax::syntax_errors_in;
 
 fn finding_diagnostic(db: &dyn Db, finding: &Finding) -> Diagnostic {
     let metadata = rule_metadata(&finding.rule);
@@ -117,7 +117,7 @@ pub fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let parsed = parse(db, file);
-    syntax_errors_cancellable(parsed.tree(), file.text(db), &|| {
+    syntax_errors_in(parsed.nodes(), file.text(db), &|| {
         db.unwind_if_revision_cancelled()
     })
     .into_iter()
