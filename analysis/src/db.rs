@@ -11,6 +11,10 @@ use crate::input::{Settings, SourceFile, Workspace};
 pub trait Db: salsa::Database {
     fn workspace(&self) -> Workspace;
     fn settings(&self) -> Settings;
+    /// Whether parse trees carry node tables for the interpreter and the rules (see
+    /// [`crate::node_table`]): answers are the same either way; on costs memory for
+    /// every tree in memory and saves time when files are analysed once each.
+    fn node_tables(&self) -> bool;
 }
 
 /// The concrete database. Cloning it yields a snapshot that shares memoized results;
@@ -23,6 +27,8 @@ pub struct RootDatabase {
     workspace: Option<Workspace>,
     settings: Option<Settings>,
     event_log: Option<Arc<Mutex<Vec<String>>>>,
+    /// See [`Db::node_tables`]; not an input, since it changes no result.
+    pub(crate) node_tables: bool,
 }
 
 impl RootDatabase {
@@ -51,6 +57,7 @@ impl RootDatabase {
             workspace: None,
             settings: None,
             event_log,
+            node_tables: false,
         };
         db.workspace = Some(Workspace::new(&db, Vec::new(), Arc::default()));
         db.settings = Some(Settings::new(&db, Default::default(), true));
@@ -135,5 +142,9 @@ impl Db for RootDatabase {
     fn settings(&self) -> Settings {
         self.settings
             .expect("settings input is created in RootDatabase::build")
+    }
+
+    fn node_tables(&self) -> bool {
+        self.node_tables
     }
 }

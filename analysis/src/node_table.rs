@@ -97,6 +97,19 @@ impl<'t> NodeTable<'t> {
         }
     }
 
+    /// A table of no tree: every lookup falls back to tree-sitter.
+    pub fn empty() -> &'static NodeTable<'static> {
+        static EMPTY: std::sync::OnceLock<NodeTable<'static>> = std::sync::OnceLock::new();
+        EMPTY.get_or_init(|| NodeTable {
+            nodes: Vec::new(),
+            index_by_id: FxHashMap::default(),
+            parent: Vec::new(),
+            subtree_end: Vec::new(),
+            field: Vec::new(),
+            named: Vec::new(),
+        })
+    }
+
     /// Every node of the tree, root first, in preorder (source order).
     pub fn preorder(&self) -> &[Node<'t>] {
         &self.nodes

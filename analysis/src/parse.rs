@@ -321,6 +321,16 @@ impl fmt::Debug for ParseBase {
     }
 }
 
+/// The node table of `parsed` when the database keeps them ([`Db::node_tables`]), else
+/// an empty table, whose every answer comes from tree-sitter.
+pub(crate) fn node_table<'a>(db: &dyn Db, parsed: &'a ParsedFile) -> &'a NodeTable<'a> {
+    if db.node_tables() {
+        parsed.nodes()
+    } else {
+        NodeTable::empty()
+    }
+}
+
 /// The syntax tree of `file`.
 #[salsa::tracked(returns(ref), no_eq, lru = 256)]
 pub fn parse(db: &dyn Db, file: SourceFile) -> ParsedFile {

@@ -711,7 +711,7 @@ impl<'db> Interpreter<'db> {
             text,
             index,
             parsed,
-            nodes: parsed.nodes(),
+            nodes: crate::parse::node_table(db, parsed),
             relative,
             module_run: reuse && (module_run || scope == FileIndex::MODULE_SCOPE),
             anchors,

@@ -24,6 +24,8 @@
 //! Walks up are capped at [`MAX_ANCESTOR_STEPS`]: past it a walk ends as if it had met
 //! its boundary, a degraded answer for code CPython itself refuses to compile.
 
+use std::rc::Rc;
+
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
@@ -35,15 +37,48 @@ const TABLE_DEPTH: usize = 48;
 /// Nodes with more children than this have their children in the navigator's tables.
 const WIDE_NODE: usize = 32;
 
+/// The navigator's node table: the parse's own or one of its own.
+#[derive(Clone)]
+enum TableRef<'t> {
+    Shared(&'t NodeTable<'t>),
+    Owned(Rc<NodeTable<'t>>),
+}
+
+impl<'t> TableRef<'t> {
+    fn get(&self) -> &NodeTable<'t> {
+        match self {
+            TableRef::Shared(table) => table,
+            TableRef::Owned(table) => table,
+        }
+    }
+}
+
+/// Every node of a tree in preorder ([`TreeNavigator::nodes`]).
+pub enum Nodes<'t> {
+    Shared(&'t [Node<'t>]),
+    Owned(Rc<NodeTable<'t>>),
+}
+
+impl<'t> std::ops::Deref for Nodes<'t> {
+    type Target = [Node<'t>];
+
+    fn deref(&self) -> &[Node<'t>] {
+        match self {
+            Nodes::Shared(nodes) => nodes,
+            Nodes::Owned(table) => table.preorder(),
+        }
+    }
+}
+
 /// An ancestor walk stops after this many steps (CPython refuses more than 200 nested
 /// brackets).
 pub const MAX_ANCESTOR_STEPS: usize = 256;
 
 pub struct TreeNavigator<'t> {
     root: Node<'t>,
-    /// Every node of the tree in preorder with its parent and the end of its subtree,
-    /// built once per parse and shared with the interpreter.
-    table: &'t NodeTable<'t>,
+    /// Every node of the tree in preorder with its parent and the end of its subtree:
+    /// the parse's own (shared with the interpreter) or one built for this navigator.
+    table: TableRef<'t>,
     /// The innermost node spanning each non-empty range. Several nodes may span one
     /// range (a call and its expression statement); the walk meets the outer first, so
     /// the inner one overwrites it. Zero-width nodes are left to the descent.
@@ -57,10 +92,21 @@ pub struct TreeNavigator<'t> {
 impl<'t> TreeNavigator<'t> {
     /// The navigator of the tree whose node table is `table` (one pass over the table).
     pub fn new(table: &'t NodeTable<'t>) -> TreeNavigator<'t> {
+        Self::build(TableRef::Shared(table))
+    }
+
+    /// The navigator of the tree under `root`, with a node table of its own (one walk).
+    pub fn with_own_table(root: Node<'t>) -> TreeNavigator<'t> {
+        Self::build(TableRef::Owned(Rc::new(NodeTable::new(root))))
+    }
+
+    fn build(table_ref: TableRef<'t>) -> TreeNavigator<'t> {
+        let shared = table_ref.clone();
+        let table = shared.get();
         let nodes = table.preorder();
         let mut navigator = TreeNavigator {
             root: nodes[0],
-            table,
+            table: table_ref,
             by_range: FxHashMap::default(),
             deep_empty_by_range: FxHashMap::default(),
             wide_children: FxHashMap::default(),
@@ -93,18 +139,23 @@ impl<'t> TreeNavigator<'t> {
         navigator
     }
 
-    /// Every node of the tree, root first, in source order.
-    pub fn nodes(&self) -> &'t [Node<'t>] {
-        self.table.preorder()
+    /// Every node of the tree, root first, in source order (a handle the caller may keep
+    /// while it changes the context that owns the navigator).
+    pub fn nodes(&self) -> Nodes<'t> {
+        match &self.table {
+            TableRef::Shared(table) => Nodes::Shared(table.preorder()),
+            TableRef::Owned(table) => Nodes::Owned(Rc::clone(table)),
+        }
     }
 
     /// `node` and all its descendants, in source order (the order of
     /// `dotted::descendants(node)`), as a slice of [`TreeNavigator::nodes`]; `None` for a
     /// node of another tree.
-    pub fn subtree(&self, node: Node<'t>) -> Option<&'t [Node<'t>]> {
-        let start = self.table.index_of(node)?;
-        let end = self.table.subtree_end(start);
-        self.table.preorder().get(start..end)
+    pub fn subtree(&self, node: Node<'t>) -> Option<&[Node<'t>]> {
+        let table = self.table.get();
+        let start = table.index_of(node)?;
+        let end = table.subtree_end(start);
+        table.preorder().get(start..end)
     }
 
     /// The parent of `node` (a node of this tree).
@@ -112,9 +163,10 @@ impl<'t> TreeNavigator<'t> {
         if node.id() == self.root.id() {
             return None;
         }
-        if let Some(index) = self.table.index_of(node) {
-            let parent = self.table.parent_index(index);
-            return self.table.preorder().get(parent as usize).copied();
+        let table = self.table.get();
+        if let Some(index) = table.index_of(node) {
+            let parent = table.parent_index(index);
+            return table.preorder().get(parent as usize).copied();
         }
         let (start, end) = (node.start_byte(), node.end_byte());
         let mut current = self.root;
@@ -143,8 +195,16 @@ impl<'t> TreeNavigator<'t> {
                 .map(|offset| first + offset);
             return at.and_then(|at| at.checked_sub(1)).map(|at| children[at]);
         }
+        let table = self.table.get();
+        let children: Vec<Node<'t>> = match table.index_of(parent) {
+            Some(index) => table
+                .child_indexes(index)
+                .map(|child| table.preorder()[child])
+                .collect(),
+            None => parent.children(&mut parent.walk()).collect(),
+        };
         let mut previous = None;
-        for child in self.table.children(parent) {
+        for child in children {
             if child.id() == node.id() {
                 return previous;
             }

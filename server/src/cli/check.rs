@@ -91,6 +91,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
         let mut host = AnalysisHost::new();
         // One revision: what keeps inference valid across edits only costs memory here.
         host.set_reuse_across_edits(false);
+        // Each file is analysed once: a table of each tree's nodes saves the interpreter
+        // and the rules most of their tree walking (see `analysis::node_table`).
+        host.set_node_tables(true);
         host.apply_change(change);
         let files: Vec<(PathBuf, FileId)> = loaded
             .workspace_files
