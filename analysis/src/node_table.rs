@@ -378,20 +378,57 @@ def broken(:
         assert!(assert_agrees(text) > 300);
     }
 
-    #[test]
-    fn agrees_with_tree_sitter_on_the_test_workspaces() {
+    /// Every `.py` file under `test-workspaces/` (and `REMEDY_NODE_TABLE_CORPUS`).
+    fn corpus_files() -> Vec<std::path::PathBuf> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-workspaces");
         let extra = std::env::var_os("REMEDY_NODE_TABLE_CORPUS").map(std::path::PathBuf::from);
-        let mut files = 0;
+        let mut files = Vec::new();
         let mut stack: Vec<std::path::PathBuf> = std::iter::once(root).chain(extra).collect();
         while let Some(path) = stack.pop() {
             if path.is_dir() {
                 for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
                     stack.push(entry.path());
                 }
-            } else if path.extension().is_some_and(|extension| extension == "py")
-                && let Ok(text) = std::fs::read_to_string(&path)
-            {
+            } else if path.extension().is_some_and(|extension| extension == "py") {
+                files.push(path);
+            }
+        }
+        files.sort();
+        files
+    }
+
+    /// The diagnostics of every workspace file, with node tables on and off.
+    fn diagnostics_of_workspaces(node_tables: bool) -> Vec<String> {
+        let mut host = crate::AnalysisHost::new();
+        host.set_node_tables(node_tables);
+        let mut change = crate::Change::default();
+        let files = corpus_files();
+        for path in &files {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                change.set_file(path.as_path(), text);
+            }
+        }
+        host.apply_change(change);
+        let analysis = host.analysis();
+        files
+            .iter()
+            .filter_map(|path| host.file_id(path))
+            .map(|file| format!("{:?}", analysis.diagnostics(file)))
+            .collect()
+    }
+
+    #[test]
+    fn diagnostics_are_the_same_with_and_without_node_tables() {
+        let with = diagnostics_of_workspaces(true);
+        assert!(with.len() > 20);
+        assert_eq!(with, diagnostics_of_workspaces(false));
+    }
+
+    #[test]
+    fn agrees_with_tree_sitter_on_the_test_workspaces() {
+        let mut files = 0;
+        for path in corpus_files() {
+            if let Ok(text) = std::fs::read_to_string(&path) {
                 assert_agrees(&text);
                 files += 1;
             }
