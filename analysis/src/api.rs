@@ -168,6 +168,14 @@ impl AnalysisHost {
         }
     }
 
+    /// Turns on or off the node tables of parse trees (off by default; see
+    /// [`crate::node_table`]). On, a batch analysis (`remedy check`) spends less time
+    /// walking trees and keeps a table next to every tree in memory; results are the
+    /// same either way.
+    pub fn set_node_tables(&mut self, on: bool) {
+        self.db.node_tables = on;
+    }
+
     pub fn apply_change(&mut self, change: Change) {
         self.released_trees.clear();
         if let Some(config) = change.config {

@@ -17,6 +17,11 @@ pub trait Db: salsa::Database {
     fn index_pieces(&self) -> Option<&crate::index::IndexPieceCache> {
         None
     }
+
+    /// Whether parse trees carry node tables for the interpreter and the rules (see
+    /// [`crate::node_table`]): answers are the same either way; on costs memory for
+    /// every tree in memory and saves time when files are analysed once each.
+    fn node_tables(&self) -> bool;
 }
 
 /// The concrete database. Cloning it yields a snapshot that shares memoized results;
@@ -30,6 +35,8 @@ pub struct RootDatabase {
     settings: Option<Settings>,
     event_log: Option<Arc<Mutex<Vec<String>>>>,
     index_pieces: Arc<crate::index::IndexPieceCache>,
+    /// See [`Db::node_tables`]; not an input, since it changes no result.
+    pub(crate) node_tables: bool,
 }
 
 impl RootDatabase {
@@ -59,6 +66,7 @@ impl RootDatabase {
             settings: None,
             event_log,
             index_pieces: Arc::default(),
+            node_tables: false,
         };
         db.workspace = Some(Workspace::new(&db, Vec::new(), Arc::default()));
         db.settings = Some(Settings::new(&db, Default::default(), true));
@@ -147,5 +155,9 @@ impl Db for RootDatabase {
 
     fn index_pieces(&self) -> Option<&crate::index::IndexPieceCache> {
         Some(&self.index_pieces)
+    }
+
+    fn node_tables(&self) -> bool {
+        self.node_tables
     }
 }

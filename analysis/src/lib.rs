@@ -22,6 +22,7 @@ pub mod infer;
 mod input;
 pub mod limits;
 pub mod modules;
+pub mod node_table;
 mod parse;
 pub mod patches;
 pub mod replay;

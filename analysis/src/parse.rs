@@ -18,10 +18,11 @@
 use std::cell::{RefCell, UnsafeCell};
 use std::fmt;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use crate::db::Db;
 use crate::input::SourceFile;
+use crate::node_table::NodeTable;
 
 /// The tree of one parse, shared by the parse result and the file's [`ParseBase`], and
 /// compared by identity.
@@ -34,17 +35,39 @@ use crate::input::SourceFile;
 #[derive(Clone)]
 pub struct TreeHandle(Arc<TreeCell>);
 
-struct TreeCell(UnsafeCell<tree_sitter::Tree>);
+struct TreeCell(UnsafeCell<TreeAndTable>);
 
-// SAFETY: `tree_sitter::Tree` is `Send` and `Sync`; the cell is written only by
-// `TreeCell::release`, whose caller guarantees that no other reference exists.
+/// A tree and, once asked for, the child lists of its nodes.
+struct TreeAndTable {
+    tree: tree_sitter::Tree,
+    /// Holds nodes of `tree`, which outlives every borrow of it that
+    /// [`TreeCell::nodes`] hands out: both go together, in `release` and on drop.
+    nodes: OnceLock<NodeTable<'static>>,
+}
+
+// SAFETY: `tree_sitter::Tree` and `Node` are `Send` and `Sync`, and so is the rest of
+// the table; the cell is written only by `TreeCell::release`, whose caller guarantees
+// that no other reference exists.
 unsafe impl Sync for TreeCell {}
 
 impl TreeCell {
     fn tree(&self) -> &tree_sitter::Tree {
         // SAFETY: the tree is replaced only by `release`, whose caller guarantees that no
         // reference handed out here is alive.
-        unsafe { &*self.0.get() }
+        unsafe { &(*self.0.get()).tree }
+    }
+
+    fn nodes(&self) -> &NodeTable<'_> {
+        // SAFETY: as in `tree`.
+        let cell = unsafe { &*self.0.get() };
+        cell.nodes.get_or_init(|| {
+            let root = cell.tree.root_node();
+            // SAFETY: the table is stored next to the tree it comes from and dropped or
+            // replaced with it; its nodes leave the cell only as `NodeTable<'_>`, tied
+            // to a borrow of the cell (the `'static` never escapes).
+            let root: tree_sitter::Node<'static> = unsafe { std::mem::transmute(root) };
+            NodeTable::new(root)
+        })
     }
 
     /// Replaces the tree with an empty one and returns it (freeing a million nodes takes
@@ -53,15 +76,21 @@ impl TreeCell {
     /// # Safety
     /// No reference obtained from [`TreeCell::tree`] may be alive, on any thread.
     unsafe fn release(&self) -> tree_sitter::Tree {
-        let empty = parse_text("", None);
+        let empty = TreeAndTable {
+            tree: parse_text("", None),
+            nodes: OnceLock::new(),
+        };
         // SAFETY: guaranteed by the caller.
-        unsafe { std::mem::replace(&mut *self.0.get(), empty) }
+        unsafe { std::mem::replace(&mut *self.0.get(), empty) }.tree
     }
 }
 
 impl TreeHandle {
     fn new(tree: tree_sitter::Tree) -> TreeHandle {
-        TreeHandle(Arc::new(TreeCell(UnsafeCell::new(tree))))
+        TreeHandle(Arc::new(TreeCell(UnsafeCell::new(TreeAndTable {
+            tree,
+            nodes: OnceLock::new(),
+        }))))
     }
 }
 
@@ -96,6 +125,11 @@ impl ParsedFile {
 
     pub fn root(&self) -> tree_sitter::Node<'_> {
         self.tree().root_node()
+    }
+
+    /// The child lists of the tree's nodes, built on the first call (one walk).
+    pub fn nodes(&self) -> &NodeTable<'_> {
+        self.tree.0.nodes()
     }
 }
 
@@ -284,6 +318,16 @@ impl fmt::Debug for ParseBase {
                 "from scratch"
             }
         )
+    }
+}
+
+/// The node table of `parsed` when the database keeps them ([`Db::node_tables`]), else
+/// an empty table, whose every answer comes from tree-sitter.
+pub(crate) fn node_table<'a>(db: &dyn Db, parsed: &'a ParsedFile) -> &'a NodeTable<'a> {
+    if db.node_tables() {
+        parsed.nodes()
+    } else {
+        NodeTable::empty()
     }
 }
 

@@ -70,7 +70,21 @@ pub fn syntax_errors_cancellable(
     text: &str,
     check_cancelled: &dyn Fn(),
 ) -> Vec<SyntaxError> {
-    let mut facts = collect_syntax_facts(tree, text, check_cancelled);
+    syntax_errors_in(
+        &crate::node_table::NodeTable::new(tree.root_node()),
+        text,
+        check_cancelled,
+    )
+}
+
+/// [`syntax_errors_cancellable`] of the tree whose node table is `nodes` (the parse's
+/// own table: no walk of the tree).
+pub fn syntax_errors_in<'tree>(
+    nodes: &'tree crate::node_table::NodeTable<'tree>,
+    text: &str,
+    check_cancelled: &dyn Fn(),
+) -> Vec<SyntaxError> {
+    let mut facts = collect_syntax_facts(nodes, text, check_cancelled);
     check_cancelled();
     let tokenizer_scan = scan_tokenizer_errors(&mut facts.tokens, text);
     mark_logical_line_starts(&mut facts.tokens, text);
@@ -280,7 +294,7 @@ struct Frame<'tree> {
 }
 
 fn collect_syntax_facts<'tree>(
-    tree: &'tree tree_sitter::Tree,
+    nodes: &'tree crate::node_table::NodeTable<'tree>,
     text: &str,
     check_cancelled: &dyn Fn(),
 ) -> SyntaxFacts<'tree> {
@@ -295,17 +309,21 @@ fn collect_syntax_facts<'tree>(
         statement_starts: Vec::new(),
         compiler_candidates: Vec::new(),
     };
+    // The ancestors of the current node, root first, and where each one's subtree ends
+    // in the preorder.
     let mut frames: Vec<Frame<'tree>> = Vec::new();
-    let mut cursor = tree.walk();
-    let mut visited = 0usize;
-    loop {
-        visited += 1;
-        if visited.is_multiple_of(8192) {
+    let mut frame_ends: Vec<usize> = Vec::new();
+    for (index, &node) in nodes.preorder().iter().enumerate() {
+        if (index + 1).is_multiple_of(8192) {
             check_cancelled();
         }
-        let node = cursor.node();
+        while frame_ends.last().is_some_and(|&end| end <= index) {
+            frame_ends.pop();
+            frames.pop();
+        }
         let visit = visit_node(&mut facts, &frames, node, text);
-        if cursor.goto_first_child() {
+        let subtree_end = nodes.subtree_end(index);
+        if subtree_end > index + 1 {
             let kind = crate::index::kind_of(node);
             let parent_inside_string = frames.last().is_some_and(|frame| frame.inside_string);
             let parent_below_error = frames.last().is_some_and(|frame| frame.below_error);
@@ -317,18 +335,10 @@ fn collect_syntax_facts<'tree>(
                 inside_string: parent_inside_string || kind == "string",
                 type_parameter_list: visit.type_parameter_list,
             });
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return facts;
-            }
-            frames.pop();
+            frame_ends.push(subtree_end);
         }
     }
+    facts
 }
 
 /// What [`visit_node`] tells the walk about a node's children.

@@ -10,7 +10,7 @@ use crate::db::Db;
 use crate::input::SourceFile;
 use crate::parse::parse;
 use crate::rules::{Finding, file_findings, rule_docs_url, rule_metadata};
-use crate::syntax::syntax_errors_cancellable;
+use crate::syntax::{syntax_errors_cancellable, syntax_errors_in};
 
 fn finding_diagnostic(db: &dyn Db, finding: &Finding) -> Diagnostic {
     let metadata = rule_metadata(&finding.rule);
@@ -117,22 +117,26 @@ pub fn syntax_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let parsed = parse(db, file);
-    syntax_errors_cancellable(parsed.tree(), file.text(db), &|| {
-        db.unwind_if_revision_cancelled()
-    })
-    .into_iter()
-    .map(|error| Diagnostic {
-        rule: "syntax-error".to_owned(),
-        message: error.message,
-        range: error.range,
-        severity: Severity::Error,
-        confidence: Confidence::Definite,
-        score: 100,
-        exception: Some("SyntaxError".to_owned()),
-        docs_url: Some(rule_docs_url("syntax-error")),
-        related: Vec::new(),
-    })
-    .collect()
+    let check_cancelled = || db.unwind_if_revision_cancelled();
+    let errors = if db.node_tables() {
+        syntax_errors_in(parsed.nodes(), file.text(db), &check_cancelled)
+    } else {
+        syntax_errors_cancellable(parsed.tree(), file.text(db), &check_cancelled)
+    };
+    errors
+        .into_iter()
+        .map(|error| Diagnostic {
+            rule: "syntax-error".to_owned(),
+            message: error.message,
+            range: error.range,
+            severity: Severity::Error,
+            confidence: Confidence::Definite,
+            score: 100,
+            exception: Some("SyntaxError".to_owned()),
+            docs_url: Some(rule_docs_url("syntax-error")),
+            related: Vec::new(),
+        })
+        .collect()
 }
 
 /// Every finding of `file` at or above the configured `min_confidence`, in source order.

@@ -600,6 +600,9 @@ pub(super) struct Interpreter<'db> {
     text: &'db str,
     index: &'db FileIndex,
     parsed: &'db crate::parse::ParsedFile,
+    /// The child lists of `parsed`'s nodes: every specialised run of a body reads the
+    /// same children and fields again.
+    nodes: &'db crate::node_table::NodeTable<'db>,
     /// For a scope inside a top-level definition: its input and where its relative
     /// coordinates count from (see `inputs`); `None` for the module.
     relative: Option<(&'db super::inputs::FileInputsHandle, super::inputs::Base)>,
@@ -708,6 +711,7 @@ impl<'db> Interpreter<'db> {
             text,
             index,
             parsed,
+            nodes: crate::parse::node_table(db, parsed),
             relative,
             module_run: reuse && (module_run || scope == FileIndex::MODULE_SCOPE),
             anchors,
@@ -796,6 +800,14 @@ impl<'db> Interpreter<'db> {
             ScopeKind::Comprehension => {}
         }
         interpreter.finish()
+    }
+
+    /// The child of `node` in grammar field `name` (`Node::child_by_field_name`).
+    fn field<'n>(&self, node: Node<'n>, name: &str) -> Option<Node<'n>>
+    where
+        'db: 'n,
+    {
+        self.nodes.child_by_field(node, name)
     }
 
     fn finish(mut self) -> ScopeInference {
@@ -985,8 +997,7 @@ impl<'db> Interpreter<'db> {
             return;
         }
         self.block_depth += 1;
-        let mut cursor = block.walk();
-        let statements: Vec<Node<'_>> = block.named_children(&mut cursor).collect();
+        let statements: Vec<Node<'_>> = self.nodes.named_children(block).collect();
         for statement in statements {
             if self.state.is_none() {
                 break;
@@ -1032,14 +1043,13 @@ impl<'db> Interpreter<'db> {
     }
 
     fn statement(&mut self, node: Node<'_>) {
-        match node.kind() {
+        match kind_of(node) {
             "expression_statement" => {
-                let mut cursor = node.walk();
-                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let children: Vec<Node<'_>> = self.nodes.named_children(node).collect();
                 for child in children {
                     self.never_returns_at = None;
                     self.expression(child);
-                    if child.kind() == "call"
+                    if kind_of(child) == "call"
                         && self.never_returns_at == Some(child.start_byte() as u32)
                     {
                         // `sys.exit(1)`, `fail("…")`: the path ends here.
@@ -1054,10 +1064,10 @@ impl<'db> Interpreter<'db> {
             "with_statement" => self.with_statement(node),
             "match_statement" => self.match_statement(node),
             "return_statement" => {
-                if let Some(value) = node.named_child(0) {
+                if let Some(value) = self.nodes.named_child(node, 0) {
                     self.note_returned_parameters(value);
                 }
-                let value = match node.named_child(0) {
+                let value = match self.nodes.named_child(node, 0) {
                     Some(value) => self.expression(value),
                     None => self.literal(Value::None, node),
                 };
@@ -1065,7 +1075,7 @@ impl<'db> Interpreter<'db> {
                 self.state = None;
             }
             "raise_statement" => {
-                if let Some(exception) = node.named_child(0) {
+                if let Some(exception) = self.nodes.named_child(node, 0) {
                     let value = self.expression(exception);
                     for value in value.values() {
                         if let Value::Class(class) | Value::Instance(class, ..) = value {
@@ -1088,26 +1098,25 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "assert_statement" => {
-                if let Some(condition) = node.named_child(0) {
+                if let Some(condition) = self.nodes.named_child(node, 0) {
                     self.expression(condition);
                     let (when_true, _) = self.narrow(condition, self.state.clone());
                     self.state = when_true;
                 }
             }
             "delete_statement" => {
-                let mut cursor = node.walk();
-                let targets: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let targets: Vec<Node<'_>> = self.nodes.named_children(node).collect();
                 for target in targets {
-                    if target.kind() == "identifier" {
+                    if kind_of(target) == "identifier" {
                         let name = Name::new(self.slice(target));
                         if let Some(env) = &mut self.state {
                             env.remove(&name);
                         }
                     } else {
-                        if matches!(target.kind(), "subscript" | "attribute") {
-                            let object = target
-                                .child_by_field_name("value")
-                                .or_else(|| target.child_by_field_name("object"));
+                        if matches!(kind_of(target), "subscript" | "attribute") {
+                            let object = self
+                                .field(target, "value")
+                                .or_else(|| self.field(target, "object"));
                             if let Some(object) = object {
                                 self.note_mutation(object);
                             }
@@ -1119,18 +1128,18 @@ impl<'db> Interpreter<'db> {
             "function_definition" => self.function_definition(node, node),
             "class_definition" => self.class_definition(node),
             "decorated_definition" => {
-                let mut cursor = node.walk();
-                let decorators: Vec<Node<'_>> = node
-                    .named_children(&mut cursor)
-                    .filter(|child| child.kind() == "decorator")
+                let decorators: Vec<Node<'_>> = self
+                    .nodes
+                    .named_children(node)
+                    .filter(|child| kind_of(*child) == "decorator")
                     .collect();
                 for decorator in decorators {
-                    if let Some(expression) = decorator.named_child(0) {
+                    if let Some(expression) = self.nodes.named_child(decorator, 0) {
                         self.expression(expression);
                     }
                 }
-                if let Some(definition) = node.child_by_field_name("definition") {
-                    match definition.kind() {
+                if let Some(definition) = self.field(node, "definition") {
+                    match kind_of(definition) {
                         "function_definition" => self.function_definition(definition, node),
                         "class_definition" => self.class_definition(definition),
                         _ => {}
@@ -1146,10 +1155,9 @@ impl<'db> Interpreter<'db> {
             | "comment" => {}
             _ => {
                 // Unknown statements (including ERROR nodes): evaluate what is inside.
-                let mut cursor = node.walk();
-                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let children: Vec<Node<'_>> = self.nodes.named_children(node).collect();
                 for child in children {
-                    if child.kind() == "block" {
+                    if kind_of(child) == "block" {
                         self.block(child);
                     } else {
                         self.expression(child);
@@ -1174,13 +1182,13 @@ impl<'db> Interpreter<'db> {
     }
 
     fn if_statement(&mut self, node: Node<'_>) {
-        let Some(condition) = child_by_field(node, "condition") else {
+        let Some(condition) = self.field(node, "condition") else {
             return;
         };
         self.expression(condition);
         let taken_state = self.state.take();
         let (when_true, mut otherwise) = self.narrow(condition, taken_state);
-        let consequence = child_by_field(node, "consequence");
+        let consequence = self.field(node, "consequence");
         let mut joined = self.branch_block(
             consequence,
             self.branch_id(node, BranchKind::IfTrue),
@@ -1199,7 +1207,7 @@ impl<'db> Interpreter<'db> {
         if let [else_clause] = alternatives.as_slice() {
             if kind_of(*else_clause) == "else_clause" {
                 let after = self.branch_block(
-                    child_by_field(*else_clause, "body"),
+                    self.field(*else_clause, "body"),
                     self.branch_id(*else_clause, BranchKind::Else),
                     otherwise.take(),
                 );
@@ -1222,7 +1230,7 @@ impl<'db> Interpreter<'db> {
                     self.branch = branch;
                 }
                 self.state = otherwise.take();
-                let Some(elif_condition) = child_by_field(alternative, "condition") else {
+                let Some(elif_condition) = self.field(alternative, "condition") else {
                     continue;
                 };
                 if self.state.is_some() {
@@ -1236,13 +1244,13 @@ impl<'db> Interpreter<'db> {
                     Implied::Unknown => {}
                 }
                 self.branch = saved;
-                let body = child_by_field(alternative, "consequence");
+                let body = self.field(alternative, "consequence");
                 let after = self.branch_block(body, branch, when_true);
                 joined = join_states(joined, after);
                 otherwise = when_false;
             } else {
                 has_else = true;
-                let body = child_by_field(alternative, "body");
+                let body = self.field(alternative, "body");
                 let after = self.branch_block(
                     body,
                     self.branch_id(alternative, BranchKind::Else),
@@ -1352,7 +1360,7 @@ impl<'db> Interpreter<'db> {
                 "attribute" if allow_attributes => {
                     let mut root = node;
                     while kind_of(root) == "attribute" {
-                        root = child_by_field(root, "object")?;
+                        root = self.field(root, "object")?;
                     }
                     if kind_of(root) != "identifier" {
                         return None;
@@ -1360,14 +1368,14 @@ impl<'db> Interpreter<'db> {
                     reads.push(Name::new(self.slice(root)));
                 }
                 "call" => {
-                    let function = child_by_field(node, "function")?;
+                    let function = self.field(node, "function")?;
                     if !matches!(
                         self.slice(function),
                         "isinstance" | "issubclass" | "hasattr" | "callable" | "len"
                     ) {
                         return None;
                     }
-                    stack.extend(child_by_field(node, "arguments"));
+                    stack.extend(self.field(node, "arguments"));
                 }
                 // Reads that may change under us, or bind names themselves.
                 "attribute"
@@ -1378,8 +1386,7 @@ impl<'db> Interpreter<'db> {
                 | "list_comprehension"
                 | "generator_expression" => return None,
                 _ => {
-                    let mut cursor = node.walk();
-                    stack.extend(node.named_children(&mut cursor));
+                    stack.extend(self.nodes.named_children(node));
                 }
             }
             if reads.len() > 16 {
@@ -1390,8 +1397,8 @@ impl<'db> Interpreter<'db> {
     }
 
     fn for_statement(&mut self, node: Node<'_>) {
-        let iterable = node
-            .child_by_field_name("right")
+        let iterable = self
+            .field(node, "right")
             .map(|right| self.expression(right));
         if let Some(iterable) = &iterable {
             self.record_operation(
@@ -1418,17 +1425,17 @@ impl<'db> Interpreter<'db> {
                 ) && value.truthiness() == Some(true)
             })
         });
-        let target = node.child_by_field_name("left");
-        let body = node.child_by_field_name("body");
+        let target = self.field(node, "left");
+        let body = self.field(node, "body");
         let branch = self.branch_id(node, BranchKind::ForBody);
         // `for k in d` / `d.keys()` / `list(d.items())`: the body runs only when `d` has
         // items.
-        let iterated = node
-            .child_by_field_name("right")
+        let iterated = self
+            .field(node, "right")
             .and_then(|right| iterated_name(self.text, right, 3));
-        let unrolled_items = iterable.as_ref().and_then(|iterable| {
-            self.unrollable_items(iterable, node.child_by_field_name("right"))
-        });
+        let unrolled_items = iterable
+            .as_ref()
+            .and_then(|iterable| self.unrollable_items(iterable, self.field(node, "right")));
         let (mut exhausted, breaks) = if let Some(items) = unrolled_items {
             self.unrolled_loop(body, branch, target, node, items)
         } else {
@@ -1449,8 +1456,8 @@ impl<'db> Interpreter<'db> {
             )
         };
         // A loop that ran to the end leaves an iterator held in a name exhausted.
-        if let Some(iterable) = node.child_by_field_name("right") {
-            if iterable.kind() == "identifier" {
+        if let Some(iterable) = self.field(node, "right") {
+            if kind_of(iterable) == "identifier" {
                 let name = Name::new(self.slice(iterable));
                 let origin = self.origin(range_of(iterable));
                 if let Some(env) = &mut exhausted {
@@ -1491,7 +1498,7 @@ impl<'db> Interpreter<'db> {
                 .map(|char| Union::new(Value::Str(Some(SmolStr::from(char.to_string()))), None))
                 .collect(),
             Value::Instance(ClassRef::Builtin(name), _) if name == "range" => {
-                let right = right.filter(|right| right.kind() == "call")?;
+                let right = right.filter(|right| kind_of(*right) == "call")?;
                 let call = self
                     .calls
                     .get(&(right.start_byte() as u32, right.end_byte() as u32))?;
@@ -1594,8 +1601,8 @@ impl<'db> Interpreter<'db> {
     }
 
     fn while_statement(&mut self, node: Node<'_>) {
-        let condition = node.child_by_field_name("condition");
-        let body = node.child_by_field_name("body");
+        let condition = self.field(node, "condition");
+        let body = self.field(node, "body");
         let branch = self.branch_id(node, BranchKind::WhileBody);
         let exhausted = self.run_loop(body, branch, |_| {}, condition, false);
         self.loop_exit(node, exhausted);
@@ -1603,14 +1610,14 @@ impl<'db> Interpreter<'db> {
 
     /// Runs the `else` clause on the normal exit of a loop, joined with its `break`s.
     fn loop_exit(&mut self, node: Node<'_>, (exhausted, breaks): (State, State)) {
-        let after_else = match node.child_by_field_name("alternative") {
+        let after_else = match self.field(node, "alternative") {
             Some(alternative) => {
-                let kind = if node.kind() == "for_statement" {
+                let kind = if kind_of(node) == "for_statement" {
                     BranchKind::ForElse
                 } else {
                     BranchKind::WhileElse
                 };
-                let body = alternative.child_by_field_name("body");
+                let body = self.field(alternative, "body");
                 self.branch_block(body, self.branch_id(alternative, kind), exhausted)
             }
             None => exhausted,
@@ -1718,18 +1725,17 @@ impl<'db> Interpreter<'db> {
 
     fn try_statement(&mut self, node: Node<'_>) {
         let before = self.state.clone();
-        let mut cursor = node.walk();
-        let clauses: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let clauses: Vec<Node<'_>> = self.nodes.named_children(node).collect();
         let handled: Vec<SmolStr> = clauses
             .iter()
             .filter(|clause| {
-                clause.kind() == "except_clause" || clause.kind() == "except_group_clause"
+                kind_of(**clause) == "except_clause" || kind_of(**clause) == "except_group_clause"
             })
             .flat_map(|clause| self.handled_names(*clause))
             .collect();
         self.handlers.push(handled);
         self.try_states.push(None);
-        let body = node.child_by_field_name("body");
+        let body = self.field(node, "body");
         let after_body = self.branch_block(body, self.branch_id(node, BranchKind::TryBody), before);
         self.handlers.pop();
         let inside = self.try_states.pop().flatten();
@@ -1740,7 +1746,7 @@ impl<'db> Interpreter<'db> {
         let mut after_else = after_body;
         let mut finally = None;
         for clause in clauses {
-            match clause.kind() {
+            match kind_of(clause) {
                 "except_clause" | "except_group_clause" => {
                     let branch = self.branch_id(clause, BranchKind::ExceptHandler);
                     let saved = self.branch;
@@ -1768,16 +1774,17 @@ impl<'db> Interpreter<'db> {
                         }
                     }
                     self.branch = saved;
-                    let body = clause
-                        .named_children(&mut clause.walk())
-                        .filter(|child| child.kind() == "block")
+                    let body = self
+                        .nodes
+                        .named_children(clause)
+                        .filter(|child| kind_of(*child) == "block")
                         .last();
                     let taken_state = self.state.take();
                     let after = self.branch_block(body, branch, taken_state);
                     joined = join_states(joined, after);
                 }
                 "else_clause" => {
-                    let body = clause.child_by_field_name("body");
+                    let body = self.field(clause, "body");
                     after_else = self.branch_block(
                         body,
                         self.branch_id(clause, BranchKind::TryElse),
@@ -1790,9 +1797,10 @@ impl<'db> Interpreter<'db> {
         }
         let mut state = join_states(joined, after_else);
         if let Some(clause) = finally {
-            let body = clause
-                .named_children(&mut clause.walk())
-                .filter(|child| child.kind() == "block")
+            let body = self
+                .nodes
+                .named_children(clause)
+                .filter(|child| kind_of(*child) == "block")
                 .last();
             state = self.branch_block(body, self.branch_id(clause, BranchKind::Finally), state);
         }
@@ -1807,16 +1815,15 @@ impl<'db> Interpreter<'db> {
         let mut names = Vec::new();
         let mut stack = vec![value];
         while let Some(node) = stack.pop() {
-            match node.kind() {
+            match kind_of(node) {
                 "identifier" => names.push(SmolStr::new(self.slice(node))),
                 "attribute" => {
-                    if let Some(attribute) = node.child_by_field_name("attribute") {
+                    if let Some(attribute) = self.field(node, "attribute") {
                         names.push(SmolStr::new(self.slice(attribute)));
                     }
                 }
                 "tuple" | "parenthesized_expression" => {
-                    let mut cursor = node.walk();
-                    stack.extend(node.named_children(&mut cursor));
+                    stack.extend(self.nodes.named_children(node));
                 }
                 _ => {}
             }
@@ -1825,22 +1832,24 @@ impl<'db> Interpreter<'db> {
     }
 
     fn with_statement(&mut self, node: Node<'_>) {
-        let mut cursor = node.walk();
-        let clauses: Vec<Node<'_>> = node
-            .named_children(&mut cursor)
-            .filter(|child| child.kind() == "with_clause")
+        let clauses: Vec<Node<'_>> = self
+            .nodes
+            .named_children(node)
+            .filter(|child| kind_of(*child) == "with_clause")
             .collect();
         for clause in clauses {
-            let mut cursor = clause.walk();
-            let items: Vec<Node<'_>> = clause.named_children(&mut cursor).collect();
+            let items: Vec<Node<'_>> = self.nodes.named_children(clause).collect();
             for item in items {
-                let Some(value) = item.child_by_field_name("value") else {
+                let Some(value) = self.field(item, "value") else {
                     continue;
                 };
-                if value.kind() == "as_pattern" {
-                    let manager = value.named_child(0).map(|manager| self.expression(manager));
-                    if let Some(target) = value.child_by_field_name("alias") {
-                        let target = target.named_child(0).unwrap_or(target);
+                if kind_of(value) == "as_pattern" {
+                    let manager = self
+                        .nodes
+                        .named_child(value, 0)
+                        .map(|manager| self.expression(manager));
+                    if let Some(target) = self.field(value, "alias") {
+                        let target = self.nodes.named_child(target, 0).unwrap_or(target);
                         // `with open(...) as f` gives the file; other managers' `__enter__` is unknown.
                         let entered = manager
                             .filter(|manager| {
@@ -1857,23 +1866,24 @@ impl<'db> Interpreter<'db> {
                 }
             }
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = self.field(node, "body") {
             self.block(body);
         }
     }
 
     fn match_statement(&mut self, node: Node<'_>) {
-        let subject = node
-            .child_by_field_name("subject")
+        let subject = self
+            .field(node, "subject")
             .map(|subject| self.expression(subject));
         let before = self.state.take();
         let mut joined: State = None;
         let mut exhaustive = false;
-        let cases: Vec<Node<'_>> = node
-            .child_by_field_name("body")
+        let cases: Vec<Node<'_>> = self
+            .field(node, "body")
             .map(|body| {
-                body.named_children(&mut body.walk())
-                    .filter(|case| case.kind() == "case_clause")
+                self.nodes
+                    .named_children(body)
+                    .filter(|case| kind_of(*case) == "case_clause")
                     .collect()
             })
             .unwrap_or_default();
@@ -1884,15 +1894,16 @@ impl<'db> Interpreter<'db> {
                 self.branch = branch;
             }
             self.state = before.clone();
-            let patterns: Vec<Node<'_>> = case
-                .named_children(&mut case.walk())
-                .filter(|child| child.kind() == "case_pattern")
+            let patterns: Vec<Node<'_>> = self
+                .nodes
+                .named_children(case)
+                .filter(|child| kind_of(*child) == "case_pattern")
                 .collect();
             for pattern in &patterns {
                 self.bind_pattern(*pattern, subject.as_ref(), case);
             }
-            let guard = case.child_by_field_name("guard");
-            if let Some(guard) = guard.and_then(|guard| guard.named_child(0)) {
+            let guard = self.field(case, "guard");
+            if let Some(guard) = guard.and_then(|guard| self.nodes.named_child(guard, 0)) {
                 self.expression(guard);
                 let taken_state = self.state.take();
                 let (when_true, _) = self.narrow(guard, taken_state);
@@ -1902,7 +1913,7 @@ impl<'db> Interpreter<'db> {
                 exhaustive = true;
             }
             self.branch = saved;
-            let body = case.child_by_field_name("consequence");
+            let body = self.field(case, "consequence");
             let taken_state = self.state.take();
             let after = self.branch_block(body, branch, taken_state);
             joined = join_states(joined, after);
@@ -1916,10 +1927,9 @@ impl<'db> Interpreter<'db> {
     fn bind_pattern(&mut self, pattern: Node<'_>, subject: Option<&Union>, statement: Node<'_>) {
         let mut stack = vec![(pattern, true)];
         while let Some((node, whole_subject)) = stack.pop() {
-            match node.kind() {
+            match kind_of(node) {
                 "dotted_name" => {
-                    let mut cursor = node.walk();
-                    let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                    let parts: Vec<Node<'_>> = self.nodes.named_children(node).collect();
                     if let [name] = parts[..] {
                         if self.slice(name) != "_" {
                             let value = match subject.filter(|_| whole_subject) {
@@ -1931,7 +1941,7 @@ impl<'db> Interpreter<'db> {
                     }
                 }
                 "as_pattern" => {
-                    if let Some(alias) = node.child_by_field_name("alias") {
+                    if let Some(alias) = self.field(node, "alias") {
                         let name = first_identifier(alias);
                         if let Some(name) = name {
                             let value = match subject.filter(|_| whole_subject) {
@@ -1941,9 +1951,8 @@ impl<'db> Interpreter<'db> {
                             self.bind(name, value, statement);
                         }
                     }
-                    let mut cursor = node.walk();
-                    for child in node.named_children(&mut cursor) {
-                        if Some(child) != node.child_by_field_name("alias") {
+                    for child in self.nodes.named_children(node) {
+                        if Some(child) != self.field(node, "alias") {
                             stack.push((child, false));
                         }
                     }
@@ -1957,38 +1966,37 @@ impl<'db> Interpreter<'db> {
                     }
                 }
                 "keyword_pattern" => {
-                    let mut cursor = node.walk();
                     stack.extend(
-                        node.named_children(&mut cursor)
+                        self.nodes
+                            .named_children(node)
                             .skip(1)
                             .map(|child| (child, false)),
                     );
                 }
                 "class_pattern" => {
-                    let mut cursor = node.walk();
                     stack.extend(
-                        node.named_children(&mut cursor)
+                        self.nodes
+                            .named_children(node)
                             .skip(1)
                             .map(|child| (child, false)),
                     );
                 }
                 "case_pattern" => {
-                    let mut cursor = node.walk();
                     stack.extend(
-                        node.named_children(&mut cursor)
+                        self.nodes
+                            .named_children(node)
                             .map(|child| (child, whole_subject)),
                     );
                 }
                 _ => {
-                    let mut cursor = node.walk();
-                    stack.extend(node.named_children(&mut cursor).map(|child| (child, false)));
+                    stack.extend(self.nodes.named_children(node).map(|child| (child, false)));
                 }
             }
         }
     }
 
     fn function_definition(&mut self, node: Node<'_>, statement: Node<'_>) {
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = self.field(node, "name") else {
             return;
         };
         let Some(definition) = self.definition_at(name) else {
@@ -2004,10 +2012,10 @@ impl<'db> Interpreter<'db> {
     }
 
     fn class_definition(&mut self, node: Node<'_>) {
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = self.field(node, "name") else {
             return;
         };
-        if let Some(superclasses) = node.child_by_field_name("superclasses") {
+        if let Some(superclasses) = self.field(node, "superclasses") {
             self.expression(superclasses);
         }
         let Some(definition) = self.definition_at(name) else {
@@ -2211,18 +2219,16 @@ impl<'db> Interpreter<'db> {
     /// Evaluates an annotation: `Optional[X]` and `X | None` become `X` or `None`, a string
     /// annotation is read as the name it holds when that is a plain name.
     fn annotation(&mut self, node: Node<'_>) -> Union {
-        let node = if node.kind() == "type" {
-            node.named_child(0).unwrap_or(node)
+        let node = if kind_of(node) == "type" {
+            self.nodes.named_child(node, 0).unwrap_or(node)
         } else {
             node
         };
-        match node.kind() {
+        match kind_of(node) {
             "binary_operator" => {
-                let left = node
-                    .child_by_field_name("left")
-                    .map(|left| self.annotation(left));
-                let right = node
-                    .child_by_field_name("right")
+                let left = self.field(node, "left").map(|left| self.annotation(left));
+                let right = self
+                    .field(node, "right")
                     .map(|right| self.annotation(right));
                 match (left, right) {
                     (Some(left), Some(right)) => left.join(&right),
@@ -2231,20 +2237,17 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "subscript" | "generic_type" => {
-                let base = node
-                    .child_by_field_name("value")
-                    .or_else(|| node.named_child(0));
+                let base = self
+                    .field(node, "value")
+                    .or_else(|| self.nodes.named_child(node, 0));
                 let base_name = base.map(|base| self.slice(base)).unwrap_or("");
                 let base_name = base_name.rsplit('.').next().unwrap_or(base_name);
-                let mut cursor = node.walk();
-                let arguments: Vec<Node<'_>> = node.named_children(&mut cursor).skip(1).collect();
+                let arguments: Vec<Node<'_>> = self.nodes.named_children(node).skip(1).collect();
                 let arguments: Vec<Node<'_>> = arguments
                     .into_iter()
                     .flat_map(|argument| {
-                        if argument.kind() == "type_parameter" {
-                            argument
-                                .named_children(&mut argument.walk())
-                                .collect::<Vec<_>>()
+                        if kind_of(argument) == "type_parameter" {
+                            self.nodes.named_children(argument).collect::<Vec<_>>()
                         } else {
                             vec![argument]
                         }
@@ -2267,8 +2270,8 @@ impl<'db> Interpreter<'db> {
                     }
                     "Literal" => Union::join_all(arguments.iter().map(|argument| {
                         // `Literal["r", "w"]` in a parameter annotation wraps each in `type`.
-                        let argument = if argument.kind() == "type" {
-                            argument.named_child(0).unwrap_or(*argument)
+                        let argument = if kind_of(*argument) == "type" {
+                            self.nodes.named_child(*argument, 0).unwrap_or(*argument)
                         } else {
                             *argument
                         };
@@ -2338,8 +2341,7 @@ impl<'db> Interpreter<'db> {
             }
             "pattern_list" | "tuple_pattern" | "list_pattern" | "expression_list" | "tuple"
             | "list" => {
-                let mut cursor = target.walk();
-                let targets: Vec<Node<'_>> = target.named_children(&mut cursor).collect();
+                let targets: Vec<Node<'_>> = self.nodes.named_children(target).collect();
                 let star = targets.iter().position(|target| {
                     matches!(kind_of(*target), "list_splat_pattern" | "list_splat")
                 });
@@ -2435,7 +2437,7 @@ impl<'db> Interpreter<'db> {
                         };
                         let list =
                             Union::new(Value::List(rest), Some(self.origin(range_of(*sub_target))));
-                        if let Some(inner) = sub_target.named_child(0) {
+                        if let Some(inner) = self.nodes.named_child(*sub_target, 0) {
                             self.bind(inner, list, statement);
                         }
                     } else {
@@ -2452,7 +2454,7 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "parenthesized_expression" => {
-                if let Some(inner) = target.named_child(0) {
+                if let Some(inner) = self.nodes.named_child(target, 0) {
                     self.bind(inner, value, statement);
                 }
             }
@@ -2463,8 +2465,8 @@ impl<'db> Interpreter<'db> {
                     Value::Instance(class, Some(_)) => Value::Instance(class.clone(), None),
                     other => other.clone(),
                 });
-                let object = child_by_field(target, "object");
-                let attribute = child_by_field(target, "attribute");
+                let object = self.field(target, "object");
+                let attribute = self.field(target, "attribute");
                 if let Some(object) = object {
                     self.expression(object);
                 }
@@ -2510,8 +2512,10 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "subscript" => {
-                let object = child_by_field(target, "value");
-                let key = child_by_field(target, "subscript").map(|key| self.expression(key));
+                let object = self.field(target, "value");
+                let key = self
+                    .field(target, "subscript")
+                    .map(|key| self.expression(key));
                 if let Some(object) = object {
                     let container = self.expression(object);
                     if kind_of(object) == "identifier" {
@@ -2561,22 +2565,22 @@ impl<'db> Interpreter<'db> {
 
     /// The local name and literal keys of `d["a"]["b"]` (outermost first), when every
     /// key is a literal.
-    fn literal_subscript_path<'t>(
-        &mut self,
-        node: Node<'t>,
-    ) -> Option<(Node<'t>, Vec<Option<Key>>)> {
+    fn literal_subscript_path<'t>(&mut self, node: Node<'t>) -> Option<(Node<'t>, Vec<Option<Key>>)>
+    where
+        'db: 't,
+    {
         let mut path = Vec::new();
         let mut current = node;
-        while current.kind() == "subscript" {
-            let key = current.child_by_field_name("subscript")?;
-            if key.kind() == "slice" {
+        while kind_of(current) == "subscript" {
+            let key = self.field(current, "subscript")?;
+            if kind_of(key) == "slice" {
                 return None;
             }
             let literal = self.expression_quiet(key).single().and_then(literal_key)?;
             path.push(Some(literal));
-            current = current.child_by_field_name("value")?;
+            current = self.field(current, "value")?;
         }
-        if current.kind() != "identifier" {
+        if kind_of(current) != "identifier" {
             return None;
         }
         path.reverse();
@@ -2696,8 +2700,8 @@ impl<'db> Interpreter<'db> {
         }
         let mut roots: Vec<Name> = Vec::new();
         if let Some(receiver) = function
-            .filter(|function| function.kind() == "attribute")
-            .and_then(|function| function.child_by_field_name("object"))
+            .filter(|function| kind_of(*function) == "attribute")
+            .and_then(|function| self.field(function, "object"))
             .and_then(|object| self.place_path(object))
         {
             // A method of the workspace forgets what it assigns on its receiver; any
@@ -2712,10 +2716,9 @@ impl<'db> Interpreter<'db> {
             }
         }
         if let Some(arguments) = arguments {
-            let mut cursor = arguments.walk();
-            for argument in arguments.named_children(&mut cursor) {
-                let argument = if argument.kind() == "keyword_argument" {
-                    argument.child_by_field_name("value")
+            for argument in self.nodes.named_children(arguments) {
+                let argument = if kind_of(argument) == "keyword_argument" {
+                    self.field(argument, "value")
                 } else {
                     Some(argument)
                 };
@@ -2755,16 +2758,20 @@ impl<'db> Interpreter<'db> {
     /// Kept out of `expression` so its frame stays small in deep recursion.
     #[inline(never)]
     fn attribute_read(&mut self, node: Node<'_>) -> Union {
-        let attribute = child_by_field(node, "attribute")
+        let attribute = self
+            .field(node, "attribute")
             .map(|attribute| self.slice(attribute))
             .unwrap_or("");
-        if let Some(found) = child_by_field(node, "object")
+        if let Some(found) = self
+            .field(node, "object")
             .and_then(|object| self.super_attribute(object, attribute))
         {
             self.record_attribute_load(node, &found);
             return found;
         }
-        let object = child_by_field(node, "object").map(|object| self.expression(object));
+        let object = self
+            .field(node, "object")
+            .map(|object| self.expression(object));
         if let Some(object) = &object {
             self.record_operation(
                 node,
@@ -2774,7 +2781,7 @@ impl<'db> Interpreter<'db> {
                 },
             );
         }
-        let object_node = child_by_field(node, "object");
+        let object_node = self.field(node, "object");
         if let (Some(object), Some(object_node)) = (&object, object_node) {
             self.survives_attribute_read(object_node, object, attribute);
         }
@@ -2808,7 +2815,7 @@ impl<'db> Interpreter<'db> {
     fn record_attribute_load(&mut self, node: Node<'_>, value: &Union) {
         if self.record
             && self.state.is_some()
-            && let Some(attribute) = child_by_field(node, "attribute")
+            && let Some(attribute) = self.field(node, "attribute")
         {
             let offset = attribute.start_byte() as u32;
             let entry = self.loads.entry(offset).or_insert_with(|| value.clone());
@@ -2822,10 +2829,11 @@ impl<'db> Interpreter<'db> {
     /// Kept out of `expression` so its frame stays small in deep recursion.
     #[inline(never)]
     fn boolean_operator(&mut self, node: Node<'_>) -> Union {
-        let operator = child_by_field(node, "operator")
+        let operator = self
+            .field(node, "operator")
             .map(|operator| self.slice(operator))
             .unwrap_or("");
-        let left_node = child_by_field(node, "left");
+        let left_node = self.field(node, "left");
         let left = left_node.map(|left| self.expression(left));
         // The right operand runs only where the left one lets it: narrowed by it
         // (`x and x.attr`, `not d or d["k"]`). Long conditions are not narrowed
@@ -2853,7 +2861,9 @@ impl<'db> Interpreter<'db> {
             Some((runs_right, skips_right)) => {
                 if runs_right.is_some() {
                     self.state = runs_right;
-                    let right = child_by_field(node, "right").map(|right| self.expression(right));
+                    let right = self
+                        .field(node, "right")
+                        .map(|right| self.expression(right));
                     let after_right = self.state.take();
                     self.state = join_states(skips_right, after_right);
                     right
@@ -2863,7 +2873,9 @@ impl<'db> Interpreter<'db> {
                     left.clone()
                 }
             }
-            None => child_by_field(node, "right").map(|right| self.expression(right)),
+            None => self
+                .field(node, "right")
+                .map(|right| self.expression(right)),
         };
         match (left, right) {
             (Some(left), Some(right)) => {
@@ -2893,10 +2905,9 @@ impl<'db> Interpreter<'db> {
     /// way a named container would.
     fn mutate_shape_attribute(&mut self, attribute: Node<'_>, method: &str, arguments: &Arguments) {
         let (Some(base), Some(name)) = (
-            attribute
-                .child_by_field_name("object")
-                .filter(|base| base.kind() == "identifier"),
-            attribute.child_by_field_name("attribute"),
+            self.field(attribute, "object")
+                .filter(|base| kind_of(*base) == "identifier"),
+            self.field(attribute, "attribute"),
         ) else {
             return;
         };
@@ -2953,9 +2964,9 @@ impl<'db> Interpreter<'db> {
         arguments: &Arguments,
         origin: Origin,
     ) {
-        let Some(object) = function
-            .child_by_field_name("object")
-            .filter(|object| object.kind() == "identifier" && function.kind() == "attribute")
+        let Some(object) = self
+            .field(function, "object")
+            .filter(|object| kind_of(*object) == "identifier" && kind_of(function) == "attribute")
         else {
             return;
         };
@@ -3075,7 +3086,7 @@ impl<'db> Interpreter<'db> {
 
     /// `object` (a name) is mutated in place here: noted when it is a parameter.
     fn note_mutation(&mut self, object: Node<'_>) {
-        if object.kind() != "identifier" {
+        if kind_of(object) != "identifier" {
             return;
         }
         let name = self.slice(object);
@@ -3095,7 +3106,7 @@ impl<'db> Interpreter<'db> {
     /// summary when it belongs to an enclosing scope. Removals are not noted: what a
     /// caller knows missing stays missing.
     fn note_growth(&mut self, object: Node<'_>) {
-        if object.kind() == "identifier" {
+        if kind_of(object) == "identifier" {
             let name = Name::new(self.slice(object));
             self.note_free_mutation(&name);
         }
@@ -3178,7 +3189,7 @@ impl<'db> Interpreter<'db> {
     /// The parameters a `return` expression hands back (as such, or inside a literal
     /// container).
     fn note_returned_parameters(&mut self, value: Node<'_>) {
-        match value.kind() {
+        match kind_of(value) {
             "identifier" => {
                 let name = self.slice(value);
                 if let Some(parameter) = self
@@ -3190,17 +3201,15 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "tuple" | "list" | "expression_list" | "parenthesized_expression" | "set" => {
-                let mut cursor = value.walk();
-                let items: Vec<Node<'_>> = value.named_children(&mut cursor).collect();
+                let items: Vec<Node<'_>> = self.nodes.named_children(value).collect();
                 for item in items {
                     self.note_returned_parameters(item);
                 }
             }
             "dictionary" => {
-                let mut cursor = value.walk();
-                let pairs: Vec<Node<'_>> = value.named_children(&mut cursor).collect();
+                let pairs: Vec<Node<'_>> = self.nodes.named_children(value).collect();
                 for pair in pairs {
-                    if let Some(item) = pair.child_by_field_name("value") {
+                    if let Some(item) = self.field(pair, "value") {
                         self.note_returned_parameters(item);
                     }
                 }
@@ -3240,18 +3249,16 @@ impl<'db> Interpreter<'db> {
     /// Arguments passed by name to a callee that may mutate them: their known contents
     /// (exact lengths, closed dicts, instance shapes) no longer hold after the call.
     fn forget_mutated_arguments(&mut self, callee: &Union, arguments: Node<'_>) {
-        if arguments.kind() != "argument_list" {
+        if kind_of(arguments) != "argument_list" {
             return;
         }
-        let mut cursor = arguments.walk();
-        let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+        let children: Vec<Node<'_>> = self.nodes.named_children(arguments).collect();
         let mut position = 0usize;
         for child in children {
-            let (name_node, keyword) = match child.kind() {
+            let (name_node, keyword) = match kind_of(child) {
                 "keyword_argument" => (
-                    child.child_by_field_name("value"),
-                    child
-                        .child_by_field_name("name")
+                    self.field(child, "value"),
+                    self.field(child, "name")
                         .map(|name| self.slice(name).to_owned()),
                 ),
                 "list_splat" | "dictionary_splat" | "comment" => continue,
@@ -3260,7 +3267,7 @@ impl<'db> Interpreter<'db> {
                     (Some(child), None)
                 }
             };
-            let Some(name_node) = name_node.filter(|node| node.kind() == "identifier") else {
+            let Some(name_node) = name_node.filter(|node| kind_of(*node) == "identifier") else {
                 continue;
             };
             let slot = match &keyword {
@@ -3283,22 +3290,21 @@ impl<'db> Interpreter<'db> {
     /// enclosing scope's `table` itself, and the call fills it. Names used as defaults of
     /// parameters the call leaves out and the callee mutates lose their known contents.
     fn forget_mutated_defaults(&mut self, callee: &Union, arguments: Node<'_>) {
-        let mut cursor = arguments.walk();
-        let children: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+        let children: Vec<Node<'_>> = self.nodes.named_children(arguments).collect();
         if children
             .iter()
-            .any(|child| matches!(child.kind(), "list_splat" | "dictionary_splat"))
+            .any(|child| matches!(kind_of(*child), "list_splat" | "dictionary_splat"))
         {
             return;
         }
         let positional = children
             .iter()
-            .filter(|child| !matches!(child.kind(), "keyword_argument" | "comment"))
+            .filter(|child| !matches!(kind_of(**child), "keyword_argument" | "comment"))
             .count();
         let keywords: Vec<&str> = children
             .iter()
-            .filter(|child| child.kind() == "keyword_argument")
-            .filter_map(|child| child.child_by_field_name("name"))
+            .filter(|child| kind_of(**child) == "keyword_argument")
+            .filter_map(|child| self.field(*child, "name"))
             .map(|name| self.slice(name))
             .collect();
         let mut forgotten = Vec::new();
@@ -3405,11 +3411,11 @@ impl<'db> Interpreter<'db> {
     }
 
     fn mutate(&mut self, object: Node<'_>, method: &str, arguments: &Arguments) {
-        if object.kind() == "attribute" && MUTATING_METHODS.contains(&method) {
+        if kind_of(object) == "attribute" && MUTATING_METHODS.contains(&method) {
             self.mutate_shape_attribute(object, method, arguments);
             return;
         }
-        if object.kind() != "identifier" {
+        if kind_of(object) != "identifier" {
             return;
         }
         let name = Name::new(self.slice(object));
@@ -3441,7 +3447,7 @@ impl<'db> Interpreter<'db> {
     fn narrow_env(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
         // A condition whose value is known decides the branch outright (`if 5 <= 1:`,
         // `if DEBUG:` with a constant, a comparison of literals).
-        if condition.kind() != "identifier" {
+        if kind_of(condition) != "identifier" {
             let saved = std::mem::replace(&mut self.state, Some(env.clone()));
             let value = self.expression_quiet(condition);
             self.state = saved;
@@ -3453,12 +3459,12 @@ impl<'db> Interpreter<'db> {
                 return (None, Some(env));
             }
         }
-        match condition.kind() {
-            "parenthesized_expression" => match condition.named_child(0) {
+        match kind_of(condition) {
+            "parenthesized_expression" => match self.nodes.named_child(condition, 0) {
                 Some(inner) => self.narrow(inner, Some(env)),
                 None => (Some(env.clone()), Some(env)),
             },
-            "not_operator" => match condition.child_by_field_name("argument") {
+            "not_operator" => match self.field(condition, "argument") {
                 Some(argument) => {
                     let (when_true, when_false) = self.narrow(argument, Some(env));
                     (when_false, when_true)
@@ -3466,13 +3472,13 @@ impl<'db> Interpreter<'db> {
                 None => (Some(env.clone()), Some(env)),
             },
             "boolean_operator" => {
-                let operator = condition
-                    .child_by_field_name("operator")
+                let operator = self
+                    .field(condition, "operator")
                     .map(|operator| self.slice(operator))
                     .unwrap_or("");
                 let (Some(left), Some(right)) = (
-                    condition.child_by_field_name("left"),
-                    condition.child_by_field_name("right"),
+                    self.field(condition, "left"),
+                    self.field(condition, "right"),
                 ) else {
                     return (Some(env.clone()), Some(env));
                 };
@@ -3516,7 +3522,7 @@ impl<'db> Interpreter<'db> {
                 }
             }
             // `(m := f())`: the condition is the value just bound to `m`.
-            "named_expression" => match condition.child_by_field_name("name") {
+            "named_expression" => match self.field(condition, "name") {
                 Some(name) => {
                     let name = Name::new(self.slice(name));
                     self.split_name(env, &name, |value| value.truthiness())
@@ -3542,7 +3548,7 @@ impl<'db> Interpreter<'db> {
     /// names (comparisons, `not`, `and`/`or`, `isinstance`-style calls).
     fn remember_condition(&mut self, name: Node<'_>, test: Node<'_>) {
         if !matches!(
-            test.kind(),
+            kind_of(test),
             "comparison_operator" | "not_operator" | "boolean_operator" | "call"
         ) {
             return;
@@ -3573,8 +3579,8 @@ impl<'db> Interpreter<'db> {
         let mut parts = Vec::new();
         let mut node = node;
         while kind_of(node) == "attribute" {
-            parts.push(self.slice(child_by_field(node, "attribute")?));
-            node = child_by_field(node, "object")?;
+            parts.push(self.slice(self.field(node, "attribute")?));
+            node = self.field(node, "object")?;
         }
         parts.push(self.slice(node));
         parts.reverse();
@@ -3585,7 +3591,7 @@ impl<'db> Interpreter<'db> {
     /// `env` with the attribute's value there.
     fn subject_name(&mut self, env: &mut Env, subject: Node<'_>) -> Option<Name> {
         let path = self.place_path(subject)?;
-        if subject.kind() == "attribute" && !env.places.contains_key(&path) {
+        if kind_of(subject) == "attribute" && !env.places.contains_key(&path) {
             let saved = std::mem::replace(&mut self.state, Some(env.clone()));
             let value = self.expression_quiet(subject);
             self.state = saved;
@@ -3628,12 +3634,10 @@ impl<'db> Interpreter<'db> {
     }
 
     fn narrow_comparison(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
-        let mut cursor = condition.walk();
-        let operands: Vec<Node<'_>> = condition.named_children(&mut cursor).collect();
+        let operands: Vec<Node<'_>> = self.nodes.named_children(condition).collect();
         let operators: Vec<String> = {
-            let mut cursor = condition.walk();
-            condition
-                .children(&mut cursor)
+            self.nodes
+                .children(condition)
                 .filter(|child| !child.is_named())
                 .map(|child| self.slice(child).to_owned())
                 .collect()
@@ -3812,7 +3816,7 @@ impl<'db> Interpreter<'db> {
         let element_value = self.expression_quiet(element);
         let container_value = self.expression_quiet(container);
         let mut states = (Some(env.clone()), Some(env));
-        if element.kind() == "identifier" {
+        if kind_of(element) == "identifier" {
             let name = Name::new(self.slice(element));
             let test = |value: &Value| membership(value, &container_value);
             states = self.split_both(states, &name, element, &test);
@@ -3821,7 +3825,7 @@ impl<'db> Interpreter<'db> {
                 states.0 = refine_to_literals(states.0, &name, &literals);
             }
         }
-        if container.kind() == "identifier" {
+        if kind_of(container) == "identifier" {
             let name = Name::new(self.slice(container));
             if let Some(needle) = element_value.single().cloned().filter(is_literal) {
                 let test = |value: &Value| contains_literal(value, &needle);
@@ -3838,7 +3842,7 @@ impl<'db> Interpreter<'db> {
     /// After `name.attribute` ran, `name` was not None: None has no such attribute, so
     /// that path raised. The next use of the name does not report the same None again.
     fn survives_attribute_read(&mut self, object_node: Node<'_>, object: &Union, attribute: &str) {
-        if object_node.kind() != "identifier"
+        if kind_of(object_node) != "identifier"
             || !object.values().any(|value| *value == Value::None)
             || crate::builtins::builtin_type_has_attribute("NoneType", attribute) == Some(true)
         {
@@ -3904,23 +3908,26 @@ impl<'db> Interpreter<'db> {
         left: Node<'n>,
         operator: &str,
         right: Node<'n>,
-    ) -> Option<(Node<'n>, &'static str, i64)> {
+    ) -> Option<(Node<'n>, &'static str, i64)>
+    where
+        'db: 'n,
+    {
         let len_subject = |node: Node<'n>| {
-            (node.kind() == "call"
-                && node
-                    .child_by_field_name("function")
+            (kind_of(node) == "call"
+                && self
+                    .field(node, "function")
                     .is_some_and(|function| self.slice(function) == "len"))
-            .then(|| node.child_by_field_name("arguments"))
+            .then(|| self.field(node, "arguments"))
             .flatten()
             .and_then(|arguments| {
                 (arguments.named_child_count() == 1)
-                    .then(|| arguments.named_child(0))
+                    .then(|| self.nodes.named_child(arguments, 0))
                     .flatten()
             })
             .filter(|subject| is_place_node(*subject))
         };
         let integer = |node: Node<'n>| {
-            (node.kind() == "integer")
+            (kind_of(node) == "integer")
                 .then(|| parse_int(self.slice(node)))
                 .flatten()
         };
@@ -3948,12 +3955,13 @@ impl<'db> Interpreter<'db> {
     fn narrow_call(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
         // `part.isdigit()`, `line.startswith("#")` on a union of known strings: each
         // string goes to the side its own answer picks.
-        if let Some((subject, method)) = child_by_field(condition, "function")
+        if let Some((subject, method)) = self
+            .field(condition, "function")
             .filter(|function| kind_of(*function) == "attribute")
             .and_then(|function| {
                 Some((
-                    child_by_field(function, "object")?,
-                    child_by_field(function, "attribute")?,
+                    self.field(function, "object")?,
+                    self.field(function, "attribute")?,
                 ))
             })
             .filter(|(subject, _)| is_place_node(*subject))
@@ -3961,8 +3969,9 @@ impl<'db> Interpreter<'db> {
             let method = self.slice(method);
             let saved = std::mem::replace(&mut self.state, Some(env.clone()));
             let recording = std::mem::replace(&mut self.record, false);
-            let arguments =
-                child_by_field(condition, "arguments").map(|arguments| self.arguments(arguments));
+            let arguments = self
+                .field(condition, "arguments")
+                .map(|arguments| self.arguments(arguments));
             self.record = recording;
             self.state = saved;
             if let Some(arguments) = arguments {
@@ -3994,14 +4003,14 @@ impl<'db> Interpreter<'db> {
     }
 
     fn narrow_call_of(&mut self, condition: Node<'_>, env: Env) -> (State, State) {
-        let function = child_by_field(condition, "function")
+        let function = self
+            .field(condition, "function")
             .map(|function| self.slice(function))
             .unwrap_or("");
-        let Some(arguments) = child_by_field(condition, "arguments") else {
+        let Some(arguments) = self.field(condition, "arguments") else {
             return (Some(env.clone()), Some(env));
         };
-        let mut cursor = arguments.walk();
-        let arguments: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+        let arguments: Vec<Node<'_>> = self.nodes.named_children(arguments).collect();
         match (function, arguments.as_slice()) {
             ("hasattr", [subject, attribute]) if is_place_node(*subject) => {
                 let mut env = env;
@@ -4195,9 +4204,9 @@ impl<'db> Interpreter<'db> {
             }
             "concatenated_string" => {
                 self.visit_children(node);
-                let mut cursor = node.walk();
-                let parts: Vec<Value> = node
-                    .named_children(&mut cursor)
+                let parts: Vec<Value> = self
+                    .nodes
+                    .named_children(node)
                     .map(|part| string_value(self.slice(part)))
                     .collect();
                 let joined = parts
@@ -4217,7 +4226,7 @@ impl<'db> Interpreter<'db> {
                 self.literal(value, node)
             }
             "identifier" => self.load(node),
-            "parenthesized_expression" => match node.named_child(0) {
+            "parenthesized_expression" => match self.nodes.named_child(node, 0) {
                 Some(inner) => self.expression(inner),
                 None => self.literal(Value::Tuple(Items::exact(Vec::new())), node),
             },
@@ -4240,9 +4249,11 @@ impl<'db> Interpreter<'db> {
             | "dictionary_comprehension" => self.comprehension(node),
             "binary_operator" => self.binary(node),
             "unary_operator" => {
-                let operand =
-                    child_by_field(node, "argument").map(|argument| self.expression(argument));
-                let operator = child_by_field(node, "operator")
+                let operand = self
+                    .field(node, "argument")
+                    .map(|argument| self.expression(argument));
+                let operator = self
+                    .field(node, "operator")
                     .map(|operator| self.slice(operator))
                     .unwrap_or("");
                 let origin = self.origin(range_of(node));
@@ -4254,8 +4265,9 @@ impl<'db> Interpreter<'db> {
                 }
             }
             "not_operator" => {
-                let operand =
-                    child_by_field(node, "argument").map(|argument| self.expression(argument));
+                let operand = self
+                    .field(node, "argument")
+                    .map(|argument| self.expression(argument));
                 let value = operand
                     .and_then(|operand| {
                         let truths: BTreeSet<Option<bool>> =
@@ -4274,8 +4286,7 @@ impl<'db> Interpreter<'db> {
                 self.literal(value, node)
             }
             "conditional_expression" => {
-                let mut cursor = node.walk();
-                let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let parts: Vec<Node<'_>> = self.nodes.named_children(node).collect();
                 let [when_true, condition, when_false, ..] = parts[..] else {
                     return self.literal(Value::Unknown, node);
                 };
@@ -4316,30 +4327,31 @@ impl<'db> Interpreter<'db> {
             "attribute" => self.attribute_read(node),
             "subscript" => self.subscript(node),
             "named_expression" => {
-                let value = child_by_field(node, "value")
+                let value = self
+                    .field(node, "value")
                     .map(|value| self.expression(value))
                     .unwrap_or_else(Union::unknown);
-                if let Some(name) = child_by_field(node, "name") {
+                if let Some(name) = self.field(node, "name") {
                     self.bind(name, value.clone(), node);
                 }
                 value
             }
             "assignment" => {
-                let right = child_by_field(node, "right");
+                let right = self.field(node, "right");
                 let value = match right {
                     Some(right) => self.expression(right),
                     None => {
                         // `x: int` declares without binding.
-                        if let Some(annotation) = child_by_field(node, "type") {
+                        if let Some(annotation) = self.field(node, "type") {
                             self.expression_quiet(annotation);
                         }
                         return Union::unknown();
                     }
                 };
-                if let Some(annotation) = child_by_field(node, "type") {
+                if let Some(annotation) = self.field(node, "type") {
                     self.expression_quiet(annotation);
                 }
-                if let Some(left) = child_by_field(node, "left") {
+                if let Some(left) = self.field(node, "left") {
                     self.bind(left, value.clone(), node);
                     if let (Some(right), "identifier") = (right, kind_of(left)) {
                         self.remember_condition(left, right);
@@ -4348,9 +4360,12 @@ impl<'db> Interpreter<'db> {
                 value
             }
             "augmented_assignment" => {
-                let left = child_by_field(node, "left");
-                let right = child_by_field(node, "right").map(|right| self.expression(right));
-                let operator = child_by_field(node, "operator")
+                let left = self.field(node, "left");
+                let right = self
+                    .field(node, "right")
+                    .map(|right| self.expression(right));
+                let operator = self
+                    .field(node, "operator")
                     .map(|operator| self.slice(operator))
                     .unwrap_or("");
                 let current = left.map(|left| self.expression(left));
@@ -4393,7 +4408,7 @@ impl<'db> Interpreter<'db> {
                 self.literal(value, node)
             }
             "yield" => {
-                let value = match node.named_child(0) {
+                let value = match self.nodes.named_child(node, 0) {
                     Some(value) => self.expression(value),
                     None => self.literal(Value::None, node),
                 };
@@ -4414,7 +4429,10 @@ impl<'db> Interpreter<'db> {
                 self.literal(Value::Unknown, node)
             }
             "await" => {
-                let awaited = node.named_child(0).map(|awaited| self.expression(awaited));
+                let awaited = self
+                    .nodes
+                    .named_child(node, 0)
+                    .map(|awaited| self.expression(awaited));
                 // Awaiting a coroutine of a known function gives its return value.
                 let mut results = Vec::new();
                 for value in awaited.iter().flat_map(|awaited| awaited.values()) {
@@ -4439,11 +4457,10 @@ impl<'db> Interpreter<'db> {
 
     /// Evaluates a comparison chain, folding it when every operand is a known literal.
     fn comparison(&mut self, node: Node<'_>) -> Value {
-        let mut cursor = node.walk();
-        let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let operands: Vec<Node<'_>> = self.nodes.named_children(node).collect();
         let operators: Vec<String> = {
-            let mut cursor = node.walk();
-            node.children(&mut cursor)
+            self.nodes
+                .children(node)
                 .filter(|child| !child.is_named())
                 .map(|child| self.slice(child).to_owned())
                 .collect()
@@ -4481,12 +4498,11 @@ impl<'db> Interpreter<'db> {
     }
 
     fn visit_children(&mut self, node: Node<'_>) {
-        let mut cursor = node.walk();
-        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let children: Vec<Node<'_>> = self.nodes.named_children(node).collect();
         for child in children {
             match kind_of(child) {
                 "interpolation" => {
-                    if let Some(expression) = child.named_child(0) {
+                    if let Some(expression) = self.nodes.named_child(child, 0) {
                         self.expression(expression);
                     }
                 }
@@ -4500,16 +4516,19 @@ impl<'db> Interpreter<'db> {
     }
 
     fn items(&mut self, node: Node<'_>) -> Items {
-        let mut cursor = node.walk();
-        let children: Vec<Node<'_>> = node
-            .named_children(&mut cursor)
-            .filter(|child| child.kind() != "comment")
+        let children: Vec<Node<'_>> = self
+            .nodes
+            .named_children(node)
+            .filter(|child| kind_of(*child) != "comment")
             .collect();
         let mut items = Vec::with_capacity(children.len());
         let mut exact = true;
         for child in children {
-            if child.kind() == "list_splat" {
-                let spread = child.named_child(0).map(|inner| self.expression(inner));
+            if kind_of(child) == "list_splat" {
+                let spread = self
+                    .nodes
+                    .named_child(child, 0)
+                    .map(|inner| self.expression(inner));
                 match spread.as_ref().and_then(Union::single) {
                     Some(Value::List(inner) | Value::Tuple(inner)) if inner.exact => {
                         items.extend(inner.items.clone())
@@ -4533,17 +4552,19 @@ impl<'db> Interpreter<'db> {
     }
 
     fn dictionary(&mut self, node: Node<'_>) -> Union {
-        let mut cursor = node.walk();
-        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let children: Vec<Node<'_>> = self.nodes.named_children(node).collect();
         let mut dict = DictValue {
             entries: Vec::new(),
             open: false,
         };
         for child in children {
-            match child.kind() {
+            match kind_of(child) {
                 "pair" => self.add_dict_entry(child, &mut dict),
                 "dictionary_splat" => {
-                    let spread = child.named_child(0).map(|inner| self.expression(inner));
+                    let spread = self
+                        .nodes
+                        .named_child(child, 0)
+                        .map(|inner| self.expression(inner));
                     match spread.as_ref().and_then(Union::single) {
                         Some(Value::Dict(other)) => {
                             for (key, value) in &other.entries {
@@ -4570,14 +4591,13 @@ impl<'db> Interpreter<'db> {
             return value;
         }
         let saved_state = self.state.clone();
-        let mut cursor = node.walk();
-        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-        let body = node.child_by_field_name("body");
+        let children: Vec<Node<'_>> = self.nodes.named_children(node).collect();
+        let body = self.field(node, "body");
         for child in &children {
-            match child.kind() {
+            match kind_of(*child) {
                 "for_in_clause" => {
-                    let iterable = child
-                        .child_by_field_name("right")
+                    let iterable = self
+                        .field(*child, "right")
                         .map(|right| self.expression(right));
                     if let Some(iterable) = &iterable {
                         self.record_operation(
@@ -4591,13 +4611,13 @@ impl<'db> Interpreter<'db> {
                         .as_ref()
                         .and_then(|iterable| element_of(&self.generators_as_iterators(iterable)))
                         .unwrap_or_else(Union::unknown);
-                    if let Some(left) = child.child_by_field_name("left") {
+                    if let Some(left) = self.field(*child, "left") {
                         let origin = self.origin(range_of(left));
                         self.bind(left, element.with_default_origin(origin), *child);
                     }
                 }
                 "if_clause" => {
-                    if let Some(condition) = child.named_child(0) {
+                    if let Some(condition) = self.nodes.named_child(*child, 0) {
                         self.expression(condition);
                         let (when_true, _) = self.narrow(condition, self.state.clone());
                         if when_true.is_some() {
@@ -4608,12 +4628,12 @@ impl<'db> Interpreter<'db> {
                 _ => {}
             }
         }
-        let value = match (node.kind(), body) {
+        let value = match (kind_of(node), body) {
             ("dictionary_comprehension", Some(pair)) => {
-                if let Some(key) = pair.child_by_field_name("key") {
+                if let Some(key) = self.field(pair, "key") {
                     self.expression(key);
                 }
-                if let Some(value) = pair.child_by_field_name("value") {
+                if let Some(value) = self.field(pair, "value") {
                     self.expression(value);
                 }
                 Value::Dict(Box::new(DictValue {
@@ -4641,29 +4661,28 @@ impl<'db> Interpreter<'db> {
     /// (the general evaluation then runs).
     fn exact_comprehension(&mut self, node: Node<'_>) -> Option<Union> {
         if !matches!(
-            node.kind(),
+            kind_of(node),
             "list_comprehension" | "generator_expression" | "dictionary_comprehension"
         ) {
             return None;
         }
-        let mut cursor = node.walk();
-        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-        let body = node.child_by_field_name("body")?;
+        let children: Vec<Node<'_>> = self.nodes.named_children(node).collect();
+        let body = self.field(node, "body")?;
         let clauses: Vec<Node<'_>> = children
             .iter()
             .copied()
-            .filter(|child| matches!(child.kind(), "for_in_clause" | "if_clause"))
+            .filter(|child| matches!(kind_of(*child), "for_in_clause" | "if_clause"))
             .collect();
         let [for_clause, filters @ ..] = clauses.as_slice() else {
             return None;
         };
-        if for_clause.kind() != "for_in_clause"
-            || filters.iter().any(|clause| clause.kind() != "if_clause")
+        if kind_of(*for_clause) != "for_in_clause"
+            || filters.iter().any(|clause| kind_of(*clause) != "if_clause")
         {
             return None;
         }
-        let target = for_clause.child_by_field_name("left")?;
-        let iterable_node = for_clause.child_by_field_name("right")?;
+        let target = self.field(*for_clause, "left")?;
+        let iterable_node = self.field(*for_clause, "right")?;
         // Quiet: the general path below records the iterable when this one gives up.
         let iterable = self.expression_quiet(iterable_node);
         // Each member a container of known items (the lists a caller may pass): each
@@ -4694,7 +4713,7 @@ impl<'db> Interpreter<'db> {
                 self.bind(target, item.clone(), *for_clause);
                 let mut keep = true;
                 for filter in filters {
-                    let condition = filter.named_child(0)?;
+                    let condition = self.nodes.named_child(*filter, 0)?;
                     let value = self.expression(condition);
                     let truths: BTreeSet<Option<bool>> =
                         value.values().map(Value::truthiness).collect();
@@ -4740,22 +4759,22 @@ impl<'db> Interpreter<'db> {
                 self.state = saved_state.clone();
                 self.bind(target, item, *for_clause);
                 for filter in filters {
-                    if let Some(condition) = filter.named_child(0) {
+                    if let Some(condition) = self.nodes.named_child(*filter, 0) {
                         self.expression(condition);
                     }
                 }
-                if node.kind() == "dictionary_comprehension" {
+                if kind_of(node) == "dictionary_comprehension" {
                     self.add_dict_entry(body, &mut dict);
                     continue;
                 }
                 values.push(self.expression(body));
             }
-            if node.kind() == "dictionary_comprehension" {
+            if kind_of(node) == "dictionary_comprehension" {
                 results.push(self.literal(Value::Dict(Box::new(dict)), node));
                 continue;
             }
             let items = Items::exact(values);
-            let value = if node.kind() == "list_comprehension" {
+            let value = if kind_of(node) == "list_comprehension" {
                 Value::List(items)
             } else {
                 Value::Iterator(items)
@@ -4771,7 +4790,7 @@ impl<'db> Interpreter<'db> {
         let mut chain = vec![node];
         let mut leftmost = node;
         while kind_of(leftmost) == "binary_operator" {
-            match child_by_field(leftmost, "left") {
+            match self.field(leftmost, "left") {
                 Some(left) if kind_of(left) == "binary_operator" => {
                     chain.push(left);
                     leftmost = left;
@@ -4779,15 +4798,17 @@ impl<'db> Interpreter<'db> {
                 _ => break,
             }
         }
-        let mut value = match child_by_field(leftmost, "left") {
+        let mut value = match self.field(leftmost, "left") {
             Some(left) => self.expression(left),
             None => Union::unknown(),
         };
         for operation in chain.into_iter().rev() {
-            let right = child_by_field(operation, "right")
+            let right = self
+                .field(operation, "right")
                 .map(|right| self.expression(right))
                 .unwrap_or_else(Union::unknown);
-            let operator = child_by_field(operation, "operator")
+            let operator = self
+                .field(operation, "operator")
                 .map(|operator| self.slice(operator))
                 .unwrap_or("");
             self.record_operation(
@@ -4941,10 +4962,10 @@ impl<'db> Interpreter<'db> {
 
     /// `next(it)` on a name: the iterator it holds moves past its first item.
     fn advance_iterator(&mut self, call: Node<'_>) {
-        let Some(argument) = call
-            .child_by_field_name("arguments")
-            .and_then(|arguments| arguments.named_child(0))
-            .filter(|argument| argument.kind() == "identifier")
+        let Some(argument) = self
+            .field(call, "arguments")
+            .and_then(|arguments| self.nodes.named_child(arguments, 0))
+            .filter(|argument| kind_of(*argument) == "identifier")
         else {
             return;
         };
@@ -4998,11 +5019,12 @@ impl<'db> Interpreter<'db> {
     }
 
     fn call(&mut self, node: Node<'_>) -> Union {
-        let function = child_by_field(node, "function");
+        let function = self.field(node, "function");
         let callee = function
             .map(|function| self.expression(function))
             .unwrap_or_else(Union::unknown);
-        let arguments = child_by_field(node, "arguments")
+        let arguments = self
+            .field(node, "arguments")
             .map(|arguments| self.arguments(arguments))
             .unwrap_or(Arguments {
                 positional: Vec::new(),
@@ -5046,7 +5068,7 @@ impl<'db> Interpreter<'db> {
                     // `re.Pattern` methods read the pattern's text from their receiver.
                     let pattern = if name.starts_with("re.Pattern.") {
                         function
-                            .and_then(|function| child_by_field(function, "object"))
+                            .and_then(|function| self.field(function, "object"))
                             .map(|object| self.expression_quiet(object))
                             .and_then(|receiver| match receiver.single() {
                                 Some(Value::Instance(_, Some(shape))) => shape
@@ -5070,7 +5092,7 @@ impl<'db> Interpreter<'db> {
                         result.with_default_origin(origin)
                     } else if let Some((_, method)) = name.split_once('.') {
                         let receiver_value = function
-                            .and_then(|function| child_by_field(function, "object"))
+                            .and_then(|function| self.field(function, "object"))
                             .map(|object| self.expression_quiet(object));
                         receiver.clone_from(&receiver_value);
                         let result = receiver_value
@@ -5087,7 +5109,7 @@ impl<'db> Interpreter<'db> {
                             self.record_pop(node, receiver, &consumed);
                         }
                         if let Some(object) =
-                            function.and_then(|function| child_by_field(function, "object"))
+                            function.and_then(|function| self.field(function, "object"))
                         {
                             self.mutate(object, method, &consumed);
                         }
@@ -5111,8 +5133,8 @@ impl<'db> Interpreter<'db> {
             self.after_method_call(&callee, function, &arguments, origin);
             if kind_of(function) == "attribute"
                 && let (Some(object), Some(method)) = (
-                    child_by_field(function, "object"),
-                    child_by_field(function, "attribute"),
+                    self.field(function, "object"),
+                    self.field(function, "attribute"),
                 )
                 && MUTATING_METHODS.contains(&self.slice(method))
             {
@@ -5122,13 +5144,13 @@ impl<'db> Interpreter<'db> {
                 }
             }
         }
-        self.forget_places_touched_by_call(&callee, function, child_by_field(node, "arguments"));
-        if let Some(argument_list) = child_by_field(node, "arguments") {
+        self.forget_places_touched_by_call(&callee, function, self.field(node, "arguments"));
+        if let Some(argument_list) = self.field(node, "arguments") {
             // `xs.append(item)` on an unknown `xs`: container methods do not mutate
             // their arguments, whatever the receiver turns out to be.
             let is_container_method = function.is_some_and(|function| {
                 kind_of(function) == "attribute"
-                    && child_by_field(function, "attribute").is_some_and(|method| {
+                    && self.field(function, "attribute").is_some_and(|method| {
                         let method = self.slice(method);
                         MUTATING_METHODS.contains(&method) || READING_METHODS.contains(&method)
                     })
@@ -5231,13 +5253,13 @@ impl<'db> Interpreter<'db> {
     /// it raises is `NotImplementedError`: an override provides it).
     fn never_returns(&mut self, callee: &Union, function: Option<Node<'_>>) -> bool {
         // `parser.error(…)` of argparse prints the usage and exits.
-        if let Some(function) = function.filter(|function| function.kind() == "attribute") {
-            let object = function.child_by_field_name("object");
-            let attribute = function
-                .child_by_field_name("attribute")
+        if let Some(function) = function.filter(|function| kind_of(*function) == "attribute") {
+            let object = self.field(function, "object");
+            let attribute = self
+                .field(function, "attribute")
                 .map(|attribute| self.slice(attribute));
             if let (Some(object), Some("error" | "exit")) = (object, attribute)
-                && object.kind() == "identifier"
+                && kind_of(object) == "identifier"
                 && self.slice(object).to_ascii_lowercase().ends_with("parser")
                 && callee
                     .values()
@@ -5307,14 +5329,15 @@ impl<'db> Interpreter<'db> {
             arguments.positional.push(value);
             return arguments;
         }
-        let mut cursor = node.walk();
-        let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let children: Vec<Node<'_>> = self.nodes.named_children(node).collect();
         for child in children {
             match kind_of(child) {
                 "keyword_argument" => {
-                    let name =
-                        child_by_field(child, "name").map(|name| SmolStr::new(self.slice(name)));
-                    let value = child_by_field(child, "value")
+                    let name = self
+                        .field(child, "name")
+                        .map(|name| SmolStr::new(self.slice(name)));
+                    let value = self
+                        .field(child, "value")
                         .map(|value| self.expression(value))
                         .unwrap_or_else(Union::unknown);
                     if let Some(name) = name {
@@ -5581,22 +5604,22 @@ impl<'db> Interpreter<'db> {
         let Some(self_name) = self.self_name.clone() else {
             return;
         };
-        if function.kind() != "attribute"
-            || function
-                .child_by_field_name("attribute")
+        if kind_of(function) != "attribute"
+            || self
+                .field(function, "attribute")
                 .is_none_or(|attribute| self.slice(attribute) != "__init__")
         {
             return;
         }
-        let Some(object) = function.child_by_field_name("object") else {
+        let Some(object) = self.field(function, "object") else {
             return;
         };
         let Some(current) = self.enclosing_class() else {
             return;
         };
-        let (initialiser, arguments) = if object.kind() == "call"
-            && object
-                .child_by_field_name("function")
+        let (initialiser, arguments) = if kind_of(object) == "call"
+            && self
+                .field(object, "function")
                 .is_some_and(|callee| self.slice(callee) == "super")
         {
             // The next class along the MRO that defines `__init__`.
@@ -5615,8 +5638,8 @@ impl<'db> Interpreter<'db> {
                     .all(|value| matches!(value, Value::Instance(..)))
             }) && function
                 .parent()
-                .and_then(|call| call.child_by_field_name("arguments"))
-                .and_then(|list| list.named_child(0))
+                .and_then(|call| self.field(call, "arguments"))
+                .and_then(|list| self.nodes.named_child(list, 0))
                 .is_some_and(|first| self.slice(first) == self_name.as_str());
             if !passes_self {
                 return;
@@ -5661,17 +5684,20 @@ impl<'db> Interpreter<'db> {
     ///         return super().greet()   # Base.greet bound to self
     /// ```
     fn super_attribute(&mut self, object: Node<'_>, attribute: &str) -> Option<Union> {
-        if object.kind() != "call" {
+        if kind_of(object) != "call" {
             return None;
         }
-        let callee = object.child_by_field_name("function")?;
-        if callee.kind() != "identifier" || self.slice(callee) != "super" {
+        let callee = self.field(object, "function")?;
+        if kind_of(callee) != "identifier" || self.slice(callee) != "super" {
             return None;
         }
-        let arguments = object.child_by_field_name("arguments")?;
+        let arguments = self.field(object, "arguments")?;
         let start = match arguments.named_child_count() {
             0 => self.enclosing_class()?,
-            2 => match self.expression_quiet(arguments.named_child(0)?).single() {
+            2 => match self
+                .expression_quiet(self.nodes.named_child(arguments, 0)?)
+                .single()
+            {
                 Some(Value::Class(class @ ClassRef::Defined { .. })) => class.clone(),
                 _ => return None,
             },
@@ -5712,7 +5738,8 @@ impl<'db> Interpreter<'db> {
     /// that class body. Methods and class attributes resolve by the receiver's class, so a
     /// base class reading `self._buffer_factory` may get the subclass's.
     fn overriding_subclass(&mut self, object: Node<'_>, attribute: &str) -> Option<Origin> {
-        if object.kind() != "identifier" || self.self_name.as_deref() != Some(self.slice(object)) {
+        if kind_of(object) != "identifier" || self.self_name.as_deref() != Some(self.slice(object))
+        {
             return None;
         }
         let class = self.enclosing_class()?;
@@ -6059,11 +6086,9 @@ impl<'db> Interpreter<'db> {
     /// `key: value` (a pair of a dict display, or a dict comprehension's body) into
     /// `dict`: a literal key sets a known entry, any other key opens the dict.
     fn add_dict_entry(&mut self, pair: Node<'_>, dict: &mut DictValue) {
-        let key = pair
-            .child_by_field_name("key")
-            .map(|key| self.expression(key));
-        let value = pair
-            .child_by_field_name("value")
+        let key = self.field(pair, "key").map(|key| self.expression(key));
+        let value = self
+            .field(pair, "value")
             .map(|value| self.expression(value))
             .unwrap_or_else(Union::unknown);
         match key.as_ref().and_then(Union::single).and_then(literal_key) {
@@ -6076,7 +6101,7 @@ impl<'db> Interpreter<'db> {
     /// being interpreted, with no value known: the protocol passes slices there as well as
     /// indexes.
     fn is_item_protocol_key(&self, key: Node<'_>) -> bool {
-        if key.kind() != "identifier" || self.bound_arguments.is_some() {
+        if kind_of(key) != "identifier" || self.bound_arguments.is_some() {
             return false;
         }
         let scope = self.index.scope(self.scope);
@@ -6093,10 +6118,11 @@ impl<'db> Interpreter<'db> {
     }
 
     fn subscript(&mut self, node: Node<'_>) -> Union {
-        let object = child_by_field(node, "value")
+        let object = self
+            .field(node, "value")
             .map(|object| self.expression(object))
             .unwrap_or_else(Union::unknown);
-        let key_node = child_by_field(node, "subscript");
+        let key_node = self.field(node, "subscript");
         let key = key_node.map(|key| self.expression(key));
         let is_slice = key_node.is_some_and(|key| kind_of(key) == "slice");
         self.record_operation(
@@ -6155,10 +6181,11 @@ impl<'db> Interpreter<'db> {
                     }
                 }
                 (Value::List(items) | Value::Tuple(items), None) => {
-                    let is_slice = child_by_field(node, "subscript")
+                    let is_slice = self
+                        .field(node, "subscript")
                         .is_some_and(|key| kind_of(key) == "slice");
                     let exact_slice = if is_slice && items.exact {
-                        child_by_field(node, "subscript")
+                        self.field(node, "subscript")
                             .and_then(|slice| self.literal_slice_bounds(slice))
                             .map(|bounds| slice_items(&items.items, bounds))
                     } else {

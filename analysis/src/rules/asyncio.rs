@@ -16,7 +16,7 @@
 //! (`from time import sleep` makes `sleep` `time.sleep`); coroutines by the values the
 //! interpreter gives calls of `async def` functions.
 
-use crate::index::{child_by_field, kind_of};
+use crate::index::kind_of;
 use tree_sitter::Node;
 
 use super::context::RuleContext;
@@ -81,8 +81,9 @@ fn coroutine_not_awaited(context: &mut RuleContext<'_>) {
         let dropped = match kind_of(parent) {
             "expression_statement" => true,
             "assignment" => {
-                let target =
-                    child_by_field(parent, "left").filter(|left| kind_of(*left) == "identifier");
+                let target = context
+                    .field(parent, "left")
+                    .filter(|left| kind_of(*left) == "identifier");
                 let is_statement = context
                     .parent(parent)
                     .is_some_and(|grand| kind_of(grand) == "expression_statement");
@@ -154,7 +155,8 @@ fn await_outside_async(context: &mut RuleContext<'_>, node: Node<'_>) {
             "`await` inside a lambda is a SyntaxError: lambdas cannot be async".to_owned()
         }
         Some(function) => {
-            let name = child_by_field(function, "name")
+            let name = context
+                .field(function, "name")
                 .map(|name| context.node_text(name))
                 .unwrap_or("the function");
             format!("`await` inside `def {name}` is a SyntaxError: make it `async def {name}`")
@@ -172,7 +174,7 @@ fn await_outside_async(context: &mut RuleContext<'_>, node: Node<'_>) {
         }
     };
     let function = enclosing_function(context, node)
-        .and_then(|function| child_by_field(function, "name"))
+        .and_then(|function| context.field(function, "name"))
         .map(|name| context.node_text(name).to_owned())
         .unwrap_or_default();
     report_syntactic(
@@ -253,12 +255,14 @@ fn blocking_call_in_async(context: &mut RuleContext<'_>, call: Node<'_>) {
     let Some((name, instead)) = blocking_call(context, call) else {
         return;
     };
-    let async_name = child_by_field(function, "name")
+    let async_name = context
+        .field(function, "name")
         .map(|name| context.node_text(name))
         .unwrap_or("the coroutine");
     let call_text = first_line(context.node_text(call)).to_owned();
     let replacement = if name == "time.sleep" {
-        let arguments = child_by_field(call, "arguments")
+        let arguments = context
+            .field(call, "arguments")
             .map(|arguments| context.node_text(arguments))
             .unwrap_or("()");
         format!("await asyncio.sleep{arguments}")
@@ -288,11 +292,11 @@ fn blocking_call_in_async(context: &mut RuleContext<'_>, call: Node<'_>) {
 
 /// The blocking function `call` makes, with its async alternative.
 fn blocking_call(context: &RuleContext<'_>, call: Node<'_>) -> Option<(String, &'static str)> {
-    let function = child_by_field(call, "function")?;
+    let function = context.field(call, "function")?;
     // `open(path).read()`: a whole file read on the loop's thread.
     if kind_of(function) == "attribute" {
-        let method = child_by_field(function, "attribute")?;
-        let object = child_by_field(function, "object")?;
+        let method = context.field(function, "attribute")?;
+        let object = context.field(function, "object")?;
         if matches!(context.node_text(method), "read" | "readlines" | "write")
             && kind_of(object) == "call"
             && callee_path(context, object).as_deref() == Some("open")
@@ -323,14 +327,16 @@ fn task_not_referenced(context: &mut RuleContext<'_>, call: Node<'_>) {
     // A dotted path ends with the callee's own last part unless the callee is a bare name
     // (an import may rename it): an attribute call whose name differs cannot match, and
     // resolving its path is most of this check's cost.
-    if let Some(function) = child_by_field(call, "function")
+    if let Some(function) = context.field(call, "function")
         && kind_of(function) == "attribute"
-        && child_by_field(function, "attribute").is_none_or(|attribute| {
-            !matches!(
-                context.node_text(attribute),
-                "create_task" | "ensure_future"
-            )
-        })
+        && context
+            .field(function, "attribute")
+            .is_none_or(|attribute| {
+                !matches!(
+                    context.node_text(attribute),
+                    "create_task" | "ensure_future"
+                )
+            })
     {
         return;
     }

@@ -76,7 +76,8 @@ fn run_none(context: &mut RuleContext<'_>) {
                 let Some(node) = context.node(range) else {
                     continue;
                 };
-                let object_text = child_by_field(node, "object")
+                let object_text = context
+                    .field(node, "object")
                     .map(|object| context.node_text(object))
                     .unwrap_or("the value");
                 report_none(
@@ -97,7 +98,8 @@ fn run_none(context: &mut RuleContext<'_>) {
                 let Some(node) = context.node(range) else {
                     continue;
                 };
-                let object_text = child_by_field(node, "value")
+                let object_text = context
+                    .field(node, "value")
                     .map(|object| context.node_text(object))
                     .unwrap_or("the value");
                 report_none(
@@ -118,7 +120,7 @@ fn run_none(context: &mut RuleContext<'_>) {
                 let Some(node) = context.node(range) else {
                     continue;
                 };
-                let Some(iterable_node) = child_by_field(node, "right") else {
+                let Some(iterable_node) = context.field(node, "right") else {
                     continue;
                 };
                 let text = context.node_text(iterable_node);
@@ -160,7 +162,8 @@ fn run_none(context: &mut RuleContext<'_>) {
                     {
                         continue;
                     }
-                    let text = child_by_field(node, field)
+                    let text = context
+                        .field(node, field)
                         .map(|side| context.node_text(side))
                         .unwrap_or("an operand");
                     report_none(
@@ -203,7 +206,7 @@ fn run_none(context: &mut RuleContext<'_>) {
                 let Some(source) = context
                     .parent(target)
                     .filter(|parent| kind_of(*parent) == "assignment")
-                    .and_then(|assignment| child_by_field(assignment, "right"))
+                    .and_then(|assignment| context.field(assignment, "right"))
                 else {
                     continue;
                 };
@@ -230,7 +233,8 @@ fn run_none(context: &mut RuleContext<'_>) {
         let Some(node) = context.node(range) else {
             continue;
         };
-        let callee_text = child_by_field(node, "function")
+        let callee_text = context
+            .field(node, "function")
             .map(|function| context.node_text(function))
             .unwrap_or("the callee");
         report_none(
@@ -284,7 +288,7 @@ fn none_into_iterating_builtins(context: &mut RuleContext<'_>) {
     for (run_call, range, arguments) in calls {
         let Some(argument_list) = context
             .node(range)
-            .and_then(|node| child_by_field(node, "arguments"))
+            .and_then(|node| context.field(node, "arguments"))
         else {
             continue;
         };
@@ -550,7 +554,7 @@ fn matches_library_output(context: &RuleContext<'_>, origin: &crate::values::Ori
     let Some(call) = context.node(origin.range) else {
         return false;
     };
-    let Some(function) = child_by_field(call, "function") else {
+    let Some(function) = context.field(call, "function") else {
         return false;
     };
     let function_text = context.node_text(function);
@@ -697,10 +701,12 @@ fn run_unknown_attribute(context: &mut RuleContext<'_>) {
         let Some(node) = context.node(range) else {
             continue;
         };
-        let attribute_range = child_by_field(node, "attribute")
+        let attribute_range = context
+            .field(node, "attribute")
             .map(range_of)
             .unwrap_or(range);
-        let object_text = child_by_field(node, "object")
+        let object_text = context
+            .field(node, "object")
             .map(|object| context.node_text(object))
             .unwrap_or("the value");
         let candidates: Vec<String> = lacking
@@ -805,7 +811,7 @@ fn is_guarded_by_hasattr(context: &RuleContext<'_>, range: TextRange) -> bool {
     let Some(node) = context.node(range) else {
         return false;
     };
-    let Some(attribute) = child_by_field(node, "attribute") else {
+    let Some(attribute) = context.field(node, "attribute") else {
         return false;
     };
     let needle = format!("\"{}\"", context.node_text(attribute));

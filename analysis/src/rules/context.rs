@@ -140,7 +140,11 @@ impl<'db> RuleContext<'db> {
             runs,
             known_runs,
             findings: FxHashMap::default(),
-            navigator: TreeNavigator::new(parsed.root()),
+            navigator: if db.node_tables() {
+                TreeNavigator::new(parsed.nodes())
+            } else {
+                TreeNavigator::with_own_table(parsed.root())
+            },
         }
     }
 
@@ -192,7 +196,7 @@ impl<'db> RuleContext<'db> {
 
     /// Every node of the file, root first, in source order: what
     /// `descendants(context.root())` yields, from the walk the navigator already made.
-    pub fn nodes(&self) -> std::rc::Rc<[Node<'db>]> {
+    pub fn nodes(&self) -> crate::rules::navigation::Nodes<'db> {
         self.navigator.nodes()
     }
 
@@ -213,6 +217,12 @@ impl<'db> RuleContext<'db> {
         self.text
             .get(usize::from(range.start())..usize::from(range.end()))
             .unwrap_or("")
+    }
+
+    /// The child of `node` in grammar field `name` (`Node::child_by_field_name`), from
+    /// the tree's node table.
+    pub fn field(&self, node: Node<'db>, name: &str) -> Option<Node<'db>> {
+        crate::parse::node_table(self.db, self.parsed).child_by_field(node, name)
     }
 
     pub fn node_text(&self, node: Node<'_>) -> &'db str {

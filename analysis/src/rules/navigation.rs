@@ -12,7 +12,8 @@
 //! v1 = a + 1              # 100,000 children wide
 //! ```
 //!
-//! [`TreeNavigator`] is built in one cursor walk per rules run. It keeps the parent of
+//! [`TreeNavigator`] is built per rules run from the tree's node table (one cursor walk
+//! per parse, shared with the interpreter: [`NodeTable`]). It keeps the parent of
 //! every node and the innermost node of every range, so a step up and a lookup by range
 //! cost one hash lookup (a walk up from each name of a 6,000-line file used to spend a
 //! third of the rules' time descending from the root), and for the rare nodes with more
@@ -28,11 +29,46 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
+use crate::node_table::NodeTable;
+
 /// Nodes nested deeper than this are in the navigator's tables.
 const TABLE_DEPTH: usize = 48;
 
 /// Nodes with more children than this have their children in the navigator's tables.
 const WIDE_NODE: usize = 32;
+
+/// The navigator's node table: the parse's own or one of its own.
+#[derive(Clone)]
+enum TableRef<'t> {
+    Shared(&'t NodeTable<'t>),
+    Owned(Rc<NodeTable<'t>>),
+}
+
+impl<'t> TableRef<'t> {
+    fn get(&self) -> &NodeTable<'t> {
+        match self {
+            TableRef::Shared(table) => table,
+            TableRef::Owned(table) => table,
+        }
+    }
+}
+
+/// Every node of a tree in preorder ([`TreeNavigator::nodes`]).
+pub enum Nodes<'t> {
+    Shared(&'t [Node<'t>]),
+    Owned(Rc<NodeTable<'t>>),
+}
+
+impl<'t> std::ops::Deref for Nodes<'t> {
+    type Target = [Node<'t>];
+
+    fn deref(&self) -> &[Node<'t>] {
+        match self {
+            Nodes::Shared(nodes) => nodes,
+            Nodes::Owned(table) => table.preorder(),
+        }
+    }
+}
 
 /// An ancestor walk stops after this many steps (CPython refuses more than 200 nested
 /// brackets).
@@ -40,13 +76,9 @@ pub const MAX_ANCESTOR_STEPS: usize = 256;
 
 pub struct TreeNavigator<'t> {
     root: Node<'t>,
-    /// The index of every node in `preorder`, by node id.
-    preorder_index: FxHashMap<usize, u32>,
-    /// By preorder index: the index of the node's parent ([`NO_PARENT`] for the root).
-    parent_index: Vec<u32>,
-    /// By preorder index: the index just past the node's last descendant, so that a
-    /// node's subtree is `preorder[index..subtree_end[index]]`.
-    subtree_end: Vec<u32>,
+    /// Every node of the tree in preorder with its parent and the end of its subtree:
+    /// the parse's own (shared with the interpreter) or one built for this navigator.
+    table: TableRef<'t>,
     /// The innermost node spanning each non-empty range. Several nodes may span one
     /// range (a call and its expression statement); the walk meets the outer first, so
     /// the inner one overwrites it. Zero-width nodes are left to the descent.
@@ -55,84 +87,75 @@ pub struct TreeNavigator<'t> {
     deep_empty_by_range: FxHashMap<(usize, usize), Node<'t>>,
     /// The children of every node with more than [`WIDE_NODE`] children, in order.
     wide_children: FxHashMap<usize, Vec<Node<'t>>>,
-    /// Every node of the tree in source order (the order of `dotted::descendants` from
-    /// the root), for the rules that visit the whole tree: one walk instead of one each.
-    preorder: Rc<[Node<'t>]>,
 }
 
-/// The parent index of the root in [`TreeNavigator::parent_index`].
-const NO_PARENT: u32 = u32::MAX;
-
 impl<'t> TreeNavigator<'t> {
-    pub fn new(root: Node<'t>) -> TreeNavigator<'t> {
+    /// The navigator of the tree whose node table is `table` (one pass over the table).
+    pub fn new(table: &'t NodeTable<'t>) -> TreeNavigator<'t> {
+        Self::build(TableRef::Shared(table))
+    }
+
+    /// The navigator of the tree under `root`, with a node table of its own (one walk).
+    pub fn with_own_table(root: Node<'t>) -> TreeNavigator<'t> {
+        Self::build(TableRef::Owned(Rc::new(NodeTable::new(root))))
+    }
+
+    fn build(table_ref: TableRef<'t>) -> TreeNavigator<'t> {
+        let shared = table_ref.clone();
+        let table = shared.get();
+        let nodes = table.preorder();
         let mut navigator = TreeNavigator {
-            root,
-            preorder_index: FxHashMap::default(),
-            parent_index: Vec::new(),
-            subtree_end: Vec::new(),
+            root: nodes[0],
+            table: table_ref,
             by_range: FxHashMap::default(),
             deep_empty_by_range: FxHashMap::default(),
             wide_children: FxHashMap::default(),
-            preorder: Rc::from(Vec::new()),
         };
-        let mut preorder: Vec<Node<'t>> = Vec::new();
-        let mut cursor = root.walk();
-        // The preorder indexes of the ancestors of the cursor's node, root first.
-        let mut path: Vec<u32> = Vec::new();
-        loop {
-            let node = cursor.node();
-            let index = preorder.len() as u32;
-            preorder.push(node);
-            navigator.preorder_index.insert(node.id(), index);
-            navigator
-                .parent_index
-                .push(path.last().copied().unwrap_or(NO_PARENT));
-            // Set when the walk leaves the node.
-            navigator.subtree_end.push(index + 1);
+        // By preorder index: how many ancestors the node has.
+        let mut depth: Vec<u32> = Vec::with_capacity(nodes.len());
+        for (index, &node) in nodes.iter().enumerate() {
+            let parent = table.parent_index(index);
+            let node_depth = match parent {
+                NodeTable::NO_PARENT => 0,
+                parent => depth[parent as usize] + 1,
+            };
+            depth.push(node_depth);
             let range = (node.start_byte(), node.end_byte());
             if range.0 < range.1 {
                 navigator.by_range.insert(range, node);
-            } else if path.len() > TABLE_DEPTH {
+            } else if node_depth as usize > TABLE_DEPTH {
                 navigator.deep_empty_by_range.insert(range, node);
             }
-            if node.child_count() > WIDE_NODE {
-                let mut children_cursor = node.walk();
-                let children = node.children(&mut children_cursor).collect();
-                navigator.wide_children.insert(node.id(), children);
-            }
-            if cursor.goto_first_child() {
-                path.push(index);
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    navigator.preorder = Rc::from(preorder);
-                    return navigator;
-                }
-                if let Some(parent) = path.pop() {
-                    navigator.subtree_end[parent as usize] = preorder.len() as u32;
-                }
+            // Only a node with many descendants can have many children.
+            if table.subtree_end(index) - index > WIDE_NODE + 1
+                && table.child_indexes(index).nth(WIDE_NODE).is_some()
+            {
+                let children = table.child_indexes(index).map(|child| nodes[child]);
+                navigator
+                    .wide_children
+                    .insert(node.id(), children.collect());
             }
         }
+        navigator
     }
 
-    /// Every node of the tree, root first, in source order (a shared handle: the caller
-    /// may keep it while it changes the context that owns the navigator).
-    pub fn nodes(&self) -> Rc<[Node<'t>]> {
-        Rc::clone(&self.preorder)
+    /// Every node of the tree, root first, in source order (a handle the caller may keep
+    /// while it changes the context that owns the navigator).
+    pub fn nodes(&self) -> Nodes<'t> {
+        match &self.table {
+            TableRef::Shared(table) => Nodes::Shared(table.preorder()),
+            TableRef::Owned(table) => Nodes::Owned(Rc::clone(table)),
+        }
     }
 
     /// `node` and all its descendants, in source order (the order of
     /// `dotted::descendants(node)`), as a slice of [`TreeNavigator::nodes`]; `None` for a
     /// node of another tree.
     pub fn subtree(&self, node: Node<'t>) -> Option<&[Node<'t>]> {
-        let start = *self.preorder_index.get(&node.id())? as usize;
-        let end = *self.subtree_end.get(start)? as usize;
-        let nodes = self.preorder.get(start..end)?;
-        (nodes.first()?.id() == node.id()).then_some(nodes)
+        let table = self.table.get();
+        let start = table.index_of(node)?;
+        let end = table.subtree_end(start);
+        table.preorder().get(start..end)
     }
 
     /// The parent of `node` (a node of this tree).
@@ -140,9 +163,10 @@ impl<'t> TreeNavigator<'t> {
         if node.id() == self.root.id() {
             return None;
         }
-        if let Some(&index) = self.preorder_index.get(&node.id()) {
-            let parent = *self.parent_index.get(index as usize)?;
-            return self.preorder.get(parent as usize).copied();
+        let table = self.table.get();
+        if let Some(index) = table.index_of(node) {
+            let parent = table.parent_index(index);
+            return table.preorder().get(parent as usize).copied();
         }
         let (start, end) = (node.start_byte(), node.end_byte());
         let mut current = self.root;
@@ -171,9 +195,16 @@ impl<'t> TreeNavigator<'t> {
                 .map(|offset| first + offset);
             return at.and_then(|at| at.checked_sub(1)).map(|at| children[at]);
         }
-        let mut cursor = parent.walk();
+        let table = self.table.get();
+        let children: Vec<Node<'t>> = match table.index_of(parent) {
+            Some(index) => table
+                .child_indexes(index)
+                .map(|child| table.preorder()[child])
+                .collect(),
+            None => parent.children(&mut parent.walk()).collect(),
+        };
         let mut previous = None;
-        for child in parent.children(&mut cursor) {
+        for child in children {
             if child.id() == node.id() {
                 return previous;
             }
@@ -286,7 +317,8 @@ mod tests {
 
     fn assert_agrees_with_tree_sitter(text: &str) {
         let tree = parse_text(text, None);
-        let navigator = TreeNavigator::new(tree.root_node());
+        let table = NodeTable::new(tree.root_node());
+        let navigator = TreeNavigator::new(&table);
         for (node, parent) in all_nodes(&tree) {
             assert_eq!(
                 navigator.parent(node).map(|parent| parent.id()),
@@ -371,7 +403,8 @@ mod tests {
     fn ancestor_walks_are_capped() {
         let chain = format!("y = {}\n", vec!["x"; 2_000].join(" + "));
         let tree = parse_text(&chain, None);
-        let navigator = TreeNavigator::new(tree.root_node());
+        let table = NodeTable::new(tree.root_node());
+        let navigator = TreeNavigator::new(&table);
         let first_x = navigator.node_at(4, 5).expect("the first `x`");
         assert_eq!(first_x.kind(), "identifier");
         assert_eq!(navigator.ancestors(first_x).count(), MAX_ANCESTOR_STEPS);
@@ -382,7 +415,8 @@ mod tests {
         let comparison = format!("y = {}\n", vec!["a"; 100].join(" < "));
         for text in [comparison.as_str(), "f(a, b)\n"] {
             let tree = parse_text(text, None);
-            let navigator = TreeNavigator::new(tree.root_node());
+            let table = NodeTable::new(tree.root_node());
+            let navigator = TreeNavigator::new(&table);
             for (node, _) in all_nodes(&tree) {
                 assert_eq!(
                     navigator.previous_sibling(node).map(|sibling| sibling.id()),

@@ -109,16 +109,23 @@ pub(super) fn run(context: &mut RuleContext<'_>) {
     }
 }
 
-fn calls_name(context: &RuleContext<'_>, body: Node<'_>, name: &str) -> bool {
+fn calls_name<'db>(context: &RuleContext<'db>, body: Node<'db>, name: &str) -> bool {
+    let calls = |node: &Node<'_>| {
+        kind_of(*node) == "call"
+            && child_by_field(*node, "function").is_some_and(|function| {
+                kind_of(function) == "identifier" && context.node_text(function) == name
+            })
+    };
+    // Calls are named nodes below named nodes (anonymous nodes are tokens): the whole
+    // subtree holds the same calls as a walk of named children would meet.
+    if let Some(nodes) = context.subtree(body) {
+        return nodes.iter().any(calls);
+    }
     let mut stack = vec![body];
     // One cursor for the whole walk: a fresh one per node allocates.
     let mut cursor = body.walk();
     while let Some(node) = stack.pop() {
-        if kind_of(node) == "call"
-            && child_by_field(node, "function").is_some_and(|function| {
-                kind_of(function) == "identifier" && context.node_text(function) == name
-            })
-        {
+        if calls(&node) {
             return true;
         }
         stack.extend(node.named_children(&mut cursor));

@@ -13,7 +13,7 @@
 //! (`__call__`, `__getitem__`, `__iter__`); `list[int]`-style class subscripts are
 //! fine, and a class defined in source needs `__class_getitem__`.
 
-use crate::index::{child_by_field, kind_of};
+use crate::index::kind_of;
 use line_index::TextRange;
 
 use super::{
@@ -170,7 +170,7 @@ fn run(context: &mut RuleContext<'_>) {
         let range = call.range();
         let Some(callee) = context
             .node(range)
-            .and_then(|node| child_by_field(node, "function"))
+            .and_then(|node| context.field(node, "function"))
         else {
             continue;
         };
@@ -191,7 +191,7 @@ fn run(context: &mut RuleContext<'_>) {
         // `stats.mean()` on a plain value: without arguments, reading it is what was meant.
         let without_arguments = context
             .node(range)
-            .and_then(|node| child_by_field(node, "arguments"))
+            .and_then(|node| context.field(node, "arguments"))
             .is_some_and(|arguments| {
                 kind_of(arguments) == "argument_list" && arguments.named_child_count() == 0
             });
@@ -214,8 +214,9 @@ fn run(context: &mut RuleContext<'_>) {
                 let Some(node) = context.node(range) else {
                     continue;
                 };
-                let Some(text) =
-                    child_by_field(node, "value").map(|value| context.node_text(value).to_owned())
+                let Some(text) = context
+                    .field(node, "value")
+                    .map(|value| context.node_text(value).to_owned())
                 else {
                     continue;
                 };
@@ -246,7 +247,7 @@ fn run(context: &mut RuleContext<'_>) {
             OperationKind::Iterate { iterable } => {
                 let Some(iterable_node) = context
                     .node(range)
-                    .and_then(|node| child_by_field(node, "right"))
+                    .and_then(|node| context.field(node, "right"))
                 else {
                     continue;
                 };
@@ -267,7 +268,7 @@ fn run(context: &mut RuleContext<'_>) {
                 let text = context
                     .node(range)
                     .and_then(|node| context.parent(node))
-                    .and_then(|parent| child_by_field(parent, "right"))
+                    .and_then(|parent| context.field(parent, "right"))
                     .map(|right| context.node_text(right).to_owned())
                     .unwrap_or_else(|| "the value".to_owned());
                 report(

@@ -209,7 +209,7 @@ fn run(context: &mut RuleContext<'_>) {
             }
             let Some(key_node) = context
                 .node(operation.range)
-                .and_then(|node| child_by_field(node, "subscript"))
+                .and_then(|node| context.field(node, "subscript"))
             else {
                 continue;
             };
@@ -230,7 +230,7 @@ fn run(context: &mut RuleContext<'_>) {
         let range = call.range();
         let Some(argument) = context
             .node(range)
-            .and_then(|node| child_by_field(node, "arguments"))
+            .and_then(|node| context.field(node, "arguments"))
             .and_then(|arguments| arguments.named_child(0))
         else {
             continue;

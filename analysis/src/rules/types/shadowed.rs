@@ -11,7 +11,6 @@
 use super::capabilities::is_shadowed_builtin_call;
 use super::{attach_parameters, describe_with_article, is_from_parameter};
 use crate::index::NameResolution;
-use crate::index::child_by_field;
 use crate::rules::context::RuleContext;
 use crate::rules::{Check, Tally};
 use crate::values::Value;
@@ -102,7 +101,7 @@ fn run(context: &mut RuleContext<'_>) {
         let range = call.range();
         let Some(callee) = context
             .node(range)
-            .and_then(|node| child_by_field(node, "function"))
+            .and_then(|node| context.field(node, "function"))
         else {
             continue;
         };
