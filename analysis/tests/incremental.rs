@@ -374,6 +374,28 @@ fn host_with_module(text: &str) -> (AnalysisHost, String) {
     (host, module)
 }
 
+/// Inserts `line` into the file at `path`, whose current text is `text`, before the
+/// first occurrence of `anchor`, and keeps `text` in step.
+fn insert_before(
+    host: &mut AnalysisHost,
+    path: &Path,
+    text: &mut String,
+    anchor: &str,
+    line: &str,
+) {
+    let offset = text.find(anchor).expect("the fixture holds the anchor");
+    let mut change = Change::default();
+    change.edit_file(
+        path,
+        vec![TextEdit::replace(
+            TextRange::empty((offset as u32).into()),
+            line.to_owned(),
+        )],
+    );
+    host.apply_change(change);
+    text.insert_str(offset, line);
+}
+
 /// The hover at the start of every identifier of `text` (`/ws/moved.py`), with its offset.
 fn every_hover(host: &AnalysisHost, text: &str) -> Vec<String> {
     every_hover_in(host, Path::new("/ws/moved.py"), text)
@@ -414,17 +436,13 @@ fn inserting_a_top_level_line_above_functions_reinfers_only_the_module() {
         ("class Counter", "x_i = LIMIT\n"),
         ("def third", "if LIMIT:\n    extra = 1\n"),
     ] {
-        let offset = text.find(anchor).expect("the fixture holds the anchor");
-        let mut change = Change::default();
-        change.edit_file(
+        insert_before(
+            &mut host,
             Path::new("/ws/moved.py"),
-            vec![TextEdit::replace(
-                TextRange::empty((offset as u32).into()),
-                line.to_owned(),
-            )],
+            &mut text,
+            anchor,
+            line,
         );
-        host.apply_change(change);
-        text.insert_str(offset, line);
 
         let hovers = every_hover(&host, &text);
         let log = host.take_executed_queries();
@@ -644,18 +662,14 @@ fn turning_on_reuse_at_the_first_edit_keeps_the_hovers() {
         if round == 0 {
             host.set_reuse_across_edits(true);
         }
-        let offset = text.find(anchor).expect("the fixture holds the anchor");
-        let mut change = Change::default();
-        change.edit_file(
-            Path::new("/ws/moved.py"),
-            vec![TextEdit::replace(
-                TextRange::empty((offset as u32).into()),
-                line.to_owned(),
-            )],
-        );
         host.take_executed_queries();
-        host.apply_change(change);
-        text.insert_str(offset, line);
+        insert_before(
+            &mut host,
+            Path::new("/ws/moved.py"),
+            &mut text,
+            anchor,
+            line,
+        );
         let hovers = every_hover(&host, &text);
         let log = host.take_executed_queries();
         let (fresh, ..) = host_with_module(&text);
@@ -692,19 +706,13 @@ fn turning_on_reuse_for_the_edited_file_alone_leaves_the_other_files_inference()
         if round == 0 {
             host.set_reuse_across_edits_for(Path::new("/ws/core.py"), true);
         }
-        let at = core
-            .find("class Record")
-            .expect("the fixture holds the anchor");
-        let mut change = Change::default();
-        change.edit_file(
+        insert_before(
+            &mut host,
             Path::new("/ws/core.py"),
-            vec![TextEdit::replace(
-                TextRange::empty((at as u32).into()),
-                line.to_owned(),
-            )],
+            &mut core,
+            "class Record",
+            line,
         );
-        host.apply_change(change);
-        core.insert_str(at, line);
         host.take_executed_queries();
         let core_hovers = every_hover_in(&host, Path::new("/ws/core.py"), &core);
         let log = host.take_executed_queries();

@@ -279,27 +279,24 @@ fn analyse(
 }
 
 /// Syntax errors of `text`, as the diagnostics count them.
-fn syntax_error_count(text: &str) -> usize {
+fn parse_python(text: &str) -> tree_sitter::Tree {
     let mut parser = tree_sitter::Parser::new();
     parser
         .set_language(&tree_sitter_python::LANGUAGE.into())
         .expect("the grammar loads");
-    let tree = parser
+    parser
         .parse(text, None)
-        .expect("a parser with a language parses");
-    analysis::syntax::syntax_errors(&tree, text).len()
+        .expect("a parser with a language parses")
+}
+
+fn syntax_error_count(text: &str) -> usize {
+    analysis::syntax::syntax_errors(&parse_python(text), text).len()
 }
 
 /// Whether every edit inserts text (replacing nothing) that, leading blanks aside, lies
 /// inside a comment of the patched text, as a suppression comment does.
 fn only_adds_comment_text(text: &str, edits: &[TextEdit], patched: &str) -> bool {
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .expect("the grammar loads");
-    let tree = parser
-        .parse(patched, None)
-        .expect("a parser with a language parses");
+    let tree = parse_python(patched);
     let mut sorted: Vec<&TextEdit> = edits.iter().collect();
     sorted.sort_by_key(|edit| edit.range.start());
     let mut shift = 0usize;

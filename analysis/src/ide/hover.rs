@@ -10,7 +10,9 @@ use ::line_index::{TextRange, TextSize};
 
 use crate::config::HoverVerbosity;
 use crate::db::Db;
-use crate::index::{BranchKind, DefinitionId, DefinitionKind, FileIndex, ScopeKind, file_index};
+use crate::index::{
+    BranchKind, DefinitionId, DefinitionKind, FileIndex, ScopeKind, file_index, range_of,
+};
 use crate::input::SourceFile;
 use crate::resolve::ResolvedModule;
 
@@ -125,15 +127,19 @@ pub fn hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverRes
     })
 }
 
+/// The identifier at `offset`, when the hover falls on one the index does not list.
+fn identifier_at(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<tree_sitter::Node<'_>> {
+    let at = u32::from(offset) as usize;
+    crate::parse::parse(db, file)
+        .root()
+        .named_descendant_for_byte_range(at, at)
+        .filter(|node| node.kind() == "identifier")
+}
+
 /// The hover on the name of an attribute read (`attr` in `obj.attr`): the value the
 /// read gives there, with its members; for a method, what the method does.
 fn attribute_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
-    let parsed = crate::parse::parse(db, file);
-    let at = u32::from(offset) as usize;
-    let node = parsed
-        .root()
-        .named_descendant_for_byte_range(at, at)
-        .filter(|node| node.kind() == "identifier")?;
+    let node = identifier_at(db, file, offset)?;
     let attribute = node
         .parent()
         .filter(|parent| parent.kind() == "attribute")?;
@@ -185,10 +191,7 @@ fn attribute_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<Ho
         }
     }
     Some(HoverResult {
-        range: TextRange::new(
-            TextSize::from(node.start_byte() as u32),
-            TextSize::from(node.end_byte() as u32),
-        ),
+        range: range_of(node),
         markdown: markdown.trim_end().to_owned(),
     })
 }
@@ -197,12 +200,7 @@ fn attribute_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<Ho
 /// join as pjoin`, `path` in `import os.path as osp`): what the alias binds, shown on
 /// the name.
 fn aliased_import_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
-    let parsed = crate::parse::parse(db, file);
-    let at = u32::from(offset) as usize;
-    let node = parsed
-        .root()
-        .named_descendant_for_byte_range(at, at)
-        .filter(|node| node.kind() == "identifier")?;
+    let node = identifier_at(db, file, offset)?;
     let dotted = node
         .parent()
         .filter(|parent| parent.kind() == "dotted_name")?;
@@ -218,10 +216,7 @@ fn aliased_import_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Opti
     }
     let alias = aliased.child_by_field_name("alias")?;
     let mut result = hover(db, file, TextSize::from(alias.start_byte() as u32))?;
-    result.range = TextRange::new(
-        TextSize::from(node.start_byte() as u32),
-        TextSize::from(node.end_byte() as u32),
-    );
+    result.range = range_of(node);
     Some(result)
 }
 
@@ -229,12 +224,7 @@ fn aliased_import_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Opti
 /// parameter it binds in the function the call resolves to (for a class, its
 /// `__init__`), and the value passed for it here.
 fn keyword_argument_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
-    let parsed = crate::parse::parse(db, file);
-    let at = u32::from(offset) as usize;
-    let node = parsed
-        .root()
-        .named_descendant_for_byte_range(at, at)
-        .filter(|node| node.kind() == "identifier")?;
+    let node = identifier_at(db, file, offset)?;
     let argument = node
         .parent()
         .filter(|parent| parent.kind() == "keyword_argument")?;
@@ -299,10 +289,7 @@ fn keyword_argument_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Op
         super::values::render_members(db, file, passed, &mut markdown);
     }
     Some(HoverResult {
-        range: TextRange::new(
-            TextSize::from(node.start_byte() as u32),
-            TextSize::from(node.end_byte() as u32),
-        ),
+        range: range_of(node),
         markdown: markdown.trim_end().to_owned(),
     })
 }
