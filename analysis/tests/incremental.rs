@@ -420,7 +420,8 @@ fn every_hover_in(host: &AnalysisHost, path: &Path, text: &str) -> Vec<String> {
 /// again (no function, method or specialised call of the file), and every hover of the
 /// file equals a fresh database's. What the module's own run calls (`third()` and what
 /// it calls, as the copies `infer_scope_in_module_run` and `infer_call_in_module_run`)
-/// runs again with the module: salsa never backdates the queries of a cycle.
+/// runs again with the module when a global it reads changed (see
+/// `module_code_runs_twice_after_an_edit_and_keeps_what_it_calls`).
 #[test]
 fn inserting_a_top_level_line_above_functions_reinfers_only_the_module() {
     let (mut host, module) = host_with_module(MOVED_MODULE);
@@ -464,6 +465,93 @@ fn inserting_a_top_level_line_above_functions_reinfers_only_the_module() {
             "after inserting {line:?}"
         );
     }
+}
+
+/// The module's code calls functions that read its globals (`result = make()`, whose
+/// callee reads `LIMIT`). After a line of module code is inserted, that code runs twice,
+/// a draft run (whose callees find the globals unknown) and the module's inference
+/// (whose callees read the draft's globals): no salsa cycle, whose fixpoint ran it
+/// three times, and the runs of what it calls stay valid as long as the globals they
+/// read are equal. A global they read that changes runs them again.
+#[test]
+fn module_code_runs_twice_after_an_edit_and_keeps_what_it_calls() {
+    const MODULE: &str = "\
+LIMIT = 10
+
+
+def first(x):
+    return x + LIMIT
+
+
+def make():
+    return first(2)
+
+
+result = make()
+";
+    let (mut host, _) = host_with_module(MODULE);
+    every_hover(&host, MODULE);
+    host.take_executed_queries();
+    let mut text = MODULE.to_owned();
+    let runs = |log: &[String], prefix: &str| {
+        log.iter()
+            .filter(|query| query.starts_with(prefix))
+            .cloned()
+            .collect::<Vec<String>>()
+    };
+
+    insert_before(
+        &mut host,
+        Path::new("/ws/moved.py"),
+        &mut text,
+        "result = make()",
+        "moved = 0\n",
+    );
+    let hovers = every_hover(&host, &text);
+    let log = host.take_executed_queries();
+    assert_eq!(runs(&log, "infer_module_draft(").len(), 1, "{log:?}");
+    assert_eq!(runs(&log, "infer_scope_raw(").len(), 1, "{log:?}");
+    let copies = [
+        runs(&log, "infer_scope_in_module_run("),
+        runs(&log, "infer_call_in_module_run("),
+    ]
+    .concat();
+    assert!(
+        copies.is_empty(),
+        "what the module's code calls: {copies:?}"
+    );
+    let (fresh, ..) = host_with_module(&text);
+    assert_eq!(hovers, every_hover(&fresh, &text));
+    assert!(
+        hovers.iter().any(|hover| hover.contains("12 (int)")),
+        "`result` holds 2 + LIMIT: {hovers:?}"
+    );
+
+    // `first` reads `LIMIT`: its run for the module's code (inside `make()`) is redone.
+    let at = text.find("LIMIT = 10").expect("the fixture binds LIMIT");
+    let mut change = Change::default();
+    change.edit_file(
+        Path::new("/ws/moved.py"),
+        vec![TextEdit::replace(
+            TextRange::new((at as u32 + 8).into(), (at as u32 + 10).into()),
+            "20".to_owned(),
+        )],
+    );
+    host.apply_change(change);
+    text.replace_range(at + 8..at + 10, "20");
+    let hovers = every_hover(&host, &text);
+    let log = host.take_executed_queries();
+    assert!(
+        !runs(&log, "infer_call_in_module_run(").is_empty()
+            || !runs(&log, "infer_scope_in_module_run(").is_empty(),
+        "LIMIT changed: {log:?}"
+    );
+    let (fresh, ..) = host_with_module(&text);
+    assert_eq!(hovers, every_hover(&fresh, &text));
+    assert!(
+        hovers.iter().any(|hover| hover.contains("22 (int)")),
+        "`result` holds 2 + LIMIT: {hovers:?}"
+    );
 }
 
 /// `core.py` of the cross-file tests: a function, a class with an initialiser and a

@@ -309,18 +309,24 @@ pub(crate) fn scope_input(db: &dyn Db, file: SourceFile, scope: ScopeId) -> Scop
 /// reads a scope that is not a copy of its run (a class body inside a function).
 #[salsa::tracked(returns(ref), cycle_initial = module_global_initial)]
 pub(crate) fn module_global(db: &dyn Db, file: SourceFile, name: Name) -> Option<Union> {
-    global_value(db, file, &name)
+    let inference = super::infer_scope_raw(db, file, FileIndex::MODULE_SCOPE);
+    global_value(db, file, inference, &name)
 }
 
-/// [`module_global`] as the module's run reads it (see
-/// [`super::infer_scope_in_module_run`]): inside the module's cycle.
+/// [`module_global`] as the functions that the module's code calls read it in the
+/// module's inference: the global when the draft run of that code finishes (see
+/// [`super::ModuleRun`]).
 #[salsa::tracked(returns(ref), cycle_initial = module_global_initial)]
 pub(crate) fn module_global_in_run(db: &dyn Db, file: SourceFile, name: Name) -> Option<Union> {
-    global_value(db, file, &name)
+    global_value(db, file, super::infer_module_draft(db, file), &name)
 }
 
-fn global_value(db: &dyn Db, file: SourceFile, name: &Name) -> Option<Union> {
-    let inference = super::infer_scope_raw(db, file, FileIndex::MODULE_SCOPE);
+fn global_value(
+    db: &dyn Db,
+    file: SourceFile,
+    inference: &super::ScopeInference,
+    name: &Name,
+) -> Option<Union> {
     let value = inference.exit_value(name)?;
     let anchors = super::origin_anchors(db, file);
     Some(value.map_origins(&mut |origin: Origin| {

@@ -27,8 +27,8 @@ use super::summary::{
     scope_facts, scope_origin,
 };
 use super::{
-    CallArguments, CallSite, Operation, OperationKind, ScopeInference, UnboundCause, UnboundLoad,
-    infer_scope_raw, module_values,
+    CallArguments, CallSite, ModuleRun, Operation, OperationKind, ScopeInference, UnboundCause,
+    UnboundLoad, infer_scope_raw, module_values,
 };
 use crate::db::Db;
 use crate::index::{
@@ -606,10 +606,10 @@ pub(super) struct Interpreter<'db> {
     /// For a scope inside a top-level definition: its input and where its relative
     /// coordinates count from (see `inputs`); `None` for the module.
     relative: Option<(&'db super::inputs::FileInputsHandle, super::inputs::Base)>,
-    /// This run is part of the module's run (the module, or what its code calls): it
-    /// reads the scopes and globals of its file through the module's cycle (see
-    /// `infer_scope_in_module_run`).
-    module_run: bool,
+    /// Whether this run is part of a run of the module's code (the module, or what its
+    /// code calls), and which (see [`ModuleRun`]): it reads the scopes and globals of its
+    /// file as that run has them.
+    module_run: ModuleRun,
     /// The regions of the file in this run's coordinates: values read from other scopes
     /// of the file hold their origins anchored, and are read resolved.
     anchors: &'db super::anchors::OriginAnchors,
@@ -675,7 +675,7 @@ impl<'db> Interpreter<'db> {
         file: SourceFile,
         scope: ScopeId,
         bound_arguments: Option<CallArguments>,
-        module_run: bool,
+        module_run: ModuleRun,
     ) -> ScopeInference {
         // A scope inside a top-level definition reads its file through its input (see
         // `inputs`), so that edits elsewhere leave its inference valid.
@@ -713,7 +713,15 @@ impl<'db> Interpreter<'db> {
             parsed,
             nodes: crate::parse::node_table(db, parsed),
             relative,
-            module_run: reuse && (module_run || scope == FileIndex::MODULE_SCOPE),
+            module_run: match module_run {
+                // Without reuse, what the module's code calls reads the module's own
+                // inference, a salsa cycle: copies of every function it calls cost more
+                // than the cycle's rounds (measured on the standard library).
+                _ if !reuse => ModuleRun::Outside,
+                // The module's own inference is the final run of its code.
+                ModuleRun::Outside if scope == FileIndex::MODULE_SCOPE => ModuleRun::Final,
+                run => run,
+            },
             anchors,
             scope,
             branches,
@@ -4888,15 +4896,21 @@ impl<'db> Interpreter<'db> {
                 if is_ancestor(self.index, scope, self.scope) {
                     // A module global through its own query (anchored origins), so that
                     // this scope does not depend on the module's whole inference.
-                    let value = if scope != FileIndex::MODULE_SCOPE
-                        || !super::inputs::reuse_across_edits(self.db, self.file)
-                    {
-                        local_inference(self.db, self.file, scope, self.module_run).exit_value(name)
-                    } else if self.module_run {
-                        super::inputs::module_global_in_run(self.db, self.file, name.clone())
-                            .as_ref()
-                    } else {
-                        super::inputs::module_global(self.db, self.file, name.clone()).as_ref()
+                    let reuse = super::inputs::reuse_across_edits(self.db, self.file);
+                    let value = match self.module_run {
+                        _ if scope != FileIndex::MODULE_SCOPE || !reuse => {
+                            local_inference(self.db, self.file, scope, self.module_run)
+                                .exit_value(name)
+                        }
+                        // The draft run of the module's code: not known yet.
+                        ModuleRun::Draft => None,
+                        ModuleRun::Final => {
+                            super::inputs::module_global_in_run(self.db, self.file, name.clone())
+                                .as_ref()
+                        }
+                        ModuleRun::Outside => {
+                            super::inputs::module_global(self.db, self.file, name.clone()).as_ref()
+                        }
                     };
                     if let Some(value) = value.map(|value| self.resolver().union(value)) {
                         // Functions that rebind it through `global`/`nonlocal` may have
@@ -6561,22 +6575,29 @@ pub fn class_mro(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
 pub(crate) fn class_mro_seen_from(
     db: &dyn Db,
     from: SourceFile,
-    module_run: bool,
+    module_run: ModuleRun,
     class: &ClassRef,
 ) -> Vec<ClassRef> {
     class_mro_linearized(db, Some((from, module_run)), class)
 }
 
-/// [`class_bases_summary`] as a module's run reads the bases of its own classes: the
-/// bases are values of the module's inference, so this runs in the module's cycle, and
-/// salsa never backdates a query of a cycle; [`class_bases_summary`] stays out of it.
+/// [`class_bases_summary`] as the final run of a module's code (its inference, see
+/// [`ModuleRun`]) reads the bases of its own classes: those of the draft run, since the
+/// module's inference is still running. A draft run knows no bases of its own classes.
 #[salsa::tracked(returns(ref), cycle_initial = class_bases_in_module_run_initial)]
 pub(crate) fn class_bases_in_module_run(
     db: &dyn Db,
     file: SourceFile,
     path: SmolStr,
 ) -> Vec<ClassRef> {
-    class_bases(db, &ClassRef::Defined { file, path })
+    let class = ClassRef::Defined { file, path };
+    match defining_scope(db, &class) {
+        Some((_, FileIndex::MODULE_SCOPE)) => {
+            bases_from(db, &class, super::infer_module_draft(db, file))
+        }
+        Some((file, scope)) => bases_from(db, &class, infer_scope_raw(db, file, scope)),
+        None => Vec::new(),
+    }
 }
 
 fn class_bases_in_module_run_initial(
@@ -6590,12 +6611,12 @@ fn class_bases_in_module_run_initial(
 
 fn class_mro_linearized(
     db: &dyn Db,
-    from: Option<(SourceFile, bool)>,
+    from: Option<(SourceFile, ModuleRun)>,
     class: &ClassRef,
 ) -> Vec<ClassRef> {
     fn linearize(
         db: &dyn Db,
-        from: Option<(SourceFile, bool)>,
+        from: Option<(SourceFile, ModuleRun)>,
         class: &ClassRef,
         visiting: &mut Vec<ClassRef>,
     ) -> Vec<ClassRef> {
@@ -6604,9 +6625,12 @@ fn class_mro_linearized(
         }
         visiting.push(class.clone());
         let bases = match (from, class) {
+            (Some((from, ModuleRun::Draft)), ClassRef::Defined { file, .. }) if *file == from => {
+                Vec::new()
+            }
             // The file's own classes too: the summary holds no positions, so a scope
             // reading it does not depend on the defining scope's whole inference.
-            (Some((from, true)), ClassRef::Defined { file, path }) if *file == from => {
+            (Some((from, ModuleRun::Final)), ClassRef::Defined { file, path }) if *file == from => {
                 class_bases_in_module_run(db, *file, path.clone()).clone()
             }
             (Some((from, _)), ClassRef::Defined { file, path })
@@ -6661,6 +6685,25 @@ fn class_mro_linearized(
 
 /// The base classes of a class, as evaluated in the scope that defines it.
 pub fn class_bases(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
+    match defining_scope(db, class) {
+        Some((file, scope)) => bases_from(db, class, infer_scope_raw(db, file, scope)),
+        None => Vec::new(),
+    }
+}
+
+/// The file and scope of the `class` statement of a class defined in the workspace.
+fn defining_scope(db: &dyn Db, class: &ClassRef) -> Option<(SourceFile, ScopeId)> {
+    let ClassRef::Defined { file, path } = class else {
+        return None;
+    };
+    let index = file_index(db, *file);
+    let data = index.definition(index.definition_at_path(path)?);
+    matches!(data.kind, DefinitionKind::Class { .. }).then_some((*file, data.scope))
+}
+
+/// The bases of `class` (defined in `file`) as `defining`, an inference of the scope
+/// defining it, loaded them.
+fn bases_from(db: &dyn Db, class: &ClassRef, defining: &ScopeInference) -> Vec<ClassRef> {
     let ClassRef::Defined { file, path } = class else {
         return Vec::new();
     };
@@ -6672,7 +6715,6 @@ pub fn class_bases(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
     let DefinitionKind::Class { bases, .. } = &data.kind else {
         return Vec::new();
     };
-    let defining = infer_scope_raw(db, *file, data.scope);
     // A relative inference counts its loads from its region's start.
     let shift = match defining.relative {
         true => match super::inputs::file_inputs(db, *file).base(data.scope) {

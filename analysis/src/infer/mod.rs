@@ -18,8 +18,11 @@
 //! position-free inputs and hold their results relative to their definition
 //! ([`inputs`]), so an edit elsewhere in the file (a line of module code inserted above)
 //! leaves their inference valid. The module's own run, and what its code calls, read
-//! copies of those queries ([`infer_scope_in_module_run`]): salsa never backdates the
-//! queries of a cycle, and the module's run is one with every function its code calls.
+//! copies of those queries ([`infer_scope_in_module_run`], see [`ModuleRun`]): the
+//! functions a module's code calls read the globals of a first, draft run of that code
+//! ([`infer_module_draft`]), so the module's run is no salsa cycle (a cycle re-runs the
+//! module's code until it settles, three times after every edit, and salsa never
+//! backdates its queries).
 
 mod anchors;
 mod builtins;
@@ -314,6 +317,46 @@ pub fn infer_scope(db: &dyn Db, file: SourceFile, scope: ScopeId) -> &ScopeInfer
     }
 }
 
+/// Which run of its module's code a scope's inference belongs to (for files whose
+/// inference is reused across edits, see [`inputs`]; for the others, what the module's
+/// code calls reads the module's inference, a salsa cycle, since copies of every function
+/// it calls would cost more than the cycle's rounds).
+///
+/// A function that the module's code calls reads the module's globals:
+///
+/// ```python
+/// PRECISION = 28
+/// def make():               # reads the global `PRECISION`
+///     return Context(PRECISION)
+/// DEFAULT = make()          # the module's code calls `make`
+/// ```
+///
+/// Read from the module's own inference, those globals would make the module's run a
+/// salsa cycle, iterated until it settles (three runs of the module's code after each
+/// edit) and never backdated. Instead the module's code runs twice: a draft run, in
+/// which the functions it calls find its globals unknown, then the module's inference,
+/// in which they read the draft run's globals (per name, so that an edit that leaves a
+/// global equal leaves their runs valid). Values differ from the settled cycle's only
+/// where a global the called functions read was itself made by such a call (two rounds
+/// instead of a fixpoint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ModuleRun {
+    /// Not part of the module's run: reads the module's final globals.
+    #[default]
+    Outside,
+    /// The draft run of the module's code ([`infer_module_draft`]) and what it calls:
+    /// the module's globals are not known yet.
+    Draft,
+    /// The module's inference and what its code calls: globals of the draft run.
+    Final,
+}
+
+impl ModuleRun {
+    pub(crate) fn is_inside(self) -> bool {
+        self != ModuleRun::Outside
+    }
+}
+
 /// The body of the inference queries: nothing for a file over the analysis limits,
 /// otherwise the interpreter's run with its anchored-origins flag set.
 fn run_interpreter(
@@ -321,7 +364,7 @@ fn run_interpreter(
     file: SourceFile,
     scope: ScopeId,
     arguments: Option<CallArguments>,
-    module_run: bool,
+    module_run: ModuleRun,
 ) -> ScopeInference {
     if crate::limits::is_analysis_limited(db, file) {
         return ScopeInference::default();
@@ -334,28 +377,73 @@ fn run_interpreter(
 /// when an edit only moves the code they came from.
 #[salsa::tracked(returns(ref), cycle_fn = infer_scope_cycle, cycle_initial = infer_scope_initial)]
 pub fn infer_scope_raw(db: &dyn Db, file: SourceFile, scope: ScopeId) -> ScopeInference {
-    run_interpreter(db, file, scope, None, false)
+    run_interpreter(db, file, scope, None, ModuleRun::Outside)
 }
 
-/// [`infer_scope_raw`] of a scope other than the module, as the module's own run reads
-/// it: a function the module's code calls (`DefaultContext = Context(prec=28)`) reads
-/// the module's globals while the module is still being inferred, a salsa cycle, and
-/// salsa never backdates the queries of a cycle. The module's run and what it calls
-/// therefore read these copies, and everyone else reads [`infer_scope_raw`], whose
-/// globals come from the module's settled inference, so that an edit of module code
-/// which leaves the globals equal does not invalidate them. Same values: both read the
-/// module's final globals.
+/// The draft run of the module's code (see [`ModuleRun`]): the globals that the
+/// functions its code calls read in the module's inference. A salsa cycle only through
+/// circular imports.
 #[salsa::tracked(
     returns(ref),
-    cycle_fn = infer_scope_cycle,
-    cycle_initial = infer_scope_initial
+    cycle_fn = infer_module_draft_cycle,
+    cycle_initial = infer_module_draft_initial
+)]
+pub(crate) fn infer_module_draft(db: &dyn Db, file: SourceFile) -> ScopeInference {
+    run_interpreter(db, file, FileIndex::MODULE_SCOPE, None, ModuleRun::Draft)
+}
+
+fn infer_module_draft_initial(_db: &dyn Db, _id: salsa::Id, _file: SourceFile) -> ScopeInference {
+    ScopeInference::default()
+}
+
+fn infer_module_draft_cycle(
+    db: &dyn Db,
+    cycle: &salsa::Cycle,
+    last: &ScopeInference,
+    value: ScopeInference,
+    file: SourceFile,
+) -> ScopeInference {
+    infer_scope_cycle(db, cycle, last, value, file, FileIndex::MODULE_SCOPE)
+}
+
+/// [`infer_scope_raw`] of a scope other than the module, as the module's code reads it
+/// in `run` (a function it calls, `DefaultContext = Context(prec=28)`): its globals are
+/// those of `run` (see [`ModuleRun`]), while everyone else reads [`infer_scope_raw`],
+/// whose globals come from the module's inference.
+#[salsa::tracked(
+    returns(ref),
+    cycle_fn = infer_scope_in_module_run_cycle,
+    cycle_initial = infer_scope_in_module_run_initial
 )]
 pub(crate) fn infer_scope_in_module_run(
     db: &dyn Db,
     file: SourceFile,
     scope: ScopeId,
+    run: ModuleRun,
 ) -> ScopeInference {
-    run_interpreter(db, file, scope, None, true)
+    run_interpreter(db, file, scope, None, run)
+}
+
+fn infer_scope_in_module_run_initial(
+    _db: &dyn Db,
+    _id: salsa::Id,
+    _file: SourceFile,
+    _scope: ScopeId,
+    _run: ModuleRun,
+) -> ScopeInference {
+    ScopeInference::default()
+}
+
+fn infer_scope_in_module_run_cycle(
+    db: &dyn Db,
+    cycle: &salsa::Cycle,
+    last: &ScopeInference,
+    value: ScopeInference,
+    file: SourceFile,
+    scope: ScopeId,
+    _run: ModuleRun,
+) -> ScopeInference {
+    infer_scope_cycle(db, cycle, last, value, file, scope)
 }
 
 /// Resolves anchored origins against their file's current index (others unchanged).
@@ -623,8 +711,8 @@ pub struct CallArguments {
     pub keywords: Vec<(SmolStr, Union)>,
     /// How many specialised calls enclose this one (bounds the nesting).
     pub depth: u8,
-    /// The call is made while the module's code runs (see [`infer_scope_in_module_run`]).
-    pub module_run: bool,
+    /// The call is made while the module's code runs (see [`ModuleRun`]).
+    pub module_run: ModuleRun,
 }
 
 impl CallArguments {
@@ -644,7 +732,7 @@ impl CallArguments {
                 .map(|(name, value)| (name.clone(), value.without_origins()))
                 .collect(),
             depth,
-            module_run: false,
+            module_run: ModuleRun::Outside,
         }
     }
 
@@ -708,7 +796,7 @@ pub fn infer_call_raw(
     scope: ScopeId,
     arguments: CallArguments,
 ) -> ScopeInference {
-    run_interpreter(db, file, scope, Some(arguments), false)
+    run_interpreter(db, file, scope, Some(arguments), ModuleRun::Outside)
 }
 
 /// [`infer_call_raw`] for a call made while the module's code runs (see
@@ -720,7 +808,8 @@ pub(crate) fn infer_call_in_module_run(
     scope: ScopeId,
     arguments: CallArguments,
 ) -> ScopeInference {
-    run_interpreter(db, file, scope, Some(arguments), true)
+    let run = arguments.module_run;
+    run_interpreter(db, file, scope, Some(arguments), run)
 }
 
 /// [`infer_call_raw`] with its anchored origins resolved (only run when it has some;

@@ -363,10 +363,10 @@ pub(crate) fn local_inference(
     db: &dyn Db,
     file: SourceFile,
     scope: ScopeId,
-    module_run: bool,
+    module_run: super::ModuleRun,
 ) -> &ScopeInference {
-    if module_run && scope != crate::index::FileIndex::MODULE_SCOPE {
-        super::infer_scope_in_module_run(db, file, scope)
+    if module_run.is_inside() && scope != crate::index::FileIndex::MODULE_SCOPE {
+        super::infer_scope_in_module_run(db, file, scope, module_run)
     } else {
         infer_scope_raw(db, file, scope)
     }
@@ -429,7 +429,7 @@ impl<'db> ScopeView<'db> {
         from: Resolver<'db>,
         file: SourceFile,
         scope: ScopeId,
-        module_run: bool,
+        module_run: super::ModuleRun,
     ) -> ScopeView<'db> {
         if file == from.file {
             ScopeView::Local(local_inference(db, file, scope, module_run), from)
@@ -447,7 +447,7 @@ impl<'db> ScopeView<'db> {
         arguments: CallArguments,
     ) -> ScopeView<'db> {
         if file == from.file {
-            let inference = if arguments.module_run {
+            let inference = if arguments.module_run.is_inside() {
                 super::infer_call_in_module_run(db, file, scope, arguments)
             } else {
                 infer_call_raw(db, file, scope, arguments)
