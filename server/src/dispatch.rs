@@ -73,6 +73,9 @@ where
     .await;
     // The computation ended by itself: nothing to cancel.
     guard.0 = None;
+    if let Ok(Ok(Err(_))) = &joined {
+        tracing::debug!("a read was cancelled by a write");
+    }
     state.free_replaced_results_after_reads();
     answer(joined)
 }
