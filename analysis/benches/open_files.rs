@@ -113,7 +113,7 @@ fn main() {
         started.elapsed().as_secs_f64() * 1e3
     );
     let mut times = times.into_inner().unwrap_or_default();
-    times.sort_by(|a, b| b.0.cmp(&a.0));
+    times.sort_by_key(|(elapsed, _)| std::cmp::Reverse(*elapsed));
     for (elapsed, at) in times.iter().take(slowest) {
         println!(
             "{:>8.1} ms {}",
@@ -131,7 +131,7 @@ fn main() {
             distinct.entry(name).or_default().insert(query);
         }
         let mut counts: Vec<_> = by_name.into_iter().collect();
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|(_, runs)| std::cmp::Reverse(*runs));
         println!("    runs distinct query");
         for (name, count) in counts {
             println!("{count:>8} {:>8} {name}", distinct[name].len());
