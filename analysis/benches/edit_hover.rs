@@ -17,6 +17,8 @@
 //! the server does (`lspbench.py` runs on the bench corpus's `Lib`): the hover then also
 //! verifies and resolves what the file imports.
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -59,14 +61,9 @@ fn main() {
         }
     }
     let file = file.unwrap_or_else(|| {
-        let output = std::process::Command::new("python3")
-            .args([
-                "-c",
-                "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
-            ])
-            .output()
-            .expect("python3 runs");
-        PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()).join("_pydecimal.py")
+        common::stdlib_path()
+            .expect("python3 runs")
+            .join("_pydecimal.py")
     });
     let mut text = std::fs::read_to_string(&file).expect("the file is readable UTF-8");
     let mut host = if count_queries {
@@ -80,22 +77,13 @@ fn main() {
             path: folder.clone(),
             kind: SearchRootKind::Workspace,
         }]);
-        let mut pending = vec![folder.clone()];
         let mut loaded = 0usize;
-        while let Some(directory) = pending.pop() {
-            let Ok(entries) = std::fs::read_dir(&directory) else {
-                continue;
-            };
-            for path in entries.filter_map(|entry| entry.ok().map(|entry| entry.path())) {
-                if path.is_dir() {
-                    pending.push(path);
-                } else if path.extension().is_some_and(|extension| extension == "py")
-                    && path != file
-                    && let Ok(content) = std::fs::read_to_string(&path)
-                {
-                    change.set_file(path.as_path(), content);
-                    loaded += 1;
-                }
+        for path in common::python_files(folder) {
+            if path != file
+                && let Ok(content) = std::fs::read_to_string(&path)
+            {
+                change.set_file(path.as_path(), content);
+                loaded += 1;
             }
         }
         println!("workspace: {loaded} other files under {}", folder.display());

@@ -6,6 +6,8 @@
 //! Reports p50/p95/max latency of cold hovers (first query of a file pays its inference),
 //! the share of non-empty answers, and any panic (with the file and offset).
 
+mod common;
+
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -26,32 +28,8 @@ fn main() {
             corpus = Some(PathBuf::from(arg));
         }
     }
-    let corpus = corpus.unwrap_or_else(|| {
-        let output = std::process::Command::new("python3")
-            .args([
-                "-c",
-                "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
-            ])
-            .output()
-            .expect("python3 runs");
-        PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
-    });
-    let mut files = Vec::new();
-    let mut stack = vec![corpus.clone()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() && !path.ends_with("site-packages") {
-                stack.push(path);
-            } else if path.extension().is_some_and(|extension| extension == "py") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let corpus = corpus.unwrap_or_else(|| common::stdlib_path().expect("python3 runs"));
+    let files = common::python_files(&corpus);
     let mut host = AnalysisHost::new();
     let mut change = Change::default();
     let mut texts = Vec::new();

@@ -12,8 +12,10 @@
 //! many times each query ran (by name) and on how many distinct keys (more runs than
 //! keys: a cycle iterated, or a memo was evicted and computed again).
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -62,7 +64,7 @@ fn main() {
         ..Change::default()
     };
     let mut loaded = 0usize;
-    for path in python_files(&root) {
+    for path in common::python_files(&root) {
         if let Ok(content) = std::fs::read_to_string(&path) {
             change.set_file(path.as_path(), content);
             loaded += 1;
@@ -137,23 +139,4 @@ fn main() {
             println!("{count:>8} {:>8} {name}", distinct[name].len());
         }
     }
-}
-
-fn python_files(root: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(directory) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&directory) else {
-            continue;
-        };
-        for path in entries.filter_map(|entry| entry.ok().map(|entry| entry.path())) {
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|extension| extension == "py") {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
 }

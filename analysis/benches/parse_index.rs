@@ -11,8 +11,9 @@
 //! those built from scratch: for the file as it is, after a line is inserted at the top level near its
 //! middle, and after a statement is added inside the block of the last `…:` line.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use analysis::index::file_index;
@@ -36,9 +37,9 @@ fn main() {
         }
     }
     let corpus = corpus
-        .or_else(stdlib_path)
+        .or_else(common::stdlib_path)
         .expect("no corpus: pass a folder or install python3");
-    let files = python_files(&corpus);
+    let files = common::python_files(&corpus);
     let texts: Vec<(PathBuf, String)> = files
         .into_iter()
         .filter_map(|path| {
@@ -180,42 +181,6 @@ fn median(runs: usize, mut run: impl FnMut() -> Duration) -> Duration {
     let mut times: Vec<Duration> = (0..runs.max(1)).map(|_| run()).collect();
     times.sort();
     times[times.len() / 2]
-}
-
-fn stdlib_path() -> Option<PathBuf> {
-    let output = Command::new("python3")
-        .args([
-            "-c",
-            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
-        ])
-        .output()
-        .ok()?;
-    let path = String::from_utf8(output.stdout).ok()?;
-    Some(PathBuf::from(path.trim()))
-}
-
-fn python_files(root: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() && !path.ends_with("site-packages") {
-                stack.push(path);
-            } else if kind.is_file() && path.extension().is_some_and(|extension| extension == "py")
-            {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 /// The high-water mark of resident memory (Linux `VmHWM`), in MB; 0 elsewhere.

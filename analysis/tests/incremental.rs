@@ -396,6 +396,13 @@ fn insert_before(
     text.insert_str(offset, line);
 }
 
+/// The entries of `log` for runs of the query `query` (`"infer_scope_raw("`).
+fn runs_of<'a>(log: &'a [String], query: &str) -> Vec<&'a String> {
+    log.iter()
+        .filter(|entry| entry.starts_with(query))
+        .collect()
+}
+
 /// The hover at the start of every identifier of `text` (`/ws/moved.py`), with its offset.
 fn every_hover(host: &AnalysisHost, text: &str) -> Vec<String> {
     every_hover_in(host, Path::new("/ws/moved.py"), text)
@@ -447,15 +454,9 @@ fn inserting_a_top_level_line_above_functions_reinfers_only_the_module() {
 
         let hovers = every_hover(&host, &text);
         let log = host.take_executed_queries();
-        let scopes: Vec<&String> = log
-            .iter()
-            .filter(|query| query.starts_with("infer_scope_raw("))
-            .collect();
+        let scopes = runs_of(&log, "infer_scope_raw(");
         assert_eq!(scopes, vec![&module], "after inserting {line:?}");
-        let calls: Vec<&String> = log
-            .iter()
-            .filter(|query| query.starts_with("infer_call_raw("))
-            .collect();
+        let calls = runs_of(&log, "infer_call_raw(");
         assert!(calls.is_empty(), "after inserting {line:?}: {calls:?}");
 
         let (fresh, ..) = host_with_module(&text);
@@ -493,13 +494,6 @@ result = make()
     every_hover(&host, MODULE);
     host.take_executed_queries();
     let mut text = MODULE.to_owned();
-    let runs = |log: &[String], prefix: &str| {
-        log.iter()
-            .filter(|query| query.starts_with(prefix))
-            .cloned()
-            .collect::<Vec<String>>()
-    };
-
     insert_before(
         &mut host,
         Path::new("/ws/moved.py"),
@@ -509,11 +503,11 @@ result = make()
     );
     let hovers = every_hover(&host, &text);
     let log = host.take_executed_queries();
-    assert_eq!(runs(&log, "infer_module_draft(").len(), 1, "{log:?}");
-    assert_eq!(runs(&log, "infer_scope_raw(").len(), 1, "{log:?}");
+    assert_eq!(runs_of(&log, "infer_module_draft(").len(), 1, "{log:?}");
+    assert_eq!(runs_of(&log, "infer_scope_raw(").len(), 1, "{log:?}");
     let copies = [
-        runs(&log, "infer_scope_in_module_run("),
-        runs(&log, "infer_call_in_module_run("),
+        runs_of(&log, "infer_scope_in_module_run("),
+        runs_of(&log, "infer_call_in_module_run("),
     ]
     .concat();
     assert!(
@@ -542,8 +536,8 @@ result = make()
     let hovers = every_hover(&host, &text);
     let log = host.take_executed_queries();
     assert!(
-        !runs(&log, "infer_call_in_module_run(").is_empty()
-            || !runs(&log, "infer_scope_in_module_run(").is_empty(),
+        !runs_of(&log, "infer_call_in_module_run(").is_empty()
+            || !runs_of(&log, "infer_scope_in_module_run(").is_empty(),
         "LIMIT changed: {log:?}"
     );
     let (fresh, ..) = host_with_module(&text);
@@ -767,10 +761,7 @@ fn turning_on_reuse_at_the_first_edit_keeps_the_hovers() {
             "after inserting {line:?}"
         );
         if round == 1 {
-            let scopes: Vec<&String> = log
-                .iter()
-                .filter(|query| query.starts_with("infer_scope_raw("))
-                .collect();
+            let scopes = runs_of(&log, "infer_scope_raw(");
             assert_eq!(scopes, vec![&module], "after inserting {line:?}");
         }
     }
@@ -817,10 +808,7 @@ fn turning_on_reuse_for_the_edited_file_alone_leaves_the_other_files_inference()
         );
         if round == 1 {
             // Reuse is on for core.py: its functions' and methods' inference stays.
-            let reinferred: Vec<&String> = log
-                .iter()
-                .filter(|query| query.starts_with("infer_scope_raw("))
-                .collect();
+            let reinferred = runs_of(&log, "infer_scope_raw(");
             assert_eq!(reinferred.len(), 1, "only the module scope: {log:?}");
         }
 

@@ -92,15 +92,7 @@ fn requests_about_a_huge_document_answer_within_a_budget_then_converge() {
 
     let mut client = LspClient::spawn();
     client.set_timeout(Duration::from_secs(60));
-    client.initialize_with(json!({
-        "processId": std::process::id(),
-        "rootUri": root_uri,
-        "workspaceFolders": [{"uri": root_uri, "name": "huge"}],
-        "capabilities": {
-            "textDocument": {"diagnostic": {"dynamicRegistration": false}},
-            "workspace": {"diagnostics": {"refreshSupport": true}},
-        },
-    }));
+    client.initialize_pulling(&root_uri, "huge", true);
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),

@@ -11,23 +11,26 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use support::LspClient;
 
+/// The text of `app.py` in every test's workspace: a `key-error` finding on line 2.
+const APP: &str = "cfg = {'a': 1}\nvalue = cfg['b']\n";
+
+/// A temporary workspace folder named after `name` holding `app.py` ([`APP`]): the
+/// folder, its URI and the URI of `app.py`.
+fn workspace(name: &str) -> (std::path::PathBuf, String, String) {
+    let root = std::env::temp_dir().join(format!("remedy-e2e-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&root).expect("the temp workspace can be created");
+    let path = root.join("app.py");
+    std::fs::write(&path, APP).expect("writable");
+    let root_uri = format!("file://{}", root.display());
+    let uri = format!("file://{}", path.display());
+    (root, root_uri, uri)
+}
+
 #[test]
 fn pulling_clients_get_a_refresh_after_the_workspace_loads() {
-    let root = std::env::temp_dir().join(format!("remedy-e2e-pull-{}", std::process::id()));
-    std::fs::create_dir_all(&root).expect("the temp workspace can be created");
-    std::fs::write(root.join("app.py"), "cfg = {'a': 1}\nvalue = cfg['b']\n").expect("writable");
-    let root_uri = format!("file://{}", root.display());
-
+    let (root, root_uri, _) = workspace("pull");
     let mut client = LspClient::spawn();
-    let result = client.initialize_with(json!({
-        "processId": std::process::id(),
-        "rootUri": root_uri,
-        "workspaceFolders": [{"uri": root_uri, "name": "pull"}],
-        "capabilities": {
-            "textDocument": {"diagnostic": {"dynamicRegistration": false}},
-            "workspace": {"diagnostics": {"refreshSupport": true}},
-        },
-    }));
+    let result = client.initialize_pulling(&root_uri, "pull", true);
     assert!(result["capabilities"]["diagnosticProvider"].is_object());
 
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -52,25 +55,11 @@ fn pulling_clients_get_a_refresh_after_the_workspace_loads() {
 
 #[test]
 fn clients_without_refresh_support_get_pushed_diagnostics() {
-    let root = std::env::temp_dir().join(format!("remedy-e2e-push-{}", std::process::id()));
-    std::fs::create_dir_all(&root).expect("the temp workspace can be created");
-    let path = root.join("app.py");
-    let text = "cfg = {'a': 1}\nvalue = cfg['b']\n";
-    std::fs::write(&path, text).expect("writable");
-    let root_uri = format!("file://{}", root.display());
-    let uri = format!("file://{}", path.display());
-
+    let (root, root_uri, uri) = workspace("push");
+    let text = APP;
     let mut client = LspClient::spawn();
     // What Neovim 0.11 sends: pull capability, no refresh support.
-    let result = client.initialize_with(json!({
-        "processId": std::process::id(),
-        "rootUri": root_uri,
-        "workspaceFolders": [{"uri": root_uri, "name": "push"}],
-        "capabilities": {
-            "textDocument": {"diagnostic": {"dynamicRegistration": false}},
-            "workspace": {"diagnostics": {"refreshSupport": false}},
-        },
-    }));
+    let result = client.initialize_pulling(&root_uri, "push", false);
     assert!(result["capabilities"]["diagnosticProvider"].is_null());
     client.notify(
         "textDocument/didOpen",
@@ -97,24 +86,10 @@ fn clients_without_refresh_support_get_pushed_diagnostics() {
 /// id.
 #[test]
 fn a_pull_with_the_last_result_id_of_unchanged_diagnostics_is_answered_unchanged() {
-    let root = std::env::temp_dir().join(format!("remedy-e2e-result-id-{}", std::process::id()));
-    std::fs::create_dir_all(&root).expect("the temp workspace can be created");
-    let path = root.join("app.py");
-    let text = "cfg = {'a': 1}\nvalue = cfg['b']\n";
-    std::fs::write(&path, text).expect("writable");
-    let root_uri = format!("file://{}", root.display());
-    let uri = format!("file://{}", path.display());
-
+    let (root, root_uri, uri) = workspace("result-id");
+    let text = APP;
     let mut client = LspClient::spawn();
-    client.initialize_with(json!({
-        "processId": std::process::id(),
-        "rootUri": root_uri,
-        "workspaceFolders": [{"uri": root_uri, "name": "result-id"}],
-        "capabilities": {
-            "textDocument": {"diagnostic": {"dynamicRegistration": false}},
-            "workspace": {"diagnostics": {"refreshSupport": true}},
-        },
-    }));
+    client.initialize_pulling(&root_uri, "result-id", true);
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),

@@ -6590,14 +6590,13 @@ pub(crate) fn class_bases_in_module_run(
     file: SourceFile,
     path: SmolStr,
 ) -> Vec<ClassRef> {
-    let class = ClassRef::Defined { file, path };
-    match defining_scope(db, &class) {
-        Some((_, FileIndex::MODULE_SCOPE)) => {
-            bases_from(db, &class, super::infer_module_draft(db, file))
+    bases_loaded(db, &ClassRef::Defined { file, path }, |file, scope| {
+        if scope == FileIndex::MODULE_SCOPE {
+            super::infer_module_draft(db, file)
+        } else {
+            infer_scope_raw(db, file, scope)
         }
-        Some((file, scope)) => bases_from(db, &class, infer_scope_raw(db, file, scope)),
-        None => Vec::new(),
-    }
+    })
 }
 
 fn class_bases_in_module_run_initial(
@@ -6685,25 +6684,16 @@ fn class_mro_linearized(
 
 /// The base classes of a class, as evaluated in the scope that defines it.
 pub fn class_bases(db: &dyn Db, class: &ClassRef) -> Vec<ClassRef> {
-    match defining_scope(db, class) {
-        Some((file, scope)) => bases_from(db, class, infer_scope_raw(db, file, scope)),
-        None => Vec::new(),
-    }
+    bases_loaded(db, class, |file, scope| infer_scope_raw(db, file, scope))
 }
 
-/// The file and scope of the `class` statement of a class defined in the workspace.
-fn defining_scope(db: &dyn Db, class: &ClassRef) -> Option<(SourceFile, ScopeId)> {
-    let ClassRef::Defined { file, path } = class else {
-        return None;
-    };
-    let index = file_index(db, *file);
-    let data = index.definition(index.definition_at_path(path)?);
-    matches!(data.kind, DefinitionKind::Class { .. }).then_some((*file, data.scope))
-}
-
-/// The bases of `class` (defined in `file`) as `defining`, an inference of the scope
-/// defining it, loaded them.
-fn bases_from(db: &dyn Db, class: &ClassRef, defining: &ScopeInference) -> Vec<ClassRef> {
+/// The bases of `class` as an inference of the scope holding its `class` statement
+/// loaded them; `defining` picks that inference (of the file and scope it is given).
+fn bases_loaded<'db>(
+    db: &'db dyn Db,
+    class: &ClassRef,
+    defining: impl FnOnce(SourceFile, ScopeId) -> &'db ScopeInference,
+) -> Vec<ClassRef> {
     let ClassRef::Defined { file, path } = class else {
         return Vec::new();
     };
@@ -6715,6 +6705,7 @@ fn bases_from(db: &dyn Db, class: &ClassRef, defining: &ScopeInference) -> Vec<C
     let DefinitionKind::Class { bases, .. } = &data.kind else {
         return Vec::new();
     };
+    let defining = defining(*file, data.scope);
     // A relative inference counts its loads from its region's start.
     let shift = match defining.relative {
         true => match super::inputs::file_inputs(db, *file).base(data.scope) {

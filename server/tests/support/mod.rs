@@ -250,6 +250,26 @@ impl LspClient {
         }))
     }
 
+    /// Sends `initialize` for the workspace folder `root_uri` as a client that pulls
+    /// diagnostics and, with `refresh_support`, can be told to pull again (VS Code; Neovim
+    /// 0.11 has no refresh support), then `initialized`; returns the result.
+    pub fn initialize_pulling(
+        &mut self,
+        root_uri: &str,
+        name: &str,
+        refresh_support: bool,
+    ) -> Value {
+        self.initialize_with(json!({
+            "processId": std::process::id(),
+            "rootUri": root_uri,
+            "workspaceFolders": [{"uri": root_uri, "name": name}],
+            "capabilities": {
+                "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+                "workspace": {"diagnostics": {"refreshSupport": refresh_support}},
+            },
+        }))
+    }
+
     /// Sends `initialize` with these params, then `initialized`; returns the result.
     pub fn initialize_with(&mut self, params: Value) -> Value {
         let response = self.request("initialize", params);
