@@ -154,25 +154,22 @@ impl<'t> NodeTable<'t> {
 
     /// The children of `node`, as `node.children(&mut cursor)` lists them.
     pub fn children<'a>(&'a self, node: Node<'a>) -> Children<'a> {
-        match self.index_of(node) {
-            Some(index) => Children::Table {
-                table: self,
-                indexes: self.child_indexes(index),
-                named_only: false,
-            },
-            None => Children::Fallback(fallback_children(node, false).into_iter()),
-        }
+        self.children_of(node, false)
     }
 
     /// The named children of `node`, as `node.named_children(&mut cursor)` lists them.
     pub fn named_children<'a>(&'a self, node: Node<'a>) -> Children<'a> {
+        self.children_of(node, true)
+    }
+
+    fn children_of<'a>(&'a self, node: Node<'a>, named_only: bool) -> Children<'a> {
         match self.index_of(node) {
             Some(index) => Children::Table {
                 table: self,
                 indexes: self.child_indexes(index),
-                named_only: true,
+                named_only,
             },
-            None => Children::Fallback(fallback_children(node, true).into_iter()),
+            None => Children::Fallback(fallback_children(node, named_only).into_iter()),
         }
     }
 

@@ -1901,7 +1901,11 @@ fn run_session(
     let env = [
         ("PATH", path_variable),
         ("VIRTUAL_ENV", workspace.root.join(".venv").into_os_string()),
-        ("REMEDY_LOG", OsString::from("warn")),
+        // The server's own default filter: salsa's "propagating panic for cycle head"
+        // warning reports a query cycle unwound again after an edit cancelled it, a
+        // cancellation the handlers answer (see `init_logging`), not a panic. A real panic
+        // still shows as "request handler panicked" (an error of the server's own).
+        ("REMEDY_LOG", OsString::from("warn,salsa=error")),
         (
             "REMEDY_FULL_ANALYSIS_MAX_BYTES",
             OsString::from(limits.0.to_string()),

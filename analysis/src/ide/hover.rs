@@ -136,16 +136,24 @@ fn identifier_at(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<tree
         .filter(|node| node.kind() == "identifier")
 }
 
+/// The identifier at `offset` and its parent, when it fills the `field` of a `kind` node
+/// (`attr` of `obj.attr`, the name of `name=value`).
+fn identifier_filling<'db>(
+    db: &'db dyn Db,
+    file: SourceFile,
+    offset: TextSize,
+    kind: &str,
+    field: &str,
+) -> Option<(tree_sitter::Node<'db>, tree_sitter::Node<'db>)> {
+    let node = identifier_at(db, file, offset)?;
+    let parent = node.parent().filter(|parent| parent.kind() == kind)?;
+    (parent.child_by_field_name(field) == Some(node)).then_some((node, parent))
+}
+
 /// The hover on the name of an attribute read (`attr` in `obj.attr`): the value the
 /// read gives there, with its members; for a method, what the method does.
 fn attribute_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
-    let node = identifier_at(db, file, offset)?;
-    let attribute = node
-        .parent()
-        .filter(|parent| parent.kind() == "attribute")?;
-    if attribute.child_by_field_name("attribute") != Some(node) {
-        return None;
-    }
+    let (node, attribute) = identifier_filling(db, file, offset, "attribute", "attribute")?;
     let index = file_index(db, file);
     let scope = super::values::evaluating_scope(index, index.scope_at(offset));
     let inference = crate::infer::infer_scope(db, file, scope);
@@ -224,13 +232,7 @@ fn aliased_import_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Opti
 /// parameter it binds in the function the call resolves to (for a class, its
 /// `__init__`), and the value passed for it here.
 fn keyword_argument_hover(db: &dyn Db, file: SourceFile, offset: TextSize) -> Option<HoverResult> {
-    let node = identifier_at(db, file, offset)?;
-    let argument = node
-        .parent()
-        .filter(|parent| parent.kind() == "keyword_argument")?;
-    if argument.child_by_field_name("name") != Some(node) {
-        return None;
-    }
+    let (node, argument) = identifier_filling(db, file, offset, "keyword_argument", "name")?;
     let call = argument
         .parent()
         .filter(|list| list.kind() == "argument_list")?

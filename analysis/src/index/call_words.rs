@@ -26,7 +26,6 @@
 //! records a call of `f`. The summary is syntactic (one walk of the tree, no inference)
 //! and cheap to rebuild after an edit; it is exact only in that direction.
 
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -245,43 +244,20 @@ impl CallPiece {
             flat: sites.flat,
         }
     }
+}
 
-    fn key(kind: u16, text: &str) -> u64 {
-        let mut hasher = rustc_hash::FxHasher::default();
-        kind.hash(&mut hasher);
-        text.hash(&mut hasher);
-        hasher.finish()
+impl super::pieces::StatementPiece for CallPiece {
+    fn kind(&self) -> u16 {
+        self.kind
+    }
+
+    fn text(&self) -> &str {
+        &self.text
     }
 }
 
 /// The pieces of one build of a file's call summary, by kind and text.
-#[derive(Default)]
-pub(super) struct CallPieces {
-    by_key: FxHashMap<u64, Vec<Arc<CallPiece>>>,
-}
-
-impl CallPieces {
-    fn get(&self, kind: u16, text: &str) -> Option<Arc<CallPiece>> {
-        self.by_key
-            .get(&CallPiece::key(kind, text))?
-            .iter()
-            .find(|piece| piece.kind == kind && *piece.text == *text)
-            .cloned()
-    }
-
-    fn insert(&mut self, piece: Arc<CallPiece>) {
-        let entries = self
-            .by_key
-            .entry(CallPiece::key(piece.kind, &piece.text))
-            .or_default();
-        if !entries
-            .iter()
-            .any(|entry| entry.kind == piece.kind && entry.text == piece.text)
-        {
-            entries.push(piece);
-        }
-    }
-}
+pub(super) type CallPieces = super::pieces::PieceStore<CallPiece>;
 
 const TOP: Context = Context {
     body_of: None,

@@ -206,13 +206,6 @@ impl Piece {
             index.dunder_all = dunder_all.clone();
         }
     }
-
-    fn key(kind: u16, text: &str) -> u64 {
-        let mut hasher = FxHasher::default();
-        kind.hash(&mut hasher);
-        text.hash(&mut hasher);
-        hasher.finish()
-    }
 }
 
 /// Moves ids and ranges between a piece's local numbering and an index's.
@@ -367,21 +360,70 @@ impl Translation {
     }
 }
 
-/// The pieces of one build of a file, by kind and text.
-#[derive(Default)]
-pub(super) struct Pieces {
-    by_key: FxHashMap<u64, Vec<Arc<Piece>>>,
+/// A piece kept for the top-level statement it came from: found again by the statement's
+/// kind and text.
+pub(super) trait StatementPiece {
+    fn kind(&self) -> u16;
+    fn text(&self) -> &str;
 }
 
-impl Pieces {
-    pub(super) fn get(&self, kind: u16, text: &str) -> Option<Arc<Piece>> {
+impl StatementPiece for Piece {
+    fn kind(&self) -> u16 {
+        self.kind
+    }
+
+    fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// The pieces of one build of a file (of its index, [`Pieces`], or of its call summary,
+/// [`CallPieces`]), by kind and text.
+pub(super) struct PieceStore<T> {
+    by_key: FxHashMap<u64, Vec<Arc<T>>>,
+}
+
+pub(super) type Pieces = PieceStore<Piece>;
+
+impl<T> Default for PieceStore<T> {
+    fn default() -> Self {
+        PieceStore {
+            by_key: FxHashMap::default(),
+        }
+    }
+}
+
+impl<T: StatementPiece> PieceStore<T> {
+    fn key(kind: u16, text: &str) -> u64 {
+        let mut hasher = FxHasher::default();
+        kind.hash(&mut hasher);
+        text.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    pub(super) fn get(&self, kind: u16, text: &str) -> Option<Arc<T>> {
         self.by_key
-            .get(&Piece::key(kind, text))?
+            .get(&Self::key(kind, text))?
             .iter()
-            .find(|piece| piece.kind == kind && *piece.text == *text)
+            .find(|piece| piece.kind() == kind && piece.text() == text)
             .cloned()
     }
 
+    pub(super) fn insert(&mut self, piece: Arc<T>) {
+        let entries = self
+            .by_key
+            .entry(Self::key(piece.kind(), piece.text()))
+            .or_default();
+        if !entries
+            .iter()
+            .any(|entry| entry.kind() == piece.kind() && entry.text() == piece.text())
+        {
+            entries.push(piece);
+        }
+    }
+}
+
+impl Pieces {
     /// The texts of the statements whose piece is `earlier`'s very own, sorted (tests).
     #[cfg(test)]
     pub(super) fn shared_with(&self, earlier: &Pieces) -> Vec<&str> {
@@ -395,19 +437,6 @@ impl Pieces {
             .collect();
         texts.sort_unstable();
         texts
-    }
-
-    pub(super) fn insert(&mut self, piece: Arc<Piece>) {
-        let entries = self
-            .by_key
-            .entry(Piece::key(piece.kind, &piece.text))
-            .or_default();
-        if !entries
-            .iter()
-            .any(|entry| entry.kind == piece.kind && entry.text == piece.text)
-        {
-            entries.push(piece);
-        }
     }
 }
 
